@@ -1,0 +1,121 @@
+# exifbench: one non-recursive build for the whole tree.
+#
+#   make                 build build/exifbench (installs missing packages first)
+#   make check           unit tests, then integration tests against a real local S3 server
+#   make bench           the main job (for now: generate and load a dataset, verify it)
+#   make deps            install exactly the Debian packages the project needs (idempotent)
+#   make SANITIZER=address|undefined|thread ...   sanitized build in build/san-<name>/
+#
+# Flags come from pkg-config, evaluated on first use (after `deps` has run), so a fresh
+# machine needs no step before `make check`.
+
+.DEFAULT_GOAL := all
+SANITIZER ?=
+V ?= 0
+
+ifeq ($(SANITIZER),)
+BUILD := build
+SANFLAGS :=
+else ifeq ($(filter $(SANITIZER),address undefined thread),)
+$(error SANITIZER must be address, undefined or thread, not '$(SANITIZER)')
+else
+BUILD := build/san-$(SANITIZER)
+SANFLAGS := -fsanitize=$(SANITIZER) -fno-omit-frame-pointer
+ifeq ($(SANITIZER),undefined)
+SANFLAGS += -fno-sanitize-recover=all
+endif
+endif
+
+# Debian packages: build and test dependencies, plus the local S3 server (Ceph RGW).
+DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libssl-dev libevent-dev \
+	libhwloc-dev hwloc libexif-dev libjpeg62-turbo-dev libjansson-dev libcmocka-dev \
+	gnuplot-nox curl radosgw ceph-mon ceph-osd ceph-common
+PKGS := libcurl libcrypto libevent hwloc libexif libjpeg jansson
+
+# Evaluated once, on first use, so that `deps` can run before pkg-config is asked.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
+CMOCKA_LIBS = $(eval CMOCKA_LIBS := $$(shell pkg-config --libs cmocka))$(CMOCKA_LIBS)
+
+WARN := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wno-format-truncation -Wno-unused-parameter -Wvla
+OPT ?= -O2 -g
+CFLAGS ?=
+CPPFLAGS := -D_GNU_SOURCE -Iinclude -Imodels/core -Idatasets
+ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(SANFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+LDLIBS = $(PKG_LIBS) -lpthread -lm
+
+ifeq ($(V),0)
+Q := @
+say = @printf '  %-4s %s\n' $(1) $(2);
+else
+Q :=
+say :=
+endif
+
+CORE_SRC := models/core/s3.c models/core/s3url.c models/core/s3xml.c models/core/retry.c \
+	models/core/digest.c
+DATA_SRC := datasets/gen.c datasets/exifwrite.c datasets/manifest.c datasets/load.c \
+	datasets/verify.c datasets/pool.c
+BENCH_SRC := bench/main.c bench/cmd_dataset.c
+LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(DATA_SRC))
+BIN := $(BUILD)/exifbench
+
+UNIT_TESTS := s3url s3xml retry manifest gen s3config
+UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
+INTEG_BINS := $(BUILD)/tests/integration/test_s3
+
+.PHONY: all check unit integration bench deps clean format
+all: $(BIN)
+
+$(BIN): $(LIB_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRC))
+	$(call say,LINK,$@)$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# A unit test includes the .c it tests (to reach static helpers) and links the rest.
+$(BUILD)/tests/unit/test_%: tests/unit/test_%.c $(LIB_OBJ) | deps
+	@mkdir -p $(@D)
+	$(call say,TEST,$@)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< \
+		$(filter-out $(BUILD)/$(TESTED_$*),$(LIB_OBJ)) $(LDLIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/integration/test_%: tests/integration/test_%.c $(LIB_OBJ) | deps
+	@mkdir -p $(@D)
+	$(call say,TEST,$@)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) $(CMOCKA_LIBS)
+
+# The object each unit test includes, left out of its link.
+TESTED_s3url := models/core/s3url.o
+TESTED_s3xml := models/core/s3xml.o
+TESTED_retry := models/core/retry.o
+TESTED_manifest := datasets/manifest.o
+TESTED_gen := datasets/gen.o
+TESTED_s3config := models/core/s3.o
+
+check: unit integration
+
+unit: $(UNIT_BINS) $(BIN)
+	$(Q)for t in $(UNIT_BINS); do $$t || exit 1; done
+	$(Q)tests/cli.sh $(BIN)
+
+# Starts the local S3 server unless AWS_ENDPOINT_URL names one, and stops it afterwards.
+integration: $(INTEG_BINS) $(BIN)
+	$(Q)harness/with-s3-local $(INTEG_BINS)
+	$(Q)harness/with-s3-local tests/integration/dataset.sh $(BIN)
+
+BENCH_PROFILE ?= default
+bench: $(BIN)
+	$(Q)harness/with-s3-local bench/smoke.sh $(BIN) $(BENCH_PROFILE)
+
+deps:
+	$(Q)harness/deps $(DEB_PKGS)
+
+format:
+	clang-format -i $(CORE_SRC) $(DATA_SRC) $(BENCH_SRC) models/core/*.h datasets/*.h \
+		include/*.h tests/unit/*.c tests/integration/*.c
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,64 @@
+/*
+ * main.c: the exifbench command line. Initialises libcurl once, before any thread exists,
+ * then hands the arguments to the command named first.
+ */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define VERSION "0.1.0"
+
+static void usage(FILE *f);
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: exifbench [--help] [--version] COMMAND [ARGS]\n"
+	      "\n"
+	      "commands:\n"
+	      "  dataset gen      write a deterministic JPEG dataset and its manifest\n"
+	      "  dataset load     upload a folder to s3://BUCKET/PREFIX and prove it arrived\n"
+	      "  dataset verify   check a bucket against a manifest\n"
+	      "  dataset profiles list the dataset profiles\n"
+	      "\n"
+	      "`exifbench COMMAND SUBCOMMAND --help` describes each. The S3 endpoint and\n"
+	      "credentials come from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY\n"
+	      "and AWS_REGION (eval \"$(harness/s3-local env)\" for the local server).\n"
+	      "\n"
+	      "exit codes: 0 ok, 1 some items failed, 2 usage or input error,\n"
+	      "            3 setup error (settings, endpoint, bucket)\n", f);
+}
+
+int
+main(int argc, char **argv)
+{
+	int rc;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("exifbench %s (%s)\n", VERSION, curl_version());
+		return 0;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "exifbench: libcurl initialisation failed\n");
+		return EXIT_SETUP;
+	}
+	if (strcmp(argv[1], "dataset") == 0) {
+		rc = cmd_dataset(argc - 1, argv + 1);
+	} else {
+		fprintf(stderr, "exifbench: unknown command '%s' (see exifbench --help)\n",
+		    argv[1]);
+		rc = EXIT_USAGE;
+	}
+	curl_global_cleanup();
+	return rc;
+}

@@ -1,0 +1,211 @@
+/*
+ * manifest.c: JSON Lines manifests through jansson. Writing builds one object per entry and
+ * dumps it compact; reading parses one line at a time and checks every field it needs, so a
+ * hand-edited manifest fails with the line and the key at fault rather than a wrong count later.
+ */
+#include "manifest.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[MANIFEST_NKINDS] = { "ok", "noexif", "truncated",
+	"corrupt" };
+
+static json_t *exif_to_json(const struct manifest_exif *x);
+static int exif_from_json(json_t *o, struct manifest_exif *x, const char **bad);
+static int copy_str(json_t *o, const char *name, char *dst, size_t dstlen, int required);
+
+const char *
+manifest_kind_name(enum manifest_kind k)
+{
+	return (unsigned)k < MANIFEST_NKINDS ? kind_names[k] : NULL;
+}
+
+static json_t *
+exif_to_json(const struct manifest_exif *x)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	if (x->make[0])
+		json_object_set_new(o, "Make", json_string(x->make));
+	if (x->model[0])
+		json_object_set_new(o, "Model", json_string(x->model));
+	if (x->lens_model[0])
+		json_object_set_new(o, "LensModel", json_string(x->lens_model));
+	if (x->datetime_original[0])
+		json_object_set_new(o, "DateTimeOriginal", json_string(x->datetime_original));
+	if (x->orientation)
+		json_object_set_new(o, "Orientation", json_integer(x->orientation));
+	if (x->exposure_time > 0)
+		json_object_set_new(o, "ExposureTime", json_real(x->exposure_time));
+	if (x->fnumber > 0)
+		json_object_set_new(o, "FNumber", json_real(x->fnumber));
+	if (x->iso)
+		json_object_set_new(o, "ISOSpeedRatings", json_integer(x->iso));
+	if (x->focal_length > 0)
+		json_object_set_new(o, "FocalLength", json_real(x->focal_length));
+	if (x->has_gps) {
+		json_object_set_new(o, "GPSLatitude", json_real(x->gps_latitude));
+		json_object_set_new(o, "GPSLongitude", json_real(x->gps_longitude));
+	}
+	return o;
+}
+
+int
+manifest_write(FILE *f, const struct manifest_entry *e)
+{
+	json_t *o, *x;
+	char *line;
+	int rc = -1;
+
+	if (f == NULL || e == NULL || manifest_kind_name(e->kind) == NULL)
+		return -1;
+	if (e->has_exif > 0)
+		x = exif_to_json(&e->exif);
+	else
+		x = e->has_exif == 0 ? json_object() : json_null();
+	o = json_pack("{s:s, s:I, s:s, s:s, s:i, s:i, s:o}", "key", e->key, "size",
+	    (json_int_t)e->size, "sha256", e->sha256, "kind", kind_names[e->kind], "width",
+	    e->width, "height", e->height, "exif", x);
+	if (o == NULL)
+		return -1;
+	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	if (line != NULL && fprintf(f, "%s\n", line) > 0)
+		rc = 0;
+	free(line);
+	json_decref(o);
+	return rc;
+}
+
+static int
+copy_str(json_t *o, const char *name, char *dst, size_t dstlen, int required)
+{
+	json_t *v = json_object_get(o, name);
+
+	dst[0] = '\0';
+	if (v == NULL)
+		return required ? -1 : 0;
+	if (!json_is_string(v) || json_string_length(v) >= dstlen)
+		return -1;
+	memcpy(dst, json_string_value(v), json_string_length(v) + 1);
+	return 0;
+}
+
+/* Fills x from an "exif" object; on a wrong type, *bad names the key. */
+static int
+exif_from_json(json_t *o, struct manifest_exif *x, const char **bad)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} reals[] = {
+		{ "ExposureTime", offsetof(struct manifest_exif, exposure_time) },
+		{ "FNumber", offsetof(struct manifest_exif, fnumber) },
+		{ "FocalLength", offsetof(struct manifest_exif, focal_length) },
+		{ "GPSLatitude", offsetof(struct manifest_exif, gps_latitude) },
+		{ "GPSLongitude", offsetof(struct manifest_exif, gps_longitude) },
+	};
+	json_t *v;
+	size_t i;
+
+	memset(x, 0, sizeof(*x));
+	if ((*bad = "Make", copy_str(o, *bad, x->make, sizeof(x->make), 0)) < 0 ||
+	    (*bad = "Model", copy_str(o, *bad, x->model, sizeof(x->model), 0)) < 0 ||
+	    (*bad = "LensModel", copy_str(o, *bad, x->lens_model, sizeof(x->lens_model), 0)) < 0 ||
+	    (*bad = "DateTimeOriginal", copy_str(o, *bad, x->datetime_original,
+	    sizeof(x->datetime_original), 0)) < 0)
+		return -1;
+	for (i = 0; i < sizeof(reals) / sizeof(reals[0]); i++) {
+		v = json_object_get(o, reals[i].name);
+		*bad = reals[i].name;
+		if (v != NULL && !json_is_number(v))
+			return -1;
+		if (v != NULL)
+			*(double *)((char *)x + reals[i].off) = json_number_value(v);
+	}
+	*bad = "Orientation";
+	if ((v = json_object_get(o, *bad)) != NULL && !json_is_integer(v))
+		return -1;
+	x->orientation = v ? (int)json_integer_value(v) : 0;
+	*bad = "ISOSpeedRatings";
+	if ((v = json_object_get(o, *bad)) != NULL && !json_is_integer(v))
+		return -1;
+	x->iso = v ? (int)json_integer_value(v) : 0;
+	x->has_gps = json_object_get(o, "GPSLatitude") != NULL &&
+	    json_object_get(o, "GPSLongitude") != NULL;
+	return 0;
+}
+
+int
+manifest_read(FILE *f, const char *path, unsigned long *lineno, struct manifest_entry *e,
+    char *err, size_t errlen)
+{
+	char *line = NULL, kind[16];
+	size_t cap = 0;
+	ssize_t n;
+	json_t *o = NULL, *v, *x;
+	json_error_t jerr;
+	const char *bad = NULL;
+	int rc = -1, k;
+
+	if (f == NULL || lineno == NULL || e == NULL || err == NULL)
+		return -1;
+	path = path ? path : "manifest";
+	do {
+		n = getline(&line, &cap, f);
+		if (n < 0) {
+			free(line);
+			return 0;
+		}
+		(*lineno)++;
+	} while (n <= 1 && line[0] == '\n');
+	memset(e, 0, sizeof(*e));
+	o = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
+	if (o == NULL || !json_is_object(o)) {
+		snprintf(err, errlen, "%s:%lu: not a JSON object: %s", path, *lineno,
+		    o ? "wrong type" : jerr.text);
+		goto out;
+	}
+	if ((bad = "key", copy_str(o, bad, e->key, sizeof(e->key), 1)) < 0 || e->key[0] == '\0' ||
+	    (bad = "sha256", copy_str(o, bad, e->sha256, sizeof(e->sha256), 1)) < 0 ||
+	    strlen(e->sha256) != DIGEST_HEX_LEN ||
+	    (bad = "kind", copy_str(o, bad, kind, sizeof(kind), 1)) < 0)
+		goto bad_key;
+	for (k = 0; k < MANIFEST_NKINDS && strcmp(kind, kind_names[k]) != 0; k++)
+		;
+	if (k == MANIFEST_NKINDS)
+		goto bad_key;
+	e->kind = (enum manifest_kind)k;
+	bad = "size";
+	v = json_object_get(o, bad);
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		goto bad_key;
+	e->size = (uint64_t)json_integer_value(v);
+	e->width = (int)json_integer_value(json_object_get(o, "width"));
+	e->height = (int)json_integer_value(json_object_get(o, "height"));
+	bad = "exif";
+	x = json_object_get(o, bad);
+	if (x == NULL || json_is_null(x)) {
+		e->has_exif = -1;
+	} else if (!json_is_object(x)) {
+		goto bad_key;
+	} else if (json_object_size(x) == 0) {
+		e->has_exif = 0;
+	} else {
+		e->has_exif = 1;
+		if (exif_from_json(x, &e->exif, &bad) < 0)
+			goto bad_key;
+	}
+	rc = 1;
+	goto out;
+bad_key:
+	snprintf(err, errlen, "%s:%lu: key \"%s\" is missing or invalid", path, *lineno, bad);
+out:
+	json_decref(o);
+	free(line);
+	return rc;
+}
