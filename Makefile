@@ -56,7 +56,7 @@ endif
 CORE_SRC := models/core/s3.c models/core/s3url.c models/core/s3xml.c models/core/retry.c \
 	models/core/digest.c
 DATA_SRC := datasets/gen.c datasets/exifwrite.c datasets/manifest.c datasets/load.c \
-	datasets/verify.c datasets/pool.c
+	datasets/verify.c datasets/remove.c datasets/pool.c
 BENCH_SRC := bench/main.c bench/cmd_dataset.c
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench

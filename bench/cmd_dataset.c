@@ -1,5 +1,5 @@
 /*
- * cmd_dataset.c: `exifbench dataset gen|load|verify|profiles`. Parses options, calls the
+ * cmd_dataset.c: `exifbench dataset gen|load|verify|rm|profiles`. Parses options, calls the
  * datasets/ module, prints a human summary (or, with --json, one JSON object) on stdout and one
  * line per failed item on stderr, and maps the outcome onto the exit codes of cli.h.
  */
@@ -14,6 +14,7 @@
 #include "gen.h"
 #include "load.h"
 #include "manifest.h"
+#include "remove.h"
 #include "s3.h"
 #include "verify.h"
 
@@ -22,8 +23,10 @@
 static int gen_main(int argc, char **argv);
 static int load_main(int argc, char **argv);
 static int verify_main(int argc, char **argv);
+static int rm_main(int argc, char **argv);
 static int profiles_main(void);
-static int parse_uint(const char *opt, const char *s, unsigned long max, unsigned long *out);
+static int parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
+    unsigned long *out);
 static int setup_s3(struct s3_config *cfg, const char *uri, char *bucket, size_t bucketlen,
     char *prefix, size_t prefixlen);
 static void print_item_error(const char *key, const char *error, void *arg);
@@ -57,16 +60,25 @@ static const char verify_usage[] =
     "  -c, --concurrency N   downloads in flight (default 8)\n"
     "  -j, --json            print the summary as JSON\n";
 
+static const char rm_usage[] =
+    "usage: exifbench dataset rm s3://BUCKET[/PREFIX] [--bucket] [--concurrency N] [--json]\n"
+    "Deletes the object PREFIX and every object under PREFIX/ (all objects when PREFIX is\n"
+    "empty).\n"
+    "  -B, --bucket          then delete the emptied bucket (needs no PREFIX)\n"
+    "  -c, --concurrency N   deletes in flight (default 8)\n"
+    "  -j, --json            print the summary as JSON\n";
+
 static int
-parse_uint(const char *opt, const char *s, unsigned long max, unsigned long *out)
+parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
+    unsigned long *out)
 {
 	char *end;
 	unsigned long v;
 
 	v = strtoul(s, &end, 10);
-	if (*s == '\0' || *s == '-' || *end != '\0' || v > max) {
-		fprintf(stderr, "exifbench: %s '%s' must be an integer from 0 to %lu\n", opt, s,
-		    max);
+	if (*s == '\0' || *s == '-' || *end != '\0' || v < min || v > max) {
+		fprintf(stderr, "exifbench: %s '%s' must be an integer from %lu to %lu\n", opt, s,
+		    min, max);
 		return -1;
 	}
 	*out = v;
@@ -140,13 +152,13 @@ gen_main(int argc, char **argv)
 			break;
 		case 'o': o.out_dir = optarg; break;
 		case 's':
-			if (parse_uint("--seed", optarg, ULONG_MAX, &v) < 0)
+			if (parse_uint("--seed", optarg, 0, ULONG_MAX, &v) < 0)
 				return EXIT_USAGE;
 			o.seed = v;
 			have_seed = 1;
 			break;
 		case 'n':
-			if (parse_uint("--count", optarg, 10000000, &v) < 0)
+			if (parse_uint("--count", optarg, 1, 10000000, &v) < 0)
 				return EXIT_USAGE;
 			o.count = (unsigned)v;
 			break;
@@ -160,7 +172,7 @@ gen_main(int argc, char **argv)
 			}
 			break;
 		case 't':
-			if (parse_uint("--threads", optarg, 1024, &v) < 0)
+			if (parse_uint("--threads", optarg, 0, 1024, &v) < 0)
 				return EXIT_USAGE;
 			o.threads = (unsigned)v;
 			break;
@@ -218,7 +230,7 @@ load_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "c:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			if (parse_uint("--concurrency", optarg, 1024, &v) < 0 || v == 0)
+			if (parse_uint("--concurrency", optarg, 1, 1024, &v) < 0)
 				return EXIT_USAGE;
 			o.concurrency = (unsigned)v;
 			break;
@@ -285,7 +297,7 @@ verify_main(int argc, char **argv)
 		switch (c) {
 		case 'l': o.list_only = 1; break;
 		case 'c':
-			if (parse_uint("--concurrency", optarg, 1024, &v) < 0 || v == 0)
+			if (parse_uint("--concurrency", optarg, 1, 1024, &v) < 0)
 				return EXIT_USAGE;
 			o.concurrency = (unsigned)v;
 			break;
@@ -330,6 +342,68 @@ verify_main(int argc, char **argv)
 }
 
 static int
+rm_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "bucket", no_argument, NULL, 'B' },
+		{ "concurrency", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct s3_config cfg;
+	struct remove_options o = { .concurrency = 8, .on_error = print_item_error,
+		.arg = "rm" };
+	struct remove_stats st;
+	char bucket[64], prefix[MANIFEST_KEY_MAX], err[ERRLEN];
+	unsigned long v;
+	int c, json = 0, rc;
+
+	while ((c = getopt_long(argc, argv, "Bc:jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'B': o.bucket_too = 1; break;
+		case 'c':
+			if (parse_uint("--concurrency", optarg, 1, 1024, &v) < 0)
+				return EXIT_USAGE;
+			o.concurrency = (unsigned)v;
+			break;
+		case 'j': json = 1; break;
+		case 'h': fputs(rm_usage, stdout); return 0;
+		default: fputs(rm_usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fputs(rm_usage, stderr);
+		return EXIT_USAGE;
+	}
+	if ((rc = setup_s3(&cfg, argv[optind], bucket, sizeof(bucket), prefix,
+	    sizeof(prefix))) != 0)
+		return rc;
+	if (o.bucket_too && prefix[0]) {
+		fprintf(stderr, "exifbench: --bucket removes a whole bucket: drop the prefix "
+		    "from '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	o.cfg = &cfg;
+	o.bucket = bucket;
+	o.prefix = prefix;
+	rc = remove_run(&o, &st, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "exifbench: %s\n", err);
+		return EXIT_SETUP;
+	}
+	if (json)
+		print_json(json_pack("{s:s, s:i, s:i, s:i, s:b}", "target", argv[optind],
+		    "matched", (int)st.matched, "removed", (int)st.removed, "failed",
+		    (int)st.failed, "bucket_removed", st.bucket_removed));
+	else
+		printf("removed %zu object%s%s from %s, %zu failed\n", st.removed,
+		    st.removed == 1 ? "" : "s", st.bucket_removed ? " and the bucket" : "",
+		    argv[optind], st.failed);
+	return rc ? EXIT_ITEMS : 0;
+}
+
+static int
 profiles_main(void)
 {
 	const struct gen_profile *p;
@@ -343,7 +417,7 @@ int
 cmd_dataset(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs("usage: exifbench dataset gen|load|verify|profiles [--help]\n",
+		fputs("usage: exifbench dataset gen|load|verify|rm|profiles [--help]\n",
 		    argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
@@ -353,9 +427,11 @@ cmd_dataset(int argc, char **argv)
 		return load_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "verify") == 0)
 		return verify_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "rm") == 0)
+		return rm_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "profiles") == 0)
 		return profiles_main();
-	fprintf(stderr, "exifbench: unknown dataset command '%s' (gen, load, verify, profiles)\n",
+	fprintf(stderr, "exifbench: unknown dataset command '%s' (gen, load, verify, rm, profiles)\n",
 	    argv[1]);
 	return EXIT_USAGE;
 }

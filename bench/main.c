@@ -21,6 +21,7 @@ usage(FILE *f)
 	      "  dataset gen      write a deterministic JPEG dataset and its manifest\n"
 	      "  dataset load     upload a folder to s3://BUCKET/PREFIX and prove it arrived\n"
 	      "  dataset verify   check a bucket against a manifest\n"
+	      "  dataset rm       delete a prefix (and with --bucket, the bucket)\n"
 	      "  dataset profiles list the dataset profiles\n"
 	      "\n"
 	      "`exifbench COMMAND SUBCOMMAND --help` describes each. The S3 endpoint and\n"

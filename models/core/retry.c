@@ -47,11 +47,11 @@ retry_delay_ms(const struct retry_policy *p, int attempts_done, uint64_t *rng)
 	long c;
 	int i;
 
-	if (p == NULL || rng == NULL || attempts_done < 1 || p->base_ms <= 0)
+	if (p == NULL || rng == NULL || attempts_done < 1 || p->base_ms <= 0 || p->cap_ms <= 0)
 		return 0;
 	c = p->base_ms;
 	for (i = 1; i < attempts_done && c < p->cap_ms; i++)
-		c *= 2;
+		c = c > p->cap_ms / 2 ? p->cap_ms : c * 2;
 	if (c > p->cap_ms)
 		c = p->cap_ms;
 	return c / 2 + (long)rng_below(rng, (uint64_t)(c - c / 2) + 1);

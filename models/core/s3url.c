@@ -89,6 +89,9 @@ s3url_build(char *out, size_t outlen, const char *endpoint, const char *bucket,
 	if (key != NULL && (append_raw(out, outlen, "/") < 0 ||
 	    s3url_encode(out, outlen, key, 1) < 0))
 		return -1;
+	for (i = 0; i < nparams; i++)
+		if (params[i].name == NULL)
+			return -1;
 	if (nparams > 0)
 		qsort(params, nparams, sizeof(*params), param_cmp);
 	for (i = 0; i < nparams; i++) {

@@ -107,7 +107,7 @@ decode(const char *s, size_t n, char *out, size_t outlen)
 				num[m++] = s[j++];
 			num[m] = '\0';
 			cp = strtoul(num, &end, base);
-			if (j >= n || s[j] != ';' || m == 0 || *end != '\0' || cp > 0x10ffff) {
+			if (j >= n || s[j] != ';' || m == 0 || *end != '\0' || cp == 0 || cp > 0x10ffff) {
 				out[o++] = s[i++];
 				continue;
 			}
@@ -145,7 +145,7 @@ s3xml_list_page(const char *xml, size_t len, s3xml_object_cb cb, void *arg,
 {
 	const char *p = xml, *end = xml + len, *body, *t, *after;
 	size_t bodylen, tl;
-	char key[KEY_MAX + 2], num[32];
+	char key[KEY_MAX + 5], num[32];	/* room for one UTF-8 character past the limit */
 	int rc;
 
 	if (xml == NULL || cb == NULL || page == NULL)
@@ -156,6 +156,8 @@ s3xml_list_page(const char *xml, size_t len, s3xml_object_cb cb, void *arg,
 	if (s3xml_text(xml, len, "NextContinuationToken", page->next_token,
 	    sizeof(page->next_token)) < 0)
 		page->next_token[0] = '\0';
+	else if (strlen(page->next_token) >= sizeof(page->next_token) - 1)
+		return -1;	/* a token cut short would restart the listing elsewhere */
 	while (element(p, (size_t)(end - p), "Contents", &body, &bodylen, &after) == 0) {
 		/* A key longer than S3's 1,024 bytes fills key[] past KEY_MAX: malformed. */
 		if (element(body, bodylen, "Key", &t, &tl, NULL) < 0 ||

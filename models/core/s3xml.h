@@ -21,13 +21,14 @@ typedef int (*s3xml_object_cb)(const char *key, uint64_t size, void *arg);
 
 struct s3xml_page {
 	int truncated;		/* <IsTruncated>true</IsTruncated> */
-	char next_token[1024];	/* <NextContinuationToken>, "" when none */
+	char next_token[4096];	/* <NextContinuationToken>, "" when none */
 	size_t objects;		/* <Contents> elements seen */
 };
 
 /*
  * Walks the <Contents> of a ListObjectsV2 response, calling cb for each. Returns 0, -1 on a
- * malformed page (a <Contents> without <Key>, a key over 1,024 bytes), or cb's non-zero value.
+ * malformed page (a <Contents> without <Key>, a key over 1,024 bytes, a continuation token
+ * over 4,094 bytes), or cb's non-zero value.
  */
 int s3xml_list_page(const char *xml, size_t len, s3xml_object_cb cb, void *arg,
     struct s3xml_page *page);
