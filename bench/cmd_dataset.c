@@ -27,8 +27,8 @@ static int rm_main(int argc, char **argv);
 static int profiles_main(void);
 static int parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
     unsigned long *out);
-static int setup_s3(struct s3_config *cfg, const char *uri, char *bucket, size_t bucketlen,
-    char *prefix, size_t prefixlen);
+struct s3cmd;
+static int s3cmd_parse(struct s3cmd *c, int argc, char **argv);
 static void print_item_error(const char *key, const char *error, void *arg);
 static void print_json(json_t *o);
 
@@ -102,22 +102,72 @@ print_item_error(const char *key, const char *error, void *arg)
 	fprintf(stderr, "%s: %s: %s\n", (const char *)arg, key, error);
 }
 
-/* Reads the AWS_* settings and the s3:// address; prints and returns the exit code on error. */
-static int
-setup_s3(struct s3_config *cfg, const char *uri, char *bucket, size_t bucketlen,
-    char *prefix, size_t prefixlen)
-{
-	char err[ERRLEN];
+/* What the S3 commands (load, verify, rm) share: options, arguments, the endpoint. */
+struct s3cmd {
+	const char *usage;
+	const char *flags;	/* this command's own flags: "l" --list-only, "B" --bucket */
+	int nargs;		/* positional arguments; the last is the s3:// address */
+	unsigned concurrency;
+	int json, list_only, bucket_too;
+	char **args;
+	struct s3_config cfg;
+	char bucket[64], prefix[MANIFEST_KEY_MAX];
+};
 
-	if (s3url_parse_uri(uri, bucket, bucketlen, prefix, prefixlen, err, sizeof(err)) < 0) {
+/*
+ * Parses the command line and reads the AWS_* settings into c. Returns -1 to go on, or the
+ * exit code to return now (after --help, or a usage or set-up error already printed).
+ */
+static int
+s3cmd_parse(struct s3cmd *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "list-only", no_argument, NULL, 'l' },
+		{ "bucket", no_argument, NULL, 'B' },
+		{ "concurrency", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char optstring[16], err[ERRLEN];
+	unsigned long v;
+	int ch;
+
+	snprintf(optstring, sizeof(optstring), "c:jh%s", c->flags);
+	while ((ch = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		if (ch != '?' && ch != ':' && strchr(optstring, ch) == NULL) {
+			fprintf(stderr, "exifbench: option '%s' does not apply here\n",
+			    argv[optind - 1]);
+			ch = '?';
+		}
+		switch (ch) {
+		case 'l': c->list_only = 1; break;
+		case 'B': c->bucket_too = 1; break;
+		case 'c':
+			if (parse_uint("--concurrency", optarg, 1, 1024, &v) < 0)
+				return EXIT_USAGE;
+			c->concurrency = (unsigned)v;
+			break;
+		case 'j': c->json = 1; break;
+		case 'h': fputs(c->usage, stdout); return 0;
+		default: fputs(c->usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != c->nargs) {
+		fputs(c->usage, stderr);
+		return EXIT_USAGE;
+	}
+	c->args = argv + optind;
+	if (s3url_parse_uri(c->args[c->nargs - 1], c->bucket, sizeof(c->bucket), c->prefix,
+	    sizeof(c->prefix), err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_USAGE;
 	}
-	if (s3_config_from_env(cfg, err, sizeof(err)) < 0) {
+	if (s3_config_from_env(&c->cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_SETUP;
 	}
-	return 0;
+	return -1;
 }
 
 static int
@@ -213,51 +263,27 @@ gen_main(int argc, char **argv)
 static int
 load_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "concurrency", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct s3_config cfg;
-	struct load_options o = { .concurrency = 8, .on_error = print_item_error,
-		.arg = "load" };
+	struct s3cmd sc = { .usage = load_usage, .flags = "", .nargs = 2, .concurrency = 8 };
+	struct load_options o = { .on_error = print_item_error, .arg = "load" };
 	struct load_stats st;
-	char bucket[64], prefix[MANIFEST_KEY_MAX], err[ERRLEN];
-	unsigned long v;
-	int c, json = 0, rc;
+	char err[ERRLEN];
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "c:jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			if (parse_uint("--concurrency", optarg, 1, 1024, &v) < 0)
-				return EXIT_USAGE;
-			o.concurrency = (unsigned)v;
-			break;
-		case 'j': json = 1; break;
-		case 'h': fputs(load_usage, stdout); return 0;
-		default: fputs(load_usage, stderr); return EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 2) {
-		fputs(load_usage, stderr);
-		return EXIT_USAGE;
-	}
-	if ((rc = setup_s3(&cfg, argv[optind + 1], bucket, sizeof(bucket), prefix,
-	    sizeof(prefix))) != 0)
+	if ((rc = s3cmd_parse(&sc, argc, argv)) >= 0)
 		return rc;
-	o.cfg = &cfg;
-	o.dir = argv[optind];
-	o.bucket = bucket;
-	o.prefix = prefix;
+	o.cfg = &sc.cfg;
+	o.dir = sc.args[0];
+	o.bucket = sc.bucket;
+	o.prefix = sc.prefix;
+	o.concurrency = sc.concurrency;
 	rc = load_run(&o, &st, err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_SETUP;
 	}
-	if (json) {
+	if (sc.json) {
 		print_json(json_pack("{s:s, s:i, s:i, s:i, s:i, s:I, s:f, s:f, s:f, s:f}", "dest",
-		    argv[optind + 1], "files", (int)st.files, "uploaded", (int)st.uploaded,
+		    sc.args[1], "files", (int)st.files, "uploaded", (int)st.uploaded,
 		    "failed", (int)st.failed, "listed", (int)st.listed, "bytes",
 		    (json_int_t)st.bytes, "seconds", st.seconds, "objects_per_s",
 		    st.seconds > 0 ? st.uploaded / st.seconds : 0.0, "mib_per_s",
@@ -266,7 +292,7 @@ load_main(int argc, char **argv)
 	} else {
 		printf("loaded %zu/%zu files (%.1f MB) to %s in %.2f s: %.0f objects/s, "
 		    "%.1f MiB/s, %d in flight; LIST shows %zu/%zu (%.2f s)%s\n", st.uploaded,
-		    st.files, st.bytes / 1e6, argv[optind + 1], st.seconds,
+		    st.files, st.bytes / 1e6, sc.args[1], st.seconds,
 		    st.seconds > 0 ? st.uploaded / st.seconds : 0.0,
 		    st.seconds > 0 ? st.bytes / 1048576.0 / st.seconds : 0.0, o.concurrency,
 		    st.listed, st.files, st.list_seconds, rc ? ": INCOMPLETE" : "");
@@ -277,64 +303,39 @@ load_main(int argc, char **argv)
 static int
 verify_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "list-only", no_argument, NULL, 'l' },
-		{ "concurrency", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct s3_config cfg;
-	struct verify_options o = { .concurrency = 8, .on_error = print_item_error,
-		.arg = "verify" };
+	struct s3cmd sc = { .usage = verify_usage, .flags = "l", .nargs = 2, .concurrency = 8 };
+	struct verify_options o = { .on_error = print_item_error, .arg = "verify" };
 	struct verify_stats st;
-	char bucket[64], prefix[MANIFEST_KEY_MAX], err[ERRLEN], path[4096];
-	unsigned long v;
+	char err[ERRLEN], path[4096];
 	size_t n;
-	int c, json = 0, rc;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "lc:jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'l': o.list_only = 1; break;
-		case 'c':
-			if (parse_uint("--concurrency", optarg, 1, 1024, &v) < 0)
-				return EXIT_USAGE;
-			o.concurrency = (unsigned)v;
-			break;
-		case 'j': json = 1; break;
-		case 'h': fputs(verify_usage, stdout); return 0;
-		default: fputs(verify_usage, stderr); return EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 2) {
-		fputs(verify_usage, stderr);
-		return EXIT_USAGE;
-	}
-	if ((rc = setup_s3(&cfg, argv[optind + 1], bucket, sizeof(bucket), prefix,
-	    sizeof(prefix))) != 0)
+	if ((rc = s3cmd_parse(&sc, argc, argv)) >= 0)
 		return rc;
-	n = strlen(argv[optind]);
-	if (n > strlen(".jsonl") && strcmp(argv[optind] + n - strlen(".jsonl"), ".jsonl") == 0)
-		snprintf(path, sizeof(path), "%s", argv[optind]);
+	o.list_only = sc.list_only;
+	o.concurrency = sc.concurrency;
+	n = strlen(sc.args[0]);
+	if (n > strlen(".jsonl") && strcmp(sc.args[0] + n - strlen(".jsonl"), ".jsonl") == 0)
+		snprintf(path, sizeof(path), "%s", sc.args[0]);
 	else
-		snprintf(path, sizeof(path), "%s/%s", argv[optind], MANIFEST_NAME);
-	o.cfg = &cfg;
+		snprintf(path, sizeof(path), "%s/%s", sc.args[0], MANIFEST_NAME);
+	o.cfg = &sc.cfg;
 	o.manifest = path;
-	o.bucket = bucket;
-	o.prefix = prefix;
+	o.bucket = sc.bucket;
+	o.prefix = sc.prefix;
 	rc = verify_run(&o, &st, err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "exifbench: %s\n", err);
 		return strstr(err, path) == err ? EXIT_USAGE : EXIT_SETUP;
 	}
-	if (json) {
+	if (sc.json) {
 		print_json(json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:f}", "dest",
-		    argv[optind + 1], "mode", o.list_only ? "list" : "sha256", "entries",
+		    sc.args[1], "mode", o.list_only ? "list" : "sha256", "entries",
 		    (int)st.entries, "ok", (int)st.ok, "missing", (int)st.missing, "mismatched",
 		    (int)st.mismatched, "failed", (int)st.failed, "seconds", st.seconds));
 	} else {
 		printf("verified %zu entries of %s against %s (%s) in %.2f s: %zu ok, %zu missing, "
-		    "%zu mismatched, %zu failed\n", st.entries, path, argv[optind + 1],
+		    "%zu mismatched, %zu failed\n", st.entries, path, sc.args[1],
 		    o.list_only ? "names and sizes" : "SHA-256", st.seconds, st.ok, st.missing,
 		    st.mismatched, st.failed);
 	}
@@ -344,62 +345,37 @@ verify_main(int argc, char **argv)
 static int
 rm_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "bucket", no_argument, NULL, 'B' },
-		{ "concurrency", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct s3_config cfg;
-	struct remove_options o = { .concurrency = 8, .on_error = print_item_error,
-		.arg = "rm" };
+	struct s3cmd sc = { .usage = rm_usage, .flags = "B", .nargs = 1, .concurrency = 8 };
+	struct remove_options o = { .on_error = print_item_error, .arg = "rm" };
 	struct remove_stats st;
-	char bucket[64], prefix[MANIFEST_KEY_MAX], err[ERRLEN];
-	unsigned long v;
-	int c, json = 0, rc;
+	char err[ERRLEN];
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "Bc:jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'B': o.bucket_too = 1; break;
-		case 'c':
-			if (parse_uint("--concurrency", optarg, 1, 1024, &v) < 0)
-				return EXIT_USAGE;
-			o.concurrency = (unsigned)v;
-			break;
-		case 'j': json = 1; break;
-		case 'h': fputs(rm_usage, stdout); return 0;
-		default: fputs(rm_usage, stderr); return EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 1) {
-		fputs(rm_usage, stderr);
-		return EXIT_USAGE;
-	}
-	if ((rc = setup_s3(&cfg, argv[optind], bucket, sizeof(bucket), prefix,
-	    sizeof(prefix))) != 0)
+	if ((rc = s3cmd_parse(&sc, argc, argv)) >= 0)
 		return rc;
-	if (o.bucket_too && prefix[0]) {
+	o.bucket_too = sc.bucket_too;
+	o.concurrency = sc.concurrency;
+	if (o.bucket_too && sc.prefix[0]) {
 		fprintf(stderr, "exifbench: --bucket removes a whole bucket: drop the prefix "
-		    "from '%s'\n", argv[optind]);
+		    "from '%s'\n", sc.args[0]);
 		return EXIT_USAGE;
 	}
-	o.cfg = &cfg;
-	o.bucket = bucket;
-	o.prefix = prefix;
+	o.cfg = &sc.cfg;
+	o.bucket = sc.bucket;
+	o.prefix = sc.prefix;
 	rc = remove_run(&o, &st, err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_SETUP;
 	}
-	if (json)
-		print_json(json_pack("{s:s, s:i, s:i, s:i, s:b}", "target", argv[optind],
+	if (sc.json)
+		print_json(json_pack("{s:s, s:i, s:i, s:i, s:b}", "target", sc.args[0],
 		    "matched", (int)st.matched, "removed", (int)st.removed, "failed",
 		    (int)st.failed, "bucket_removed", st.bucket_removed));
 	else
 		printf("removed %zu object%s%s from %s, %zu failed\n", st.removed,
 		    st.removed == 1 ? "" : "s", st.bucket_removed ? " and the bucket" : "",
-		    argv[optind], st.failed);
+		    sc.args[0], st.failed);
 	return rc ? EXIT_ITEMS : 0;
 }
 

@@ -6,20 +6,7 @@ set -uo pipefail
 bin=${1:?usage: tests/cli.sh path/to/exifbench}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0 n=0
-
-# expect CODE PATTERN CMD...: exit status CODE, and PATTERN (grep -E) in stdout+stderr.
-expect() {
-	local code=$1 pat=$2 out rc
-	shift 2
-	n=$((n + 1))
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" -ne "$code" ] || ! grep -qE -- "$pat" <<<"$out"; then
-		echo "FAIL: $* -> exit $rc (want $code), output: $(head -c 300 <<<"$out")"
-		fails=$((fails + 1))
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 expect 0 '^usage: exifbench' "$bin" --help
 expect 0 '^exifbench [0-9]' "$bin" --version
@@ -45,16 +32,9 @@ expect 3 'must start with http' env AWS_ENDPOINT_URL=ftp://h AWS_ACCESS_KEY_ID=a
 expect 0 'generated 50 files' "$bin" dataset gen --profile tiny --out "$tmp/a" --threads 1 --bad-fraction 0.2
 expect 0 '"files": 50' "$bin" dataset gen --profile tiny --out "$tmp/b" --threads 3 --bad-fraction 0.2 --json
 expect 0 'generated 50 files' "$bin" dataset gen --profile tiny --out "$tmp/c" --seed 99
-n=$((n + 1))
-if ! diff -r "$tmp/a" "$tmp/b" >/dev/null || diff -q "$tmp/a/manifest.jsonl" "$tmp/c/manifest.jsonl" >/dev/null; then
-	echo "FAIL: generator output depends on threads, or ignores the seed"
-	fails=$((fails + 1))
-fi
-n=$((n + 1))
-if ! grep -q '"kind":"truncated"' "$tmp/a/manifest.jsonl" || ! grep -q '"kind":"corrupt"' "$tmp/a/manifest.jsonl"; then
-	echo "FAIL: --bad-fraction 0.2 made no truncated or corrupt file"
-	fails=$((fails + 1))
-fi
-
-echo "cli: $((n - fails))/$n checks passed"
-[ "$fails" -eq 0 ]
+check "generator output depends on the thread count" diff -r "$tmp/a" "$tmp/b"
+check "generator ignores the seed" \
+	bash -c "! cmp -s '$tmp/a/manifest.jsonl' '$tmp/c/manifest.jsonl'"
+check "--bad-fraction 0.2 made no truncated file" grep -q '"kind":"truncated"' "$tmp/a/manifest.jsonl"
+check "--bad-fraction 0.2 made no corrupt file" grep -q '"kind":"corrupt"' "$tmp/a/manifest.jsonl"
+summary cli

@@ -11,23 +11,9 @@ for c in "$corpus" ../shared/exif-corpus /work/shared/exif-corpus; do
 done
 tmp=$(mktemp -d)
 bucket=exifbench-ds-$$
-log=$tmp/all-output.log
+export EXPECT_LOG=$tmp/all-output.log
 trap '"$bin" dataset rm --bucket "s3://$bucket" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
-fails=0 n=0
-
-# expect CODE PATTERN CMD...: exit status CODE and PATTERN (grep -E) in stdout+stderr.
-expect() {
-	local code=$1 pat=$2 out rc
-	shift 2
-	n=$((n + 1))
-	out=$("$@" 2>&1)
-	rc=$?
-	printf '%s\n' "$out" >>"$log"
-	if [ "$rc" -ne "$code" ] || ! grep -qE -- "$pat" <<<"$out"; then
-		echo "FAIL: $* -> exit $rc (want $code), output: $(head -c 400 <<<"$out")"
-		fails=$((fails + 1))
-	fi
-}
+. "$(dirname "$0")/../lib.sh"
 
 expect 0 'generated 50 files' "$bin" dataset gen --profile tiny --out "$tmp/tiny" --bad-fraction 0.2
 expect 0 'loaded 50/50 files .* LIST shows 50/50' "$bin" dataset load "$tmp/tiny" "s3://$bucket/tiny"
@@ -36,8 +22,7 @@ expect 0 '"ok": 50' "$bin" dataset verify --list-only --json "$tmp/tiny/manifest
 if [ -d "$corpus/jpeg" ]; then
 	expect 0 'loaded 124/124 files .* LIST shows 124/124' "$bin" dataset load -c 4 "$corpus/jpeg" "s3://$bucket/corpus"
 else
-	echo "FAIL: shared EXIF corpus not found (set EXIFBENCH_CORPUS)"
-	fails=$((fails + 1))
+	check "shared EXIF corpus not found (set EXIFBENCH_CORPUS)" false
 fi
 
 # Replace one object with another image of the same name, delete another: both are caught.
@@ -51,22 +36,14 @@ expect 1 'tiny/IMG_00003.jpg: content differs' "$bin" dataset verify "$tmp/tiny"
 expect 1 'tiny/IMG_00007.jpg: .*(not in the bucket|no key)' "$bin" dataset verify -l "$tmp/tiny" "s3://$bucket/tiny"
 
 # Setup errors: one line each, exit 3.
-n=$((n + 1))
-out=$(AWS_SECRET_ACCESS_KEY=wrong-secret-value "$bin" dataset verify "$tmp/tiny" "s3://$bucket/tiny" 2>&1)
-rc=$?
-if [ $rc -ne 3 ] || [ "$(wc -l <<<"$out")" -ne 1 ] || ! grep -q "credentials rejected by $AWS_ENDPOINT_URL" <<<"$out"; then
-	echo "FAIL: wrong secret -> exit $rc, output: $out"
-	fails=$((fails + 1))
-fi
+expect 3 "^exifbench: credentials rejected by $AWS_ENDPOINT_URL " \
+	env AWS_SECRET_ACCESS_KEY=wrong-secret-value "$bin" dataset verify "$tmp/tiny" "s3://$bucket/tiny"
+check "wrong secret: more than one line of output" test "$(AWS_SECRET_ACCESS_KEY=wrong \
+	"$bin" dataset verify "$tmp/tiny" "s3://$bucket/tiny" 2>&1 | wc -l)" -eq 1
 expect 3 "bucket '$bucket-none' does not exist" "$bin" dataset verify "$tmp/tiny" "s3://$bucket-none/x"
 expect 3 'cannot reach S3 endpoint http://127.0.0.1:1' env AWS_ENDPOINT_URL=http://127.0.0.1:1 \
 	"$bin" dataset load "$tmp/tiny" "s3://$bucket/x"
 expect 0 'removed [0-9]+ objects and the bucket' "$bin" dataset rm --bucket "s3://$bucket"
 
-n=$((n + 1))
-if grep -qF -- "$AWS_SECRET_ACCESS_KEY" "$log"; then
-	echo "FAIL: the secret key appears in the output"
-	fails=$((fails + 1))
-fi
-echo "dataset: $((n - fails))/$n checks passed"
-[ "$fails" -eq 0 ]
+check "the secret key appears in the output" bash -c '! grep -qF -- "$AWS_SECRET_ACCESS_KEY" "$EXPECT_LOG"'
+summary dataset

@@ -1,0 +1,36 @@
+# tests/lib.sh: what the shell test scripts share; sourced, not run. `expect` runs a command and
+# checks its exit status and output; `check` records a condition tested by hand; `summary`
+# prints the count and sets the exit status. Every output is also appended to $EXPECT_LOG
+# (when set), so a script can search it afterwards, for a leaked secret say.
+fails=0 n=0
+
+# expect CODE PATTERN CMD...: exit status CODE, and PATTERN (grep -E) in stdout+stderr.
+expect() {
+	local code=$1 pat=$2 out rc
+	shift 2
+	n=$((n + 1))
+	out=$("$@" 2>&1)
+	rc=$?
+	[ -z "${EXPECT_LOG:-}" ] || printf '%s\n' "$out" >>"$EXPECT_LOG"
+	if [ "$rc" -ne "$code" ] || ! grep -qE -- "$pat" <<<"$out"; then
+		echo "FAIL: $* -> exit $rc (want $code), output: $(head -c 400 <<<"$out")"
+		fails=$((fails + 1))
+	fi
+}
+
+# check MESSAGE CMD...: fails with MESSAGE unless CMD succeeds.
+check() {
+	local msg=$1
+	shift
+	n=$((n + 1))
+	if ! "$@"; then
+		echo "FAIL: $msg"
+		fails=$((fails + 1))
+	fi
+}
+
+# summary NAME: "NAME: passed/total checks passed"; returns non-zero on any failure.
+summary() {
+	echo "$1: $((n - fails))/$n checks passed"
+	[ "$fails" -eq 0 ]
+}
