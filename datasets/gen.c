@@ -238,8 +238,12 @@ gen_image(uint64_t seed, unsigned index, double bad_fraction, unsigned char **ou
 	double bad = rng_unit(&r);
 	uint64_t badr = rng_next(&r);	/* the damage draws from its own stream */
 
-	if (out == NULL || len == NULL || e == NULL || err == NULL)
+	if (out == NULL || len == NULL || e == NULL || err == NULL ||
+	    !(bad_fraction >= 0 && bad_fraction <= 1)) {
+		if (err != NULL)
+			snprintf(err, errlen, "gen_image: invalid arguments");
 		return -1;
+	}
 	memset(e, 0, sizeof(*e));
 	snprintf(e->key, sizeof(e->key), "IMG_%05u.jpg", index);
 	e->kind = MANIFEST_OK;
@@ -313,7 +317,7 @@ gen_one(unsigned worker, size_t item, void *arg)
 {
 	struct gen_ctx *g = arg;
 	struct manifest_entry *e = &g->entries[item];
-	char path[4096], *err = g->errs[worker % NELEM(g->errs)];
+	char path[4096], *err = g->errs[worker];
 	unsigned char *img;
 	size_t len;
 	int rc;
@@ -359,7 +363,9 @@ gen_run(const struct gen_options *o, struct gen_stats *st, char *err, size_t err
 	}
 	g->o = o;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	failed = pool_for(o->count, o->threads ? o->threads : pool_cpus(), gen_one, g, "gen");
+	/* One error slot per worker: no more workers than slots. */
+	w = o->threads ? o->threads : pool_cpus();
+	failed = pool_for(o->count, w < NELEM(g->errs) ? w : NELEM(g->errs), gen_one, g, "gen");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (failed != 0) {
 		for (w = 0; w < NELEM(g->errs) && g->errs[w][0] == '\0'; w++)

@@ -16,6 +16,7 @@ static const char *const kind_names[MANIFEST_NKINDS] = { "ok", "noexif", "trunca
 static json_t *exif_to_json(const struct manifest_exif *x);
 static int exif_from_json(json_t *o, struct manifest_exif *x, const char **bad);
 static int copy_str(json_t *o, const char *name, char *dst, size_t dstlen, int required);
+static int frame_dim(json_t *o, const char *name, int *out);
 
 const char *
 manifest_kind_name(enum manifest_kind k)
@@ -23,34 +24,44 @@ manifest_kind_name(enum manifest_kind k)
 	return (unsigned)k < MANIFEST_NKINDS ? kind_names[k] : NULL;
 }
 
+/* NULL when out of memory or a string is not UTF-8: a value is never dropped silently. */
 static json_t *
 exif_to_json(const struct manifest_exif *x)
 {
 	json_t *o = json_object();
+	int bad = o == NULL;
 
-	if (o == NULL)
-		return NULL;
+#define PUT(name, val) \
+	do { \
+		if (!bad) \
+			bad = json_object_set_new(o, name, val) != 0; \
+	} while (0)
 	if (x->make[0])
-		json_object_set_new(o, "Make", json_string(x->make));
+		PUT("Make", json_string(x->make));
 	if (x->model[0])
-		json_object_set_new(o, "Model", json_string(x->model));
+		PUT("Model", json_string(x->model));
 	if (x->lens_model[0])
-		json_object_set_new(o, "LensModel", json_string(x->lens_model));
+		PUT("LensModel", json_string(x->lens_model));
 	if (x->datetime_original[0])
-		json_object_set_new(o, "DateTimeOriginal", json_string(x->datetime_original));
+		PUT("DateTimeOriginal", json_string(x->datetime_original));
 	if (x->orientation)
-		json_object_set_new(o, "Orientation", json_integer(x->orientation));
+		PUT("Orientation", json_integer(x->orientation));
 	if (x->exposure_time > 0)
-		json_object_set_new(o, "ExposureTime", json_real(x->exposure_time));
+		PUT("ExposureTime", json_real(x->exposure_time));
 	if (x->fnumber > 0)
-		json_object_set_new(o, "FNumber", json_real(x->fnumber));
+		PUT("FNumber", json_real(x->fnumber));
 	if (x->iso)
-		json_object_set_new(o, "ISOSpeedRatings", json_integer(x->iso));
+		PUT("ISOSpeedRatings", json_integer(x->iso));
 	if (x->focal_length > 0)
-		json_object_set_new(o, "FocalLength", json_real(x->focal_length));
+		PUT("FocalLength", json_real(x->focal_length));
 	if (x->has_gps) {
-		json_object_set_new(o, "GPSLatitude", json_real(x->gps_latitude));
-		json_object_set_new(o, "GPSLongitude", json_real(x->gps_longitude));
+		PUT("GPSLatitude", json_real(x->gps_latitude));
+		PUT("GPSLongitude", json_real(x->gps_longitude));
+	}
+#undef PUT
+	if (bad) {
+		json_decref(o);
+		return NULL;
 	}
 	return o;
 }
@@ -62,12 +73,15 @@ manifest_write(FILE *f, const struct manifest_entry *e)
 	char *line;
 	int rc = -1;
 
-	if (f == NULL || e == NULL || manifest_kind_name(e->kind) == NULL)
+	if (f == NULL || e == NULL || manifest_kind_name(e->kind) == NULL ||
+	    e->size > (uint64_t)INT64_MAX)
 		return -1;
 	if (e->has_exif > 0)
 		x = exif_to_json(&e->exif);
 	else
 		x = e->has_exif == 0 ? json_object() : json_null();
+	if (x == NULL)
+		return -1;
 	o = json_pack("{s:s, s:I, s:s, s:s, s:i, s:i, s:o}", "key", e->key, "size",
 	    (json_int_t)e->size, "sha256", e->sha256, "kind", kind_names[e->kind], "width",
 	    e->width, "height", e->height, "exif", x);
@@ -92,6 +106,21 @@ copy_str(json_t *o, const char *name, char *dst, size_t dstlen, int required)
 	if (!json_is_string(v) || json_string_length(v) >= dstlen)
 		return -1;
 	memcpy(dst, json_string_value(v), json_string_length(v) + 1);
+	return 0;
+}
+
+/* An optional frame dimension: absent is 0, otherwise an integer in [0, 65535] (JPEG's limit). */
+static int
+frame_dim(json_t *o, const char *name, int *out)
+{
+	json_t *v = json_object_get(o, name);
+
+	*out = 0;
+	if (v == NULL)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 65535)
+		return -1;
+	*out = (int)json_integer_value(v);
 	return 0;
 }
 
@@ -128,11 +157,13 @@ exif_from_json(json_t *o, struct manifest_exif *x, const char **bad)
 			*(double *)((char *)x + reals[i].off) = json_number_value(v);
 	}
 	*bad = "Orientation";
-	if ((v = json_object_get(o, *bad)) != NULL && !json_is_integer(v))
+	if ((v = json_object_get(o, *bad)) != NULL && (!json_is_integer(v) ||
+	    json_integer_value(v) < 1 || json_integer_value(v) > 8))
 		return -1;
 	x->orientation = v ? (int)json_integer_value(v) : 0;
 	*bad = "ISOSpeedRatings";
-	if ((v = json_object_get(o, *bad)) != NULL && !json_is_integer(v))
+	if ((v = json_object_get(o, *bad)) != NULL && (!json_is_integer(v) ||
+	    json_integer_value(v) < 0 || json_integer_value(v) > 65535))
 		return -1;
 	x->iso = v ? (int)json_integer_value(v) : 0;
 	x->has_gps = json_object_get(o, "GPSLatitude") != NULL &&
@@ -162,7 +193,7 @@ manifest_read(FILE *f, const char *path, unsigned long *lineno, struct manifest_
 			return 0;
 		}
 		(*lineno)++;
-	} while (n <= 1 && line[0] == '\n');
+	} while (strspn(line, " \t\r\n") == (size_t)n);
 	memset(e, 0, sizeof(*e));
 	o = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
 	if (o == NULL || !json_is_object(o)) {
@@ -173,6 +204,7 @@ manifest_read(FILE *f, const char *path, unsigned long *lineno, struct manifest_
 	if ((bad = "key", copy_str(o, bad, e->key, sizeof(e->key), 1)) < 0 || e->key[0] == '\0' ||
 	    (bad = "sha256", copy_str(o, bad, e->sha256, sizeof(e->sha256), 1)) < 0 ||
 	    strlen(e->sha256) != DIGEST_HEX_LEN ||
+	    strspn(e->sha256, "0123456789abcdef") != DIGEST_HEX_LEN ||
 	    (bad = "kind", copy_str(o, bad, kind, sizeof(kind), 1)) < 0)
 		goto bad_key;
 	for (k = 0; k < MANIFEST_NKINDS && strcmp(kind, kind_names[k]) != 0; k++)
@@ -185,8 +217,12 @@ manifest_read(FILE *f, const char *path, unsigned long *lineno, struct manifest_
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
 		goto bad_key;
 	e->size = (uint64_t)json_integer_value(v);
-	e->width = (int)json_integer_value(json_object_get(o, "width"));
-	e->height = (int)json_integer_value(json_object_get(o, "height"));
+	bad = "width";
+	if (frame_dim(o, bad, &e->width) < 0)
+		goto bad_key;
+	bad = "height";
+	if (frame_dim(o, bad, &e->height) < 0)
+		goto bad_key;
 	bad = "exif";
 	x = json_object_get(o, bad);
 	if (x == NULL || json_is_null(x)) {
