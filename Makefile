@@ -29,7 +29,7 @@ endif
 # Debian packages: build and test dependencies, plus the local S3 server (Ceph RGW).
 DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libssl-dev libevent-dev \
 	libhwloc-dev hwloc libexif-dev libjpeg62-turbo-dev libjansson-dev libcmocka-dev \
-	gnuplot-nox curl radosgw ceph-mon ceph-osd ceph-common
+	gnuplot-nox curl procps radosgw ceph-mon ceph-osd ceph-common
 PKGS := libcurl libcrypto libevent hwloc libexif libjpeg jansson
 
 # Evaluated once, on first use, so that `deps` can run before pkg-config is asked.
