@@ -37,7 +37,7 @@ static const char gen_usage[] =
     "                             [--bad-fraction F] [--threads N] [--json]\n"
     "Writes deterministic JPEGs with camera-like EXIF and DIR/manifest.jsonl.\n"
     "  -p, --profile P       tiny, default or seed003 (see `exifbench dataset profiles`)\n"
-    "  -o, --out DIR         output folder, created if missing\n"
+    "  -o, --out DIR         output folder, created with its parents if missing\n"
     "  -s, --seed N          seed (default: the profile's); same seed, same bytes\n"
     "  -n, --count N         number of images (default: the profile's)\n"
     "  -b, --bad-fraction F  share of truncated, EXIF-less and corrupt files, 0..1 (0)\n"

@@ -97,6 +97,7 @@ static void draw_exif(uint64_t *r, unsigned index, struct manifest_exif *x,
 static void dms(uint64_t *r, double max_deg, unsigned (*q)[2], double *dec);
 static int gen_one(unsigned worker, size_t item, void *arg);
 static int write_file(const char *path, const void *buf, size_t len);
+static int mkdir_p(const char *dir);
 
 const struct gen_profile *
 gen_profile_find(const char *name)
@@ -289,6 +290,36 @@ gen_image(uint64_t seed, unsigned index, double bad_fraction, unsigned char **ou
 	return 0;
 }
 
+/* mkdir -p: 0 when dir exists as a folder afterwards, else -1 with errno set. */
+static int
+mkdir_p(const char *dir)
+{
+	char path[4096], *p;
+	struct stat sb;
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return -1;
+	if (stat(path, &sb) < 0)
+		return -1;
+	if (!S_ISDIR(sb.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 write_file(const char *path, const void *buf, size_t len)
 {
@@ -351,7 +382,7 @@ gen_run(const struct gen_options *o, struct gen_stats *st, char *err, size_t err
 		return -1;
 	}
 	memset(st, 0, sizeof(*st));
-	if (mkdir(o->out_dir, 0755) < 0 && errno != EEXIST) {
+	if (mkdir_p(o->out_dir) < 0) {
 		snprintf(err, errlen, "%s: %s", o->out_dir, strerror(errno));
 		return -1;
 	}

@@ -871,9 +871,15 @@ test_run_unwritable(void **state)
 	struct stat sb;
 	FILE *f;
 
-	/* the parent is missing */
+	/* a missing parent is made, like mkdir -p */
 	snprintf(path, sizeof(path), "%s/missing/out", fx->dir);
 	o.out_dir = path;
+	assert_int_equal(gen_run(&o, &st, err, sizeof(err)), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_true(S_ISDIR(sb.st_mode));
+
+	/* a parent is a regular file */
+	snprintf(path, sizeof(path), "%s/missing/out/IMG_00000.jpg/out", fx->dir);
 	err[0] = '\0';
 	assert_int_equal(gen_run(&o, &st, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s: ", path);
