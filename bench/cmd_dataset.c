@@ -326,7 +326,7 @@ verify_main(int argc, char **argv)
 	rc = verify_run(&o, &st, err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "exifbench: %s\n", err);
-		return strstr(err, path) == err ? EXIT_USAGE : EXIT_SETUP;
+		return rc == -2 ? EXIT_USAGE : EXIT_SETUP;
 	}
 	if (sc.json) {
 		print_json(json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:f}", "dest",

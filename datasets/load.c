@@ -118,9 +118,16 @@ read_file(const char *path, uint64_t cap, struct s3_buf *b)
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &sb) < 0 || (uint64_t)sb.st_size > cap) {
-		errno = sb.st_size > 0 ? EFBIG : errno;
+	if (fstat(fd, &sb) < 0) {
+		int e = errno;
+
 		close(fd);
+		errno = e;
+		return -1;
+	}
+	if ((uint64_t)sb.st_size > cap) {
+		close(fd);
+		errno = EFBIG;
 		return -1;
 	}
 	if ((size_t)sb.st_size + 1 > b->cap) {

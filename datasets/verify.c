@@ -167,8 +167,10 @@ verify_run(const struct verify_options *o, struct verify_stats *st, char *err, s
 	}
 	memset(st, 0, sizeof(*st));
 	pthread_mutex_init(&c.lock, NULL);
-	if (load_manifest(&c, err, errlen) < 0)
+	if (load_manifest(&c, err, errlen) < 0) {
+		rc = -2;
 		goto out;
+	}
 	st->entries = c.n;
 	if ((admin = s3_new(o->cfg)) == NULL) {
 		snprintf(err, errlen, "verify: cannot create an S3 client");

@@ -32,7 +32,11 @@ struct verify_stats {
 	double seconds;
 };
 
-/* 0: all entries ok; 1: some were not (ok + missing + mismatched + failed == entries); -1: err. */
+/*
+ * 0: all entries ok; 1: some were not (ok + missing + mismatched + failed == entries);
+ * -1: the bucket could not be checked (endpoint, credentials, bucket: err says which);
+ * -2: the manifest is unreadable or malformed (err names the file and line).
+ */
 int verify_run(const struct verify_options *o, struct verify_stats *st, char *err,
     size_t errlen);
 

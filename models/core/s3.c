@@ -37,8 +37,10 @@ static size_t on_read(char *ptr, size_t size, size_t nmemb, void *arg);
 static int on_seek(void *arg, curl_off_t offset, int origin);
 static void set_error(struct s3_req *r, CURLcode rc, struct s3_result *res);
 static int run(struct s3 *c, struct s3_req *r, struct s3_result *res);
-static int simple(struct s3 *c, enum s3_method m, const char *bucket, const char *key,
-    struct s3_result *res);
+static int call(struct s3 *c, enum s3_method m, const char *bucket, const char *key,
+    struct s3url_param *params, size_t nparams, const void *body, size_t len,
+    const char *content_type, struct s3_buf *sink, struct s3_result *res);
+static int invalid(struct s3_result *res, const char *fn);
 static int list_object(const char *key, uint64_t size, void *arg);
 static int64_t now_us(void);
 static void sleep_ms(long ms);
@@ -376,11 +378,8 @@ s3_req_finish(struct s3_req *r, CURL *easy, CURLcode rc, struct s3_result *res)
 	if (rc == CURLE_OK && res->status >= 200 && res->status <= 299)
 		return S3_OK;
 	set_error(r, rc, res);
-	if (retry_should(&r->cfg->retry, res->attempts, (int)rc, res->status, res->code)) {
-		if (r->sink != NULL)
-			r->sink->len = r->sink_start;
-		return S3_RETRY;
-	}
+	if (retry_should(&r->cfg->retry, res->attempts, (int)rc, res->status, res->code))
+		return S3_RETRY;	/* s3_req_prepare rewinds body and sink */
 	if (res->attempts > 1) {
 		size_t n = strlen(res->error);
 
@@ -471,73 +470,11 @@ run(struct s3 *c, struct s3_req *r, struct s3_result *res)
 	return o == S3_OK ? 0 : -1;
 }
 
-int
-s3_get(struct s3 *c, const char *bucket, const char *key, struct s3_buf *out,
-    struct s3_result *res)
-{
-	struct s3_req r;
-
-	if (c == NULL || key == NULL || out == NULL) {
-		if (res != NULL)
-			snprintf(res->error, sizeof(res->error), "s3_get: invalid arguments");
-		return -1;
-	}
-	if (s3_req_init(&r, &c->cfg, S3_GET, bucket, key, NULL, 0, NULL, 0, NULL, out, res) < 0) {
-		s3_req_cleanup(&r);
-		return -1;
-	}
-	return run(c, &r, res);
-}
-
-int
-s3_put(struct s3 *c, const char *bucket, const char *key, const void *data, size_t len,
-    const char *content_type, struct s3_result *res)
-{
-	struct s3_req r;
-
-	if (c == NULL || key == NULL) {
-		if (res != NULL)
-			snprintf(res->error, sizeof(res->error), "s3_put: invalid arguments");
-		return -1;
-	}
-	if (s3_req_init(&r, &c->cfg, S3_PUT, bucket, key, NULL, 0, data, len, content_type, NULL,
-	    res) < 0) {
-		s3_req_cleanup(&r);
-		return -1;
-	}
-	return run(c, &r, res);
-}
-
-int
-s3_head(struct s3 *c, const char *bucket, const char *key, uint64_t *size,
-    struct s3_result *res)
-{
-	struct s3_req r;
-	curl_off_t len = -1;
-	int rv;
-
-	if (c == NULL || key == NULL) {
-		if (res != NULL)
-			snprintf(res->error, sizeof(res->error), "s3_head: invalid arguments");
-		return -1;
-	}
-	if (s3_req_init(&r, &c->cfg, S3_HEAD, bucket, key, NULL, 0, NULL, 0, NULL, NULL,
-	    res) < 0) {
-		s3_req_cleanup(&r);
-		return -1;
-	}
-	rv = run(c, &r, res);
-	if (rv == 0 && size != NULL) {
-		curl_easy_getinfo(c->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len);
-		*size = len > 0 ? (uint64_t)len : 0;
-	}
-	return rv;
-}
-
-/* A bodiless request on a bucket or a key: create, delete. */
+/* Describes and runs one request on the client's handle. Returns 0, or -1 (res->error). */
 static int
-simple(struct s3 *c, enum s3_method m, const char *bucket, const char *key,
-    struct s3_result *res)
+call(struct s3 *c, enum s3_method m, const char *bucket, const char *key,
+    struct s3url_param *params, size_t nparams, const void *body, size_t len,
+    const char *content_type, struct s3_buf *sink, struct s3_result *res)
 {
 	struct s3_req r;
 
@@ -546,28 +483,69 @@ simple(struct s3 *c, enum s3_method m, const char *bucket, const char *key,
 			snprintf(res->error, sizeof(res->error), "s3: no client");
 		return -1;
 	}
-	if (s3_req_init(&r, &c->cfg, m, bucket, key, NULL, 0, NULL, 0, NULL, NULL, res) < 0) {
+	if (s3_req_init(&r, &c->cfg, m, bucket, key, params, nparams, body, len, content_type,
+	    sink, res) < 0) {
 		s3_req_cleanup(&r);
 		return -1;
 	}
 	return run(c, &r, res);
 }
 
+static int
+invalid(struct s3_result *res, const char *fn)
+{
+	if (res != NULL)
+		snprintf(res->error, sizeof(res->error), "%s: invalid arguments", fn);
+	return -1;
+}
+
+int
+s3_get(struct s3 *c, const char *bucket, const char *key, struct s3_buf *out,
+    struct s3_result *res)
+{
+	if (key == NULL || out == NULL)
+		return invalid(res, "s3_get");
+	return call(c, S3_GET, bucket, key, NULL, 0, NULL, 0, NULL, out, res);
+}
+
+int
+s3_put(struct s3 *c, const char *bucket, const char *key, const void *data, size_t len,
+    const char *content_type, struct s3_result *res)
+{
+	if (key == NULL)
+		return invalid(res, "s3_put");
+	return call(c, S3_PUT, bucket, key, NULL, 0, data, len, content_type, NULL, res);
+}
+
+int
+s3_head(struct s3 *c, const char *bucket, const char *key, uint64_t *size,
+    struct s3_result *res)
+{
+	curl_off_t len = -1;
+
+	if (key == NULL)
+		return invalid(res, "s3_head");
+	if (call(c, S3_HEAD, bucket, key, NULL, 0, NULL, 0, NULL, NULL, res) < 0)
+		return -1;
+	if (size != NULL) {
+		curl_easy_getinfo(c->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len);
+		*size = len > 0 ? (uint64_t)len : 0;
+	}
+	return 0;
+}
+
 int
 s3_delete(struct s3 *c, const char *bucket, const char *key, struct s3_result *res)
 {
-	if (key == NULL) {
-		if (res != NULL)
-			snprintf(res->error, sizeof(res->error), "s3_delete: no key");
-		return -1;
-	}
-	return simple(c, S3_DELETE, bucket, key, res);
+	if (key == NULL)
+		return invalid(res, "s3_delete");
+	return call(c, S3_DELETE, bucket, key, NULL, 0, NULL, 0, NULL, NULL, res);
 }
 
 int
 s3_create_bucket(struct s3 *c, const char *bucket, struct s3_result *res)
 {
-	if (simple(c, S3_PUT, bucket, NULL, res) == 0)
+	if (call(c, S3_PUT, bucket, NULL, NULL, 0, NULL, 0, NULL, NULL, res) == 0)
 		return 0;
 	if (res != NULL && res->status == 409 && strcmp(res->code, "BucketAlreadyOwnedByYou") == 0) {
 		res->error[0] = '\0';
@@ -579,13 +557,13 @@ s3_create_bucket(struct s3 *c, const char *bucket, struct s3_result *res)
 int
 s3_delete_bucket(struct s3 *c, const char *bucket, struct s3_result *res)
 {
-	return simple(c, S3_DELETE, bucket, NULL, res);
+	return call(c, S3_DELETE, bucket, NULL, NULL, 0, NULL, 0, NULL, NULL, res);
 }
 
 int
 s3_check_bucket(struct s3 *c, const char *bucket, struct s3_result *res)
 {
-	return simple(c, S3_HEAD, bucket, NULL, res);
+	return call(c, S3_HEAD, bucket, NULL, NULL, 0, NULL, 0, NULL, NULL, res);
 }
 
 static int
@@ -610,15 +588,10 @@ s3_list(struct s3 *c, const char *bucket, const char *prefix, unsigned page_size
 
 	if (pages != NULL)
 		*pages = 0;
-	if (c == NULL || cb == NULL || res == NULL) {
-		if (res != NULL)
-			snprintf(res->error, sizeof(res->error), "s3_list: invalid arguments");
-		return -1;
-	}
+	if (c == NULL || cb == NULL || res == NULL)
+		return invalid(res, "s3_list");
 	snprintf(maxkeys, sizeof(maxkeys), "%u", page_size);
 	do {
-		struct s3_req r;
-
 		np = 0;
 		p[np++] = (struct s3url_param){ "list-type", "2" };
 		if (prefix != NULL && *prefix)
@@ -628,13 +601,7 @@ s3_list(struct s3 *c, const char *bucket, const char *prefix, unsigned page_size
 		if (token[0])
 			p[np++] = (struct s3url_param){ "continuation-token", token };
 		body.len = 0;
-		if (s3_req_init(&r, &c->cfg, S3_GET, bucket, NULL, p, np, NULL, 0, NULL, &body,
-		    res) < 0) {
-			s3_req_cleanup(&r);
-			rv = -1;
-			break;
-		}
-		if (run(c, &r, res) < 0) {
+		if (call(c, S3_GET, bucket, NULL, p, np, NULL, 0, NULL, &body, res) < 0) {
 			rv = -1;
 			break;
 		}

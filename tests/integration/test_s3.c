@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "../testutil.h"
+
 #include "s3.h"
 
 #define PAGE_KEYS 1050
@@ -37,7 +39,6 @@ struct collect {
 static const char *corpus_dir(void);
 static int collect_key(const char *key, uint64_t size, void *arg);
 static void collect_free(struct collect *k);
-static unsigned char *slurp(const char *path, size_t *len);
 
 static const char *
 corpus_dir(void)
@@ -56,26 +57,6 @@ corpus_dir(void)
 		if (stat(cands[i], &sb) == 0 && S_ISDIR(sb.st_mode))
 			return cands[i];
 	return NULL;
-}
-
-static unsigned char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *p = NULL;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (p = malloc((size_t)n + 1)) != NULL && fread(p, 1, (size_t)n, f) == (size_t)n) {
-		*len = (size_t)n;
-	} else {
-		free(p);
-		p = NULL;
-	}
-	fclose(f);
-	return p;
 }
 
 static int
@@ -180,7 +161,7 @@ test_corpus_round_trip(void **state)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		snprintf(key, sizeof(key), "corpus/%s", de->d_name);
-		assert_non_null(want = slurp(path, &len));
+		assert_non_null(want = testutil_slurp(path, &len));
 		if (s3_put(f->c, f->bucket, key, want, len, "image/jpeg", &res) < 0)
 			fail_msg("PUT %s: %s", key, res.error);
 		assert_int_equal(res.bytes, len);

@@ -39,6 +39,8 @@
 
 #include <cmocka.h>
 
+#include "../testutil.h"
+
 #define SEED UINT64_C(3)
 #define NIMG 50 /* images checked one by one */
 #define NSHARE 300 /* images for the bad share */
@@ -119,12 +121,6 @@ group_teardown(void **state)
 	return 0;
 }
 
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(p);
-}
-
 /* cmocka hands the group state to each test's setup in *state. */
 static int
 setup(void **state)
@@ -135,8 +131,7 @@ setup(void **state)
 		return -1;
 	fx->c = *state;
 	*state = fx;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_gen.XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
+	if (testutil_tmpdir(fx->dir, sizeof(fx->dir), "test_gen") < 0)
 		return -1;
 	fx->made = 1;
 	return 0;
@@ -151,18 +146,9 @@ teardown(void **state)
 	if (fx == NULL)
 		return 0;
 	if (fx->made)
-		rc = nftw(fx->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+		rc = testutil_rmtree(fx->dir);
 	free(fx);
 	return rc;
-}
-
-static void
-assert_double_same(double got, double want)
-{
-	if (memcmp(&got, &want, sizeof(got)) != 0) {
-		print_error("double %.17g != %.17g\n", got, want);
-		fail();
-	}
 }
 
 static void
@@ -727,28 +713,6 @@ test_bad_fraction(void **state)
 	assert_int_not_equal(kinds[MANIFEST_CORRUPT], 0);
 }
 
-/* The whole of a file (caller frees). */
-static unsigned char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf;
-	long n;
-
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 static int
 not_dot(const struct dirent *d)
 {
@@ -766,7 +730,7 @@ assert_run_folder(struct fixture *fx, const char *dir, const struct gen_stats *s
 	unsigned long lineno = 0;
 	uint64_t bytes = 0;
 	unsigned char *buf;
-	size_t len;
+	size_t len = 0;
 	int n, i;
 	FILE *f;
 
@@ -777,7 +741,7 @@ assert_run_folder(struct fixture *fx, const char *dir, const struct gen_stats *s
 			snprintf(want, sizeof(want), "IMG_%05d.jpg", i);
 			assert_string_equal(names[i]->d_name, want);
 			snprintf(path, sizeof(path), "%s/%s", dir, want);
-			buf = slurp(path, &len);
+			assert_non_null(buf = testutil_slurp(path, &len));
 			assert_int_equal(len, fx->c->mix[i].len);
 			assert_memory_equal(buf, fx->c->mix[i].buf, len);
 			free(buf);
@@ -842,8 +806,8 @@ test_run(void **state)
 
 	snprintf(p, sizeof(p), "%s/%s", a, MANIFEST_NAME);
 	snprintf(q, sizeof(q), "%s/%s", b, MANIFEST_NAME);
-	ma = slurp(p, &la);
-	mb = slurp(q, &lb);
+	assert_non_null(ma = testutil_slurp(p, &la));
+	assert_non_null(mb = testutil_slurp(q, &lb));
 	assert_int_equal(la, lb);
 	assert_memory_equal(ma, mb, la);
 
@@ -852,7 +816,7 @@ test_run(void **state)
 	o.threads = 0;
 	assert_int_equal(gen_run(&o, &st, err, sizeof(err)), 0);
 	assert_run_folder(fx, a, &st);
-	mc = slurp(p, &lc);
+	assert_non_null(mc = testutil_slurp(p, &lc));
 	assert_int_equal(lc, la);
 	assert_memory_equal(mc, ma, la);
 	free(ma);

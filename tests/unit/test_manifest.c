@@ -30,6 +30,8 @@
 
 #include <cmocka.h>
 
+#include "../testutil.h"
+
 #define SHA_A "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #define SHA_B "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 #define NEG_ZERO (-0.0)
@@ -42,12 +44,6 @@ struct fixture {
 };
 
 static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(p);
-}
-
-static int
 setup(void **state)
 {
 	struct fixture *fx;
@@ -55,8 +51,7 @@ setup(void **state)
 	if ((fx = calloc(1, sizeof(*fx))) == NULL)
 		return -1;
 	*state = fx;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_manifest.XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
+	if (testutil_tmpdir(fx->dir, sizeof(fx->dir), "test_manifest") < 0)
 		return -1;
 	fx->made = 1;
 	snprintf(fx->path, sizeof(fx->path), "%s/%s", fx->dir, MANIFEST_NAME);
@@ -74,7 +69,7 @@ teardown(void **state)
 	if (fx->f != NULL)
 		fclose(fx->f);
 	if (fx->made)
-		rc = nftw(fx->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+		rc = testutil_rmtree(fx->dir);
 	free(fx);
 	return rc;
 }
@@ -101,52 +96,6 @@ static void
 write_text(FILE *f, const char *s)
 {
 	assert_int_equal(fputs(s, f) >= 0, 1);
-}
-
-/* The whole manifest file as a string (caller frees). */
-static char *
-slurp_path(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long len;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	assert_true(len >= 0);
-	rewind(f);
-	buf = malloc((size_t)len + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
-}
-
-/* Reads tests/data/<name>, found relative to this source file, as a FILE. */
-static FILE *
-open_data(const char *name)
-{
-	const char *slash = strrchr(__FILE__, '/');
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%.*s%s../data/%s", slash ? (int)(slash - __FILE__ + 1) : 0,
-	    __FILE__, slash ? "" : "./", name);
-	if ((f = fopen(path, "r")) == NULL)
-		print_error("cannot open %s: %s\n", path, strerror(errno));
-	assert_non_null(f);
-	return f;
-}
-
-static void
-assert_double_same(double got, double want)
-{
-	if (memcmp(&got, &want, sizeof(got)) != 0) {
-		print_error("double %.17g (bits differ) != %.17g\n", got, want);
-		fail();
-	}
 }
 
 /* got must equal want field by field; the EXIF block only where want has one. */
@@ -358,7 +307,7 @@ test_write_exact(void **state)
 	set_exif(&e, "SONY", "DSC-RX100M5A", "", "2015:05:05 05:05:05", 1, 0.5, 2.8, 9.0, 125);
 	assert_int_equal(manifest_write(f, &e), 0);
 	close_manifest(fx);
-	text = slurp_path(fx->path);
+	assert_non_null(text = testutil_slurp(fx->path, NULL));
 	assert_string_equal(text,
 	    "{\"key\":\"IMG_00004.jpg\",\"size\":6000,\"sha256\":\"" SHA_A "\",\"kind\":"
 	    "\"corrupt\",\"width\":560,\"height\":420,\"exif\":null}\n"
@@ -491,7 +440,8 @@ static void
 test_bad_lines(void **state)
 {
 	struct fixture *fx = *state;
-	FILE *data = open_data("manifest_bad.jsonl"), *f;
+	char datapath[4096];
+	FILE *data, *f;
 	json_t *base = NULL, **cases = NULL, *c, *w;
 	char *line = NULL, *baseline, err[512], prefix[256];
 	size_t ncases = 0, i, j, cap = 0, linecap = 0;
@@ -499,6 +449,11 @@ test_bad_lines(void **state)
 	struct manifest_entry e;
 	json_error_t jerr;
 	int dataline = 0, bad = 0;
+
+	testutil_data_path(datapath, sizeof(datapath), "manifest_bad.jsonl");
+	if ((data = fopen(datapath, "r")) == NULL)
+		print_error("cannot open %s: %s\n", datapath, strerror(errno));
+	assert_non_null(data);
 
 	/* the table: a base entry, then cases; duplicates must survive this parse */
 	while (getline(&line, &linecap, data) > 0) {

@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "../testutil.h"
+
 #define SENTINEL 0x5a
 
 struct enc_case {
@@ -46,39 +48,6 @@ static const struct s3url_param list_params[] = {
 
 static const char list_query[] = "?continuation-token=jpeg%2Fcaf%C3%A9%20%3Cx%3E.jpg"
 				 "&list-type=2&max-keys=10&prefix=a%2Fb";
-
-/* Reads tests/data/<name>, found relative to this source file, into a NUL-terminated buffer. */
-static char *
-slurp(const char *name, size_t *lenp)
-{
-	const char *slash = strrchr(__FILE__, '/');
-	char path[4096];
-	FILE *f;
-	char *buf;
-	long len;
-
-	snprintf(path, sizeof(path), "%.*s%s../data/%s",
-	    slash ? (int)(slash - __FILE__ + 1) : 0, __FILE__, slash ? "" : "./", name);
-	if ((f = fopen(path, "rb")) == NULL) {
-		print_error("cannot open %s\n", path);
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0 ||
-	    (buf = malloc((size_t)len + 1)) == NULL) {
-		fclose(f);
-		return NULL;
-	}
-	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[len] = '\0';
-	if (lenp != NULL)
-		*lenp = (size_t)len;
-	return buf;
-}
 
 /* Splits the table into lines of exactly three tab-separated fields; -1 on a malformed line. */
 static int
@@ -129,7 +98,7 @@ table_setup(void **state)
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return -1;
 	*state = t;
-	if ((t->buf = slurp("s3url_encode.txt", NULL)) == NULL || parse_table(t) < 0 ||
+	if ((t->buf = testutil_slurp_data("s3url_encode.txt", NULL)) == NULL || parse_table(t) < 0 ||
 	    t->n < 10)
 		return -1;
 	return 0;

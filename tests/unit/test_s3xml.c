@@ -24,6 +24,8 @@
 
 #include <cmocka.h>
 
+#include "../testutil.h"
+
 #define SENTINEL 0x5a
 #define MAX_SEEN 16
 
@@ -73,39 +75,6 @@ static const char key_cafe[] = "jpeg/caf\xc3\xa9 <x>.jpg";
 static const char key_plain[] = "jpeg/plain.jpg";
 static const char key_canon[] = "metadata-extractor-images__Canon PowerShot G2 (1).jpg";
 
-/* Reads tests/data/<name>, found relative to this source file, into a NUL-terminated buffer. */
-static char *
-slurp(const char *name, size_t *lenp)
-{
-	const char *slash = strrchr(__FILE__, '/');
-	char path[4096];
-	FILE *f;
-	char *buf;
-	long len;
-
-	snprintf(path, sizeof(path), "%.*s%s../data/%s",
-	    slash ? (int)(slash - __FILE__ + 1) : 0, __FILE__, slash ? "" : "./", name);
-	if ((f = fopen(path, "rb")) == NULL) {
-		print_error("cannot open %s\n", path);
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0 ||
-	    (buf = malloc((size_t)len + 1)) == NULL) {
-		fclose(f);
-		return NULL;
-	}
-	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[len] = '\0';
-	if (lenp != NULL)
-		*lenp = (size_t)len;
-	return buf;
-}
-
 static int
 setup(void **state)
 {
@@ -116,7 +85,7 @@ setup(void **state)
 		return -1;
 	*state = fx;
 	for (i = 0; i < NDOCS; i++)
-		if ((fx->doc[i] = slurp(doc_names[i], &fx->len[i])) == NULL)
+		if ((fx->doc[i] = testutil_slurp_data(doc_names[i], &fx->len[i])) == NULL)
 			return -1;
 	/* Garbage, so that a page left half-initialised shows. */
 	memset(&fx->page, 0xa5, sizeof(fx->page));

@@ -1,0 +1,92 @@
+/*
+ * testutil.h: helpers the cmocka tests share; include it after <cmocka.h>. Data files are
+ * found relative to this header (tests/data/), so a test runs from any working directory;
+ * scratch folders live under /tmp and are removed whole. Everything is static inline, so a
+ * test that uses only some of it builds without unused-function warnings.
+ */
+#ifndef EXIFBENCH_TESTUTIL_H
+#define EXIFBENCH_TESTUTIL_H
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The path of tests/data/<name> in out. */
+static inline void
+testutil_data_path(char *out, size_t outlen, const char *name)
+{
+	const char *slash = strrchr(__FILE__, '/');
+
+	snprintf(out, outlen, "%.*s%sdata/%s", slash ? (int)(slash - __FILE__ + 1) : 0, __FILE__,
+	    slash ? "" : "./", name);
+}
+
+/* The whole file, NUL-terminated (free with free()), its length in *lenp; NULL if unreadable. */
+static inline void *
+testutil_slurp(const char *path, size_t *lenp)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long len;
+
+	if (f == NULL) {
+		print_error("cannot open %s\n", path);
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)len + 1)) != NULL && fread(buf, 1, (size_t)len, f) == (size_t)len) {
+		buf[len] = '\0';
+		if (lenp != NULL)
+			*lenp = (size_t)len;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* testutil_slurp of tests/data/<name>. */
+static inline void *
+testutil_slurp_data(const char *name, size_t *lenp)
+{
+	char path[4096];
+
+	testutil_data_path(path, sizeof(path), name);
+	return testutil_slurp(path, lenp);
+}
+
+/* Makes /tmp/<tag>.XXXXXX into dir (at least 64 bytes). Returns 0 or -1. */
+static inline int
+testutil_tmpdir(char *dir, size_t dirlen, const char *tag)
+{
+	snprintf(dir, dirlen, "/tmp/%s.XXXXXX", tag);
+	return mkdtemp(dir) != NULL ? 0 : -1;
+}
+
+static inline int
+testutil_rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb, (void)flag, (void)ftw;
+	return remove(p);
+}
+
+/* rm -rf dir. Returns 0 or -1. */
+static inline int
+testutil_rmtree(const char *dir)
+{
+	return nftw(dir, testutil_rm_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Fails unless got and want are the same double, bit for bit. */
+static inline void
+assert_double_same(double got, double want)
+{
+	if (memcmp(&got, &want, sizeof(got)) != 0) {
+		print_error("double %.17g (bits differ) != %.17g\n", got, want);
+		fail();
+	}
+}
+
+#endif
