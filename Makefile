@@ -5,6 +5,7 @@
 #   make bench           the main job (for now: generate and load a dataset, verify it)
 #   make deps            install exactly the Debian packages the project needs (idempotent)
 #   make SANITIZER=address|undefined|thread ...   sanitized build in build/san-<name>/
+#   make O=DIR ...       objects and binaries under DIR instead of build/
 #
 # Flags come from pkg-config, evaluated on first use (after `deps` has run), so a fresh
 # machine needs no step before `make check`.
@@ -12,14 +13,15 @@
 .DEFAULT_GOAL := all
 SANITIZER ?=
 V ?= 0
+O ?= build
 
 ifeq ($(SANITIZER),)
-BUILD := build
+BUILD := $(O)
 SANFLAGS :=
 else ifeq ($(filter $(SANITIZER),address undefined thread),)
 $(error SANITIZER must be address, undefined or thread, not '$(SANITIZER)')
 else
-BUILD := build/san-$(SANITIZER)
+BUILD := $(O)/san-$(SANITIZER)
 SANFLAGS := -fsanitize=$(SANITIZER) -fno-omit-frame-pointer
 ifeq ($(SANITIZER),undefined)
 SANFLAGS += -fno-sanitize-recover=all
@@ -41,7 +43,7 @@ WARN := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-pro
 	-Wformat=2 -Wno-format-truncation -Wno-unused-parameter -Wvla
 OPT ?= -O2 -g
 CFLAGS ?=
-CPPFLAGS := -D_GNU_SOURCE -Iinclude -Imodels/core -Idatasets
+CPPFLAGS := -D_GNU_SOURCE -Iinclude -Imodels/core -Idatasets -Iharness
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(SANFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS = $(PKG_LIBS) -lpthread -lm
 
@@ -54,18 +56,22 @@ say :=
 endif
 
 CORE_SRC := models/core/s3.c models/core/s3url.c models/core/s3xml.c models/core/retry.c \
-	models/core/digest.c
+	models/core/digest.c models/core/exif.c models/core/transform.c models/core/job.c \
+	models/core/run.c models/core/trace.c
+MODEL_SRC := models/models.c models/evio.c models/sequential.c models/pthreads.c models/forkpool.c \
+	models/async.c models/hybrid.c
+HARNESS_SRC := harness/topo.c
 DATA_SRC := datasets/gen.c datasets/exifwrite.c datasets/manifest.c datasets/load.c \
-	datasets/verify.c datasets/remove.c datasets/pool.c
-BENCH_SRC := bench/main.c bench/cmd_dataset.c
-LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(DATA_SRC))
+	datasets/verify.c datasets/remove.c datasets/pool.c datasets/list.c
+BENCH_SRC := bench/main.c bench/cli.c bench/cmd_dataset.c bench/cmd_exif.c bench/cmd_run.c
+LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 
-UNIT_TESTS := s3url s3xml retry manifest gen s3config
+UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3
 
-.PHONY: all check unit integration bench deps clean format
+.PHONY: all check unit integration bench microbench deps clean format
 all: $(BIN)
 
 $(BIN): $(LIB_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRC))
@@ -92,6 +98,9 @@ TESTED_retry := models/core/retry.o
 TESTED_manifest := datasets/manifest.o
 TESTED_gen := datasets/gen.o
 TESTED_s3config := models/core/s3.o
+TESTED_exif := models/core/exif.o
+TESTED_transform := models/core/transform.o
+TESTED_job := models/core/job.o
 
 check: unit integration
 
@@ -107,6 +116,13 @@ integration: $(INTEG_BINS) $(BIN)
 BENCH_PROFILE ?= default
 bench: $(BIN)
 	$(Q)harness/with-s3-local bench/smoke.sh $(BIN) $(BENCH_PROFILE)
+
+# Speed of the core steps (EXIF extraction, transforms, spin accuracy): figures, not tests.
+microbench: $(BUILD)/bench/microbench
+	$(Q)$(BUILD)/bench/microbench
+
+$(BUILD)/bench/microbench: $(BUILD)/bench/microbench.o $(LIB_OBJ)
+	$(call say,LINK,$@)$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 deps:
 	$(Q)harness/deps $(DEB_PKGS)

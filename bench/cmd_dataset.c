@@ -1,5 +1,5 @@
 /*
- * cmd_dataset.c: `exifbench dataset gen|load|verify|rm|profiles`. Parses options, calls the
+ * cmd_dataset.c: `exifbench dataset gen|load|verify|ls|rm|profiles`. Parses options, calls the
  * datasets/ module, prints a human summary (or, with --json, one JSON object) on stdout and one
  * line per failed item on stderr, and maps the outcome onto the exit codes of cli.h.
  */
@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "gen.h"
+#include "list.h"
 #include "load.h"
 #include "manifest.h"
 #include "remove.h"
@@ -24,13 +25,13 @@ static int gen_main(int argc, char **argv);
 static int load_main(int argc, char **argv);
 static int verify_main(int argc, char **argv);
 static int rm_main(int argc, char **argv);
+static int ls_main(int argc, char **argv);
+static void print_object(const char *key, uint64_t size, const char *sha256, void *arg);
+static void print_object_json(const char *key, uint64_t size, const char *sha256, void *arg);
 static int profiles_main(void);
-static int parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
-    unsigned long *out);
 struct s3cmd;
 static int s3cmd_parse(struct s3cmd *c, int argc, char **argv);
 static void print_item_error(const char *key, const char *error, void *arg);
-static void print_json(json_t *o);
 
 static const char gen_usage[] =
     "usage: exifbench dataset gen --profile P --out DIR [--seed N] [--count N]\n"
@@ -68,33 +69,13 @@ static const char rm_usage[] =
     "  -c, --concurrency N   deletes in flight (default 8)\n"
     "  -j, --json            print the summary as JSON\n";
 
-static int
-parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
-    unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	v = strtoul(s, &end, 10);
-	if (*s == '\0' || *s == '-' || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "exifbench: %s '%s' must be an integer from %lu to %lu\n", opt, s,
-		    min, max);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static void
-print_json(json_t *o)
-{
-	char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-
-	if (s != NULL)
-		printf("%s\n", s);
-	free(s);
-	json_decref(o);
-}
+static const char ls_usage[] =
+    "usage: exifbench dataset ls s3://BUCKET[/PREFIX] [--sha256] [--concurrency N] [--json]\n"
+    "Lists the objects under PREFIX/ in key order, one line each: KEY<TAB>SIZE, KEY relative\n"
+    "to PREFIX, so that two prefixes can be compared with diff.\n"
+    "      --sha256          fetch every object and add <TAB>SHA256 of its bytes\n"
+    "  -c, --concurrency N   downloads in flight with --sha256 (default 8)\n"
+    "  -j, --json            one JSON object per line instead: key, size[, sha256]\n";
 
 static void
 print_item_error(const char *key, const char *error, void *arg)
@@ -144,7 +125,7 @@ s3cmd_parse(struct s3cmd *c, int argc, char **argv)
 		case 'l': c->list_only = 1; break;
 		case 'B': c->bucket_too = 1; break;
 		case 'c':
-			if (parse_uint("--concurrency", optarg, 1, 1024, &v) < 0)
+			if (cli_parse_uint("--concurrency", optarg, 1, 1024, &v) < 0)
 				return EXIT_USAGE;
 			c->concurrency = (unsigned)v;
 			break;
@@ -202,13 +183,13 @@ gen_main(int argc, char **argv)
 			break;
 		case 'o': o.out_dir = optarg; break;
 		case 's':
-			if (parse_uint("--seed", optarg, 0, ULONG_MAX, &v) < 0)
+			if (cli_parse_uint("--seed", optarg, 0, ULONG_MAX, &v) < 0)
 				return EXIT_USAGE;
 			o.seed = v;
 			have_seed = 1;
 			break;
 		case 'n':
-			if (parse_uint("--count", optarg, 1, 10000000, &v) < 0)
+			if (cli_parse_uint("--count", optarg, 1, 10000000, &v) < 0)
 				return EXIT_USAGE;
 			o.count = (unsigned)v;
 			break;
@@ -222,7 +203,7 @@ gen_main(int argc, char **argv)
 			}
 			break;
 		case 't':
-			if (parse_uint("--threads", optarg, 0, 1024, &v) < 0)
+			if (cli_parse_uint("--threads", optarg, 0, 1024, &v) < 0)
 				return EXIT_USAGE;
 			o.threads = (unsigned)v;
 			break;
@@ -244,7 +225,7 @@ gen_main(int argc, char **argv)
 		return EXIT_ITEMS;
 	}
 	if (json) {
-		print_json(json_pack("{s:s, s:s, s:I, s:i, s:I, s:i, s:i, s:i, s:i, s:f, s:f}",
+		cli_print_json(json_pack("{s:s, s:s, s:I, s:i, s:I, s:i, s:i, s:i, s:i, s:f, s:f}",
 		    "profile", p->name, "out", o.out_dir, "seed", (json_int_t)o.seed, "files",
 		    st.files, "bytes", (json_int_t)st.bytes, "ok", st.kinds[MANIFEST_OK],
 		    "noexif", st.kinds[MANIFEST_NOEXIF], "truncated",
@@ -282,7 +263,7 @@ load_main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	if (sc.json) {
-		print_json(json_pack("{s:s, s:i, s:i, s:i, s:i, s:I, s:f, s:f, s:f, s:f}", "dest",
+		cli_print_json(json_pack("{s:s, s:i, s:i, s:i, s:i, s:I, s:f, s:f, s:f, s:f}", "dest",
 		    sc.args[1], "files", (int)st.files, "uploaded", (int)st.uploaded,
 		    "failed", (int)st.failed, "listed", (int)st.listed, "bytes",
 		    (json_int_t)st.bytes, "seconds", st.seconds, "objects_per_s",
@@ -329,7 +310,7 @@ verify_main(int argc, char **argv)
 		return rc == -2 ? EXIT_USAGE : EXIT_SETUP;
 	}
 	if (sc.json) {
-		print_json(json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:f}", "dest",
+		cli_print_json(json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:f}", "dest",
 		    sc.args[1], "mode", o.list_only ? "list" : "sha256", "entries",
 		    (int)st.entries, "ok", (int)st.ok, "missing", (int)st.missing, "mismatched",
 		    (int)st.mismatched, "failed", (int)st.failed, "seconds", st.seconds));
@@ -369,13 +350,70 @@ rm_main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	if (sc.json)
-		print_json(json_pack("{s:s, s:i, s:i, s:i, s:b}", "target", sc.args[0],
+		cli_print_json(json_pack("{s:s, s:i, s:i, s:i, s:b}", "target", sc.args[0],
 		    "matched", (int)st.matched, "removed", (int)st.removed, "failed",
 		    (int)st.failed, "bucket_removed", st.bucket_removed));
 	else
 		printf("removed %zu object%s%s from %s, %zu failed\n", st.removed,
 		    st.removed == 1 ? "" : "s", st.bucket_removed ? " and the bucket" : "",
 		    sc.args[0], st.failed);
+	return rc ? EXIT_ITEMS : 0;
+}
+
+static void
+print_object(const char *key, uint64_t size, const char *sha256, void *arg)
+{
+	printf("%s\t%llu%s%s\n", key, (unsigned long long)size, sha256 ? "\t" : "",
+	    sha256 ? sha256 : "");
+}
+
+static void
+print_object_json(const char *key, uint64_t size, const char *sha256, void *arg)
+{
+	json_t *o = json_pack("{s:s, s:I}", "key", key, "size", (json_int_t)size);
+
+	if (o != NULL && sha256 != NULL)
+		json_object_set_new(o, "sha256", json_string(sha256));
+	cli_print_json(o);
+}
+
+static int
+ls_main(int argc, char **argv)
+{
+	struct s3cmd sc = { .usage = ls_usage, .flags = "", .nargs = 1, .concurrency = 8 };
+	struct list_options o = { .on_error = print_item_error, .arg = "ls" };
+	struct list_stats st;
+	char err[ERRLEN];
+	int i, j, rc;
+
+	/* --sha256 is ls's own: take it out, and s3cmd_parse sees the options all share. */
+	for (i = j = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--sha256") == 0)
+			o.sha256 = 1;
+		else
+			argv[j++] = argv[i];
+	}
+	while (i < argc)
+		argv[j++] = argv[i++];
+	argv[j] = NULL;
+	if ((rc = s3cmd_parse(&sc, j, argv)) >= 0)
+		return rc;
+	o.cfg = &sc.cfg;
+	o.bucket = sc.bucket;
+	o.prefix = sc.prefix;
+	o.concurrency = sc.concurrency;
+	o.on_object = sc.json ? print_object_json : print_object;
+	rc = list_run(&o, &st, err, sizeof(err));
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "exifbench: ls: writing the listing failed\n");
+		return EXIT_ITEMS;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "exifbench: %s\n", err);
+		return EXIT_SETUP;
+	}
 	return rc ? EXIT_ITEMS : 0;
 }
 
@@ -393,7 +431,7 @@ int
 cmd_dataset(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs("usage: exifbench dataset gen|load|verify|rm|profiles [--help]\n",
+		fputs("usage: exifbench dataset gen|load|verify|ls|rm|profiles [--help]\n",
 		    argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
@@ -405,9 +443,12 @@ cmd_dataset(int argc, char **argv)
 		return verify_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "rm") == 0)
 		return rm_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "ls") == 0)
+		return ls_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "profiles") == 0)
 		return profiles_main();
-	fprintf(stderr, "exifbench: unknown dataset command '%s' (gen, load, verify, rm, profiles)\n",
+	fprintf(stderr, "exifbench: unknown dataset command '%s' (gen, load, verify, ls, rm,\n"
+	    " profiles)\n",
 	    argv[1]);
 	return EXIT_USAGE;
 }

@@ -21,8 +21,11 @@ usage(FILE *f)
 	      "  dataset gen      write a deterministic JPEG dataset and its manifest\n"
 	      "  dataset load     upload a folder to s3://BUCKET/PREFIX and prove it arrived\n"
 	      "  dataset verify   check a bucket against a manifest\n"
+	      "  dataset ls       list a prefix: key and size (and SHA-256) per object\n"
 	      "  dataset rm       delete a prefix (and with --bucket, the bucket)\n"
 	      "  dataset profiles list the dataset profiles\n"
+	      "  run              run the pipeline under one concurrency model\n"
+	      "  exif FILE...     print the EXIF record of local JPEG files, one JSON line each\n"
 	      "\n"
 	      "`exifbench COMMAND SUBCOMMAND --help` describes each. The S3 endpoint and\n"
 	      "credentials come from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY\n"
@@ -55,6 +58,10 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "dataset") == 0) {
 		rc = cmd_dataset(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "run") == 0) {
+		rc = cmd_run(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "exif") == 0) {
+		rc = cmd_exif(argc - 1, argv + 1);
 	} else {
 		fprintf(stderr, "exifbench: unknown command '%s' (see exifbench --help)\n",
 		    argv[1]);

@@ -575,53 +575,61 @@ list_object(const char *key, uint64_t size, void *arg)
 }
 
 int
-s3_list(struct s3 *c, const char *bucket, const char *prefix, unsigned page_size,
-    s3_list_cb cb, void *arg, unsigned *pages, struct s3_result *res)
+s3_list_page(struct s3 *c, const char *bucket, const char *prefix, unsigned page_size,
+    char *token, size_t token_len, s3_list_cb cb, void *arg, struct s3_result *res)
 {
 	struct s3xml_page page;
 	struct s3_buf body = { 0 };
 	struct list_ctx lc = { cb, arg };
 	struct s3url_param p[4];
-	char token[sizeof(page.next_token)] = "", maxkeys[16];
-	size_t np;
-	int rv = 0;
+	char maxkeys[16];
+	size_t np = 0;
+	int rv;
 
-	if (pages != NULL)
-		*pages = 0;
-	if (c == NULL || cb == NULL || res == NULL)
-		return invalid(res, "s3_list");
+	if (c == NULL || cb == NULL || res == NULL || token == NULL ||
+	    token_len < sizeof(page.next_token))
+		return invalid(res, "s3_list_page");
 	snprintf(maxkeys, sizeof(maxkeys), "%u", page_size);
-	do {
-		np = 0;
-		p[np++] = (struct s3url_param){ "list-type", "2" };
-		if (prefix != NULL && *prefix)
-			p[np++] = (struct s3url_param){ "prefix", prefix };
-		if (page_size > 0)
-			p[np++] = (struct s3url_param){ "max-keys", maxkeys };
-		if (token[0])
-			p[np++] = (struct s3url_param){ "continuation-token", token };
-		body.len = 0;
-		if (call(c, S3_GET, bucket, NULL, p, np, NULL, 0, NULL, &body, res) < 0) {
-			rv = -1;
-			break;
-		}
-		if (pages != NULL)
-			(*pages)++;
+	p[np++] = (struct s3url_param){ "list-type", "2" };
+	if (prefix != NULL && *prefix)
+		p[np++] = (struct s3url_param){ "prefix", prefix };
+	if (page_size > 0)
+		p[np++] = (struct s3url_param){ "max-keys", maxkeys };
+	if (token[0])
+		p[np++] = (struct s3url_param){ "continuation-token", token };
+	rv = call(c, S3_GET, bucket, NULL, p, np, NULL, 0, NULL, &body, res);
+	if (rv == 0) {
 		rv = s3xml_list_page((const char *)body.data, body.len, list_object, &lc, &page);
 		if (rv < 0)
 			snprintf(res->error, sizeof(res->error),
 			    "malformed ListObjectsV2 answer for bucket '%s' from %s", bucket,
 			    c->cfg.endpoint);
-		if (rv != 0)
-			break;
-		if (page.truncated && page.next_token[0] == '\0') {
-			snprintf(res->error, sizeof(res->error),
-			    "bucket '%s': truncated listing without a continuation token", bucket);
-			rv = -1;
-			break;
-		}
-		memcpy(token, page.next_token, sizeof(token));
-	} while (page.truncated);
+	}
+	if (rv == 0 && page.truncated && page.next_token[0] == '\0') {
+		snprintf(res->error, sizeof(res->error),
+		    "bucket '%s': truncated listing without a continuation token", bucket);
+		rv = -1;
+	}
+	if (rv == 0)
+		snprintf(token, token_len, "%s", page.truncated ? page.next_token : "");
 	s3_buf_free(&body);
+	return rv;
+}
+
+int
+s3_list(struct s3 *c, const char *bucket, const char *prefix, unsigned page_size,
+    s3_list_cb cb, void *arg, unsigned *pages, struct s3_result *res)
+{
+	char token[sizeof(((struct s3xml_page *)0)->next_token)] = "";
+	int rv;
+
+	if (pages != NULL)
+		*pages = 0;
+	do {
+		rv = s3_list_page(c, bucket, prefix, page_size, token, sizeof(token), cb, arg,
+		    res);
+		if (rv == 0 && pages != NULL)
+			(*pages)++;
+	} while (rv == 0 && token[0] != '\0');
 	return rv;
 }

@@ -167,4 +167,11 @@ typedef int (*s3_list_cb)(const char *key, uint64_t size, void *arg);
 int s3_list(struct s3 *c, const char *bucket, const char *prefix, unsigned page_size,
     s3_list_cb cb, void *arg, unsigned *pages, struct s3_result *res);
 
+/*
+ * One page of that listing: token holds "" for the first page and, on return, the token of
+ * the next page, or "" after the last (token_len >= 4096). Returns as s3_list does.
+ */
+int s3_list_page(struct s3 *c, const char *bucket, const char *prefix, unsigned page_size,
+    char *token, size_t token_len, s3_list_cb cb, void *arg, struct s3_result *res);
+
 #endif

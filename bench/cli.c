@@ -1,0 +1,52 @@
+/*
+ * cli.c: small helpers the command files share: strict number parsing with one-line errors
+ * that name the option, and JSON printing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+int
+cli_parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
+    unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	v = strtoul(s, &end, 10);
+	if (*s == '\0' || *s == '-' || *end != '\0' || v < min || v > max) {
+		fprintf(stderr, "exifbench: %s '%s' must be an integer from %lu to %lu\n", opt, s,
+		    min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+cli_parse_double(const char *opt, const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v;
+
+	v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || !(v >= min && v <= max)) {
+		fprintf(stderr, "exifbench: %s '%s' must be a number from %g to %g\n", opt, s, min,
+		    max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+void
+cli_print_json(json_t *o)
+{
+	char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+
+	if (s != NULL)
+		printf("%s\n", s);
+	free(s);
+	json_decref(o);
+}

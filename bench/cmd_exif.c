@@ -1,0 +1,151 @@
+/*
+ * cmd_exif.c: `exifbench exif FILE...`. Reads each file whole, runs the pipeline's EXIF step
+ * (exif_extract) on it and prints one compact JSON line per file on stdout,
+ * {"file":NAME,"exif":{...}}, in the order given. A file that cannot be read gives one line on
+ * stderr and the rest still print; the exit code then says some items failed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "exif.h"
+
+#define CHUNK 65536
+
+static unsigned char *slurp(const char *path, size_t *lenp);
+static json_t *file_name(const char *path);
+static int print_one(const char *path);
+
+static const char exif_usage[] =
+    "usage: exifbench exif [--help] FILE...\n"
+    "Prints the EXIF record of each local JPEG, one JSON object per line, in the order given:\n"
+    "  {\"file\":\"NAME\",\"exif\":{\"Make\":\"Canon\",\"Orientation\":1,\"FNumber\":7.1,...}}\n"
+    "Keys are EXIF tag names; only tags the file holds are listed, so a JPEG without EXIF\n"
+    "gives \"exif\":{}. GPSLatitude and GPSLongitude are signed decimal degrees.\n"
+    "A file that cannot be read is reported on stderr and the others still print.\n"
+    "exit codes: 0 ok, 1 some files could not be read, 2 usage error\n";
+
+/* The whole file in a malloc'd buffer (its length in *lenp), or NULL with errno set. */
+static unsigned char *
+slurp(const char *path, size_t *lenp)
+{
+	unsigned char *buf = NULL, *nbuf;
+	size_t len = 0, cap = 0, got;
+	FILE *f;
+	int e;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	do {
+		if (len == cap) {
+			cap = cap ? 2 * cap : CHUNK;
+			if ((nbuf = realloc(buf, cap)) == NULL)
+				goto fail;
+			buf = nbuf;
+		}
+		got = fread(buf + len, 1, cap - len, f);
+		len += got;
+	} while (got > 0);
+	if (ferror(f))
+		goto fail;
+	fclose(f);
+	*lenp = len;
+	return buf;
+fail:
+	e = errno != 0 ? errno : EIO;
+	free(buf);
+	fclose(f);
+	errno = e;
+	return NULL;
+}
+
+/* The name as a JSON string; bytes that are not UTF-8 become U+FFFD, so the line still prints. */
+static json_t *
+file_name(const char *path)
+{
+	json_t *s;
+	char *copy;
+	size_t i, j, n;
+
+	if ((s = json_string(path)) != NULL)
+		return s;
+	n = strlen(path);
+	if ((copy = malloc(3 * n + 1)) == NULL)
+		return NULL;
+	for (i = j = 0; i < n; i++) {
+		if ((unsigned char)path[i] < 0x80) {
+			copy[j++] = path[i];
+		} else {
+			memcpy(copy + j, "\xef\xbf\xbd", 3);
+			j += 3;
+		}
+	}
+	copy[j] = '\0';
+	s = json_string(copy);
+	free(copy);
+	return s;
+}
+
+/* Prints path's line, or its error on stderr. Returns 0, or -1 when it failed. */
+static int
+print_one(const char *path)
+{
+	unsigned char *buf;
+	json_t *line;
+	size_t len;
+	char *s = NULL;
+	int rc;
+
+	errno = 0;
+	if ((buf = slurp(path, &len)) == NULL) {
+		fprintf(stderr, "exifbench: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	/* json_object_set_new releases the value whatever happens, even with a NULL object. */
+	line = json_object();
+	rc = json_object_set_new(line, "file", file_name(path));
+	if (json_object_set_new(line, "exif", exif_extract(buf, len)) == 0 && rc == 0)
+		s = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	json_decref(line);
+	free(buf);
+	if (s == NULL) {
+		fprintf(stderr, "exifbench: %s: out of memory\n", path);
+		return -1;
+	}
+	puts(s);
+	free(s);
+	return 0;
+}
+
+int
+cmd_exif(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, i, failed = 0;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h': fputs(exif_usage, stdout); return 0;
+		default: fputs(exif_usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		fprintf(stderr, "exifbench: exif needs at least one FILE\n%s", exif_usage);
+		return EXIT_USAGE;
+	}
+	for (i = optind; i < argc; i++)
+		if (print_one(argv[i]) < 0)
+			failed++;
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "exifbench: stdout: %s\n", strerror(errno));
+		return EXIT_ITEMS;
+	}
+	return failed ? EXIT_ITEMS : 0;
+}

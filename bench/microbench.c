@@ -1,0 +1,441 @@
+/*
+ * microbench.c: `make microbench`, the speed of the pipeline's CPU steps on one core, as figures
+ * (nothing is asserted). Loads every file of the real-camera corpus's jpeg/ folder into memory
+ * once, then runs each benchmark of a table over all of them, pass after pass. A benchmark is one
+ * function doing one pass; its rounds are interleaved with the other benchmarks' (so a change of
+ * clock speed hits all alike) and the best round is reported: images per second of thread CPU
+ * time (CLOCK_THREAD_CPUTIME_ID) and of wall time, and the extra CPU per image over the
+ * benchmark named as its baseline. A benchmark is added with a function and a table row.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <libexif/exif-data.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "exif.h"
+
+#define DEFAULT_CORPUS "../shared/exif-corpus/jpeg"
+#define DEFAULT_SECONDS 1.5
+#define ROUNDS 3
+
+struct image {
+	char *name;
+	unsigned char *buf;
+	size_t len;
+};
+
+struct corpus {
+	struct image *img;
+	size_t n, bytes;
+};
+
+/* One pass over the corpus. Returns a figure derived from the work, so none is optimised away. */
+typedef size_t (*pass_fn)(const struct corpus *c);
+
+struct bench {
+	const char *name;
+	const char *what;
+	pass_fn pass;
+	const char *baseline;	/* the benchmark this one is compared with, or NULL */
+};
+
+struct options {
+	const char *dir;
+	double seconds;		/* wall time per benchmark, over all its rounds */
+	int json;
+};
+
+/* A benchmark's best round (least CPU per image) and its totals. */
+struct result {
+	int selected;
+	unsigned long passes;	/* over all rounds */
+	double images, cpu_s, wall_s;	/* best round */
+	size_t sink;
+};
+
+static size_t pass_libexif(const struct corpus *c);
+static size_t pass_libexif_keep_unknown(const struct corpus *c);
+static size_t pass_exif_extract(const struct corpus *c);
+static size_t libexif_load(const struct corpus *c, int keep_unknown);
+static int load_corpus(const char *dir, struct corpus *c);
+static void free_corpus(struct corpus *c);
+static int name_cmp(const void *a, const void *b);
+static double now(clockid_t clk);
+static void run_round(const struct bench *b, const struct corpus *c, double seconds,
+    struct result *r);
+static double per_image(const struct result *r);
+static const struct bench *find_bench(const char *name, size_t *index);
+static void usage(FILE *f);
+static const struct result *baseline_of(size_t i, const struct result *res);
+static double overhead(const struct result *r, const struct result *base);
+static void report_text(const struct options *o, const struct corpus *c,
+    const struct result *res);
+static int report_json(const struct options *o, const struct corpus *c,
+    const struct result *res);
+static int parse_args(int argc, char **argv, struct options *o, struct result *res);
+
+static const struct bench benches[] = {
+	{ "libexif", "exif_data_new, FOLLOW_SPECIFICATION off, load the JPEG, unref",
+	    pass_libexif, NULL },
+	{ "libexif_keep_unknown", "libexif with IGNORE_UNKNOWN_TAGS off too, as exif_extract",
+	    pass_libexif_keep_unknown, "libexif" },
+	{ "exif_extract", "exif_extract and json_decref: the pipeline's EXIF step",
+	    pass_exif_extract, "libexif" },
+};
+
+#define NBENCH (sizeof(benches) / sizeof(benches[0]))
+
+static size_t
+libexif_load(const struct corpus *c, int keep_unknown)
+{
+	ExifData *d;
+	size_t i, sink = 0;
+
+	for (i = 0; i < c->n; i++) {
+		if ((d = exif_data_new()) == NULL)
+			continue;
+		exif_data_unset_option(d, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
+		if (keep_unknown)
+			exif_data_unset_option(d, EXIF_DATA_OPTION_IGNORE_UNKNOWN_TAGS);
+		exif_data_load_data(d, c->img[i].buf, (unsigned int)c->img[i].len);
+		sink += d->ifd[EXIF_IFD_0]->count + d->ifd[EXIF_IFD_EXIF]->count;
+		exif_data_unref(d);
+	}
+	return sink;
+}
+
+static size_t
+pass_libexif(const struct corpus *c)
+{
+	return libexif_load(c, 0);
+}
+
+static size_t
+pass_libexif_keep_unknown(const struct corpus *c)
+{
+	return libexif_load(c, 1);
+}
+
+static size_t
+pass_exif_extract(const struct corpus *c)
+{
+	json_t *x;
+	size_t i, sink = 0;
+
+	for (i = 0; i < c->n; i++) {
+		x = exif_extract(c->img[i].buf, c->img[i].len);
+		sink += json_object_size(x);
+		json_decref(x);
+	}
+	return sink;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	const struct image *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* Reads every regular file of dir into c, sorted by name. Returns 0, or -1 with errno set. */
+static int
+load_corpus(const char *dir, struct corpus *c)
+{
+	char path[4096];
+	struct dirent *de;
+	struct image *img;
+	size_t cap = 0;
+	FILE *f = NULL;
+	long len;
+	DIR *dp;
+
+	if ((dp = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (c->n == cap) {
+			cap = cap ? 2 * cap : 128;
+			if ((img = realloc(c->img, cap * sizeof(*img))) == NULL)
+				goto fail;
+			c->img = img;
+		}
+		img = &c->img[c->n];
+		*img = (struct image){ NULL, NULL, 0 };
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if ((f = fopen(path, "rb")) == NULL || fseek(f, 0, SEEK_END) < 0 ||
+		    (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0 ||
+		    (img->name = strdup(de->d_name)) == NULL ||
+		    (img->buf = malloc(len > 0 ? (size_t)len : 1)) == NULL ||
+		    fread(img->buf, 1, (size_t)len, f) != (size_t)len) {
+			c->n++;	/* so that free_corpus frees what this one got */
+			goto fail;
+		}
+		fclose(f);
+		f = NULL;
+		img->len = (size_t)len;
+		c->bytes += img->len;
+		c->n++;
+	}
+	closedir(dp);
+	qsort(c->img, c->n, sizeof(*c->img), name_cmp);
+	return 0;
+fail:
+	if (errno == 0)
+		errno = EIO;
+	if (f != NULL)
+		fclose(f);
+	closedir(dp);
+	return -1;
+}
+
+static void
+free_corpus(struct corpus *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->img[i].name);
+		free(c->img[i].buf);
+	}
+	free(c->img);
+}
+
+static double
+now(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Passes of b over c until seconds of wall time have gone; r keeps the best round. */
+static void
+run_round(const struct bench *b, const struct corpus *c, double seconds, struct result *r)
+{
+	double cpu0, wall0, cpu, wall;
+	unsigned long passes = 0;
+
+	r->sink += b->pass(c);	/* warm the caches and the allocator */
+	cpu0 = now(CLOCK_THREAD_CPUTIME_ID);
+	wall0 = now(CLOCK_MONOTONIC);
+	do {
+		r->sink += b->pass(c);
+		passes++;
+	} while (now(CLOCK_MONOTONIC) - wall0 < seconds);
+	cpu = now(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+	wall = now(CLOCK_MONOTONIC) - wall0;
+	r->passes += passes;
+	if (r->images == 0 || cpu / (passes * c->n) < r->cpu_s / r->images) {
+		r->images = (double)passes * c->n;
+		r->cpu_s = cpu;
+		r->wall_s = wall;
+	}
+}
+
+/* CPU seconds per image in the best round. */
+static double
+per_image(const struct result *r)
+{
+	return r->images > 0 ? r->cpu_s / r->images : 0;
+}
+
+static const struct bench *
+find_bench(const char *name, size_t *index)
+{
+	size_t i;
+
+	for (i = 0; i < NBENCH; i++) {
+		if (strcmp(benches[i].name, name) == 0) {
+			*index = i;
+			return &benches[i];
+		}
+	}
+	return NULL;
+}
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: microbench [--help] [--json] [--time SECONDS] [--corpus DIR] "
+	    "[NAME...]\n"
+	    "Speed of the pipeline's CPU steps on one core over every file of DIR (default\n"
+	    "%s, relative to the repository), held in memory. Each benchmark runs %d\n"
+	    "interleaved rounds sharing SECONDS (default %.1f); the best round is reported.\n"
+	    "Figures only: nothing is asserted.\n"
+	    "  -j, --json          print one JSON object instead of a line per benchmark\n"
+	    "  -t, --time SECONDS  wall time per benchmark, over all its rounds\n"
+	    "  -c, --corpus DIR    the images to use\n"
+	    "benchmarks (all unless NAMEs are given):\n", DEFAULT_CORPUS, ROUNDS,
+	    DEFAULT_SECONDS);
+	for (i = 0; i < NBENCH; i++)
+		fprintf(f, "  %-22s %s\n", benches[i].name, benches[i].what);
+}
+
+/* The result i is compared with, when its benchmark names one and that one ran; else NULL. */
+static const struct result *
+baseline_of(size_t i, const struct result *res)
+{
+	size_t j;
+
+	if (benches[i].baseline == NULL || find_bench(benches[i].baseline, &j) == NULL ||
+	    !res[j].selected)
+		return NULL;
+	return &res[j];
+}
+
+/* Extra CPU per image of r over base, in percent. */
+static double
+overhead(const struct result *r, const struct result *base)
+{
+	return 100 * (per_image(r) / per_image(base) - 1);
+}
+
+static void
+report_text(const struct options *o, const struct corpus *c, const struct result *res)
+{
+	const struct result *base;
+	size_t i;
+
+	printf("%zu images, %.1f MB, from %s; best of %d rounds, %.2f s per benchmark\n", c->n,
+	    c->bytes / 1e6, o->dir, ROUNDS, o->seconds);
+	for (i = 0; i < NBENCH; i++) {
+		if (!res[i].selected)
+			continue;
+		printf("%-22s %8.0f images/s CPU (%6.2f us/image), %8.0f images/s wall",
+		    benches[i].name, 1 / per_image(&res[i]), per_image(&res[i]) * 1e6,
+		    res[i].images / res[i].wall_s);
+		if ((base = baseline_of(i, res)) != NULL)
+			printf(", %+.1f%% CPU per image vs %s", overhead(&res[i], base),
+			    benches[i].baseline);
+		putchar('\n');
+	}
+}
+
+/* Prints the run as one JSON object. Returns 0, or -1 when out of memory. */
+static int
+report_json(const struct options *o, const struct corpus *c, const struct result *res)
+{
+	const struct result *base;
+	json_t *out, *list, *b;
+	char *text = NULL;
+	size_t i;
+
+	out = json_pack("{s:s, s:I, s:I, s:i, s:f, s:[]}", "corpus", o->dir, "images",
+	    (json_int_t)c->n, "bytes", (json_int_t)c->bytes, "rounds", ROUNDS, "seconds",
+	    o->seconds, "benchmarks");
+	if ((list = json_object_get(out, "benchmarks")) == NULL)
+		goto out;
+	for (i = 0; i < NBENCH; i++) {
+		if (!res[i].selected)
+			continue;
+		b = json_pack("{s:s, s:s, s:I, s:f, s:f, s:f, s:f, s:f}", "name", benches[i].name,
+		    "what", benches[i].what, "passes", (json_int_t)res[i].passes, "images",
+		    res[i].images, "cpu_s", res[i].cpu_s, "wall_s", res[i].wall_s,
+		    "images_per_s_cpu", 1 / per_image(&res[i]), "images_per_s_wall",
+		    res[i].images / res[i].wall_s);
+		if (json_array_append_new(list, b) < 0)
+			goto out;
+		if ((base = baseline_of(i, res)) != NULL &&
+		    (json_object_set_new(b, "baseline", json_string(benches[i].baseline)) < 0 ||
+		    json_object_set_new(b, "overhead_pct", json_real(overhead(&res[i], base))) < 0))
+			goto out;
+	}
+	if ((text = json_dumps(out, JSON_PRESERVE_ORDER | JSON_INDENT(2) |
+	    JSON_REAL_PRECISION(6))) != NULL)
+		puts(text);
+out:
+	free(text);
+	json_decref(out);
+	return text != NULL ? 0 : -1;
+}
+
+/*
+ * Reads the command line into o and marks the benchmarks to run in res. Returns -1 to go on, or
+ * the exit code to return now (after --help, or a usage error already printed).
+ */
+static int
+parse_args(int argc, char **argv, struct options *o, struct result *res)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "time", required_argument, NULL, 't' },
+		{ "corpus", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	size_t i, j;
+	int ch, any = 0;
+	char junk;
+
+	while ((ch = getopt_long(argc, argv, "jt:c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': o->json = 1; break;
+		case 't':
+			if (sscanf(optarg, "%lf%c", &o->seconds, &junk) != 1 ||
+			    !(o->seconds > 0 && o->seconds <= 3600)) {
+				fprintf(stderr, "microbench: --time '%s' must be a number "
+				    "of seconds from 0 to 3600\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'c': o->dir = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		if (find_bench(argv[i], &j) == NULL) {
+			fprintf(stderr, "microbench: unknown benchmark '%s' (see --help)\n",
+			    argv[i]);
+			return EXIT_USAGE;
+		}
+		res[j].selected = any = 1;
+	}
+	for (i = 0; i < NBENCH; i++)
+		res[i].selected |= !any;
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { DEFAULT_CORPUS, DEFAULT_SECONDS, 0 };
+	struct result res[NBENCH] = { { 0 } };
+	struct corpus c = { NULL, 0, 0 };
+	size_t i;
+	int rc, round;
+
+	if ((rc = parse_args(argc, argv, &o, res)) >= 0)
+		return rc;
+	errno = 0;
+	if (load_corpus(o.dir, &c) < 0 || c.n == 0) {
+		fprintf(stderr, "microbench: %s: %s\n", o.dir, c.n == 0 && errno == 0 ?
+		    "no images" : strerror(errno));
+		free_corpus(&c);
+		return EXIT_SETUP;
+	}
+	for (round = 0; round < ROUNDS; round++)
+		for (i = 0; i < NBENCH; i++)
+			if (res[i].selected)
+				run_round(&benches[i], &c, o.seconds / ROUNDS, &res[i]);
+	rc = 0;
+	if (!o.json)
+		report_text(&o, &c, res);
+	else if (report_json(&o, &c, res) < 0)
+		rc = EXIT_SETUP;
+	if (rc != 0)
+		fprintf(stderr, "microbench: out of memory\n");
+	free_corpus(&c);
+	return rc;
+}

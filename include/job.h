@@ -1,0 +1,140 @@
+/*
+ * job.h: the pipeline as steps. A job takes one input key through GET -> PROCESS -> PUT and
+ * records what each stage cost; a model only decides who runs which step, and when.
+ *
+ * The core owns no thread, loop or curl handle. A model drives a job like this:
+ *
+ *	job_start(job, key);
+ *	while ((next = job_next(job)) != JOB_DONE)
+ *		if (next == JOB_TRANSFER) {
+ *			wait job_retry_delay_ms(job);	   (non-zero only before a retry)
+ *			job_prepare(job, easy);		   (sets CURLOPT_PRIVATE = job)
+ *			perform the transfer on easy, however the model likes;
+ *			job_transfer_done(job, curl_code);
+ *		} else
+ *			job_process(job);		   (CPU only: EXIF, transform, spin)
+ *	hand job_record(job) to run_record();
+ *
+ * job_run_blocking() is that loop for the models that block on curl_easy_perform.
+ *
+ * Steps: GET the input (retried by the S3 retry policy); PROCESS it: probe the JPEG (a file
+ * that is not one fails the job, "corrupt JPEG: ..."), extract EXIF (none is not a failure:
+ * an empty record), run the transform and the spin; PUT the processed image when
+ * upload_image is set, then PUT `<dst prefix>/<key relative to src prefix>.json`:
+ *
+ *	{"key":K,"size":N,"sha256":H,"width":W,"height":H,"exif":{...}
+ *	 [,"transform":NAME,"output_size":N,"output_sha256":H,"jpeg_warnings":N]}
+ *
+ * compact, keys in that order, so that every model writes the same bytes.
+ *
+ * A job is used by one thread at a time; it may move between threads between steps (the
+ * hybrid model runs job_process on a worker). Memory: the input, the output and the JSON,
+ * reused from one key to the next, so a model's memory is its number of jobs times the
+ * largest image it has seen.
+ */
+#ifndef EXIFBENCH_JOB_H
+#define EXIFBENCH_JOB_H
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#include "s3.h"
+#include "transform.h"
+
+#define JOB_KEY_MAX 1024	/* S3's limit on a key, in bytes */
+#define JOB_BUCKET_MAX 64
+
+/* What a run's jobs share; read-only once the run starts. */
+struct pipeline {
+	struct s3_config s3;
+	char src_bucket[JOB_BUCKET_MAX];
+	char src_prefix[JOB_KEY_MAX];
+	char dst_bucket[JOB_BUCKET_MAX];
+	char dst_prefix[JOB_KEY_MAX];
+	struct transform_opts transform;
+	int upload_image;	/* also PUT the processed (or, with no transform, original) image */
+	/*
+	 * Set by models whose transfers interleave on one thread (async, hybrid): the thread's
+	 * CPU time during a transfer then belongs to many jobs, so transfer stages record none.
+	 */
+	int shared_io_thread;
+};
+
+enum job_stage { JOB_GET, JOB_PROC, JOB_PUT, JOB_NSTAGES };
+enum job_next { JOB_TRANSFER, JOB_PROCESS, JOB_DONE };
+enum job_outcome { JOB_OK, JOB_FAILED };
+
+/* One stage of one job. Times are CLOCK_MONOTONIC nanoseconds, comparable across processes. */
+struct job_stage_time {
+	int64_t start_ns;	/* 0 when the stage never ran */
+	int64_t end_ns;
+	int64_t cpu_ns;		/* thread CPU time spent in the stage; -1 when not attributable */
+	int32_t worker;		/* the model's worker (thread, process, loop) that ran it */
+	int32_t attempts;	/* requests made, retries included (transfer stages) */
+};
+
+/*
+ * Everything a finished job reports: plain data of fixed size, so a forked worker can send it
+ * through a pipe in one write (sizeof < PIPE_BUF).
+ */
+struct job_record {
+	char key[JOB_KEY_MAX + 1];
+	char error[240];	/* one line when outcome is JOB_FAILED, else "" */
+	int32_t outcome;	/* enum job_outcome */
+	int32_t status;		/* HTTP status of the last request, 0 if none answered */
+	int32_t exif_tags;	/* tags in the EXIF record */
+	int32_t pad;
+	int64_t bytes_in;	/* the input object */
+	int64_t bytes_out;	/* everything uploaded */
+	struct s3_timing get_t;	/* curl's timings of the GET's last attempt */
+	struct s3_timing put_t;	/* ... and of the last PUT */
+	struct job_stage_time stage[JOB_NSTAGES];
+};
+
+struct job;
+
+/* A job for pipeline p (not copied; it must outlive the job). NULL when out of memory. */
+struct job *job_new(const struct pipeline *p);
+void job_free(struct job *j);
+
+/* Starts key over from the GET, keeping the buffers. A key over JOB_KEY_MAX fails the job. */
+void job_start(struct job *j, const char *key);
+
+/* The worker recorded in the stages that run from now on. */
+void job_set_worker(struct job *j, int worker);
+
+enum job_next job_next(const struct job *j);
+
+/* Milliseconds to wait before the next transfer: the retry backoff, 0 for a first attempt. */
+long job_retry_delay_ms(const struct job *j);
+
+/*
+ * Sets up the next transfer on easy (all options, then CURLOPT_PRIVATE = j). Returns 0, or -1
+ * when the job failed instead (job_next is then JOB_DONE).
+ */
+int job_prepare(struct job *j, CURL *easy);
+
+/* Ends the transfer job_prepare set up, which finished with rc: retry, next step, or done. */
+void job_transfer_done(struct job *j, CURLcode rc);
+
+/* The CPU step; call when job_next is JOB_PROCESS. Touches no handle and no socket. */
+void job_process(struct job *j);
+
+/* Fails the job from outside (a crashed worker, a stopped run), unless it already ended. */
+void job_fail(struct job *j, const char *reason);
+
+const struct job_record *job_record(const struct job *j);
+const char *job_key(const struct job *j);
+
+/*
+ * Runs the job to its end on easy with curl_easy_perform, sleeping through retry backoffs.
+ * With cpu_lock non-NULL, job_process runs holding it (the pthreads model's GIL emulation).
+ */
+void job_run_blocking(struct job *j, CURL *easy, pthread_mutex_t *cpu_lock);
+
+/* CLOCK_MONOTONIC and this thread's CPU clock, in nanoseconds. */
+int64_t job_now_ns(void);
+int64_t job_thread_cpu_ns(void);
+
+#endif

@@ -1,0 +1,388 @@
+/*
+ * job.c: the pipeline's state machine, GET -> PROCESS -> PUT [image] -> PUT json, with the
+ * timing of every stage. The contract, and the output format, are in include/job.h.
+ *
+ * Each request is an s3_req living in the job across its attempts; the job hands the model
+ * an easy handle's worth of options and reads the outcome back, so the same code serves the
+ * blocking models (job_run_blocking) and the event loop ones. Buffers are kept from one key to
+ * the next, so a long run allocates only while its images grow.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "digest.h"
+#include "exif.h"
+#include "job.h"
+#include "rng.h"
+
+enum job_state { ST_GET, ST_PROC, ST_PUT_IMAGE, ST_PUT_JSON, ST_DONE };
+
+struct job {
+	const struct pipeline *p;
+	enum job_state st;
+	int worker;
+	struct s3_req req;
+	int req_live;		/* req holds a request across its attempts */
+	CURL *easy;		/* the handle of the attempt under way */
+	struct s3_result res;
+	long delay_ms;
+	uint64_t rng;		/* retry jitter */
+	int64_t cpu0;		/* thread CPU clock when the current stage began */
+	struct s3_buf in;	/* the input object */
+	unsigned char *out;	/* the transformed image, or NULL */
+	size_t out_len;
+	char *json;		/* the output record */
+	char dst_key[JOB_KEY_MAX * 2 + 8];
+	struct job_record rec;
+};
+
+static void fail(struct job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void stage_begin(struct job *j, enum job_stage s);
+static void stage_end(struct job *j, enum job_stage s, int cpu_known);
+static void release_request(struct job *j);
+static int process(struct job *j, char *err, size_t errlen);
+static char *record_json(struct job *j, json_t *exif, const struct jpeg_info *info, int warns);
+static int dst_key(struct job *j, const char *suffix);
+
+int64_t
+job_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t
+job_thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+struct job *
+job_new(const struct pipeline *p)
+{
+	struct job *j;
+
+	if (p == NULL || (j = calloc(1, sizeof(*j))) == NULL)
+		return NULL;
+	j->p = p;
+	j->st = ST_DONE;
+	return j;
+}
+
+void
+job_free(struct job *j)
+{
+	if (j == NULL)
+		return;
+	release_request(j);
+	s3_buf_free(&j->in);
+	free(j->out);
+	free(j->json);
+	free(j);
+}
+
+void
+job_start(struct job *j, const char *key)
+{
+	size_t n = strlen(key);
+
+	release_request(j);
+	memset(&j->rec, 0, sizeof(j->rec));
+	j->in.len = 0;
+	free(j->out);
+	j->out = NULL;
+	j->out_len = 0;
+	free(j->json);
+	j->json = NULL;
+	j->delay_ms = 0;
+	j->rng = rng_seed2((uint64_t)(uintptr_t)j, n);
+	j->st = ST_GET;
+	j->rec.outcome = JOB_OK;
+	memcpy(j->rec.key, key, n < JOB_KEY_MAX ? n : JOB_KEY_MAX);
+	if (n > JOB_KEY_MAX)
+		fail(j, "key longer than %d bytes", JOB_KEY_MAX);
+}
+
+void
+job_set_worker(struct job *j, int worker)
+{
+	j->worker = worker;
+}
+
+enum job_next
+job_next(const struct job *j)
+{
+	switch (j->st) {
+	case ST_PROC:
+		return JOB_PROCESS;
+	case ST_DONE:
+		return JOB_DONE;
+	default:
+		return JOB_TRANSFER;
+	}
+}
+
+long
+job_retry_delay_ms(const struct job *j)
+{
+	return j->delay_ms;
+}
+
+int
+job_prepare(struct job *j, CURL *easy)
+{
+	const struct pipeline *p = j->p;
+	enum job_stage s = j->st == ST_GET ? JOB_GET : JOB_PUT;
+	int rv = 0;
+
+	j->delay_ms = 0;
+	if (!j->req_live) {
+		if (j->rec.stage[s].start_ns == 0)
+			stage_begin(j, s);
+		memset(&j->res, 0, sizeof(j->res));
+		if (j->st == ST_GET)
+			rv = s3_req_init(&j->req, &p->s3, S3_GET, p->src_bucket, j->rec.key, NULL, 0,
+			    NULL, 0, NULL, &j->in, &j->res);
+		else if (j->st == ST_PUT_IMAGE)
+			rv = s3_req_init(&j->req, &p->s3, S3_PUT, p->dst_bucket, j->dst_key, NULL, 0,
+			    j->out ? j->out : j->in.data, j->out ? j->out_len : j->in.len,
+			    "image/jpeg", NULL, &j->res);
+		else
+			rv = s3_req_init(&j->req, &p->s3, S3_PUT, p->dst_bucket, j->dst_key, NULL, 0,
+			    j->json, strlen(j->json), "application/json", NULL, &j->res);
+		j->req_live = 1;
+	}
+	if (rv == 0)
+		rv = s3_req_prepare(&j->req, easy, &j->res);
+	if (rv < 0) {
+		fail(j, "%s", j->res.error);
+		return -1;
+	}
+	j->easy = easy;
+	curl_easy_setopt(easy, CURLOPT_PRIVATE, j);
+	return 0;
+}
+
+void
+job_transfer_done(struct job *j, CURLcode rc)
+{
+	enum job_stage s = j->st == ST_GET ? JOB_GET : JOB_PUT;
+	enum s3_outcome o = s3_req_finish(&j->req, j->easy, rc, &j->res);
+
+	j->rec.status = (int32_t)j->res.status;
+	if (o == S3_RETRY) {
+		j->delay_ms = retry_delay_ms(&j->p->s3.retry, j->res.attempts, &j->rng);
+		return;
+	}
+	j->rec.stage[s].attempts += j->res.attempts;
+	if (s == JOB_GET)
+		j->rec.get_t = j->res.t;
+	else
+		j->rec.put_t = j->res.t;
+	release_request(j);
+	if (o == S3_FAIL) {
+		stage_end(j, s, !j->p->shared_io_thread);
+		fail(j, "%s", j->res.error);
+		return;
+	}
+	if (j->st == ST_GET) {
+		j->rec.bytes_in = (int64_t)j->in.len;
+		stage_end(j, s, !j->p->shared_io_thread);
+		j->st = ST_PROC;
+	} else {
+		j->rec.bytes_out += (int64_t)j->res.bytes;
+		if (j->st == ST_PUT_IMAGE) {
+			dst_key(j, ".json");	/* its length was checked in process() */
+			j->st = ST_PUT_JSON;
+		} else if (j->st == ST_PUT_JSON) {
+			stage_end(j, s, !j->p->shared_io_thread);
+			j->st = ST_DONE;
+		}
+	}
+}
+
+void
+job_process(struct job *j)
+{
+	char err[sizeof(j->rec.error)];
+
+	if (j->st != ST_PROC)
+		return;
+	stage_begin(j, JOB_PROC);
+	if (process(j, err, sizeof(err)) < 0) {
+		stage_end(j, JOB_PROC, 1);
+		fail(j, "%s", err);
+		return;
+	}
+	stage_end(j, JOB_PROC, 1);
+	j->st = j->p->upload_image ? ST_PUT_IMAGE : ST_PUT_JSON;
+}
+
+void
+job_fail(struct job *j, const char *reason)
+{
+	if (j->st != ST_DONE)
+		fail(j, "%s", reason);
+}
+
+const struct job_record *
+job_record(const struct job *j)
+{
+	return &j->rec;
+}
+
+const char *
+job_key(const struct job *j)
+{
+	return j->rec.key;
+}
+
+void
+job_run_blocking(struct job *j, CURL *easy, pthread_mutex_t *cpu_lock)
+{
+	enum job_next next;
+	struct timespec ts;
+	long ms;
+
+	while ((next = job_next(j)) != JOB_DONE) {
+		if (next == JOB_PROCESS) {
+			if (cpu_lock != NULL)
+				pthread_mutex_lock(cpu_lock);
+			job_process(j);
+			if (cpu_lock != NULL)
+				pthread_mutex_unlock(cpu_lock);
+			continue;
+		}
+		if ((ms = job_retry_delay_ms(j)) > 0) {
+			ts.tv_sec = ms / 1000;
+			ts.tv_nsec = ms % 1000 * 1000000;
+			while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+				;
+		}
+		if (job_prepare(j, easy) == 0)
+			job_transfer_done(j, curl_easy_perform(easy));
+	}
+}
+
+/* The CPU step proper: digest, probe, EXIF, transform, spin, the output record. */
+static int
+process(struct job *j, char *err, size_t errlen)
+{
+	const struct transform_opts *t = &j->p->transform;
+	struct jpeg_info info;
+	json_t *exif;
+	int warns = 0;
+
+	if (transform_probe(j->in.data, j->in.len, &info, err, errlen) < 0)
+		return -1;
+	if (t->kind != TRANSFORM_NONE &&
+	    transform_run(t, j->in.data, j->in.len, &j->out, &j->out_len, &warns, err,
+	    errlen) < 0)
+		return -1;
+	transform_spin(t->spin_ms);
+	if ((exif = exif_extract(j->in.data, j->in.len)) == NULL) {
+		snprintf(err, errlen, "out of memory extracting EXIF");
+		return -1;
+	}
+	j->rec.exif_tags = (int32_t)json_object_size(exif);
+	j->json = record_json(j, exif, &info, warns);
+	json_decref(exif);
+	if (j->json == NULL) {
+		snprintf(err, errlen, "out of memory writing the record");
+		return -1;
+	}
+	if (dst_key(j, ".json") < 0 || (j->p->upload_image && dst_key(j, "") < 0)) {
+		snprintf(err, errlen, "output key longer than %d bytes", JOB_KEY_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* The output record, as compact JSON text (malloc'd), or NULL when out of memory. */
+static char *
+record_json(struct job *j, json_t *exif, const struct jpeg_info *info, int warns)
+{
+	char in_sha[DIGEST_HEX_LEN + 1], out_sha[DIGEST_HEX_LEN + 1];
+	json_t *o;
+	char *text;
+
+	if (digest_sha256_hex(j->in.data, j->in.len, in_sha) < 0 ||
+	    (j->out != NULL && digest_sha256_hex(j->out, j->out_len, out_sha) < 0))
+		return NULL;
+	if (j->out == NULL)
+		o = json_pack("{s:s, s:I, s:s, s:i, s:i, s:O}", "key", j->rec.key, "size",
+		    (json_int_t)j->in.len, "sha256", in_sha, "width", info->width, "height",
+		    info->height, "exif", exif);
+	else
+		o = json_pack("{s:s, s:I, s:s, s:i, s:i, s:O, s:s, s:I, s:s, s:i}", "key",
+		    j->rec.key, "size", (json_int_t)j->in.len, "sha256", in_sha, "width",
+		    info->width, "height", info->height, "exif", exif, "transform",
+		    transform_kind_name(j->p->transform.kind), "output_size",
+		    (json_int_t)j->out_len, "output_sha256", out_sha, "jpeg_warnings", warns);
+	text = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+	json_decref(o);
+	return text;
+}
+
+/* dst_key = dst prefix / (key relative to the src prefix) suffix. */
+static int
+dst_key(struct job *j, const char *suffix)
+{
+	const struct pipeline *p = j->p;
+	const char *rel = j->rec.key;
+	size_t n = strlen(p->src_prefix);
+	int len;
+
+	if (n > 0 && strncmp(rel, p->src_prefix, n) == 0 && rel[n] == '/')
+		rel += n + 1;
+	len = snprintf(j->dst_key, sizeof(j->dst_key), "%s%s%s%s", p->dst_prefix,
+	    p->dst_prefix[0] ? "/" : "", rel, suffix);
+	return len < 0 || len > JOB_KEY_MAX ? -1 : 0;
+}
+
+static void
+stage_begin(struct job *j, enum job_stage s)
+{
+	j->rec.stage[s].start_ns = job_now_ns();
+	j->rec.stage[s].worker = j->worker;
+	j->cpu0 = job_thread_cpu_ns();
+}
+
+static void
+stage_end(struct job *j, enum job_stage s, int cpu_known)
+{
+	j->rec.stage[s].end_ns = job_now_ns();
+	j->rec.stage[s].cpu_ns = cpu_known ? job_thread_cpu_ns() - j->cpu0 : -1;
+}
+
+static void
+release_request(struct job *j)
+{
+	if (j->req_live)
+		s3_req_cleanup(&j->req);
+	j->req_live = 0;
+}
+
+static void
+fail(struct job *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	release_request(j);
+	va_start(ap, fmt);
+	vsnprintf(j->rec.error, sizeof(j->rec.error), fmt, ap);
+	va_end(ap);
+	j->rec.outcome = JOB_FAILED;
+	j->st = ST_DONE;
+}

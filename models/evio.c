@@ -1,0 +1,289 @@
+/*
+ * evio.c: libcurl's multi socket interface on a libevent loop, with a slot per job in
+ * flight. The five callbacks are those of curl's docs/examples/multi-event.c (socket, timer,
+ * event, timeout, check_multi_info); the slots replace hiperfifo's FIFO of URLs with the job
+ * steps of include/job.h. See evio.h for the contract.
+ */
+#include <stdlib.h>
+
+#include "evio.h"
+
+struct evio_slot {
+	struct evio *io;
+	CURL *easy;
+	struct job *job;
+	struct event *backoff;	/* retry delay */
+	int active;		/* holds a key */
+};
+
+struct evio {
+	struct run *r;
+	struct event_base *base;
+	CURLM *multi;
+	struct event *timer;	/* curl's timeout */
+	evio_process_fn process;
+	void *arg;
+	struct evio_slot *slot;
+	unsigned nslots, active;
+	int keys_left;
+	int failed;
+};
+
+static void advance(struct evio_slot *s);
+static int take_key(struct evio_slot *s);
+static void check_multi_info(struct evio *io);
+static int on_socket(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp);
+static int on_timer(CURLM *m, long timeout_ms, void *arg);
+static void on_event(evutil_socket_t fd, short what, void *arg);
+static void on_timeout(evutil_socket_t fd, short what, void *arg);
+static void on_backoff(evutil_socket_t fd, short what, void *arg);
+
+struct evio *
+evio_new(struct run *r, unsigned slots, evio_process_fn fn, void *arg)
+{
+	struct evio *io = calloc(1, sizeof(*io));
+	unsigned i;
+
+	if (io == NULL)
+		return NULL;
+	io->r = r;
+	io->process = fn;
+	io->arg = arg;
+	io->keys_left = 1;
+	io->base = event_base_new();
+	io->multi = curl_multi_init();
+	io->slot = calloc(slots, sizeof(*io->slot));
+	if (io->base == NULL || io->multi == NULL || io->slot == NULL ||
+	    (io->timer = evtimer_new(io->base, on_timeout, io)) == NULL)
+		goto fail;
+	io->nslots = slots;
+	for (i = 0; i < slots; i++) {
+		struct evio_slot *s = &io->slot[i];
+
+		s->io = io;
+		s->easy = curl_easy_init();
+		s->job = job_new(run_pipeline(r));
+		s->backoff = evtimer_new(io->base, on_backoff, s);
+		if (s->easy == NULL || s->job == NULL || s->backoff == NULL)
+			goto fail;
+	}
+	curl_multi_setopt(io->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(io->multi, CURLMOPT_SOCKETDATA, io);
+	curl_multi_setopt(io->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(io->multi, CURLMOPT_TIMERDATA, io);
+	curl_multi_setopt(io->multi, CURLMOPT_MAXCONNECTS, (long)slots);
+	return io;
+fail:
+	evio_free(io);
+	return NULL;
+}
+
+void
+evio_free(struct evio *io)
+{
+	unsigned i;
+
+	if (io == NULL)
+		return;
+	for (i = 0; io->slot != NULL && i < io->nslots; i++) {
+		if (io->slot[i].backoff != NULL)
+			event_free(io->slot[i].backoff);
+		job_free(io->slot[i].job);
+		curl_easy_cleanup(io->slot[i].easy);
+	}
+	free(io->slot);
+	if (io->multi != NULL)
+		curl_multi_cleanup(io->multi);
+	if (io->timer != NULL)
+		event_free(io->timer);
+	if (io->base != NULL)
+		event_base_free(io->base);
+	free(io);
+}
+
+struct event_base *
+evio_base(struct evio *io)
+{
+	return io->base;
+}
+
+struct job *
+evio_slot_job(struct evio_slot *slot)
+{
+	return slot->job;
+}
+
+void
+evio_resume(struct evio *io, struct evio_slot *slot)
+{
+	(void)io;
+	advance(slot);
+}
+
+int
+evio_run(struct evio *io)
+{
+	unsigned i;
+
+	for (i = 0; i < io->nslots && io->keys_left; i++) {
+		job_set_worker(io->slot[i].job, 0);
+		if (take_key(&io->slot[i]))
+			advance(&io->slot[i]);
+	}
+	if (io->active > 0)
+		event_base_dispatch(io->base);
+	return io->failed ? -1 : 0;
+}
+
+/* Starts the next key on slot s: 1, or 0 when there is none and the slot retires. */
+static int
+take_key(struct evio_slot *s)
+{
+	struct evio *io = s->io;
+	char key[JOB_KEY_MAX + 1];
+	int got = io->keys_left ? run_next_key(io->r, key) : 0;
+
+	if (got != 1) {
+		io->keys_left = 0;
+		io->failed |= got < 0;
+		if (s->active) {
+			s->active = 0;
+			if (--io->active == 0)
+				event_base_loopbreak(io->base);
+		}
+		return 0;
+	}
+	if (!s->active) {
+		s->active = 1;
+		io->active++;
+	}
+	job_start(s->job, key);
+	return 1;
+}
+
+/* Moves s's job on until it waits: for a transfer, a backoff, or the model's CPU step. */
+static void
+advance(struct evio_slot *s)
+{
+	struct evio *io = s->io;
+	struct timeval tv;
+	long ms;
+
+	for (;;) {
+		switch (job_next(s->job)) {
+		case JOB_PROCESS:
+			io->process(io, s, io->arg);
+			return;
+		case JOB_DONE:
+			run_record(io->r, job_record(s->job));
+			if (!take_key(s))
+				return;
+			break;
+		case JOB_TRANSFER:
+			if ((ms = job_retry_delay_ms(s->job)) > 0) {
+				tv.tv_sec = ms / 1000;
+				tv.tv_usec = ms % 1000 * 1000;
+				evtimer_add(s->backoff, &tv);
+				return;
+			}
+			if (job_prepare(s->job, s->easy) < 0)
+				continue;
+			curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
+			if (curl_multi_add_handle(io->multi, s->easy) != CURLM_OK) {
+				job_fail(s->job, "curl_multi_add_handle failed");
+				continue;
+			}
+			return;
+		}
+	}
+}
+
+static void
+check_multi_info(struct evio *io)
+{
+	struct evio_slot *s;
+	CURLMsg *msg;
+	CURLcode rc;
+	int left;
+
+	while ((msg = curl_multi_info_read(io->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		rc = msg->data.result;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+		curl_multi_remove_handle(io->multi, s->easy);
+		job_transfer_done(s->job, rc);
+		advance(s);
+	}
+}
+
+/* CURLMOPT_SOCKETFUNCTION: watch fd for what curl wants, or stop watching it. */
+static int
+on_socket(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
+{
+	struct evio *io = arg;
+	struct event *ev = sockp;
+	short kind = (short)((what & CURL_POLL_IN ? EV_READ : 0) |
+	    (what & CURL_POLL_OUT ? EV_WRITE : 0) | EV_PERSIST);
+
+	(void)e;
+	if (what == CURL_POLL_REMOVE) {
+		if (ev != NULL)
+			event_free(ev);
+		curl_multi_assign(io->multi, fd, NULL);
+		return 0;
+	}
+	if (ev == NULL) {
+		if ((ev = event_new(io->base, fd, kind, on_event, io)) == NULL)
+			return -1;
+		curl_multi_assign(io->multi, fd, ev);
+	} else {
+		event_del(ev);
+		event_assign(ev, io->base, fd, kind, on_event, io);
+	}
+	return event_add(ev, NULL);
+}
+
+/* CURLMOPT_TIMERFUNCTION: one timer, re-armed (or, for -1, removed) as curl asks. */
+static int
+on_timer(CURLM *m, long timeout_ms, void *arg)
+{
+	struct evio *io = arg;
+	struct timeval tv;
+
+	(void)m;
+	if (timeout_ms < 0)
+		return evtimer_del(io->timer);
+	tv.tv_sec = timeout_ms / 1000;
+	tv.tv_usec = timeout_ms % 1000 * 1000;
+	return evtimer_add(io->timer, &tv);
+}
+
+static void
+on_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct evio *io = arg;
+	int running, flags = (what & EV_READ ? CURL_CSELECT_IN : 0) |
+	    (what & EV_WRITE ? CURL_CSELECT_OUT : 0);
+
+	curl_multi_socket_action(io->multi, fd, flags, &running);
+	check_multi_info(io);
+}
+
+static void
+on_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct evio *io = arg;
+	int running;
+
+	(void)fd, (void)what;
+	curl_multi_socket_action(io->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_multi_info(io);
+}
+
+static void
+on_backoff(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	advance(arg);
+}
