@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -356,13 +357,19 @@ static void
 summary(struct run_cli *c, struct run *r, double wall_s)
 {
 	struct run_totals t;
-	double rate;
+	struct rusage self, kids;
+	double rate, cpu_s;
 
 	run_totals(r, &t);
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);	/* forkpool's workers, all reaped by now */
+	cpu_s = (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec +
+	    kids.ru_stime.tv_sec) + (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
+	    kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
 	rate = wall_s > 0 ? (double)t.ok / wall_s : 0;
 	if (c->json) {
 		cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:f, s:b, s:I,"
-		    " s:I, s:I, s:f, s:f, s:f, s:f, s:i, s:f, s:b, s:s}",
+		    " s:I, s:I, s:f, s:f, s:f, s:f, s:i, s:f, s:f, s:I, s:I, s:b, s:s}",
 		    "model", c->model->name, "src_bucket", c->p.src_bucket, "src_prefix",
 		    c->p.src_prefix, "dst_bucket", c->p.dst_bucket, "dst_prefix",
 		    c->p.dst_prefix, "concurrency", (int)c->opts.concurrency, "workers",
@@ -372,12 +379,15 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 		    (json_int_t)t.failed, "wall_s", wall_s, "images_per_s", rate, "mib_in",
 		    (double)t.bytes_in / MiB, "mib_out", (double)t.bytes_out / MiB,
 		    "list_pages", (int)t.list_pages, "list_s", (double)t.list_ns / 1e9,
-		    "stopped", t.stopped, "error", run_error(r)));
+		    "cpu_s", cpu_s, "max_rss_kib", (json_int_t)self.ru_maxrss,
+		    "worker_max_rss_kib", (json_int_t)kids.ru_maxrss, "stopped", t.stopped, "error", run_error(r)));
 		return;
 	}
-	printf("%s: %llu images: %llu ok, %llu failed in %.2f s: %.1f images/s, %.2f MiB/s in"
-	    "%s\n", c->model->name, (unsigned long long)t.listed, (unsigned long long)t.ok,
+	printf("%s: %llu images: %llu ok, %llu failed in %.2f s: %.1f images/s, %.2f MiB/s in,"
+	    " CPU %.0f%% of wall, max RSS %.1f MiB%s\n", c->model->name,
+	    (unsigned long long)t.listed, (unsigned long long)t.ok,
 	    (unsigned long long)t.failed, wall_s, rate,
 	    wall_s > 0 ? (double)t.bytes_in / MiB / wall_s : 0.0,
+	    wall_s > 0 ? 100 * cpu_s / wall_s : 0.0, (double)self.ru_maxrss / 1024,
 	    t.stopped ? " (stopped by a signal: keys not yet listed were not run)" : "");
 }

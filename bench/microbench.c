@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "exif.h"
+#include "transform.h"
 
 #define DEFAULT_CORPUS "../shared/exif-corpus/jpeg"
 #define DEFAULT_SECONDS 1.5
@@ -62,6 +63,11 @@ struct result {
 static size_t pass_libexif(const struct corpus *c);
 static size_t pass_libexif_keep_unknown(const struct corpus *c);
 static size_t pass_exif_extract(const struct corpus *c);
+static size_t pass_probe(const struct corpus *c);
+static size_t pass_thumbnail(const struct corpus *c);
+static size_t pass_recompress(const struct corpus *c);
+static size_t pass_spin_1ms(const struct corpus *c);
+static size_t transform_pass(const struct corpus *c, enum transform_kind kind);
 static size_t libexif_load(const struct corpus *c, int keep_unknown);
 static int load_corpus(const char *dir, struct corpus *c);
 static void free_corpus(struct corpus *c);
@@ -87,6 +93,13 @@ static const struct bench benches[] = {
 	    pass_libexif_keep_unknown, "libexif" },
 	{ "exif_extract", "exif_extract and json_decref: the pipeline's EXIF step",
 	    pass_exif_extract, "libexif" },
+	{ "probe", "transform_probe: JPEG headers up to the first scan", pass_probe, NULL },
+	{ "thumbnail", "transform_run thumbnail (longest side to 160 by DCT scaling), q85",
+	    pass_thumbnail, NULL },
+	{ "recompress", "transform_run recompress: full decode and encode, q85",
+	    pass_recompress, NULL },
+	{ "spin_1ms", "transform_spin(1.0): the time per image shows its accuracy",
+	    pass_spin_1ms, NULL },
 };
 
 #define NBENCH (sizeof(benches) / sizeof(benches[0]))
@@ -133,6 +146,60 @@ pass_exif_extract(const struct corpus *c)
 		sink += json_object_size(x);
 		json_decref(x);
 	}
+	return sink;
+}
+
+static size_t
+pass_probe(const struct corpus *c)
+{
+	struct jpeg_info info;
+	char err[256];
+	size_t i, sink = 0;
+
+	for (i = 0; i < c->n; i++)
+		if (transform_probe(c->img[i].buf, c->img[i].len, &info, err, sizeof(err)) == 0)
+			sink += (size_t)info.width;
+	return sink;
+}
+
+static size_t
+transform_pass(const struct corpus *c, enum transform_kind kind)
+{
+	struct transform_opts o = TRANSFORM_OPTS_DEFAULT;
+	unsigned char *out;
+	size_t i, len, sink = 0;
+	char err[256];
+	int warns;
+
+	o.kind = kind;
+	for (i = 0; i < c->n; i++) {
+		if (transform_run(&o, c->img[i].buf, c->img[i].len, &out, &len, &warns, err,
+		    sizeof(err)) == 0)
+			sink += len;
+		free(out);
+	}
+	return sink;
+}
+
+static size_t
+pass_thumbnail(const struct corpus *c)
+{
+	return transform_pass(c, TRANSFORM_THUMBNAIL);
+}
+
+static size_t
+pass_recompress(const struct corpus *c)
+{
+	return transform_pass(c, TRANSFORM_RECOMPRESS);
+}
+
+static size_t
+pass_spin_1ms(const struct corpus *c)
+{
+	size_t i, sink = 0;
+
+	for (i = 0; i < c->n; i++)
+		sink += (size_t)transform_spin(1.0);
 	return sink;
 }
 

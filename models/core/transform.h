@@ -61,7 +61,8 @@ int transform_run(const struct transform_opts *o, const unsigned char *in, size_
 
 /*
  * Burns ms milliseconds of the calling thread's CPU time (time spent waiting for a core does
- * not count) in a fixed integer mix, checking the thread CPU clock every few microseconds.
+ * not count) in a fixed integer mix, reading the thread CPU clock at most every 100 us and
+ * more often near the end, so the overshoot is a few microseconds.
  * Returns the mix so the work cannot be optimised away. ms <= 0 returns at once.
  */
 uint64_t transform_spin(double ms);
