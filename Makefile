@@ -111,7 +111,7 @@ unit: $(UNIT_BINS) $(BIN)
 # Starts the local S3 server unless AWS_ENDPOINT_URL names one, and stops it afterwards.
 integration: $(INTEG_BINS) $(BIN)
 	$(Q)harness/with-s3-local sh -c 'for t in $(INTEG_BINS); do $$t || exit 1; done && \
-		tests/integration/dataset.sh $(BIN)'
+		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN)'
 
 BENCH_PROFILE ?= default
 bench: $(BIN)

@@ -86,10 +86,10 @@ print_item_error(const char *key, const char *error, void *arg)
 /* What the S3 commands (load, verify, rm) share: options, arguments, the endpoint. */
 struct s3cmd {
 	const char *usage;
-	const char *flags;	/* this command's own flags: "l" --list-only, "B" --bucket */
+	const char *flags;	/* own flags: "l" --list-only, "B" --bucket, "S" --sha256 */
 	int nargs;		/* positional arguments; the last is the s3:// address */
 	unsigned concurrency;
-	int json, list_only, bucket_too;
+	int json, list_only, bucket_too, sha256;
 	char **args;
 	struct s3_config cfg;
 	char bucket[64], prefix[MANIFEST_KEY_MAX];
@@ -104,6 +104,7 @@ s3cmd_parse(struct s3cmd *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "list-only", no_argument, NULL, 'l' },
+		{ "sha256", no_argument, NULL, 'S' },
 		{ "bucket", no_argument, NULL, 'B' },
 		{ "concurrency", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
@@ -123,6 +124,7 @@ s3cmd_parse(struct s3cmd *c, int argc, char **argv)
 		}
 		switch (ch) {
 		case 'l': c->list_only = 1; break;
+		case 'S': c->sha256 = 1; break;
 		case 'B': c->bucket_too = 1; break;
 		case 'c':
 			if (cli_parse_uint("--concurrency", optarg, 1, 1024, &v) < 0)
@@ -380,26 +382,15 @@ print_object_json(const char *key, uint64_t size, const char *sha256, void *arg)
 static int
 ls_main(int argc, char **argv)
 {
-	struct s3cmd sc = { .usage = ls_usage, .flags = "", .nargs = 1, .concurrency = 8 };
+	struct s3cmd sc = { .usage = ls_usage, .flags = "S", .nargs = 1, .concurrency = 8 };
 	struct list_options o = { .on_error = print_item_error, .arg = "ls" };
 	struct list_stats st;
 	char err[ERRLEN];
-	int i, j, rc;
+	int rc;
 
-	/* --sha256 is ls's own: take it out, and s3cmd_parse sees the options all share. */
-	for (i = j = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "--sha256") == 0)
-			o.sha256 = 1;
-		else
-			argv[j++] = argv[i];
-	}
-	while (i < argc)
-		argv[j++] = argv[i++];
-	argv[j] = NULL;
-	if ((rc = s3cmd_parse(&sc, j, argv)) >= 0)
+	if ((rc = s3cmd_parse(&sc, argc, argv)) >= 0)
 		return rc;
+	o.sha256 = sc.sha256;
 	o.cfg = &sc.cfg;
 	o.bucket = sc.bucket;
 	o.prefix = sc.prefix;

@@ -31,6 +31,7 @@ struct evio {
 
 static void advance(struct evio_slot *s);
 static int take_key(struct evio_slot *s);
+static int start_transfer(struct evio_slot *s);
 static void check_multi_info(struct evio *io);
 static int on_socket(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp);
 static int on_timer(CURLM *m, long timeout_ms, void *arg);
@@ -186,16 +187,25 @@ advance(struct evio_slot *s)
 				evtimer_add(s->backoff, &tv);
 				return;
 			}
-			if (job_prepare(s->job, s->easy) < 0)
-				continue;
-			curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
-			if (curl_multi_add_handle(io->multi, s->easy) != CURLM_OK) {
-				job_fail(s->job, "curl_multi_add_handle failed");
-				continue;
-			}
-			return;
+			if (start_transfer(s) == 0)
+				return;
+			break;	/* the job failed: record it */
 		}
 	}
+}
+
+/* Hands s's next transfer to curl: 0, or -1 when the job failed instead. */
+static int
+start_transfer(struct evio_slot *s)
+{
+	if (job_prepare(s->job, s->easy) < 0)
+		return -1;
+	curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
+	if (curl_multi_add_handle(s->io->multi, s->easy) != CURLM_OK) {
+		job_fail(s->job, "curl_multi_add_handle failed");
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -285,5 +295,6 @@ static void
 on_backoff(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd, (void)what;
-	advance(arg);
+	if (start_transfer(arg) < 0)	/* the backoff is over: no second wait */
+		advance(arg);
 }
