@@ -102,6 +102,11 @@ TESTED_exif := models/core/exif.o
 TESTED_transform := models/core/transform.o
 TESTED_job := models/core/job.o
 
+# The shared EXIF corpus the tests read (absolute, so any test's working folder will do).
+EXIFBENCH_CORPUS ?= $(firstword $(wildcard $(abspath ../shared/exif-corpus) \
+	/work/shared/exif-corpus))
+export EXIFBENCH_CORPUS
+
 check: unit integration
 
 unit: $(UNIT_BINS) $(BIN)

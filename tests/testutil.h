@@ -11,6 +11,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/*
+ * The shared EXIF corpus: $EXIFBENCH_CORPUS (the Makefile exports it), else
+ * ../shared/exif-corpus, else /work/shared/exif-corpus; NULL when none is a folder.
+ */
+static inline const char *
+testutil_corpus_dir(void)
+{
+	static const char *const cands[] = { "../shared/exif-corpus", "/work/shared/exif-corpus" };
+	const char *env = getenv("EXIFBENCH_CORPUS");
+	struct stat sb;
+	size_t i;
+
+	if (env != NULL && *env)
+		return env;
+	for (i = 0; i < sizeof(cands) / sizeof(cands[0]); i++)
+		if (stat(cands[i], &sb) == 0 && S_ISDIR(sb.st_mode))
+			return cands[i];
+	return NULL;
+}
 
 /* The path of tests/data/<name> in out. */
 static inline void

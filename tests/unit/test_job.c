@@ -19,7 +19,6 @@
 
 #include "../testutil.h"
 
-#define CORPUS "../shared/exif-corpus/jpeg/"
 
 struct fixture {
 	struct pipeline p;
@@ -60,6 +59,19 @@ teardown(void **state)
 	curl_easy_cleanup(f->easy);
 	free(f);
 	return 0;
+}
+
+/* The corpus file jpeg/name (or, with jpeg/ left out, the corpus's own name). */
+static const char *
+corpus(const char *name)
+{
+	static char path[4][1024];
+	static int next;
+	char *p = path[next++ % 4];
+
+	assert_non_null(testutil_corpus_dir());
+	snprintf(p, sizeof(path[0]), "%s/%s", testutil_corpus_dir(), name);
+	return p;
 }
 
 /* Pretends the GET brought file's bytes: the job is then at its CPU step. */
@@ -134,11 +146,11 @@ test_process_record(void **state)
 	char sha[DIGEST_HEX_LEN + 1];
 	json_t *o, *exif;
 	size_t len = 0;
-	unsigned char *raw = testutil_slurp(CORPUS "exif-samples__Canon_40D.jpg", &len);
+	unsigned char *raw = testutil_slurp(corpus("jpeg/exif-samples__Canon_40D.jpg"), &len);
 
 	assert_non_null(raw);
 	assert_int_equal(digest_sha256_hex(raw, len, sha), 0);
-	fake_get(f, "in/day1/cam/Canon 40D.jpg", CORPUS "exif-samples__Canon_40D.jpg");
+	fake_get(f, "in/day1/cam/Canon 40D.jpg", corpus("jpeg/exif-samples__Canon_40D.jpg"));
 	job_set_worker(f->j, 7);
 	assert_int_equal(job_next(f->j), JOB_PROCESS);
 	job_process(f->j);
@@ -175,7 +187,7 @@ test_upload_image_order(void **state)
 
 	f->p.upload_image = 1;
 	f->p.transform.kind = TRANSFORM_THUMBNAIL;
-	fake_get(f, "in/day1/a.jpg", CORPUS "exif-samples__Canon_40D.jpg");
+	fake_get(f, "in/day1/a.jpg", corpus("jpeg/exif-samples__Canon_40D.jpg"));
 	job_process(f->j);
 	assert_int_equal(job_record(f->j)->outcome, JOB_OK);
 	assert_int_equal(f->j->st, ST_PUT_IMAGE);
@@ -199,7 +211,7 @@ test_no_exif_is_ok(void **state)
 	json_t *o;
 
 	/* a real JPEG with no EXIF block at all */
-	fake_get(f, "in/day1/ps.jpg", CORPUS "metadata-extractor-images__Photoshop (4).jpg");
+	fake_get(f, "in/day1/ps.jpg", corpus("jpeg/metadata-extractor-images__Photoshop (4).jpg"));
 	job_process(f->j);
 	assert_int_equal(job_record(f->j)->outcome, JOB_OK);
 	assert_int_equal(job_record(f->j)->exif_tags, 0);
@@ -214,7 +226,7 @@ test_corrupt_fails(void **state)
 {
 	struct fixture *f = *state;
 
-	fake_get(f, "in/day1/README.jpg", "../shared/exif-corpus/README.md");
+	fake_get(f, "in/day1/README.jpg", corpus("README.md"));
 	job_process(f->j);
 	assert_int_equal(job_next(f->j), JOB_DONE);
 	assert_int_equal(job_record(f->j)->outcome, JOB_FAILED);

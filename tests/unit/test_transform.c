@@ -101,16 +101,7 @@ static jpeg_scan_info many_scans[64 * 11];
 static const char *
 corpus_dir(void)
 {
-	static const char *const cands[] = { "../shared/exif-corpus", "/work/shared/exif-corpus" };
-	struct stat sb;
-	size_t i;
-
-	if (getenv("EXIFBENCH_CORPUS") != NULL)
-		return getenv("EXIFBENCH_CORPUS");
-	for (i = 0; i < NELEM(cands); i++)
-		if (stat(cands[i], &sb) == 0 && S_ISDIR(sb.st_mode))
-			return cands[i];
-	return NULL;
+	return testutil_corpus_dir();
 }
 
 static int
