@@ -1,15 +1,16 @@
 /*
  * exif.c: the EXIF step of the pipeline. Finds the APP1 "Exif" segment of a JPEG held in
  * memory, has libexif parse it (no fix-up of missing tags, no log, so nothing is invented and
- * nothing is printed), then reads a fixed table of tags from the entries' raw bytes into a
- * jansson object: integers, rationals as reals, trimmed strings, and GPS positions as signed
- * decimal degrees. No state outside the call, so any thread may run it.
+ * nothing is printed), then reads the tags of EXIF_FIELDS from the entries' raw bytes into a
+ * fixed-size record: integers, rationals as reals, trimmed strings, and GPS positions as signed
+ * decimal degrees. A second step turns a record into a jansson object. No state outside the
+ * call, so any thread may run it.
  */
 #include "exif.h"
 
 #include <libexif/exif-data.h>
 #include <libexif/exif-utils.h>
-#include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #define EXIF_HDR_LEN 6
@@ -17,13 +18,13 @@
 
 /* How a table entry's value is read. */
 enum exif_kind {
-	KIND_TEXT,		/* ASCII up to its first NUL, trailing spaces cut; out when empty */
+	KIND_TEXT,		/* ASCII to its first NUL, cut to fit, spaces trimmed; or out */
 	KIND_NUMBER,		/* first component: integer, or real for a rational */
 	KIND_DEGREES,		/* 3 rationals (d, m, s); negative when the ref tag is 'S' or 'W' */
 	KIND_ALTITUDE		/* 1 rational; negative when the ref tag (a BYTE) is 1 */
 };
 
-struct exif_field {
+struct field_def {
 	ExifIfd ifd;
 	ExifIfd fallback;	/* where to look when ifd gives no value; EXIF_IFD_COUNT: nowhere */
 	ExifTag tag;
@@ -32,71 +33,16 @@ struct exif_field {
 	const char *name;	/* the JSON key */
 };
 
-/* One decoded value, before it becomes JSON. */
-struct exif_value {
-	enum { VAL_NONE, VAL_INT, VAL_REAL, VAL_TEXT } type;
-	json_int_t i;
-	double r;
-	const char *s;
-	size_t n;
-};
-
-/*
- * The tags reported, in output order: X(WHERE, TAG, KIND, NAME), TAG without EXIF_TAG_. WHERE
- * names the IFD and the fallback: IFD0 tags fall back to IFD1 (the thumbnail's IFD; some cameras
- * write Orientation only there); EXIF IFD tags fall back to IFD0, where a few writers misplace
- * them (a Canon's BodySerialNumber, a Pentax's WhiteBalance; exiftool reads them there too); GPS
- * tags are read with their ref tag, from the GPS IFD only.
- */
-#define EXIF_FIELDS(X) \
-	X(IFD0, MAKE, TEXT, "Make") \
-	X(IFD0, MODEL, TEXT, "Model") \
-	X(IFD0, ORIENTATION, NUMBER, "Orientation") \
-	X(IFD0, X_RESOLUTION, NUMBER, "XResolution") \
-	X(IFD0, Y_RESOLUTION, NUMBER, "YResolution") \
-	X(IFD0, RESOLUTION_UNIT, NUMBER, "ResolutionUnit") \
-	X(IFD0, SOFTWARE, TEXT, "Software") \
-	X(IFD0, DATE_TIME, TEXT, "DateTime") \
-	X(IFD0, ARTIST, TEXT, "Artist") \
-	X(IFD0, COPYRIGHT, TEXT, "Copyright") \
-	X(EXIF, DATE_TIME_ORIGINAL, TEXT, "DateTimeOriginal") \
-	X(EXIF, DATE_TIME_DIGITIZED, TEXT, "DateTimeDigitized") \
-	X(EXIF, EXPOSURE_TIME, NUMBER, "ExposureTime") \
-	X(EXIF, FNUMBER, NUMBER, "FNumber") \
-	X(EXIF, EXPOSURE_PROGRAM, NUMBER, "ExposureProgram") \
-	X(EXIF, ISO_SPEED_RATINGS, NUMBER, "ISOSpeedRatings") \
-	X(EXIF, SHUTTER_SPEED_VALUE, NUMBER, "ShutterSpeedValue") \
-	X(EXIF, APERTURE_VALUE, NUMBER, "ApertureValue") \
-	X(EXIF, EXPOSURE_BIAS_VALUE, NUMBER, "ExposureBiasValue") \
-	X(EXIF, MAX_APERTURE_VALUE, NUMBER, "MaxApertureValue") \
-	X(EXIF, METERING_MODE, NUMBER, "MeteringMode") \
-	X(EXIF, FLASH, NUMBER, "Flash") \
-	X(EXIF, FOCAL_LENGTH, NUMBER, "FocalLength") \
-	X(EXIF, FOCAL_LENGTH_IN_35MM_FILM, NUMBER, "FocalLengthIn35mmFilm") \
-	X(EXIF, PIXEL_X_DIMENSION, NUMBER, "PixelXDimension") \
-	X(EXIF, PIXEL_Y_DIMENSION, NUMBER, "PixelYDimension") \
-	X(EXIF, COLOR_SPACE, NUMBER, "ColorSpace") \
-	X(EXIF, WHITE_BALANCE, NUMBER, "WhiteBalance") \
-	X(EXIF, LENS_MAKE, TEXT, "LensMake") \
-	X(EXIF, LENS_MODEL, TEXT, "LensModel") \
-	X(EXIF, BODY_SERIAL_NUMBER, TEXT, "BodySerialNumber") \
-	X(GPS, GPS_LATITUDE, DEGREES, "GPSLatitude") \
-	X(GPS, GPS_LONGITUDE, DEGREES, "GPSLongitude") \
-	X(GPS, GPS_ALTITUDE, ALTITUDE, "GPSAltitude")
-
 #define WHERE_IFD0 EXIF_IFD_0, EXIF_IFD_1
 #define WHERE_EXIF EXIF_IFD_EXIF, EXIF_IFD_0
 #define WHERE_GPS EXIF_IFD_GPS, EXIF_IFD_COUNT
 #define REF_IFD0(t) 0
 #define REF_EXIF(t) 0
 #define REF_GPS(t) EXIF_TAG_##t##_REF
-#define FIELD_ENUM(w, t, k, name) FIELD_##t,
 #define FIELD_ROW(w, t, k, name) { WHERE_##w, EXIF_TAG_##t, KIND_##k, REF_##w(t), name },
-#define FIELD_CASE(w, t, k, name) case EXIF_TAG_##t: return FIELD_##t;
+#define FIELD_CASE(w, t, k, name) case EXIF_TAG_##t: return EXIF_FIELD_##t;
 
-enum { EXIF_FIELDS(FIELD_ENUM) NFIELDS };
-
-static const struct exif_field exif_fields[NFIELDS] = { EXIF_FIELDS(FIELD_ROW) };
+static const struct field_def exif_fields[EXIF_NFIELDS] = { EXIF_FIELDS(FIELD_ROW) };
 
 static const unsigned char exif_header[EXIF_HDR_LEN] = { 'E', 'x', 'i', 'f', 0, 0 };
 
@@ -108,10 +54,11 @@ static size_t unit_size(ExifFormat f);
 static int has_component(const ExifEntry *e, unsigned long k);
 static int read_number(const ExifEntry *e, ExifByteOrder o, unsigned long k,
     struct exif_value *v);
+static size_t text_cut(const char *s, size_t n);
 static void read_text(const ExifEntry *e, struct exif_value *v);
 static int ref_char(ExifContent *c, ExifTag ref);
 static void read_degrees(const ExifEntry *e, ExifByteOrder o, int ref, struct exif_value *v);
-static void read_field(ExifData *d, const struct exif_field *f, const ExifEntry *e,
+static void read_field(ExifData *d, const struct field_def *f, const ExifEntry *e,
     struct exif_value *v);
 static int field_of(ExifTag tag);
 static void collect(ExifData *d, ExifEntry *(*slot)[2]);
@@ -181,8 +128,8 @@ has_component(const ExifEntry *e, unsigned long k)
 
 /*
  * Component k of e as a number, by the format the file gives it rather than the one the
- * standard says (Orientation is sometimes a LONG). A zero denominator gives VAL_NONE. Returns 0,
- * or -1 when e holds no numeric component k.
+ * standard says (Orientation is sometimes a LONG). A zero denominator gives EXIF_VALUE_NONE.
+ * Returns 0, or -1 when e holds no numeric component k.
  */
 static int
 read_number(const ExifEntry *e, ExifByteOrder o, unsigned long k, struct exif_value *v)
@@ -191,11 +138,11 @@ read_number(const ExifEntry *e, ExifByteOrder o, unsigned long k, struct exif_va
 	ExifRational r;
 	ExifSRational sr;
 
-	v->type = VAL_NONE;
+	v->type = EXIF_VALUE_NONE;
 	if (!has_component(e, k))
 		return -1;
 	p = e->data + k * unit_size(e->format);
-	v->type = VAL_INT;
+	v->type = EXIF_VALUE_INT;
 	switch (e->format) {
 	case EXIF_FORMAT_BYTE: v->i = p[0]; break;
 	case EXIF_FORMAT_SBYTE: v->i = (signed char)p[0]; break;
@@ -205,42 +152,65 @@ read_number(const ExifEntry *e, ExifByteOrder o, unsigned long k, struct exif_va
 	case EXIF_FORMAT_SLONG: v->i = exif_get_slong(p, o); break;
 	case EXIF_FORMAT_RATIONAL:
 		r = exif_get_rational(p, o);
-		v->type = r.denominator != 0 ? VAL_REAL : VAL_NONE;
+		v->type = r.denominator != 0 ? EXIF_VALUE_REAL : EXIF_VALUE_NONE;
 		if (r.denominator != 0)
 			v->r = (double)r.numerator / r.denominator;
 		break;
 	case EXIF_FORMAT_SRATIONAL:
 		sr = exif_get_srational(p, o);
-		v->type = sr.denominator != 0 ? VAL_REAL : VAL_NONE;
+		v->type = sr.denominator != 0 ? EXIF_VALUE_REAL : EXIF_VALUE_NONE;
 		if (sr.denominator != 0)
 			v->r = (double)sr.numerator / sr.denominator;
 		break;
 	default:
-		v->type = VAL_NONE;
+		v->type = EXIF_VALUE_NONE;
 		return -1;
 	}
 	return 0;
 }
 
-/* An ASCII entry up to its first NUL, trailing spaces cut; VAL_NONE when that leaves nothing. */
+/*
+ * How many of s's n bytes fit a record: all when n <= EXIF_TEXT_MAX, else EXIF_TEXT_MAX less
+ * the start of a UTF-8 character the cut would split, so that a UTF-8 string stays UTF-8 (and
+ * is not read as Latin-1 for its last byte). A Latin-1 string may lose up to 3 bytes more.
+ */
+static size_t
+text_cut(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t k;
+
+	if (n <= EXIF_TEXT_MAX)
+		return n;
+	for (k = EXIF_TEXT_MAX; k > EXIF_TEXT_MAX - 3 && (u[k] & 0xc0) == 0x80; k--)
+		;
+	return (u[k] & 0xc0) == 0xc0 ? k : EXIF_TEXT_MAX;
+}
+
+/*
+ * An ASCII entry up to its first NUL, cut to the record's buffer, trailing spaces cut;
+ * EXIF_VALUE_NONE when that leaves nothing.
+ */
 static void
 read_text(const ExifEntry *e, struct exif_value *v)
 {
 	const char *s = (const char *)e->data, *nul;
 	size_t n;
 
-	v->type = VAL_NONE;
+	v->type = EXIF_VALUE_NONE;
 	if (e->format != EXIF_FORMAT_ASCII || s == NULL)
 		return;
 	n = e->size < e->components ? e->size : e->components;
 	if ((nul = memchr(s, '\0', n)) != NULL)
 		n = (size_t)(nul - s);
+	n = text_cut(s, n);
 	while (n > 0 && s[n - 1] == ' ')
 		n--;
 	if (n > 0) {
-		v->type = VAL_TEXT;
-		v->s = s;
-		v->n = n;
+		v->type = EXIF_VALUE_TEXT;
+		memcpy(v->text.s, s, n);
+		v->text.s[n] = '\0';
+		v->text.len = n;
 	}
 }
 
@@ -265,35 +235,36 @@ read_degrees(const ExifEntry *e, ExifByteOrder o, int ref, struct exif_value *v)
 	double deg = 0;
 	unsigned long k;
 
-	v->type = VAL_NONE;
+	v->type = EXIF_VALUE_NONE;
 	if (e->format != EXIF_FORMAT_RATIONAL && e->format != EXIF_FORMAT_SRATIONAL)
 		return;
 	for (k = 0; k < 3 && has_component(e, k); k++) {
-		if (read_number(e, o, k, &c) < 0 || c.type != VAL_REAL)
+		if (read_number(e, o, k, &c) < 0 || c.type != EXIF_VALUE_REAL)
 			return;
 		deg += c.r / scale[k];
 	}
 	if (k > 0) {
-		v->type = VAL_REAL;
+		v->type = EXIF_VALUE_REAL;
 		v->r = ref == 'S' || ref == 'W' ? -deg : deg;
 	}
 }
 
-/* f's value from entry e (of f's IFD or its fallback); VAL_NONE when e is NULL. */
+/* f's value from entry e (of f's IFD or its fallback); EXIF_VALUE_NONE when e is NULL. */
 static void
-read_field(ExifData *d, const struct exif_field *f, const ExifEntry *e, struct exif_value *v)
+read_field(ExifData *d, const struct field_def *f, const ExifEntry *e, struct exif_value *v)
 {
-	ExifByteOrder o = exif_data_get_byte_order(d);
+	ExifByteOrder o;
 
-	v->type = VAL_NONE;
+	v->type = EXIF_VALUE_NONE;
 	if (e == NULL)
 		return;
+	o = exif_data_get_byte_order(d);
 	switch (f->kind) {
 	case KIND_TEXT: read_text(e, v); break;
 	case KIND_NUMBER: (void)read_number(e, o, 0, v); break;
 	case KIND_DEGREES: read_degrees(e, o, ref_char(d->ifd[f->ifd], f->ref), v); break;
 	case KIND_ALTITUDE:
-		if (read_number(e, o, 0, v) == 0 && v->type == VAL_REAL &&
+		if (read_number(e, o, 0, v) == 0 && v->type == EXIF_VALUE_REAL &&
 		    ref_char(d->ifd[f->ifd], f->ref) == 1)
 			v->r = -v->r;
 		break;
@@ -318,7 +289,7 @@ field_of(ExifTag tag)
 static void
 collect(ExifData *d, ExifEntry *(*slot)[2])
 {
-	const struct exif_field *f;
+	const struct field_def *f;
 	ExifContent *c;
 	ExifEntry *e;
 	unsigned ifd, k;
@@ -340,17 +311,14 @@ collect(ExifData *d, ExifEntry *(*slot)[2])
 /*
  * EXIF ASCII is 7-bit by the standard, but cameras and editors write UTF-8 or Latin-1 in
  * Artist and Copyright. jansson takes only UTF-8, so a string that is not valid UTF-8 is read
- * as Latin-1: the likeliest guess, and one that keeps every byte.
+ * as Latin-1: the likeliest guess, and one that keeps every byte. n is at most EXIF_TEXT_MAX.
  */
 static json_t *
 latin1_string(const char *s, size_t n)
 {
-	unsigned char *u;
+	unsigned char u[2 * EXIF_TEXT_MAX];
 	size_t i, j = 0;
-	json_t *js;
 
-	if ((u = malloc(2 * n)) == NULL)
-		return NULL;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -361,23 +329,30 @@ latin1_string(const char *s, size_t n)
 			u[j++] = 0x80 | (c & 0x3f);
 		}
 	}
-	js = json_stringn((const char *)u, j);
-	free(u);
-	return js;
+	return json_stringn((const char *)u, j);
 }
 
-/* Sets o[name] to v unless v is VAL_NONE. Returns 0, or -1 when out of memory. */
+/*
+ * Sets o[name] to v unless v is EXIF_VALUE_NONE, of no known type, or a NaN or infinite real.
+ * Returns 0, or -1 when out of memory.
+ */
 static int
 put_value(json_t *o, const char *name, const struct exif_value *v)
 {
+	size_t n;
 	json_t *j;
 
 	switch (v->type) {
-	case VAL_INT: j = json_integer(v->i); break;
-	case VAL_REAL: j = json_real(v->r); break;
-	case VAL_TEXT:
-		if ((j = json_stringn(v->s, v->n)) == NULL)	/* not UTF-8 */
-			j = latin1_string(v->s, v->n);
+	case EXIF_VALUE_INT: j = json_integer(v->i); break;
+	case EXIF_VALUE_REAL:
+		if (!isfinite(v->r))	/* json_real refuses them: not a lack of memory */
+			return 0;
+		j = json_real(v->r);
+		break;
+	case EXIF_VALUE_TEXT:
+		n = v->text.len < EXIF_TEXT_MAX ? v->text.len : EXIF_TEXT_MAX;
+		if ((j = json_stringn(v->text.s, n)) == NULL)	/* not UTF-8 */
+			j = latin1_string(v->text.s, n);
 		break;
 	default: return 0;
 	}
@@ -385,41 +360,63 @@ put_value(json_t *o, const char *name, const struct exif_value *v)
 	return j != NULL ? json_object_set_new_nocheck(o, name, j) : -1;
 }
 
-json_t *
-exif_extract(const unsigned char *buf, size_t len)
+int
+exif_read(const unsigned char *buf, size_t len, struct exif_record *rec)
 {
-	ExifEntry *slot[NFIELDS][2] = { { NULL } };
+	ExifEntry *slot[EXIF_NFIELDS][2] = { { NULL } };
 	const unsigned char *blob;
-	struct exif_value v;
-	ExifData *d = NULL;
-	json_t *o;
+	struct exif_value *v;
+	ExifData *d;
 	size_t i, bloblen;
+	int found = 0;
 
+	if (rec == NULL)
+		return -1;
+	for (i = 0; i < EXIF_NFIELDS; i++)
+		rec->field[i].type = EXIF_VALUE_NONE;
 	if (buf == NULL && len > 0)
-		return NULL;
-	if ((o = json_object()) == NULL)
-		return NULL;
+		return -1;
 	if (buf == NULL || (blob = find_exif(buf, len, &bloblen)) == NULL)
-		return o;
+		return 0;
 	if ((d = exif_data_new()) == NULL)
-		goto fail;
+		return -1;
 	exif_data_unset_option(d, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
 	/* Else libexif drops tags from IFDs they do not belong in: the table's fallbacks. */
 	exif_data_unset_option(d, EXIF_DATA_OPTION_IGNORE_UNKNOWN_TAGS);
 	exif_data_load_data(d, blob, (unsigned int)bloblen);
 	collect(d, slot);
-	for (i = 0; i < NFIELDS; i++) {
-		read_field(d, &exif_fields[i], slot[i][0], &v);
-		if (v.type == VAL_NONE)
-			read_field(d, &exif_fields[i], slot[i][1], &v);
-		if (put_value(o, exif_fields[i].name, &v) < 0)
-			goto fail;
+	for (i = 0; i < EXIF_NFIELDS; i++) {
+		v = &rec->field[i];
+		read_field(d, &exif_fields[i], slot[i][0], v);
+		if (v->type == EXIF_VALUE_NONE)
+			read_field(d, &exif_fields[i], slot[i][1], v);
+		found += v->type != EXIF_VALUE_NONE;
 	}
 	exif_data_unref(d);
+	return found;
+}
+
+json_t *
+exif_record_json(const struct exif_record *rec)
+{
+	json_t *o;
+	size_t i;
+
+	if (rec == NULL || (o = json_object()) == NULL)
+		return NULL;
+	for (i = 0; i < EXIF_NFIELDS; i++) {
+		if (put_value(o, exif_fields[i].name, &rec->field[i]) < 0) {
+			json_decref(o);
+			return NULL;
+		}
+	}
 	return o;
-fail:
-	if (d != NULL)
-		exif_data_unref(d);
-	json_decref(o);
-	return NULL;
+}
+
+json_t *
+exif_extract(const unsigned char *buf, size_t len)
+{
+	struct exif_record rec;
+
+	return exif_read(buf, len, &rec) < 0 ? NULL : exif_record_json(&rec);
 }

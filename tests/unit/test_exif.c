@@ -11,9 +11,12 @@
  * or leak (ASan, UBSan and valgrind run this test). Whole records of chosen corpus files are
  * checked key by key against tests/data/exif_records.jsonl. Hand-built EXIF blocks, in both byte
  * orders, cover what the corpus lacks: wrong formats, zero denominators, padded and Latin-1
- * strings, IFD fallbacks, GPS signs. The APP1 search is checked on hand-built JPEG headers; EXIF
+ * strings, IFD fallbacks, GPS signs, and strings longer than a record holds (cut to
+ * EXIF_TEXT_MAX without splitting a UTF-8 character). Everywhere exif_extract runs, its two
+ * steps run too: exif_record_json of exif_read's record must print the same to the byte, and
+ * exif_read must count its keys. The APP1 search is checked on hand-built JPEG headers; EXIF
  * blocks written by datasets/exifwrite.c must come back with the manifest's values; test_inval
- * feeds NULL, empty, random and header-only buffers.
+ * feeds NULL, empty, random and header-only buffers, and records of garbage.
  */
 #include "../../models/core/exif.c"
 
@@ -36,6 +39,9 @@
 #define REL_TOL 1e-6		/* the oracle's tolerance for numbers */
 #define RECORD_TOL 1e-12	/* ours against ours: only the printing rounds */
 #define TIFF_MAX 4096
+/* Prints a JSON value exactly, keys in order: what "the same to the byte" compares. */
+#define DUMP_EXACT (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17) | \
+	JSON_ENCODE_ANY)
 
 /* The oracle's fields: exiftool's tag name, and ours. */
 static const struct {
@@ -174,6 +180,7 @@ static const struct block_case block_cases[] = {
 };
 
 static const char *corpus_dir(void);
+static json_t *extract_checked(const unsigned char *buf, size_t len);
 static json_t *extract_file(const char *sub, const char *name, int *read_ok);
 static int same_value(const json_t *got, const json_t *want, double tol);
 static int check_record(const char *label, const json_t *got, const json_t *want, double tol);
@@ -187,12 +194,43 @@ static size_t pos_of(const unsigned char *buf, size_t len, size_t *bloblen);
 static const char *
 corpus_dir(void)
 {
-	const char *d = getenv("EXIFBENCH_CORPUS");
+	const char *d = testutil_corpus_dir();
 
-	return d != NULL && *d != '\0' ? d : CORPUS_DEFAULT;
+	return d != NULL ? d : CORPUS_DEFAULT;
 }
 
-/* exif_extract of the corpus file sub/name; *read_ok says whether the file could be read. */
+/*
+ * exif_extract(buf, len), checked against its two steps: exif_record_json of what exif_read
+ * wrote over a record of garbage (so every field must be set) prints the same to the byte, and
+ * exif_read returns the object's size; both fail alike.
+ */
+static json_t *
+extract_checked(const unsigned char *buf, size_t len)
+{
+	struct exif_record rec;
+	json_t *x, *y;
+	char *a, *b;
+	int n;
+
+	memset(&rec, 0x5a, sizeof(rec));
+	n = exif_read(buf, len, &rec);
+	if ((x = exif_extract(buf, len)) == NULL) {
+		assert_true(n < 0);
+		return NULL;
+	}
+	assert_non_null(y = exif_record_json(&rec));
+	assert_non_null(a = json_dumps(x, DUMP_EXACT));
+	assert_non_null(b = json_dumps(y, DUMP_EXACT));
+	if (strcmp(a, b) != 0)
+		fail_msg("exif_extract %s, exif_record_json(exif_read) %s", a, b);
+	assert_int_equal(n, json_object_size(x));
+	free(a);
+	free(b);
+	json_decref(y);
+	return x;
+}
+
+/* extract_checked of the corpus file sub/name; *read_ok says whether the file could be read. */
 static json_t *
 extract_file(const char *sub, const char *name, int *read_ok)
 {
@@ -205,7 +243,7 @@ extract_file(const char *sub, const char *name, int *read_ok)
 	*read_ok = (buf = testutil_slurp(path, &len)) != NULL;
 	if (!*read_ok)
 		return NULL;
-	x = exif_extract(buf, len);
+	x = extract_checked(buf, len);
 	free(buf);
 	return x;
 }
@@ -446,7 +484,7 @@ test_truncated(void **state)
 		/* A fresh copy of exactly n bytes, so ASan and valgrind see any overread. */
 		assert_non_null(cut = malloc(n > 0 ? n : 1));
 		memcpy(cut, buf + off, n);
-		assert_non_null(x = exif_extract(cut, n));
+		assert_non_null(x = extract_checked(cut, n));
 		json_decref(x);
 		free(cut);
 	}
@@ -610,7 +648,7 @@ test_blocks(void **state)
 			len = build_block(blk, orders[j], block_cases[i].tags);
 			snprintf(label, sizeof(label), "%s (%s)", block_cases[i].name,
 			    j == 0 ? "II" : "MM");
-			assert_non_null(got = exif_extract(blk, len));
+			assert_non_null(got = extract_checked(blk, len));
 			bad += check_record(label, got, want, RECORD_TOL);
 			json_decref(got);
 			free(blk);
@@ -618,6 +656,68 @@ test_blocks(void **state)
 		json_decref(want);
 	}
 	assert_int_equal(bad, 0);
+}
+
+/*
+ * Artist strings longer than a record holds, without a NUL: what exif_read keeps (the first
+ * want bytes), and the JSON string's length (the same bytes when they are UTF-8).
+ */
+static void
+test_long_text(void **state)
+{
+	static const struct {
+		const char *name, *head, *unit, *tail;
+		size_t units, want, want_json;
+	} cases[] = {
+		{ "ASCII", "", "a", "", 300, EXIF_TEXT_MAX, EXIF_TEXT_MAX },
+		{ "exactly EXIF_TEXT_MAX", "", "a", "", EXIF_TEXT_MAX, EXIF_TEXT_MAX,
+		    EXIF_TEXT_MAX },
+		{ "one byte over", "", "b", "", EXIF_TEXT_MAX + 1, EXIF_TEXT_MAX, EXIF_TEXT_MAX },
+		{ "2-byte UTF-8 across the cut", "a", "\xc3\xa9", "", 150, EXIF_TEXT_MAX - 1,
+		    EXIF_TEXT_MAX - 1 },
+		{ "4-byte UTF-8 across the cut", "ab", "\xf0\x9f\x98\x80", "", 40,
+		    EXIF_TEXT_MAX - 2, EXIF_TEXT_MAX - 2 },
+		{ "4-byte UTF-8 ending at the cut", "", "\xf0\x9f\x98\x80", "", 40, EXIF_TEXT_MAX,
+		    EXIF_TEXT_MAX },
+		{ "Latin-1", "", "\xa9", "", 200, EXIF_TEXT_MAX, 2 * EXIF_TEXT_MAX },
+		{ "spaces at the cut", "x", " ", "y", 200, 1, 1 },
+	};
+	struct raw_tag tags[NRAW] = { { 0 } };
+	struct exif_record rec;
+	const struct exif_value *v;
+	const json_t *js;
+	unsigned char *blk;
+	char text[1024];
+	json_t *got;
+	size_t i, k, n, len;
+
+	(void)state;
+	v = &rec.field[EXIF_FIELD_ARTIST];
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = (size_t)snprintf(text, sizeof(text), "%s", cases[i].head);
+		for (k = 0; k < cases[i].units; k++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%s", cases[i].unit);
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s", cases[i].tail);
+		assert_true(n < sizeof(text));
+		tags[0] = (struct raw_tag){ EXIF_IFD_0, EXIF_TAG_ARTIST, EXIF_FORMAT_ASCII,
+		    (unsigned)n, text, { 0 } };
+		assert_non_null(blk = calloc(1, TIFF_MAX));
+		len = build_block(blk, EXIF_BYTE_ORDER_INTEL, tags);
+		memset(&rec, 0x5a, sizeof(rec));
+		assert_int_equal(exif_read(blk, len, &rec), 1);
+		if (v->type != EXIF_VALUE_TEXT || v->text.len != cases[i].want ||
+		    memcmp(v->text.s, text, cases[i].want) != 0 || v->text.s[v->text.len] != '\0')
+			fail_msg("%s: kept %zu bytes, want %zu", cases[i].name, v->text.len,
+			    cases[i].want);
+		assert_non_null(got = extract_checked(blk, len));
+		assert_non_null(js = json_object_get(got, "Artist"));
+		if (json_string_length(js) != cases[i].want_json || (cases[i].want_json ==
+		    cases[i].want && memcmp(json_string_value(js), text, cases[i].want) != 0))
+			fail_msg("%s: JSON string of %zu bytes, want %zu", cases[i].name,
+			    json_string_length(js), cases[i].want_json);
+		json_decref(got);
+		free(blk);
+	}
 }
 
 /* Where find_exif puts the block in buf: its offset (0 when none, or buf itself). */
@@ -703,7 +803,7 @@ test_exifwrite_roundtrip(void **state)
 			jpg[10] = (unsigned char)(len + 2);
 			memcpy(jpg + 11, blk, len);
 			memcpy(jpg + 11 + len, "\xff\xd9", 2);
-			assert_non_null(got = exif_extract(jpg, len + 13));
+			assert_non_null(got = extract_checked(jpg, len + 13));
 			want = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:f, s:f, s:i, s:f}",
 			    "Make", x.make, "Model", x.model, "Orientation", x.orientation,
 			    "Software", "exifbench dataset gen", "DateTime", x.datetime_original,
@@ -746,24 +846,30 @@ test_inval(void **state)
 		{ "JPEG with no EXIF", "\xff\xd8\xff\xe0\0\4ab\xff\xd9", 10 },
 	};
 	unsigned char noise[4096], *buf;
+	struct exif_record rec;
 	uint32_t seed = 12345;
 	json_t *x;
 	size_t i, j;
 
 	(void)state;
-	assert_null(exif_extract(NULL, 1));
-	x = exif_extract(NULL, 0);
+	assert_null(extract_checked(NULL, 1));
+	memset(&rec, 0x5a, sizeof(rec));
+	assert_int_equal(exif_read(NULL, 1, &rec), -1);
+	for (i = 0; i < EXIF_NFIELDS; i++)
+		assert_int_equal(rec.field[i].type, EXIF_VALUE_NONE);
+	assert_int_equal(exif_read(noise, sizeof(noise), NULL), -1);
+	x = extract_checked(NULL, 0);
 	assert_true(json_is_object(x) && json_object_size(x) == 0);
 	json_decref(x);
 	assert_non_null(buf = malloc(1));
-	x = exif_extract(buf, 0);
+	x = extract_checked(buf, 0);
 	assert_true(json_is_object(x) && json_object_size(x) == 0);
 	json_decref(x);
 	free(buf);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assert_non_null(buf = malloc(cases[i].len));
 		memcpy(buf, cases[i].bytes, cases[i].len);
-		x = exif_extract(buf, cases[i].len);
+		x = extract_checked(buf, cases[i].len);
 		if (!json_is_object(x) || json_object_size(x) != 0)
 			fail_msg("%s: not an empty object", cases[i].name);
 		json_decref(x);
@@ -778,10 +884,44 @@ test_inval(void **state)
 		if (i % 2)
 			memcpy(noise, i % 4 == 1 ? "Exif\0\0II*\0\x08\0\0\0" :
 			    "Exif\0\0MM\0*\0\0\0\x08", 14);
-		x = exif_extract(noise, sizeof(noise));
+		x = extract_checked(noise, sizeof(noise));
 		assert_true(json_is_object(x));
 		json_decref(x);
 	}
+}
+
+/*
+ * Records exif_read never writes: unknown types, text lengths past the buffer, NaN and infinite
+ * reals. exif_record_json must give an object of the rest, reading only inside the record.
+ */
+static void
+test_record_inval(void **state)
+{
+	struct exif_record rec;
+	const json_t *v;
+	json_t *x;
+	size_t i, want = 0;
+
+	(void)state;
+	assert_null(exif_record_json(NULL));
+	memset(&rec, 0, sizeof(rec));
+	assert_non_null(x = exif_record_json(&rec));
+	assert_int_equal(json_object_size(x), 0);
+	json_decref(x);
+	memset(&rec, 0xab, sizeof(rec));	/* text.len past EXIF_TEXT_MAX, s not UTF-8 */
+	for (i = 0; i < EXIF_NFIELDS; i++) {
+		rec.field[i].type = (enum exif_type)(i % 5);	/* NONE, INT, REAL, TEXT, unknown */
+		if (i % 10 == 7)	/* every other REAL */
+			rec.field[i].r = i % 20 == 7 ? NAN : INFINITY;
+		want += i % 5 == 1 || i % 5 == 3 || (i % 5 == 2 && i % 10 != 7);
+	}
+	assert_non_null(x = exif_record_json(&rec));
+	assert_int_equal(json_object_size(x), want);
+	for (i = 3; i < EXIF_NFIELDS; i += 5) {	/* TEXT: cut, and read as Latin-1 */
+		assert_non_null(v = json_object_get(x, exif_fields[i].name));
+		assert_int_equal(json_string_length(v), 2 * EXIF_TEXT_MAX);
+	}
+	json_decref(x);
 }
 
 int
@@ -793,9 +933,11 @@ main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_blocks),
+		cmocka_unit_test(test_long_text),
 		cmocka_unit_test(test_find_exif),
 		cmocka_unit_test(test_exifwrite_roundtrip),
 		cmocka_unit_test(test_inval),
+		cmocka_unit_test(test_record_inval),
 	};
 
 	return cmocka_run_group_tests_name("exif", tests, NULL, NULL) != 0;
