@@ -137,6 +137,6 @@ format:
 		include/*.h tests/unit/*.c tests/integration/*.c
 
 clean:
-	rm -rf build
+	rm -rf $(O)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

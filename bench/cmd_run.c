@@ -7,8 +7,10 @@
  * Ctrl-C (or SIGTERM) sets a flag: no new key is started, the jobs in flight end and are
  * recorded, the summary says "stopped", and the exit code is 130. A second Ctrl-C kills.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +42,7 @@ struct run_cli {
 	uint64_t done, failed;
 };
 
-static volatile sig_atomic_t stop_flag;
+static atomic_int stop_flag;	/* set by on_signal, read by every worker thread */
 
 static int parse(struct run_cli *c, int argc, char **argv);
 static int parse_uri(const char *opt, const char *uri, char *bucket, char *prefix);
@@ -133,7 +135,7 @@ cmd_run(int argc, char **argv)
 	if (mrc < 0 || run_error(r)[0] != '\0') {
 		fprintf(stderr, "exifbench: run: %s\n", run_error(r));
 		rc = EXIT_SETUP;
-	} else if (stop_flag) {
+	} else if (atomic_load(&stop_flag)) {
 		rc = EXIT_STOPPED;
 	} else {
 		rc = c.failed > 0 ? EXIT_ITEMS : 0;
@@ -323,8 +325,11 @@ prepare_dst(struct run_cli *c)
 static void
 on_signal(int sig)
 {
+	int saved = errno;
+
 	(void)sig;
-	stop_flag = 1;
+	atomic_store(&stop_flag, 1);
+	errno = saved;
 }
 
 /* Runs under the run's lock: one record at a time. */
@@ -350,7 +355,7 @@ on_record(const struct job_record *rec, void *arg)
 	s = (double)(now - c->t0) / 1e9;
 	fprintf(stderr, "\r\033[K  run %s: %llu done, %llu failed, %.1f images/s%s",
 	    c->model->name, (unsigned long long)c->done, (unsigned long long)c->failed,
-	    s > 0 ? (double)c->done / s : 0.0, stop_flag ? " (stopping)" : "");
+	    s > 0 ? (double)c->done / s : 0.0, atomic_load(&stop_flag) ? " (stopping)" : "");
 }
 
 static void

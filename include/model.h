@@ -13,7 +13,7 @@
 #ifndef EXIFBENCH_MODEL_H
 #define EXIFBENCH_MODEL_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdint.h>
 
@@ -61,12 +61,13 @@ struct run_totals {
 };
 
 /*
- * A run of the pipeline p (not copied) with opts. limit caps the keys (0: all); stop is read
- * before each key is handed out (a signal handler may set it); on_record (may be NULL) sees
- * every record. Returns NULL when out of memory.
+ * A run of the pipeline p (not copied) with opts. limit caps the keys (0: all). stop is read
+ * before each key is handed out; a signal handler may set it (a lock-free atomic store is
+ * async-signal-safe and, unlike a volatile sig_atomic_t, may be read from any thread).
+ * on_record (may be NULL) sees every record. Returns NULL when out of memory.
  */
 struct run *run_new(const struct pipeline *p, const struct model_opts *opts, uint64_t limit,
-    volatile sig_atomic_t *stop, run_record_cb on_record, void *arg);
+    atomic_int *stop, run_record_cb on_record, void *arg);
 void run_free(struct run *r);
 
 /*

@@ -21,7 +21,7 @@ struct run {
 	const struct pipeline *p;
 	struct model_opts opts;
 	uint64_t limit;
-	volatile sig_atomic_t *stop;
+	atomic_int *stop;
 	run_record_cb on_record;
 	void *arg;
 
@@ -46,7 +46,7 @@ static void drop_page(struct run *r);
 
 struct run *
 run_new(const struct pipeline *p, const struct model_opts *opts, uint64_t limit,
-    volatile sig_atomic_t *stop, run_record_cb on_record, void *arg)
+    atomic_int *stop, run_record_cb on_record, void *arg)
 {
 	struct run *r;
 
@@ -98,7 +98,7 @@ run_opts(const struct run *r)
 int
 run_stopping(const struct run *r)
 {
-	return r->stop != NULL && *r->stop;
+	return r->stop != NULL && atomic_load(r->stop);
 }
 
 int
