@@ -22,10 +22,12 @@
  * an empty record), run the transform and the spin; PUT the processed image when
  * upload_image is set, then PUT `<dst prefix>/<key relative to src prefix>.json`:
  *
- *	{"key":K,"size":N,"sha256":H,"width":W,"height":H,"exif":{...}
- *	 [,"transform":NAME,"output_size":N,"output_sha256":H,"jpeg_warnings":N]}
+ *	{"key":K,"size":N,"sha256":H,"width":W,"height":H,"jpeg_warnings":N,"exif":{...}
+ *	 [,"transform":NAME,"output_size":N,"output_sha256":H]}
  *
- * compact, keys in that order, so that every model writes the same bytes.
+ * compact, keys in that order, so that every model writes the same bytes. jpeg_warnings
+ * counts what libjpeg skipped with a warning (garbage between markers, data that ends
+ * early): such a file is read, not failed, and the count says so.
  *
  * A job is used by one thread at a time; it may move between threads between steps (the
  * hybrid model runs job_process on a worker). Memory: the input, the output and the JSON,

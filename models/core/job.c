@@ -282,10 +282,11 @@ process(struct job *j, char *err, size_t errlen)
 	const struct transform_opts *t = &j->p->transform;
 	struct jpeg_info info;
 	json_t *exif;
-	int warns = 0;
+	int warns;
 
 	if (transform_probe(j->in.data, j->in.len, &info, err, errlen) < 0)
 		return -1;
+	warns = info.warnings;	/* a transform re-reads the headers and counts them again */
 	if (t->kind != TRANSFORM_NONE &&
 	    transform_run(t, j->in.data, j->in.len, &j->out, &j->out_len, &warns, err,
 	    errlen) < 0)
@@ -321,15 +322,15 @@ record_json(struct job *j, json_t *exif, const struct jpeg_info *info, int warns
 	    (j->out != NULL && digest_sha256_hex(j->out, j->out_len, out_sha) < 0))
 		return NULL;
 	if (j->out == NULL)
-		o = json_pack("{s:s, s:I, s:s, s:i, s:i, s:O}", "key", j->rec.key, "size",
+		o = json_pack("{s:s, s:I, s:s, s:i, s:i, s:i, s:O}", "key", j->rec.key, "size",
 		    (json_int_t)j->in.len, "sha256", in_sha, "width", info->width, "height",
-		    info->height, "exif", exif);
+		    info->height, "jpeg_warnings", warns, "exif", exif);
 	else
-		o = json_pack("{s:s, s:I, s:s, s:i, s:i, s:O, s:s, s:I, s:s, s:i}", "key",
+		o = json_pack("{s:s, s:I, s:s, s:i, s:i, s:i, s:O, s:s, s:I, s:s}", "key",
 		    j->rec.key, "size", (json_int_t)j->in.len, "sha256", in_sha, "width",
-		    info->width, "height", info->height, "exif", exif, "transform",
-		    transform_kind_name(j->p->transform.kind), "output_size",
-		    (json_int_t)j->out_len, "output_sha256", out_sha, "jpeg_warnings", warns);
+		    info->width, "height", info->height, "jpeg_warnings", warns, "exif", exif,
+		    "transform", transform_kind_name(j->p->transform.kind), "output_size",
+		    (json_int_t)j->out_len, "output_sha256", out_sha);
 	text = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
 	json_decref(o);
 	return text;

@@ -285,6 +285,8 @@ transform_probe(const unsigned char *buf, size_t len, struct jpeg_info *info, ch
 		info->width = (int)t.d.image_width;
 		info->height = (int)t.d.image_height;
 		info->components = t.d.num_components;
+		info->warnings = t.jerr.pub.num_warnings > INT_MAX ? INT_MAX :
+		    (int)t.jerr.pub.num_warnings;
 	}
 	tctx_release(&t);
 	return rc;

@@ -40,11 +40,13 @@ struct jpeg_info {
 	int width;		/* frame size, from the SOF marker */
 	int height;
 	int components;
+	int warnings;		/* libjpeg's recoverable warnings while reading the headers */
 };
 
 /*
  * Reads the headers of buf[0..len) up to the first scan. Returns 0 with *info filled, or -1
  * with a one-line reason in err starting "corrupt JPEG: " (libjpeg's message follows).
+ * Garbage between markers, which libjpeg skips, counts in info->warnings.
  */
 int transform_probe(const unsigned char *buf, size_t len, struct jpeg_info *info, char *err,
     size_t errlen);

@@ -174,6 +174,7 @@ test_process_record(void **state)
 	assert_string_equal(json_string_value(json_object_get(exif, "Make")), "Canon");
 	assert_int_equal(json_object_size(exif), rec->exif_tags);
 	assert_null(json_object_get(o, "transform"));
+	assert_int_equal(json_integer_value(json_object_get(o, "jpeg_warnings")), 0);
 	/* the key order is part of the format: every model writes the same bytes */
 	assert_memory_equal(f->j->json, "{\"key\":", 7);
 	json_decref(o);

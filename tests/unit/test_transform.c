@@ -534,7 +534,7 @@ test_probe_corpus(void **state)
 {
 	struct corpus *c = corpus_or_skip(state);
 	struct jpeg_info info;
-	size_t i, agree = 0, nosize = 0, bad = 0;
+	size_t i, agree = 0, nosize = 0, bad = 0, warned = 0;
 	char err[256];
 	int rc;
 
@@ -543,6 +543,13 @@ test_probe_corpus(void **state)
 
 		err[0] = '\0';
 		rc = transform_probe(f->buf, f->len, &info, err, sizeof(err));
+		/* one camera file has bytes between two markers, which libjpeg skips */
+		if (rc == 0 && info.warnings != (strcmp(f->name,
+		    "metadata-extractor-images__issue 121.jpg") == 0)) {
+			print_error("%s: %d header warnings\n", f->name, info.warnings);
+			bad++;
+		}
+		warned += rc == 0 && info.warnings > 0;
 		if (f->w > 0 && f->h > 0) {
 			if (rc == 0 && info.width == f->w && info.height == f->h &&
 			    info.components >= 1) {
@@ -566,6 +573,7 @@ test_probe_corpus(void **state)
 		      "one fail as corrupt\n",
 	    agree, c->njpeg - nosize, nosize);
 	assert_int_equal(bad, 0);
+	assert_int_equal(warned, 1);
 	assert_true(agree >= 100);
 }
 
@@ -590,7 +598,7 @@ test_probe_garbage(void **state)
 		{ noise, sizeof(noise) },
 		{ jnoise, sizeof(jnoise) },
 	};
-	struct jpeg_info info = { 7, 7, 7 };
+	struct jpeg_info info = { 7, 7, 7, 7 };
 	struct out r;
 	uint64_t x = 1;
 	size_t i;
