@@ -12,10 +12,27 @@ expect 0 '^usage: exifbench' "$bin" --help
 expect 0 '^exifbench [0-9]' "$bin" --version
 expect 2 'usage' "$bin"
 expect 2 "unknown command 'frob'" "$bin" frob
-for c in gen load verify rm; do
+for c in gen load verify rm ls; do
 	expect 0 "^usage: exifbench dataset $c" "$bin" dataset "$c" --help
 done
 expect 0 'seed003' "$bin" dataset profiles
+
+# exif: local files, no server
+corpus=${EXIFBENCH_CORPUS:-../shared/exif-corpus}
+expect 0 '^usage: exifbench exif' "$bin" exif --help
+expect 2 'needs at least one FILE' "$bin" exif
+expect 0 '"Make":"Canon","Model":"Canon EOS 40D"' "$bin" exif "$corpus/jpeg/exif-samples__Canon_40D.jpg"
+expect 1 "/nonexist: No such file" "$bin" exif /nonexist "$corpus/jpeg/exif-samples__Canon_40D.jpg"
+expect 1 '"Canon EOS 40D"' "$bin" exif /nonexist "$corpus/jpeg/exif-samples__Canon_40D.jpg"
+
+# run: the command line is checked before any S3 setting is read
+expect 0 '^usage: exifbench run' "$bin" run --help
+expect 2 "unknown --model 'x'" "$bin" run --model x --src s3://abc/a --dst s3://abc/b
+expect 2 "unknown --transform 'blur'" "$bin" run -m async -t blur --src s3://abc/a --dst s3://abc/b
+expect 2 "--quality '0' must be" "$bin" run -m async -q 0 --src s3://abc/a --dst s3://abc/b
+expect 2 "--cpu-spin-ms '-1' must be" "$bin" run -m async --cpu-spin-ms -1 --src s3://abc/a --dst s3://abc/b
+expect 2 "--src: .*not an s3://" "$bin" run -m async --src abc --dst s3://abc/b
+expect 3 'AWS_ENDPOINT_URL is not set' env -u AWS_ENDPOINT_URL "$bin" run -m async --src s3://abc/a --dst s3://abc/b
 expect 2 "unknown dataset command 'nope'" "$bin" dataset nope
 expect 2 "unknown profile 'huge'" "$bin" dataset gen --profile huge --out "$tmp/x"
 expect 2 'needs --profile and --out' "$bin" dataset gen --profile tiny
