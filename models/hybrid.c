@@ -67,6 +67,12 @@ hybrid_run(struct run *r)
 		run_fail(r, "out of memory starting the event loop");
 		goto out;
 	}
+	/* every slot's pointer must fit, or a worker's write could fail and lose the slot */
+	if (fcntl(h.done[1], F_GETPIPE_SZ) < (int)(n * sizeof(void *)) &&
+	    fcntl(h.done[1], F_SETPIPE_SZ, (int)(n * sizeof(void *))) < 0) {
+		run_fail(r, "a pipe cannot hold %u completions (see /proc/sys/fs/pipe-max-size)", n);
+		goto out;
+	}
 	for (i = 0; i < nw; i++) {
 		w[i] = (struct worker){ .id = (int)i + 1, .h = &h };
 		if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]) != 0)
@@ -127,7 +133,7 @@ worker_main(void *arg)
 		j = evio_slot_job(slot);
 		job_set_worker(j, w->id);
 		job_process(j);
-		/* at most one write per slot is ever pending, and N pointers fit in a pipe */
+		/* at most one write per slot is pending, and the pipe holds one per slot */
 		while (write(h->done[1], &slot, sizeof(slot)) < 0 && errno == EINTR)
 			;
 	}
