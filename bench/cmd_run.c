@@ -37,6 +37,7 @@ struct run_cli {
 	FILE *keys;
 	FILE *trace;
 	int64_t t0;
+	double cpu0_s;		/* the process's CPU time when the model started */
 	int64_t last_progress;
 	int progress;		/* stderr is a terminal */
 	uint64_t done, failed;
@@ -50,6 +51,7 @@ static void on_signal(int sig);
 static void on_record(const struct job_record *rec, void *arg);
 static int prepare_dst(struct run_cli *c);
 static void summary(struct run_cli *c, struct run *r, double wall_s);
+static double cpu_seconds(void);
 
 static const char usage[] =
     "usage: exifbench run --model NAME --src s3://B[/P] --dst s3://B[/P] [options]\n"
@@ -86,6 +88,7 @@ cmd_run(int argc, char **argv)
 	struct run_cli c;
 	struct sigaction sa;
 	struct run *r = NULL;
+	struct run_totals t;
 	int64_t t_end;
 	int rc, mrc;
 
@@ -124,6 +127,7 @@ cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	c.cpu0_s = cpu_seconds();
 	c.t0 = job_now_ns();
 	mrc = c.model->run(r);
 	t_end = job_now_ns();
@@ -132,13 +136,14 @@ cmd_run(int argc, char **argv)
 	if (c.progress)
 		fputs("\r\033[K", stderr);
 	summary(&c, r, (double)(t_end - c.t0) / 1e9);
+	run_totals(r, &t);
 	if (mrc < 0 || run_error(r)[0] != '\0') {
 		fprintf(stderr, "exifbench: run: %s\n", run_error(r));
 		rc = EXIT_SETUP;
-	} else if (atomic_load(&stop_flag)) {
-		rc = EXIT_STOPPED;
+	} else if (t.stopped) {
+		rc = EXIT_STOPPED;	/* a signal after the last key leaves a whole run */
 	} else {
-		rc = c.failed > 0 ? EXIT_ITEMS : 0;
+		rc = t.failed > 0 ? EXIT_ITEMS : 0;
 	}
 out:
 	if (c.trace != NULL && fclose(c.trace) != 0) {
@@ -363,15 +368,12 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 {
 	struct run_totals t;
 	struct rusage self, kids;
-	double rate, cpu_s;
+	double rate, cpu_s = cpu_seconds() - c->cpu0_s;
 
 	run_totals(r, &t);
-	getrusage(RUSAGE_SELF, &self);
-	getrusage(RUSAGE_CHILDREN, &kids);	/* forkpool's workers, all reaped by now */
-	cpu_s = (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec +
-	    kids.ru_stime.tv_sec) + (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
-	    kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
 	rate = wall_s > 0 ? (double)t.ok / wall_s : 0;
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
 	if (c->json) {
 		cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:f, s:b, s:I,"
 		    " s:I, s:I, s:f, s:f, s:f, s:f, s:i, s:f, s:f, s:I, s:I, s:b, s:s}",
@@ -395,4 +397,17 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 	    wall_s > 0 ? (double)t.bytes_in / MiB / wall_s : 0.0,
 	    wall_s > 0 ? 100 * cpu_s / wall_s : 0.0, (double)self.ru_maxrss / 1024,
 	    t.stopped ? " (stopped by a signal: keys not yet listed were not run)" : "");
+}
+
+/* CPU time of this process and of its reaped children (forkpool's workers), in seconds. */
+static double
+cpu_seconds(void)
+{
+	struct rusage self, kids;
+
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
+	return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec +
+	    kids.ru_stime.tv_sec) + (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
+	    kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
 }

@@ -30,9 +30,9 @@
  * early): such a file is read, not failed, and the count says so.
  *
  * A job is used by one thread at a time; it may move between threads between steps (the
- * hybrid model runs job_process on a worker). Memory: the input, the output and the JSON,
- * reused from one key to the next, so a model's memory is its number of jobs times the
- * largest image it has seen.
+ * hybrid model runs job_process on a worker). Memory: the input buffer is kept from one key
+ * to the next (it grows to the largest image seen); the transformed image and the JSON are
+ * freed at the next job_start. A model's memory is its number of jobs times one image.
  */
 #ifndef EXIFBENCH_JOB_H
 #define EXIFBENCH_JOB_H
@@ -123,7 +123,7 @@ void job_transfer_done(struct job *j, CURLcode rc);
 /* The CPU step; call when job_next is JOB_PROCESS. Touches no handle and no socket. */
 void job_process(struct job *j);
 
-/* Fails the job from outside (a crashed worker, a stopped run), unless it already ended. */
+/* Fails the job from outside (e.g. its transfer could not be handed to curl), unless it ended. */
 void job_fail(struct job *j, const char *reason);
 
 const struct job_record *job_record(const struct job *j);

@@ -66,15 +66,17 @@ forkpool_run(struct run *r)
 	struct fp fp = { r, NULL, run_opts(r)->concurrency, 1 };
 	struct pollfd *pfd;
 	struct job_record rec;
-	unsigned i, np, idx[4096];
+	unsigned i, np, *idx;
 	ssize_t got;
 	int failed = 0;
 
 	fp.s = calloc(fp.n, sizeof(*fp.s));
 	pfd = calloc(fp.n, sizeof(*pfd));
-	if (fp.s == NULL || pfd == NULL || fp.n > 4096) {
+	idx = calloc(fp.n, sizeof(*idx));
+	if (fp.s == NULL || pfd == NULL || idx == NULL) {
 		free(fp.s);
 		free(pfd);
+		free(idx);
 		run_fail(r, "out of memory starting %u processes", fp.n);
 		return -1;
 	}
@@ -112,7 +114,8 @@ forkpool_run(struct run *r)
 		close_slot(&fp.s[i], NULL);
 	free(fp.s);
 	free(pfd);
-	return failed ? -1 : 0;
+	free(idx);
+	return failed || run_error(r)[0] != '\0' ? -1 : 0;
 }
 
 /* Forks the child of slot i: 0, or -1 with the run's error set. */

@@ -5,18 +5,20 @@
  *
  * DESIGN: evio.c owns the loop, the curl multi handle and N slots. When a slot's job reaches
  * its CPU step, the loop pushes the slot onto a ring (mutex + condvar, as redis bio.c) and
- * goes back to its sockets. A worker pops it, runs job_process, and writes the slot's
- * address (one atomic pipe write) to a non-blocking pipe the loop watches (memcached's
- * notify_worker); the loop reads it and resumes the slot. A slot is in the ring at most once,
- * so the ring holds at most N: when the workers fall behind, slots wait there and no new
- * download starts (backpressure), and memory does not grow. Ownership of a job passes with
- * the slot: loop -> ring -> worker -> pipe -> loop. Stop: evio_run returns once every slot
+ * goes back to its sockets. A worker pops it, runs job_process, puts the slot on the list of
+ * finished ones (same mutex) and writes one byte to a non-blocking pipe the loop watches
+ * (memcached's notify_worker): a full pipe already means "wake up", so that write may fail
+ * harmlessly. The loop drains the pipe, takes the finished slots and resumes them. A slot is
+ * in the ring or the list at most once, so each holds at most N: when the workers fall
+ * behind, slots wait in the ring and no new download starts (backpressure), and memory does
+ * not grow. Ownership of a job passes with the slot: loop -> ring -> worker -> list -> loop. Stop: evio_run returns once every slot
  * has retired; then the ring is closed and the workers, idle by then, exit and are joined.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "evio.h"
@@ -25,10 +27,12 @@ struct hybrid {
 	struct evio *io;
 	pthread_mutex_t lock;
 	pthread_cond_t ready;
-	struct evio_slot **ring;	/* capacity: the slots */
+	struct evio_slot **ring;	/* for the workers; capacity: the slots */
 	unsigned cap, head, len;
+	struct evio_slot **fin;		/* for the loop: finished slots, as many at most */
+	unsigned nfin;
 	int closed;
-	int done[2];			/* workers -> loop: finished slots */
+	int wake[2];			/* workers -> loop: "fin has slots" */
 };
 
 struct worker {
@@ -52,7 +56,7 @@ static int
 hybrid_run(struct run *r)
 {
 	struct hybrid h = { .lock = PTHREAD_MUTEX_INITIALIZER, .ready = PTHREAD_COND_INITIALIZER,
-			    .done = { -1, -1 } };
+			    .wake = { -1, -1 } };
 	unsigned n = run_opts(r)->concurrency, nw = run_opts(r)->workers, started = 0, i;
 	struct worker *w = calloc(nw, sizeof(*w));
 	struct event *ev = NULL;
@@ -60,17 +64,16 @@ hybrid_run(struct run *r)
 
 	h.cap = n;
 	h.ring = calloc(n, sizeof(*h.ring));
+	h.fin = calloc(n, sizeof(*h.fin));
 	h.io = evio_new(r, n, to_workers, &h);
-	if (w == NULL || h.ring == NULL || h.io == NULL || pipe2(h.done, O_NONBLOCK | O_CLOEXEC) ||
-	    (ev = event_new(evio_base(h.io), h.done[0], EV_READ | EV_PERSIST, on_done, &h)) ==
-	    NULL || event_add(ev, NULL) < 0) {
+	if (w == NULL || h.ring == NULL || h.fin == NULL || h.io == NULL) {
 		run_fail(r, "out of memory starting the event loop");
 		goto out;
 	}
-	/* every slot's pointer must fit, or a worker's write could fail and lose the slot */
-	if (fcntl(h.done[1], F_GETPIPE_SZ) < (int)(n * sizeof(void *)) &&
-	    fcntl(h.done[1], F_SETPIPE_SZ, (int)(n * sizeof(void *))) < 0) {
-		run_fail(r, "a pipe cannot hold %u completions (see /proc/sys/fs/pipe-max-size)", n);
+	if (pipe2(h.wake, O_NONBLOCK | O_CLOEXEC) < 0 ||
+	    (ev = event_new(evio_base(h.io), h.wake[0], EV_READ | EV_PERSIST, on_done, &h)) ==
+	    NULL || event_add(ev, NULL) < 0) {
+		run_fail(r, "cannot set up the workers' wake-up pipe: %s", strerror(errno));
 		goto out;
 	}
 	for (i = 0; i < nw; i++) {
@@ -90,9 +93,10 @@ out:
 	if (ev != NULL)
 		event_free(ev);
 	evio_free(h.io);
-	if (h.done[0] >= 0)
-		close(h.done[0]), close(h.done[1]);
+	if (h.wake[0] >= 0)
+		close(h.wake[0]), close(h.wake[1]);
 	free(h.ring);
+	free(h.fin);
 	free(w);
 	return rv;
 }
@@ -133,21 +137,32 @@ worker_main(void *arg)
 		j = evio_slot_job(slot);
 		job_set_worker(j, w->id);
 		job_process(j);
-		/* at most one write per slot is pending, and the pipe holds one per slot */
-		while (write(h->done[1], &slot, sizeof(slot)) < 0 && errno == EINTR)
+		pthread_mutex_lock(&h->lock);
+		h->fin[h->nfin++] = slot;
+		pthread_mutex_unlock(&h->lock);
+		/* EAGAIN: the pipe is full of wake-ups already, and the loop will drain it */
+		while (write(h->wake[1], "", 1) < 0 && errno == EINTR)
 			;
 	}
 }
 
-/* Loop thread: finished slots from the workers. */
+/* Loop thread: woken by the workers; resumes every finished slot. */
 static void
 on_done(evutil_socket_t fd, short what, void *arg)
 {
 	struct hybrid *h = arg;
 	struct evio_slot *slot;
+	char buf[256];
 
 	(void)what;
-	while (read(fd, &slot, sizeof(slot)) == (ssize_t)sizeof(slot)) {
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	for (;;) {
+		pthread_mutex_lock(&h->lock);
+		slot = h->nfin > 0 ? h->fin[--h->nfin] : NULL;
+		pthread_mutex_unlock(&h->lock);
+		if (slot == NULL)
+			return;
 		job_set_worker(evio_slot_job(slot), 0);
 		evio_resume(h->io, slot);
 	}

@@ -58,7 +58,7 @@ pthreads_run(struct run *r)
 	for (i = 0; i < started; i++)
 		pthread_join(w[i].tid, NULL);
 	free(w);
-	return started < n ? -1 : 0;
+	return run_error(r)[0] != '\0' ? -1 : 0;	/* a listing or a thread failed */
 }
 
 static void *

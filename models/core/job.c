@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -49,6 +50,7 @@ static void release_request(struct job *j);
 static int process(struct job *j, char *err, size_t errlen);
 static char *record_json(struct job *j, json_t *exif, const struct jpeg_info *info, int warns);
 static int dst_key(struct job *j, const char *suffix);
+static uint64_t key_hash(const char *key);
 
 int64_t
 job_now_ns(void)
@@ -106,7 +108,8 @@ job_start(struct job *j, const char *key)
 	free(j->json);
 	j->json = NULL;
 	j->delay_ms = 0;
-	j->rng = rng_seed2((uint64_t)(uintptr_t)j, n);
+	/* forked workers hold jobs at the same address: the pid keeps their jitter apart */
+	j->rng = rng_seed2((uint64_t)(uintptr_t)j ^ (uint64_t)getpid() << 32, key_hash(key));
 	j->st = ST_GET;
 	j->rec.outcome = JOB_OK;
 	memcpy(j->rec.key, key, n < JOB_KEY_MAX ? n : JOB_KEY_MAX);
@@ -350,6 +353,17 @@ dst_key(struct job *j, const char *suffix)
 	len = snprintf(j->dst_key, sizeof(j->dst_key), "%s%s%s%s", p->dst_prefix,
 	    p->dst_prefix[0] ? "/" : "", rel, suffix);
 	return len < 0 || len > JOB_KEY_MAX ? -1 : 0;
+}
+
+/* FNV-1a, to seed a job's retry jitter from its key. */
+static uint64_t
+key_hash(const char *key)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * UINT64_C(1099511628211);
+	return h;
 }
 
 static void

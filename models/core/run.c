@@ -31,6 +31,7 @@ struct run {
 	struct s3 *lister;
 	char token[4096];	/* the next page's continuation token */
 	int listing;		/* pages remain */
+	int ended;		/* the stream is over (end, limit, stop, error): only 0 from now */
 	char **page;		/* keys of the current page, [next, npage) still to hand out */
 	size_t npage, next;
 
@@ -39,6 +40,7 @@ struct run {
 	char error[512];
 };
 
+static int next_key(struct run *r, char *key);
 static int fetch_page(struct run *r);
 static int read_key(struct run *r, char *key);
 static int page_key(const char *key, uint64_t size, void *arg);
@@ -104,19 +106,35 @@ run_stopping(const struct run *r)
 int
 run_next_key(struct run *r, char *key)
 {
+	int got;
+
+	if (!r->ended)
+		got = next_key(r, key);
+	else
+		got = 0;
+	if (got != 1)
+		r->ended = 1;
+	if (got == 1) {
+		pthread_mutex_lock(&r->lock);
+		r->t.listed++;
+		pthread_mutex_unlock(&r->lock);
+	}
+	return got;
+}
+
+/* run_next_key's work, before the latch and the count. */
+static int
+next_key(struct run *r, char *key)
+{
 	uint64_t listed;
 
 	pthread_mutex_lock(&r->lock);
 	listed = r->t.listed;
+	if (run_stopping(r))
+		r->t.stopped = 1;
 	pthread_mutex_unlock(&r->lock);
-	if (run_stopping(r) || (r->limit > 0 && listed >= r->limit)) {
-		if (run_stopping(r)) {
-			pthread_mutex_lock(&r->lock);
-			r->t.stopped = 1;
-			pthread_mutex_unlock(&r->lock);
-		}
+	if (run_stopping(r) || (r->limit > 0 && listed >= r->limit))
 		return 0;
-	}
 	if (r->keys != NULL)
 		return read_key(r, key);
 	if (r->next == r->npage) {
@@ -130,9 +148,6 @@ run_next_key(struct run *r, char *key)
 	snprintf(key, JOB_KEY_MAX + 1, "%s", r->page[r->next]);
 	free(r->page[r->next]);
 	r->page[r->next++] = NULL;
-	pthread_mutex_lock(&r->lock);
-	r->t.listed++;
-	pthread_mutex_unlock(&r->lock);
 	return 1;
 }
 
@@ -203,7 +218,7 @@ read_key(struct run *r, char *key)
 		}
 		r->keys_line++;
 		n = strcspn(line, "\r\n");
-		if (line[n] == '\0' && !feof(r->keys)) {
+		if (n > JOB_KEY_MAX || (line[n] == '\0' && !feof(r->keys))) {
 			run_fail(r, "%s:%lu: key longer than %d bytes", r->keys_name, r->keys_line,
 			    JOB_KEY_MAX);
 			return -1;
@@ -213,9 +228,6 @@ read_key(struct run *r, char *key)
 			break;
 	}
 	memcpy(key, line, n + 1);
-	pthread_mutex_lock(&r->lock);
-	r->t.listed++;
-	pthread_mutex_unlock(&r->lock);
 	return 1;
 }
 
@@ -238,16 +250,17 @@ fetch_page(struct run *r)
 	r->t.list_ns += job_now_ns() - t0;
 	pthread_mutex_unlock(&r->lock);
 	if (rv != 0) {
+		drop_page(r);
 		r->listing = 0;
-		run_fail(r, "listing s3://%s/%s: %s", p->src_bucket, p->src_prefix,
-		    rv < 0 ? res.error : "out of memory");
+		run_fail(r, "listing s3://%s/%s: %s", p->src_bucket, p->src_prefix, rv < 0 ?
+		    res.error : "out of memory, or a page of more keys than the 1,000 asked for");
 		return -1;
 	}
 	r->listing = r->token[0] != '\0';
 	return 0;
 }
 
-/* The page never holds more than PAGE_KEYS, the size asked of the server. */
+/* A page holds at most PAGE_KEYS, the size asked of the server: more is an error. */
 static int
 page_key(const char *key, uint64_t size, void *arg)
 {
@@ -255,7 +268,7 @@ page_key(const char *key, uint64_t size, void *arg)
 
 	(void)size;
 	if (r->npage == PAGE_KEYS)
-		return 0;
+		return 1;
 	if ((r->page[r->npage] = strdup(key)) == NULL)
 		return 1;
 	r->npage++;

@@ -252,6 +252,17 @@ for m in $models; do
 	    grep -q "^exifbench: in/tiny/NO_SUCH_KEY-$$.jpg: .*(404)$" "$tmp/$m-missing.err"
 done
 
+# --- a --keys line of 1,025 bytes, one over the limit, ends the stream there:
+# the keys before it run, none after it, exit 3 naming the file and line ---
+long=in/tiny/$(printf '%01017d' 0)	# 1,025 bytes
+{ head -n 2 "$tmp/good"; printf '%s\n' "$long"; head -n 6 "$tmp/good"; } >"$tmp/longkey"
+for m in sequential pthreads hybrid; do
+	run "$m-long" 3 2 -m "$m" $([ "$m" = sequential ] || echo -c 4) --src "$src" \
+	    --dst "s3://$bucket/long-$m" --keys "$tmp/longkey"
+	check "$m-long: no error naming the file and line" \
+	    grep -q "longkey:3: key longer than 1024 bytes" "$tmp/$m-long.err"
+done
+
 # --- flags: --limit, --upload-image, --transform, --global-lock ---
 for m in $models; do	# IMG_00000 to 4 are good files
 	run "$m-limit" 0 5 -m "$m" --src "$src/tiny" --dst "s3://$bucket/lim-$m" --limit 5
