@@ -109,7 +109,7 @@ print_one(const char *path)
 	line = json_object();
 	rc = json_object_set_new(line, "file", file_name(path));
 	if (json_object_set_new(line, "exif", exif_extract(buf, len)) == 0 && rc == 0)
-		s = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+		s = json_dumps(line, EXIF_JSON_FLAGS);
 	json_decref(line);
 	free(buf);
 	if (s == NULL) {

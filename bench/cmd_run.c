@@ -47,17 +47,22 @@ static atomic_int stop_flag;	/* set by on_signal, read by every worker thread */
 
 static int parse(struct run_cli *c, int argc, char **argv);
 static int parse_uri(const char *opt, const char *uri, char *bucket, char *prefix);
+static const char *names(int (*has)(const struct model *), char *buf, size_t len);
+static int any_model(const struct model *m);
+static int uses_workers(const struct model *m);
+static int uses_global_lock(const struct model *m);
 static void on_signal(int sig);
+static void print_usage(void);
 static void on_record(const struct job_record *rec, void *arg);
 static int prepare_dst(struct run_cli *c);
 static void summary(struct run_cli *c, struct run *r, double wall_s);
-static double cpu_seconds(void);
+static double cpu_seconds(struct rusage *self, struct rusage *kids);
 
 static const char usage[] =
     "usage: exifbench run --model NAME --src s3://B[/P] --dst s3://B[/P] [options]\n"
     "Runs the pipeline (GET each JPEG under --src, extract its EXIF, optionally transform\n"
     "it, PUT DST/KEY.json) under one concurrency model, and prints a summary.\n"
-    "  -m, --model NAME        sequential, pthreads, forkpool, async or hybrid\n"
+    "  -m, --model NAME        one of the models listed below\n"
     "  -s, --src s3://B[/P]    the input folder (listed page by page)\n"
     "  -d, --dst s3://B[/P]    the output folder (the bucket is created if missing);\n"
     "                          must not lie inside --src\n"
@@ -89,6 +94,7 @@ cmd_run(int argc, char **argv)
 	struct sigaction sa;
 	struct run *r = NULL;
 	struct run_totals t;
+	struct rusage ru_self, ru_kids;
 	int64_t t_end;
 	int rc, mrc;
 
@@ -127,7 +133,7 @@ cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	c.cpu0_s = cpu_seconds();
+	c.cpu0_s = cpu_seconds(&ru_self, &ru_kids);
 	c.t0 = job_now_ns();
 	mrc = c.model->run(r);
 	t_end = job_now_ns();
@@ -183,7 +189,8 @@ parse(struct run_cli *c, int argc, char **argv)
 	};
 	struct transform_opts topts = TRANSFORM_OPTS_DEFAULT;
 	const char *src = NULL, *dst = NULL;
-	char err[512];
+	const struct model *m;
+	char err[512], buf[128];
 	unsigned long v;
 	size_t n;
 	int ch;
@@ -194,8 +201,8 @@ parse(struct run_cli *c, int argc, char **argv)
 		switch (ch) {
 		case 'm':
 			if ((c->model = model_find(optarg)) == NULL) {
-				fprintf(stderr, "exifbench: unknown --model '%s' (sequential, "
-				    "pthreads, forkpool, async, hybrid)\n", optarg);
+				fprintf(stderr, "exifbench: unknown --model '%s' (%s)\n", optarg,
+				    names(any_model, buf, sizeof(buf)));
 				return EXIT_USAGE;
 			}
 			break;
@@ -243,7 +250,7 @@ parse(struct run_cli *c, int argc, char **argv)
 		case O_KEYS: c->keys_path = optarg; break;
 		case 'j': c->json = 1; break;
 		case O_QUIET: c->quiet = 1; break;
-		case 'h': fputs(usage, stdout); return 0;
+		case 'h': print_usage(); return 0;
 		default:
 			fputs(usage, stderr);
 			return EXIT_USAGE;
@@ -268,22 +275,27 @@ parse(struct run_cli *c, int argc, char **argv)
 		    "listed as inputs\n", dst, src);
 		return EXIT_USAGE;
 	}
-	if (strcmp(c->model->name, "sequential") == 0 && c->opts.concurrency > 1) {
-		fprintf(stderr, "exifbench: the sequential model runs one request at a time; "
-		    "--concurrency must be 1\n");
+	m = c->model;
+	if (m->max_concurrency > 0 && c->opts.concurrency > m->max_concurrency) {
+		fprintf(stderr, "exifbench: the %s model keeps at most %u request in flight; "
+		    "--concurrency must be %u at most\n", m->name, m->max_concurrency,
+		    m->max_concurrency);
 		return EXIT_USAGE;
 	}
-	if (c->workers_set && strcmp(c->model->name, "hybrid") != 0) {
-		fprintf(stderr, "exifbench: --workers applies to the hybrid model only; "
-		    "--concurrency sets the %s model's size\n", c->model->name);
+	if (c->workers_set && !m->uses_workers) {
+		fprintf(stderr, "exifbench: --workers applies to the %s model only; "
+		    "--concurrency sets the %s model's size\n", names(uses_workers, buf,
+		    sizeof(buf)), m->name);
 		return EXIT_USAGE;
 	}
-	if (c->opts.global_lock && strcmp(c->model->name, "pthreads") != 0) {
-		fprintf(stderr, "exifbench: --global-lock applies to the pthreads model only\n");
+	if (c->opts.global_lock && !m->uses_global_lock) {
+		fprintf(stderr, "exifbench: --global-lock applies to the %s model only\n",
+		    names(uses_global_lock, buf, sizeof(buf)));
 		return EXIT_USAGE;
 	}
 	if (!c->concurrency_set)
-		c->opts.concurrency = strcmp(c->model->name, "sequential") == 0 ? 1 : 8;
+		c->opts.concurrency = m->max_concurrency > 0 && m->max_concurrency < 8 ?
+		    m->max_concurrency : 8;
 	if (!c->workers_set)
 		c->opts.workers = topo_bound_cores();
 	if (s3_config_from_env(&c->p.s3, err, sizeof(err)) < 0) {
@@ -304,6 +316,51 @@ parse_uri(const char *opt, const char *uri, char *bucket, char *prefix)
 		return -1;
 	}
 	return 0;
+}
+
+/* The names of the models that have `has`, in table order, comma-separated, into buf. */
+static const char *
+names(int (*has)(const struct model *), char *buf, size_t len)
+{
+	const struct model *const *m;
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (m = model_table; *m != NULL; m++)
+		if (has(*m) && off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
+			    (*m)->name);
+	return buf;
+}
+
+/* The usage, then the models of the table with their one-line summaries. */
+static void
+print_usage(void)
+{
+	const struct model *const *m;
+
+	fputs(usage, stdout);
+	fputs("models:\n", stdout);
+	for (m = model_table; *m != NULL; m++)
+		printf("  %-22s  %s\n", (*m)->name, (*m)->summary);
+}
+
+static int
+any_model(const struct model *m)
+{
+	return m != NULL;
+}
+
+static int
+uses_workers(const struct model *m)
+{
+	return m->uses_workers;
+}
+
+static int
+uses_global_lock(const struct model *m)
+{
+	return m->uses_global_lock;
 }
 
 /* Creates the destination bucket unless it exists: 0, or -1 after a one-line error. */
@@ -368,12 +425,10 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 {
 	struct run_totals t;
 	struct rusage self, kids;
-	double rate, cpu_s = cpu_seconds() - c->cpu0_s;
+	double rate, cpu_s = cpu_seconds(&self, &kids) - c->cpu0_s;
 
 	run_totals(r, &t);
 	rate = wall_s > 0 ? (double)t.ok / wall_s : 0;
-	getrusage(RUSAGE_SELF, &self);
-	getrusage(RUSAGE_CHILDREN, &kids);
 	if (c->json) {
 		cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:f, s:b, s:I,"
 		    " s:I, s:I, s:f, s:f, s:f, s:f, s:i, s:f, s:f, s:I, s:I, s:b, s:s}",
@@ -387,7 +442,8 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 		    (double)t.bytes_in / MiB, "mib_out", (double)t.bytes_out / MiB,
 		    "list_pages", (int)t.list_pages, "list_s", (double)t.list_ns / 1e9,
 		    "cpu_s", cpu_s, "max_rss_kib", (json_int_t)self.ru_maxrss,
-		    "worker_max_rss_kib", (json_int_t)kids.ru_maxrss, "stopped", t.stopped, "error", run_error(r)));
+		    "worker_max_rss_kib", (json_int_t)kids.ru_maxrss, "stopped", t.stopped,
+		    "error", run_error(r)));
 		return;
 	}
 	printf("%s: %llu images: %llu ok, %llu failed in %.2f s: %.1f images/s, %.2f MiB/s in,"
@@ -399,15 +455,16 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 	    t.stopped ? " (stopped by a signal: keys not yet listed were not run)" : "");
 }
 
-/* CPU time of this process and of its reaped children (forkpool's workers), in seconds. */
+/*
+ * CPU time of this process and of its reaped children (forkpool's workers), in seconds;
+ * their rusage goes to *self and *kids.
+ */
 static double
-cpu_seconds(void)
+cpu_seconds(struct rusage *self, struct rusage *kids)
 {
-	struct rusage self, kids;
-
-	getrusage(RUSAGE_SELF, &self);
-	getrusage(RUSAGE_CHILDREN, &kids);
-	return (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec +
-	    kids.ru_stime.tv_sec) + (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
-	    kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
+	getrusage(RUSAGE_SELF, self);
+	getrusage(RUSAGE_CHILDREN, kids);
+	return (double)(self->ru_utime.tv_sec + self->ru_stime.tv_sec + kids->ru_utime.tv_sec +
+	    kids->ru_stime.tv_sec) + (double)(self->ru_utime.tv_usec + self->ru_stime.tv_usec +
+	    kids->ru_utime.tv_usec + kids->ru_stime.tv_usec) / 1e6;
 }

@@ -74,6 +74,7 @@ static size_t pass_probe(const struct corpus *c);
 static size_t pass_thumbnail(const struct corpus *c);
 static size_t pass_recompress(const struct corpus *c);
 static size_t pass_spin_1ms(const struct corpus *c);
+static size_t pass_thread_clock(const struct corpus *c);
 static size_t transform_pass(const struct corpus *c, enum transform_kind kind);
 static size_t libexif_load(const struct corpus *c, int keep_unknown);
 static int load_corpus(const char *dir, struct corpus *c);
@@ -109,6 +110,8 @@ static const struct bench benches[] = {
 	    pass_recompress, { NULL } },
 	{ "spin_1ms", "transform_spin(1.0): the time per image shows its accuracy",
 	    pass_spin_1ms, { NULL } },
+	{ "thread_clock", "one CLOCK_THREAD_CPUTIME_ID reading per image: what the spin and the "
+	    "job's stage timing pay per check", pass_thread_clock, { NULL } },
 };
 
 #define NBENCH (sizeof(benches) / sizeof(benches[0]))
@@ -211,6 +214,19 @@ static size_t
 pass_recompress(const struct corpus *c)
 {
 	return transform_pass(c, TRANSFORM_RECOMPRESS);
+}
+
+static size_t
+pass_thread_clock(const struct corpus *c)
+{
+	struct timespec ts;
+	size_t i, sink = 0;
+
+	for (i = 0; i < c->n; i++) {
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+		sink += (size_t)ts.tv_nsec;
+	}
+	return sink;
 }
 
 static size_t

@@ -138,7 +138,7 @@ list_run(const struct list_options *o, struct list_stats *st, char *err, size_t 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* "a/b/", not "a/b", which would also list "a/bc" */
 	c.skip = *o->prefix ? strlen(o->prefix) + 1 : 0;
-	snprintf(folder, sizeof(folder), "%s%s", o->prefix, *o->prefix ? "/" : "");
+	s3url_join(folder, sizeof(folder), o->prefix, "");
 	if ((lister = s3_new(o->cfg)) == NULL ||
 	    (o->sha256 && (c.fetchers = calloc(o->concurrency, sizeof(*c.fetchers))) == NULL)) {
 		snprintf(err, errlen, "ls: out of memory");

@@ -31,6 +31,9 @@ struct model {
 	const char *name;
 	const char *summary;	/* one line for --help */
 	int shared_io_thread;	/* its transfers interleave on one thread (see struct pipeline) */
+	unsigned max_concurrency;	/* the largest opts.concurrency it takes; 0: no limit */
+	int uses_workers;	/* reads opts.workers */
+	int uses_global_lock;	/* reads opts.global_lock */
 	/*
 	 * Runs every key of r to its outcome. Returns 0, or -1 when the model could not start
 	 * or continue (no memory, no handle, fork failed): run_fail says why, and every key
@@ -74,7 +77,7 @@ void run_free(struct run *r);
  * Takes the keys from f (one full key per line, blank lines skipped; name is for errors)
  * instead of listing the source prefix. f stays the caller's. Call before the model runs.
  */
-int run_set_keys(struct run *r, FILE *f, const char *name);
+void run_set_keys(struct run *r, FILE *f, const char *name);
 
 const struct pipeline *run_pipeline(const struct run *r);
 const struct model_opts *run_opts(const struct run *r);

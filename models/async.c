@@ -15,8 +15,10 @@ static int async_run(struct run *r);
 static void process_inline(struct evio *io, struct evio_slot *slot, void *arg);
 
 const struct model model_async = {
-	"async", "one thread: libevent + curl multi, CPU stage inline on the loop", 1,
-	async_run,
+	.name = "async",
+	.summary = "one thread: libevent + curl multi, CPU stage inline on the loop",
+	.shared_io_thread = 1,
+	.run = async_run,
 };
 
 static int

@@ -57,7 +57,9 @@ static void close_slot(struct slot *s, int *status);
 static int busy_count(const struct fp *fp);
 
 const struct model model_forkpool = {
-	"forkpool", "N pre-forked processes fed keys over pipes", 0, forkpool_run,
+	.name = "forkpool",
+	.summary = "N pre-forked processes fed keys over pipes",
+	.run = forkpool_run,
 };
 
 static int

@@ -11,8 +11,9 @@
  * harmlessly. The loop drains the pipe, takes the finished slots and resumes them. A slot is
  * in the ring or the list at most once, so each holds at most N: when the workers fall
  * behind, slots wait in the ring and no new download starts (backpressure), and memory does
- * not grow. Ownership of a job passes with the slot: loop -> ring -> worker -> list -> loop. Stop: evio_run returns once every slot
- * has retired; then the ring is closed and the workers, idle by then, exit and are joined.
+ * not grow. Ownership of a job passes with the slot: loop -> ring -> worker -> list -> loop.
+ * Stop: evio_run returns once every slot has retired; then the ring is closed and the
+ * workers, idle by then, exit and are joined.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,8 +49,11 @@ static void on_done(evutil_socket_t fd, short what, void *arg);
 static void close_ring(struct hybrid *h);
 
 const struct model model_hybrid = {
-	"hybrid", "libevent + curl multi for I/O, W worker threads for the CPU stage", 1,
-	hybrid_run,
+	.name = "hybrid",
+	.summary = "libevent + curl multi for I/O, W worker threads for the CPU stage",
+	.shared_io_thread = 1,
+	.uses_workers = 1,
+	.run = hybrid_run,
 };
 
 static int

@@ -31,8 +31,10 @@ static int pthreads_run(struct run *r);
 static void *worker_main(void *arg);
 
 const struct model model_pthreads = {
-	"pthreads", "N threads, a curl handle each, pulling keys from a shared queue", 0,
-	pthreads_run,
+	.name = "pthreads",
+	.summary = "N threads, a curl handle each, pulling keys from a shared queue",
+	.uses_global_lock = 1,
+	.run = pthreads_run,
 };
 
 static int

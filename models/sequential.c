@@ -11,7 +11,10 @@
 static int sequential_run(struct run *r);
 
 const struct model model_sequential = {
-	"sequential", "one image after another, one keep-alive connection", 0, sequential_run,
+	.name = "sequential",
+	.summary = "one image after another, one keep-alive connection",
+	.max_concurrency = 1,
+	.run = sequential_run,
 };
 
 static int

@@ -123,6 +123,13 @@ int exif_read(const unsigned char *buf, size_t len, struct exif_record *rec);
 json_t *exif_record_json(const struct exif_record *rec);
 
 /*
+ * How an EXIF record is printed wherever it is written (the pipeline's output, `exifbench
+ * exif`): compact, keys in table order, reals to 15 significant digits, enough for GPS
+ * degrees without printing binary noise (0.00625, not 0.0062500000000000003).
+ */
+#define EXIF_JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+
+/*
  * exif_read then exif_record_json: an empty object when the data holds no EXIF or none that
  * can be parsed, NULL only when out of memory or buf is NULL with len > 0.
  */

@@ -324,17 +324,18 @@ record_json(struct job *j, json_t *exif, const struct jpeg_info *info, int warns
 	if (digest_sha256_hex(j->in.data, j->in.len, in_sha) < 0 ||
 	    (j->out != NULL && digest_sha256_hex(j->out, j->out_len, out_sha) < 0))
 		return NULL;
-	if (j->out == NULL)
-		o = json_pack("{s:s, s:I, s:s, s:i, s:i, s:i, s:O}", "key", j->rec.key, "size",
-		    (json_int_t)j->in.len, "sha256", in_sha, "width", info->width, "height",
-		    info->height, "jpeg_warnings", warns, "exif", exif);
-	else
-		o = json_pack("{s:s, s:I, s:s, s:i, s:i, s:i, s:O, s:s, s:I, s:s}", "key",
-		    j->rec.key, "size", (json_int_t)j->in.len, "sha256", in_sha, "width",
-		    info->width, "height", info->height, "jpeg_warnings", warns, "exif", exif,
-		    "transform", transform_kind_name(j->p->transform.kind), "output_size",
-		    (json_int_t)j->out_len, "output_sha256", out_sha);
-	text = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+	o = json_pack("{s:s, s:I, s:s, s:i, s:i, s:i, s:O}", "key", j->rec.key, "size",
+	    (json_int_t)j->in.len, "sha256", in_sha, "width", info->width, "height",
+	    info->height, "jpeg_warnings", warns, "exif", exif);
+	if (o != NULL && j->out != NULL &&
+	    (json_object_set_new(o, "transform",
+	    json_string(transform_kind_name(j->p->transform.kind))) < 0 ||
+	    json_object_set_new(o, "output_size", json_integer((json_int_t)j->out_len)) < 0 ||
+	    json_object_set_new(o, "output_sha256", json_string(out_sha)) < 0)) {
+		json_decref(o);
+		return NULL;
+	}
+	text = o ? json_dumps(o, EXIF_JSON_FLAGS) : NULL;
 	json_decref(o);
 	return text;
 }

@@ -4,7 +4,8 @@
  *
  * The listing is synchronous, on whichever thread asks for the next key when the page is
  * used up: a LIST per 1,000 keys is a small, measured cost (list_ns in the totals) that every
- * model pays alike, and it keeps memory at one page whatever the bucket holds.
+ * model pays alike, and it keeps memory at one page whatever the bucket holds. With
+ * run_set_keys the keys come from a file instead, a line at a time.
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -194,12 +195,11 @@ run_totals(struct run *r, struct run_totals *t)
 	pthread_mutex_unlock(&r->lock);
 }
 
-int
+void
 run_set_keys(struct run *r, FILE *f, const char *name)
 {
 	r->keys = f;
 	r->keys_name = name;
-	return 0;
 }
 
 /* The next non-empty line of the keys file: 1, 0 at its end, -1 (run error) if unreadable. */
@@ -242,9 +242,10 @@ fetch_page(struct run *r)
 	int rv;
 
 	/* "a/b/", not "a/b", which would also list "a/bc" */
-	snprintf(folder, sizeof(folder), "%s%s", p->src_prefix, p->src_prefix[0] ? "/" : "");
+	s3url_join(folder, sizeof(folder), p->src_prefix, "");
 	drop_page(r);
-	rv = s3_list_page(r->lister, p->src_bucket, folder, PAGE_KEYS, r->token, sizeof(r->token), page_key, r, &res);
+	rv = s3_list_page(r->lister, p->src_bucket, folder, PAGE_KEYS, r->token,
+	    sizeof(r->token), page_key, r, &res);
 	pthread_mutex_lock(&r->lock);
 	r->t.list_pages++;
 	r->t.list_ns += job_now_ns() - t0;

@@ -38,9 +38,10 @@
 /*
  * transform_spin reads the thread CPU clock after each batch of iterations, sized from the
  * rate seen so far to last SPIN_BATCH_NS or half the time left, whichever is less. A reading
- * costs about 0.6 us on this project's VMs (a system call: the thread CPU clock is not in the
- * vDSO), so 100 us batches keep the checks near 0.6%; halving the approach to the deadline
- * costs about ten more readings per call and keeps the overshoot to a few microseconds even
+ * costs about 0.5 us on this project's VMs (`make microbench`, thread_clock: a system call,
+ * the thread CPU clock is not in the vDSO), so 100 us batches keep the checks near 0.5%;
+ * halving the approach to the deadline costs about ten more readings per call and keeps the
+ * overshoot to a few microseconds (spin_1ms in `make microbench`: 1,000.8 us per 1 ms) even
  * when a busy SMT sibling halves the iteration rate. SPIN_FIRST iterations (about 2.5 us)
  * measure the rate.
  */

@@ -40,23 +40,17 @@ static const char *corpus_dir(void);
 static int collect_key(const char *key, uint64_t size, void *arg);
 static void collect_free(struct collect *k);
 
+/* The corpus's jpeg/ folder, or NULL. */
 static const char *
 corpus_dir(void)
 {
-	static const char *const cands[] = { "../shared/exif-corpus/jpeg",
-		"/work/shared/exif-corpus/jpeg" };
-	static char env[4096];
-	struct stat sb;
-	size_t i;
+	static char dir[4096];
+	const char *top = testutil_corpus_dir();
 
-	if (getenv("EXIFBENCH_CORPUS") != NULL) {
-		snprintf(env, sizeof(env), "%s/jpeg", getenv("EXIFBENCH_CORPUS"));
-		return env;
-	}
-	for (i = 0; i < sizeof(cands) / sizeof(cands[0]); i++)
-		if (stat(cands[i], &sb) == 0 && S_ISDIR(sb.st_mode))
-			return cands[i];
-	return NULL;
+	if (top == NULL)
+		return NULL;
+	snprintf(dir, sizeof(dir), "%s/jpeg", top);
+	return dir;
 }
 
 static int
