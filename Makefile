@@ -31,7 +31,7 @@ endif
 # Debian packages: build and test dependencies, plus the local S3 server (Ceph RGW).
 DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libssl-dev libevent-dev \
 	libhwloc-dev hwloc libexif-dev libjpeg62-turbo-dev libjansson-dev libcmocka-dev \
-	gnuplot-nox curl procps radosgw ceph-mon ceph-osd ceph-common
+	gnuplot-nox curl jq procps sysstat radosgw ceph-mon ceph-osd ceph-common
 PKGS := libcurl libcrypto libevent hwloc libexif libjpeg jansson
 
 # Evaluated once, on first use, so that `deps` can run before pkg-config is asked.
@@ -44,7 +44,7 @@ WARN := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-pro
 OPT ?= -O2 -g
 CFLAGS ?=
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Imodels/core -Idatasets -Iharness
-ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(SANFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(SANFLAGS) $(CPPFLAGS) $(EXTRA_DEFS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS = $(PKG_LIBS) -lpthread -lm
 
 ifeq ($(V),0)
@@ -60,14 +60,16 @@ CORE_SRC := models/core/s3.c models/core/s3url.c models/core/s3xml.c models/core
 	models/core/run.c models/core/trace.c
 MODEL_SRC := models/models.c models/evio.c models/sequential.c models/pthreads.c models/forkpool.c \
 	models/async.c models/hybrid.c
-HARNESS_SRC := harness/topo.c
+HARNESS_SRC := harness/topo.c harness/shape.c harness/shape_proxy.c harness/procfs.c harness/sampler.c harness/stats.c \
+	harness/tracestats.c harness/runner.c harness/results.c harness/setup.c harness/versions.c
 DATA_SRC := datasets/gen.c datasets/exifwrite.c datasets/manifest.c datasets/load.c \
 	datasets/verify.c datasets/remove.c datasets/pool.c datasets/list.c
-BENCH_SRC := bench/main.c bench/cli.c bench/cmd_dataset.c bench/cmd_exif.c bench/cmd_run.c
+BENCH_SRC := bench/main.c bench/cli.c bench/cmd_dataset.c bench/cmd_exif.c bench/cmd_run.c \
+	bench/cmd_shape.c bench/cmd_bench.c bench/scenario.c bench/plan.c
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 
-UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job
+UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job scenario
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3
 
@@ -80,6 +82,9 @@ $(BIN): $(LIB_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRC))
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# libexif has no version call: record the one built against.
+$(BUILD)/harness/versions.o: EXTRA_DEFS = -DLIBEXIF_VERSION='"$(shell pkg-config --modversion libexif)"'
 
 # A unit test includes the .c it tests (to reach static helpers) and links the rest.
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c $(LIB_OBJ) | deps
@@ -101,6 +106,11 @@ TESTED_s3config := models/core/s3.o
 TESTED_exif := models/core/exif.o
 TESTED_transform := models/core/transform.o
 TESTED_job := models/core/job.o
+TESTED_scenario := bench/scenario.o
+TESTED_shape := harness/shape.o
+TESTED_procfs := harness/procfs.o
+TESTED_sampler := harness/sampler.o
+TESTED_stats := harness/stats.o
 
 # The shared EXIF corpus the tests read (absolute, so any test's working folder will do).
 EXIFBENCH_CORPUS ?= $(firstword $(wildcard $(abspath ../shared/exif-corpus) \

@@ -34,4 +34,10 @@ int cmd_run(int argc, char **argv);
 /* `exifbench exif FILE...`; argv[0] is "exif". Returns the exit code. */
 int cmd_exif(int argc, char **argv);
 
+/* `exifbench shape ...`: the network-shaping proxy; argv[0] is "shape". */
+int cmd_shape(int argc, char **argv);
+
+/* `exifbench bench --scenario FILE ...`: a scenario's runs into a results folder. */
+int cmd_bench(int argc, char **argv);
+
 #endif

@@ -6,6 +6,8 @@
  *
  * Ctrl-C (or SIGTERM) sets a flag: no new key is started, the jobs in flight end and are
  * recorded, the summary says "stopped", and the exit code is 130. A second Ctrl-C kills.
+ * --duration sets the same flag from SIGALRM: the run ends as if its keys had run out
+ * ("timed_out" in the summary, exit 0 or 1), which is how the harness caps a run's length.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -31,6 +34,7 @@ struct run_cli {
 	struct pipeline p;
 	struct model_opts opts;
 	unsigned long limit;
+	double duration_s;	/* --duration: 0, or the wall time after which no key starts */
 	int json, quiet, workers_set, concurrency_set;
 	const char *trace_path;
 	const char *keys_path;
@@ -44,6 +48,7 @@ struct run_cli {
 };
 
 static atomic_int stop_flag;	/* set by on_signal, read by every worker thread */
+static volatile sig_atomic_t timed_out;	/* the --duration alarm set stop_flag */
 
 static int parse(struct run_cli *c, int argc, char **argv);
 static int parse_uri(const char *opt, const char *uri, char *bucket, char *prefix);
@@ -52,6 +57,8 @@ static int any_model(const struct model *m);
 static int uses_workers(const struct model *m);
 static int uses_global_lock(const struct model *m);
 static void on_signal(int sig);
+static void on_alarm(int sig);
+static int arm_duration(double s);
 static void print_usage(void);
 static void on_record(const struct job_record *rec, void *arg);
 static int prepare_dst(struct run_cli *c);
@@ -72,6 +79,7 @@ static const char usage[] =
     "  -w, --workers W         hybrid: CPU-stage threads (default: the cores this\n"
     "                          process may use, from hwloc)\n"
     "  -n, --limit N           stop after N keys (default: all)\n"
+    "      --duration S        start no key after S seconds; the keys in flight end\n"
     "      --keys FILE         run the keys listed in FILE (one full key of the --src\n"
     "                          bucket per line; - for stdin) instead of listing --src\n"
     "  -t, --transform KIND    none (default), thumbnail or recompress\n"
@@ -85,7 +93,8 @@ static const char usage[] =
     "      --quiet             no progress line and no per-key errors on stderr\n"
     "  -h, --help              this text\n"
     "Exit: 0 every key ok, 1 some keys failed, 2 usage, 3 setup (settings, endpoint,\n"
-    "listing, model start), 130 stopped by Ctrl-C (the summary still counts every key).\n";
+    "listing, model start), 130 stopped by Ctrl-C (the summary still counts every key).\n"
+    "The summary's \"timed_out\" says --duration ended the run (not an error).\n";
 
 int
 cmd_run(int argc, char **argv)
@@ -103,8 +112,9 @@ cmd_run(int argc, char **argv)
 		return rc;
 	if (prepare_dst(&c) < 0)
 		return EXIT_SETUP;
+	/* Line-buffered, so a harness can count the rows (its progress) while the run goes. */
 	if (c.trace_path != NULL && ((c.trace = fopen(c.trace_path, "w")) == NULL ||
-	    trace_header(c.trace) < 0)) {
+	    setvbuf(c.trace, NULL, _IOLBF, 0) != 0 || trace_header(c.trace) < 0)) {
 		fprintf(stderr, "exifbench: cannot write --trace file '%s'\n", c.trace_path);
 		if (c.trace != NULL)
 			fclose(c.trace);
@@ -135,8 +145,14 @@ cmd_run(int argc, char **argv)
 
 	c.cpu0_s = cpu_seconds(&ru_self, &ru_kids);
 	c.t0 = job_now_ns();
+	if (c.duration_s > 0 && arm_duration(c.duration_s) < 0) {
+		fprintf(stderr, "exifbench: --duration: cannot set a timer\n");
+		rc = EXIT_SETUP;
+		goto out;
+	}
 	mrc = c.model->run(r);
 	t_end = job_now_ns();
+	arm_duration(0);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	if (c.progress)
@@ -146,7 +162,7 @@ cmd_run(int argc, char **argv)
 	if (mrc < 0 || run_error(r)[0] != '\0') {
 		fprintf(stderr, "exifbench: run: %s\n", run_error(r));
 		rc = EXIT_SETUP;
-	} else if (t.stopped) {
+	} else if (t.stopped && !timed_out) {
 		rc = EXIT_STOPPED;	/* a signal after the last key leaves a whole run */
 	} else {
 		rc = t.failed > 0 ? EXIT_ITEMS : 0;
@@ -166,7 +182,7 @@ out:
 static int
 parse(struct run_cli *c, int argc, char **argv)
 {
-	enum { O_THUMB = 256, O_SPIN, O_GIL, O_UPLOAD, O_TRACE, O_QUIET, O_KEYS };
+	enum { O_THUMB = 256, O_SPIN, O_GIL, O_UPLOAD, O_TRACE, O_QUIET, O_KEYS, O_DURATION };
 	static const struct option longopts[] = {
 		{ "model", required_argument, NULL, 'm' },
 		{ "src", required_argument, NULL, 's' },
@@ -174,6 +190,7 @@ parse(struct run_cli *c, int argc, char **argv)
 		{ "concurrency", required_argument, NULL, 'c' },
 		{ "workers", required_argument, NULL, 'w' },
 		{ "limit", required_argument, NULL, 'n' },
+		{ "duration", required_argument, NULL, O_DURATION },
 		{ "transform", required_argument, NULL, 't' },
 		{ "quality", required_argument, NULL, 'q' },
 		{ "thumb-max", required_argument, NULL, O_THUMB },
@@ -220,6 +237,11 @@ parse(struct run_cli *c, int argc, char **argv)
 			break;
 		case 'n':
 			if (cli_parse_uint("--limit", optarg, 1, ~0UL, &c->limit) < 0)
+				return EXIT_USAGE;
+			break;
+		case O_DURATION:
+			if (cli_parse_double("--duration", optarg, 0.001, 86400,
+			    &c->duration_s) < 0)
 				return EXIT_USAGE;
 			break;
 		case 't':
@@ -384,6 +406,35 @@ prepare_dst(struct run_cli *c)
 	return rv;
 }
 
+/* Sends SIGALRM to on_alarm after s seconds (0 disarms): 0, or -1. */
+static int
+arm_duration(double s)
+{
+	struct itimerval it;
+	struct sigaction sa;
+
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = (time_t)s;
+	it.it_value.tv_usec = (suseconds_t)((s - (double)(time_t)s) * 1e6);
+	if (s > 0) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_alarm;
+		sa.sa_flags = SA_RESTART;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGALRM, &sa, NULL) < 0)
+			return -1;
+	}
+	return setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	timed_out = 1;
+	atomic_store(&stop_flag, 1);
+}
+
 static void
 on_signal(int sig)
 {
@@ -431,7 +482,7 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 	rate = wall_s > 0 ? (double)t.ok / wall_s : 0;
 	if (c->json) {
 		cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:f, s:b, s:I,"
-		    " s:I, s:I, s:f, s:f, s:f, s:f, s:i, s:f, s:f, s:I, s:I, s:b, s:s}",
+		    " s:I, s:I, s:f, s:f, s:f, s:f, s:i, s:f, s:f, s:I, s:I, s:b, s:b, s:s}",
 		    "model", c->model->name, "src_bucket", c->p.src_bucket, "src_prefix",
 		    c->p.src_prefix, "dst_bucket", c->p.dst_bucket, "dst_prefix",
 		    c->p.dst_prefix, "concurrency", (int)c->opts.concurrency, "workers",
@@ -442,8 +493,9 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 		    (double)t.bytes_in / MiB, "mib_out", (double)t.bytes_out / MiB,
 		    "list_pages", (int)t.list_pages, "list_s", (double)t.list_ns / 1e9,
 		    "cpu_s", cpu_s, "max_rss_kib", (json_int_t)self.ru_maxrss,
-		    "worker_max_rss_kib", (json_int_t)kids.ru_maxrss, "stopped", t.stopped,
-		    "error", run_error(r)));
+		    "worker_max_rss_kib", (json_int_t)kids.ru_maxrss, "stopped",
+		    t.stopped && !timed_out, "timed_out", (int)timed_out, "error",
+		    run_error(r)));
 		return;
 	}
 	printf("%s: %llu images: %llu ok, %llu failed in %.2f s: %.1f images/s, %.2f MiB/s in,"
@@ -452,7 +504,8 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 	    (unsigned long long)t.failed, wall_s, rate,
 	    wall_s > 0 ? (double)t.bytes_in / MiB / wall_s : 0.0,
 	    wall_s > 0 ? 100 * cpu_s / wall_s : 0.0, (double)self.ru_maxrss / 1024,
-	    t.stopped ? " (stopped by a signal: keys not yet listed were not run)" : "");
+	    timed_out ? " (--duration reached: later keys were not run)" : t.stopped ?
+	    " (stopped by a signal: keys not yet listed were not run)" : "");
 }
 
 /*

@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-
-#define VERSION "0.1.0"
+#include "versions.h"
 
 static void usage(FILE *f);
 
@@ -26,6 +25,8 @@ usage(FILE *f)
 	      "  dataset profiles list the dataset profiles\n"
 	      "  run              run the pipeline under one concurrency model\n"
 	      "  exif FILE...     print the EXIF record of local JPEG files, one JSON line each\n"
+	      "  shape            a TCP proxy that adds latency, jitter, bandwidth caps, faults\n"
+	      "  bench            run a scenario (bench/*.conf) into results/<UTC>-<scenario>/\n"
 	      "\n"
 	      "`exifbench COMMAND SUBCOMMAND --help` describes each. The S3 endpoint and\n"
 	      "credentials come from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY\n"
@@ -49,7 +50,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("exifbench %s (%s)\n", VERSION, curl_version());
+		printf("exifbench %s (%s)\n", EXIFBENCH_VERSION, curl_version());
 		return 0;
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -62,6 +63,10 @@ main(int argc, char **argv)
 		rc = cmd_run(argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "exif") == 0) {
 		rc = cmd_exif(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "shape") == 0) {
+		rc = cmd_shape(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "bench") == 0) {
+		rc = cmd_bench(argc - 1, argv + 1);
 	} else {
 		fprintf(stderr, "exifbench: unknown command '%s' (see exifbench --help)\n",
 		    argv[1]);

@@ -1,0 +1,164 @@
+/*
+ * plan.c: a scenario's runs and their command lines. See plan.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "plan.h"
+#include "topo.h"
+
+static int add(struct plan *p, size_t *cap, const struct plan_run *r);
+
+int
+plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen)
+{
+	struct plan_run r;
+	size_t cap = 0, c, m, l, k;
+	unsigned max, done_max;
+	int pus;
+
+	memset(p, 0, sizeof(*p));
+	for (c = 0; c < sc->n_client_cpus; c++) {
+		if ((pus = topo_pus(sc->client_cpus[c], err, errlen)) < 0)
+			return -1;
+		for (m = 0; m < sc->n_models; m++) {
+			memset(&r, 0, sizeof(r));
+			r.model = model_find(sc->models[m]);
+			r.client_cpus = sc->client_cpus[c], r.client_pus = (unsigned)pus;
+			r.workers = r.model->uses_workers ? (sc->workers ? sc->workers :
+			    (unsigned)pus) : 0;
+			max = r.model->max_concurrency;
+			done_max = 0;
+			for (l = 0; l < sc->n_levels; l++) {
+				r.level = sc->levels[l];
+				if (max > 0 && r.level >= max) {
+					if (done_max)
+						continue;
+					r.level = max, done_max = 1;
+				}
+				for (k = 1; k <= sc->repeat; k++) {
+					r.rep = (unsigned)k;
+					if (add(p, &cap, &r) < 0) {
+						snprintf(err, errlen, "out of memory");
+						return -1;
+					}
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+void
+plan_free(struct plan *p)
+{
+	free(p->run);
+	memset(p, 0, sizeof(*p));
+}
+
+void
+plan_print(const struct plan *p, const struct scenario *sc, FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "%-4s %-10s %6s %8s %-8s %4s\n", "run", "model", "level", "workers",
+	    "cpus", "rep");
+	for (i = 0; i < p->n; i++)
+		fprintf(f, "%-4zu %-10s %6u %8u %-8s %4u\n", i + 1, p->run[i].model->name,
+		    p->run[i].level, p->run[i].workers, p->run[i].client_cpus[0] ?
+		    p->run[i].client_cpus : "all", p->run[i].rep);
+	fprintf(f, "%zu runs of %s; ", p->n, sc->name);
+	if (sc->duration_s > 0)
+		fprintf(f, "each at most %.0f s, so at most %.0f s of runs\n", sc->duration_s,
+		    sc->duration_s * (double)p->n);
+	else
+		fprintf(f, "each runs %s\n", sc->images ? "its images" : "the whole dataset");
+}
+
+void
+plan_argv(const struct plan_run *r, const struct scenario *sc, const char *exe,
+    const char *src_bucket, const char *dst_bucket, const char *dst_prefix,
+    const char *trace, size_t images, char **argv, size_t max)
+{
+	static char buf[12][300];
+	size_t n = 0, k = 0;
+
+#define A(s) (n + 1 < max ? (void)(argv[n++] = (char *)(s)) : (void)0)
+#define F(fmt, ...) (snprintf(buf[k], sizeof(buf[k]), fmt, __VA_ARGS__), A(buf[k++]))
+	A(exe), A("run"), A("--model"), A(r->model->name);
+	A("--src"), F("s3://%s/%s", src_bucket, sc->dataset);
+	A("--dst"), F("s3://%s/%s", dst_bucket, dst_prefix);
+	A("--concurrency"), F("%u", r->level);
+	if (r->workers > 0)
+		A("--workers"), F("%u", r->workers);
+	if (images > 0)
+		A("--limit"), F("%zu", images);
+	if (sc->duration_s > 0)
+		A("--duration"), F("%g", sc->duration_s);
+	A("--transform"), A(sc->transform);
+	A("--quality"), F("%u", sc->quality);
+	A("--thumb-max"), F("%u", sc->thumb_max);
+	if (sc->cpu_spin_ms > 0)
+		A("--cpu-spin-ms"), F("%g", sc->cpu_spin_ms);
+	if (sc->global_lock && r->model->uses_global_lock)
+		A("--global-lock");
+	A("--trace"), A(trace), A("--json"), A("--quiet");
+#undef F
+#undef A
+	argv[n] = NULL;
+}
+
+unsigned
+plan_in_flight(const struct plan_run *r)
+{
+	return r->model->max_concurrency > 0 && r->level > r->model->max_concurrency ?
+	    r->model->max_concurrency : r->level;
+}
+
+const char *
+plan_utc_now(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+json_t *
+plan_methodology(void)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}",
+	    "trim", "images are ordered by the time they finished; the first and last `trim` "
+	    "fraction are cut (warm-up and drain); images_per_s is the kept images over the "
+	    "window from the last cut image's finish to the last kept one's; latencies are "
+	    "those of the kept images that ended ok; nearest-rank percentiles",
+	    "cpu_shares", "per process group, from /proc/PID/stat and /proc/PID/task/TID/"
+	    "schedstat: cpu_pct is CPU seconds over wall seconds (100 = one core busy); "
+	    "on_pct, runq_pct and off_pct split the group's thread time (threads alive x "
+	    "interval) into running, waiting for a CPU, and blocked (sleeping on sockets, "
+	    "locks, timers); they sum to 100",
+	    "iowait", "waits on sockets show as idle, not iowait, in /proc/stat (iowait counts "
+	    "block I/O only): the I/O wait of a network-bound client is its off_pct",
+	    "littles_ips", "requests in flight / mean (GET + PUT time) of the kept images: "
+	    "the rate Little's law allows at the measured request latency",
+	    "runs", "each run is its own `exifbench run` process, bound to the client PUs, with "
+	    "its destination prefix deleted before and after it");
+}
+
+static int
+add(struct plan *p, size_t *cap, const struct plan_run *r)
+{
+	struct plan_run *grown;
+
+	if (p->n == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		if ((grown = realloc(p->run, *cap * sizeof(*grown))) == NULL)
+			return -1;
+		p->run = grown;
+	}
+	p->run[p->n++] = *r;
+	return 0;
+}

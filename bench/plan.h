@@ -1,0 +1,56 @@
+/*
+ * plan.h: the runs a scenario makes, in order: for each client CPU set, each model, each
+ * concurrency level and each repeat. A model that keeps at most N requests in flight
+ * (sequential: 1) runs at each level up to N, and at N once when every level exceeds it.
+ * Also what the runs share: the `exifbench run` command line of a run, and the methodology
+ * text stored in every meta.json.
+ */
+#ifndef EXIFBENCH_PLAN_H
+#define EXIFBENCH_PLAN_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "model.h"
+#include "scenario.h"
+
+struct plan_run {
+	const struct model *model;
+	unsigned level;			/* --concurrency */
+	unsigned workers;		/* hybrid's --workers, else 0 */
+	unsigned rep;			/* 1.. */
+	const char *client_cpus;	/* into the scenario; "" = unbound */
+	unsigned client_pus;		/* PUs of client_cpus */
+};
+
+struct plan {
+	struct plan_run *run;
+	size_t n;
+};
+
+/* The runs of sc into p (freed by plan_free). 0, or -1 with err (a bad PU list, no memory). */
+int plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen);
+void plan_free(struct plan *p);
+
+/* The plan as a table, one run per line, then the total and the longest it can take. */
+void plan_print(const struct plan *p, const struct scenario *sc, FILE *f);
+
+/*
+ * The `exifbench run` command of r into argv (at most max entries, NULL-terminated); the
+ * strings live in static buffers until the next call. images: keys per run (0: all).
+ */
+void plan_argv(const struct plan_run *r, const struct scenario *sc, const char *exe,
+    const char *src_bucket, const char *dst_bucket, const char *dst_prefix,
+    const char *trace, size_t images, char **argv, size_t max);
+
+/* Requests r keeps in flight at most: its level (1 for sequential). */
+unsigned plan_in_flight(const struct plan_run *r);
+
+/* The time now in UTC, ISO 8601 ("2026-11-21T10:00:00Z"), into buf. */
+const char *plan_utc_now(char *buf, size_t len);
+
+/* How the figures are computed (trim, CPU shares, the latency bound): meta.json's text. */
+json_t *plan_methodology(void);
+
+#endif

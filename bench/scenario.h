@@ -1,0 +1,85 @@
+/*
+ * scenario.h: a benchmark scenario, read from a `key = value` file (bench/NAME.conf). A scenario
+ * names the dataset, the emulated network, the CPU stage, the models and the sweep of
+ * concurrency levels (and client CPU sets) that `exifbench bench` runs. The file format and
+ * every key are documented in docs/harness.md; scenario_defaults gives each key's default.
+ *
+ * File format: one `key = value` per line; `#` starts a comment (whole line or after a value);
+ * blank lines are ignored; keys are lower-case; a key given twice is an error; list values
+ * (models, concurrency, client_cpus) are separated by spaces.
+ */
+#ifndef EXIFBENCH_SCENARIO_H
+#define EXIFBENCH_SCENARIO_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define SCENARIO_MAX_MODELS 8
+#define SCENARIO_MAX_LEVELS 16
+#define SCENARIO_MAX_CPUSETS 4
+
+struct scenario {
+	char name[64];			/* name: letters, digits, - and _ (default: file stem) */
+	char description[256];		/* description: free text */
+	char dataset[32];		/* dataset: a `dataset gen` profile (default "default") */
+	unsigned long images;		/* images: keys per model run, 0 = the whole dataset */
+	double duration_s;		/* duration: per-run cap in seconds, 0 = none */
+	double latency_ms;		/* latency_ms: one-way delay each direction (0) */
+	double jitter_ms;		/* jitter_ms: spread of the added jitter (0) */
+	char jitter[16];		/* jitter: none, uniform, normal or pareto ("none") */
+	double bandwidth_mbit;		/* bandwidth_mbit: cap per connection, 0 = none */
+	double total_bandwidth_mbit;	/* total_bandwidth_mbit: cap over all connections */
+	double reset_fraction;		/* reset_fraction: connections reset, in [0, 1] */
+	double stall_fraction;		/* stall_fraction: responses stalled, in [0, 1] */
+	double stall_ms;		/* stall_ms: how long a stalled response waits */
+	char transform[16];		/* transform: none, thumbnail or recompress ("none") */
+	unsigned quality;		/* quality: 1..100 (85) */
+	unsigned thumb_max;		/* thumb_max: pixels (160) */
+	double cpu_spin_ms;		/* cpu_spin_ms: CPU burnt per image (0) */
+	int global_lock;		/* global_lock: yes/no, pthreads only (no) */
+	char models[SCENARIO_MAX_MODELS][16];	/* models: names from the model table */
+	size_t n_models;		/* (default: all five) */
+	unsigned levels[SCENARIO_MAX_LEVELS];	/* concurrency: levels, each >= 1 (default 8) */
+	size_t n_levels;
+	unsigned workers;		/* workers: hybrid CPU threads, 0 = the client's PUs */
+	char client_cpus[SCENARIO_MAX_CPUSETS][64];	/* client_cpus: hwloc list strings */
+	size_t n_client_cpus;		/* (default: one entry "", meaning unbound) */
+	char server_cpus[64];		/* server_cpus: hwloc list string, "" = unbound */
+	double trim;			/* trim: fraction of completions cut at each end (0.1) */
+	double sample_hz;		/* sample_hz: sampler rate, 1..100 (10) */
+	unsigned repeat;		/* repeat: runs of each model and level, 1..20 (1) */
+};
+
+/* Every key at its default (see the comments above). */
+void scenario_defaults(struct scenario *sc);
+
+/*
+ * Sets one key from its text value, checking it: 0, or -1 with a message in err naming the
+ * key and saying what is wrong ("key 'latency_ms': '-3' is not a number in [0, 60000]"). Used by the
+ * file parser and by `exifbench bench --set key=value`.
+ */
+int scenario_set(struct scenario *sc, const char *key, const char *value, char *err,
+    size_t errlen);
+
+/*
+ * Reads a scenario from f (named name in messages) over the defaults: 0, or -1 with one line
+ * in err: "NAME:LINE: key 'K': what is wrong" (or "NAME:LINE: expected key = value").
+ * When the file gives no name, name's stem (without folders and ".conf") is used.
+ */
+int scenario_parse(FILE *f, const char *name, struct scenario *sc, char *err, size_t errlen);
+
+/*
+ * What a single key cannot check: settings that only make sense together (stall_fraction
+ * with stall_ms, jitter with jitter_ms). 0, or -1 with err. scenario_parse calls it; a
+ * caller that changes keys afterwards (--set) calls it again.
+ */
+int scenario_check(const struct scenario *sc, char *err, size_t errlen);
+
+/* scenario_parse on the file at path; a file that cannot be opened is an error naming it. */
+int scenario_load(const char *path, struct scenario *sc, char *err, size_t errlen);
+
+/* The scenario as a JSON object, every key by its file name (for meta.json); NULL if OOM. */
+json_t *scenario_json(const struct scenario *sc);
+
+#endif

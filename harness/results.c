@@ -1,0 +1,217 @@
+/*
+ * results.c: the files of a result folder. See results.h. The summary's columns are one
+ * X-macro, so its header and rows cannot drift apart; docs/harness.md describes each.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "results.h"
+
+#define G(g) (&row->rr->group[SAMPLER_##g])
+#define LAT(k, i) (row->ts->lat_ms[TS_##k][i])
+#define LAT_COLUMNS(X, name, k)                      \
+	X(name##_p50_ms, F, LAT(k, 0))               \
+	X(name##_p90_ms, F, LAT(k, 1))               \
+	X(name##_p99_ms, F, LAT(k, 2))               \
+	X(name##_p999_ms, F, LAT(k, 3))              \
+	X(name##_max_ms, F, LAT(k, 4))
+#define GROUP_COLUMNS(X, name, g)                     \
+	X(name##_cpu_pct, F, G(g)->cpu_pct)           \
+	X(name##_on_pct, F, G(g)->on_pct)             \
+	X(name##_runq_pct, F, G(g)->runq_pct)         \
+	X(name##_off_pct, F, G(g)->off_pct)           \
+	X(name##_cpu_s, F, G(g)->cpu_s)               \
+	X(name##_vcsw, I, G(g)->vcsw)                 \
+	X(name##_ivcsw, I, G(g)->ivcsw)               \
+	X(name##_max_rss_kib, I, G(g)->max_rss_kib)
+#define SUMMARY_COLUMNS(X)                                                      \
+	X(model, S, row->model)                                                 \
+	X(level, I, row->level)                                                 \
+	X(workers, I, row->workers)                                             \
+	X(client_cpus, S, row->client_cpus[0] ? row->client_cpus : "all")       \
+	X(client_pus, I, row->client_pus)                                       \
+	X(rep, I, row->rep)                                                     \
+	X(status, S, row->status)                                               \
+	X(exit_code, I, row->exit_code)                                         \
+	X(images, I, row->ts->rows)                                             \
+	X(ok, I, row->ts->ok)                                                   \
+	X(errors, I, row->ts->failed)                                           \
+	X(wall_s, F, row->wall_s)                                               \
+	X(window_s, F, row->ts->window_s)                                       \
+	X(kept, I, row->ts->kept)                                               \
+	X(images_per_s, F, row->ts->images_per_s)                               \
+	X(mib_per_s, F, row->ts->mib_per_s)                                     \
+	LAT_COLUMNS(X, e2e, E2E)                                                \
+	LAT_COLUMNS(X, get, GET)                                                \
+	LAT_COLUMNS(X, proc, PROC)                                              \
+	LAT_COLUMNS(X, put, PUT)                                                \
+	X(ttfb_p50_ms, F, LAT(TTFB, 0))                                         \
+	X(ttfb_p99_ms, F, LAT(TTFB, 2))                                         \
+	X(requests_ms, F, row->ts->mean_requests_ms)                            \
+	X(littles_ips, F, row->littles_ips)                                     \
+	GROUP_COLUMNS(X, model, MODEL)                                          \
+	GROUP_COLUMNS(X, server, SERVER)                                        \
+	GROUP_COLUMNS(X, shaper, SHAPER)                                        \
+	X(sys_user_pct, F, row->rr->sys.user)                                   \
+	X(sys_system_pct, F, row->rr->sys.system)                               \
+	X(sys_idle_pct, F, row->rr->sys.idle)                                   \
+	X(sys_iowait_pct, F, row->rr->sys.iowait)                               \
+	X(sys_softirq_pct, F, row->rr->sys.softirq)                             \
+	X(sys_steal_pct, F, row->rr->sys.steal)                                 \
+	X(rusage_cpu_s, F, tv_s(&row->rr->ru.ru_utime) + tv_s(&row->rr->ru.ru_stime)) \
+	X(samples, I, row->rr->ticks)                                           \
+	X(sampler_cpu_pct, F, row->rr->wall_s > 0 ?                             \
+	    100 * row->rr->sampler_cost_s / row->rr->wall_s : -1)
+
+static FILE *create(struct results *r, const char *name, char *err, size_t errlen);
+static void put_cell_s(FILE *f, const char *s);
+static double tv_s(const struct timeval *tv);
+
+int
+results_open(struct results *r, const char *root, const char *name, char *err,
+    size_t errlen)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	json_t *meta;
+	int rv;
+
+	memset(r, 0, sizeof(*r));
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	if (mkdir(root, 0777) < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create results folder '%s': %s", root,
+		    strerror(errno));
+		return -1;
+	}
+	snprintf(r->dir, sizeof(r->dir), "%s/%s-%s", root, stamp, name);
+	if (mkdir(r->dir, 0777) < 0) {
+		snprintf(err, errlen, "cannot create '%s': %s", r->dir, strerror(errno));
+		return -1;
+	}
+	meta = json_pack("{s:s}", "status", "running");
+	rv = results_meta(r, meta, err, errlen);
+	json_decref(meta);
+	if (rv < 0 || (r->summary = create(r, "summary.csv", err, errlen)) == NULL ||
+	    (r->samples = create(r, "samples.csv", err, errlen)) == NULL ||
+	    (r->trace = create(r, "trace.csv", err, errlen)) == NULL) {
+		results_close(r);
+		return -1;
+	}
+	{
+		char logs[PATH_MAX + 8];
+
+		snprintf(logs, sizeof(logs), "%s/logs", r->dir);
+		mkdir(logs, 0777);
+	}
+#define X(name, kind, expr) fprintf(r->summary, "%s%s", sep, #name), sep = ",";
+	{
+		const char *sep = "";
+
+		SUMMARY_COLUMNS(X)
+	}
+#undef X
+	fputc('\n', r->summary);
+	fputs(RESULTS_LABEL_HEADER ",", r->samples);
+	sampler_csv_header(r->samples);
+	return 0;
+}
+
+int
+results_meta(struct results *r, json_t *meta, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX + 16], path[PATH_MAX + 16];
+
+	snprintf(tmp, sizeof(tmp), "%s/.meta.json.tmp", r->dir);
+	snprintf(path, sizeof(path), "%s/meta.json", r->dir);
+	if (json_dump_file(meta, tmp, JSON_INDENT(2) | JSON_SORT_KEYS) < 0 ||
+	    rename(tmp, path) < 0) {
+		snprintf(err, errlen, "cannot write '%s'", path);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+void
+results_row(struct results *r, const struct result_row *row)
+{
+	const char *sep = "";
+	double d;
+
+#define PUT_I(v) fprintf(r->summary, "%s%lld", sep, (long long)(v))
+#define PUT_F(v) (d = (v), d < 0 ? (void)fputs(sep, r->summary) : \
+	(void)fprintf(r->summary, "%s%.3f", sep, d))
+#define PUT_S(v) (fputs(sep, r->summary), put_cell_s(r->summary, (v)))
+#define X(name, kind, expr) PUT_##kind(expr), sep = ",";
+	SUMMARY_COLUMNS(X)
+#undef X
+	fputc('\n', r->summary);
+	fflush(r->summary);
+	fflush(r->samples);
+	fflush(r->trace);
+}
+
+const char *
+results_label(char *buf, size_t len, const char *model, unsigned level, unsigned client_pus,
+    unsigned rep)
+{
+	snprintf(buf, len, "%s,%u,%u,%u", model, level, client_pus, rep);
+	return buf;
+}
+
+int
+results_close(struct results *r)
+{
+	FILE **f[] = { &r->summary, &r->samples, &r->trace };
+	size_t i;
+	int rv = 0;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (*f[i] != NULL) {
+			if (ferror(*f[i]) || fclose(*f[i]) != 0)
+				rv = -1;
+			*f[i] = NULL;
+		}
+	return rv;
+}
+
+static FILE *
+create(struct results *r, const char *name, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 32];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+	return f;
+}
+
+/* A CSV cell, quoted per RFC 4180 when it holds a comma, quote or newline. */
+static void
+put_cell_s(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\n\r") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static double
+tv_s(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
+}

@@ -1,0 +1,63 @@
+/*
+ * results.h: the result folder of one `exifbench bench`: results/<UTC time>-<scenario>/ with
+ *   meta.json     the scenario, machine, versions, endpoint, shaper, and a "status" that is
+ *                 "running" from the folder's first moment, then "complete", "partial" (Ctrl-C
+ *                 or a run that could not start) or "failed": a folder is never half-written
+ *                 without saying so;
+ *   summary.csv   a row per model, level and repeat (columns: SUMMARY_COLUMNS in results.c);
+ *   samples.csv   the sampler's time series (columns: sampler.h);
+ *   trace.csv     one row per image of every run, the run's trace columns after its labels;
+ *   logs/         each run's stderr.
+ */
+#ifndef EXIFBENCH_RESULTS_H
+#define EXIFBENCH_RESULTS_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+
+#include "runner.h"
+#include "tracestats.h"
+
+struct results {
+	char dir[PATH_MAX];
+	FILE *summary, *samples, *trace;
+	int trace_header;	/* trace.csv has its header */
+};
+
+/* One measured run: what summary.csv's row is made of. */
+struct result_row {
+	const char *model;
+	unsigned level, workers, rep;
+	const char *client_cpus;	/* "" when unbound */
+	unsigned client_pus;		/* PUs in client_cpus (the machine's when unbound) */
+	const char *status;		/* ok, failed_keys, stopped, error */
+	int exit_code;
+	double wall_s;			/* the run's own, from its summary */
+	double littles_ips;		/* level / mean GET + PUT time: the latency bound */
+	const struct tracestats *ts;
+	const struct runner_result *rr;
+};
+
+/*
+ * Creates root (if missing) and root/<YYYYMMDDTHHMMSSZ>-<name>/ with its CSV headers and a
+ * meta.json of status "running". 0, or -1 with err naming the path.
+ */
+int results_open(struct results *r, const char *root, const char *name, char *err,
+    size_t errlen);
+
+/* Writes meta (not consumed) as DIR/meta.json, atomically (a temporary file, then rename). */
+int results_meta(struct results *r, json_t *meta, char *err, size_t errlen);
+
+/* Appends the summary row of one run. */
+void results_row(struct results *r, const struct result_row *row);
+
+/* The label cells of a run into buf, for samples.csv and trace.csv. */
+const char *results_label(char *buf, size_t len, const char *model, unsigned level,
+    unsigned client_pus, unsigned rep);
+#define RESULTS_LABEL_HEADER "model,level,client_pus,rep"
+
+/* Flushes and closes the CSV files: 0, or -1 if a write failed. */
+int results_close(struct results *r);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * runner.h: one model run as a measured child process. The runner forks and execs the run
+ * command (an `exifbench run ... --json --trace FILE`) bound to the client's PUs, in a process
+ * group of its own, with its stdout (the summary) on a pipe and its stderr in a log file; it
+ * samples the model, the S3 server and the shaper at a fixed rate while the run goes, takes a
+ * last sample once the child has exited but before it is reaped (so the child's final CPU
+ * time is in it), then reaps it with wait4 for its rusage.
+ *
+ * On an interrupt (the caller's signal handler sets *interrupt), the runner sends the child one
+ * SIGINT: the run stops taking keys, finishes those in flight and prints its summary.
+ */
+#ifndef EXIFBENCH_RUNNER_H
+#define EXIFBENCH_RUNNER_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "sampler.h"
+
+/* Called once per sample with the images the run has finished so far. */
+typedef void (*runner_progress_fn)(size_t done, double elapsed_s, void *arg);
+
+struct runner_spec {
+	char *const *argv;		/* argv[0]: the exifbench binary */
+	const char *endpoint;		/* AWS_ENDPOINT_URL for the child; NULL: inherited */
+	const char *cpus;		/* the client's PU list; "" or NULL: unbound */
+	const char *trace_path;		/* the run's --trace file, followed for progress */
+	const char *log_path;		/* the child's stderr goes here */
+	double hz;			/* samples per second */
+	const pid_t *server;		/* the S3 server's processes (may be none) */
+	size_t nserver;
+	pid_t shaper;			/* 0: none */
+	FILE *samples;			/* samples.csv, or NULL */
+	const char *label;		/* samples.csv's label cells for this run */
+	runner_progress_fn progress;	/* NULL: none */
+	void *arg;
+	volatile sig_atomic_t *interrupt;
+};
+
+struct runner_result {
+	int exit_code;			/* the child's exit status; 128 + N if killed by N */
+	struct rusage ru;		/* the child's, its reaped children's included */
+	char summary[4096];		/* the last line the child printed on stdout */
+	struct sampler_totals group[SAMPLER_NGROUPS];
+	struct sampler_system sys;
+	double sampler_cost_s;		/* CPU the samples took */
+	unsigned ticks;
+	double wall_s;			/* from exec to exit */
+	int interrupted;		/* the runner passed an interrupt on */
+};
+
+/* Runs spec to its end. 0, or -1 when the child could not be started (err says why). */
+int runner_run(const struct runner_spec *spec, struct runner_result *res, char *err,
+    size_t errlen);
+
+#endif

@@ -1,0 +1,244 @@
+/*
+ * setup.c: the server, the dataset and the shaper around a bench's runs. See setup.h.
+ * These run rarely (once per bench), so they favour plain fork/exec and the project's own
+ * commands over speed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "setup.h"
+#include "topo.h"
+
+static int has_script(const char *dir);
+static pid_t spawn_out(char *const *argv, int *out, const char *cpus);
+static ssize_t read_line(int fd, char *buf, size_t len, int timeout_ms);
+
+int
+setup_find_home(const char *exe, char *dir, size_t len)
+{
+	char buf[PATH_MAX], *d;
+	const char *env = getenv("EXIFBENCH_HOME");
+	int i;
+
+	if (env != NULL && has_script(env))
+		return snprintf(dir, len, "%s", env) < (int)len ? 0 : -1;
+	if (has_script("."))
+		return getcwd(dir, len) != NULL ? 0 : -1;
+	snprintf(buf, sizeof(buf), "%s", exe);
+	for (d = dirname(buf), i = 0; i < 3; i++) {
+		if (has_script(d))
+			return realpath(d, buf) != NULL &&
+			    snprintf(dir, len, "%s", buf) < (int)len ? 0 : -1;
+		d = dirname(d);
+	}
+	return -1;
+}
+
+size_t
+setup_server_pids(const char *home, const char *endpoint, pid_t *pids, size_t max)
+{
+	char cmd[PATH_MAX + 64], line[256];
+	size_t n = 0;
+	FILE *p;
+	int local = 0;
+
+	snprintf(cmd, sizeof(cmd), "'%s/harness/s3-local' status 2>/dev/null", home);
+	if ((p = popen(cmd, "r")) != NULL) {
+		/* "running (ceph, http://127.0.0.1:7480, pids ...)" */
+		while (fgets(line, sizeof(line), p) != NULL)
+			if (strncmp(line, "running (", 9) == 0 && endpoint != NULL) {
+				char *url = strstr(line, "http://"), *end;
+
+				if (url != NULL && (end = strchr(url, ',')) != NULL) {
+					*end = '\0';
+					local = strcmp(url, endpoint) == 0 ||
+					    (strncmp(url, endpoint, strlen(url)) == 0 &&
+					    endpoint[strlen(url)] == '/');
+				}
+			}
+		pclose(p);
+	}
+	if (!local)
+		return 0;
+	snprintf(cmd, sizeof(cmd), "'%s/harness/s3-local' pids 2>/dev/null", home);
+	if ((p = popen(cmd, "r")) != NULL) {
+		while (n < max && fgets(line, sizeof(line), p) != NULL)
+			if (atol(line) > 0)
+				pids[n++] = (pid_t)atol(line);
+		pclose(p);
+	}
+	return n;
+}
+
+int
+setup_dataset(const char *exe, const char *data_dir, const char *profile,
+    const char *bucket, size_t *images, char *err, size_t errlen)
+{
+	char folder[PATH_MAX], manifest[PATH_MAX + 32], uri[512], line[4096];
+	char *verify[] = { (char *)exe, "dataset", "verify", "--list-only", folder, uri, NULL };
+	char *gen[] = { (char *)exe, "dataset", "gen", "--profile", (char *)profile, "--out",
+		folder, NULL };
+	char *load[] = { (char *)exe, "dataset", "load", "-c", "8", folder, uri, NULL };
+	struct stat sb;
+	FILE *f;
+
+	snprintf(folder, sizeof(folder), "%s/%s", data_dir, profile);
+	snprintf(manifest, sizeof(manifest), "%s/manifest.jsonl", folder);
+	snprintf(uri, sizeof(uri), "s3://%s/%s", bucket, profile);
+	if (stat(manifest, &sb) == 0 && setup_command(verify) == 0)
+		fprintf(stderr, "bench: reusing %s (loaded, verified by listing)\n", uri);
+	else if ((stat(manifest, &sb) < 0 && (mkdir(data_dir, 0777), setup_command(gen)) != 0) ||
+	    setup_command(load) != 0) {
+		snprintf(err, errlen, "cannot prepare dataset '%s' in %s (see the lines above)",
+		    profile, uri);
+		return -1;
+	}
+	if ((f = fopen(manifest, "r")) == NULL) {
+		snprintf(err, errlen, "cannot read '%s': %s", manifest, strerror(errno));
+		return -1;
+	}
+	for (*images = 0; fgets(line, sizeof(line), f) != NULL;)
+		*images += line[0] == '{';
+	fclose(f);
+	return 0;
+}
+
+int
+setup_command(char *const *argv)
+{
+	int st;
+	pid_t pid;
+
+	fflush(NULL);
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int
+setup_shaper_start(struct shaper *sh, const char *exe, const char *upstream,
+    char *const *args, const char *cpus, char *err, size_t errlen)
+{
+	char *argv[64], line[512];
+	json_t *j;
+	size_t n = 0;
+
+	memset(sh, 0, sizeof(*sh));
+	sh->out = -1;
+	argv[n++] = (char *)exe, argv[n++] = "shape", argv[n++] = "--json";
+	argv[n++] = "--upstream", argv[n++] = (char *)upstream;
+	while (*args != NULL && n < 62)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	if ((sh->pid = spawn_out(argv, &sh->out, cpus)) < 0) {
+		snprintf(err, errlen, "cannot start the shaper: %s", strerror(errno));
+		sh->pid = 0;
+		return -1;
+	}
+	if (read_line(sh->out, line, sizeof(line), 5000) <= 0 ||
+	    (j = json_loads(line, 0, NULL)) == NULL) {
+		snprintf(err, errlen, "the shaper did not start (its error is above)");
+		json_decref(setup_shaper_stop(sh));
+		return -1;
+	}
+	snprintf(sh->endpoint, sizeof(sh->endpoint), "http://%s",
+	    json_string_value(json_object_get(j, "listen")) ?: "");
+	json_decref(j);
+	return 0;
+}
+
+json_t *
+setup_shaper_stop(struct shaper *sh)
+{
+	char line[4096], last[4096] = "";
+	json_t *j = NULL;
+	int st;
+
+	if (sh->pid <= 0)
+		return NULL;
+	kill(sh->pid, SIGTERM);
+	while (read_line(sh->out, line, sizeof(line), 5000) > 0)
+		snprintf(last, sizeof(last), "%s", line);
+	while (waitpid(sh->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	close(sh->out);
+	sh->pid = 0, sh->out = -1;
+	if (last[0] != '\0')
+		j = json_loads(last, 0, NULL);
+	return j;
+}
+
+static int
+has_script(const char *dir)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/harness/s3-local", dir);
+	return access(path, X_OK) == 0;
+}
+
+/* fork + exec with stdout on a pipe (*out), in a new process group, bound to cpus. */
+static pid_t
+spawn_out(char *const *argv, int *out, const char *cpus)
+{
+	char berr[256];
+	int fd[2];
+	pid_t pid;
+
+	if (pipe2(fd, O_CLOEXEC) < 0)
+		return -1;
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		close(fd[0]), close(fd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		dup2(fd[1], STDOUT_FILENO);
+		if (cpus != NULL && cpus[0] != '\0' && topo_bind(0, cpus, berr,
+		    sizeof(berr)) < 0)
+			dprintf(STDERR_FILENO, "exifbench: %s\n", berr);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	close(fd[1]);
+	*out = fd[0];
+	return pid;
+}
+
+/* One line from fd (without its newline), waiting at most timeout_ms: its length, 0 at EOF. */
+static ssize_t
+read_line(int fd, char *buf, size_t len, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	size_t n = 0;
+	char c;
+
+	while (n + 1 < len) {
+		if (poll(&p, 1, timeout_ms) <= 0 || read(fd, &c, 1) != 1)
+			break;
+		if (c == '\n')
+			break;
+		buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return (ssize_t)n;
+}

@@ -1,0 +1,55 @@
+/*
+ * setup.h: what `exifbench bench` needs around its runs: the harness scripts (found beside
+ * the binary or in the working folder), the local S3 server's processes, the dataset (loaded
+ * once, reused while it verifies), and the shaper, run as a child process of its own.
+ * Commands run by these helpers print their progress on stderr; stdout stays the caller's.
+ */
+#ifndef EXIFBENCH_SETUP_H
+#define EXIFBENCH_SETUP_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * The folder holding harness/s3-local: $EXIFBENCH_HOME, else the working folder, else the
+ * binary's folder or one of its two parents. 0 with it in dir (no trailing slash), or -1.
+ */
+int setup_find_home(const char *exe, char *dir, size_t len);
+
+/*
+ * When harness/s3-local runs the server that endpoint names, its process ids into pids
+ * (at most max): their number. 0 when the endpoint is another server (not sampled).
+ */
+size_t setup_server_pids(const char *home, const char *endpoint, pid_t *pids, size_t max);
+
+/*
+ * Makes sure s3://bucket/profile holds the dataset of profile: reused when `dataset verify
+ * --list-only` passes against data_dir/profile's manifest, else generated (when the manifest
+ * is missing) and loaded. The number of images into *images. 0, or -1 with err.
+ */
+int setup_dataset(const char *exe, const char *data_dir, const char *profile,
+    const char *bucket, size_t *images, char *err, size_t errlen);
+
+/* Runs argv (argv[0] a path) with stdout sent to stderr; its exit status, or -1. */
+int setup_command(char *const *argv);
+
+struct shaper {
+	pid_t pid;			/* 0: not running */
+	int out;			/* its stdout */
+	char endpoint[128];		/* http://HOST:PORT, for the models */
+};
+
+/*
+ * Starts `exe shape --json` in front of upstream with args (NULL-terminated, the shaping
+ * options), in its own process group, bound to cpus ("" unbound), and waits for its listening
+ * line. 0, or -1 with err.
+ */
+int setup_shaper_start(struct shaper *sh, const char *exe, const char *upstream,
+    char *const *args, const char *cpus, char *err, size_t errlen);
+
+/* Stops it (SIGTERM) and returns its final statistics line as JSON (NULL if none). */
+json_t *setup_shaper_stop(struct shaper *sh);
+
+#endif

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# `exifbench bench` end to end against the real S3 server named by AWS_* (run through
+# harness/with-s3-local): the tiny scenario (every model, two levels, through the shaper) makes a
+# result folder whose every file is checked -- meta.json complete with machine, versions, shaper
+# statistics; a summary row per run whose counts add up; samples and trace rows with the header's
+# column count. Then: the dataset is reused on a second bench; the sampler's CPU seconds agree
+# with getrusage on a CPU-heavy run; Ctrl-C leaves a folder marked "partial" with the stopped
+# run's row; a bench started with no AWS_ENDPOINT_URL runs itself under harness/with-s3-local;
+# --client-cpus binds the runs; no process is left behind.
+set -uo pipefail
+bin=${1:?usage: tests/integration/bench.sh path/to/exifbench}
+: "${AWS_ENDPOINT_URL:?run through harness/with-s3-local}"
+here=$(cd "$(dirname "$0")" && pwd)
+home=$(cd "$here/../.." && pwd)
+tmp=$(mktemp -d)
+tiny=$here/tiny.conf
+export EXIFBENCH_HOME=$home
+bgpid=
+
+cleanup() {
+	[ -z "$bgpid" ] || kill -9 "$bgpid" 2>/dev/null
+	"$bin" dataset rm "s3://exifbench-out/tiny" >/dev/null 2>&1
+	"$bin" dataset rm "s3://exifbench-data/tiny" >/dev/null 2>&1
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+. "$here/../lib.sh"
+
+# bench ARGS...: a bench of the tiny scenario into $tmp, its output in $tmp/out.
+bench() {
+	"$bin" bench --scenario "$tiny" --results "$tmp/results" --data "$tmp/data" "$@" \
+	    >"$tmp/out" 2>"$tmp/err"
+}
+
+# jqe FILTER FILE: jq's truth of FILTER on FILE, quietly.
+jqe() {
+	jq -e "$@" >/dev/null
+}
+
+# newest: the result folder made last.
+newest() {
+	ls -d "$tmp"/results/*/ | sort | tail -n 1
+}
+
+# same_columns CSV: every row has the header's number of cells (no cell holds a comma).
+same_columns() {
+	awk -F, 'NR == 1 { n = NF } NF != n { bad++ } END { exit bad > 0 || NR < 2 }' "$1"
+}
+
+# col CSV NAME: the values of column NAME, one per row.
+col() {
+	awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
+		{ print $c }' "$1"
+}
+
+# 1. The tiny scenario end to end.
+bench --json
+check "bench exits 0 (output: $(tail -n 3 "$tmp/err"))" [ $? -eq 0 ]
+dir=$(newest)
+meta=$dir/meta.json
+check "the folder is named <UTC>-tiny" grep -qE '/[0-9]{8}T[0-9]{6}Z-tiny/$' <<<"$dir"
+for f in meta.json summary.csv samples.csv trace.csv logs; do
+	check "the result has $f" [ -e "$dir/$f" ]
+done
+check "meta.json says complete" [ "$(jq -r .status "$meta")" = complete ]
+check "meta.json counts 9 runs done of 9" [ "$(jq -r '"\(.runs_done)/\(.runs_planned)"' "$meta")" = 9/9 ]
+check "meta.json records the machine" jqe '.machine.pus > 0 and .machine.cores > 0 and
+	(.machine.caches | length) > 0 and .machine.os.release != ""' "$meta"
+check "meta.json records versions and the commit" jqe '.versions.libcurl != "" and
+	.versions.libevent != "" and .versions.libexif != "unknown" and .versions.git_commit != ""' "$meta"
+check "meta.json records the scenario" jqe '.scenario.name == "tiny" and .scenario.latency_ms == 5' "$meta"
+check "meta.json has the shaper's statistics" jqe '.shaper.connections > 0 and .shaper.bytes_down > 0' "$meta"
+check "meta.json says the server was sampled" jqe '.server.processes > 0' "$meta"
+check "meta.json explains the figures" jqe '.methodology.iowait | test("idle")' "$meta"
+check "the JSON outcome names the folder" jqe --arg d "${dir%/}" '.results == $d and (.runs | length) == 9' "$tmp/out"
+sum=$dir/summary.csv
+check "summary.csv has a row per run (9)" [ "$(($(wc -l <"$sum") - 1))" -eq 9 ]
+check "summary.csv rows have the header's columns" same_columns "$sum"
+check "every run has 40 images, all ok" [ "$(col "$sum" images | sort -u)" = 40 ] &&
+	[ "$(col "$sum" ok | sort -u)" = 40 ] && [ "$(col "$sum" errors | sort -u)" = 0 ]
+check "every run's status is ok" [ "$(col "$sum" status | sort -u)" = ok ]
+check "sequential runs once, at level 1" [ "$(grep -c '^sequential,' "$sum")" -eq 1 ] &&
+	grep -q '^sequential,1,' "$sum"
+check "rates, latencies and CPU shares are measured" awk -F, 'NR == 1 {
+		for (i = 1; i <= NF; i++) c[$i] = i; next }
+	!($c["images_per_s"] > 0 && $c["e2e_p99_ms"] >= $c["e2e_p50_ms"] &&
+	  $c["e2e_max_ms"] >= $c["e2e_p99_ms"] && $c["ttfb_p50_ms"] >= 10 && $c["model_cpu_s"] > 0 &&
+	  $c["server_cpu_s"] > 0 && $c["shaper_cpu_s"] > 0 && $c["samples"] >= 2 &&
+	  $c["model_on_pct"] + $c["model_runq_pct"] + $c["model_off_pct"] > 99.5 &&
+	  $c["model_on_pct"] + $c["model_runq_pct"] + $c["model_off_pct"] < 100.5) { bad++ }
+	END { exit bad > 0 }' "$sum"
+check "a 5 ms one-way latency costs each image at least 2 round trips (e2e p50 >= 20 ms)" \
+	[ -z "$(col "$sum" e2e_p50_ms | awk '$1 < 20')" ]
+check "samples.csv rows have the header's columns" same_columns "$dir/samples.csv"
+check "samples.csv covers every run" [ "$(cut -d, -f1-4 "$dir/samples.csv" | sort -u | wc -l)" -eq 10 ]
+check "trace.csv has a row per image (360)" [ "$(($(wc -l <"$dir/trace.csv") - 1))" -eq 360 ]
+check "trace.csv starts with the run's labels" head -n 1 "$dir/trace.csv" |
+	grep -q '^model,level,client_pus,rep,key,outcome'
+check "no per-run trace is left in logs/" [ -z "$(ls "$dir"/logs/*.trace.csv 2>/dev/null)" ]
+check "the destination prefixes are cleaned" [ -z "$("$bin" dataset ls s3://exifbench-out/tiny 2>/dev/null)" ]
+
+# 2. The dataset is loaded once, then reused; --set and --client-cpus; the sampler agrees with
+# getrusage on a run that burns CPU (20 ms per image on 2 threads, about 0.8 s).
+bench --set models=pthreads --set concurrency=2 --set cpu_spin_ms=20 --client-cpus 0
+check "a second bench exits 0" [ $? -eq 0 ]
+check "the dataset is reused" grep -q "reusing" "$tmp/err"
+dir=$(newest)
+check "--client-cpus 0 gives the run one PU" [ "$(col "$dir/summary.csv" client_pus)" = 1 ]
+check "the run was bound to PU 0 (its CPU stays under one core)" awk -F, 'NR == 1 {
+		for (i = 1; i <= NF; i++) c[$i] = i; next } { exit !($c["model_cpu_pct"] < 105) }' \
+	"$dir/summary.csv"
+check "sampler CPU seconds agree with getrusage within 5%" awk -F, 'NR == 1 {
+		for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{ s = $c["model_cpu_s"]; r = $c["rusage_cpu_s"]; printf "sampler %.3f s, rusage %.3f s\n", s, r
+	  exit !(r > 0.5 && (s - r) / r < 0.05 && (r - s) / r < 0.05) }' "$dir/summary.csv"
+
+# 3. Ctrl-C: the run in progress stops, its row is kept, the folder says partial.
+"$bin" bench --scenario "$tiny" --results "$tmp/results" --data "$tmp/data" \
+    --set models=sequential --set latency_ms=40 >"$tmp/out" 2>&1 &
+bgpid=$!
+before=$(newest)
+for _ in $(seq 100); do
+	d=$(newest)
+	[ "$d" != "$before" ] && [ "$(wc -l <"$d/samples.csv")" -gt 5 ] && break
+	sleep 0.1
+done
+kill -INT "$bgpid"
+wait "$bgpid"
+rc=$?
+bgpid=
+dir=$(newest)
+check "Ctrl-C exits 130 (got $rc)" [ "$rc" -eq 130 ]
+check "the folder says partial" [ "$(jq -r .status "$dir/meta.json")" = partial ]
+check "the stopped run has its row" [ "$(col "$dir/summary.csv" status)" = stopped ]
+check "the stopped run's images add up" awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{ exit !($c["images"] > 0 && $c["images"] < 40 && $c["ok"] + $c["errors"] == $c["images"]) }' \
+	"$dir/summary.csv"
+check "its trace rows match its count" [ "$(($(wc -l <"$dir/trace.csv") - 1))" -eq \
+	"$(col "$dir/summary.csv" images)" ]
+
+# 4. No AWS_ENDPOINT_URL: bench runs itself under harness/with-s3-local (here it finds the
+# server already running and reuses it, so the test does not start a second one).
+env -u AWS_ENDPOINT_URL "$bin" bench --scenario "$tiny" --results "$tmp/results" \
+    --data "$tmp/data" --set models=async --set concurrency=4 >"$tmp/out" 2>&1
+check "bench without AWS_ENDPOINT_URL uses the local server ($(tail -n 1 "$tmp/out"))" [ $? -eq 0 ]
+
+# 5. Errors: a bad scenario names file, line and key; a bad PU list names it.
+printf 'name = x\nlatency_ms = -1\n' >"$tmp/bad.conf"
+expect 2 "bad.conf:2: key 'latency_ms'" "$bin" bench --scenario "$tmp/bad.conf"
+expect 2 "PU list '7'" "$bin" bench --scenario "$tiny" --client-cpus 7 --results "$tmp/results"
+expect 2 "--set" "$bin" bench --scenario "$tiny" --set nonsense
+check "no exifbench process is left" [ -z "$(pgrep -f "$bin (run|shape)" || true)" ]
+
+summary "bench integration"

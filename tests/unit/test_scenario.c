@@ -1,0 +1,608 @@
+/*
+ * test_scenario.c: unit tests of bench/scenario.c, the scenario file parser. The defaults are
+ * checked key by key. A table sets each kind of key (word, text, number, integer, yes/no,
+ * the two enums, the three lists and the CPU set) to good values, whose JSON must come out as
+ * written, and to bad ones, whose exact error must name the key and leave the scenario as it
+ * was. Files are fed from memory: comments, blank lines, spaces and tabs, CRLF, a last line
+ * without an end, lines of 1023 and 1024 characters, keys given twice, unknown keys, missing
+ * '=', empty values and the checks across keys must give "NAME:LINE: ..." (or "NAME: ...").
+ * The list limits, the name taken from the file's stem, and the sample files of
+ * tests/data/scenario/ are checked: full.conf sets every key away from its default, and each
+ * bad_*.conf holds its expected error on its first line ("# want: ..." after the path). The
+ * JSON round trip sets every JSON member back as text and must give the same JSON, with exactly
+ * the table's keys. test_inval feeds NULL arguments, a missing file and a NULL error buffer.
+ */
+#include "../../bench/scenario.c"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../testutil.h"
+
+#define DUMP_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS | JSON_REAL_PRECISION(10))
+
+struct fixture {
+	struct scenario sc;
+	char err[512];
+	FILE *f;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *fx;
+
+	if ((fx = calloc(1, sizeof(*fx))) == NULL)
+		return -1;
+	scenario_defaults(&fx->sc);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	if (fx->f != NULL)
+		fclose(fx->f);
+	free(fx);
+	return 0;
+}
+
+/* The JSON text of one key of sc, or of all of sc when key is NULL; free with free(). */
+static char *
+dump(const struct scenario *sc, const char *key)
+{
+	json_t *v = key != NULL ? key_json(sc, key_find(key)) : scenario_json(sc);
+	char *s;
+
+	assert_non_null(v);
+	s = json_dumps(v, DUMP_FLAGS);
+	json_decref(v);
+	assert_non_null(s);
+	return s;
+}
+
+/* scenario_parse of text, named name. */
+static int
+parse_text(struct fixture *fx, const char *name, const char *text)
+{
+	int rc;
+
+	fx->f = fmemopen((void *)text, strlen(text), "r");
+	assert_non_null(fx->f);
+	rc = scenario_parse(fx->f, name, &fx->sc, fx->err, sizeof(fx->err));
+	fclose(fx->f);
+	fx->f = NULL;
+	return rc;
+}
+
+static void
+test_defaults(void **state)
+{
+	struct fixture *fx = *state;
+	const struct scenario *sc = &fx->sc;
+	static const char *const models[] = { "sequential", "pthreads", "forkpool", "async",
+		"hybrid" };
+	size_t i;
+
+	assert_string_equal(sc->name, "");
+	assert_string_equal(sc->description, "");
+	assert_string_equal(sc->dataset, "default");
+	assert_int_equal(sc->images, 0);
+	assert_true(sc->duration_s == 0 && sc->latency_ms == 0 && sc->jitter_ms == 0);
+	assert_true(sc->bandwidth_mbit == 0 && sc->total_bandwidth_mbit == 0);
+	assert_true(sc->reset_fraction == 0 && sc->stall_fraction == 0 && sc->stall_ms == 0);
+	assert_string_equal(sc->jitter, "none");
+	assert_string_equal(sc->transform, "none");
+	assert_int_equal(sc->quality, 85);
+	assert_int_equal(sc->thumb_max, 160);
+	assert_true(sc->cpu_spin_ms == 0);
+	assert_int_equal(sc->global_lock, 0);
+	assert_int_equal(sc->n_models, 5);
+	for (i = 0; i < 5; i++)
+		assert_string_equal(sc->models[i], models[i]);
+	assert_int_equal(sc->n_levels, 1);
+	assert_int_equal(sc->levels[0], 8);
+	assert_int_equal(sc->workers, 0);
+	assert_int_equal(sc->n_client_cpus, 1);
+	assert_string_equal(sc->client_cpus[0], "");
+	assert_string_equal(sc->server_cpus, "");
+	assert_double_same(sc->trim, 0.1);
+	assert_double_same(sc->sample_hz, 10);
+	assert_int_equal(sc->repeat, 1);
+	/* Each default is also good input, and a default set again changes nothing. */
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].dflt != NULL)
+			assert_int_equal(scenario_set(&fx->sc, keys[i].name, keys[i].dflt, NULL, 0), 0);
+	assert_int_equal(sc->n_models, 5);
+}
+
+/* Good values: the key's JSON afterwards. Bad values: the exact error (want starts with '!'). */
+static void
+test_kinds(void **state)
+{
+	static const struct {
+		const char *key, *value, *want;
+	} cases[] = {
+		{ "name", "io-bound_2", "\"io-bound_2\"" },
+		{ "name", "x", "\"x\"" },
+		{ "name", "a b", "!key 'name': 'a b' is not 1 to 63 letters, digits, '-' or '_'" },
+		{ "name", "io.bound", "!key 'name': 'io.bound' is not 1 to 63 letters, digits, '-' "
+		    "or '_'" },
+		{ "name", "", "!key 'name': no value" },
+		{ "dataset", "seed003", "\"seed003\"" },
+		{ "dataset", "../x", "!key 'dataset': '../x' is not 1 to 31 letters, digits, '-' "
+		    "or '_'" },
+		{ "description", "", "\"\"" },
+		{ "description", "50 ms, \xc2\xb5s and \"quotes\"", "\"50 ms, \xc2\xb5s and "
+		    "\\\"quotes\\\"\"" },
+		{ "description", "bad \xff byte", "!key 'description': not UTF-8 text of at most "
+		    "255 bytes" },
+		{ "latency_ms", "0", "0.0" },
+		{ "latency_ms", "2.5", "2.5" },
+		{ "latency_ms", "60000", "60000.0" },
+		{ "latency_ms", "1e3", "1000.0" },
+		{ "latency_ms", "-3", "!key 'latency_ms': '-3' is not a number in [0, 60000]" },
+		{ "latency_ms", "60000.5", "!key 'latency_ms': '60000.5' is not a number in [0, "
+		    "60000]" },
+		{ "latency_ms", "abc", "!key 'latency_ms': 'abc' is not a number in [0, 60000]" },
+		{ "latency_ms", "nan", "!key 'latency_ms': 'nan' is not a number in [0, 60000]" },
+		{ "latency_ms", "0x10", "!key 'latency_ms': '0x10' is not a number in [0, 60000]" },
+		{ "latency_ms", "5ms", "!key 'latency_ms': '5ms' is not a number in [0, 60000]" },
+		{ "latency_ms", "1e999", "!key 'latency_ms': '1e999' is not a number in [0, 60000]" },
+		{ "latency_ms", "", "!key 'latency_ms': no value" },
+		{ "reset_fraction", "1", "1.0" },
+		{ "reset_fraction", "1.01", "!key 'reset_fraction': '1.01' is not a number in [0, 1]" },
+		{ "trim", "0.45", "0.45" },
+		{ "trim", "0.5", "!key 'trim': '0.5' is not a number in [0, 0.45]" },
+		{ "sample_hz", "0.5", "!key 'sample_hz': '0.5' is not a number in [1, 100]" },
+		{ "duration", "86401", "!key 'duration': '86401' is not a number in [0, 86400]" },
+		{ "images", "1000000000", "1000000000" },
+		{ "images", "1000000001", "!key 'images': '1000000001' is not an integer in [0, "
+		    "1000000000]" },
+		{ "images", "99999999999999999999999", "!key 'images': '99999999999999999999999' "
+		    "is not an integer in [0, 1000000000]" },
+		{ "quality", "1", "1" },
+		{ "quality", "0", "!key 'quality': '0' is not an integer in [1, 100]" },
+		{ "quality", "+5", "!key 'quality': '+5' is not an integer in [1, 100]" },
+		{ "quality", "7.0", "!key 'quality': '7.0' is not an integer in [1, 100]" },
+		{ "repeat", "20", "20" },
+		{ "repeat", "21", "!key 'repeat': '21' is not an integer in [1, 20]" },
+		{ "workers", "-1", "!key 'workers': '-1' is not an integer in [0, 4096]" },
+		{ "global_lock", "yes", "true" },
+		{ "global_lock", "no", "false" },
+		{ "global_lock", "true", "!key 'global_lock': 'true' is not yes or no" },
+		{ "global_lock", "YES", "!key 'global_lock': 'YES' is not yes or no" },
+		{ "jitter", "normal", "\"normal\"" },
+		{ "jitter", "gauss", "!key 'jitter': 'gauss' is not one of none, uniform, normal, "
+		    "pareto" },
+		{ "transform", "recompress", "\"recompress\"" },
+		{ "transform", "thumb", "!key 'transform': 'thumb' is not one of none, thumbnail, "
+		    "recompress" },
+		{ "models", "hybrid  async\tsequential", "[\"hybrid\",\"async\",\"sequential\"]" },
+		{ "models", "threads", "!key 'models': unknown model 'threads' (sequential, pthreads, "
+		    "forkpool, async, hybrid)" },
+		{ "models", "async async", "!key 'models': 'async' given twice" },
+		{ "models", " ", "!key 'models': no value" },
+		{ "concurrency", "1 4096", "[1,4096]" },
+		{ "concurrency", "1 0", "!key 'concurrency': '0' is not an integer in [1, 4096]" },
+		{ "concurrency", "4097", "!key 'concurrency': '4097' is not an integer in [1, "
+		    "4096]" },
+		{ "client_cpus", "", "[\"all\"]" },
+		{ "client_cpus", "all 0 0-1 0,2-3", "[\"all\",\"0\",\"0-1\",\"0,2-3\"]" },
+		{ "client_cpus", "1-0", "!key 'client_cpus': '1-0' is not all or a CPU list such as "
+		    "0, 0-1 or 0,2-3" },
+		{ "client_cpus", "0,,1", "!key 'client_cpus': '0,,1' is not all or a CPU list such "
+		    "as 0, 0-1 or 0,2-3" },
+		{ "client_cpus", "-1", "!key 'client_cpus': '-1' is not all or a CPU list such as 0, "
+		    "0-1 or 0,2-3" },
+		{ "client_cpus", "0-", "!key 'client_cpus': '0-' is not all or a CPU list such as "
+		    "0, 0-1 or 0,2-3" },
+		{ "client_cpus", "0-1-2", "!key 'client_cpus': '0-1-2' is not all or a CPU list "
+		    "such as 0, 0-1 or 0,2-3" },
+		{ "server_cpus", "2-3", "\"2-3\"" },
+		{ "server_cpus", "all", "\"all\"" },
+		{ "server_cpus", "", "\"all\"" },
+		{ "server_cpus", "0 1", "!key 'server_cpus': '0 1' is not all or a CPU list such as "
+		    "0, 0-1 or 0,2-3" },
+		{ "server_cpus", "cpu0", "!key 'server_cpus': 'cpu0' is not all or a CPU list such "
+		    "as 0, 0-1 or 0,2-3" },
+		{ "latncy_ms", "5", "!unknown key 'latncy_ms'" },
+		{ "Latency_ms", "5", "!unknown key 'Latency_ms'" },
+	};
+	struct fixture *fx = *state;
+	char *before, *after, *got;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		scenario_defaults(&fx->sc);
+		before = dump(&fx->sc, NULL);
+		fx->err[0] = '\0';
+		rc = scenario_set(&fx->sc, cases[i].key, cases[i].value, fx->err, sizeof(fx->err));
+		if (cases[i].want[0] == '!') {
+			after = dump(&fx->sc, NULL);
+			if (rc != -1 || strcmp(fx->err, cases[i].want + 1) != 0 ||
+			    strcmp(before, after) != 0)
+				fail_msg("%s = '%s': rc %d, error \"%s\", want \"%s\"%s", cases[i].key,
+				    cases[i].value, rc, fx->err, cases[i].want + 1,
+				    strcmp(before, after) != 0 ? ", and the scenario changed" : "");
+			free(after);
+		} else {
+			if (rc != 0)
+				fail_msg("%s = '%s': %s", cases[i].key, cases[i].value, fx->err);
+			got = dump(&fx->sc, cases[i].key);
+			if (strcmp(got, cases[i].want) != 0)
+				fail_msg("%s = '%s': got %s, want %s", cases[i].key,
+				    cases[i].value, got, cases[i].want);
+			free(got);
+		}
+		free(before);
+	}
+}
+
+/* Comments, blank lines, spaces, tabs, CRLF, no final line end, '=' inside a value. */
+static void
+test_format(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(parse_text(fx, "bench/io-bound.conf",
+	    "# a comment\r\n"
+	    "\r\n"
+	    "   \t  \n"
+	    "  latency_ms\t=   50   # one way\r\n"
+	    "models=async hybrid\r\n"
+	    "description = x = y, then a comment # not this\n"
+	    "\tconcurrency = 4 8 \t\n"
+	    "#latency_ms = 70\n"
+	    "repeat = 2"), 0);
+	assert_double_same(fx->sc.latency_ms, 50);
+	assert_int_equal(fx->sc.n_models, 2);
+	assert_string_equal(fx->sc.models[1], "hybrid");
+	assert_string_equal(fx->sc.description, "x = y, then a comment");
+	assert_int_equal(fx->sc.n_levels, 2);
+	assert_int_equal(fx->sc.levels[1], 8);
+	assert_int_equal(fx->sc.repeat, 2);
+	assert_string_equal(fx->sc.name, "io-bound");
+
+	/* Empty input: the defaults (whatever sc held), named after the file. */
+	assert_int_equal(parse_text(fx, "empty.conf", ""), 0);
+	assert_string_equal(fx->sc.name, "empty");
+	assert_double_same(fx->sc.latency_ms, 0);
+	assert_int_equal(fx->sc.n_models, 5);
+	assert_int_equal(fx->sc.repeat, 1);
+}
+
+static void
+test_parse_errors(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "a = 1\n", "t.conf:1: unknown key 'a'" },
+		{ "# c\n\nlatency_ms 50\n", "t.conf:3: expected key = value" },
+		{ "= 50\n", "t.conf:1: expected key = value" },
+		{ "   =\n", "t.conf:1: expected key = value" },
+		{ "repeat = 2\r\n\r\nrepeat = 3\r\n",
+		    "t.conf:3: key 'repeat' given twice, first on line 1" },
+		{ "name = x\nname = x # same value\n",
+		    "t.conf:2: key 'name' given twice, first on line 1" },
+		{ "quality =\n", "t.conf:1: key 'quality': no value" },
+		{ "quality = # none\n", "t.conf:1: key 'quality': no value" },
+		{ "\n\nlatency_ms = -3\n",
+		    "t.conf:3: key 'latency_ms': '-3' is not a number in [0, 60000]" },
+		{ "stall_fraction = 0.1\n", "t.conf: stall_fraction 0.1 needs stall_ms > 0" },
+		{ "stall_ms = 500\n", "t.conf: stall_ms 500 needs stall_fraction > 0" },
+		{ "jitter_ms = 5\n", "t.conf: jitter_ms 5 needs jitter uniform, normal or pareto" },
+		{ "jitter = uniform\n", "t.conf: jitter uniform needs jitter_ms > 0" },
+		{ "jitter = uniform\njitter_ms = 0\n",
+		    "t.conf: jitter uniform needs jitter_ms > 0" },
+	};
+	struct fixture *fx = *state;
+	char *before, *after;
+	size_t i;
+
+	/* An error leaves the caller's scenario as it was. */
+	assert_int_equal(scenario_set(&fx->sc, "latency_ms", "7", NULL, 0), 0);
+	before = dump(&fx->sc, NULL);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fx->err[0] = '\0';
+		if (parse_text(fx, "t.conf", cases[i].text) != -1 ||
+		    strcmp(fx->err, cases[i].want) != 0)
+			fail_msg("case %zu: error \"%s\", want \"%s\"", i, fx->err, cases[i].want);
+		after = dump(&fx->sc, NULL);
+		assert_string_equal(before, after);
+		free(after);
+	}
+	free(before);
+	/* The settings that go together are fine together. */
+	scenario_defaults(&fx->sc);
+	assert_int_equal(parse_text(fx, "t.conf", "stall_ms = 1\nstall_fraction = 1\n"
+	    "jitter = normal\njitter_ms = 3\n"), 0);
+}
+
+/* Lines of 1023 characters (with LF, CRLF or none, at the end) read; 1024 and more do not. */
+static void
+test_long_lines(void **state)
+{
+	static const struct {
+		size_t len;
+		const char *end;
+		int rc;
+	} cases[] = {
+		{ 1023, "\n", 0 }, { 1023, "\r\n", 0 }, { 1023, "", 0 },
+		{ 1024, "\n", -1 }, { 1024, "\r\n", -1 }, { 1024, "", -1 },
+		{ 1025, "\n", -1 }, { 5000, "\n", -1 },
+	};
+	struct fixture *fx = *state;
+	char text[6000];
+	size_t i, n, start;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		start = (size_t)snprintf(text, sizeof(text), "repeat = 2\n\n");
+		n = start + (size_t)snprintf(text + start, sizeof(text) - start,
+		    "description = long #");
+		memset(text + n, '#', cases[i].len - (n - start));
+		n = start + cases[i].len;
+		snprintf(text + n, sizeof(text) - n, "%s%s", cases[i].end,
+		    *cases[i].end != '\0' ? "quality = 50\n" : "");
+		scenario_defaults(&fx->sc);
+		if (parse_text(fx, "long.conf", text) != cases[i].rc)
+			fail_msg("line of %zu: %s", cases[i].len, fx->err);
+		if (cases[i].rc == 0) {
+			assert_string_equal(fx->sc.description, "long");
+			assert_int_equal(fx->sc.quality, *cases[i].end != '\0' ? 50 : 85);
+		} else {
+			assert_string_equal(fx->err, "long.conf:3: line longer than 1023 characters");
+		}
+	}
+}
+
+static void
+test_lists(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(scenario_set(&fx->sc, "concurrency",
+	    "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16", fx->err, sizeof(fx->err)), 0);
+	assert_int_equal(fx->sc.n_levels, 16);
+	assert_int_equal(fx->sc.levels[15], 16);
+	assert_int_equal(scenario_set(&fx->sc, "concurrency",
+	    "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17", fx->err, sizeof(fx->err)), -1);
+	assert_string_equal(fx->err, "key 'concurrency': more than 16 values");
+	assert_int_equal(fx->sc.n_levels, 16);
+
+	/* A list replaces the one before it, whatever its length. */
+	assert_int_equal(scenario_set(&fx->sc, "concurrency", "32", NULL, 0), 0);
+	assert_int_equal(fx->sc.n_levels, 1);
+	assert_int_equal(fx->sc.levels[0], 32);
+
+	assert_int_equal(scenario_set(&fx->sc, "client_cpus", "0 1 2 all", NULL, 0), 0);
+	assert_int_equal(fx->sc.n_client_cpus, 4);
+	assert_string_equal(fx->sc.client_cpus[3], "");
+	assert_int_equal(scenario_set(&fx->sc, "client_cpus", "0 1 2 3 4", fx->err,
+	    sizeof(fx->err)), -1);
+	assert_string_equal(fx->err, "key 'client_cpus': more than 4 values");
+	assert_int_equal(scenario_set(&fx->sc, "client_cpus", "", NULL, 0), 0);
+	assert_int_equal(fx->sc.n_client_cpus, 1);
+	assert_string_equal(fx->sc.client_cpus[0], "");
+
+	assert_int_equal(scenario_set(&fx->sc, "models", "hybrid", NULL, 0), 0);
+	assert_int_equal(fx->sc.n_models, 1);
+	assert_string_equal(fx->sc.models[0], "hybrid");
+}
+
+/* The name is the file's stem, unless the file gives one. */
+static void
+test_stem(void **state)
+{
+	static const struct {
+		const char *path, *text, *want;
+	} cases[] = {
+		{ "bench/io-bound.conf", "", "io-bound" },
+		{ "/a/b.c/cpu_bound", "", "cpu_bound" },
+		{ "x.conf.conf", "", "!x.conf.conf: no name given: key 'name': 'x.conf' is not 1 to "
+		    "63 letters, digits, '-' or '_'" },
+		{ "dir/.conf", "", "!dir/.conf: no name given: key 'name': '.conf' is not 1 to 63 "
+		    "letters, digits, '-' or '_'" },
+		{ "dir/", "", "!dir/: no name given: key 'name': no value" },
+		{ "my scenario.conf", "name = mine\n", "mine" },
+	};
+	struct fixture *fx = *state;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		scenario_defaults(&fx->sc);
+		rc = parse_text(fx, cases[i].path, cases[i].text);
+		if (cases[i].want[0] == '!') {
+			assert_int_equal(rc, -1);
+			assert_string_equal(fx->err, cases[i].want + 1);
+		} else {
+			assert_int_equal(rc, 0);
+			assert_string_equal(fx->sc.name, cases[i].want);
+		}
+	}
+}
+
+/* full.conf sets every key, each away from its default. */
+static void
+test_full_file(void **state)
+{
+	struct fixture *fx = *state;
+	struct scenario dflt;
+	char path[4096], *a, *b;
+	size_t i;
+
+	testutil_data_path(path, sizeof(path), "scenario/full.conf");
+	scenario_defaults(&dflt);
+	if (scenario_load(path, &fx->sc, fx->err, sizeof(fx->err)) < 0)
+		fail_msg("%s", fx->err);
+	for (i = 0; i < NKEYS; i++) {
+		a = dump(&dflt, keys[i].name);
+		b = dump(&fx->sc, keys[i].name);
+		if (strcmp(a, b) == 0)
+			fail_msg("key '%s' is at its default %s in full.conf", keys[i].name, a);
+		free(a);
+		free(b);
+	}
+	assert_string_equal(fx->sc.name, "full-Example_1");
+	assert_string_equal(fx->sc.description,
+	    "Every key set: a = b is fine, only the hash sign starts a comment");
+	assert_string_equal(fx->sc.dataset, "tiny");
+	assert_int_equal(fx->sc.images, 1200);
+	assert_double_same(fx->sc.duration_s, 90.5);
+	assert_string_equal(fx->sc.jitter, "pareto");
+	assert_string_equal(fx->sc.transform, "thumbnail");
+	assert_int_equal(fx->sc.global_lock, 1);
+	assert_int_equal(fx->sc.n_levels, 8);
+	assert_int_equal(fx->sc.levels[7], 128);
+	assert_int_equal(fx->sc.n_client_cpus, 3);
+	assert_string_equal(fx->sc.client_cpus[1], "0-1");
+	assert_string_equal(fx->sc.client_cpus[2], "");
+	assert_string_equal(fx->sc.server_cpus, "1");
+	assert_double_same(fx->sc.trim, 0.05);
+}
+
+/* Each bad file's first line is "# want: " and its error after the path. */
+static void
+test_bad_files(void **state)
+{
+	static const char *const names[] = { "bad_duplicate.conf", "bad_unknown_key.conf",
+		"bad_model.conf", "bad_no_equals.conf", "bad_jitter.conf", "bad_range.conf",
+		"bad_cpus.conf" };
+	struct fixture *fx = *state;
+	char path[4096], want[1024], *text, *nl;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		testutil_data_path(path, sizeof(path), "scenario/");
+		strcat(path, names[i]);
+		text = testutil_slurp(path, NULL);
+		assert_non_null(text);
+		assert_memory_equal(text, "# want: ", 8);
+		nl = strchr(text, '\n');
+		assert_non_null(nl);
+		snprintf(want, sizeof(want), "%s%.*s", path, (int)(nl - text - 8), text + 8);
+		free(text);
+		scenario_defaults(&fx->sc);
+		fx->err[0] = '\0';
+		assert_int_equal(scenario_load(path, &fx->sc, fx->err, sizeof(fx->err)), -1);
+		assert_string_equal(fx->err, want);
+	}
+}
+
+/* JSON keys are the table's keys; each member set back as text gives the same JSON. */
+static void
+test_json_round_trip(void **state)
+{
+	struct fixture *fx = *state;
+	struct scenario back;
+	char path[4096], text[1024], *a, *b;
+	json_t *o, *v, *item;
+	const char *key;
+	size_t i, j, n;
+
+	testutil_data_path(path, sizeof(path), "scenario/full.conf");
+	if (scenario_load(path, &fx->sc, fx->err, sizeof(fx->err)) < 0)
+		fail_msg("%s", fx->err);
+	o = scenario_json(&fx->sc);
+	assert_non_null(o);
+	assert_int_equal(json_object_size(o), NKEYS);
+	for (i = 0; i < NKEYS; i++)
+		assert_non_null(json_object_get(o, keys[i].name));
+	scenario_defaults(&back);
+	json_object_foreach(o, key, v) {
+		text[0] = '\0';
+		if (json_is_array(v)) {
+			json_array_foreach(v, j, item) {
+				n = strlen(text);
+				if (json_is_string(item))
+					snprintf(text + n, sizeof(text) - n, "%s%s", j ? " " : "",
+					    json_string_value(item));
+				else
+					snprintf(text + n, sizeof(text) - n, "%s%lld", j ? " " : "",
+					    (long long)json_integer_value(item));
+			}
+		} else if (json_is_string(v)) {
+			snprintf(text, sizeof(text), "%s", json_string_value(v));
+		} else if (json_is_boolean(v)) {
+			snprintf(text, sizeof(text), "%s", json_is_true(v) ? "yes" : "no");
+		} else if (json_is_integer(v)) {
+			snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(v));
+		} else {
+			snprintf(text, sizeof(text), "%.17g", json_real_value(v));
+		}
+		if (scenario_set(&back, key, text, fx->err, sizeof(fx->err)) < 0)
+			fail_msg("%s = '%s': %s", key, text, fx->err);
+	}
+	json_decref(o);
+	a = dump(&fx->sc, NULL);
+	b = dump(&back, NULL);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+}
+
+static void
+test_inval(void **state)
+{
+	struct fixture *fx = *state;
+	char small[8];
+
+	assert_int_equal(scenario_set(NULL, "repeat", "1", fx->err, sizeof(fx->err)), -1);
+	assert_string_equal(fx->err, "scenario_set: NULL argument");
+	assert_int_equal(scenario_set(&fx->sc, NULL, "1", fx->err, sizeof(fx->err)), -1);
+	assert_int_equal(scenario_set(&fx->sc, "repeat", NULL, fx->err, sizeof(fx->err)), -1);
+	assert_int_equal(scenario_set(&fx->sc, "repeat", "0", NULL, 0), -1);
+	assert_int_equal(scenario_set(&fx->sc, "repeat", "0", small, sizeof(small)), -1);
+	assert_string_equal(small, "key 're");
+	assert_int_equal(fx->sc.repeat, 1);
+
+	assert_int_equal(scenario_parse(NULL, "x", &fx->sc, fx->err, sizeof(fx->err)), -1);
+	assert_string_equal(fx->err, "scenario_parse: NULL argument");
+	fx->f = fmemopen("", 1, "r");
+	assert_non_null(fx->f);
+	assert_int_equal(scenario_parse(fx->f, NULL, &fx->sc, fx->err, sizeof(fx->err)), -1);
+	assert_int_equal(scenario_parse(fx->f, "x", NULL, fx->err, sizeof(fx->err)), -1);
+
+	assert_int_equal(scenario_load(NULL, &fx->sc, fx->err, sizeof(fx->err)), -1);
+	assert_int_equal(scenario_load("x.conf", NULL, fx->err, sizeof(fx->err)), -1);
+	assert_int_equal(scenario_load("/nonexistent/x.conf", &fx->sc, fx->err,
+	    sizeof(fx->err)), -1);
+	assert_string_equal(fx->err, "/nonexistent/x.conf: No such file or directory");
+	assert_null(scenario_json(NULL));
+	scenario_defaults(NULL);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_defaults),
+		T(test_kinds),
+		T(test_format),
+		T(test_parse_errors),
+		T(test_long_lines),
+		T(test_lists),
+		T(test_stem),
+		T(test_full_file),
+		T(test_bad_files),
+		T(test_json_round_trip),
+		T(test_inval),
+	};
+
+	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
+}
