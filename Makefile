@@ -2,7 +2,7 @@
 #
 #   make                 build build/exifbench (installs missing packages first)
 #   make check           unit tests, then integration tests against a real local S3 server
-#   make bench           the main job (for now: generate and load a dataset, verify it)
+#   make bench           the main job: the shipped scenarios (bench/*.conf) into results/
 #   make deps            install exactly the Debian packages the project needs (idempotent)
 #   make SANITIZER=address|undefined|thread ...   sanitized build in build/san-<name>/
 #   make O=DIR ...       objects and binaries under DIR instead of build/
@@ -69,9 +69,9 @@ BENCH_SRC := bench/main.c bench/cli.c bench/cmd_dataset.c bench/cmd_exif.c bench
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 
-UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job scenario
+UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job scenario tracestats procfs stats
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
-INTEG_BINS := $(BUILD)/tests/integration/test_s3
+INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
 .PHONY: all check unit integration bench microbench deps clean format
 all: $(BIN)
@@ -107,6 +107,7 @@ TESTED_exif := models/core/exif.o
 TESTED_transform := models/core/transform.o
 TESTED_job := models/core/job.o
 TESTED_scenario := bench/scenario.o
+TESTED_tracestats := harness/tracestats.o
 TESTED_shape := harness/shape.o
 TESTED_procfs := harness/procfs.o
 TESTED_sampler := harness/sampler.o
@@ -126,11 +127,14 @@ unit: $(UNIT_BINS) $(BIN)
 # Starts the local S3 server unless AWS_ENDPOINT_URL names one, and stops it afterwards.
 integration: $(INTEG_BINS) $(BIN)
 	$(Q)harness/with-s3-local sh -c 'for t in $(INTEG_BINS); do $$t || exit 1; done && \
-		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN)'
+		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN) && \
+		tests/integration/bench.sh $(BIN)'
 
-BENCH_PROFILE ?= default
+# The shipped scenarios, one result folder each under results/ (about 17 minutes in all).
+BENCH_SCENARIOS ?= io-bound cpu-bound mixed hardware-scaling
 bench: $(BIN)
-	$(Q)harness/with-s3-local bench/smoke.sh $(BIN) $(BENCH_PROFILE)
+	$(Q)harness/with-s3-local sh -c 'for s in $(BENCH_SCENARIOS); do \
+		$(BIN) bench --scenario bench/$$s.conf || exit 1; done'
 
 # Speed of the core steps (EXIF extraction, transforms, spin accuracy): figures, not tests.
 microbench: $(BUILD)/bench/microbench
@@ -143,8 +147,8 @@ deps:
 	$(Q)harness/deps $(DEB_PKGS)
 
 format:
-	clang-format -i $(CORE_SRC) $(DATA_SRC) $(BENCH_SRC) models/core/*.h datasets/*.h \
-		include/*.h tests/unit/*.c tests/integration/*.c
+	clang-format -i $(CORE_SRC) $(DATA_SRC) $(BENCH_SRC) $(HARNESS_SRC) models/core/*.h \
+		datasets/*.h harness/*.h bench/*.h include/*.h tests/unit/*.c tests/integration/*.c
 
 clean:
 	rm -rf $(O)

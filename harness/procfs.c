@@ -70,17 +70,24 @@ parse_u64(const char **pp, uint64_t *v)
 int
 procfs_parse_cpu(const char *text, struct procfs_cpu *out)
 {
-	uint64_t *f[] = { &out->user, &out->nice, &out->system, &out->idle, &out->iowait,
-		&out->irq, &out->softirq, &out->steal };
 	const char *p = text;
+	uint64_t v[8];
 	size_t i;
 
 	if (text == NULL || out == NULL || strncmp(p, "cpu ", 4) != 0)
 		return -1;
 	p += 4;
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (parse_u64(&p, f[i]) == -1)
+	for (i = 0; i < 8; i++)
+		if (parse_u64(&p, &v[i]) == -1)
 			return -1;
+	out->user = v[0];
+	out->nice = v[1];
+	out->system = v[2];
+	out->idle = v[3];
+	out->iowait = v[4];
+	out->irq = v[5];
+	out->softirq = v[6];
+	out->steal = v[7];
 	return 0;
 }
 

@@ -117,8 +117,7 @@ results_open(struct results *r, const char *root, const char *name, char *err,
 	}
 #undef X
 	fputc('\n', r->summary);
-	fputs(RESULTS_LABEL_HEADER ",", r->samples);
-	sampler_csv_header(r->samples);
+	sampler_csv_header(r->samples, RESULTS_LABEL_HEADER);
 	return 0;
 }
 

@@ -436,11 +436,11 @@ write_row(FILE *csv, const char *label, double t, const struct procfs_cpu *a,
 }
 
 void
-sampler_csv_header(FILE *f)
+sampler_csv_header(FILE *f, const char *label_header)
 {
 	int i;
 
-	fputs("model,level,run,t_s", f);
+	fprintf(f, "%s,t_s", label_header);
 #define X(name) fputs(",cpu_" #name "_pct", f);
 	SYS_COLS(X)
 #undef X

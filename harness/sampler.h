@@ -73,10 +73,11 @@ void sampler_free(struct sampler *s);
 int sampler_watch(struct sampler *s, enum sampler_group g, pid_t pid, int descendants);
 
 /*
- * Writes the samples.csv header line: "model,level,run,t_s,<system cols>,<group cols>". The
- * three label columns are the caller's, passed pre-formatted to sampler_tick.
+ * Writes the samples.csv header line: "<label_header>,t_s,<system cols>,<group cols>". The
+ * label columns are the caller's: label_header names them, and sampler_tick writes the cells
+ * it is given pre-formatted.
  */
-void sampler_csv_header(FILE *f);
+void sampler_csv_header(FILE *f, const char *label_header);
 
 /*
  * Takes one sample now. The first tick is the baseline; each later one writes one row

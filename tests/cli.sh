@@ -45,6 +45,31 @@ expect 3 'AWS_ENDPOINT_URL is not set' env -u AWS_ENDPOINT_URL "$bin" dataset lo
 expect 3 'must start with http' env AWS_ENDPOINT_URL=ftp://h AWS_ACCESS_KEY_ID=a \
 	AWS_SECRET_ACCESS_KEY=b "$bin" dataset load "$tmp" s3://abc/x
 
+# bench: the shipped scenarios parse, and a plan is printed without any server
+for sc in bench/io-bound.conf bench/cpu-bound.conf bench/mixed.conf bench/hardware-scaling.conf; do
+	expect 0 'runs of ' "$bin" bench --scenario "$sc" --dry-run
+done
+expect 0 '^usage: exifbench bench' "$bin" bench --help
+expect 0 '14 runs of hardware-scaling' "$bin" bench --scenario bench/hardware-scaling.conf -n
+expect 0 '^1 +sequential +1 ' "$bin" bench --scenario bench/io-bound.conf -n --set models=sequential
+expect 0 '3 runs of io-bound' "$bin" bench --scenario bench/io-bound.conf -n --set models=async \
+	--set repeat=1 --client-cpus 0
+expect 2 'needs --scenario' "$bin" bench
+expect 2 "nope.conf: No such file" "$bin" bench --scenario "$tmp/nope.conf"
+printf 'name = t\n\nlatency_ms = 5\nmodles = async\n' >"$tmp/t.conf"
+expect 2 "t.conf:4: unknown key 'modles'" "$bin" bench --scenario "$tmp/t.conf" -n
+printf 'models = async threads\n' >"$tmp/t.conf"
+expect 2 "t.conf:1: key 'models': unknown model 'threads'" "$bin" bench --scenario "$tmp/t.conf" -n
+expect 2 "key 'latency_ms': 'x'" "$bin" bench --scenario bench/io-bound.conf -n --set latency_ms=x
+expect 2 "jitter_ms 0 needs|needs jitter_ms" "$bin" bench --scenario bench/io-bound.conf -n --set jitter_ms=0
+expect 2 "PU list '9'" "$bin" bench --scenario bench/io-bound.conf -n --client-cpus 9
+expect 2 "client_cpus" "$bin" bench --scenario bench/io-bound.conf -n --client-cpus 0-x
+
+# shape: the command line
+expect 0 '^usage: exifbench shape' "$bin" shape --help
+expect 2 "--latency-ms" "$bin" shape --latency-ms -5
+expect 2 "--reset-fraction" "$bin" shape --reset-fraction 1.5
+
 # Same seed, same bytes, whatever the thread count; another seed, other bytes.
 expect 0 'generated 50 files' "$bin" dataset gen --profile tiny --out "$tmp/a" --threads 1 --bad-fraction 0.2
 expect 0 '"files": 50' "$bin" dataset gen --profile tiny --out "$tmp/b" --threads 3 --bad-fraction 0.2 --json

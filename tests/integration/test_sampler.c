@@ -173,7 +173,8 @@ test_rusage(void **state)
 	assert_true(t.run_s > 0.85 * ru_s && t.run_s < 1.05 * ru_s);
 	sum = t.on_pct + t.runq_pct + t.off_pct;
 	assert_true(sum > 99.999 && sum < 100.001);
-	assert_true(t.max_procs == 2 && t.max_threads == 4);	/* child: 3, grandchild: 1 */
+	/* child: 3, grandchild: 1 (a sanitizer's runtime may add its own threads) */
+	assert_true(t.max_procs == 2 && t.max_threads >= 4);
 	assert_true(t.samples >= 10 && t.wall_s > 1.0);
 	sampler_system(fx->s, &sys);
 	sum = sys.user + sys.nice + sys.system + sys.idle + sys.iowait + sys.irq + sys.softirq +
@@ -218,7 +219,7 @@ test_csv(void **state)
 	double last = -1, t;
 
 	assert_non_null(h = open_memstream(&hdr, &hlen));
-	sampler_csv_header(h);
+	sampler_csv_header(h, "model,level,run");
 	fclose(h);
 	assert_true(strncmp(hdr, "model,level,run,t_s,cpu_user_pct,", 33) == 0);
 	assert_non_null(strstr(hdr, ",cpu_steal_pct,model_cpu_pct,model_on_pct,"));

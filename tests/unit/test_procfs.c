@@ -5,6 +5,7 @@
  * spaces and parentheses, negative real-time priorities, truncated, unterminated and garbage
  * lines, which must be refused). The readers are checked live: this process, a zombie child
  * (state Z, rss 0, its task/ still listing the leader), a reaped pid (ENOENT), and the
+ * /proc/loadavg's last pid after a fork, the
  * taskstats query against the sum of every thread's files for a three-thread process. A
  * synthetic netlink reply checks the reply parser's bounds. test_inval feeds NULL and bad pids.
  */
@@ -235,6 +236,27 @@ test_status(void **state)
 }
 
 static void
+test_lastpid(void **state)
+{
+	pid_t lp, before, after;
+
+	(void)state;
+	assert_int_equal(procfs_parse_lastpid("0.20 0.18 0.12 1/80 11206\n", &lp), 0);
+	assert_int_equal(lp, 11206);
+	assert_int_equal(procfs_parse_lastpid("0.20 0.18 0.12 1/80\n", &lp), -1);
+	assert_int_equal(procfs_parse_lastpid("0.20 0.18 0.12 1/80 11206 7\n", &lp), -1);
+	assert_int_equal(procfs_parse_lastpid("0.20 0.18 0.12 1/80 x\n", &lp), -1);
+	assert_int_equal(procfs_parse_lastpid(NULL, &lp), -1);
+	assert_int_equal(procfs_read_lastpid(&before), 0);
+	if ((lp = fork()) == 0)
+		_exit(0);
+	assert_true(lp > 0);
+	waitpid(lp, NULL, 0);
+	assert_int_equal(procfs_read_lastpid(&after), 0);
+	assert_true(after != before);	/* lp, or a pid another process forked since */
+}
+
+static void
 test_read_self(void **state)
 {
 	struct procfs_stat st;
@@ -433,6 +455,7 @@ main(void)
 		T(test_cpu),
 		T(test_sched),
 		T(test_status),
+		T(test_lastpid),
 		T(test_read_self),
 		T(test_read_zombie),
 		T(test_tgid_nl),
