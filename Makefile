@@ -69,7 +69,7 @@ BENCH_SRC := bench/main.c bench/cli.c bench/cmd_dataset.c bench/cmd_exif.c bench
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 
-UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job scenario tracestats procfs stats
+UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job scenario tracestats procfs stats shape
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -128,7 +128,7 @@ unit: $(UNIT_BINS) $(BIN)
 integration: $(INTEG_BINS) $(BIN)
 	$(Q)harness/with-s3-local sh -c 'for t in $(INTEG_BINS); do $$t || exit 1; done && \
 		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN) && \
-		tests/integration/bench.sh $(BIN)'
+		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN)'
 
 # The shipped scenarios, one result folder each under results/ (about 17 minutes in all).
 BENCH_SCENARIOS ?= io-bound cpu-bound mixed hardware-scaling
