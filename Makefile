@@ -60,16 +60,20 @@ CORE_SRC := models/core/s3.c models/core/s3url.c models/core/s3xml.c models/core
 	models/core/run.c models/core/trace.c
 MODEL_SRC := models/models.c models/evio.c models/sequential.c models/pthreads.c models/forkpool.c \
 	models/async.c models/hybrid.c
-HARNESS_SRC := harness/topo.c harness/shape.c harness/shape_proxy.c harness/procfs.c harness/sampler.c harness/stats.c \
-	harness/tracestats.c harness/runner.c harness/results.c harness/setup.c harness/versions.c
+HARNESS_SRC := harness/topo.c harness/shape.c harness/shape_proxy.c harness/shape_conn.c \
+	harness/shape_pipe.c harness/procfs.c harness/taskstats.c harness/pidscan.c harness/proctab.c \
+	harness/sampler.c harness/stats.c harness/tracestats.c harness/runner.c harness/results.c \
+	harness/setup.c harness/versions.c
 DATA_SRC := datasets/gen.c datasets/exifwrite.c datasets/manifest.c datasets/load.c \
 	datasets/verify.c datasets/remove.c datasets/pool.c datasets/list.c
 BENCH_SRC := bench/main.c bench/cli.c bench/cmd_dataset.c bench/cmd_exif.c bench/cmd_run.c \
-	bench/cmd_shape.c bench/cmd_bench.c bench/scenario.c bench/plan.c
+	bench/cmd_shape.c bench/cmd_bench.c bench/bench_setup.c bench/bench_run.c bench/scenario.c \
+	bench/plan.c
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 
-UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job scenario tracestats procfs stats shape
+UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job scenario tracestats \
+	procfs taskstats pidscan proctab stats shape
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -110,7 +114,9 @@ TESTED_scenario := bench/scenario.o
 TESTED_tracestats := harness/tracestats.o
 TESTED_shape := harness/shape.o
 TESTED_procfs := harness/procfs.o
-TESTED_sampler := harness/sampler.o
+TESTED_taskstats := harness/taskstats.o
+TESTED_pidscan := harness/pidscan.o
+TESTED_proctab := harness/proctab.o
 TESTED_stats := harness/stats.o
 
 # The shared EXIF corpus the tests read (absolute, so any test's working folder will do).

@@ -2,12 +2,16 @@
  * shape.h: the network shaper, a user-space TCP proxy that makes a loopback S3 endpoint look
  * like a cloud one. Every accepted connection is joined to the upstream; bytes pass through
  * unchanged, but each chunk read in either direction is held until a due time drawn from the
- * model below, then written to the other side. Two files implement it:
+ * model below, then written to the other side. Four files implement it:
  *
  *  - shape.c, the model, pure and separately callable: configuration and its checks, address
  *    parsing, the jitter draws, the due-time rule and the lateness histogram;
- *  - shape_proxy.c, the proxy on a caller's libevent loop: evconnlistener, two bufferevents per
- *    connection, one timer per direction, libevent's rate limiting for the bandwidth caps.
+ *  - shape_proxy.c, the proxy on a caller's libevent loop: the listener, the upstream address,
+ *    libevent's rate limiting for the bandwidth caps, the statistics;
+ *  - shape_conn.c, one connection from accept to free: two bufferevents, each chunk's delay
+ *    (latency, jitter, handshake, stall) and the drawn reset (contract: shape_conn.h);
+ *  - shape_pipe.c, one direction: its delay queue, timer, release and backpressure
+ *    (contract: shape_pipe.h).
  *
  * The model, exactly:
  *  - A chunk (what one read returned) read at time `now` in a direction is released at
@@ -163,7 +167,7 @@ int64_t shape_hist_quantile(const struct shape_hist *h, double q);
 /* Monotonic clock, ns. */
 int64_t shape_now_ns(void);
 
-/* ---- shape_proxy.c: the proxy ---- */
+/* ---- shape_proxy.c: the proxy (with shape_conn.c and shape_pipe.c) ---- */
 
 struct shape;
 

@@ -60,6 +60,26 @@ topo_pus(const char *list, char *err, size_t errlen)
 }
 
 int
+topo_overlap(const char *a, const char *b)
+{
+	hwloc_topology_t topo;
+	hwloc_bitmap_t sa = NULL, sb = NULL;
+	char err[256];
+	int rv = -1;
+
+	if (load(&topo) < 0)
+		return -1;
+	if ((sa = hwloc_bitmap_alloc()) != NULL && (sb = hwloc_bitmap_alloc()) != NULL &&
+	    parse_list(topo, a, sa, err, sizeof(err)) == 0 &&
+	    parse_list(topo, b, sb, err, sizeof(err)) == 0)
+		rv = hwloc_bitmap_intersects(sa, sb);
+	hwloc_bitmap_free(sa);
+	hwloc_bitmap_free(sb);
+	hwloc_topology_destroy(topo);
+	return rv;
+}
+
+int
 topo_bind(pid_t pid, const char *list, char *err, size_t errlen)
 {
 	hwloc_topology_t topo;

@@ -26,6 +26,9 @@ unsigned topo_bound_cores(void);
  */
 int topo_pus(const char *list, char *err, size_t errlen);
 
+/* 1 when PU lists a and b share a PU ("" is every PU), 0 when not, -1 when one is bad. */
+int topo_overlap(const char *a, const char *b);
+
 /*
  * Binds every thread of process pid (0: this process) to the PUs of list ("" undoes a binding:
  * every PU of the machine). Threads and children made later inherit the binding. 0, or -1

@@ -1,13 +1,13 @@
 /*
- * test_sampler.c: harness/sampler.c against the kernel's own accounting (no S3 server needed).
- * A forked child burns CPU in two threads and forks a grandchild that burns too and is reaped
- * by the child; the sampler watches the child with descendants at 10 Hz, takes its last tick
- * with the child a zombie (waitid WNOWAIT, as `exifbench bench` does), and its cpu_s must
- * agree with wait4's rusage within 5%. A child that sleeps must show off_pct near 100, and a
- * run of the same shape is checked against pidstat (sysstat) within 10%. The CSV rows are
- * checked for shape, and the tick cost is printed (mean over all ticks) with the overhead at
- * 10 Hz as % of one core. Burns are measured in thread CPU time, so a busy machine makes the
- * test slower, never wrong.
+ * test_sampler.c: the sampler (harness/sampler.c over proctab.c, pidscan.c, taskstats.c and
+ * procfs.c) against the kernel's own accounting (no S3 server needed). A forked child burns CPU in
+ * two threads and forks a grandchild that burns too and is reaped by the child; the sampler
+ * watches the child with descendants at 10 Hz, takes its last tick with the child a zombie (waitid
+ * WNOWAIT, as `exifbench bench` does), and its cpu_s must agree with wait4's rusage within 5%. A
+ * child that sleeps must show off_pct near 100, and a run of the same shape is checked against
+ * pidstat (sysstat) within 10%. The CSV rows are checked for shape, and the tick cost is printed
+ * (mean over all ticks) with the overhead at 10 Hz as % of one core. Burns are measured in thread
+ * CPU time, so a busy machine makes the test slower, never wrong.
  */
 #include <errno.h>
 #include <pthread.h>

@@ -4,14 +4,11 @@
  * and '-', radosgw with 601 threads, a zombie) and hand-made text (a comm "(a b) c)" with
  * spaces and parentheses, negative real-time priorities, truncated, unterminated and garbage
  * lines, which must be refused). The readers are checked live: this process, a zombie child
- * (state Z, rss 0, its task/ still listing the leader), a reaped pid (ENOENT), and the
- * /proc/loadavg's last pid after a fork, the
- * taskstats query against the sum of every thread's files for a three-thread process. A
- * synthetic netlink reply checks the reply parser's bounds. test_inval feeds NULL and bad pids.
+ * (state Z, rss 0), a reaped pid (ENOENT), and /proc/loadavg's last pid after a fork.
+ * test_inval feeds NULL and bad pids. (The thread-group counters: test_taskstats.c.)
  */
 #include "../../harness/procfs.c"
 
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -275,8 +272,9 @@ test_read_self(void **state)
 	assert_true(c.user + c.system + c.idle > 0);
 	assert_int_equal(procfs_read_sched(getpid(), getpid(), &sc), 0);
 	assert_true(sc.run_ns > 0 && sc.slices > 0);
-	assert_int_equal(procfs_read_status(getpid(), &ss), 0);
+	assert_int_equal(procfs_read_status(getpid(), getpid(), &ss), 0);
 	assert_true(ss.vmrss_kib > 0);
+	assert_true(ss.vcsw + ss.ivcsw > 0);
 }
 
 /* A child that exited, before and after it is reaped. */
@@ -285,7 +283,7 @@ test_read_zombie(void **state)
 {
 	struct procfs_stat st;
 	struct procfs_status ss;
-	struct procfs_tgid tg;
+	struct procfs_sched sc;
 	siginfo_t si;
 	pid_t pid;
 	volatile unsigned long spin = 0;
@@ -302,116 +300,15 @@ test_read_zombie(void **state)
 	assert_int_equal(st.state, 'Z');
 	assert_int_equal(st.rss, 0);
 	assert_true(st.utime + st.stime > 0);
-	assert_int_equal(procfs_read_status(pid, &ss), 0);
+	assert_int_equal(procfs_read_status(pid, pid, &ss), 0);
 	assert_int_equal(ss.vmrss_kib, 0);
-	assert_int_equal(procfs_read_tgid_threads(pid, &tg), 0);
-	assert_true(tg.sched.run_ns > 0);
+	assert_int_equal(procfs_read_sched(pid, pid, &sc), 0);
+	assert_true(sc.run_ns > 0);
 	assert_int_equal(waitpid(pid, NULL, 0), pid);
 	errno = 0;
 	assert_int_equal(procfs_read_stat(pid, &st), -1);
 	assert_int_equal(errno, ENOENT);
-	assert_int_equal(procfs_read_tgid_threads(pid, &tg), -1);
-}
-
-static pthread_barrier_t gate;
-
-static void *
-parked(void *arg)
-{
-	(void)arg;
-	pthread_barrier_wait(&gate);	/* started */
-	pthread_barrier_wait(&gate);	/* released */
-	return NULL;
-}
-
-/* taskstats against the per-thread files, for this process with two parked threads. */
-static void
-test_tgid_nl(void **state)
-{
-	struct procfs_tgid files, nl1, nl2;
-	struct procfs_nl *nl;
-	pthread_t t[2];
-	char err[128];
-	int i;
-
-	(void)state;
-	if ((nl = procfs_nl_new(err, sizeof(err))) == NULL) {
-		print_message("no taskstats here (%s): skipped\n", err);
-		skip();
-	}
-	assert_int_equal(pthread_barrier_init(&gate, NULL, 3), 0);
-	for (i = 0; i < 2; i++)
-		assert_int_equal(pthread_create(&t[i], NULL, parked, NULL), 0);
-	pthread_barrier_wait(&gate);
-	assert_int_equal(procfs_read_tgid_nl(nl, getpid(), &nl1), 0);
-	assert_int_equal(procfs_read_tgid_threads(getpid(), &files), 0);
-	assert_int_equal(procfs_read_tgid_nl(nl, getpid(), &nl2), 0);
-	pthread_barrier_wait(&gate);
-	for (i = 0; i < 2; i++)
-		pthread_join(t[i], NULL);
-	pthread_barrier_destroy(&gate);
-	/* Only this thread runs between the reads: the file sum lies between the two queries. */
-	assert_true(nl1.sched.run_ns <= files.sched.run_ns);
-	assert_true(files.sched.run_ns <= nl2.sched.run_ns);
-	assert_true(nl1.sched.slices <= files.sched.slices);
-	assert_true(files.sched.slices <= nl2.sched.slices);
-	assert_true(nl1.vcsw <= files.vcsw && files.vcsw <= nl2.vcsw);
-	assert_true(files.vcsw >= 2);	/* the parked threads blocked at least once */
-	assert_int_equal(procfs_read_tgid_nl(nl, 0, &nl1), -1);
-	procfs_nl_free(nl);
-}
-
-/* A reply built by hand: AGGR_TGID { TGID, STATS }, then cut and corrupted. */
-static void
-test_nl_reply(void **state)
-{
-	union {
-		struct nlmsghdr n;
-		char buf[1024];
-	} m;
-	struct taskstats ts;
-	struct procfs_tgid tg;
-	struct nlattr *agg, *a;
-	uint32_t id = 4242;
-	size_t len;
-
-	(void)state;
-	memset(&m, 0, sizeof(m));
-	memset(&ts, 0, sizeof(ts));
-	ts.cpu_count = 11;
-	ts.cpu_delay_total = 22;
-	ts.cpu_run_virtual_total = 33;
-	ts.nvcsw = 44;
-	ts.nivcsw = 55;
-	agg = (struct nlattr *)((char *)NLMSG_DATA(&m.n) + GENL_HDRLEN);
-	agg->nla_type = TASKSTATS_TYPE_AGGR_TGID;
-	a = (struct nlattr *)((char *)agg + NLA_HDRLEN);
-	a->nla_type = TASKSTATS_TYPE_TGID;
-	a->nla_len = NLA_HDRLEN + sizeof(id);
-	memcpy((char *)a + NLA_HDRLEN, &id, sizeof(id));
-	a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
-	a->nla_type = TASKSTATS_TYPE_STATS;
-	a->nla_len = NLA_HDRLEN + sizeof(ts);
-	memcpy((char *)a + NLA_HDRLEN, &ts, sizeof(ts));
-	agg->nla_len = (uint16_t)((char *)a + NLA_ALIGN(a->nla_len) - (char *)agg);
-	len = NLMSG_LENGTH(GENL_HDRLEN) + agg->nla_len;
-	m.n.nlmsg_len = (uint32_t)len;
-	m.n.nlmsg_type = 31;
-
-	assert_int_equal(procfs_parse_nl_reply(&m, len, 4242, &tg), 0);
-	assert_int_equal(tg.sched.slices, 11);
-	assert_int_equal(tg.sched.wait_ns, 22);
-	assert_int_equal(tg.sched.run_ns, 33);
-	assert_int_equal(tg.vcsw, 44);
-	assert_int_equal(tg.ivcsw, 55);
-	assert_int_equal(procfs_parse_nl_reply(&m, len, 4243, &tg), -1);
-	assert_int_equal(procfs_parse_nl_reply(&m, len - 1, 4242, &tg), -1);
-	assert_int_equal(procfs_parse_nl_reply(&m, NLMSG_LENGTH(0), 4242, &tg), -1);
-	a->nla_len = NLA_HDRLEN + 16;	/* stats cut short of nivcsw */
-	assert_int_equal(procfs_parse_nl_reply(&m, len, 4242, &tg), -1);
-	a->nla_len = NLA_HDRLEN + sizeof(ts);
-	m.n.nlmsg_type = NLMSG_ERROR;
-	assert_int_equal(procfs_parse_nl_reply(&m, len, 4242, &tg), -1);
+	assert_int_equal(procfs_read_sched(pid, pid, &sc), -1);
 }
 
 static void
@@ -421,7 +318,7 @@ test_inval(void **state)
 	struct procfs_stat st;
 	struct procfs_sched sc;
 	struct procfs_status ss;
-	struct procfs_tgid tg;
+	pid_t lp;
 
 	(void)state;
 	assert_int_equal(procfs_parse_cpu(NULL, &c), -1);
@@ -436,12 +333,10 @@ test_inval(void **state)
 	assert_int_equal(procfs_read_stat(0, &st), -1);
 	assert_int_equal(procfs_read_stat(-1, &st), -1);
 	assert_int_equal(procfs_read_sched(getpid(), -1, &sc), -1);
-	assert_int_equal(procfs_read_status(-1, &ss), -1);
-	assert_int_equal(procfs_read_tgid_threads(-1, &tg), -1);
-	assert_int_equal(procfs_read_tgid_threads(getpid(), NULL), -1);
-	assert_int_equal(procfs_read_tgid_nl(NULL, getpid(), &tg), -1);
-	assert_int_equal(procfs_parse_nl_reply(NULL, 100, 1, &tg), -1);
-	procfs_nl_free(NULL);
+	assert_int_equal(procfs_read_status(-1, -1, &ss), -1);
+	assert_int_equal(procfs_read_status(getpid(), 0, &ss), -1);
+	assert_int_equal(procfs_parse_lastpid("0.20 0.18 0.12 1/80 11206\n", NULL), -1);
+	assert_int_equal(procfs_parse_lastpid("0.20 0.18 0.12 1/80 9999999999\n", &lp), -1);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -458,8 +353,6 @@ main(void)
 		T(test_lastpid),
 		T(test_read_self),
 		T(test_read_zombie),
-		T(test_tgid_nl),
-		T(test_nl_reply),
 		T(test_inval),
 	};
 

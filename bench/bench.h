@@ -1,0 +1,58 @@
+/*
+ * bench.h: what the files of `exifbench bench` share. cmd_bench.c reads the command line and
+ * the scenario into a plan; bench_setup.c starts what the runs need (the local server through
+ * harness/with-s3-local, the dataset, the binding, the result folder, the shaper);
+ * bench_run.c runs the plan, one measured process per run, and records each run.
+ */
+#ifndef EXIFBENCH_BENCH_H
+#define EXIFBENCH_BENCH_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/types.h>
+
+#include "plan.h"
+#include "results.h"
+#include "s3.h"
+#include "scenario.h"
+#include "setup.h"
+
+#define BENCH_EXIT_STOPPED 130			/* 128 + SIGINT */
+#define BENCH_DATA_BUCKET "exifbench-data"	/* datasets, as s3://BUCKET/PROFILE */
+#define BENCH_OUT_BUCKET "exifbench-out"	/* outputs, as s3://BUCKET/SCENARIO/RUN */
+
+struct bench {
+	struct scenario sc;
+	const char *scenario_path, *results_root, *data_dir;
+	int json, quiet, dry_run, progress;
+	char exe[PATH_MAX], home[PATH_MAX];
+	struct s3_config s3;
+	pid_t server[16];
+	size_t nserver, images;
+	struct shaper shaper;
+	struct results res;
+	struct plan plan;
+	size_t run_index;	/* the run in progress, from 1 */
+	const struct plan_run *cur;
+	json_t *meta, *rows;
+	int any_failed, any_error;
+};
+
+/* Set by the SIGINT and SIGTERM handler that bench_setup installs. */
+extern volatile sig_atomic_t bench_interrupted;
+
+/*
+ * Everything before the first run. -1 to go on; else the exit code to return (a set-up
+ * error, or, with AWS_ENDPOINT_URL unset, only when running under harness/with-s3-local
+ * failed: that path replaces the process).
+ */
+int bench_setup(struct bench *b, int argc, char **argv);
+
+/* Runs the plan, writes the result folder's last state, and returns the exit code. */
+int bench_run(struct bench *b);
+
+/* Stops the shaper, unbinds the server, writes the final meta.json with status and error. */
+void bench_finish(struct bench *b, const char *status, const char *error);
+
+#endif

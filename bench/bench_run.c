@@ -1,0 +1,189 @@
+/*
+ * bench_run.c: the runs of `exifbench bench`, one after another: for each, delete the run's
+ * destination prefix, start it as a measured child process (harness/runner.h), compute its
+ * figures from its trace (harness/tracestats.h), append its summary row and trace rows, print
+ * its line, delete the prefix again. A Ctrl-C stops the plan after the run in progress and
+ * marks the folder "partial". See bench.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "cli.h"
+#include "remove.h"
+#include "runner.h"
+#include "topo.h"
+
+static int run_one(struct bench *b, const struct plan_run *pr);
+static void on_progress(size_t done, double elapsed_s, void *arg);
+static void clean_prefix(struct bench *b, const char *prefix);
+
+int
+bench_run(struct bench *b)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < b->plan.n && !bench_interrupted; i++) {
+		b->run_index = i + 1;
+		if (run_one(b, &b->plan.run[i]) < 0) {
+			b->any_error = 1;
+			if (!bench_interrupted)
+				continue;
+		}
+		json_object_set_new(b->meta, "runs_done", json_integer((json_int_t)i + 1));
+	}
+	bench_finish(b, bench_interrupted ? "partial" : "complete", NULL);
+	rc = bench_interrupted ? BENCH_EXIT_STOPPED :
+	    b->any_failed || b->any_error ? EXIT_ITEMS : 0;
+	if (b->json)
+		cli_print_json(json_pack("{s:s, s:s, s:O}", "results", b->res.dir, "status",
+		    bench_interrupted ? "partial" : "complete", "runs", b->rows));
+	else
+		fprintf(stderr, "bench: %s results in %s\n", bench_interrupted ? "partial" :
+		    "complete", b->res.dir);
+	return rc;
+}
+
+/* One model run: clean, run, sample, summarise. 0, or -1 when it could not be run. */
+static int
+run_one(struct bench *b, const struct plan_run *pr)
+{
+	char label[128], trace[PATH_MAX + 64], log[PATH_MAX + 64], prefix[256], err[512];
+	char *argv[48];
+	struct runner_spec spec;
+	struct runner_result *rr;
+	struct tracestats ts;
+	struct result_row row;
+	json_t *sum;
+	int rv = -1;
+
+	if ((rr = calloc(1, sizeof(*rr))) == NULL)
+		return -1;
+	results_label(label, sizeof(label), pr->model->name, pr->level, pr->client_pus, pr->rep);
+	snprintf(prefix, sizeof(prefix), "%s/%s-c%u-p%u-r%u", b->sc.name, pr->model->name,
+	    pr->level, pr->client_pus, pr->rep);
+	snprintf(trace, sizeof(trace), "%s/logs/%s-c%u-p%u-r%u.trace.csv", b->res.dir,
+	    pr->model->name, pr->level, pr->client_pus, pr->rep);
+	snprintf(log, sizeof(log), "%s/logs/%s-c%u-p%u-r%u.log", b->res.dir, pr->model->name,
+	    pr->level, pr->client_pus, pr->rep);
+	clean_prefix(b, prefix);
+	plan_argv(pr, &b->sc, b->exe, BENCH_DATA_BUCKET, BENCH_OUT_BUCKET, prefix, trace,
+	    b->images, argv, 48);
+	memset(&spec, 0, sizeof(spec));
+	spec.argv = argv, spec.cpus = pr->client_cpus, spec.trace_path = trace;
+	spec.endpoint = b->shaper.pid > 0 ? b->shaper.endpoint : NULL;
+	spec.log_path = log, spec.hz = b->sc.sample_hz, spec.server = b->server;
+	spec.nserver = b->nserver, spec.shaper = b->shaper.pid, spec.samples = b->res.samples;
+	spec.label = label, spec.progress = b->progress ? on_progress : NULL, spec.arg = b;
+	spec.interrupt = &bench_interrupted;
+	b->cur = pr;
+	if (runner_run(&spec, rr, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%sexifbench: %s: %s\n", b->progress ? "\r\033[K" : "", label, err);
+		goto out;
+	}
+	if (b->progress)
+		fputs("\r\033[K", stderr);
+	if (tracestats_read(trace, b->sc.trim, b->res.trace, label, RESULTS_LABEL_HEADER,
+	    !b->res.trace_header, &ts, err, sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: %s: %s (its log: %s)\n", label, err, log);
+		memset(&ts, 0, sizeof(ts));
+	} else {
+		b->res.trace_header = 1;
+		unlink(trace);
+	}
+	sum = json_loads(rr->summary, 0, NULL);
+	memset(&row, 0, sizeof(row));
+	row.model = pr->model->name, row.level = pr->level, row.rep = pr->rep;
+	row.workers = pr->workers, row.client_cpus = pr->client_cpus;
+	row.client_pus = pr->client_pus, row.exit_code = rr->exit_code, row.ts = &ts;
+	row.rr = rr;
+	row.wall_s = json_real_value(json_object_get(sum, "wall_s"));
+	row.status = rr->exit_code == 0 ? "ok" : rr->exit_code == EXIT_ITEMS ? "failed_keys" :
+	    rr->exit_code == BENCH_EXIT_STOPPED ? "stopped" : "error";
+	row.littles_ips = ts.mean_requests_ms > 0 ? plan_in_flight(pr) * 1e3 /
+	    ts.mean_requests_ms : -1;
+	results_row(&b->res, &row);
+	b->any_failed |= rr->exit_code == EXIT_ITEMS;
+	b->any_error |= rr->exit_code != 0 && rr->exit_code != EXIT_ITEMS &&
+	    rr->exit_code != BENCH_EXIT_STOPPED;
+	json_array_append_new(b->rows, json_pack("{s:s, s:i, s:i, s:i, s:s, s:I, s:I, s:f, s:f, "
+	    "s:f, s:f}", "model", row.model, "level", (int)row.level, "client_pus",
+	    (int)row.client_pus, "rep", (int)row.rep, "status", row.status, "ok",
+	    (json_int_t)ts.ok, "errors", (json_int_t)ts.failed, "images_per_s",
+	    ts.images_per_s, "e2e_p50_ms", ts.lat_ms[TS_E2E][0], "e2e_p99_ms",
+	    ts.lat_ms[TS_E2E][2], "model_cpu_pct", rr->group[SAMPLER_MODEL].cpu_pct));
+	if (!b->json || b->progress)
+		fprintf(stderr, "  %-10s c=%-4u pus=%u rep %u: %6zu ok %4zu failed  %8.1f images/s"
+		    "  p50 %7.1f ms  p99 %7.1f ms  client CPU %5.1f%%  %s\n", row.model,
+		    row.level, row.client_pus, row.rep, ts.ok, ts.failed, ts.images_per_s,
+		    ts.lat_ms[TS_E2E][0], ts.lat_ms[TS_E2E][2],
+		    rr->group[SAMPLER_MODEL].cpu_pct, row.status);
+	if (rr->exit_code != 0 && rr->exit_code != EXIT_ITEMS &&
+	    rr->exit_code != BENCH_EXIT_STOPPED)
+		fprintf(stderr, "exifbench: %s exited %d: %s (log: %s)\n", label, rr->exit_code,
+		    json_string_value(json_object_get(sum, "error")) ?: "see its log", log);
+	json_decref(sum);
+	clean_prefix(b, prefix);
+	rv = 0;
+out:
+	free(rr);
+	return rv;
+}
+
+/* Stops the shaper, unbinds the server, and writes the final meta.json and CSV files. */
+void
+bench_finish(struct bench *b, const char *status, const char *error)
+{
+	char err[512], now[32];
+	json_t *stats;
+	size_t i;
+
+	if ((stats = setup_shaper_stop(&b->shaper)) != NULL)
+		json_object_set_new(b->meta, "shaper", stats);
+	for (i = 0; i < b->nserver && b->sc.server_cpus[0] != '\0'; i++)
+		topo_bind(b->server[i], "", err, sizeof(err));
+	json_object_set_new(b->meta, "status", json_string(status));
+	json_object_set_new(b->meta, "finished_utc",
+	    json_string(plan_utc_now(now, sizeof(now))));
+	if (error != NULL)
+		json_object_set_new(b->meta, "error", json_string(error));
+	if (results_close(&b->res) < 0)
+		json_object_set_new(b->meta, "error", json_string("a result file could not be "
+		    "written completely"));
+	if (results_meta(&b->res, b->meta, err, sizeof(err)) < 0)
+		fprintf(stderr, "exifbench: %s\n", err);
+}
+
+static void
+on_progress(size_t done, double elapsed_s, void *arg)
+{
+	struct bench *b = arg;
+	double rate = elapsed_s > 0 ? (double)done / elapsed_s : 0, eta = -1;
+
+	if (rate > 0 && b->images > done)
+		eta = (double)(b->images - done) / rate;
+	if (b->sc.duration_s > 0 && (eta < 0 || eta > b->sc.duration_s - elapsed_s))
+		eta = b->sc.duration_s - elapsed_s;
+	fprintf(stderr, "\r\033[K  bench %s [%zu/%zu] %s c=%u pus=%u: %zu/%zu images, "
+	    "%.1f/s, ETA %.0f s%s", b->sc.name, b->run_index, b->plan.n, b->cur->model->name,
+	    b->cur->level, b->cur->client_pus, done, b->images, rate, eta > 0 ? eta : 0,
+	    bench_interrupted ? " (stopping)" : "");
+}
+
+/* Deletes the run's output folder, so each run starts from an empty destination. */
+static void
+clean_prefix(struct bench *b, const char *prefix)
+{
+	struct remove_options o = { .cfg = &b->s3, .bucket = BENCH_OUT_BUCKET, .prefix = prefix,
+		.concurrency = 8 };
+	struct remove_stats st;
+	char err[256];
+
+	/* The first run finds no bucket: `run` creates it. */
+	if (remove_run(&o, &st, err, sizeof(err)) < 0 && strstr(err, "does not exist") == NULL)
+		fprintf(stderr, "exifbench: cleaning s3://%s/%s: %s\n", BENCH_OUT_BUCKET, prefix,
+		    err);
+}
+

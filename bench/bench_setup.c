@@ -1,0 +1,161 @@
+/*
+ * bench_setup.c: what `exifbench bench` does before its first run: with no AWS_ENDPOINT_URL it
+ * runs itself again under harness/with-s3-local; then it installs the Ctrl-C handler, checks
+ * the PU lists, finds and binds the local server's processes, makes sure the dataset is
+ * loaded, creates the result folder with a meta.json of status "running", and starts the
+ * shaper when the scenario shapes the network. See bench.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "cli.h"
+#include "topo.h"
+#include "versions.h"
+
+volatile sig_atomic_t bench_interrupted;
+
+static void on_signal(int sig);
+static char **shaper_args(const struct scenario *sc, char buf[][32]);
+static int shaping(const struct scenario *sc);
+
+int
+bench_setup(struct bench *b, int argc, char **argv)
+{
+	char err[512], bufs[16][32], *relaunch[128];
+	const char *endpoint = getenv("AWS_ENDPOINT_URL");
+	struct sigaction sa;
+	json_t *shared;
+	ssize_t n;
+	int i;
+
+	if ((n = readlink("/proc/self/exe", b->exe, sizeof(b->exe) - 1)) < 0) {
+		fprintf(stderr, "exifbench: cannot find my own binary: %s\n", strerror(errno));
+		return EXIT_SETUP;
+	}
+	b->exe[n] = '\0';
+	if (setup_find_home(b->exe, b->home, sizeof(b->home)) < 0)
+		b->home[0] = '\0';
+	if (endpoint == NULL || endpoint[0] == '\0') {
+		/* No endpoint: run again under the local server's wrapper, which stops it. */
+		if (b->home[0] == '\0' || argc > 120) {
+			fprintf(stderr, "exifbench: AWS_ENDPOINT_URL is unset and harness/s3-local "
+			    "is not found (set EXIFBENCH_HOME to the source folder)\n");
+			return EXIT_SETUP;
+		}
+		snprintf(err, sizeof(err), "%s/harness/with-s3-local", b->home);
+		relaunch[0] = err, relaunch[1] = b->exe, relaunch[2] = "bench";
+		for (i = 1; i < argc; i++)
+			relaunch[i + 2] = argv[i];
+		relaunch[argc + 2] = NULL;
+		fflush(NULL);
+		execv(relaunch[0], relaunch);
+		fprintf(stderr, "exifbench: cannot run %s: %s\n", err, strerror(errno));
+		return EXIT_SETUP;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: sleeps wake up */
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (s3_config_from_env(&b->s3, err, sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: %s\n", err);
+		return EXIT_SETUP;
+	}
+	if (setup_dataset(b->exe, b->data_dir, b->sc.dataset, BENCH_DATA_BUCKET, &b->images, err,
+	    sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: %s\n", err);
+		return EXIT_SETUP;
+	}
+	if (bench_interrupted) {
+		fprintf(stderr, "exifbench: stopped before the first run\n");
+		return BENCH_EXIT_STOPPED;
+	}
+	if (b->sc.images > 0 && b->sc.images < b->images)
+		b->images = b->sc.images;
+	if (results_open(&b->res, b->results_root, b->sc.name, err, sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: %s\n", err);
+		return EXIT_SETUP;
+	}
+	/* From here on, bench_finish unbinds the server whatever happens. */
+	b->nserver = setup_server_pids(b->home, endpoint, b->server, 16);
+	for (i = 0; i < (int)b->nserver && b->sc.server_cpus[0] != '\0'; i++)
+		if (topo_bind(b->server[i], b->sc.server_cpus, err, sizeof(err)) < 0)
+			fprintf(stderr, "exifbench: server_cpus: %s (left unbound)\n", err);
+	b->rows = json_array();
+	for (i = 0, shared = json_array(); i < (int)b->sc.n_client_cpus; i++)
+		if (topo_overlap(b->sc.client_cpus[i], b->sc.server_cpus) == 1) {
+			json_array_append_new(shared, json_string(b->sc.client_cpus[i][0] ?
+			    b->sc.client_cpus[i] : "all"));
+			fprintf(stderr, "bench: note: client PUs '%s' share PUs with the server "
+			    "and shaper ('%s'): their CPU competes with the model's\n",
+			    b->sc.client_cpus[i][0] ? b->sc.client_cpus[i] : "all",
+			    b->sc.server_cpus[0] ? b->sc.server_cpus : "all");
+		}
+	snprintf(err, sizeof(err), "s3://%s/%s", BENCH_DATA_BUCKET, b->sc.dataset);
+	b->meta = json_pack("{s:s, s:o, s:o*, s:o*, s:s, s:s, s:{s:s, s:s, s:I}, "
+	    "s:{s:b, s:i, s:s, s:o}, s:i, s:i, s:s}", "status", "running", "scenario",
+	    scenario_json(&b->sc), "machine", topo_record(), "versions",
+	    versions_record(b->home), "endpoint", endpoint, "region", b->s3.region,
+	    "dataset", "profile", b->sc.dataset, "uri", err, "images", (json_int_t)b->images,
+	    "server", "local", b->nserver > 0, "processes", (int)b->nserver,
+	    "cpus", b->sc.server_cpus[0] ? b->sc.server_cpus : "all", "shared_with_client",
+	    shared,
+	    "runs_planned", (int)b->plan.n, "runs_done", 0,
+	    "started_utc", plan_utc_now(bufs[0], sizeof(bufs[0])));
+	json_object_set_new(b->meta, "methodology", plan_methodology());
+	if (shaping(&b->sc) && setup_shaper_start(&b->shaper, b->exe, endpoint,
+	    shaper_args(&b->sc, bufs), b->sc.server_cpus, err, sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: %s\n", err);
+		bench_finish(b, "failed", err);
+		return EXIT_SETUP;
+	}
+	json_object_set_new(b->meta, "shaper", b->shaper.pid > 0 ? json_pack("{s:s}",
+	    "endpoint", b->shaper.endpoint) : json_null());
+	results_meta(&b->res, b->meta, err, sizeof(err));
+	fprintf(stderr, "bench: %s: %zu runs of up to %zu images, endpoint %s%s, results in %s\n",
+	    b->sc.name, b->plan.n, b->images, endpoint, b->shaper.pid > 0 ?
+	    " through the shaper" : "", b->res.dir);
+	return -1;
+}
+
+static void
+on_signal(int sig)
+{
+	if (bench_interrupted)
+		signal(sig, SIG_DFL), raise(sig);	/* a second Ctrl-C: stop now */
+	bench_interrupted = 1;
+}
+
+/* The shaper's options from the scenario, in buf's cells; NULL-terminated. */
+static char **
+shaper_args(const struct scenario *sc, char buf[][32])
+{
+	static char *args[24];
+	size_t n = 0, k = 0;
+
+#define ARG(opt, fmt, v) (args[n++] = opt, snprintf(buf[k], 32, fmt, v), args[n++] = buf[k++])
+	ARG("--latency-ms", "%g", sc->latency_ms);
+	ARG("--jitter-ms", "%g", sc->jitter_ms);
+	ARG("--jitter", "%s", sc->jitter);
+	if (sc->bandwidth_mbit > 0)
+		ARG("--bandwidth-mbit", "%g", sc->bandwidth_mbit);
+	if (sc->total_bandwidth_mbit > 0)
+		ARG("--total-bandwidth-mbit", "%g", sc->total_bandwidth_mbit);
+	ARG("--reset-fraction", "%g", sc->reset_fraction);
+	ARG("--stall-fraction", "%g", sc->stall_fraction);
+	ARG("--stall-ms", "%g", sc->stall_ms);
+#undef ARG
+	args[n] = NULL;
+	return args;
+}
+
+static int
+shaping(const struct scenario *sc)
+{
+	return sc->latency_ms > 0 || sc->jitter_ms > 0 || sc->bandwidth_mbit > 0 ||
+	    sc->total_bandwidth_mbit > 0 || sc->reset_fraction > 0 || sc->stall_fraction > 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * proctab.h: the processes the sampler watches, each in a group, and their CPU counters. A
+ * process watched with descendants brings in every process descended from it, found as they
+ * appear (pidscan.h). Each sample re-reads every process's /proc/PID/stat and its thread
+ * group's counters (taskstats.h) and adds its change since the last sample to its group's
+ * sums; the accounting rules (reaped children, zombies, pid reuse) are set out in sampler.h.
+ */
+#ifndef EXIFBENCH_PROCTAB_H
+#define EXIFBENCH_PROCTAB_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* One group's sums over one interval (or, summed by the caller, over a window). */
+struct proctab_acc {
+	double cpu_s;		/* utime+stime, and reaped children's not counted before */
+	double run_s, runq_s;	/* on a CPU, and runnable waiting for one, summed over threads */
+	double thread_s;	/* left to the caller: threads x interval */
+	uint64_t vcsw, ivcsw;	/* context switches */
+	uint64_t rss_kib;	/* resident set, summed over processes */
+	unsigned procs, threads;	/* processes and live threads at this sample */
+};
+
+/* An empty table; NULL when out of memory. */
+struct proctab *proctab_new(void);
+void proctab_free(struct proctab *t);
+
+/*
+ * Adds pid to group (>= 0), or moves it there when watched already; descendants also brings
+ * in its descendants. A pid watched before the first sample starts counting there; one watched
+ * later starts from zero if it was born after the first sample, else from the next sample. 0,
+ * or -1 when pid is not a live process or memory runs out.
+ */
+int proctab_watch(struct proctab *t, int group, pid_t pid, int descendants);
+
+/*
+ * Takes one sample: adopts new descendants, drops the processes that were reaped (or whose pid
+ * was reused), and adds each remaining process's interval to g[its group], which the caller
+ * zeroes and sizes for every group watched. The first sample of a process only sets its base
+ * (procs, threads and rss_kib still count). 0, or -1 when adopting ran out of memory (what is
+ * known is still sampled).
+ */
+int proctab_sample(struct proctab *t, struct proctab_acc *g);
+
+/* 1 when the thread groups' counters come from taskstats, 0 when from every thread's files. */
+int proctab_uses_taskstats(const struct proctab *t);
+
+#endif
