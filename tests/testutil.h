@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /*
  * The shared EXIF corpus: $EXIFBENCH_CORPUS (the Makefile exports it), else
@@ -107,6 +108,26 @@ assert_double_same(double got, double want)
 	if (memcmp(&got, &want, sizeof(got)) != 0) {
 		print_error("double %.17g (bits differ) != %.17g\n", got, want);
 		fail();
+	}
+}
+
+/* Spins until the calling thread has used s seconds of CPU (its own clock, not the wall). */
+static inline void
+testutil_burn_cpu(double s)
+{
+	struct timespec ts;
+	volatile unsigned long x = 0;
+	double now, end = -1;
+
+	for (;;) {
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+		now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+		if (end < 0)
+			end = now + s;
+		if (now >= end)
+			return;
+		for (int i = 0; i < 10000; i++)
+			x++;
 	}
 }
 

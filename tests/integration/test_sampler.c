@@ -26,6 +26,8 @@
 
 #include <cmocka.h>
 
+#include "../testutil.h"
+
 #include "sampler.h"
 
 #define TICK_US 100000	/* 10 Hz */
@@ -67,31 +69,10 @@ teardown(void **state)
 	return 0;
 }
 
-static double
-thread_cpu_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Spins until this thread has used `s` seconds of CPU. */
-static void
-burn(double s)
-{
-	double end = thread_cpu_s() + s;
-	volatile unsigned long x = 0;
-
-	while (thread_cpu_s() < end)
-		for (int i = 0; i < 10000; i++)
-			x++;
-}
-
 static void *
 burner(void *arg)
 {
-	burn(*(double *)arg);
+	testutil_burn_cpu(*(double *)arg);
 	return NULL;
 }
 
@@ -106,7 +87,7 @@ child_main(double sleep_s, double each, double grand)
 	if (sleep_s > 0)
 		usleep((useconds_t)(sleep_s * 1e6));
 	if (grand > 0 && (g = fork()) == 0) {
-		burn(grand);
+		testutil_burn_cpu(grand);
 		_exit(0);
 	}
 	for (i = 0; i < 2 && each > 0; i++)

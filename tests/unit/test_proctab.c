@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "../testutil.h"
+
 #define TICKS_SLACK 0.05	/* s: a few clock ticks of rounding per process */
 
 struct fixture {
@@ -54,26 +56,6 @@ teardown(void **state)
 }
 
 static double
-thread_cpu_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-burn(double s)
-{
-	double end = thread_cpu_s() + s;
-	volatile unsigned long x = 0;
-
-	while (thread_cpu_s() < end)
-		for (int i = 0; i < 10000; i++)
-			x++;
-}
-
-static double
 ru_s(int who)
 {
 	struct rusage ru;
@@ -101,7 +83,7 @@ test_self(void **state)
 	assert_int_equal(sample(fx), 0);
 	assert_true(fx->g[1].procs == 1 && fx->g[1].threads >= 1 && fx->g[1].rss_kib > 0);
 	assert_true(fx->g[1].cpu_s == 0 && fx->g[1].run_s == 0);	/* the base */
-	burn(0.1);
+	testutil_burn_cpu(0.1);
 	sample(fx);
 	assert_true(fx->g[1].cpu_s > 0.1 - TICKS_SLACK && fx->g[1].cpu_s < 1.0);
 	assert_true(fx->g[1].run_s > 0.09 && fx->g[1].run_s < 1.0);
@@ -127,7 +109,7 @@ test_descendants(void **state)
 	self0 = ru_s(RUSAGE_SELF);
 	sample(fx);
 	if ((fx->child = fork()) == 0) {
-		burn(0.15);
+		testutil_burn_cpu(0.15);
 		(void)read(fd[0], &c, 1);	/* wait to be released */
 		_exit(0);
 	}
