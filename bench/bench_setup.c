@@ -90,10 +90,11 @@ bench_setup(struct bench *b, int argc, char **argv)
 		if (topo_overlap(b->sc.client_cpus[i], b->sc.server_cpus) == 1) {
 			json_array_append_new(shared, json_string(b->sc.client_cpus[i][0] ?
 			    b->sc.client_cpus[i] : "all"));
-			fprintf(stderr, "bench: note: client PUs '%s' share PUs with the server "
-			    "and shaper ('%s'): their CPU competes with the model's\n",
-			    b->sc.client_cpus[i][0] ? b->sc.client_cpus[i] : "all",
-			    b->sc.server_cpus[0] ? b->sc.server_cpus : "all");
+			if (b->sc.client_cpus[i][0] != '\0' || b->sc.server_cpus[0] != '\0')
+				fprintf(stderr, "bench: note: client PUs '%s' share PUs with the server "
+				    "and shaper ('%s'): their CPU competes with the model's\n",
+				    b->sc.client_cpus[i][0] ? b->sc.client_cpus[i] : "all",
+				    b->sc.server_cpus[0] ? b->sc.server_cpus : "all");
 		}
 	snprintf(err, sizeof(err), "s3://%s/%s", BENCH_DATA_BUCKET, b->sc.dataset);
 	b->meta = json_pack("{s:s, s:o, s:o*, s:o*, s:s, s:s, s:{s:s, s:s, s:I}, "
