@@ -187,7 +187,7 @@ create(struct results *r, const char *name, char *err, size_t errlen)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
-	if ((f = fopen(path, "w")) == NULL)
+	if ((f = fopen(path, "we")) == NULL)	/* close-on-exec: runs must not hold them */
 		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
 	return f;
 }
