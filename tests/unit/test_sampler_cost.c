@@ -1,0 +1,322 @@
+/*
+ * test_sampler_cost.c: the sampler's figures and its own cost. test_frozen freezes a watched
+ * tree with SIGSTOP between ticks, so every counter holds still while it is read twice: the
+ * reference, straight from /proc/PID/stat and taskstats, and the sampler's tick. The interval
+ * must then match exactly -- cpu_s with a reaped child's counted CPU subtracted once, run_s,
+ * runq_s, vcsw, ivcsw, rss, procs, threads, a zombie with none -- so any change in what a
+ * tick reads or how it adds up fails here. The cost cases fork a pool master with 64 sleeping
+ * children (65 processes), one lone process, and one with 600 sleeping threads (radosgw-like),
+ * tick each 200 times and print the mean tick cost in thread CPU time: figures, not asserts.
+ */
+#include <dirent.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../testutil.h"
+
+#include "procfs.h"
+#include "sampler.h"
+#include "taskstats.h"
+
+#define COST_TICKS 200
+
+struct fixture {
+	struct sampler *s;
+	struct taskstats_nl *nl;
+	pid_t master;
+	int release[2];		/* closed by the test: the pool exits */
+};
+
+/* What the reference reads of one process, and the sampler's figures over an interval. */
+struct ref {
+	struct procfs_stat st;
+	struct taskstats_tgid ts;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *fx;
+	char err[128];
+
+	if ((fx = calloc(1, sizeof(*fx))) == NULL || (fx->s = sampler_new()) == NULL ||
+	    pipe(fx->release) == -1)
+		return -1;
+	fx->nl = taskstats_nl_new(err, sizeof(err));
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	if (fx->master > 0) {
+		kill(fx->master, SIGKILL);
+		waitpid(fx->master, NULL, 0);
+	}
+	close(fx->release[0]);
+	close(fx->release[1]);
+	taskstats_nl_free(fx->nl);
+	sampler_free(fx->s);
+	free(fx);
+	return 0;
+}
+
+/* Waits until pid is stopped or a zombie and its counters have settled. */
+static void
+wait_frozen(struct fixture *fx, pid_t pid, struct ref *r)
+{
+	struct ref a, b;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		usleep(10000);
+		if (procfs_read_stat(pid, &a.st) == -1 || (a.st.state != 'T' && a.st.state != 'Z'))
+			continue;
+		assert_int_equal(taskstats_read_best(fx->nl, pid, a.st.state == 'Z', &a.ts), 0);
+		usleep(10000);
+		assert_int_equal(procfs_read_stat(pid, &b.st), 0);
+		assert_int_equal(taskstats_read_best(fx->nl, pid, b.st.state == 'Z', &b.ts), 0);
+		if (memcmp(&a, &b, sizeof(a)) == 0) {
+			*r = a;
+			return;
+		}
+	}
+	fail_msg("pid %d never froze", (int)pid);
+}
+
+static void *
+burner(void *arg)
+{
+	testutil_burn_cpu(*(double *)arg);
+	return NULL;
+}
+
+/*
+ * The frozen tree: m forks c1 (burns, stops, burns, exits: reaped by m) and c2 (burns,
+ * stops, burns, exits: left a zombie); m burns in two threads, one of which exits.
+ */
+static void
+frozen_master(void)
+{
+	double b = 0.03;
+	pthread_t t;
+	pid_t c[2];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if ((c[i] = fork()) == 0) {
+			testutil_burn_cpu(0.02 * (i + 1));
+			raise(SIGSTOP);
+			testutil_burn_cpu(0.03 * (i + 1));
+			_exit(0);
+		}
+	for (i = 0; i < 2; i++)
+		waitpid(c[i], NULL, WUNTRACED);
+	pthread_create(&t, NULL, burner, &b);
+	pthread_join(t, NULL);
+	raise(SIGSTOP);		/* tick 1 */
+	kill(c[0], SIGCONT);
+	kill(c[1], SIGCONT);
+	waitpid(c[0], NULL, 0);
+	waitid(P_PID, (id_t)c[1], &(siginfo_t){ 0 }, WEXITED | WNOWAIT);
+	burner(&b);
+	raise(SIGSTOP);		/* tick 2 */
+	_exit(0);
+}
+
+/* The two children of pid. */
+static int
+children(pid_t pid, pid_t kid[2])
+{
+	struct procfs_stat st;
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	assert_non_null(d = opendir("/proc"));
+	while ((de = readdir(d)) != NULL)
+		if (atoi(de->d_name) > 0 && procfs_read_stat(atoi(de->d_name), &st) == 0 &&
+		    st.ppid == pid && n < 2)
+			kid[n++] = st.pid;
+	closedir(d);
+	return n;
+}
+
+#define KIB(r) ((uint64_t)((double)(r).st.rss * page_kib))
+
+static void
+test_frozen(void **state)
+{
+	struct fixture *fx = *state;
+	struct ref m0, c0[2], m1, c1;
+	struct sampler_totals t;
+	double hz = (double)sysconf(_SC_CLK_TCK), page_kib = (double)sysconf(_SC_PAGESIZE) / 1024;
+	double want_cpu;
+	uint64_t debt, rss;
+	pid_t kid[2];
+	int i, z;
+
+	if (fx->nl == NULL)
+		skip();
+	if ((fx->master = fork()) == 0)
+		frozen_master();
+	wait_frozen(fx, fx->master, &m0);
+	assert_int_equal(children(fx->master, kid), 2);
+	for (i = 0; i < 2; i++)
+		wait_frozen(fx, kid[i], &c0[i]);
+	assert_int_equal(sampler_watch(fx->s, SAMPLER_MODEL, fx->master, 1), 0);
+	assert_int_equal(sampler_tick(fx->s, NULL, NULL), 0);
+	kill(fx->master, SIGCONT);
+	usleep(20000);
+	wait_frozen(fx, fx->master, &m1);
+	z = procfs_read_stat(kid[0], &c1.st) == 0 ? 0 : 1;	/* the other one was reaped */
+	wait_frozen(fx, kid[z], &c1);
+	assert_int_equal(c1.st.state, 'Z');
+	assert_int_equal(sampler_tick(fx->s, NULL, NULL), 0);
+	sampler_totals(fx->s, SAMPLER_MODEL, &t);
+	debt = c0[!z].st.utime + c0[!z].st.stime + c0[!z].st.cutime + c0[!z].st.cstime;
+	want_cpu = (double)(m1.st.utime + m1.st.stime - m0.st.utime - m0.st.stime) / hz +
+	    (double)(m1.st.cutime + m1.st.cstime - m0.st.cutime - m0.st.cstime - debt) / hz +
+	    (double)(c1.st.utime + c1.st.stime - c0[z].st.utime - c0[z].st.stime) / hz;
+	print_message("cpu_s %.3f (want %.3f) run_s %.6f runq_s %.6f vcsw %llu ivcsw %llu "
+	    "procs %u threads %u rss %llu KiB\n", t.cpu_s, want_cpu, t.run_s, t.runq_s,
+	    (unsigned long long)t.vcsw, (unsigned long long)t.ivcsw, t.max_procs, t.max_threads,
+	    (unsigned long long)t.max_rss_kib);
+	assert_true(want_cpu > 0.05);
+	assert_float_equal(t.cpu_s, want_cpu, 1e-9);
+	assert_float_equal(t.run_s, (double)(m1.ts.sched.run_ns - m0.ts.sched.run_ns +
+	    c1.ts.sched.run_ns - c0[z].ts.sched.run_ns) / 1e9, 1e-9);
+	assert_float_equal(t.runq_s, (double)(m1.ts.sched.wait_ns - m0.ts.sched.wait_ns +
+	    c1.ts.sched.wait_ns - c0[z].ts.sched.wait_ns) / 1e9, 1e-9);
+	assert_int_equal(t.vcsw, m1.ts.vcsw - m0.ts.vcsw + (c1.ts.vcsw > c0[z].ts.vcsw ?
+	    c1.ts.vcsw - c0[z].ts.vcsw : 0));
+	assert_int_equal(t.ivcsw, m1.ts.ivcsw - m0.ts.ivcsw + (c1.ts.ivcsw > c0[z].ts.ivcsw ?
+	    c1.ts.ivcsw - c0[z].ts.ivcsw : 0));
+	assert_int_equal(t.max_procs, 3);	/* tick 1; tick 2 has m and the zombie */
+	assert_int_equal(t.max_threads, m0.st.num_threads + 2);
+	rss = KIB(m0) + KIB(c0[0]) + KIB(c0[1]);
+	assert_int_equal(t.max_rss_kib, KIB(m1) > rss ? KIB(m1) : rss);	/* the zombie has 0 */
+	assert_int_equal(t.samples, 1);
+}
+
+static void *
+sleeper(void *arg)
+{
+	for (;;)
+		pause();
+	return arg;
+}
+
+/* A pool master with n children and extra threads, all asleep until release is closed. */
+static void
+spawn(struct fixture *fx, int nchildren, int nthreads)
+{
+	int ready[2], i;
+	char c;
+
+	assert_int_equal(pipe(ready), 0);
+	if ((fx->master = fork()) == 0) {
+		close(fx->release[1]);
+		for (i = 0; i < nchildren; i++)
+			if (fork() == 0) {
+				(void)write(ready[1], "c", 1);
+				(void)read(fx->release[0], &c, 1);
+				_exit(0);
+			}
+		for (i = 0; i < nthreads; i++) {
+			pthread_attr_t a;
+			pthread_t t;
+
+			pthread_attr_init(&a);
+			pthread_attr_setstacksize(&a, 64 * 1024);
+			pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+			if (pthread_create(&t, &a, sleeper, NULL) != 0)
+				_exit(1);
+		}
+		(void)write(ready[1], "m", 1);
+		(void)read(fx->release[0], &c, 1);
+		while (wait(NULL) > 0)
+			;
+		_exit(0);
+	}
+	assert_true(fx->master > 0);
+	for (i = 0; i < nchildren + 1; i++)
+		assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	close(ready[1]);
+}
+
+/* COST_TICKS ticks 1 ms apart; prints the mean cost and checks the processes counted. */
+static void
+cost(struct fixture *fx, const char *what, int nchildren, int nthreads)
+{
+	struct sampler_totals t;
+	double us;
+	int i;
+
+	spawn(fx, nchildren, nthreads);
+	assert_int_equal(sampler_watch(fx->s, SAMPLER_MODEL, fx->master, 1), 0);
+	for (i = 0; i < COST_TICKS; i++) {
+		assert_int_equal(sampler_tick(fx->s, NULL, NULL), 0);
+		usleep(1000);
+	}
+	sampler_totals(fx->s, SAMPLER_MODEL, &t);
+	us = 1e6 * sampler_cost_s(fx->s) / sampler_ticks(fx->s);
+	print_message("%s: %u procs %u threads: tick %.1f us (mean of %u), %.3f%% of one "
+	    "core at 10 Hz\n", what, t.max_procs, t.max_threads, us, sampler_ticks(fx->s),
+	    us / 1e4 * 10);
+	assert_int_equal(t.max_procs, nchildren + 1);
+	assert_true(t.max_threads >= (unsigned)(nchildren + nthreads + 1));
+	assert_true(t.cpu_s < 0.5);
+	close(fx->release[1]);
+	assert_int_equal(waitpid(fx->master, NULL, 0), fx->master);
+	fx->master = 0;
+}
+
+static void
+test_cost_pool(void **state)
+{
+	cost(*state, "pool of 64", 64, 0);
+}
+
+static void
+test_cost_one(void **state)
+{
+	cost(*state, "one process", 0, 0);
+}
+
+static void
+test_cost_threads(void **state)
+{
+	cost(*state, "600 threads", 0, 600);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_frozen),
+		T(test_cost_pool),
+		T(test_cost_one),
+		T(test_cost_threads),
+	};
+
+	return cmocka_run_group_tests_name("sampler_cost", tests, NULL, NULL);
+}
