@@ -73,7 +73,7 @@ LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $
 BIN := $(BUILD)/exifbench
 
 UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job scenario tracestats \
-	procfs taskstats pidscan proctab stats shape
+	procfs taskstats pidscan proctab stats shape sampler_cost
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 

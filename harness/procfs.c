@@ -1,10 +1,10 @@
 /*
  * procfs.c: parsers and readers for /proc/stat, /proc/loadavg, /proc/PID/stat and a task's
  * schedstat and status. Numbers are parsed strictly (digits only, no sign, whole token), so a
- * truncated or foreign file fails instead of giving a plausible zero. Readers use one read()
- * into a stack buffer: a /proc file is generated whole on the first read, and a buffer that
- * fills up means the text may be cut, which is refused (except for /proc/stat, whose first
- * line is all that is needed).
+ * truncated or foreign file fails instead of giving a plausible zero. Readers use one pread()
+ * at offset 0 into a stack buffer: a /proc file is generated whole by a read from its start,
+ * and a buffer that fills up means the text may be cut, which is refused (except for
+ * /proc/stat, whose first line is all that is needed).
  */
 #include "procfs.h"
 
@@ -23,6 +23,7 @@
 
 static int parse_u64(const char **pp, uint64_t *v);
 static int status_field(const char *text, const char *key, uint64_t *v);
+static int fill(int fd, char *buf, size_t len, int cut_ok);
 static int slurp(char *buf, size_t len, int cut_ok, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
@@ -49,23 +50,18 @@ int
 procfs_parse_cpu(const char *text, struct procfs_cpu *out)
 {
 	const char *p = text;
-	uint64_t v[8];
+	struct procfs_cpu c;
+	uint64_t *f[] = { &c.user, &c.nice, &c.system, &c.idle, &c.iowait, &c.irq, &c.softirq,
+	    &c.steal };
 	size_t i;
 
 	if (text == NULL || out == NULL || strncmp(p, "cpu ", 4) != 0)
 		return -1;
 	p += 4;
-	for (i = 0; i < 8; i++)
-		if (parse_u64(&p, &v[i]) == -1)
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (parse_u64(&p, f[i]) == -1)
 			return -1;
-	out->user = v[0];
-	out->nice = v[1];
-	out->system = v[2];
-	out->idle = v[3];
-	out->iowait = v[4];
-	out->irq = v[5];
-	out->softirq = v[6];
-	out->steal = v[7];
+	*out = c;
 	return 0;
 }
 
@@ -180,31 +176,55 @@ procfs_parse_lastpid(const char *text, pid_t *out)
 	return 0;
 }
 
-/*
- * One read() of the file named by fmt; -1 when it is unreadable, empty, or (unless cut_ok)
- * fills the whole buffer.
- */
+/* One pread() at offset 0 of fd; -1 when it fails, is empty, or (unless cut_ok) fills buf. */
+static int
+fill(int fd, char *buf, size_t len, int cut_ok)
+{
+	ssize_t n;
+
+	if ((n = pread(fd, buf, len - 1, 0)) <= 0 || (!cut_ok && (size_t)n == len - 1))
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* fill() on the file named by fmt, opened and closed around it. */
 static int
 slurp(char *buf, size_t len, int cut_ok, const char *fmt, ...)
 {
 	char path[96];
 	va_list ap;
-	ssize_t n;
-	int fd, saved;
+	int fd, rc, saved;
 
 	va_start(ap, fmt);
 	vsnprintf(path, sizeof(path), fmt, ap);
 	va_end(ap);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
-	n = read(fd, buf, len - 1);
+	rc = fill(fd, buf, len, cut_ok);
 	saved = errno;
 	close(fd);
 	errno = saved;
-	if (n <= 0 || (!cut_ok && (size_t)n == len - 1))
+	return rc;
+}
+
+int
+procfs_open_stat(pid_t pid)
+{
+	char path[64];
+
+	if (pid <= 0)
 		return -1;
-	buf[n] = '\0';
-	return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+int
+procfs_pread_stat(int fd, struct procfs_stat *out)
+{
+	char buf[1024];
+
+	return fill(fd, buf, sizeof(buf), 0) == -1 ? -1 : procfs_parse_stat(buf, out);
 }
 
 int

@@ -1,8 +1,8 @@
 /*
  * procfs.h: what /proc tells about CPU use. The parsers are pure (text in, struct out, 0 or
- * -1), so tests feed them captured files; each reader does one read() of the file into a stack
- * buffer and calls its parser. Times are in clock ticks (sysconf(_SC_CLK_TCK)) or nanoseconds,
- * as the kernel gives them.
+ * -1), so tests feed them captured files; each reader does one read() of the file (by path,
+ * or by an fd kept open) into a stack buffer and calls its parser. Times are in clock ticks
+ * (sysconf(_SC_CLK_TCK)) or nanoseconds, as the kernel gives them.
  */
 #ifndef EXIFBENCH_PROCFS_H
 #define EXIFBENCH_PROCFS_H
@@ -59,5 +59,15 @@ int procfs_read_stat(pid_t pid, struct procfs_stat *out);
 int procfs_read_sched(pid_t pid, pid_t tid, struct procfs_sched *out);
 int procfs_read_status(pid_t pid, pid_t tid, struct procfs_status *out);
 int procfs_read_lastpid(pid_t *out);
+
+/*
+ * /proc/PID/stat kept open, for a reader called every tick: procfs_open_stat opens it
+ * close-on-exec (an fd, or -1), and procfs_pread_stat reads it again at offset 0, which
+ * regenerates the text and spares the path lookup, open and close. The fd still reads a
+ * zombie, and fails with ESRCH once the process is reaped, even when its pid is reused. 0, or
+ * -1 as the readers above.
+ */
+int procfs_open_stat(pid_t pid);
+int procfs_pread_stat(int fd, struct procfs_stat *out);
 
 #endif

@@ -1,9 +1,9 @@
 /*
  * taskstats.c: a thread group's counters by one generic netlink round trip to the taskstats
- * family (looked up once by name, at taskstats_nl_new), or by walking /proc/PID/task. Replies
- * are matched to the request by sequence number, and a reply left over from a timed-out query
- * is dropped. The reply parser is pure and bounds-checks every attribute, so tests can feed it
- * hand-built messages.
+ * family (looked up once by name, at taskstats_nl_new), or up to 32 groups' by one, or by
+ * walking /proc/PID/task. Replies are matched to the request by sequence number, and a reply
+ * left over from a timed-out query is dropped. The reply parser is pure and bounds-checks
+ * every attribute, so tests can feed it hand-built messages.
  */
 #include "taskstats.h"
 
@@ -14,22 +14,33 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/taskstats.h>
 
+#define REPLY_LEN 2048		/* in the kernel ~1.3 KiB each: a batch fits a socket buffer */
+
 struct taskstats_nl {
 	int fd;
 	uint16_t family;
 	uint32_t seq;
+	char *replies;		/* TASKSTATS_BATCH x REPLY_LEN, for taskstats_read_many */
 };
 
 struct nl_req {
 	struct nlmsghdr n;
 	struct genlmsghdr g;
 	char attr[64];
+};
+
+struct tgid_req {	/* one TASKSTATS_CMD_GET, packed with others in one send */
+	struct nlmsghdr n;
+	struct genlmsghdr g;
+	struct nlattr a;
+	uint32_t pid;
 };
 
 static const struct nlattr *nla_find(const void *p, size_t len, int type);
@@ -112,7 +123,8 @@ taskstats_nl_new(char *err, size_t errlen)
 		return NULL;
 	}
 	nl->fd = -1;
-	if ((nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC)) == -1 ||
+	if ((nl->replies = malloc(TASKSTATS_BATCH * REPLY_LEN)) == NULL ||
+	    (nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC)) == -1 ||
 	    setsockopt(nl->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
 	    bind(nl->fd, (struct sockaddr *)&me, sizeof(me)) == -1) {
 		snprintf(err, errlen, "generic netlink socket: %s", strerror(errno));
@@ -146,6 +158,7 @@ taskstats_nl_free(struct taskstats_nl *nl)
 		return;
 	if (nl->fd != -1)
 		close(nl->fd);
+	free(nl->replies);
 	free(nl);
 }
 
@@ -200,6 +213,50 @@ taskstats_read_tgid(struct taskstats_nl *nl, pid_t pid, struct taskstats_tgid *o
 	    sizeof(id)) == -1 || (n = nl_recv(nl, buf, sizeof(buf))) == -1)
 		return -1;
 	return taskstats_parse_reply(buf, (size_t)n, pid, out);
+}
+
+/*
+ * The requests go in one send; the kernel answers each inside it, so the replies are all
+ * queued when it returns and one recvmmsg takes them, matched by sequence number (a leftover
+ * from a timed-out query is dropped).
+ */
+int
+taskstats_read_many(struct taskstats_nl *nl, struct taskstats_ask *ask, size_t n)
+{
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
+	struct mmsghdr mm[TASKSTATS_BATCH];
+	struct iovec iov[TASKSTATS_BATCH];
+	struct tgid_req req[TASKSTATS_BATCH];
+	uint32_t first, k;
+	size_t i;
+	int m, got = 0;
+
+	if (nl == NULL || (ask == NULL && n > 0) || n > TASKSTATS_BATCH)
+		return -1;
+	for (i = 0, first = nl->seq + 1; i < n; i++) {
+		ask[i].ok = 0;
+		req[i] = (struct tgid_req){ { sizeof(req[i]), nl->family, NLM_F_REQUEST, ++nl->seq,
+		    0 }, { TASKSTATS_CMD_GET, 1, 0 }, { NLA_HDRLEN + sizeof(uint32_t),
+		    TASKSTATS_CMD_ATTR_TGID }, (uint32_t)ask[i].pid };
+		iov[i] = (struct iovec){ nl->replies + i * REPLY_LEN, REPLY_LEN };
+		mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
+	}
+	if (n == 0 || sendto(nl->fd, req, n * sizeof(req[0]), 0, (struct sockaddr *)&to,
+	    sizeof(to)) != (ssize_t)(n * sizeof(req[0])))
+		return 0;
+	do {	/* until all answered or none left; ENOBUFS: some replies were lost */
+		m = recvmmsg(nl->fd, mm, (unsigned)n, MSG_DONTWAIT, NULL);
+		for (i = 0; m > 0 && i < (size_t)m; i++) {
+			k = ((const struct nlmsghdr *)iov[i].iov_base)->nlmsg_seq - first;
+			if (mm[i].msg_len < sizeof(struct nlmsghdr) || k >= n || ask[k].ok ||
+			    taskstats_parse_reply(iov[i].iov_base, mm[i].msg_len, ask[k].pid,
+			    &ask[k].tg) == -1)
+				continue;
+			ask[k].ok = 1;
+			got++;
+		}
+	} while ((m > 0 && (size_t)got < n) || (m == -1 && errno == ENOBUFS));
+	return got;
 }
 
 int

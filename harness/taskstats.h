@@ -32,6 +32,20 @@ struct taskstats_nl *taskstats_nl_new(char *err, size_t errlen);
 void taskstats_nl_free(struct taskstats_nl *nl);
 int taskstats_read_tgid(struct taskstats_nl *nl, pid_t pid, struct taskstats_tgid *out);
 
+/*
+ * The same query for up to TASKSTATS_BATCH thread groups at once: one send, one receive.
+ * Sets ask[i].ok to 1 when ask[i].tg holds ask[i].pid's figures, else 0 (not a live thread
+ * group, or the reply was lost): ask that one alone. The number answered, or -1 on bad
+ * arguments (nl NULL included).
+ */
+#define TASKSTATS_BATCH 32
+struct taskstats_ask {
+	pid_t pid;
+	int ok;
+	struct taskstats_tgid tg;
+};
+int taskstats_read_many(struct taskstats_nl *nl, struct taskstats_ask *ask, size_t n);
+
 /* Parses a taskstats reply message for pid (pure, for the tests); 0 or -1. */
 int taskstats_parse_reply(const void *msg, size_t len, pid_t pid, struct taskstats_tgid *out);
 

@@ -4,7 +4,8 @@
  * and '-', radosgw with 601 threads, a zombie) and hand-made text (a comm "(a b) c)" with
  * spaces and parentheses, negative real-time priorities, truncated, unterminated and garbage
  * lines, which must be refused). The readers are checked live: this process, a zombie child
- * (state Z, rss 0), a reaped pid (ENOENT), and /proc/loadavg's last pid after a fork.
+ * (state Z, rss 0), a reaped pid (ENOENT; a kept fd: ESRCH), /proc/loadavg's last pid after a
+ * fork, and a kept fd on /proc/PID/stat read again.
  * test_inval feeds NULL and bad pids. (The thread-group counters: test_taskstats.c.)
  */
 #include "../../harness/procfs.c"
@@ -256,10 +257,12 @@ test_lastpid(void **state)
 static void
 test_read_self(void **state)
 {
-	struct procfs_stat st;
+	struct procfs_stat st, kept;
 	struct procfs_cpu c;
 	struct procfs_sched sc;
 	struct procfs_status ss;
+	volatile unsigned long spin;
+	int fd;
 
 	(void)state;
 	assert_int_equal(procfs_read_stat(getpid(), &st), 0);
@@ -275,17 +278,28 @@ test_read_self(void **state)
 	assert_int_equal(procfs_read_status(getpid(), getpid(), &ss), 0);
 	assert_true(ss.vmrss_kib > 0);
 	assert_true(ss.vcsw + ss.ivcsw > 0);
+	/* A kept fd reads the file anew each time, at offset 0. */
+	assert_true((fd = procfs_open_stat(getpid())) >= 0);
+	assert_int_equal(procfs_pread_stat(fd, &kept), 0);
+	assert_int_equal(kept.pid, getpid());
+	assert_int_equal(kept.starttime, st.starttime);
+	for (spin = 0; spin < 100000000UL; spin++)	/* a few ticks of CPU */
+		;
+	assert_int_equal(procfs_pread_stat(fd, &st), 0);
+	assert_true(st.utime + st.stime > kept.utime + kept.stime);
+	close(fd);
 }
 
 /* A child that exited, before and after it is reaped. */
 static void
 test_read_zombie(void **state)
 {
-	struct procfs_stat st;
+	struct procfs_stat st, kept;
 	struct procfs_status ss;
 	struct procfs_sched sc;
 	siginfo_t si;
 	pid_t pid;
+	int fd;
 	volatile unsigned long spin = 0;
 
 	(void)state;
@@ -295,9 +309,12 @@ test_read_zombie(void **state)
 		_exit(0);
 	}
 	assert_true(pid > 0);
+	assert_true((fd = procfs_open_stat(pid)) >= 0);
 	assert_int_equal(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
 	assert_int_equal(procfs_read_stat(pid, &st), 0);
 	assert_int_equal(st.state, 'Z');
+	assert_int_equal(procfs_pread_stat(fd, &kept), 0);	/* the kept fd reads it too */
+	assert_memory_equal(&kept, &st, sizeof(st));
 	assert_int_equal(st.rss, 0);
 	assert_true(st.utime + st.stime > 0);
 	assert_int_equal(procfs_read_status(pid, pid, &ss), 0);
@@ -309,6 +326,10 @@ test_read_zombie(void **state)
 	assert_int_equal(procfs_read_stat(pid, &st), -1);
 	assert_int_equal(errno, ENOENT);
 	assert_int_equal(procfs_read_sched(pid, pid, &sc), -1);
+	errno = 0;
+	assert_int_equal(procfs_pread_stat(fd, &kept), -1);
+	assert_int_equal(errno, ESRCH);
+	close(fd);
 }
 
 static void
@@ -337,6 +358,9 @@ test_inval(void **state)
 	assert_int_equal(procfs_read_status(getpid(), 0, &ss), -1);
 	assert_int_equal(procfs_parse_lastpid("0.20 0.18 0.12 1/80 11206\n", NULL), -1);
 	assert_int_equal(procfs_parse_lastpid("0.20 0.18 0.12 1/80 9999999999\n", &lp), -1);
+	assert_int_equal(procfs_open_stat(0), -1);
+	assert_int_equal(procfs_open_stat(-1), -1);
+	assert_int_equal(procfs_pread_stat(-1, &st), -1);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)

@@ -6,7 +6,8 @@
  * runq_s, vcsw, ivcsw, rss, procs, threads, a zombie with none -- so any change in what a
  * tick reads or how it adds up fails here. The cost cases fork a pool master with 64 sleeping
  * children (65 processes), one lone process, and one with 600 sleeping threads (radosgw-like),
- * tick each 200 times and print the mean tick cost in thread CPU time: figures, not asserts.
+ * and the pool again with a thread that makes threads (so every tick lists /proc), tick each
+ * 200 times and print the mean tick cost in thread CPU time: figures, not asserts.
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -208,7 +209,8 @@ test_frozen(void **state)
 	assert_int_equal(t.ivcsw, m1.ts.ivcsw - m0.ts.ivcsw + (c1.ts.ivcsw > c0[z].ts.ivcsw ?
 	    c1.ts.ivcsw - c0[z].ts.ivcsw : 0));
 	assert_int_equal(t.max_procs, 3);	/* tick 1; tick 2 has m and the zombie */
-	assert_int_equal(t.max_threads, m0.st.num_threads + 2);
+	assert_int_equal(t.max_threads, m0.st.num_threads + c0[0].st.num_threads +
+	    c0[1].st.num_threads);
 	rss = KIB(m0) + KIB(c0[0]) + KIB(c0[1]);
 	assert_int_equal(t.max_rss_kib, KIB(m1) > rss ? KIB(m1) : rss);	/* the zombie has 0 */
 	assert_int_equal(t.samples, 1);
@@ -222,10 +224,29 @@ sleeper(void *arg)
 	return arg;
 }
 
-/* A pool master with n children and extra threads, all asleep until release is closed. */
-static void
-spawn(struct fixture *fx, int nchildren, int nthreads)
+/* Makes a new thread every ms, so /proc/loadavg's last pid moves and each tick lists /proc. */
+static void *
+churner(void *arg)
 {
+	pthread_t t;
+
+	for (;;) {
+		if (pthread_create(&t, NULL, burner, arg) == 0)
+			pthread_join(t, NULL);
+		usleep(1000);
+	}
+	return NULL;
+}
+
+/*
+ * A pool master with n children and extra threads, all asleep until release is closed; with
+ * churn, one more thread that makes threads.
+ */
+static void
+spawn(struct fixture *fx, int nchildren, int nthreads, int churn)
+{
+	static double none = 0;
+	pthread_t ct;
 	int ready[2], i;
 	char c;
 
@@ -248,6 +269,8 @@ spawn(struct fixture *fx, int nchildren, int nthreads)
 			if (pthread_create(&t, &a, sleeper, NULL) != 0)
 				_exit(1);
 		}
+		if (churn && pthread_create(&ct, NULL, churner, &none) != 0)
+			_exit(1);
 		(void)write(ready[1], "m", 1);
 		(void)read(fx->release[0], &c, 1);
 		while (wait(NULL) > 0)
@@ -263,13 +286,13 @@ spawn(struct fixture *fx, int nchildren, int nthreads)
 
 /* COST_TICKS ticks 1 ms apart; prints the mean cost and checks the processes counted. */
 static void
-cost(struct fixture *fx, const char *what, int nchildren, int nthreads)
+cost(struct fixture *fx, const char *what, int nchildren, int nthreads, int churn)
 {
 	struct sampler_totals t;
 	double us;
 	int i;
 
-	spawn(fx, nchildren, nthreads);
+	spawn(fx, nchildren, nthreads, churn);
 	assert_int_equal(sampler_watch(fx->s, SAMPLER_MODEL, fx->master, 1), 0);
 	for (i = 0; i < COST_TICKS; i++) {
 		assert_int_equal(sampler_tick(fx->s, NULL, NULL), 0);
@@ -281,7 +304,7 @@ cost(struct fixture *fx, const char *what, int nchildren, int nthreads)
 	    "core at 10 Hz\n", what, t.max_procs, t.max_threads, us, sampler_ticks(fx->s),
 	    us / 1e4 * 10);
 	assert_int_equal(t.max_procs, nchildren + 1);
-	assert_true(t.max_threads >= (unsigned)(nchildren + nthreads + 1));
+	assert_true(t.max_threads >= (unsigned)(nchildren + nthreads + 1 + churn));
 	assert_true(t.cpu_s < 0.5);
 	close(fx->release[1]);
 	assert_int_equal(waitpid(fx->master, NULL, 0), fx->master);
@@ -291,32 +314,42 @@ cost(struct fixture *fx, const char *what, int nchildren, int nthreads)
 static void
 test_cost_pool(void **state)
 {
-	cost(*state, "pool of 64", 64, 0);
+	cost(*state, "pool of 64", 64, 0, 0);
+}
+
+static void
+test_cost_churn(void **state)
+{
+	cost(*state, "pool of 64, new threads", 64, 0, 1);
 }
 
 static void
 test_cost_one(void **state)
 {
-	cost(*state, "one process", 0, 0);
+	cost(*state, "one process", 0, 0, 0);
 }
 
 static void
 test_cost_threads(void **state)
 {
-	cost(*state, "600 threads", 0, 600);
+	cost(*state, "600 threads", 0, 600, 0);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+/* An argument picks the tests to run by name (a glob), e.g. for perf: test_cost_pool. */
 int
-main(void)
+main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_frozen),
 		T(test_cost_pool),
+		T(test_cost_churn),
 		T(test_cost_one),
 		T(test_cost_threads),
 	};
 
+	if (argc > 1)
+		cmocka_set_test_filter(argv[1]);
 	return cmocka_run_group_tests_name("sampler_cost", tests, NULL, NULL);
 }

@@ -2,9 +2,10 @@
  * test_taskstats.c: unit tests of harness/taskstats.c. The taskstats query is checked against
  * the sum of every thread's files for this process with two parked threads (the file sum must
  * lie between two queries), and for a zombie child, where the kernel's sum leaves the leader
- * out and taskstats_read_best must still see its CPU. A reply built by hand checks the reply
- * parser's bounds. Without taskstats in the kernel the query tests are skipped. test_inval
- * feeds NULL and bad pids.
+ * out and taskstats_read_best must still see its CPU. A batch of queries on stopped children
+ * must give exactly what one query at a time gives, past a stale reply. A reply built by hand
+ * checks the reply parser's bounds. Without taskstats in the kernel the query tests are
+ * skipped. test_inval feeds NULL and bad pids.
  */
 #include "../../harness/taskstats.c"
 
@@ -13,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <cmocka.h>
@@ -125,6 +127,62 @@ test_zombie(void **state)
 	assert_int_equal(taskstats_read_best(fx->nl, pid, 0, &best), -1);
 }
 
+/*
+ * A batch against one query at a time, on stopped children (frozen counters): equal figures,
+ * a reaped pid unanswered, and a reply left over from an unanswered request ignored.
+ */
+static void
+test_many(void **state)
+{
+	struct fixture *fx = *state;
+	struct taskstats_ask ask[TASKSTATS_BATCH];
+	struct taskstats_tgid one;
+	struct nl_req r;
+	volatile unsigned long spin;
+	uint32_t id = (uint32_t)getpid();
+	size_t i, n = TASKSTATS_BATCH;
+
+	need_taskstats(fx);
+	for (i = 0; i < n; i++) {
+		if ((ask[i].pid = fork()) == 0) {
+			for (spin = 0; spin < 1000000UL * i; spin++)
+				;
+			raise(SIGSTOP);
+			_exit(0);
+		}
+		assert_true(ask[i].pid > 0);
+		assert_int_equal(waitpid(ask[i].pid, NULL, WUNTRACED), ask[i].pid);
+	}
+	kill(ask[n - 1].pid, SIGKILL);	/* the last one: reaped */
+	assert_int_equal(waitpid(ask[n - 1].pid, NULL, 0), ask[n - 1].pid);
+	/* A request whose reply is never read: left in the socket for the batch to skip. */
+	memset(&r, 0, sizeof(r));
+	r.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_HDRLEN + sizeof(id);
+	r.n.nlmsg_type = fx->nl->family;
+	r.n.nlmsg_flags = NLM_F_REQUEST;
+	r.n.nlmsg_seq = ++fx->nl->seq;
+	r.g.cmd = TASKSTATS_CMD_GET;
+	r.g.version = 1;
+	((struct nlattr *)r.attr)->nla_len = NLA_HDRLEN + sizeof(id);
+	((struct nlattr *)r.attr)->nla_type = TASKSTATS_CMD_ATTR_TGID;
+	memcpy(r.attr + NLA_HDRLEN, &id, sizeof(id));
+	assert_int_equal(send(fx->nl->fd, &r, r.n.nlmsg_len, 0), (ssize_t)r.n.nlmsg_len);
+	assert_int_equal(taskstats_read_many(fx->nl, ask, n), (int)n - 1);
+	for (i = 0; i < n - 1; i++) {
+		assert_int_equal(ask[i].ok, 1);
+		assert_int_equal(taskstats_read_tgid(fx->nl, ask[i].pid, &one), 0);
+		assert_memory_equal(&one, &ask[i].tg, sizeof(one));
+		kill(ask[i].pid, SIGKILL);
+		waitpid(ask[i].pid, NULL, 0);
+	}
+	assert_true(ask[n - 2].tg.sched.run_ns > ask[0].tg.sched.run_ns);
+	assert_int_equal(ask[n - 1].ok, 0);
+	assert_int_equal(taskstats_read_many(fx->nl, ask, 0), 0);
+	assert_int_equal(taskstats_read_many(fx->nl, ask, n + 1), -1);
+	assert_int_equal(taskstats_read_many(fx->nl, NULL, 1), -1);
+	assert_int_equal(taskstats_read_many(NULL, ask, 1), -1);
+}
+
 /* A reply built by hand: AGGR_TGID { TGID, STATS }, then cut and corrupted. */
 static void
 test_nl_reply(void **state)
@@ -203,6 +261,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_tgid_nl),
 		T(test_zombie),
+		T(test_many),
 		T(test_nl_reply),
 		T(test_inval),
 	};
