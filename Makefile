@@ -136,11 +136,12 @@ integration: $(INTEG_BINS) $(BIN)
 		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN) && \
 		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN)'
 
-# The shipped scenarios, one result folder each under results/ (about 17 minutes in all).
+# The shipped scenarios, one result folder each under results/ (about 17 minutes in all). A
+# scenario where some images failed (exit 1) is still a result: the next one runs.
 BENCH_SCENARIOS ?= io-bound cpu-bound mixed hardware-scaling
 bench: $(BIN)
 	$(Q)harness/with-s3-local sh -c 'for s in $(BENCH_SCENARIOS); do \
-		$(BIN) bench --scenario bench/$$s.conf || exit 1; done'
+		$(BIN) bench --scenario bench/$$s.conf; rc=$$?; [ $$rc -le 1 ] || exit $$rc; done'
 
 # Speed of the core steps (EXIF extraction, transforms, spin accuracy): figures, not tests.
 microbench: $(BUILD)/bench/microbench

@@ -22,27 +22,30 @@ static void clean_prefix(struct bench *b, const char *prefix);
 int
 bench_run(struct bench *b)
 {
-	size_t i;
-	int rc;
+	char err[512];
+	size_t i, done = 0;
+	int rc, missing = 0;
 
 	for (i = 0; i < b->plan.n && !bench_interrupted; i++) {
 		b->run_index = i + 1;
 		if (run_one(b, &b->plan.run[i]) < 0) {
-			b->any_error = 1;
-			if (!bench_interrupted)
-				continue;
+			missing = 1;	/* a run that could not start, or was not started */
+			continue;
 		}
-		json_object_set_new(b->meta, "runs_done", json_integer((json_int_t)i + 1));
+		/* Saved after every run: a folder cut short still says how far it got. */
+		json_object_set_new(b->meta, "runs_done", json_integer((json_int_t)++done));
+		results_meta(&b->res, b->meta, err, sizeof(err));
 	}
-	bench_finish(b, bench_interrupted ? "partial" : "complete", NULL);
+	b->any_error |= missing && !bench_interrupted;
+	bench_finish(b, bench_interrupted || missing ? "partial" : "complete", NULL);
 	rc = bench_interrupted ? BENCH_EXIT_STOPPED :
 	    b->any_failed || b->any_error ? EXIT_ITEMS : 0;
 	if (b->json)
 		cli_print_json(json_pack("{s:s, s:s, s:O}", "results", b->res.dir, "status",
-		    bench_interrupted ? "partial" : "complete", "runs", b->rows));
+		    bench_interrupted || missing ? "partial" : "complete", "runs", b->rows));
 	else
-		fprintf(stderr, "bench: %s results in %s\n", bench_interrupted ? "partial" :
-		    "complete", b->res.dir);
+		fprintf(stderr, "bench: %s results in %s\n", bench_interrupted || missing ?
+		    "partial" : "complete", b->res.dir);
 	return rc;
 }
 
@@ -50,7 +53,8 @@ bench_run(struct bench *b)
 static int
 run_one(struct bench *b, const struct plan_run *pr)
 {
-	char label[128], trace[PATH_MAX + 64], log[PATH_MAX + 64], prefix[256], err[512];
+	char label[160], trace[PATH_MAX + 192], log[PATH_MAX + 192], prefix[256], err[512];
+	char tag[64], name[128];
 	char *argv[48];
 	struct runner_spec spec;
 	struct runner_result *rr;
@@ -61,13 +65,13 @@ run_one(struct bench *b, const struct plan_run *pr)
 
 	if ((rr = calloc(1, sizeof(*rr))) == NULL)
 		return -1;
-	results_label(label, sizeof(label), pr->model->name, pr->level, pr->client_pus, pr->rep);
-	snprintf(prefix, sizeof(prefix), "%s/%s-c%u-p%u-r%u", b->sc.name, pr->model->name,
-	    pr->level, pr->client_pus, pr->rep);
-	snprintf(trace, sizeof(trace), "%s/logs/%s-c%u-p%u-r%u.trace.csv", b->res.dir,
-	    pr->model->name, pr->level, pr->client_pus, pr->rep);
-	snprintf(log, sizeof(log), "%s/logs/%s-c%u-p%u-r%u.log", b->res.dir, pr->model->name,
-	    pr->level, pr->client_pus, pr->rep);
+	plan_cpus_tag(pr, tag, sizeof(tag));
+	results_label(label, sizeof(label), pr->model->name, pr->level, tag, pr->rep);
+	snprintf(name, sizeof(name), "%s-c%u-cpus%s-r%u", pr->model->name, pr->level, tag,
+	    pr->rep);
+	snprintf(prefix, sizeof(prefix), "%s/%s", b->sc.name, name);
+	snprintf(trace, sizeof(trace), "%s/logs/%s.trace.csv", b->res.dir, name);
+	snprintf(log, sizeof(log), "%s/logs/%s.log", b->res.dir, name);
 	clean_prefix(b, prefix);
 	plan_argv(pr, &b->sc, b->exe, BENCH_DATA_BUCKET, BENCH_OUT_BUCKET, prefix, trace,
 	    b->images, argv, 48);
@@ -79,27 +83,28 @@ run_one(struct bench *b, const struct plan_run *pr)
 	spec.label = label, spec.progress = b->progress ? on_progress : NULL, spec.arg = b;
 	spec.interrupt = &bench_interrupted;
 	b->cur = pr;
-	if (runner_run(&spec, rr, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%sexifbench: %s: %s\n", b->progress ? "\r\033[K" : "", label, err);
+	if ((rv = runner_run(&spec, rr, err, sizeof(err))) != 0) {
+		if (rv < 0)
+			fprintf(stderr, "%sexifbench: %s: %s\n", b->progress ? "\r\033[K" : "",
+			    label, err);
+		rv = -1;
 		goto out;
 	}
 	if (b->progress)
 		fputs("\r\033[K", stderr);
 	if (tracestats_read(trace, b->sc.trim, b->res.trace, label, RESULTS_LABEL_HEADER,
-	    !b->res.trace_header, &ts, err, sizeof(err)) < 0) {
+	    &b->res.trace_header, &ts, err, sizeof(err)) < 0)
 		fprintf(stderr, "exifbench: %s: %s (its log: %s)\n", label, err, log);
-		memset(&ts, 0, sizeof(ts));
-	} else {
-		b->res.trace_header = 1;
+	else
 		unlink(trace);
-	}
 	sum = json_loads(rr->summary, 0, NULL);
 	memset(&row, 0, sizeof(row));
 	row.model = pr->model->name, row.level = pr->level, row.rep = pr->rep;
 	row.workers = pr->workers, row.client_cpus = pr->client_cpus;
 	row.client_pus = pr->client_pus, row.exit_code = rr->exit_code, row.ts = &ts;
 	row.rr = rr;
-	row.wall_s = json_real_value(json_object_get(sum, "wall_s"));
+	row.wall_s = json_is_real(json_object_get(sum, "wall_s")) ?
+	    json_real_value(json_object_get(sum, "wall_s")) : -1;
 	row.status = rr->exit_code == 0 ? "ok" : rr->exit_code == EXIT_ITEMS ? "failed_keys" :
 	    rr->exit_code == BENCH_EXIT_STOPPED ? "stopped" : "error";
 	row.littles_ips = ts.mean_requests_ms > 0 ? plan_in_flight(pr) * 1e3 /
@@ -108,9 +113,9 @@ run_one(struct bench *b, const struct plan_run *pr)
 	b->any_failed |= rr->exit_code == EXIT_ITEMS;
 	b->any_error |= rr->exit_code != 0 && rr->exit_code != EXIT_ITEMS &&
 	    rr->exit_code != BENCH_EXIT_STOPPED;
-	json_array_append_new(b->rows, json_pack("{s:s, s:i, s:i, s:i, s:s, s:I, s:I, s:f, s:f, "
-	    "s:f, s:f}", "model", row.model, "level", (int)row.level, "client_pus",
-	    (int)row.client_pus, "rep", (int)row.rep, "status", row.status, "ok",
+	json_array_append_new(b->rows, json_pack("{s:s, s:i, s:s, s:i, s:i, s:s, s:I, s:I, s:f, "
+	    "s:f, s:f, s:f}", "model", row.model, "level", (int)row.level, "client_cpus", tag,
+	    "client_pus", (int)row.client_pus, "rep", (int)row.rep, "status", row.status, "ok",
 	    (json_int_t)ts.ok, "errors", (json_int_t)ts.failed, "images_per_s",
 	    ts.images_per_s, "e2e_p50_ms", ts.lat_ms[TS_E2E][0], "e2e_p99_ms",
 	    ts.lat_ms[TS_E2E][2], "model_cpu_pct", rr->group[SAMPLER_MODEL].cpu_pct));

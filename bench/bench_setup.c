@@ -66,7 +66,7 @@ bench_setup(struct bench *b, int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	if (setup_dataset(b->exe, b->data_dir, b->sc.dataset, BENCH_DATA_BUCKET, &b->images, err,
-	    sizeof(err)) < 0) {
+	    sizeof(err)) < 0 && !bench_interrupted) {
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_SETUP;
 	}
@@ -110,6 +110,10 @@ bench_setup(struct bench *b, int argc, char **argv)
 	json_object_set_new(b->meta, "methodology", plan_methodology());
 	if (shaping(&b->sc) && setup_shaper_start(&b->shaper, b->exe, endpoint,
 	    shaper_args(&b->sc, bufs), b->sc.server_cpus, err, sizeof(err)) < 0) {
+		if (bench_interrupted) {
+			bench_finish(b, "partial", "stopped before the first run");
+			return BENCH_EXIT_STOPPED;
+		}
 		fprintf(stderr, "exifbench: %s\n", err);
 		bench_finish(b, "failed", err);
 		return EXIT_SETUP;

@@ -138,7 +138,8 @@ parse(struct bench *b, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (plan_make(&b->sc, &b->plan, err, sizeof(err)) < 0) {
-		fprintf(stderr, "exifbench: %s: %s\n", b->scenario_path, err);
+		fprintf(stderr, "exifbench: %s%s: %s\n", b->scenario_path,
+		    ncpus > 0 || nsets > 0 ? " (with the command line's settings)" : "", err);
 		return EXIT_USAGE;
 	}
 	if (b->dry_run) {

@@ -110,6 +110,14 @@ cmd_run(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	if ((rc = parse(&c, argc, argv)) >= 0)
 		return rc;
+	/* From here on a Ctrl-C is a stop request, even before the first key. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART | SA_RESETHAND;	/* a second Ctrl-C kills */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	if (prepare_dst(&c) < 0)
 		return EXIT_SETUP;
 	/* Line-buffered, so a harness can count the rows (its progress) while the run goes. */
@@ -135,13 +143,6 @@ cmd_run(int argc, char **argv)
 	}
 	if (c.keys != NULL)
 		run_set_keys(r, c.keys, c.keys_path);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART | SA_RESETHAND;	/* a second Ctrl-C kills */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	c.cpu0_s = cpu_seconds(&ru_self, &ru_kids);
 	c.t0 = job_now_ns();

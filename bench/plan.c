@@ -19,7 +19,20 @@ plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen)
 	int pus;
 
 	memset(p, 0, sizeof(*p));
+	for (l = 0; l < sc->n_levels; l++)
+		for (k = 0; k < l; k++)
+			if (sc->levels[k] == sc->levels[l]) {
+				snprintf(err, errlen, "concurrency: level %u given twice",
+				    sc->levels[l]);
+				return -1;
+			}
 	for (c = 0; c < sc->n_client_cpus; c++) {
+		for (k = 0; k < c; k++)
+			if (strcmp(sc->client_cpus[k], sc->client_cpus[c]) == 0) {
+				snprintf(err, errlen, "client_cpus: '%s' given twice",
+				    sc->client_cpus[c][0] ? sc->client_cpus[c] : "all");
+				return -1;
+			}
 		if ((pus = topo_pus(sc->client_cpus[c], err, errlen)) < 0)
 			return -1;
 		for (m = 0; m < sc->n_models; m++) {
@@ -107,6 +120,17 @@ plan_argv(const struct plan_run *r, const struct scenario *sc, const char *exe,
 #undef F
 #undef A
 	argv[n] = NULL;
+}
+
+const char *
+plan_cpus_tag(const struct plan_run *r, char *buf, size_t len)
+{
+	char *c;
+
+	snprintf(buf, len, "%s", r->client_cpus[0] ? r->client_cpus : "all");
+	for (c = buf; (c = strchr(c, ',')) != NULL;)
+		*c = '+';
+	return buf;
 }
 
 unsigned

@@ -29,7 +29,10 @@ struct plan {
 	size_t n;
 };
 
-/* The runs of sc into p (freed by plan_free). 0, or -1 with err (a bad PU list, no memory). */
+/*
+ * The runs of sc into p (freed by plan_free). 0, or -1 with err: a bad PU list, a level or
+ * PU list given twice (two runs would carry the same label), no memory.
+ */
 int plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen);
 void plan_free(struct plan *p);
 
@@ -43,6 +46,12 @@ void plan_print(const struct plan *p, const struct scenario *sc, FILE *f);
 void plan_argv(const struct plan_run *r, const struct scenario *sc, const char *exe,
     const char *src_bucket, const char *dst_bucket, const char *dst_prefix,
     const char *trace, size_t images, char **argv, size_t max);
+
+/*
+ * r's client PU list as a CSV- and file-name-safe word: "all", or the list with its commas
+ * as '+' ("0+2-3"). It tells apart runs whose lists have the same number of PUs.
+ */
+const char *plan_cpus_tag(const struct plan_run *r, char *buf, size_t len);
 
 /* Requests r keeps in flight at most: its level (1 for sequential). */
 unsigned plan_in_flight(const struct plan_run *r);

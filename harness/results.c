@@ -12,6 +12,8 @@
 #include "results.h"
 
 #define G(g) (&row->rr->group[SAMPLER_##g])
+/* A group with no process (no shaper, a server that is not local) has no figures: blank. */
+#define GF(g, f) (G(g)->max_procs > 0 ? (double)G(g)->f : -1)
 #define LAT(k, i) (row->ts->lat_ms[TS_##k][i])
 #define LAT_COLUMNS(X, name, k)                      \
 	X(name##_p50_ms, F, LAT(k, 0))               \
@@ -20,14 +22,14 @@
 	X(name##_p999_ms, F, LAT(k, 3))              \
 	X(name##_max_ms, F, LAT(k, 4))
 #define GROUP_COLUMNS(X, name, g)                     \
-	X(name##_cpu_pct, F, G(g)->cpu_pct)           \
-	X(name##_on_pct, F, G(g)->on_pct)             \
-	X(name##_runq_pct, F, G(g)->runq_pct)         \
-	X(name##_off_pct, F, G(g)->off_pct)           \
-	X(name##_cpu_s, F, G(g)->cpu_s)               \
-	X(name##_vcsw, I, G(g)->vcsw)                 \
-	X(name##_ivcsw, I, G(g)->ivcsw)               \
-	X(name##_max_rss_kib, I, G(g)->max_rss_kib)
+	X(name##_cpu_pct, F, GF(g, cpu_pct))          \
+	X(name##_on_pct, F, GF(g, on_pct))            \
+	X(name##_runq_pct, F, GF(g, runq_pct))        \
+	X(name##_off_pct, F, GF(g, off_pct))          \
+	X(name##_cpu_s, F, GF(g, cpu_s))              \
+	X(name##_vcsw, N, GF(g, vcsw))                \
+	X(name##_ivcsw, N, GF(g, ivcsw))              \
+	X(name##_max_rss_kib, N, GF(g, max_rss_kib))
 #define SUMMARY_COLUMNS(X)                                                      \
 	X(model, S, row->model)                                                 \
 	X(level, I, row->level)                                                 \
@@ -147,6 +149,8 @@ results_row(struct results *r, const struct result_row *row)
 #define PUT_F(v) (d = (v), d < 0 ? (void)fputs(sep, r->summary) : \
 	(void)fprintf(r->summary, "%s%.3f", sep, d))
 #define PUT_S(v) (fputs(sep, r->summary), put_cell_s(r->summary, (v)))
+#define PUT_N(v) (d = (v), d < 0 ? (void)fputs(sep, r->summary) : \
+	(void)fprintf(r->summary, "%s%.0f", sep, d))
 #define X(name, kind, expr) PUT_##kind(expr), sep = ",";
 	SUMMARY_COLUMNS(X)
 #undef X
@@ -157,10 +161,10 @@ results_row(struct results *r, const struct result_row *row)
 }
 
 const char *
-results_label(char *buf, size_t len, const char *model, unsigned level, unsigned client_pus,
+results_label(char *buf, size_t len, const char *model, unsigned level, const char *cpus_tag,
     unsigned rep)
 {
-	snprintf(buf, len, "%s,%u,%u,%u", model, level, client_pus, rep);
+	snprintf(buf, len, "%s,%u,%s,%u", model, level, cpus_tag, rep);
 	return buf;
 }
 
@@ -173,7 +177,9 @@ results_close(struct results *r)
 
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (*f[i] != NULL) {
-			if (ferror(*f[i]) || fclose(*f[i]) != 0)
+			int bad = ferror(*f[i]);
+
+			if (fclose(*f[i]) != 0 || bad)
 				rv = -1;
 			*f[i] = NULL;
 		}

@@ -1,9 +1,9 @@
 /*
  * results.h: the result folder of one `exifbench bench`: results/<UTC time>-<scenario>/ with
  *   meta.json     the scenario, machine, versions, endpoint, shaper, and a "status" that is
- *                 "running" from the folder's first moment, then "complete", "partial" (Ctrl-C
- *                 or a run that could not start) or "failed": a folder is never half-written
- *                 without saying so;
+ *                 "running" from the folder's first moment (with "runs_done" saved after each
+ *                 run), then "complete", "partial" (Ctrl-C, or a run that could not start) or
+ *                 "failed": a folder is never half-written without saying so;
  *   summary.csv   a row per model, level and repeat (columns: SUMMARY_COLUMNS in results.c);
  *   samples.csv   the sampler's time series (columns: sampler.h);
  *   trace.csv     one row per image of every run, the run's trace columns after its labels;
@@ -22,7 +22,7 @@
 struct results {
 	char dir[PATH_MAX];
 	FILE *summary, *samples, *trace;
-	int trace_header;	/* trace.csv has its header */
+	int trace_header;	/* trace.csv has its header (tracestats_read sets it) */
 };
 
 /* One measured run: what summary.csv's row is made of. */
@@ -52,10 +52,10 @@ int results_meta(struct results *r, json_t *meta, char *err, size_t errlen);
 /* Appends the summary row of one run. */
 void results_row(struct results *r, const struct result_row *row);
 
-/* The label cells of a run into buf, for samples.csv and trace.csv. */
+/* The label cells of a run into buf, for samples.csv and trace.csv (cpus_tag: plan.h). */
 const char *results_label(char *buf, size_t len, const char *model, unsigned level,
-    unsigned client_pus, unsigned rep);
-#define RESULTS_LABEL_HEADER "model,level,client_pus,rep"
+    const char *cpus_tag, unsigned rep);
+#define RESULTS_LABEL_HEADER "model,level,client_cpus,rep"
 
 /* Flushes and closes the CSV files: 0, or -1 if a write failed. */
 int results_close(struct results *r);

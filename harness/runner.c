@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +38,8 @@ runner_run(const struct runner_spec *spec, struct runner_result *res, char *err,
 	double t0, step;
 
 	memset(res, 0, sizeof(*res));
+	if (*spec->interrupt)
+		return 1;
 	if ((s = sampler_new()) == NULL || pipe2(pipefd, O_CLOEXEC) < 0 ||
 	    (log_fd = open(spec->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0644)) < 0) {
@@ -74,9 +77,10 @@ runner_run(const struct runner_spec *spec, struct runner_result *res, char *err,
 		    errno != EINTR)
 			break;
 		sampler_tick(s, spec->samples, spec->label);
-		rows = tracestats_count(spec->trace_path, &offset, &lines);
-		if (spec->progress != NULL)
+		if (spec->progress != NULL) {
+			rows = tracestats_count(spec->trace_path, &offset, &lines);
 			spec->progress(rows, now_s() - t0, spec->arg);
+		}
 		if (si.si_pid == pid)
 			break;
 	}
@@ -113,7 +117,7 @@ static pid_t
 spawn(const struct runner_spec *spec, int out_fd, int log_fd, char *err, size_t errlen)
 {
 	char berr[256];
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	/* Checked here, where a bad list can still be reported. */
 	if (spec->cpus != NULL && spec->cpus[0] != '\0' &&
@@ -129,6 +133,8 @@ spawn(const struct runner_spec *spec, int out_fd, int log_fd, char *err, size_t 
 		setpgid(0, 0);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+			_exit(127);	/* the harness is already gone */
 		if (dup2(out_fd, STDOUT_FILENO) < 0 || dup2(log_fd, STDERR_FILENO) < 0)
 			_exit(127);
 		if (spec->endpoint != NULL)

@@ -7,7 +7,9 @@
  * time is in it), then reaps it with wait4 for its rusage.
  *
  * On an interrupt (the caller's signal handler sets *interrupt), the runner sends the child one
- * SIGINT: the run stops taking keys, finishes those in flight and prints its summary.
+ * SIGINT: the run stops taking keys, finishes those in flight and prints its summary. Should
+ * the harness die (a second Ctrl-C), the kernel sends the child SIGTERM (PR_SET_PDEATHSIG),
+ * which ends it the same way: no run outlives its harness.
  */
 #ifndef EXIFBENCH_RUNNER_H
 #define EXIFBENCH_RUNNER_H
@@ -52,7 +54,10 @@ struct runner_result {
 	int interrupted;		/* the runner passed an interrupt on */
 };
 
-/* Runs spec to its end. 0, or -1 when the child could not be started (err says why). */
+/*
+ * Runs spec to its end. 0; 1 when *spec->interrupt was already set (nothing started); -1 when
+ * the child could not be started (err says why).
+ */
 int runner_run(const struct runner_spec *spec, struct runner_result *res, char *err,
     size_t errlen);
 

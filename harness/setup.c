@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,6 +52,8 @@ setup_server_pids(const char *home, const char *endpoint, pid_t *pids, size_t ma
 	FILE *p;
 	int local = 0;
 
+	if (home == NULL || home[0] == '\0' || strchr(home, '\'') != NULL)
+		return 0;	/* quoted into a shell command below */
 	snprintf(cmd, sizeof(cmd), "'%s/harness/s3-local' status 2>/dev/null", home);
 	if ((p = popen(cmd, "r")) != NULL) {
 		/* "running (ceph, http://127.0.0.1:7480, pids ...)" */
@@ -200,7 +203,7 @@ spawn_out(char *const *argv, int *out, const char *cpus)
 {
 	char berr[256];
 	int fd[2];
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	if (pipe2(fd, O_CLOEXEC) < 0)
 		return -1;
@@ -211,6 +214,9 @@ spawn_out(char *const *argv, int *out, const char *cpus)
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
+		/* Its own group, out of a terminal's Ctrl-C; stopped when the harness dies. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+			_exit(127);
 		dup2(fd[1], STDOUT_FILENO);
 		if (cpus != NULL && cpus[0] != '\0' && topo_bind(0, cpus, berr,
 		    sizeof(berr)) < 0)

@@ -20,7 +20,8 @@ int setup_find_home(const char *exe, char *dir, size_t len);
 
 /*
  * When harness/s3-local runs the server that endpoint names, its process ids into pids
- * (at most max): their number. 0 when the endpoint is another server (not sampled).
+ * (at most max): their number. 0 when the endpoint is another server (not sampled), or when
+ * home holds a single quote (it is quoted into a shell command).
  */
 size_t setup_server_pids(const char *home, const char *endpoint, pid_t *pids, size_t max);
 

@@ -40,7 +40,7 @@ static void compute(struct row *rows, size_t n, double trim, struct tracestats *
 
 int
 tracestats_read(const char *path, double trim, FILE *out, const char *label,
-    const char *label_header, int header, struct tracestats *st, char *err, size_t errlen)
+    const char *label_header, int *header, struct tracestats *st, char *err, size_t errlen)
 {
 	FILE *f;
 	char *line = NULL, *cell[64];
@@ -50,6 +50,10 @@ tracestats_read(const char *path, double trim, FILE *out, const char *label,
 	double v[C_N];
 
 	memset(st, 0, sizeof(*st));
+	for (c = 0; c < TS_NLAT; c++)
+		for (i = 0; i < TRACESTATS_NP; i++)
+			st->lat_ms[c][i] = -1;
+	st->mean_requests_ms = -1;
 	if ((f = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -58,8 +62,8 @@ tracestats_read(const char *path, double trim, FILE *out, const char *label,
 		snprintf(err, errlen, "%s: empty trace (no header)", path);
 		goto out;
 	}
-	if (out != NULL && header)
-		fprintf(out, "%s,%s", label_header, line);
+	if (out != NULL && !*header)
+		fprintf(out, "%s,%s", label_header, line), *header = 1;
 	nc = split(line, cell, 64);
 	for (c = 0; c < C_N; c++) {
 		for (idx[c] = -1, i = 0; i < nc; i++)
@@ -222,9 +226,6 @@ compute(struct row *rows, size_t n, double trim, struct tracestats *st)
 	st->rows = n;
 	for (i = 0; i < n; i++)
 		rows[i].ok ? st->ok++ : st->failed++;
-	for (k = 0; k < TS_NLAT; k++)
-		for (i = 0; i < TRACESTATS_NP; i++)
-			st->lat_ms[k][i] = -1;
 	if (n == 0)
 		return;
 	qsort(rows, n, sizeof(*rows), cmp_end);

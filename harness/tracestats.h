@@ -36,11 +36,12 @@ struct tracestats {
 /*
  * Reads the trace at path and computes st with the given trim fraction (0..0.45). When out is
  * not NULL, also copies every row to out with `label` (pre-formatted CSV cells, no trailing
- * comma) in front; with header set, the header line first, with label_header in front.
- * 0, or -1 with err naming the file (and line) for a missing file or a malformed trace.
+ * comma) in front; when *header is 0, the header line first, with label_header in front,
+ * and *header becomes 1. 0, or -1 with err naming the file (and line) for a missing file or a
+ * malformed trace; st is then zero but for its latencies, -1 (unknown), as for no image.
  */
 int tracestats_read(const char *path, double trim, FILE *out, const char *label,
-    const char *label_header, int header, struct tracestats *st, char *err, size_t errlen);
+    const char *label_header, int *header, struct tracestats *st, char *err, size_t errlen);
 
 /* The number of complete rows (newlines after the header) in path so far; 0 if unreadable. */
 size_t tracestats_count(const char *path, long *offset, size_t *rows);

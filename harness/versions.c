@@ -33,10 +33,13 @@ versions_record(const char *home)
 	    "libcurl", curl_version_info(CURLVERSION_NOW)->version,
 	    "libevent", event_get_version(), "hwloc_api", hwv, "libexif", LIBEXIF_VERSION,
 	    "libjpeg_turbo", STR(LIBJPEG_TURBO_VERSION), "jansson", JANSSON_VERSION,
-	    "compiler", "gcc " __VERSION__);
+	    "compiler", __VERSION__);
 }
 
-/* `git rev-parse` in home, with "-dirty" when files differ; "unknown" outside a work tree. */
+/*
+ * `git describe --always --dirty` in home: the commit (or the nearest tag and the commits
+ * since), "-dirty" when files differ; "unknown" outside a work tree.
+ */
 static void
 git_commit(const char *home, char *buf, size_t len)
 {

@@ -64,6 +64,9 @@ expect 2 "key 'latency_ms': 'x'" "$bin" bench --scenario bench/io-bound.conf -n 
 expect 2 "jitter_ms 0 needs|needs jitter_ms" "$bin" bench --scenario bench/io-bound.conf -n --set jitter_ms=0
 expect 2 "PU list '9'" "$bin" bench --scenario bench/io-bound.conf -n --client-cpus 9
 expect 2 "client_cpus" "$bin" bench --scenario bench/io-bound.conf -n --client-cpus 0-x
+expect 2 "level 8 given twice" "$bin" bench --scenario bench/io-bound.conf -n --set "concurrency=8 8"
+expect 2 "client_cpus: '0' given twice" "$bin" bench --scenario bench/io-bound.conf -n \
+	--client-cpus 0 --client-cpus 0
 
 # shape: the command line
 expect 0 '^usage: exifbench shape' "$bin" shape --help

@@ -96,7 +96,7 @@ check "samples.csv rows have the header's columns" same_columns "$dir/samples.cs
 check "samples.csv covers every run" [ "$(cut -d, -f1-4 "$dir/samples.csv" | sort -u | wc -l)" -eq 10 ]
 check "trace.csv has a row per image (360)" [ "$(($(wc -l <"$dir/trace.csv") - 1))" -eq 360 ]
 check "trace.csv starts with the run's labels" head -n 1 "$dir/trace.csv" |
-	grep -q '^model,level,client_pus,rep,key,outcome'
+	grep -q '^model,level,client_cpus,rep,key,outcome'
 check "no per-run trace is left in logs/" [ -z "$(ls "$dir"/logs/*.trace.csv 2>/dev/null)" ]
 check "the destination prefixes are cleaned" [ -z "$("$bin" dataset ls s3://exifbench-out/tiny 2>/dev/null)" ]
 
@@ -138,6 +138,36 @@ check "the stopped run's images add up" awk -F, 'NR == 1 { for (i = 1; i <= NF; 
 	"$dir/summary.csv"
 check "its trace rows match its count" [ "$(($(wc -l <"$dir/trace.csv") - 1))" -eq \
 	"$(col "$dir/summary.csv" images)" ]
+
+# A second Ctrl-C stops the harness at once; its run and its shaper go with it (the kernel
+# sends them SIGTERM when it dies), and the folder is left saying "running", not complete.
+# At 300 ms one-way an image takes 1.2 s, so the first Ctrl-C leaves one in flight.
+"$bin" bench --scenario "$tiny" --results "$tmp/results" --data "$tmp/data" \
+    --set models=sequential --set latency_ms=300 >"$tmp/out" 2>&1 &
+bgpid=$!
+before=$(newest)
+for _ in $(seq 100); do
+	d=$(newest)
+	[ "$d" != "$before" ] && [ "$(wc -l <"$d/samples.csv")" -gt 5 ] && break
+	sleep 0.1
+done
+for _ in $(seq 100); do
+	[ "$(wc -l <"$(newest)/samples.csv")" -gt 40 ] && break	# 2 s in: the run is going
+	sleep 0.1
+done
+kill -INT "$bgpid"
+sleep 0.2
+kill -INT "$bgpid"
+wait "$bgpid"
+rc=$?
+bgpid=
+check "a second Ctrl-C ends the bench at once (got $rc)" [ "$rc" -eq 130 ]
+check "its folder does not claim to be complete" [ "$(jq -r .status "$(newest)/meta.json")" = running ]
+for _ in $(seq 30); do
+	[ -z "$(pgrep -f "$bin (run|shape)" || true)" ] && break
+	sleep 0.2
+done
+check "the run and the shaper died with the harness" [ -z "$(pgrep -f "$bin (run|shape)" || true)" ]
 
 # 4. No AWS_ENDPOINT_URL: bench runs itself under harness/with-s3-local (here it finds the
 # server already running and reuses it, so the test does not start a second one).

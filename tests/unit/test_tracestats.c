@@ -94,7 +94,7 @@ test_trim_and_percentiles(void **state)
 		add_row(fx->f, key, 0, 4, (int64_t)i + 5, 0);	/* ends at i + 10 ms */
 	}
 	fclose(fx->f), fx->f = NULL;
-	assert_int_equal(tracestats_read(fx->path, 0.1, NULL, NULL, NULL, 0, &st, err,
+	assert_int_equal(tracestats_read(fx->path, 0.1, NULL, NULL, NULL, NULL, &st, err,
 	    sizeof(err)), 0);
 	assert_int_equal(st.rows, 100);
 	assert_int_equal(st.ok, 100);
@@ -130,7 +130,7 @@ test_failed_and_small(void **state)
 		add_row(fx->f, "ok", i, 2, 2, 0);		/* e2e 5 ms */
 	add_row(fx->f, "bad", 20, 300, 0, 1);			/* ends at 320 ms */
 	fclose(fx->f), fx->f = NULL;
-	assert_int_equal(tracestats_read(fx->path, 0.2, NULL, NULL, NULL, 0, &st, err,
+	assert_int_equal(tracestats_read(fx->path, 0.2, NULL, NULL, NULL, NULL, &st, err,
 	    sizeof(err)), 0);
 	assert_int_equal(st.rows, 11);
 	assert_int_equal(st.failed, 1);
@@ -149,7 +149,7 @@ test_quoted_keys_and_copy(void **state)
 	char err[256], line[1024], *copy = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&copy, &len);
-	int lines = 0;
+	int lines = 0, header = 0;
 
 	assert_int_equal(trace_header(fx->f), 0);
 	add_row(fx->f, "a,b", 0, 1, 1, 0);
@@ -157,7 +157,8 @@ test_quoted_keys_and_copy(void **state)
 	add_row(fx->f, "two\nlines", 2, 1, 1, 0);
 	fclose(fx->f), fx->f = NULL;
 	assert_int_equal(tracestats_read(fx->path, 0, out, "async,8,2,1", "model,level,pus,rep",
-	    1, &st, err, sizeof(err)), 0);
+	    &header, &st, err, sizeof(err)), 0);
+	assert_int_equal(header, 1);
 	fclose(out);
 	assert_int_equal(st.rows, 3);
 	assert_int_equal(st.ok, 3);
@@ -201,16 +202,17 @@ test_inval(void **state)
 	struct tracestats st;
 	char err[256];
 
-	assert_int_equal(tracestats_read("/nonexistent/t.csv", 0.1, NULL, NULL, NULL, 0, &st,
+	assert_int_equal(tracestats_read("/nonexistent/t.csv", 0.1, NULL, NULL, NULL, NULL, &st,
 	    err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/t.csv"));
+	assert_true(st.lat_ms[TS_E2E][0] == -1 && st.mean_requests_ms == -1);	/* unknown, not 0 */
 	fflush(fx->f);
-	assert_int_equal(tracestats_read(fx->path, 0.1, NULL, NULL, NULL, 0, &st, err,
+	assert_int_equal(tracestats_read(fx->path, 0.1, NULL, NULL, NULL, NULL, &st, err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "empty trace"));
 	fputs("key,outcome,bytes_in\n\"k\",\"ok\",3\n", fx->f);
 	fflush(fx->f);
-	assert_int_equal(tracestats_read(fx->path, 0.1, NULL, NULL, NULL, 0, &st, err,
+	assert_int_equal(tracestats_read(fx->path, 0.1, NULL, NULL, NULL, NULL, &st, err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "no column 'bytes_out'"));
 }
