@@ -31,10 +31,10 @@ plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen)
 			if (strcmp(sc->client_cpus[k], sc->client_cpus[c]) == 0) {
 				snprintf(err, errlen, "client_cpus: '%s' given twice",
 				    sc->client_cpus[c][0] ? sc->client_cpus[c] : "all");
-				return -1;
+				goto fail;
 			}
 		if ((pus = topo_pus(sc->client_cpus[c], err, errlen)) < 0)
-			return -1;
+			goto fail;
 		for (m = 0; m < sc->n_models; m++) {
 			memset(&r, 0, sizeof(r));
 			r.model = model_find(sc->models[m]);
@@ -54,13 +54,16 @@ plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen)
 					r.rep = (unsigned)k;
 					if (add(p, &cap, &r) < 0) {
 						snprintf(err, errlen, "out of memory");
-						return -1;
+						goto fail;
 					}
 				}
 			}
 		}
 	}
 	return 0;
+fail:
+	plan_free(p);
+	return -1;
 }
 
 void
