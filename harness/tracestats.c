@@ -1,6 +1,6 @@
 /*
  * tracestats.c: a run's figures from its trace CSV. See tracestats.h. The trace is read
- * once; each row keeps only a few numbers, so memory grows with the images of one run (40
+ * once; each row keeps only a few numbers, so memory grows with the images of one run (72
  * bytes each), never with the text. Columns are found by name in the header, so a column
  * added to trace.c does not break this reader.
  */

@@ -33,6 +33,21 @@ bench() {
 	    >"$tmp/out" 2>"$tmp/err"
 }
 
+# bench_bg LATENCY_MS ROWS: a sequential bench of the tiny scenario in the background (its pid in
+# bgpid), returned once its new result folder has more than ROWS samples.
+bench_bg() {
+	local before d
+	before=$(newest)
+	"$bin" bench --scenario "$tiny" --results "$tmp/results" --data "$tmp/data" \
+	    --set models=sequential --set latency_ms="$1" >"$tmp/out" 2>&1 &
+	bgpid=$!
+	for _ in $(seq 200); do
+		d=$(newest)
+		[ "$d" != "$before" ] && [ "$(wc -l <"$d/samples.csv")" -gt "$2" ] && return
+		sleep 0.1
+	done
+}
+
 # jqe FILTER FILE: jq's truth of FILTER on FILE, quietly.
 jqe() {
 	jq -e "$@" >/dev/null
@@ -116,15 +131,7 @@ check "sampler CPU seconds agree with getrusage within 5%" awk -F, 'NR == 1 {
 	  exit !(r > 0.5 && (s - r) / r < 0.05 && (r - s) / r < 0.05) }' "$dir/summary.csv"
 
 # 3. Ctrl-C: the run in progress stops, its row is kept, the folder says partial.
-"$bin" bench --scenario "$tiny" --results "$tmp/results" --data "$tmp/data" \
-    --set models=sequential --set latency_ms=40 >"$tmp/out" 2>&1 &
-bgpid=$!
-before=$(newest)
-for _ in $(seq 100); do
-	d=$(newest)
-	[ "$d" != "$before" ] && [ "$(wc -l <"$d/samples.csv")" -gt 5 ] && break
-	sleep 0.1
-done
+bench_bg 40 5
 kill -INT "$bgpid"
 wait "$bgpid"
 rc=$?
@@ -141,20 +148,9 @@ check "its trace rows match its count" [ "$(($(wc -l <"$dir/trace.csv") - 1))" -
 
 # A second Ctrl-C stops the harness at once; its run and its shaper go with it (the kernel
 # sends them SIGTERM when it dies), and the folder is left saying "running", not complete.
-# At 300 ms one-way an image takes 1.2 s, so the first Ctrl-C leaves one in flight.
-"$bin" bench --scenario "$tiny" --results "$tmp/results" --data "$tmp/data" \
-    --set models=sequential --set latency_ms=300 >"$tmp/out" 2>&1 &
-bgpid=$!
-before=$(newest)
-for _ in $(seq 100); do
-	d=$(newest)
-	[ "$d" != "$before" ] && [ "$(wc -l <"$d/samples.csv")" -gt 5 ] && break
-	sleep 0.1
-done
-for _ in $(seq 100); do
-	[ "$(wc -l <"$(newest)/samples.csv")" -gt 40 ] && break	# 2 s in: the run is going
-	sleep 0.1
-done
+# At 300 ms one-way an image takes 1.2 s, so the first Ctrl-C leaves one in flight; 40 samples
+# (2 s) in, the run is past its set-up.
+bench_bg 300 40
 kill -INT "$bgpid"
 sleep 0.2
 kill -INT "$bgpid"
