@@ -63,17 +63,21 @@ MODEL_SRC := models/models.c models/evio.c models/sequential.c models/pthreads.c
 HARNESS_SRC := harness/topo.c harness/shape.c harness/shape_proxy.c harness/shape_conn.c \
 	harness/shape_pipe.c harness/procfs.c harness/taskstats.c harness/pidscan.c harness/proctab.c \
 	harness/sampler.c harness/stats.c harness/tracestats.c harness/runner.c harness/results.c \
-	harness/setup.c harness/versions.c
+	harness/setup.c harness/versions.c harness/csv.c harness/resultset.c harness/usl.c \
+	harness/analysis.c harness/report.c harness/report_make.c harness/report_md.c \
+	harness/report_out.c harness/report_plan.c harness/plotdata.c harness/plot.c \
+	harness/compare.c
 DATA_SRC := datasets/gen.c datasets/exifwrite.c datasets/manifest.c datasets/load.c \
 	datasets/verify.c datasets/remove.c datasets/pool.c datasets/list.c
 BENCH_SRC := bench/main.c bench/cli.c bench/cmd_dataset.c bench/cmd_exif.c bench/cmd_run.c \
 	bench/cmd_shape.c bench/cmd_bench.c bench/bench_setup.c bench/bench_run.c bench/scenario.c \
-	bench/plan.c
+	bench/plan.c bench/cmd_report.c bench/cmd_compare.c
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 
 UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job scenario tracestats \
-	procfs taskstats pidscan proctab stats shape sampler_cost
+	procfs taskstats pidscan proctab stats shape sampler_cost usl analysis plot plotdata \
+	compare
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -118,6 +122,13 @@ TESTED_taskstats := harness/taskstats.o
 TESTED_pidscan := harness/pidscan.o
 TESTED_proctab := harness/proctab.o
 TESTED_stats := harness/stats.o
+TESTED_usl := harness/usl.o
+TESTED_analysis := harness/analysis.o
+TESTED_plot := harness/plot.o
+TESTED_resultset := harness/resultset.o
+TESTED_csv := harness/csv.o
+TESTED_plotdata := harness/plotdata.o
+TESTED_compare := harness/compare.o
 
 # The shared EXIF corpus the tests read (absolute, so any test's working folder will do).
 EXIFBENCH_CORPUS ?= $(firstword $(wildcard $(abspath ../shared/exif-corpus) \
@@ -136,12 +147,19 @@ integration: $(INTEG_BINS) $(BIN)
 		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN) && \
 		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN)'
 
-# The shipped scenarios, one result folder each under results/ (about 17 minutes in all). A
-# scenario where some images failed (exit 1) is still a result: the next one runs.
-BENCH_SCENARIOS ?= io-bound cpu-bound mixed hardware-scaling
+# The report's results: the shipped scenarios, each a result folder inside one
+# results/<UTC>-bench-PROFILE/, then one report over them all. The quick profile (the
+# scenarios' plain keys, the `default` dataset) takes under 10 minutes; BENCH_PROFILE=full
+# (their full.* keys: the seed003 dataset, wide sweeps, and the mixed scenario) an hour or
+# more. A scenario where some images failed (exit 1) is still a result: the next one runs.
+BENCH_PROFILE ?= quick
+BENCH_SCENARIOS ?= io-bound cpu-bound hardware-scaling $(if $(filter full,$(BENCH_PROFILE)),mixed)
 bench: $(BIN)
-	$(Q)harness/with-s3-local sh -c 'for s in $(BENCH_SCENARIOS); do \
-		$(BIN) bench --scenario bench/$$s.conf; rc=$$?; [ $$rc -le 1 ] || exit $$rc; done'
+	$(Q)out=results/$$(date -u +%Y%m%dT%H%M%SZ)-bench-$(BENCH_PROFILE) && mkdir -p $$out && \
+	harness/with-s3-local sh -c 'for s in $(BENCH_SCENARIOS); do \
+		$(BIN) bench --profile $(BENCH_PROFILE) --no-report --scenario bench/$$s.conf \
+		--results "$$0"; rc=$$?; [ $$rc -le 1 ] || exit $$rc; done' $$out && \
+	$(BIN) report $$out && echo "make bench: the report is $$out/report.md"
 
 # Speed of the core steps (EXIF extraction, transforms, spin accuracy): figures, not tests.
 microbench: $(BUILD)/bench/microbench

@@ -26,6 +26,8 @@ struct bench {
 	struct scenario sc;
 	const char *scenario_path, *results_root, *data_dir;
 	int json, quiet, dry_run, progress;
+	int no_report;			/* --no-report: skip the report at the end */
+	const char *profile;		/* --profile: quick (default) or full */
 	char exe[PATH_MAX], home[PATH_MAX];
 	struct s3_config s3;
 	pid_t server[16];

@@ -40,4 +40,10 @@ int cmd_shape(int argc, char **argv);
 /* `exifbench bench --scenario FILE ...`: a scenario's runs into a results folder. */
 int cmd_bench(int argc, char **argv);
 
+/* `exifbench report DIR`: report.md, report.json and plots/ from result folders. */
+int cmd_report(int argc, char **argv);
+
+/* `exifbench compare A B`: two result folders side by side. */
+int cmd_compare(int argc, char **argv);
+
 #endif

@@ -12,25 +12,31 @@
 
 #include "bench.h"
 #include "cli.h"
+#include "report.h"
 #include "topo.h"
 
 static int parse(struct bench *b, int argc, char **argv);
 static void release(struct bench *b);
+static void report(const struct bench *b);
 
 static const char usage[] =
     "usage: exifbench bench --scenario FILE [options]\n"
     "Runs every model and concurrency level of a scenario (bench/*.conf) as separate\n"
     "measured processes, and writes results/<UTC>-<scenario>/: meta.json, summary.csv,\n"
-    "samples.csv, trace.csv, logs/. Starts the local S3 server when AWS_ENDPOINT_URL is\n"
+    "samples.csv, trace.csv, logs/, then the report (report.md, report.json, plots/: see\n"
+    "`exifbench report --help`). Starts the local S3 server when AWS_ENDPOINT_URL is\n"
     "unset, loads the scenario's dataset once (reused while it verifies), and runs the\n"
     "network shaper when the scenario asks for latency, bandwidth caps or faults.\n"
     "  -s, --scenario FILE     the scenario (format: docs/harness.md)\n"
+    "  -p, --profile NAME      quick (default: the scenario's plain keys) or full (its\n"
+    "                          full.KEY lines too: bigger dataset, wider sweeps)\n"
     "      --set KEY=VALUE     override one scenario key (repeatable)\n"
     "      --client-cpus LIST  bind the models to these PUs (hwloc list, e.g. 0 or 0-1);\n"
     "                          repeatable: one sweep per list (overrides client_cpus)\n"
     "      --server-cpus LIST  bind the S3 server and the shaper to these PUs\n"
     "      --results DIR       where result folders go (default results)\n"
     "      --data DIR          where datasets are generated (default data)\n"
+    "      --no-report         do not write the report at the end\n"
     "  -n, --dry-run           print the runs the scenario makes, run nothing\n"
     "  -j, --json              print the outcome as one JSON object on stdout\n"
     "  -q, --quiet             no progress line\n"
@@ -48,8 +54,11 @@ cmd_bench(int argc, char **argv)
 	memset(&b, 0, sizeof(b));
 	if ((rc = parse(&b, argc, argv)) >= 0)
 		return rc;
-	if ((rc = bench_setup(&b, argc, argv)) < 0)
+	if ((rc = bench_setup(&b, argc, argv)) < 0) {
 		rc = bench_run(&b);
+		if (rc != BENCH_EXIT_STOPPED && !b.no_report)
+			report(&b);
+	}
 	release(&b);
 	return rc;
 }
@@ -60,6 +69,8 @@ parse(struct bench *b, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "scenario", required_argument, NULL, 's' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "no-report", no_argument, NULL, 'R' },
 		{ "set", required_argument, NULL, 'S' },
 		{ "client-cpus", required_argument, NULL, 'C' },
 		{ "server-cpus", required_argument, NULL, 'V' },
@@ -78,9 +89,11 @@ parse(struct bench *b, int argc, char **argv)
 
 	b->results_root = "results", b->data_dir = "data";
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:njqh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:p:njqh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's': b->scenario_path = optarg; break;
+		case 'p': b->profile = optarg; break;
+		case 'R': b->no_report = 1; break;
 		case 'S':
 			if (nsets == 64 || strchr(optarg, '=') == NULL) {
 				fprintf(stderr, "exifbench: --set '%s': expected KEY=VALUE (at "
@@ -112,7 +125,7 @@ parse(struct bench *b, int argc, char **argv)
 		    "(see --help)\n");
 		return EXIT_USAGE;
 	}
-	if (scenario_load(b->scenario_path, &b->sc, err, sizeof(err)) < 0) {
+	if (scenario_load(b->scenario_path, b->profile, &b->sc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_USAGE;
 	}
@@ -157,4 +170,21 @@ release(struct bench *b)
 	json_decref(b->meta);
 	json_decref(b->rows);
 	plan_free(&b->plan);
+}
+
+/* The report of the folder just written; its failure is reported, not the bench's. */
+static void
+report(const struct bench *b)
+{
+	char err[1024];
+	int rv;
+
+	if (b->res.dir[0] == '\0')
+		return;
+	rv = report_make(b->res.dir, b->home, 1, b->quiet ? NULL : stderr, err, sizeof(err));
+	if (rv != 0)
+		fprintf(stderr, "exifbench: report: %s%s\n", rv > 0 ? "some figures failed: " : "",
+		    err);
+	else if (!b->quiet)
+		fprintf(stderr, "bench: report in %s/report.md\n", b->res.dir);
 }

@@ -27,6 +27,8 @@ usage(FILE *f)
 	      "  exif FILE...     print the EXIF record of local JPEG files, one JSON line each\n"
 	      "  shape            a TCP proxy that adds latency, jitter, bandwidth caps, faults\n"
 	      "  bench            run a scenario (bench/*.conf) into results/<UTC>-<scenario>/\n"
+	      "  report DIR       write DIR/report.md and its plots from result folders\n"
+	      "  compare A B      two result folders side by side: throughput and latency changes\n"
 	      "\n"
 	      "`exifbench COMMAND SUBCOMMAND --help` describes each. The S3 endpoint and\n"
 	      "credentials come from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY\n"
@@ -67,6 +69,10 @@ main(int argc, char **argv)
 		rc = cmd_shape(argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "bench") == 0) {
 		rc = cmd_bench(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "report") == 0) {
+		rc = cmd_report(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "compare") == 0) {
+		rc = cmd_compare(argc - 1, argv + 1);
 	} else {
 		fprintf(stderr, "exifbench: unknown command '%s' (see exifbench --help)\n",
 		    argv[1]);

@@ -83,6 +83,16 @@ static int set_item(struct scenario *sc, const struct key *k, size_t i, const ch
 static int set_list(struct scenario *sc, const struct key *k, const char *value, char *err,
     size_t errlen);
 static json_t *key_json(const struct scenario *sc, const struct key *k);
+static int profile_known(const char *name, size_t len);
+
+/* A PROFILE.key line kept until the plain keys are read. */
+struct profile_line {
+	const struct key *key;
+	unsigned line;
+	char val[SCENARIO_LINE_MAX + 1];
+};
+
+static const char *const profiles[] = { "quick", "full", NULL };
 
 static int
 set_error(char *err, size_t errlen, const char *fmt, ...)
@@ -327,6 +337,7 @@ scenario_defaults(struct scenario *sc)
 	for (i = 0; i < NKEYS; i++)
 		if (keys[i].dflt != NULL)
 			scenario_set(sc, keys[i].name, keys[i].dflt, NULL, 0);
+	snprintf(sc->profile, sizeof(sc->profile), "quick");
 }
 
 int
@@ -350,17 +361,22 @@ scenario_set(struct scenario *sc, const char *key, const char *value, char *err,
 }
 
 int
-scenario_parse(FILE *f, const char *name, struct scenario *sc, char *err, size_t errlen)
+scenario_parse(FILE *f, const char *name, const char *profile, struct scenario *sc, char *err,
+    size_t errlen)
 {
 	char line[SCENARIO_LINE_MAX + 3], msg[512], *key, *val, *eq;
-	unsigned first[NKEYS] = { 0 }, lineno = 0;
+	unsigned first[NKEYS] = { 0 }, pfirst[NKEYS] = { 0 }, lineno = 0, *seen;
+	struct profile_line later[NKEYS];
+	size_t len, nlater = 0, i;
 	const struct key *k;
-	struct scenario tmp;
-	const char *stem;
-	size_t len;
+	struct scenario tmp, scratch;
+	const char *stem, *dot;
 
 	if (f == NULL || name == NULL || sc == NULL)
 		return set_error(err, errlen, "scenario_parse: NULL argument");
+	if (profile != NULL && !profile_known(profile, strlen(profile)))
+		return set_error(err, errlen, "%s: unknown profile '%s' (quick or full)", name,
+		    profile);
 	scenario_defaults(&tmp);
 	while (fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
@@ -384,13 +400,34 @@ scenario_parse(FILE *f, const char *name, struct scenario *sc, char *err, size_t
 			val[len - 1] = '\0';
 		for (*eq = '\0'; eq > key && isspace((unsigned char)eq[-1]); eq--)
 			eq[-1] = '\0';
-		if ((k = key_find(key)) != NULL && first[k - keys] != 0)
-			return set_error(err, errlen, "%s:%u: key '%s' given twice, first on line %u",
-			    name, lineno, key, first[k - keys]);
-		if (scenario_set(&tmp, key, val, msg, sizeof(msg)) < 0)
+		/* PROFILE.key: checked now, applied after the plain keys if PROFILE is chosen */
+		seen = first, dot = strchr(key, '.');
+		if (dot != NULL) {
+			if (!profile_known(key, (size_t)(dot - key)))
+				return set_error(err, errlen, "%s:%u: unknown profile '%.*s' in "
+				    "'%s' (quick or full)", name, lineno, (int)(dot - key), key, key);
+			seen = profile != NULL && strncmp(key, profile, (size_t)(dot - key)) == 0 &&
+			    profile[dot - key] == '\0' ? pfirst : NULL;
+			key = (char *)dot + 1;
+		}
+		if ((k = key_find(key)) != NULL && seen != NULL && seen[k - keys] != 0)
+			return set_error(err, errlen, "%s:%u: key '%s%s%s' given twice, first on "
+			    "line %u", name, lineno, seen == pfirst ? profile : "",
+			    seen == pfirst ? "." : "", key, seen[k - keys]);
+		scratch = tmp;
+		if (scenario_set(dot != NULL ? &scratch : &tmp, key, val, msg, sizeof(msg)) < 0)
 			return set_error(err, errlen, "%s:%u: %s", name, lineno, msg);
-		first[k - keys] = lineno;
+		if (seen == pfirst) {
+			snprintf(later[nlater].val, sizeof(later[0].val), "%s", val);
+			later[nlater].key = k, later[nlater++].line = lineno;
+		}
+		if (seen != NULL)
+			seen[k - keys] = lineno;
 	}
+	for (i = 0; i < nlater; i++)
+		if (scenario_set(&tmp, later[i].key->name, later[i].val, msg, sizeof(msg)) < 0)
+			return set_error(err, errlen, "%s:%u: %s", name, later[i].line, msg);
+	snprintf(tmp.profile, sizeof(tmp.profile), "%s", profile != NULL ? profile : "quick");
 	if (ferror(f))
 		return set_error(err, errlen, "%s:%u: read error", name, lineno);
 	if (first[key_find("name") - keys] == 0) {
@@ -409,7 +446,8 @@ scenario_parse(FILE *f, const char *name, struct scenario *sc, char *err, size_t
 }
 
 int
-scenario_load(const char *path, struct scenario *sc, char *err, size_t errlen)
+scenario_load(const char *path, const char *profile, struct scenario *sc, char *err,
+    size_t errlen)
 {
 	FILE *f;
 	int rc;
@@ -418,7 +456,7 @@ scenario_load(const char *path, struct scenario *sc, char *err, size_t errlen)
 		return set_error(err, errlen, "scenario_load: NULL argument");
 	if ((f = fopen(path, "r")) == NULL)
 		return set_error(err, errlen, "%s: %s", path, strerror(errno));
-	rc = scenario_parse(f, path, sc, err, errlen);
+	rc = scenario_parse(f, path, profile, sc, err, errlen);
 	fclose(f);
 	return rc;
 }
@@ -489,6 +527,10 @@ scenario_json(const struct scenario *sc)
 
 	if (sc == NULL || (o = json_object()) == NULL)
 		return NULL;
+	if (json_object_set_new(o, "profile", json_string(sc->profile)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
 	for (i = 0; i < NKEYS; i++) {
 		if (json_object_set_new(o, keys[i].name, key_json(sc, &keys[i])) < 0) {
 			json_decref(o);
@@ -496,4 +538,15 @@ scenario_json(const struct scenario *sc)
 		}
 	}
 	return o;
+}
+
+static int
+profile_known(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; profiles[i] != NULL; i++)
+		if (strlen(profiles[i]) == len && strncmp(profiles[i], name, len) == 0)
+			return 1;
+	return 0;
 }

@@ -7,6 +7,11 @@
  * File format: one `key = value` per line; `#` starts a comment (whole line or after a value);
  * blank lines are ignored; keys are lower-case; a key given twice is an error; list values
  * (models, concurrency, client_cpus) are separated by spaces.
+ *
+ * Profiles: the plain keys are the `quick` profile (what `make bench` runs in minutes); a
+ * line `full.KEY = value` overrides KEY in the `full` profile only (`make bench
+ * BENCH_PROFILE=full`, `exifbench bench --profile full`). Such lines are checked whichever
+ * profile is chosen, and applied after the plain keys, whatever their order.
  */
 #ifndef EXIFBENCH_SCENARIO_H
 #define EXIFBENCH_SCENARIO_H
@@ -49,6 +54,7 @@ struct scenario {
 	double trim;			/* trim: fraction of completions cut at each end (0.1) */
 	double sample_hz;		/* sample_hz: sampler rate, 1..100 (10) */
 	unsigned repeat;		/* repeat: runs of each model and level, 1..20 (1) */
+	char profile[16];		/* the profile applied: "quick" (plain keys) or "full" */
 };
 
 /* Every key at its default (see the comments above). */
@@ -63,11 +69,13 @@ int scenario_set(struct scenario *sc, const char *key, const char *value, char *
     size_t errlen);
 
 /*
- * Reads a scenario from f (named name in messages) over the defaults: 0, or -1 with one line
- * in err: "NAME:LINE: key 'K': what is wrong" (or "NAME:LINE: expected key = value").
- * When the file gives no name, name's stem (without folders and ".conf") is used.
+ * Reads a scenario from f (named name in messages) over the defaults, with profile's lines
+ * applied ("quick" or NULL: the plain keys only; "full"): 0, or -1 with one line in err:
+ * "NAME:LINE: key 'K': what is wrong" (or "NAME:LINE: expected key = value", or an unknown
+ * profile). When the file gives no name, name's stem (without folders and ".conf") is used.
  */
-int scenario_parse(FILE *f, const char *name, struct scenario *sc, char *err, size_t errlen);
+int scenario_parse(FILE *f, const char *name, const char *profile, struct scenario *sc,
+    char *err, size_t errlen);
 
 /*
  * What a single key cannot check: settings that only make sense together (stall_fraction
@@ -77,7 +85,8 @@ int scenario_parse(FILE *f, const char *name, struct scenario *sc, char *err, si
 int scenario_check(const struct scenario *sc, char *err, size_t errlen);
 
 /* scenario_parse on the file at path; a file that cannot be opened is an error naming it. */
-int scenario_load(const char *path, struct scenario *sc, char *err, size_t errlen);
+int scenario_load(const char *path, const char *profile, struct scenario *sc, char *err,
+    size_t errlen);
 
 /* The scenario as a JSON object, every key by its file name (for meta.json); NULL if OOM. */
 json_t *scenario_json(const struct scenario *sc);

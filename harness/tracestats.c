@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "stats.h"
 #include "tracestats.h"
 
@@ -33,8 +34,6 @@ struct row {
 	int ok;
 };
 
-static int read_record(FILE *f, char **line, size_t *cap, size_t *lineno);
-static size_t split(char *rec, char **cell, size_t max);
 static int cmp_end(const void *a, const void *b);
 static void compute(struct row *rows, size_t n, double trim, struct tracestats *st);
 
@@ -58,27 +57,24 @@ tracestats_read(const char *path, double trim, FILE *out, const char *label,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (read_record(f, &line, &cap, &lineno) < 0) {
+	if (csv_record(f, &line, &cap, &lineno) < 0) {
 		snprintf(err, errlen, "%s: empty trace (no header)", path);
 		goto out;
 	}
 	if (out != NULL && !*header)
 		fprintf(out, "%s,%s", label_header, line), *header = 1;
-	nc = split(line, cell, 64);
+	nc = csv_split(line, cell, 64);
 	for (c = 0; c < C_N; c++) {
-		for (idx[c] = -1, i = 0; i < nc; i++)
-			if (strcmp(cell[i], column_names[c]) == 0)
-				idx[c] = (int)i;
-		if (idx[c] < 0) {
+		if ((idx[c] = csv_index(cell, nc, column_names[c])) < 0) {
 			snprintf(err, errlen, "%s: header has no column '%s'", path,
 			    column_names[c]);
 			goto out;
 		}
 	}
-	while (read_record(f, &line, &cap, &lineno) == 0) {
+	while (csv_record(f, &line, &cap, &lineno) == 0) {
 		if (out != NULL)
 			fprintf(out, "%s,%s", label, line);
-		if ((nc = split(line, cell, 64)) < 16) {
+		if ((nc = csv_split(line, cell, 64)) < 16) {
 			snprintf(err, errlen, "%s:%zu: %zu cells, not a trace row", path, lineno,
 			    nc);
 			goto out;
@@ -135,76 +131,6 @@ tracestats_count(const char *path, long *offset, size_t *lines)
 		fclose(f);
 	}
 	return *lines > 0 ? *lines - 1 : 0;
-}
-
-/*
- * One CSV record (a line, or several while a quoted cell spans newlines) into *line, ending
- * in '\n'. 0, or -1 at the end.
- */
-static int
-read_record(FILE *f, char **line, size_t *cap, size_t *lineno)
-{
-	size_t len = 0, quotes = 0, i;
-	char *part = NULL, *grown;
-	size_t pcap = 0;
-	ssize_t got;
-
-	do {
-		if ((got = getline(&part, &pcap, f)) <= 0) {
-			free(part);
-			return len > 0 ? 0 : -1;
-		}
-		(*lineno)++;
-		if (len + (size_t)got + 2 > *cap) {	/* room for a missing final '\n' */
-			if ((grown = realloc(*line, len + (size_t)got + 2)) == NULL)
-				break;
-			*line = grown, *cap = len + (size_t)got + 2;
-		}
-		memcpy(*line + len, part, (size_t)got + 1);
-		len += (size_t)got;
-		for (i = 0; i < (size_t)got; i++)
-			quotes += part[i] == '"';
-	} while (quotes % 2 != 0);
-	free(part);
-	if (len == 0)
-		return -1;
-	if ((*line)[len - 1] != '\n')
-		(*line)[len] = '\n', (*line)[len + 1] = '\0';
-	return 0;
-}
-
-/* Splits a record into cells in place, undoing RFC 4180 quotes. The number of cells. */
-static size_t
-split(char *rec, char **cell, size_t max)
-{
-	char *r = rec, *w;
-	size_t n = 0;
-
-	while (n < max) {
-		cell[n++] = w = r;
-		if (*r == '"') {
-			for (r++; *r != '\0'; r++) {
-				if (*r == '"' && r[1] == '"')
-					*w++ = '"', r++;
-				else if (*r == '"')
-					break;
-				else
-					*w++ = *r;
-			}
-			if (*r == '"')
-				r++;
-		} else {
-			while (*r != ',' && *r != '\n' && *r != '\0')
-				*w++ = *r++;
-		}
-		if (*r != ',') {
-			*w = '\0';
-			break;
-		}
-		*w = '\0';
-		r++;
-	}
-	return n;
 }
 
 static int

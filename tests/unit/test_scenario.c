@@ -79,7 +79,7 @@ parse_text(struct fixture *fx, const char *name, const char *text)
 
 	fx->f = fmemopen((void *)text, strlen(text), "r");
 	assert_non_null(fx->f);
-	rc = scenario_parse(fx->f, name, &fx->sc, fx->err, sizeof(fx->err));
+	rc = scenario_parse(fx->f, name, NULL, &fx->sc, fx->err, sizeof(fx->err));
 	fclose(fx->f);
 	fx->f = NULL;
 	return rc;
@@ -446,7 +446,7 @@ test_full_file(void **state)
 
 	testutil_data_path(path, sizeof(path), "scenario/full.conf");
 	scenario_defaults(&dflt);
-	if (scenario_load(path, &fx->sc, fx->err, sizeof(fx->err)) < 0)
+	if (scenario_load(path, NULL, &fx->sc, fx->err, sizeof(fx->err)) < 0)
 		fail_msg("%s", fx->err);
 	for (i = 0; i < NKEYS; i++) {
 		a = dump(&dflt, keys[i].name);
@@ -497,9 +497,61 @@ test_bad_files(void **state)
 		free(text);
 		scenario_defaults(&fx->sc);
 		fx->err[0] = '\0';
-		assert_int_equal(scenario_load(path, &fx->sc, fx->err, sizeof(fx->err)), -1);
+		assert_int_equal(scenario_load(path, NULL, &fx->sc, fx->err, sizeof(fx->err)), -1);
 		assert_string_equal(fx->err, want);
 	}
+}
+
+/*
+ * Profiles: plain keys are `quick`; `full.KEY` lines apply only with "full", after the plain
+ * keys whatever their order; they are checked under every profile; an unknown profile, in
+ * a line or as the argument, and a profile key given twice are errors naming the line.
+ */
+static void
+test_profiles(void **state)
+{
+	struct fixture *fx = *state;
+	static const char text[] =
+	    "full.concurrency = 1 2 4 8\n"
+	    "name = p\n"
+	    "concurrency = 1 8\n"
+	    "full.dataset = seed003\n";
+	static const struct {
+		const char *text, *profile, *err;
+	} bad[] = {
+		{ "name = p\nfull.latency_ms = -1\n", NULL, "x.conf:2: key 'latency_ms'" },
+		{ "name = p\nfull.latency_ms = -1\n", "full", "x.conf:2: key 'latency_ms'" },
+		{ "name = p\nhuge.images = 5\n", NULL, "x.conf:2: unknown profile 'huge'" },
+		{ "name = p\nfull.images = 5\nfull.images = 6\n", "full",
+		    "x.conf:3: key 'full.images' given twice" },
+		{ "name = p\nfull.nokey = 5\n", NULL, "x.conf:2: unknown key 'nokey'" },
+		{ "name = p\n", "huge", "x.conf: unknown profile 'huge'" },
+	};
+	size_t i;
+
+	fx->f = fmemopen((void *)text, strlen(text), "r");
+	assert_int_equal(scenario_parse(fx->f, "x.conf", NULL, &fx->sc, fx->err,
+	    sizeof(fx->err)), 0);
+	assert_int_equal(fx->sc.n_levels, 2);
+	assert_string_equal(fx->sc.dataset, "default");
+	assert_string_equal(fx->sc.profile, "quick");
+	rewind(fx->f);
+	assert_int_equal(scenario_parse(fx->f, "x.conf", "full", &fx->sc, fx->err,
+	    sizeof(fx->err)), 0);
+	assert_int_equal(fx->sc.n_levels, 4);
+	assert_int_equal(fx->sc.levels[3], 8);
+	assert_string_equal(fx->sc.dataset, "seed003");
+	assert_string_equal(fx->sc.profile, "full");
+	fclose(fx->f);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fx->f = fmemopen((void *)bad[i].text, strlen(bad[i].text), "r");
+		assert_int_equal(scenario_parse(fx->f, "x.conf", bad[i].profile, &fx->sc,
+		    fx->err, sizeof(fx->err)), -1);
+		if (strstr(fx->err, bad[i].err) == NULL)
+			fail_msg("case %zu: '%s' lacks '%s'", i, fx->err, bad[i].err);
+		fclose(fx->f);
+	}
+	fx->f = NULL;
 }
 
 /* JSON keys are the table's keys; each member set back as text gives the same JSON. */
@@ -514,15 +566,18 @@ test_json_round_trip(void **state)
 	size_t i, j, n;
 
 	testutil_data_path(path, sizeof(path), "scenario/full.conf");
-	if (scenario_load(path, &fx->sc, fx->err, sizeof(fx->err)) < 0)
+	if (scenario_load(path, NULL, &fx->sc, fx->err, sizeof(fx->err)) < 0)
 		fail_msg("%s", fx->err);
 	o = scenario_json(&fx->sc);
 	assert_non_null(o);
-	assert_int_equal(json_object_size(o), NKEYS);
+	assert_int_equal(json_object_size(o), NKEYS + 1);	/* + the profile applied */
+	assert_string_equal(json_string_value(json_object_get(o, "profile")), "quick");
 	for (i = 0; i < NKEYS; i++)
 		assert_non_null(json_object_get(o, keys[i].name));
 	scenario_defaults(&back);
 	json_object_foreach(o, key, v) {
+		if (strcmp(key, "profile") == 0)
+			continue;
 		text[0] = '\0';
 		if (json_is_array(v)) {
 			json_array_foreach(v, j, item) {
@@ -569,16 +624,16 @@ test_inval(void **state)
 	assert_string_equal(small, "key 're");
 	assert_int_equal(fx->sc.repeat, 1);
 
-	assert_int_equal(scenario_parse(NULL, "x", &fx->sc, fx->err, sizeof(fx->err)), -1);
+	assert_int_equal(scenario_parse(NULL, "x", NULL, &fx->sc, fx->err, sizeof(fx->err)), -1);
 	assert_string_equal(fx->err, "scenario_parse: NULL argument");
 	fx->f = fmemopen("", 1, "r");
 	assert_non_null(fx->f);
-	assert_int_equal(scenario_parse(fx->f, NULL, &fx->sc, fx->err, sizeof(fx->err)), -1);
-	assert_int_equal(scenario_parse(fx->f, "x", NULL, fx->err, sizeof(fx->err)), -1);
+	assert_int_equal(scenario_parse(fx->f, NULL, NULL, &fx->sc, fx->err, sizeof(fx->err)), -1);
+	assert_int_equal(scenario_parse(fx->f, "x", NULL, NULL, fx->err, sizeof(fx->err)), -1);
 
-	assert_int_equal(scenario_load(NULL, &fx->sc, fx->err, sizeof(fx->err)), -1);
-	assert_int_equal(scenario_load("x.conf", NULL, fx->err, sizeof(fx->err)), -1);
-	assert_int_equal(scenario_load("/nonexistent/x.conf", &fx->sc, fx->err,
+	assert_int_equal(scenario_load(NULL, NULL, &fx->sc, fx->err, sizeof(fx->err)), -1);
+	assert_int_equal(scenario_load("x.conf", NULL, NULL, fx->err, sizeof(fx->err)), -1);
+	assert_int_equal(scenario_load("/nonexistent/x.conf", NULL, &fx->sc, fx->err,
 	    sizeof(fx->err)), -1);
 	assert_string_equal(fx->err, "/nonexistent/x.conf: No such file or directory");
 	assert_null(scenario_json(NULL));
@@ -601,6 +656,7 @@ main(void)
 		T(test_full_file),
 		T(test_bad_files),
 		T(test_json_round_trip),
+		T(test_profiles),
 		T(test_inval),
 	};
 

@@ -1,0 +1,91 @@
+/*
+ * cmd_report.c: `exifbench report RESULTS_DIR`: report.md, report.json and plots/ from one
+ * results folder (one scenario) or the parent of several (what `make bench` writes). The
+ * work is report_make's; this file parses the options and prints where the report is.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "report.h"
+#include "setup.h"
+
+static const char usage[] =
+    "usage: exifbench report [--no-plots] [--json] [--quiet] RESULTS_DIR\n"
+    "Reads RESULTS_DIR -- a folder `exifbench bench` wrote (it holds meta.json), or a folder\n"
+    "of several (`make bench` writes one per run of it) -- and writes into it:\n"
+    "  report.md     the report: summary per model and scenario, where one image's time\n"
+    "                goes, the verdict (I/O- or CPU-bound) and why, bounds and efficiency,\n"
+    "                USL scaling fits and recommended concurrency, hardware scaling,\n"
+    "                capacity planning with labelled what-if predictions, what could skew it\n"
+    "  report.json   the same figures, for programs\n"
+    "  plots/        the figures, PNG and SVG, drawn by gnuplot from plots/*.gp with their\n"
+    "                data in plots/data/ (gnuplot's messages: plots/gnuplot.log)\n"
+    "  -n, --no-plots   tables only: do not run gnuplot for the figures (the USL fit still\n"
+    "                   runs gnuplot)\n"
+    "  -j, --json       print one JSON line: {\"report\": PATH, \"json\": PATH, \"plots\": ...}\n"
+    "  -q, --quiet      no progress lines on stderr\n"
+    "  -h, --help       this text\n"
+    "The scripts are found under $EXIFBENCH_HOME, else the working folder, else beside the\n"
+    "binary. docs/methodology.md says how every number is measured.\n"
+    "Exit: 0 written; 1 written but some figures failed (the report says which);\n"
+    "2 usage or not a results folder; 3 the report could not be written.\n";
+
+int
+cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "no-plots", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char home[4096], exe[4096], err[1024], path[4200];
+	int ch, draw = 1, json = 0, quiet = 0, rv;
+	ssize_t n;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "njqh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'n': draw = 0; break;
+		case 'j': json = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "exifbench: report: %s\n%s", argc == optind ?
+		    "RESULTS_DIR missing" : "one RESULTS_DIR only", usage);
+		return EXIT_USAGE;
+	}
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) < 0)
+		n = 0;
+	exe[n] = '\0';
+	if (setup_find_home(exe, home, sizeof(home)) < 0) {
+		fprintf(stderr, "exifbench: report: the exifbench folder (plots/, harness/) not found: set "
+		    "EXIFBENCH_HOME to the exifbench source folder\n");
+		return EXIT_SETUP;
+	}
+	rv = report_make(argv[optind], home, draw, quiet ? NULL : stderr, err, sizeof(err));
+	if (rv < 0) {
+		fprintf(stderr, "exifbench: report: %s\n", err);
+		return strstr(err, "not a results folder") != NULL ||
+		    strstr(err, "meta.json") != NULL ? EXIT_USAGE : EXIT_SETUP;
+	}
+	if (rv > 0)
+		fprintf(stderr, "exifbench: report: some figures failed: %s\n", err);
+	snprintf(path, sizeof(path), "%s/report.md", argv[optind]);
+	if (json)
+		cli_print_json(json_pack("{s:s,s:s,s:s,s:b}", "report", path, "json",
+		    argv[optind], "plots", argv[optind], "figures_ok", rv == 0));
+	else if (!quiet)
+		fprintf(stderr, "report: written to %s\n", path);
+	return rv > 0 ? EXIT_ITEMS : 0;
+}

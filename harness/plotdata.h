@@ -1,0 +1,47 @@
+/*
+ * plotdata.h: the data files behind the report's figures, written to RESULTS/plots/data/ and
+ * read by the gnuplot scripts in plots/ (see plot.h). Every file is whitespace-separated text
+ * gnuplot reads as is: strings in double quotes, "NaN" for a missing number, `#` header lines
+ * naming the columns. A model's colour is its index in the model table, 1 sequential,
+ * 2 pthreads, 3 forkpool, 4 async, 5 hybrid (plots/style.gp maps them), in column `mi`.
+ * S is a scenario name.
+ *
+ *   throughput-S.dat  one row per model, its best run:
+ *                     "model" mi images_per_s level speedup_over_sequential
+ *   scaling-S.dat     one gnuplot index (block, two blank lines apart) per model, one row per
+ *                     measured level: level images_per_s bound_images_per_s mi
+ *   uslfit-S.dat      one index per model, in the same order as scaling-S.dat, 100 rows of
+ *                     the fitted curve from 1 to the largest level: n predicted_images_per_s mi
+ *                     (an index with no rows where the fit failed)
+ *   models-S.txt      one line: the model names of scaling-S.dat's indexes, space-separated
+ *                     (gnuplot: `models = system("cat ...")`, `word(models, i)`)
+ *   cpu-S.dat         one row per model (its best run): "model" mi client_on client_runq
+ *                     client_off server_on server_runq server_off (percent of thread time,
+ *                     each triple sums to 100; NaN when the group had no process)
+ *   cputime-S.dat     one index per model (its best run), one row per sample:
+ *                     t_s client_cpu_pct server_cpu_pct shaper_cpu_pct mi
+ *                     (100 = one core busy)
+ *   gantt-S-M.dat     model M's timeline (M in sequential, async, hybrid; its run at the level
+ *                     closest to 8): one row per stage of the first 40 images by start:
+ *                     lane start_s end_s stage image
+ *                     lane: the in-flight slot the image occupied (images packed greedily
+ *                     onto the lowest free slot, so lane count = peak in flight); stage 1 GET,
+ *                     2 process, 3 PUT; times in seconds from the first image's start.
+ *                     A first comment line "# level L" gives the level.
+ *   latency-S.dat     one index per model (its best run), up to 200 rows:
+ *                     e2e_ms cumulative_fraction mi
+ *   hardware.dat      one row per model of the scenario with two or more client PU counts:
+ *                     "model" mi images_per_s_at_fewest_pus images_per_s_at_most_pus level
+ *                     (the model's highest level); first comment line "# pus P1 P2"
+ */
+#ifndef EXIFBENCH_PLOTDATA_H
+#define EXIFBENCH_PLOTDATA_H
+
+#include <stddef.h>
+
+struct report;
+
+/* Writes every data file above for the report's scenarios into dir (created). 0 or -1, err. */
+int plotdata_write(const struct report *rep, const char *dir, char *err, size_t errlen);
+
+#endif

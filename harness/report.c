@@ -1,0 +1,300 @@
+/*
+ * report.c: from result folders to the report's figures. See report.h. For each scenario it
+ * picks the main client PU set, groups the runs by model in level order, takes R0 from the
+ * sequential run, derives each run's bound inputs from its measured costs (CPU seconds per
+ * image of client, server and shaper; bytes per image; the scenario's bandwidth cap), fits
+ * the USL per model through gnuplot, and applies the verdict rule.
+ */
+#include "report.h"
+
+#include <hwloc.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+static int build_scenario(struct report_scenario *s, const struct rs_scenario *rs,
+    const char *script, char *err, size_t errlen);
+static void pick_main_set(struct report_scenario *s);
+static void group_models(struct report_scenario *s);
+static void fit_model(struct report_model *m, const struct report_scenario *s,
+    const char *script);
+static void decide(struct report_scenario *s);
+static double list_pus(const char *list, double all, const char *other);
+static double per_image(double total, const struct rs_run *r);
+
+int
+report_build(struct report *rep, const char *dir, const char *home, char *err, size_t errlen)
+{
+	char script[PATH_MAX];
+	size_t i;
+
+	memset(rep, 0, sizeof(*rep));
+	snprintf(rep->dir, sizeof(rep->dir), "%s", dir);
+	snprintf(rep->home, sizeof(rep->home), "%s", home);
+	snprintf(script, sizeof(script), "%s/plots/usl-fit.gp", home);
+	if (resultset_load(&rep->rs, dir, err, errlen) < 0)
+		return -1;
+	if ((rep->sc = calloc(rep->rs.n, sizeof(*rep->sc))) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", dir);
+		goto fail;
+	}
+	for (i = 0; i < rep->rs.n; i++) {
+		rep->n = i + 1;
+		if (build_scenario(&rep->sc[i], &rep->rs.sc[i], script, err, errlen) < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	report_free(rep);
+	return -1;
+}
+
+void
+report_free(struct report *rep)
+{
+	size_t i;
+
+	for (i = 0; rep->sc != NULL && i < rep->n; i++) {
+		free(rep->sc[i].bounds);
+		free(rep->sc[i].bound_in);
+	}
+	free(rep->sc);
+	resultset_free(&rep->rs);
+	memset(rep, 0, sizeof(*rep));
+}
+
+size_t
+report_run_index(const struct report_scenario *s, const struct rs_run *r)
+{
+	return (size_t)(r - s->rs->runs);
+}
+
+void
+report_bound_in(const struct report_scenario *s, const struct rs_run *r, struct bound_in *in)
+{
+	const struct rs_scenario *rs = s->rs;
+	const struct model *m = model_find(r->model);
+	double machine = rs_meta_num(rs, "machine.pus"), pus = r->client_pus, threads;
+	double bw = rs_meta_num(rs, "scenario.bandwidth_mbit");
+	double total_bw = rs_meta_num(rs, "scenario.total_bandwidth_mbit");
+	const char *server = rs_meta_str(rs, "server.cpus");
+	const struct rs_run *one;
+
+	memset(in, 0, sizeof(*in));
+	in->in_flight = m != NULL && m->max_concurrency > 0 && r->level > m->max_concurrency ?
+	    m->max_concurrency : r->level;
+	/* the threads that can run the CPU stage at once */
+	if (m == NULL || m->max_concurrency == 1 ||
+	    (m->shared_io_thread && !m->uses_workers) ||
+	    (rs_meta_num(rs, "scenario.global_lock") == 1 && m->uses_global_lock))
+		threads = 1;
+	else if (m->uses_workers)
+		threads = (r->workers > 0 ? r->workers : pus) + 1;
+	else
+		threads = in->in_flight;
+	in->parallel = fmin(threads, pus > 0 ? pus : threads);
+	/* R0: the model's own run at one in flight in this PU set, else the scenario's */
+	one = rs_find(rs, r->model, 1, r->tag);
+	in->r0_s = one != NULL && one->tr.e2e_ms > 0 ? one->tr.e2e_ms / 1e3 : s->r0_s;
+	in->client_cpu_s = per_image(r->v[RS_model_cpu_s], r);
+	in->server_cpu_s = per_image(r->v[RS_server_cpu_s], r);
+	in->shaper_cpu_s = per_image(r->v[RS_shaper_cpu_s], r);
+	in->server_pus = *server ? list_pus(server, machine, NULL) : -1;
+	/* client, server and shaper compete for the union of their PUs when they share one */
+	if (rs_meta_num(rs, "server.local") == 1 && *server &&
+	    (strcmp(server, "all") == 0 || strcmp(r->client_cpus, "all") == 0 ||
+	    list_pus(r->client_cpus, machine, server) < list_pus(r->client_cpus, machine, NULL) +
+	    list_pus(server, machine, NULL)))
+		in->machine_pus = list_pus(r->client_cpus, machine, server);
+	in->bytes_per_image = r->tr.bytes_per_image;
+	if (bw > 0)
+		in->link_bytes_per_s = bw * 1e6 / 8 * in->in_flight;
+	if (total_bw > 0 && (in->link_bytes_per_s <= 0 || total_bw * 1e6 / 8 <
+	    in->link_bytes_per_s))
+		in->link_bytes_per_s = total_bw * 1e6 / 8;
+}
+
+static int
+build_scenario(struct report_scenario *s, const struct rs_scenario *rs, const char *script,
+    char *err, size_t errlen)
+{
+	size_t i;
+
+	s->rs = rs;
+	s->r0_s = -1;
+	pick_main_set(s);
+	group_models(s);
+	if (s->seq != NULL && s->seq->tr.e2e_ms > 0)
+		s->r0_s = s->seq->tr.e2e_ms / 1e3;
+	else if (s->seq != NULL && s->seq->v[RS_e2e_p50_ms] > 0)
+		s->r0_s = s->seq->v[RS_e2e_p50_ms] / 1e3;
+	if (rs->n_runs > 0 && ((s->bounds = calloc(rs->n_runs, sizeof(*s->bounds))) == NULL ||
+	    (s->bound_in = calloc(rs->n_runs, sizeof(*s->bound_in))) == NULL)) {
+		snprintf(err, errlen, "%s: out of memory", rs->dir);
+		return -1;
+	}
+	for (i = 0; i < rs->n_runs; i++) {
+		report_bound_in(s, &rs->runs[i], &s->bound_in[i]);
+		analysis_bound(&s->bound_in[i], &s->bounds[i]);
+	}
+	for (i = 0; i < s->n_models; i++)
+		fit_model(&s->models[i], s, script);
+	decide(s);
+	return 0;
+}
+
+/* The client PU set with the most PUs (the first such) is the main one. */
+static void
+pick_main_set(struct report_scenario *s)
+{
+	const struct rs_scenario *rs = s->rs;
+	size_t i, j;
+
+	for (i = 0; i < rs->n_runs; i++) {
+		for (j = 0; j < i && strcmp(rs->runs[j].tag, rs->runs[i].tag) != 0; j++)
+			;
+		if (j == i)
+			s->n_tags++;
+		if (s->main_tag[0] == '\0' || rs->runs[i].client_pus > s->main_pus) {
+			snprintf(s->main_tag, sizeof(s->main_tag), "%s", rs->runs[i].tag);
+			s->main_pus = rs->runs[i].client_pus;
+		}
+	}
+}
+
+/* Models in the model table's order; their first-rep runs of the main set by level. */
+static void
+group_models(struct report_scenario *s)
+{
+	const struct rs_scenario *rs = s->rs;
+	const struct rs_run *r, *t;
+	struct report_model *m;
+	size_t i, k, j;
+
+	for (k = 0; model_table[k] != NULL && s->n_models < REPORT_MAX_MODELS; k++) {
+		m = &s->models[s->n_models];
+		memset(m, 0, sizeof(*m));
+		for (i = 0; i < rs->n_runs; i++) {
+			r = &rs->runs[i];
+			if (strcmp(r->model, model_table[k]->name) != 0 ||
+			    strcmp(r->tag, s->main_tag) != 0 || r->rep > 1 ||
+			    m->n_runs == REPORT_MAX_LEVELS)
+				continue;
+			for (j = m->n_runs; j > 0 && m->runs[j - 1]->level > r->level; j--)
+				m->runs[j] = m->runs[j - 1];
+			m->runs[j] = r, m->n_runs++;
+			if (m->best == NULL || r->v[RS_images_per_s] > m->best->v[RS_images_per_s])
+				m->best = r;
+		}
+		if (m->n_runs == 0)
+			continue;
+		snprintf(m->name, sizeof(m->name), "%s", model_table[k]->name);
+		m->mi = (int)k + 1;
+		s->n_models++;
+	}
+	/* R0 comes from sequential, or else from any model's run at one in flight */
+	for (i = 0; i < s->n_models && s->seq == NULL; i++)
+		if (strcmp(s->models[i].name, "sequential") == 0)
+			s->seq = s->models[i].runs[0];
+	for (i = 0; i < s->n_models && s->seq == NULL; i++)
+		if ((t = s->models[i].runs[0])->level == 1)
+			s->seq = t;
+}
+
+static void
+fit_model(struct report_model *m, const struct report_scenario *s, const char *script)
+{
+	double n[USL_MAX_POINTS], x[USL_MAX_POINTS];
+	size_t i, k = 0, j;
+	char err[160];
+
+	(void)s;
+	m->recommended = m->best != NULL ? m->best->level : 1;
+	for (i = 0; i < s->rs->n_runs && k < USL_MAX_POINTS; i++) {
+		const struct rs_run *r = &s->rs->runs[i];
+
+		if (strcmp(r->model, m->name) == 0 && strcmp(r->tag, s->main_tag) == 0 &&
+		    r->v[RS_images_per_s] > 0)
+			n[k] = r->level, x[k++] = r->v[RS_images_per_s];
+	}
+	for (i = 1, j = 0; i < k; i++)
+		j += n[i] != n[0];
+	if (j == 0) {
+		snprintf(m->usl_why, sizeof(m->usl_why), "one level only");
+		return;
+	}
+	if (usl_fit(n, x, k, script, &m->usl, err, sizeof(err)) < 0) {
+		snprintf(m->usl_why, sizeof(m->usl_why), "%s", err);
+		return;
+	}
+	m->usl_ok = 1;
+	m->recommended = usl_recommend(&m->usl, 0.95, m->runs[m->n_runs - 1]->level);
+}
+
+/* The verdict: the sequential run's CPU share, the best run, and the CPU bound at full width. */
+static void
+decide(struct report_scenario *s)
+{
+	const struct rs_run *best = NULL, *r;
+	struct verdict_in in;
+	struct bound_in bi;
+	struct bound b;
+	size_t i;
+
+	for (i = 0; i < s->n_models; i++)
+		if ((r = s->models[i].best) != NULL &&
+		    (best == NULL || r->v[RS_images_per_s] > best->v[RS_images_per_s]))
+			best = r;
+	memset(&in, 0, sizeof(in));
+	in.seq_on_share = s->seq != NULL && s->seq->v[RS_model_cpu_pct] >= 0 ?
+	    s->seq->v[RS_model_cpu_pct] / 100 : -1;
+	in.seq_ips = s->seq != NULL ? s->seq->v[RS_images_per_s] : 0;
+	in.r0_s = s->r0_s;
+	if (best != NULL) {
+		in.best_ips = best->v[RS_images_per_s];
+		in.best_level = best->level;
+		in.client_pus = best->client_pus;
+		bi = s->bound_in[report_run_index(s, best)];
+		bi.parallel = best->client_pus;
+		bi.r0_s = -1;
+		bi.link_bytes_per_s = -1;
+		analysis_bound(&bi, &b);
+		in.cpu_bound_ips = isfinite(b.best) ? b.best : 0;
+	}
+	analysis_verdict(&in, &s->verdict);
+}
+
+/* PUs in list ("all": the machine's), or in its union with other when other is not NULL. */
+static double
+list_pus(const char *list, double all, const char *other)
+{
+	hwloc_bitmap_t a, b;
+	double n = -1;
+
+	if (strcmp(list, "all") == 0 || *list == '\0' ||
+	    (other != NULL && (strcmp(other, "all") == 0 || *other == '\0')))
+		return all;
+	a = hwloc_bitmap_alloc(), b = hwloc_bitmap_alloc();
+	if (a != NULL && b != NULL && hwloc_bitmap_list_sscanf(a, list) == 0 &&
+	    (other == NULL || hwloc_bitmap_list_sscanf(b, other) == 0)) {
+		if (other != NULL)
+			hwloc_bitmap_or(a, a, b);
+		n = hwloc_bitmap_weight(a);
+	}
+	hwloc_bitmap_free(a);
+	hwloc_bitmap_free(b);
+	return n;
+}
+
+/* CPU seconds per image of a run: its total over the images it finished; -1 unknown. */
+static double
+per_image(double total, const struct rs_run *r)
+{
+	double images = r->v[RS_images];
+
+	return total >= 0 && images > 0 ? total / images : -1;
+}

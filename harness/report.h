@@ -1,0 +1,93 @@
+/*
+ * report.h: what `exifbench report` computes from result folders before it writes anything:
+ * per scenario, each model's runs in level order, its best run, the bounds and efficiency of
+ * every run, a USL fit and the recommended concurrency per model, and the scenario's
+ * verdict. report_md.c writes it as report.md and report.json, plotdata.c as the figures'
+ * data. Everything here is derived from the folders; nothing is assumed.
+ *
+ * Runs of a scenario with several client PU sets (hardware-scaling) are split by set: the
+ * models' level sweeps, fits and verdict use the set with the most PUs (the `main` set);
+ * the hardware section compares the sets.
+ */
+#ifndef EXIFBENCH_REPORT_H
+#define EXIFBENCH_REPORT_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include "analysis.h"
+#include "resultset.h"
+#include "usl.h"
+
+#define REPORT_MAX_MODELS 8
+#define REPORT_MAX_LEVELS 64
+
+struct report_model {
+	char name[16];
+	int mi;				/* 1 + its index in the model table (the colour) */
+	const struct rs_run *runs[REPORT_MAX_LEVELS];	/* main set, level order, first rep */
+	size_t n_runs;
+	const struct rs_run *best;	/* the highest images/s among runs */
+	struct usl usl;
+	int usl_ok;			/* the fit succeeded */
+	char usl_why[160];		/* when not: why (one level only, gnuplot error) */
+	unsigned recommended;		/* usl_recommend(0.95, largest level), or the best level */
+};
+
+struct report_scenario {
+	const struct rs_scenario *rs;
+	char main_tag[64];		/* the main client PU set's label */
+	unsigned main_pus;
+	struct report_model models[REPORT_MAX_MODELS];
+	size_t n_models;
+	const struct rs_run *seq;	/* sequential (or the first level 1 run) in the main set */
+	double r0_s;			/* its mean end-to-end time per image; -1 unknown */
+	struct bound *bounds;		/* one per rs->runs[i] */
+	struct bound_in *bound_in;	/* their inputs, one per run */
+	struct verdict verdict;
+	int n_tags;			/* distinct client PU sets */
+};
+
+struct report {
+	struct resultset rs;
+	struct report_scenario *sc;
+	size_t n;
+	char dir[PATH_MAX];		/* the folder given */
+	char home[PATH_MAX];		/* the source tree (holding plots/) */
+};
+
+/*
+ * Loads dir (resultset_load) and computes everything above; home is the folder holding
+ * plots/ (the fit runs plots/usl-fit.gp). A model whose fit fails keeps usl_ok 0 and the
+ * reason; that is not an error. 0, or -1 with err.
+ */
+int report_build(struct report *rep, const char *dir, const char *home, char *err,
+    size_t errlen);
+
+/* Frees what report_build allocated; rep may be zeroed. */
+void report_free(struct report *rep);
+
+/* The bound_in of run r of scenario s, as report_build derives it (see analysis.h). */
+void report_bound_in(const struct report_scenario *s, const struct rs_run *r,
+    struct bound_in *in);
+
+/* Index of run r in s->rs->runs (for s->bounds). */
+size_t report_run_index(const struct report_scenario *s, const struct rs_run *r);
+
+/*
+ * Writes dir/report.md and dir/report.json (figures referenced as plots/NAME.png; plots
+ * is 0 when they were not drawn, and the report says so). 0, or -1 with err naming the file.
+ */
+int report_write(const struct report *rep, const char *dir, int plots, char *err,
+    size_t errlen);
+
+/*
+ * The whole report of dir: report_build, then (when draw) the figures' data into
+ * dir/plots/data/ and every figure through gnuplot into dir/plots/, then report_write.
+ * progress, when not NULL, gets a line per step. 0; 1 when the report was written but some
+ * figures failed (err says which, the report says so); -1 with err when no report was written.
+ */
+int report_make(const char *dir, const char *home, int draw, FILE *progress, char *err,
+    size_t errlen);
+
+#endif

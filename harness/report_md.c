@@ -1,0 +1,324 @@
+/*
+ * report_md.c: writes the report (report.md for people, report.json for programs) from a
+ * built struct report. Both are written in one pass, section by section, so a figure in the
+ * text and in the JSON is the same number. The sections follow the questions a reader asks:
+ * how fast is each model, where does one image's time go, is the work I/O- or CPU-bound,
+ * how close is each run to what its costs allow, how does each model scale and where should
+ * it run, does a bigger machine help, what does that mean for a fleet, and what could skew it.
+ * Capacity planning, what-ifs and the skew list are in report_plan.c.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+#include "report_out.h"
+#include "versions.h"
+
+static void header(struct report_out *o, const struct report *rep);
+static void summary(struct report_out *o, const struct report *rep);
+static void breakdown(struct report_out *o, const struct report *rep);
+static void verdicts(struct report_out *o, const struct report *rep);
+static void bounds(struct report_out *o, const struct report *rep);
+static void scaling(struct report_out *o, const struct report *rep);
+
+int
+report_write(const struct report *rep, const char *dir, int plots, char *err, size_t errlen)
+{
+	struct report_out o;
+	int rv;
+
+	if (report_out_open(&o, dir, plots, err, errlen) < 0)
+		return -1;
+	header(&o, rep);
+	summary(&o, rep);
+	breakdown(&o, rep);
+	verdicts(&o, rep);
+	bounds(&o, rep);
+	scaling(&o, rep);
+	report_plan_hardware(&o, rep);
+	report_plan_capacity(&o, rep);
+	report_plan_skews(&o, rep);
+	rv = report_out_close(&o, err, errlen);
+	return rv;
+}
+
+static void
+header(struct report_out *o, const struct report *rep)
+{
+	const struct rs_scenario *s0 = rep->n > 0 ? rep->sc[0].rs : NULL;
+	size_t i;
+
+	fprintf(o->md, "# exifbench report\n\n");
+	fprintf(o->md, "Written by exifbench %s from `%s`: %zu scenario%s (", EXIFBENCH_VERSION,
+	    rep->dir, rep->n, rep->n == 1 ? "" : "s");
+	for (i = 0; i < rep->n; i++)
+		fprintf(o->md, "%s`%s`", i ? ", " : "", rep->sc[i].rs->name);
+	fprintf(o->md, ").\n");
+	if (s0 != NULL) {
+		fprintf(o->md, "Measured on %s, %.0f PUs (%.0f cores), Linux %s, exifbench commit "
+		    "%s; S3 endpoint %s (%s); dataset `%s`. First run started %s.\n",
+		    rs_meta_str(s0, "machine.cpu_model"), rs_meta_num(s0, "machine.pus"),
+		    rs_meta_num(s0, "machine.cores"), rs_meta_str(s0, "machine.os.release"),
+		    rs_meta_str(s0, "versions.git_commit"), rs_meta_str(s0, "endpoint"),
+		    rs_meta_num(s0, "server.local") == 1 ? "the local server, on this machine" :
+		    "not a local server: its CPU is not sampled", rs_meta_str(s0, "dataset.profile"),
+		    rs_meta_str(s0, "started_utc"));
+		json_object_set_new(o->js, "machine", json_deep_copy(json_object_get(s0->meta,
+		    "machine")));
+	}
+	fprintf(o->md, "\nEvery number below is computed from the folders' summary.csv, "
+	    "trace.csv and samples.csv; how each is measured, and its limits, is in "
+	    "docs/methodology.md. A figure marked *prediction* is not measured.\n");
+	if (!o->plots)
+		fprintf(o->md, "\n**The figures were not drawn** (`--no-plots`, or gnuplot "
+		    "failed: see plots/gnuplot.log); the tables are complete.\n");
+	json_object_set_new(o->js, "generated_by", json_string("exifbench " EXIFBENCH_VERSION));
+	json_object_set_new(o->js, "results", json_string(rep->dir));
+}
+
+static void
+summary(struct report_out *o, const struct report *rep)
+{
+	const struct report_scenario *s;
+	const struct report_model *m;
+	const struct rs_run *b;
+	json_t *arr = json_array(), *j;
+	double seq;
+	size_t i, k;
+
+	report_out_section(o, "Summary: every model at its best level");
+	fprintf(o->md, "Each model's best run (the level with the most images/s) in each "
+	    "scenario. On-CPU and off-CPU are shares of the client's thread time (the rest is "
+	    "the run queue); server CPU is percent of one core.\n\n");
+	fprintf(o->md, "| scenario | model | in flight | images/s | vs sequential | p50 ms | "
+	    "p99 ms | client on-CPU | client off-CPU | server CPU | errors |\n");
+	fprintf(o->md, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+	for (i = 0; i < rep->n; i++) {
+		s = &rep->sc[i];
+		seq = s->seq != NULL ? s->seq->v[RS_images_per_s] : NAN;
+		for (k = 0; k < s->n_models; k++) {
+			m = &s->models[k], b = m->best;
+			fprintf(o->md, "| %s | %s | %u | %s | ", s->rs->name, m->name, b->level,
+			    report_num(o, b->v[RS_images_per_s], 1));
+			fprintf(o->md, "%sx | ", report_num(o, b->v[RS_images_per_s] / seq, 1));
+			fprintf(o->md, "%s | ", report_num(o, b->v[RS_e2e_p50_ms], 0));
+			fprintf(o->md, "%s | ", report_num(o, b->v[RS_e2e_p99_ms], 0));
+			fprintf(o->md, "%s%% | ", report_num(o, b->v[RS_model_on_pct], 0));
+			fprintf(o->md, "%s%% | ", report_num(o, b->v[RS_model_off_pct], 0));
+			fprintf(o->md, "%s%% | ", report_num(o, b->v[RS_server_cpu_pct], 0));
+			fprintf(o->md, "%s |\n", report_num(o, b->v[RS_errors], 0));
+			j = report_run_json(b);
+			json_object_set_new(j, "scenario", json_string(s->rs->name));
+			json_object_set_new(j, "speedup", report_jnum(b->v[RS_images_per_s] / seq));
+			json_array_append_new(arr, j);
+		}
+	}
+	json_object_set_new(o->js, "summary", arr);
+	for (i = 0; i < rep->n; i++) {
+		report_out_plot(o, "throughput", rep->sc[i].rs->name, NULL,
+		    "images/s per model at its best level");
+		report_out_plot(o, "latency", rep->sc[i].rs->name, NULL,
+		    "end-to-end latency, cumulative");
+	}
+}
+
+static void
+breakdown(struct report_out *o, const struct report *rep)
+{
+	static const char *const stage[3] = { "download (GET)", "process", "upload (PUT)" };
+	const struct report_scenario *s;
+	const struct rs_run *r;
+	json_t *arr = json_array(), *j, *st;
+	double wall, cpu, tw = 0, tc = 0;
+	size_t i;
+	int k;
+
+	report_out_section(o, "Where one image's time goes (sequential)");
+	fprintf(o->md, "The measured counterpart of the published analysis's bar (800 ms "
+	    "download, 120 ms EXIF, 400 ms upload, the CPU working about 10%% of the time): the "
+	    "mean wall time and on-CPU time of each stage of the sequential model, one image at "
+	    "a time. Waiting is wall minus on-CPU: the network, the server, the run queue.\n");
+	for (i = 0; i < rep->n; i++) {
+		s = &rep->sc[i], r = s->seq;
+		if (r == NULL)
+			continue;
+		fprintf(o->md, "\n**%s** (%s at %u in flight, %s images/s):\n\n", s->rs->name,
+		    r->model, r->level, report_num(o, r->v[RS_images_per_s], 2));
+		fprintf(o->md, "| stage | wall ms | on-CPU ms | waiting ms |\n|---|--:|--:|--:|\n");
+		j = json_object(), st = json_array();
+		tw = tc = 0;
+		for (k = 0; k < 3; k++) {
+			wall = r->tr.stage_ms[k], cpu = r->tr.stage_cpu_ms[k];
+			tw += wall, tc += cpu >= 0 ? cpu : 0;
+			fprintf(o->md, "| %s | %s | ", stage[k], report_num(o, wall, 2));
+			fprintf(o->md, "%s | ", report_num(o, cpu, 3));
+			fprintf(o->md, "%s |\n", report_num(o, cpu >= 0 ? wall - cpu : NAN, 2));
+			json_array_append_new(st, json_pack("{s:s,s:o,s:o}", "stage", stage[k],
+			    "wall_ms", report_jnum(wall), "cpu_ms", report_jnum(cpu)));
+		}
+		fprintf(o->md, "| **one image** | %s | ", report_num(o, tw, 2));
+		fprintf(o->md, "%s | ", report_num(o, tc, 3));
+		fprintf(o->md, "%s |\n\n", report_num(o, tw - tc, 2));
+		fprintf(o->md, "Over the whole run the client process was on a CPU %s%% of the "
+		    "time (its CPU seconds over wall seconds) and waiting the rest",
+		    report_num(o, r->v[RS_model_cpu_pct], 1));
+		fprintf(o->md, "; the server used %s%% of a core.\n",
+		    report_num(o, r->v[RS_server_cpu_pct], 1));
+		json_object_set_new(j, "scenario", json_string(s->rs->name));
+		json_object_set_new(j, "stages", st);
+		json_object_set_new(j, "cpu_pct", report_jnum(r->v[RS_model_cpu_pct]));
+		json_array_append_new(arr, j);
+		report_out_plot(o, "gantt", s->rs->name, "sequential",
+		    "sequential timeline: one image at a time");
+	}
+	json_object_set_new(o->js, "sequential_breakdown", arr);
+}
+
+static void
+verdicts(struct report_out *o, const struct report *rep)
+{
+	const struct report_scenario *s;
+	json_t *arr = json_array();
+	size_t i;
+
+	report_out_section(o, "Verdict per scenario: I/O-bound or CPU-bound");
+	fprintf(o->md, "The rule: a scenario is CPU-bound when the sequential client is on a CPU "
+	    "at least half of its wall time, I/O-bound otherwise. Beside it, the evidence: "
+	    "whether throughput followed concurrency (a speedup beyond 1.5 x the client's PUs, "
+	    "which cores alone cannot give) or cores, and the concurrency past which the CPU "
+	    "bound overtakes the latency bound.\n");
+	for (i = 0; i < rep->n; i++) {
+		s = &rep->sc[i];
+		fprintf(o->md, "\n- **%s: %s.** %s.\n", s->rs->name,
+		    analysis_verdict_name(s->verdict.kind), s->verdict.why);
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:o,s:s,s:o,s:s}", "scenario",
+		    s->rs->name, "verdict", analysis_verdict_name(s->verdict.kind), "speedup",
+		    report_jnum(s->verdict.speedup), "followed",
+		    s->verdict.followed == FOLLOWED_CONCURRENCY ? "concurrency" :
+		    s->verdict.followed == FOLLOWED_CORES ? "cores" : "neither", "crossover",
+		    report_jnum(s->verdict.crossover), "why", s->verdict.why));
+	}
+	json_object_set_new(o->js, "verdicts", arr);
+	for (i = 0; i < rep->n; i++) {
+		report_out_plot(o, "cpu", rep->sc[i].rs->name, NULL,
+		    "where the threads' time went: on a CPU, waiting for one, or off (blocked)");
+		report_out_plot(o, "cputime", rep->sc[i].rs->name, NULL,
+		    "CPU over time, each model's best run (100% = one core)");
+	}
+}
+
+static void
+bounds(struct report_out *o, const struct report *rep)
+{
+	const struct report_scenario *s;
+	const struct report_model *m;
+	const struct bound *b;
+	const struct rs_run *r;
+	json_t *arr = json_array(), *j;
+	size_t i, k, l;
+	int c;
+
+	report_out_section(o, "Bounds and efficiency");
+	fprintf(o->md, "For every run, the most images/s its measured costs allow: N / R0 "
+	    "(Little's law; R0 is one image alone: the model's own mean at one in flight), "
+	    "client CPU (threads that can run at once / client CPU seconds per image), "
+	    "server CPU, the whole machine's CPU when client, "
+	    "server and shaper share it, and the bandwidth cap. Efficiency is the run against the "
+	    "smallest. A dash: the bound does not apply.\n");
+	for (i = 0; i < rep->n; i++) {
+		s = &rep->sc[i];
+		fprintf(o->md, "\n**%s** (R0 of sequential %s ms):\n\n", s->rs->name,
+		    report_num(o, s->r0_s * 1e3, 1));
+		fprintf(o->md, "| model | PUs | in flight | images/s | Little | client CPU | "
+		    "server CPU | machine CPU | bandwidth | limit | efficiency |\n");
+		fprintf(o->md, "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|\n");
+		for (k = 0; k < s->n_models; k++)
+			for (m = &s->models[k], l = 0; l < s->rs->n_runs; l++) {
+				r = &s->rs->runs[l];
+				if (strcmp(r->model, m->name) != 0)
+					continue;
+				b = &s->bounds[l];
+				fprintf(o->md, "| %s | %u | %u | %s | ", r->model, r->client_pus,
+				    r->level, report_num(o, r->v[RS_images_per_s], 1));
+				for (c = 0; c < B_N; c++)
+					fprintf(o->md, "%s | ", report_num(o, b->x[c], 0));
+				fprintf(o->md, "%s | %s%% |\n", b->limit < B_N ?
+				    analysis_bound_name(b->limit) : "-", report_num(o,
+				    100 * r->v[RS_images_per_s] / b->best, 0));
+				j = json_pack("{s:s,s:s,s:i,s:s,s:o,s:o,s:o}", "scenario",
+				    s->rs->name, "model", r->model, "level", (int)r->level,
+				    "client_cpus", r->client_cpus, "images_per_s",
+				    report_jnum(r->v[RS_images_per_s]), "bound",
+				    report_jnum(b->best), "efficiency",
+				    report_jnum(r->v[RS_images_per_s] / b->best));
+				json_object_set_new(j, "limit", json_string(b->limit < B_N ?
+				    analysis_bound_name(b->limit) : "none"));
+				json_array_append_new(arr, j);
+			}
+	}
+	json_object_set_new(o->js, "bounds", arr);
+}
+
+static void
+scaling(struct report_out *o, const struct report *rep)
+{
+	const struct report_scenario *s;
+	const struct report_model *m;
+	json_t *arr = json_array(), *j;
+	size_t i, k, l;
+
+	report_out_section(o, "Scaling: throughput against concurrency");
+	fprintf(o->md, "Each model's levels fitted with the Universal Scalability Law, X(N) = "
+	    "lambda N / (1 + sigma (N - 1) + kappa N (N - 1)), by gnuplot's `fit` with lambda "
+	    "pinned to the measured X(1): sigma is contention (the part that serialises), kappa "
+	    "coherency (the cost that grows with every pair in flight), N* = sqrt((1 - sigma) / "
+	    "kappa) the peak. The recommended concurrency is the smallest N the fit puts within "
+	    "95%% of its peak, not beyond the largest level measured. Few levels make a loose "
+	    "fit: read sigma and kappa with their errors.\n");
+	for (i = 0; i < rep->n; i++) {
+		s = &rep->sc[i];
+		fprintf(o->md, "\n**%s** (client on %s, %u PUs):\n\n", s->rs->name, s->main_tag,
+		    s->main_pus);
+		fprintf(o->md, "| model | levels: images/s | sigma | kappa | N* | R^2 | "
+		    "recommended |\n|---|---|--:|--:|--:|--:|--:|\n");
+		for (k = 0; k < s->n_models; k++) {
+			m = &s->models[k];
+			fprintf(o->md, "| %s | ", m->name);
+			for (l = 0; l < m->n_runs; l++)
+				fprintf(o->md, "%s%u: %s", l ? ", " : "", m->runs[l]->level,
+				    report_num(o, m->runs[l]->v[RS_images_per_s], 1));
+			j = json_pack("{s:s,s:s,s:b,s:i}", "scenario", s->rs->name, "model",
+			    m->name, "fit", m->usl_ok, "recommended", (int)m->recommended);
+			if (!m->usl_ok) {
+				fprintf(o->md, " | no fit: %s | | | | %u |\n", m->usl_why,
+				    m->recommended);
+				json_object_set_new(j, "why", json_string(m->usl_why));
+				json_array_append_new(arr, j);
+				continue;
+			}
+			fprintf(o->md, " | %s", report_num(o, m->usl.sigma, 4));
+			fprintf(o->md, " ± %s | ", report_num(o, m->usl.sigma_err, 4));
+			fprintf(o->md, "%s", report_num(o, m->usl.kappa, 6));
+			fprintf(o->md, " ± %s | ", report_num(o, m->usl.kappa_err, 6));
+			fprintf(o->md, "%s | ", isfinite(m->usl.nstar) ?
+			    report_num(o, m->usl.nstar, 0) : "none (kappa 0)");
+			fprintf(o->md, "%s | %u |\n", report_num(o, m->usl.r2, 3), m->recommended);
+			json_object_set_new(j, "lambda", report_jnum(m->usl.lambda));
+			json_object_set_new(j, "sigma", report_jnum(m->usl.sigma));
+			json_object_set_new(j, "kappa", report_jnum(m->usl.kappa));
+			json_object_set_new(j, "nstar", report_jnum(m->usl.nstar));
+			json_object_set_new(j, "r2", report_jnum(m->usl.r2));
+			json_array_append_new(arr, j);
+		}
+		report_out_plot(o, "scaling", s->rs->name, NULL,
+		    "images/s against in flight: measured (points), USL fit (line), bound (dashed)");
+		for (k = 0; k < s->n_models; k++)
+			if (strcmp(s->models[k].name, "async") == 0 ||
+			    strcmp(s->models[k].name, "hybrid") == 0)
+				report_out_plot(o, "gantt", s->rs->name, s->models[k].name,
+				    "timeline of the first images, one row per slot in flight");
+	}
+	json_object_set_new(o->js, "scaling", arr);
+}

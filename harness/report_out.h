@@ -1,0 +1,55 @@
+/*
+ * report_out.h: the report writers' shared output state and formatting (report_md.c,
+ * report_plan.c, report_out.c): the markdown stream, the JSON document built beside it,
+ * numbers printed as "-" when unknown, and figure references. Internal to the report.
+ */
+#ifndef EXIFBENCH_REPORT_OUT_H
+#define EXIFBENCH_REPORT_OUT_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+
+#include "report.h"
+
+struct report_out {
+	FILE *md;
+	json_t *js;		/* report.json's root object */
+	int plots;		/* figures were drawn: reference them */
+	char dir[PATH_MAX];
+	char num[16][40];	/* report_num's rotating buffers */
+	unsigned next;
+};
+
+/* Opens dir/report.md (written to a temporary name, renamed by close). 0 or -1, err. */
+int report_out_open(struct report_out *o, const char *dir, int plots, char *err, size_t errlen);
+
+/* Writes report.json, renames report.md into place, frees. 0, or -1 with err. */
+int report_out_close(struct report_out *o, char *err, size_t errlen);
+
+/* A "## title" heading. */
+void report_out_section(struct report_out *o, const char *title);
+
+/*
+ * A figure: plots/NAME-SCENARIO[-MODEL].png with a link to its SVG, when o->plots and the PNG
+ * exists; nothing otherwise.
+ */
+void report_out_plot(struct report_out *o, const char *name, const char *scenario,
+    const char *model, const char *caption);
+
+/* v with prec decimals and thousands kept plain, or "-" when NaN, infinite or negative. The
+ * string lives until 16 more calls. */
+const char *report_num(struct report_out *o, double v, int prec);
+
+/* A JSON real, or null when v is NaN, infinite or negative. */
+json_t *report_jnum(double v);
+
+/* A run's identity and headline figures as a JSON object. */
+json_t *report_run_json(const struct rs_run *r);
+
+/* report_plan.c: the hardware-scaling, capacity-planning and skew sections. */
+void report_plan_hardware(struct report_out *o, const struct report *rep);
+void report_plan_capacity(struct report_out *o, const struct report *rep);
+void report_plan_skews(struct report_out *o, const struct report *rep);
+
+#endif

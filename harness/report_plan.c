@@ -1,0 +1,273 @@
+/*
+ * report_plan.c: the report's last sections: hardware scaling (the same models on fewer and
+ * more client PUs), capacity planning at the measured rates with two labelled what-if
+ * predictions, and the list of what could skew the numbers, each item found in the data
+ * (steal time, a saturated machine, a server on the client's cores, short or noisy runs).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report_out.h"
+
+/* The noise rule of report and compare: twice the combined standard error, else 5%. */
+#define NOISE_PCT 5.0
+
+static const struct rs_run *at(const struct report_scenario *s, const char *model,
+    unsigned level, unsigned pus);
+static void whatif_table(struct report_out *o, const struct report_scenario *s, json_t *arr);
+static void skew(struct report_out *o, json_t *arr, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+void
+report_plan_hardware(struct report_out *o, const struct report *rep)
+{
+	const struct report_scenario *s;
+	const struct rs_run *a, *b;
+	unsigned lo, hi, level;
+	json_t *arr = json_array();
+	double gain, se, noise;
+	size_t i, k, l;
+
+	report_out_section(o, "Hardware scaling: 1 PU versus more");
+	for (i = 0; i < rep->n; i++) {
+		s = &rep->sc[i];
+		if (s->n_tags < 2)
+			continue;
+		for (lo = hi = s->main_pus, l = 0; l < s->rs->n_runs; l++)
+			if (s->rs->runs[l].client_pus < lo)
+				lo = s->rs->runs[l].client_pus;
+		fprintf(o->md, "**%s**: the client bound to %u PU%s, then %u; the server (PUs %s) "
+		    "and the shaper stay where they are.\n\n| model | in flight | images/s on %u "
+		    "| on %u | change | |\n|---|--:|--:|--:|--:|---|\n", s->rs->name, lo,
+		    lo == 1 ? "" : "s", hi, rs_meta_str(s->rs, "server.cpus"), lo, hi);
+		for (k = 0; k < s->n_models; k++) {
+			level = s->models[k].runs[s->models[k].n_runs - 1]->level;
+			if ((a = at(s, s->models[k].name, level, lo)) == NULL ||
+			    (b = at(s, s->models[k].name, level, hi)) == NULL)
+				continue;
+			gain = 100 * (b->v[RS_images_per_s] / a->v[RS_images_per_s] - 1);
+			se = a->tr.ips_se > 0 && b->tr.ips_se > 0 ?
+			    sqrt(a->tr.ips_se * a->tr.ips_se + b->tr.ips_se * b->tr.ips_se) : -1;
+			noise = se > 0 ? 2 * se : a->v[RS_images_per_s] * NOISE_PCT / 100;
+			fprintf(o->md, "| %s | %u | %s | ", a->model, level,
+			    report_num(o, a->v[RS_images_per_s], 1));
+			fprintf(o->md, "%s | %+.1f%% | %s |\n", report_num(o,
+			    b->v[RS_images_per_s], 1), gain, fabs(b->v[RS_images_per_s] -
+			    a->v[RS_images_per_s]) <= noise ? (se > 0 ? "within noise (2 standard "
+			    "errors)" : "within 5% (runs too short for a standard error)") :
+			    gain > 0 ? "gain" : "loss");
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:i,s:i,s:i,s:o,s:o,s:b}",
+			    "scenario", s->rs->name, "model", a->model, "level", (int)level,
+			    "pus_low", (int)lo, "pus_high", (int)hi, "images_per_s_low",
+			    report_jnum(a->v[RS_images_per_s]), "images_per_s_high",
+			    report_jnum(b->v[RS_images_per_s]), "within_noise",
+			    fabs(b->v[RS_images_per_s] - a->v[RS_images_per_s]) <= noise));
+		}
+		fprintf(o->md, "\nA model that waits on the network gains nothing from a second "
+		    "PU; one whose client CPU is the limit gains up to 2x. Here the server %s the "
+		    "client's PUs in the %u-PU runs: read the gain with the server's CPU in the "
+		    "bounds table.\n", json_array_size(json_object_get(s->rs->meta, "server") ?
+		    json_object_get(json_object_get(s->rs->meta, "server"),
+		    "shared_with_client") : NULL) > 0 ? "shared" : "did not share", hi);
+		report_out_plot(o, "hardware", s->rs->name, NULL,
+		    "images/s with the client on fewer and more PUs");
+	}
+	if (json_array_size(arr) == 0)
+		fprintf(o->md, "No scenario here ran the client on more than one PU set "
+		    "(`client_cpus` in the scenario, e.g. bench/hardware-scaling.conf).\n");
+	json_object_set_new(o->js, "hardware", arr);
+}
+
+void
+report_plan_capacity(struct report_out *o, const struct report *rep)
+{
+	const struct report_scenario *s;
+	const struct rs_run *b;
+	struct capacity c1, c10;
+	json_t *arr = json_array(), *wi = json_array();
+	size_t i, k;
+
+	report_out_section(o, "Capacity planning");
+	fprintf(o->md, "At each model's best measured rate, on one machine like this one (and, "
+	    "for the fleet, assuming the S3 service keeps up, which the local server does not "
+	    "prove): images per day, how long 1 M and 10 M images take, and how many machines "
+	    "finish them within an hour.\n\n");
+	fprintf(o->md, "| scenario | model | in flight | images/s | images/day | 1 M: hours | "
+	    "machines for 1 h | 10 M: hours | machines for 1 h |\n"
+	    "|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
+	for (i = 0; i < rep->n; i++)
+		for (s = &rep->sc[i], k = 0; k < s->n_models; k++) {
+			b = s->models[k].best;
+			analysis_capacity(b->v[RS_images_per_s], 1e6, 3600, &c1);
+			analysis_capacity(b->v[RS_images_per_s], 1e7, 3600, &c10);
+			fprintf(o->md, "| %s | %s | %u | %s | ", s->rs->name, b->model, b->level,
+			    report_num(o, b->v[RS_images_per_s], 1));
+			fprintf(o->md, "%s | %s | ", report_num(o, c1.per_day, 0),
+			    report_num(o, c1.hours, 1));
+			fprintf(o->md, "%s | %s | ", report_num(o, c1.machines, 0),
+			    report_num(o, c10.hours, 1));
+			fprintf(o->md, "%s |\n", report_num(o, c10.machines, 0));
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:i,s:o,s:o,s:o,s:o,s:o,s:o}",
+			    "scenario", s->rs->name, "model", b->model, "level", (int)b->level,
+			    "images_per_s", report_jnum(b->v[RS_images_per_s]), "images_per_day",
+			    report_jnum(c1.per_day), "hours_1m", report_jnum(c1.hours),
+			    "machines_1m_1h", report_jnum(c1.machines), "hours_10m",
+			    report_jnum(c10.hours), "machines_10m_1h", report_jnum(c10.machines)));
+		}
+	json_object_set_new(o->js, "capacity", arr);
+	fprintf(o->md, "\n### What if (*predictions, not measurements*)\n\n"
+	    "Each model at its recommended concurrency, predicted by its USL fit with lambda "
+	    "rescaled to the new time per image (R0; each image is two requests, so one more "
+	    "millisecond of one-way latency adds 4 ms), capped by the bounds recomputed with the "
+	    "new costs. Sequential has no fit: the bounds alone. Run the scenario with the "
+	    "changed setting (`exifbench bench --set latency_ms=...` or `--set cpu_spin_ms=...`) "
+	    "to measure it.\n");
+	for (i = 0; i < rep->n; i++)
+		whatif_table(o, &rep->sc[i], wi);
+	json_object_set_new(o->js, "whatif", wi);
+}
+
+static void
+whatif_table(struct report_out *o, const struct report_scenario *s, json_t *arr)
+{
+	double lat = rs_meta_num(s->rs, "scenario.latency_ms"), lat2, extra, p1, p2, r0;
+	const struct report_model *m;
+	const struct rs_run *r;
+	struct bound_in in, in2;
+	struct bound b1, b2;
+	size_t k, l;
+
+	if (s->r0_s <= 0 || s->seq == NULL)
+		return;
+	lat = isnan(lat) ? 0 : lat;
+	lat2 = lat > 0 ? 2 * lat : 50;
+	extra = s->seq->tr.stage_cpu_ms[1] >= 0 ? s->seq->tr.stage_cpu_ms[1] :
+	    s->seq->tr.stage_ms[1];
+	fprintf(o->md, "\n**%s** (measured at %.0f ms one-way; the process stage costs %s ms "
+	    "of CPU per image):\n\n| model | in flight | measured images/s | at %.0f ms: "
+	    "images/s | limit | CPU stage x2: images/s | limit |\n"
+	    "|---|--:|--:|--:|---|--:|---|\n", s->rs->name, lat, report_num(o, extra, 2), lat2);
+	for (k = 0; k < s->n_models; k++) {
+		m = &s->models[k];
+		r = m->best;	/* the run at the recommended level, else the best */
+		for (l = 0; l < m->n_runs; l++)
+			if (m->runs[l]->level == m->recommended)
+				r = m->runs[l];
+		report_bound_in(s, r, &in);
+		r0 = in.r0_s;
+		in2 = in;
+		in.r0_s = r0 + 4 * (lat2 - lat) / 1e3;
+		p1 = analysis_whatif(m->usl_ok ? &m->usl : NULL, r0, &in, &b1);
+		in2.r0_s = r0 + (extra > 0 ? extra / 1e3 : 0);
+		in2.client_cpu_s += extra > 0 ? extra / 1e3 : 0;
+		p2 = analysis_whatif(m->usl_ok ? &m->usl : NULL, r0, &in2, &b2);
+		fprintf(o->md, "| %s | %.0f | %s | ", m->name, in.in_flight,
+		    report_num(o, r->v[RS_images_per_s], 1));
+		fprintf(o->md, "%s | %s | ", report_num(o, p1, 1), p1 < b1.best ? "USL fit" :
+		    analysis_bound_name(b1.limit));
+		fprintf(o->md, "%s | %s |\n", report_num(o, p2, 1), p2 < b2.best ? "USL fit" :
+		    analysis_bound_name(b2.limit));
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:f,s:o,s:f,s:o,s:o}", "scenario",
+		    s->rs->name, "model", m->name, "in_flight", in.in_flight, "measured",
+		    report_jnum(r->v[RS_images_per_s]), "latency_ms", lat2, "predicted_latency",
+		    report_jnum(p1), "predicted_cpu_x2", report_jnum(p2)));
+	}
+}
+
+void
+report_plan_skews(struct report_out *o, const struct report *rep)
+{
+	const struct report_scenario *s;
+	const struct rs_run *r;
+	json_t *arr = json_array(), *shared;
+	double steal, idle, shaper, sampler, noisy;
+	size_t i, l, shorts, errs, bad, nb;
+
+	report_out_section(o, "What could skew these numbers");
+	for (i = 0; i < rep->n; i++) {
+		s = &rep->sc[i];
+		steal = sampler = shaper = noisy = 0, idle = 100;
+		shorts = errs = bad = nb = 0;
+		for (l = 0; l < s->rs->n_runs; l++) {
+			r = &s->rs->runs[l];
+			steal = fmax(steal, r->v[RS_sys_steal_pct]);
+			idle = fmin(idle, r->v[RS_sys_idle_pct]);
+			shaper = fmax(shaper, r->v[RS_shaper_cpu_pct]);
+			sampler = fmax(sampler, r->v[RS_sampler_cpu_pct]);
+			shorts += r->v[RS_window_s] < 5 || r->v[RS_kept] < 100;
+			errs += r->v[RS_errors] > 0;
+			bad += strcmp(r->status, "ok") != 0;
+			if (r->tr.ips_se > 0 && r->tr.ips_se > 0.05 * r->v[RS_images_per_s])
+				noisy = fmax(noisy, 100 * r->tr.ips_se / r->v[RS_images_per_s]), nb++;
+		}
+		shared = json_object_get(json_object_get(s->rs->meta, "server"),
+		    "shared_with_client");
+		if (rs_meta_num(s->rs, "server.local") == 1)
+			skew(o, arr, "%s: the S3 server is local (%s), so requests cross loopback "
+			    "and the emulated latency stands for the network; %s", s->rs->name,
+			    rs_meta_str(s->rs, "endpoint"), json_array_size(shared) > 0 ?
+			    "it ran on the client's PUs, so its CPU was taken from the client's "
+			    "(server CPU is in every table)" : "it ran on PUs apart from the client");
+		if (steal > 0.5)
+			skew(o, arr, "%s: the hypervisor stole up to %.1f%% of the CPU time in a run "
+			    "(a noisy neighbour)", s->rs->name, steal);
+		if (idle < 5)
+			skew(o, arr, "%s: the machine was saturated in at least one run (%.1f%% "
+			    "idle): client, server and shaper competed for the CPUs", s->rs->name,
+			    idle);
+		if (shaper > 5)
+			skew(o, arr, "%s: the latency-emulating shaper used up to %.1f%% of a core, "
+			    "CPU a real network would not take from this machine", s->rs->name,
+			    shaper);
+		if (sampler > 1)
+			skew(o, arr, "%s: the sampler used up to %.2f%% of a core", s->rs->name,
+			    sampler);
+		if (shorts > 0)
+			skew(o, arr, "%s: %zu of %zu runs kept under 100 images or a window under "
+			    "5 s after trimming the first and last %.0f%% (warm-up, drain): their "
+			    "rates are rough", s->rs->name, shorts, s->rs->n_runs,
+			    100 * rs_meta_num(s->rs, "scenario.trim"));
+		if (nb > 0)
+			skew(o, arr, "%s: in %zu runs the per-second throughput varied by more "
+			    "than 5%% (standard error up to %.1f%% of the rate)", s->rs->name, nb,
+			    noisy);
+		if (errs > 0 || bad > 0)
+			skew(o, arr, "%s: %zu runs had failed images and %zu did not end ok "
+			    "(summary.csv status): their rates count only what finished",
+			    s->rs->name, errs, bad);
+		if (strcmp(rs_meta_str(s->rs, "status"), "complete") != 0)
+			skew(o, arr, "%s: the bench did not complete (status %s): runs are missing",
+			    s->rs->name, rs_meta_str(s->rs, "status"));
+	}
+	skew(o, arr, "each run is one sample: repeat scenarios (`repeat = 3`) and compare "
+	    "folders (`exifbench compare A B`) before trusting a difference under a few percent");
+	json_object_set_new(o->js, "skews", arr);
+}
+
+static void
+skew(struct report_out *o, json_t *arr, const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(o->md, "- %s.\n", line);
+	json_array_append_new(arr, json_string(line));
+}
+
+/* The first-rep run of model at level with the given client PU count. */
+static const struct rs_run *
+at(const struct report_scenario *s, const char *model, unsigned level, unsigned pus)
+{
+	size_t l;
+
+	for (l = 0; l < s->rs->n_runs; l++)
+		if (strcmp(s->rs->runs[l].model, model) == 0 && s->rs->runs[l].level == level &&
+		    s->rs->runs[l].client_pus == pus && s->rs->runs[l].rep <= 1)
+			return &s->rs->runs[l];
+	return NULL;
+}

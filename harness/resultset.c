@@ -1,0 +1,503 @@
+/*
+ * resultset.c: reads result folders back. See resultset.h. A scenario's summary.csv is read
+ * whole (a row per run); its trace.csv is streamed once, each row added to its run's sums,
+ * and the per-second completion counts are kept per run (one counter per second of the run,
+ * so memory follows the runs' durations, not the images).
+ */
+#include "resultset.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "csv.h"
+
+#define MAX_CELLS 128
+
+static const char *const col_names[RS_NCOL] = {
+#define X(name) #name,
+	RS_COLUMNS(X)
+#undef X
+};
+
+struct rs_row {
+	char **head, **cell;
+	size_t nh, nc;
+};
+
+/* Per-run sums while the trace streams by. */
+struct acc {
+	double stage[3], cpu[3], e2e, bytes;
+	size_t n_ok, n_cpu[3], n_bytes;
+	unsigned *sec;		/* completions in each second since the run's start */
+	size_t nsec;
+};
+
+static int is_dir(const char *path);
+static int has_meta(const char *dir);
+static int cmp_str(const void *a, const void *b);
+static int load_scenario(struct rs_scenario *s, const char *dir, char *err, size_t errlen);
+static int load_summary(struct rs_scenario *s, char *err, size_t errlen);
+static void run_from_row(struct rs_run *r, const struct rs_row *row);
+static int load_trace(struct rs_scenario *s, char *err, size_t errlen);
+static int trace_row(const struct rs_row *row, struct acc *a);
+static void trace_finish(struct rs_trace *t, const struct acc *a);
+static struct rs_run *run_of(struct rs_scenario *s, const struct rs_row *row);
+static int set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+int
+resultset_load(struct resultset *rs, const char *dir, char *err, size_t errlen)
+{
+	char **names = NULL, path[PATH_MAX];
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	DIR *d;
+	int rv = -1;
+
+	memset(rs, 0, sizeof(*rs));
+	if (!is_dir(dir))
+		return set_err(err, errlen, "%s: not a results folder (%s)", dir,
+		    errno ? strerror(errno) : "not a directory");
+	if (has_meta(dir)) {
+		if ((rs->sc = calloc(1, sizeof(*rs->sc))) == NULL)
+			return set_err(err, errlen, "%s: out of memory", dir);
+		rs->n = 1;
+		if (load_scenario(&rs->sc[0], dir, err, errlen) < 0)
+			goto out;
+		return 0;
+	}
+	if ((d = opendir(dir)) == NULL)
+		return set_err(err, errlen, "%s: %s", dir, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path) ||
+		    !is_dir(path) || !has_meta(path))
+			continue;
+		if (n == cap) {
+			char **g = realloc(names, (cap = cap ? 2 * cap : 8) * sizeof(*names));
+
+			if (g == NULL)
+				break;
+			names = g;
+		}
+		if ((names[n] = strdup(de->d_name)) == NULL)
+			break;
+		n++;
+	}
+	closedir(d);
+	if (de != NULL) {
+		set_err(err, errlen, "%s: out of memory", dir);
+		goto out;
+	}
+	if (n == 0) {
+		set_err(err, errlen, "%s: no meta.json in it or in a folder inside it: not a "
+		    "results folder", dir);
+		goto out;
+	}
+	qsort(names, n, sizeof(*names), cmp_str);
+	if ((rs->sc = calloc(n, sizeof(*rs->sc))) == NULL) {
+		set_err(err, errlen, "%s: out of memory", dir);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		rs->n = i + 1;
+		if (load_scenario(&rs->sc[i], path, err, errlen) < 0)
+			goto out;
+	}
+	rv = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (rv < 0)
+		resultset_free(rs);
+	return rv;
+}
+
+void
+resultset_free(struct resultset *rs)
+{
+	size_t i;
+
+	if (rs == NULL)
+		return;
+	for (i = 0; i < rs->n; i++) {
+		json_decref(rs->sc[i].meta);
+		free(rs->sc[i].runs);
+	}
+	free(rs->sc);
+	memset(rs, 0, sizeof(*rs));
+}
+
+static json_t *
+meta_at(const struct rs_scenario *s, const char *path)
+{
+	char key[128], *dot, *k = key;
+	json_t *j = s->meta;
+
+	snprintf(key, sizeof(key), "%s", path);
+	for (; j != NULL && (dot = strchr(k, '.')) != NULL; k = dot + 1) {
+		*dot = '\0';
+		j = json_object_get(j, k);
+	}
+	return j != NULL ? json_object_get(j, k) : NULL;
+}
+
+double
+rs_meta_num(const struct rs_scenario *s, const char *path)
+{
+	json_t *j = meta_at(s, path);
+
+	return json_is_number(j) ? json_number_value(j) : json_is_boolean(j) ?
+	    (double)json_is_true(j) : NAN;
+}
+
+const char *
+rs_meta_str(const struct rs_scenario *s, const char *path)
+{
+	const char *v = json_string_value(meta_at(s, path));
+
+	return v != NULL ? v : "";
+}
+
+const struct rs_run *
+rs_find(const struct rs_scenario *s, const char *model, unsigned level, const char *tag)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_runs; i++)
+		if (strcmp(s->runs[i].model, model) == 0 && s->runs[i].level == level &&
+		    (tag == NULL || strcmp(s->runs[i].tag, tag) == 0))
+			return &s->runs[i];
+	return NULL;
+}
+
+const char *
+rs_cell(const struct rs_row *row, const char *name)
+{
+	int i = csv_index(row->head, row->nh, name);
+
+	return i >= 0 && (size_t)i < row->nc ? row->cell[i] : "";
+}
+
+double
+rs_num(const struct rs_row *row, const char *name)
+{
+	const char *c = rs_cell(row, name);
+	char *end;
+	double v;
+
+	if (*c == '\0')
+		return NAN;
+	v = strtod(c, &end);
+	return end == c ? NAN : v;
+}
+
+/*
+ * Streams DIR/file; calls cb for every row (r NULL) or r's rows. The header record is kept
+ * in its own buffer so rows can be looked up by name.
+ */
+static int
+each(const struct rs_scenario *s, const struct rs_run *r, const char *file,
+    int (*cb)(const struct rs_row *, void *), void *arg, char *err, size_t errlen)
+{
+	char path[PATH_MAX], *hline = NULL, *line = NULL, *head[MAX_CELLS], *cell[MAX_CELLS];
+	size_t hcap = 0, cap = 0, lineno = 0;
+	struct rs_row row = { head, cell, 0, 0 };
+	FILE *f;
+	int rv = 0;
+	char lvl[16];
+
+	snprintf(path, sizeof(path), "%s/%s", s->dir, file);
+	if ((f = fopen(path, "r")) == NULL)
+		return errno == ENOENT ? 0 : set_err(err, errlen, "%s: %s", path, strerror(errno));
+	if (csv_record(f, &hline, &hcap, &lineno) == 0) {
+		row.nh = csv_split(hline, head, MAX_CELLS);
+		while (rv == 0 && csv_record(f, &line, &cap, &lineno) == 0) {
+			row.nc = csv_split(line, cell, MAX_CELLS);
+			if (r != NULL) {
+				snprintf(lvl, sizeof(lvl), "%u", r->level);
+				if (strcmp(rs_cell(&row, "model"), r->model) != 0 ||
+				    strcmp(rs_cell(&row, "level"), lvl) != 0 ||
+				    (unsigned)rs_num(&row, "rep") != r->rep ||
+				    (*rs_cell(&row, "client_cpus") != '\0' &&
+				    strcmp(rs_cell(&row, "client_cpus"), r->tag) != 0) ||
+				    (*rs_cell(&row, "client_cpus") == '\0' &&
+				    (unsigned)rs_num(&row, "client_pus") != r->client_pus))
+					continue;
+			}
+			rv = cb(&row, arg);
+		}
+	}
+	if (rv >= 0 && ferror(f))
+		rv = set_err(err, errlen, "%s: read error", path);
+	else if (rv < 0)
+		set_err(err, errlen, "%s:%zu: not a row of a run in summary.csv", path, lineno);
+	free(hline);
+	free(line);
+	fclose(f);
+	return rv < 0 ? -1 : 0;
+}
+
+int
+rs_each(const struct rs_scenario *s, const struct rs_run *r, const char *file, rs_row_cb cb,
+    void *arg, char *err, size_t errlen)
+{
+	return each(s, r, file, cb, arg, err, errlen);
+}
+
+static int
+load_scenario(struct rs_scenario *s, const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	json_error_t je;
+	const char *name;
+
+	snprintf(s->dir, sizeof(s->dir), "%s", dir);
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	if ((s->meta = json_load_file(path, 0, &je)) == NULL)
+		return set_err(err, errlen, "%s:%d: %s", path, je.line, je.text);
+	name = rs_meta_str(s, "scenario.name");
+	if (*name == '\0')
+		return set_err(err, errlen, "%s: no scenario.name: not written by exifbench bench",
+		    path);
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	if (load_summary(s, err, errlen) < 0)
+		return -1;
+	return load_trace(s, err, errlen);
+}
+
+struct summary_ctx {
+	struct rs_scenario *s;
+	size_t cap;
+};
+
+static int
+summary_row(const struct rs_row *row, void *arg)
+{
+	struct summary_ctx *c = arg;
+	struct rs_run *g;
+
+	if (row->nc < 8)
+		return -1;
+	if (c->s->n_runs == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 32;
+		if ((g = realloc(c->s->runs, c->cap * sizeof(*g))) == NULL)
+			return -1;
+		c->s->runs = g;
+	}
+	run_from_row(&c->s->runs[c->s->n_runs++], row);
+	return 0;
+}
+
+static int
+load_summary(struct rs_scenario *s, char *err, size_t errlen)
+{
+	struct summary_ctx c = { s, 0 };
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/summary.csv", s->dir);
+	if (stat(path, &st) < 0)
+		return set_err(err, errlen, "%s: %s", path, strerror(errno));
+	if (each(s, NULL, "summary.csv", summary_row, &c, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+run_from_row(struct rs_run *r, const struct rs_row *row)
+{
+	char *c;
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->model, sizeof(r->model), "%s", rs_cell(row, "model"));
+	r->level = (unsigned)rs_num(row, "level");
+	r->workers = (unsigned)fmax(rs_num(row, "workers"), 0);
+	r->client_pus = (unsigned)fmax(rs_num(row, "client_pus"), 0);
+	r->rep = (unsigned)fmax(rs_num(row, "rep"), 0);
+	snprintf(r->client_cpus, sizeof(r->client_cpus), "%s",
+	    *rs_cell(row, "client_cpus") ? rs_cell(row, "client_cpus") : "all");
+	snprintf(r->tag, sizeof(r->tag), "%s", r->client_cpus);
+	for (c = r->tag; (c = strchr(c, ',')) != NULL;)
+		*c = '+';
+	snprintf(r->status, sizeof(r->status), "%s", rs_cell(row, "status"));
+	for (i = 0; i < RS_NCOL; i++)
+		r->v[i] = rs_num(row, col_names[i]);
+	r->tr.rows = 0;
+	for (i = 0; i < 3; i++)
+		r->tr.stage_ms[i] = r->tr.stage_cpu_ms[i] = -1;
+	r->tr.e2e_ms = r->tr.bytes_per_image = r->tr.ips_se = -1;
+}
+
+struct trace_ctx {
+	struct rs_scenario *s;
+	struct acc *acc;
+};
+
+static int
+trace_cb(const struct rs_row *row, void *arg)
+{
+	struct trace_ctx *c = arg;
+	struct rs_run *r = run_of(c->s, row);
+
+	if (r == NULL)
+		return 0;	/* a run that left no summary row (stopped before it): skip */
+	r->tr.rows++;
+	return trace_row(row, &c->acc[r - c->s->runs]);
+}
+
+static int
+load_trace(struct rs_scenario *s, char *err, size_t errlen)
+{
+	struct trace_ctx c = { s, NULL };
+	size_t i;
+	int rv;
+
+	if (s->n_runs == 0)
+		return 0;
+	if ((c.acc = calloc(s->n_runs, sizeof(*c.acc))) == NULL)
+		return set_err(err, errlen, "%s: out of memory", s->dir);
+	rv = each(s, NULL, "trace.csv", trace_cb, &c, err, errlen);
+	for (i = 0; i < s->n_runs; i++) {
+		if (rv == 0)
+			trace_finish(&s->runs[i].tr, &c.acc[i]);
+		free(c.acc[i].sec);
+	}
+	free(c.acc);
+	return rv;
+}
+
+/* The run a trace row belongs to, by its label cells. */
+static struct rs_run *
+run_of(struct rs_scenario *s, const struct rs_row *row)
+{
+	const char *model = rs_cell(row, "model"), *tag = rs_cell(row, "client_cpus");
+	unsigned level = (unsigned)rs_num(row, "level"), rep = (unsigned)rs_num(row, "rep");
+	unsigned pus = (unsigned)fmax(rs_num(row, "client_pus"), 0);
+	size_t i;
+
+	for (i = 0; i < s->n_runs; i++) {
+		struct rs_run *r = &s->runs[i];
+
+		if (r->level == level && r->rep == rep && strcmp(r->model, model) == 0 &&
+		    (*tag ? strcmp(r->tag, tag) == 0 : r->client_pus == pus))
+			return r;
+	}
+	return NULL;
+}
+
+static int
+trace_row(const struct rs_row *row, struct acc *a)
+{
+	static const char *const st[3][3] = {
+		{ "get_start_us", "get_end_us", "get_cpu_us" },
+		{ "proc_start_us", "proc_end_us", "proc_cpu_us" },
+		{ "put_start_us", "put_end_us", "put_cpu_us" },
+	};
+	double end = rs_num(row, "put_end_us"), start = rs_num(row, "get_start_us"), v, cpu;
+	unsigned *g;
+	size_t k;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if ((v = rs_num(row, st[i][1])) > end || isnan(end))
+			end = v;
+	if (!isnan(end) && end >= 0) {
+		if ((k = (size_t)(end / 1e6)) >= a->nsec) {
+			if ((g = realloc(a->sec, (k + 1) * sizeof(*g))) == NULL)
+				return -1;
+			memset(g + a->nsec, 0, (k + 1 - a->nsec) * sizeof(*g));
+			a->sec = g, a->nsec = k + 1;
+		}
+		a->sec[k]++;
+	}
+	a->bytes += fmax(rs_num(row, "bytes_in"), 0) + fmax(rs_num(row, "bytes_out"), 0);
+	a->n_bytes++;
+	if (strcmp(rs_cell(row, "outcome"), "ok") != 0)
+		return 0;
+	a->n_ok++;
+	a->e2e += (rs_num(row, "put_end_us") - start) / 1e3;
+	for (i = 0; i < 3; i++) {
+		a->stage[i] += (rs_num(row, st[i][1]) - rs_num(row, st[i][0])) / 1e3;
+		if ((cpu = rs_num(row, st[i][2])) >= 0)
+			a->cpu[i] += cpu / 1e3, a->n_cpu[i]++;
+	}
+	return 0;
+}
+
+static void
+trace_finish(struct rs_trace *t, const struct acc *a)
+{
+	size_t lo, hi, i, n;
+	double mean = 0, ss = 0;
+	int k;
+
+	if (a->n_bytes > 0)
+		t->bytes_per_image = a->bytes / (double)a->n_bytes;
+	if (a->n_ok > 0) {
+		t->e2e_ms = a->e2e / (double)a->n_ok;
+		for (k = 0; k < 3; k++) {
+			t->stage_ms[k] = a->stage[k] / (double)a->n_ok;
+			/* a stage whose CPU was measured for only some images is not attributable */
+			t->stage_cpu_ms[k] = a->n_cpu[k] == a->n_ok ?
+			    a->cpu[k] / (double)a->n_ok : -1;
+		}
+	}
+	/* the middle 80% of the seconds: the first and last are partial, warm-up and drain */
+	if (a->nsec < 5)
+		return;
+	lo = a->nsec / 10 > 0 ? a->nsec / 10 : 1;
+	hi = a->nsec - lo;
+	n = hi - lo;
+	for (i = lo; i < hi; i++)
+		mean += a->sec[i];
+	mean /= (double)n;
+	for (i = lo; i < hi; i++)
+		ss += (a->sec[i] - mean) * (a->sec[i] - mean);
+	t->ips_se = n > 1 ? sqrt(ss / (double)(n - 1)) / sqrt((double)n) : -1;
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	errno = 0;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+has_meta(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}

@@ -1,0 +1,106 @@
+/*
+ * resultset.h: result folders read back, for `exifbench report` and `exifbench compare`. A
+ * folder written by `exifbench bench` (it holds meta.json) is one scenario; any other folder
+ * is searched one level down for such folders, so the parent of several benches (what
+ * `make bench` writes) reads as all of them, in name order (their names start with the UTC
+ * time, so that is the order they ran in).
+ *
+ * Each summary.csv row becomes a run; its numbers are found by column name, so folders
+ * written before a column existed still read (the column is NaN). The trace adds, per run,
+ * the mean time and on-CPU time of each stage and the spread of the per-second throughput.
+ * Memory: the summary rows and per-run figures; the trace and the samples are streamed.
+ */
+#ifndef EXIFBENCH_RESULTSET_H
+#define EXIFBENCH_RESULTSET_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stddef.h>
+
+/* summary.csv's numeric columns the readers use (NaN when blank or absent). */
+#define RS_COLUMNS(X)                                                                    \
+	X(images) X(ok) X(errors) X(wall_s) X(window_s) X(kept) X(images_per_s)             \
+	X(mib_per_s) X(e2e_p50_ms) X(e2e_p90_ms) X(e2e_p99_ms) X(e2e_p999_ms) X(e2e_max_ms) \
+	X(get_p50_ms) X(get_p99_ms) X(proc_p50_ms) X(proc_p99_ms) X(put_p50_ms)             \
+	X(put_p99_ms) X(ttfb_p50_ms) X(ttfb_p99_ms) X(requests_ms) X(littles_ips)           \
+	X(model_cpu_pct) X(model_on_pct) X(model_runq_pct) X(model_off_pct) X(model_cpu_s)  \
+	X(server_cpu_pct) X(server_on_pct) X(server_runq_pct) X(server_off_pct)             \
+	X(server_cpu_s) X(shaper_cpu_pct) X(shaper_cpu_s) X(sys_idle_pct) X(sys_steal_pct)  \
+	X(rusage_cpu_s) X(samples) X(sampler_cpu_pct)
+#define X(name) RS_##name,
+enum rs_col { RS_COLUMNS(X) RS_NCOL };
+#undef X
+
+/* From the run's trace rows (all of them, ok images only for times); -1 when unknown. */
+struct rs_trace {
+	size_t rows;			/* images in the trace */
+	double stage_ms[3];		/* mean wall time of GET, process, PUT */
+	double stage_cpu_ms[3];		/* mean on-CPU time of each (blank for async's I/O) */
+	double e2e_ms;			/* mean end to end */
+	double bytes_per_image;		/* mean bytes in + out */
+	double ips_se;			/* standard error of images/s from the per-second counts
+					   of the middle 80% of the run; -1 under 5 seconds */
+};
+
+struct rs_run {
+	char model[16];
+	unsigned level, workers, client_pus, rep;
+	char client_cpus[64];		/* as in summary.csv ("all", "0", "0-1") */
+	char tag[64];			/* the label in trace.csv and samples.csv ("0,2" -> "0+2") */
+	char status[16];
+	double v[RS_NCOL];
+	struct rs_trace tr;
+};
+
+struct rs_scenario {
+	char dir[PATH_MAX];
+	char name[64];			/* the scenario's name (meta.json) */
+	json_t *meta;			/* meta.json, owned */
+	struct rs_run *runs;
+	size_t n_runs;
+};
+
+struct resultset {
+	struct rs_scenario *sc;
+	size_t n;
+};
+
+/*
+ * Reads dir (see the top of this file) into rs (zeroed first). 0, or -1 with err naming the
+ * file (and line) at fault: no result folder found, a meta.json that does not parse, a
+ * summary.csv or trace.csv that cannot be read. A missing trace.csv is not an error (the
+ * trace figures stay -1).
+ */
+int resultset_load(struct resultset *rs, const char *dir, char *err, size_t errlen);
+
+/* Frees what resultset_load allocated; rs may be zeroed or NULL. */
+void resultset_free(struct resultset *rs);
+
+/* The scenario meta's number at a dotted path ("scenario.latency_ms"), or NaN. */
+double rs_meta_num(const struct rs_scenario *s, const char *path);
+/* The meta's string at a dotted path, or "" (never NULL). */
+const char *rs_meta_str(const struct rs_scenario *s, const char *path);
+
+/* A run of s by model, level and tag (NULL tag: any); the first repeat. NULL if none. */
+const struct rs_run *rs_find(const struct rs_scenario *s, const char *model, unsigned level,
+    const char *tag);
+
+/*
+ * One row of a run's rows in trace.csv or samples.csv, for rs_each: cells by column name.
+ * rs_cell returns "" for a column the file does not have; rs_num NaN for a blank cell.
+ */
+struct rs_row;
+const char *rs_cell(const struct rs_row *row, const char *name);
+double rs_num(const struct rs_row *row, const char *name);
+
+typedef int (*rs_row_cb)(const struct rs_row *row, void *arg);
+
+/*
+ * Streams s's file ("trace.csv" or "samples.csv") and calls cb for each row of run r, in file
+ * order, until cb returns non-zero. 0, or -1 with err when the file cannot be read (a missing
+ * file reads as no rows).
+ */
+int rs_each(const struct rs_scenario *s, const struct rs_run *r, const char *file, rs_row_cb cb,
+    void *arg, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,324 @@
+/*
+ * usl.c: the Universal Scalability Law fit. See usl.h. The points go to a mkstemp file under
+ * $TMPDIR (or /tmp); gnuplot runs plots/usl-fit.gp on it through posix_spawnp, with stdin
+ * from /dev/null and stdout and stderr on one pipe, so none of its chatter reaches the
+ * terminal. The script prints `key value` lines; any other line is gnuplot talking, and the
+ * last of them is its error message when it fails. The temporary file is removed and the
+ * child reaped on every path. r2, N* and the recommendation are computed here, in C.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "usl.h"
+
+extern char **environ;
+
+/* The script's result lines, by key. */
+enum key { K_LAMBDA, K_SIGMA, K_KAPPA, K_SIGMA_ERR, K_KAPPA_ERR, K_CONVERGED, K_ITER, K_N };
+static const char *const key_names[K_N] = { "lambda", "sigma", "kappa", "sigma_err",
+	"kappa_err", "converged", "iterations" };
+
+struct result {
+	double v[K_N];
+	int have[K_N];
+	char last[256];		/* gnuplot's last line that is not a result */
+};
+
+static int check_points(const double *n, const double *x, size_t count, double *lambda1,
+    char *err, size_t errlen);
+static int write_points(const double *n, const double *x, size_t count, int skip1,
+    char *path, size_t pathlen, char *err, size_t errlen);
+static int run_gnuplot(const char *script, const char *vars, char *out, size_t outlen,
+    char *err, size_t errlen);
+static void parse_output(char *out, struct result *res);
+static double r_squared(const struct usl *u, const double *n, const double *x, size_t count);
+
+/*
+ * Checks the points and the levels they cover: sigma and kappa are only both determined by
+ * two levels besides 1 (a level 1 point says nothing about them), and a free lambda needs a
+ * third. *lambda1 is the mean X at level 1, or 0 when there is no such point.
+ */
+static int
+check_points(const double *n, const double *x, size_t count, double *lambda1, char *err,
+    size_t errlen)
+{
+	size_t i, j, others = 0, ones = 0;
+	double sum1 = 0;
+
+	*lambda1 = 0;
+	if (n == NULL || x == NULL || count == 0 || count > USL_MAX_POINTS) {
+		snprintf(err, errlen, "usl: %zu points (1 to %d needed)", count, USL_MAX_POINTS);
+		return -1;
+	}
+	for (i = 0; i < count; i++) {
+		if (!(n[i] >= 1 && n[i] < 1e9) || !(x[i] > 0 && x[i] < INFINITY)) {
+			snprintf(err, errlen, "usl: point %zu (%g, %g): need N >= 1 and X > 0", i,
+			    n[i], x[i]);
+			return -1;
+		}
+		if (n[i] == 1)
+			sum1 += x[i], ones++;
+		for (j = 0; j < i && n[j] != n[i]; j++)
+			;
+		others += j == i && n[i] != 1;
+	}
+	if (ones > 0 ? others < 2 : others < 3 || count < 4) {
+		snprintf(err, errlen, "usl: too few points: %zu at %zu levels (need %s)", count,
+		    others + (ones > 0), ones > 0 ? "2 levels besides 1" : "4 points at 3 levels");
+		return -1;
+	}
+	if (ones > 0)
+		*lambda1 = sum1 / (double)ones;
+	return 0;
+}
+
+/*
+ * The points to a new temporary file, `N X` per line, its name to path. With lambda pinned,
+ * level 1 points are left out: they say nothing of sigma and kappa, and would only lend the
+ * fit degrees of freedom, and their scatter, that are not its own.
+ */
+static int
+write_points(const double *n, const double *x, size_t count, int skip1, char *path,
+    size_t pathlen, char *err, size_t errlen)
+{
+	const char *dir = getenv("TMPDIR");
+	FILE *f;
+	size_t i;
+	int fd, bad;
+
+	/* The name goes inside a quoted gnuplot string: no quote may end it early. */
+	if (dir == NULL || *dir == '\0' || strchr(dir, '\'') != NULL || strlen(dir) > 200)
+		dir = "/tmp";
+	snprintf(path, pathlen, "%s/exifbench-usl.XXXXXX", dir);
+	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "usl: %s: %s", path, strerror(errno));
+		*path = '\0';
+		return -1;
+	}
+	if ((f = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errlen, "usl: %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	for (i = 0; i < count; i++)
+		if (!skip1 || n[i] != 1)
+			fprintf(f, "%.17g %.17g\n", n[i], x[i]);
+	bad = ferror(f);
+	if (fclose(f) != 0 || bad) {
+		snprintf(err, errlen, "usl: %s: write failed", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Runs `gnuplot -e vars script` and collects what it writes (the tail, if more than outlen).
+ * 0 when it exited with status 0; -1 with err otherwise, out still filled.
+ */
+static int
+run_gnuplot(const char *script, const char *vars, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	char *argv[] = { "gnuplot", "-e", (char *)vars, (char *)script, NULL };
+	posix_spawn_file_actions_t fa;
+	size_t len = 0, half = outlen / 2;
+	ssize_t r;
+	pid_t pid;
+	int p[2], rc, st;
+
+	*out = '\0';
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "usl: pipe: %s", strerror(errno));
+		return -1;
+	}
+	if ((rc = posix_spawn_file_actions_init(&fa)) == 0) {
+		if ((rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) ==
+		    0 && (rc = posix_spawn_file_actions_adddup2(&fa, p[1], 1)) == 0 &&
+		    (rc = posix_spawn_file_actions_adddup2(&fa, p[1], 2)) == 0)
+			rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
+	}
+	close(p[1]);
+	if (rc != 0) {
+		close(p[0]);
+		snprintf(err, errlen, "usl: cannot run gnuplot: %s", rc == ENOENT ?
+		    "not found in PATH (is gnuplot installed?)" : strerror(rc));
+		return -1;
+	}
+	while ((r = read(p[0], out + len, outlen - 1 - len)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		if ((len += (size_t)r) == outlen - 1) {
+			memmove(out, out + half, len - half);
+			len -= half;
+		}
+	}
+	out[len] = '\0';
+	close(p[0]);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR) {
+			snprintf(err, errlen, "usl: waitpid: %s", strerror(errno));
+			return -1;
+		}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	/* Where posix_spawnp is a fork (valgrind does so), a failed exec is a silent 127. */
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127 && len == 0)
+		snprintf(err, errlen, "usl: cannot run gnuplot: exit status 127 (not found in "
+		    "PATH?)");
+	else if (WIFEXITED(st))
+		snprintf(err, errlen, "gnuplot %s exited with status %d", script, WEXITSTATUS(st));
+	else
+		snprintf(err, errlen, "gnuplot %s killed by signal %d", script, WTERMSIG(st));
+	return -1;
+}
+
+static void
+parse_output(char *out, struct result *res)
+{
+	char *line, *save = NULL, *end;
+	size_t len;
+	int k;
+
+	memset(res, 0, sizeof(*res));
+	for (line = strtok_r(out, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		for (k = 0; k < K_N; k++) {
+			len = strlen(key_names[k]);
+			if (strncmp(line, key_names[k], len) == 0 && line[len] == ' ') {
+				res->v[k] = strtod(line + len + 1, &end);
+				res->have[k] = end != line + len + 1 && *end == '\0';
+				break;
+			}
+		}
+		if (k == K_N && line[strspn(line, " \t\r")] != '\0')
+			snprintf(res->last, sizeof(res->last), "%s", line);
+	}
+}
+
+static double
+r_squared(const struct usl *u, const double *n, const double *x, size_t count)
+{
+	double mean = 0, ss_res = 0, ss_tot = 0, d;
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		mean += x[i] / (double)count;
+	for (i = 0; i < count; i++) {
+		d = x[i] - usl_predict(u, n[i]);
+		ss_res += d * d;
+		ss_tot += (x[i] - mean) * (x[i] - mean);
+	}
+	return ss_tot > 0 ? 1 - ss_res / ss_tot : 1;
+}
+
+int
+usl_fit(const double *n, const double *x, size_t count, const char *script, struct usl *u,
+    char *err, size_t errlen)
+{
+	char path[256] = "", vars[384], out[4096];
+	struct result res;
+	double lambda1;
+	size_t k, lo;
+	int rv;
+
+	if (u == NULL || script == NULL) {
+		snprintf(err, errlen, "usl: no %s", u == NULL ? "result" : "script");
+		return -1;
+	}
+	memset(u, 0, sizeof(*u));
+	if (check_points(n, x, count, &lambda1, err, errlen) < 0)
+		return -1;
+	if (access(script, R_OK) < 0) {
+		snprintf(err, errlen, "usl: %s: %s", script, strerror(errno));
+		return -1;
+	}
+	if (write_points(n, x, count, lambda1 > 0, path, sizeof(path), err, errlen) < 0) {
+		if (*path != '\0')
+			unlink(path);
+		return -1;
+	}
+	/* A free lambda starts from the lowest level's X / N; %e keeps it a float in gnuplot. */
+	for (lo = 0, k = 1; k < count; k++)
+		if (n[k] < n[lo])
+			lo = k;
+	snprintf(vars, sizeof(vars), "datafile='%s'; fixlambda=%d; lambda0=%.17e", path,
+	    lambda1 > 0, lambda1 > 0 ? lambda1 : x[lo] / n[lo]);
+	rv = run_gnuplot(script, vars, out, sizeof(out), err, errlen);
+	unlink(path);
+	parse_output(out, &res);
+	if (rv < 0) {
+		if (res.last[0] != '\0' && errlen > 0 && strlen(err) + 1 < errlen)
+			snprintf(err + strlen(err), errlen - strlen(err), ": %s", res.last);
+		return -1;
+	}
+	for (k = 0; k < K_N; k++)
+		if (!res.have[k]) {
+			snprintf(err, errlen, "gnuplot %s printed no %s", script, key_names[k]);
+			return -1;
+		}
+	if (res.v[K_CONVERGED] != 1) {
+		snprintf(err, errlen, "usl: the fit did not converge in %.0f iterations",
+		    res.v[K_ITER]);
+		return -1;
+	}
+	u->lambda = lambda1 > 0 ? lambda1 : res.v[K_LAMBDA];
+	u->sigma = res.v[K_SIGMA], u->kappa = res.v[K_KAPPA];
+	if (!(u->lambda > 0 && u->sigma >= 0 && u->sigma <= 1 && u->kappa >= 0 && u->kappa <= 1)) {
+		snprintf(err, errlen, "usl: the fit went out of range (lambda %g, sigma %g, "
+		    "kappa %g)", u->lambda, u->sigma, u->kappa);
+		memset(u, 0, sizeof(*u));
+		return -1;
+	}
+	/* -1 from the script when held at a bound; infinite with as many points as unknowns. */
+	u->sigma_err = isfinite(res.v[K_SIGMA_ERR]) ? res.v[K_SIGMA_ERR] : -1;
+	u->kappa_err = isfinite(res.v[K_KAPPA_ERR]) ? res.v[K_KAPPA_ERR] : -1;
+	u->nstar = u->kappa < 1e-12 ? INFINITY : sqrt((1 - u->sigma) / u->kappa);
+	u->points = count;
+	u->lambda_fixed = lambda1 > 0;
+	u->r2 = r_squared(u, n, x, count);
+	return 0;
+}
+
+double
+usl_predict(const struct usl *u, double n)
+{
+	if (u == NULL || !(n >= 0))
+		return NAN;
+	return u->lambda * n / (1 + u->sigma * (n - 1) + u->kappa * n * (n - 1));
+}
+
+unsigned
+usl_recommend(const struct usl *u, double frac, unsigned cap)
+{
+	double top, target;
+	unsigned lo = 1, hi, mid;
+
+	if (u == NULL || !(u->lambda > 0) || !(frac > 0))
+		return 1;
+	/* N* from sigma and kappa, not u->nstar, so that a what-if copy with new ones works. */
+	top = u->kappa < 1e-12 ? INFINITY : sqrt((1 - u->sigma) / u->kappa);
+	top = fmin(fmax(top, 1), cap > 1 ? (double)cap : 1);
+	hi = (unsigned)ceil(top);
+	target = fmin(frac, 1) * usl_predict(u, top) * (1 - 1e-12);
+	/* Whole levels may all miss a peak between two of them: take the better neighbour. */
+	if (usl_predict(u, hi) < target)
+		return usl_predict(u, floor(top)) >= usl_predict(u, hi) ? (unsigned)floor(top) : hi;
+	/* X rises up to N*: the first whole N at or above the target, by bisection. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (usl_predict(u, mid) >= target)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}

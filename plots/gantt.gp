@@ -1,0 +1,47 @@
+# gantt.gp: the timeline of one model's first images, the measured version of the ASCII
+# timelines of the published analysis: one row per in-flight slot (lane), one bar per stage
+# of each image (GET, process, PUT in the stage colours), seconds since the first image
+# started on x, and a thin line where an image waits between two stages. Reads
+# gantt-S-M.dat (M: the `model` variable); its "# level L" line names the run. A stage too
+# short to see at this scale (the EXIF step takes microseconds) still shows as its border.
+_p = 0; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { _p = _i } }
+load (_p > 0 ? ARG0[1:_p] : "")."style.gp"
+
+f = datadir."/gantt-".scenario."-".model.".dat"
+level = header_value(f, "level")
+cs_file = f; cs_col = 1
+@column_stats
+lmin = cs_min
+lmax = cs_max
+cs_col = 3
+@column_stats
+tmax = (cs_max > 0) ? cs_max : 1
+cs_col = 5
+@column_stats
+nimg = cs_max - cs_min + 1
+
+set title sprintf("Timeline of the first %d images: %s, %s in flight%s", nimg, model, \
+	(level eq "") ? "?" : level, scen_title)
+set xlabel "seconds since the first image started"
+set ylabel "in-flight slot (lane)"
+set xrange [0:tmax * 1.02]
+set yrange [lmax + 0.7:lmin - 0.7]
+set ytics 1
+set mytics 1
+set grid noytics xtics
+set key below horizontal center
+set bmargin 6
+set style fill solid 1.0 border rgb "#303030"
+# Thick bars fill most of a lane, thinner ones when there are many lanes.
+h = (lmax - lmin > 24) ? 0.45 : 0.38
+
+# The time an image waits between two stages (for a worker, a connection, the event loop) is
+# a thin line, drawn from the previous row's end when it belongs to the same image.
+gap0(img, s, e) = (g0 = (img == pimg) ? pend : s, pimg = img, pend = e, g0)
+pimg = -1; pend = 0
+plot f using (gap0($5, $2, $3)):1:($2 - g0):(0) with vectors nohead linewidth 1.5 \
+		linecolor rgb "#606060" notitle, \
+	f using (($2 + $3) / 2):1:(($3 - $2) / 2):(h):(stage_rgb($4)) with boxxyerror \
+		linecolor rgb variable linewidth 0.5 notitle, \
+	for [s = 1:3] keyentry with boxes linecolor rgb stage_color(s) title stage_name(s), \
+	keyentry with lines linewidth 1.5 linecolor rgb "#606060" title "waiting between stages"

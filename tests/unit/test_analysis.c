@@ -1,0 +1,322 @@
+/*
+ * test_analysis.c: unit tests of harness/analysis.c, the report's rules, on hand-made cases.
+ * Bounds: each kind winning in turn, a tie going to the earlier kind, unknown inputs (zero,
+ * negative, NaN) giving INFINITY, the machine bound present only when the parties share PUs
+ * and summing only the known CPU costs. Verdict: an I/O-bound scenario that followed
+ * concurrency, a CPU-bound one that followed cores, the 50% line and the 1.2x and 1.5 x PUs
+ * edges exactly, an unknown share, speed or PU count, the crossover (also under one in
+ * flight), and that `why` holds the deciding numbers, has no newline and stays inside its
+ * buffer with absurd figures. Capacity: exact arithmetic, machines rounded up (but not past
+ * an exact fit by a rounding error), at least one machine, all zero on a bad rate. What-if:
+ * doubling R0 halves a lambda-limited prediction, a heavier CPU stage caps it at the new CPU
+ * bound, and without a fit the bound alone. test_inval feeds NULL and out-of-range kinds.
+ */
+#include "../../harness/analysis.c"
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define NWHY 6
+
+static int
+close_to(double got, double want)
+{
+	if (isinf(want))
+		return got == want;
+	return fabs(got - want) <= 1e-9 * fmax(1, fabs(want));
+}
+
+static void
+test_bound(void **state)
+{
+	static const double I = INFINITY;
+	static const struct {
+		const char *name;
+		struct bound_in in;	/* N, par, R0, client, server, shaper, srv PUs, machine
+					   PUs, bytes, link */
+		double x[B_N];
+		enum bound_kind limit;
+	} cases[] = {
+		{ "latency", { 4, 2, 0.2, 0.001, 0.002, 0, 4, 0, 1e5, 1e8 },
+		    { 20, 2000, 2000, I, 1000 }, B_LATENCY },
+		{ "client CPU", { 64, 2, 0.2, 0.05, 0.001, 0, 2, 0, 1e5, 0 },
+		    { 320, 40, 2000, I, I }, B_CLIENT_CPU },
+		{ "server CPU", { 64, 2, 0.1, 0.001, 0.01, 0, 1, 0, 0, 0 },
+		    { 640, 2000, 100, I, I }, B_SERVER_CPU },
+		{ "machine CPU, shared", { 64, 2, 0.1, 0.004, 0.004, 0.002, 2, 2, 0, 0 },
+		    { 640, 500, 500, 200, I }, B_MACHINE_CPU },
+		/* The same machine not shared: client and server tie; the earlier kind wins. */
+		{ "not shared", { 64, 2, 0.1, 0.004, 0.004, 0.002, 2, 0, 0, 0 },
+		    { 640, 500, 500, I, I }, B_CLIENT_CPU },
+		{ "bandwidth", { 64, 2, 0.1, 0.001, 0.001, 0, 2, 2, 2.5e6, 12.5e6 },
+		    { 640, 2000, 2000, 1000, 5 }, B_BANDWIDTH },
+		{ "nothing known", { 8, 0, 0, 0, -1, -1, 0, 0, 0, 0 },
+		    { I, I, I, I, I }, B_N },
+		/* No PU counts: only the machine bound, from the known costs (shaper -5 left out). */
+		{ "partly known", { 8, 0, -1, 0.01, 0.01, -5, 0, 2, 1e6, 0 },
+		    { I, I, I, 100, I }, B_MACHINE_CPU },
+		{ "NaN", { 8, NAN, NAN, 0.01, NAN, NAN, NAN, NAN, NAN, NAN },
+		    { I, I, I, I, I }, B_N },
+	};
+	struct bound b;
+	size_t i;
+	int k;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		analysis_bound(&cases[i].in, &b);
+		for (k = 0; k < B_N; k++)
+			if (!close_to(b.x[k], cases[i].x[k]))
+				fail_msg("%s: %s bound %g, want %g", cases[i].name,
+				    analysis_bound_name((enum bound_kind)k), b.x[k], cases[i].x[k]);
+		if (b.limit != cases[i].limit)
+			fail_msg("%s: limit %s, want %s", cases[i].name,
+			    analysis_bound_name(b.limit), analysis_bound_name(cases[i].limit));
+		assert_true(b.best == (cases[i].limit == B_N ? INFINITY : cases[i].x[b.limit]));
+	}
+}
+
+static void
+test_verdict(void **state)
+{
+	static const struct {
+		const char *name;
+		struct verdict_in in;	/* share, seq, best, level, PUs, R0, CPU bound */
+		enum verdict_kind kind;
+		enum followed followed;
+		double speedup, crossover;
+		const char *has[NWHY];	/* in `why` */
+		const char *hasnt;	/* not in `why` */
+	} cases[] = {
+		{ "I/O, concurrency", { 0.003, 4.63, 275.2, 64, 2, 0.216, 407 }, VERDICT_IO,
+		    FOLLOWED_CONCURRENCY, 275.2 / 4.63, 0.216 * 407,
+		    { "0.3% of its wall time (under the 50% line)", "waiting",
+		    "(64 in flight) made 275.2 images/s", "59.4x sequential on 2 PUs",
+		    "followed concurrency, not cores",
+		    "past about 88 in flight (R0 216 ms x CPU bound 407 images/s)" }, "computing" },
+		{ "CPU, cores", { 0.92, 50, 95, 4, 2, 0.025, 100 }, VERDICT_CPU, FOLLOWED_CORES,
+		    1.9, 2.5, { "92.0% of its wall time (at or over the 50% line)", "computing",
+		    "1.90x sequential on 2 PUs (at most 1.5 x 2)", "followed cores, not concurrency",
+		    "about 2.5 in flight (R0 25 ms x CPU bound 100 images/s)" }, "waiting" },
+		/* The edges: 50% exactly is CPU-bound, 1.2x is a speedup, 1.5 x PUs is cores. */
+		{ "50% line", { 0.5, 100, 300, 8, 2, 0, 0 }, VERDICT_CPU, FOLLOWED_CORES, 3, 0,
+		    { "50.0%", "at or over", "3.00x sequential", "(at most 1.5 x 2)" }, "limit" },
+		{ "just under", { 0.4999, 100, 300.001, 8, 2, 0, 0 }, VERDICT_IO,
+		    FOLLOWED_CONCURRENCY, 3.00001, 0, { "50.0%", "under the 50% line",
+		    "(more than 1.5 x 2)" }, "at or over" },
+		{ "1.2x", { 0.1, 100, 120, 2, 1, 0.1, 50 }, VERDICT_IO, FOLLOWED_CORES, 1.2, 5,
+		    { "1.20x sequential on 1 PU (at most 1.5 x 1)", "about 5 in flight" }, "neither" },
+		{ "under 1.2x", { 0.1, 100, 115, 2, 2, 0.1, 50 }, VERDICT_IO, FOLLOWED_NEITHER,
+		    1.15, 5, { "1.15x sequential (under 1.2x)",
+		    "followed neither concurrency nor cores" }, "PUs" },
+		{ "share unknown", { -1, 10, 40, 16, 2, 0.5, 400 }, VERDICT_UNKNOWN,
+		    FOLLOWED_CONCURRENCY, 4, 200, { "not measured", "4.00x sequential",
+		    "past about 200 in flight (R0 500 ms x CPU bound 400 images/s)" }, "wall" },
+		{ "share NaN", { NAN, 10, 30, 16, 2, 0, 0 }, VERDICT_UNKNOWN,
+		    FOLLOWED_CORES, 3, 0, { "not measured" }, "nan" },
+		{ "speed unknown", { 0.2, 0, 30, 16, 2, 0, 400 }, VERDICT_IO, FOLLOWED_NEITHER, 0,
+		    0, { "20.0%", "made 30.0 images/s" }, "sequential on" },
+		{ "no best run", { 0.2, 10, 0, 0, 2, 0.1, 0 }, VERDICT_IO, FOLLOWED_NEITHER, 0, 0,
+		    { "waiting" }, "best" },
+		{ "PUs unknown", { 0.2, 10, 50, 0, 0, 0, 0 }, VERDICT_IO, FOLLOWED_NEITHER, 5, 0,
+		    { "the best run made 50.0 images/s, 5.00x sequential" }, "followed" },
+		{ "crossover under 1", { 0.9, 10, 11, 2, 2, 0.002, 300 }, VERDICT_CPU,
+		    FOLLOWED_NEITHER, 1.1, 0.6, { "from one in flight on",
+		    "R0 2 ms x CPU bound 300 images/s = 0.6" }, "past" },
+	};
+	struct verdict v;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		analysis_verdict(&cases[i].in, &v);
+		if (v.kind != cases[i].kind || v.followed != cases[i].followed)
+			fail_msg("%s: %s, followed %d; want %s, %d", cases[i].name,
+			    analysis_verdict_name(v.kind), v.followed,
+			    analysis_verdict_name(cases[i].kind), cases[i].followed);
+		if (!close_to(v.speedup, cases[i].speedup) ||
+		    !close_to(v.crossover, cases[i].crossover))
+			fail_msg("%s: speedup %g crossover %g, want %g %g", cases[i].name,
+			    v.speedup, v.crossover, cases[i].speedup, cases[i].crossover);
+		for (j = 0; j < NWHY && cases[i].has[j] != NULL; j++)
+			if (strstr(v.why, cases[i].has[j]) == NULL)
+				fail_msg("%s: no '%s' in: %s", cases[i].name, cases[i].has[j],
+				    v.why);
+		if (strstr(v.why, cases[i].hasnt) != NULL)
+			fail_msg("%s: '%s' in: %s", cases[i].name, cases[i].hasnt, v.why);
+		assert_null(strchr(v.why, '\n'));
+	}
+}
+
+/* Figures of 300 digits: the paragraph is cut inside the buffer, never past it. */
+static void
+test_why_bounded(void **state)
+{
+	struct verdict_in in = { 0.2, 1, 1e300, 1e300, 1e300, 1e300, 1e300 };
+	struct verdict v;
+
+	(void)state;
+	memset(&v, 'x', sizeof(v));
+	analysis_verdict(&in, &v);
+	assert_true(strlen(v.why) == sizeof(v.why) - 1);
+	assert_true(v.speedup == 1e300 && v.followed == FOLLOWED_CORES);
+	assert_true(v.crossover == 0);	/* 1e300 x 1e300 overflows: unknown */
+	/* A speedup that overflows is unknown too; a huge crossover is cut inside its piece. */
+	in.seq_ips = 1e-300;
+	in.r0_s = 1e150;
+	in.cpu_bound_ips = 1e150;
+	memset(&v, 'x', sizeof(v));
+	analysis_verdict(&in, &v);
+	assert_true(v.speedup == 0 && v.followed == FOLLOWED_NEITHER);
+	assert_true(close_to(v.crossover, 1e300));
+	assert_true(strlen(v.why) < sizeof(v.why));
+	if (strstr(v.why, "past about 99999999") == NULL)
+		fail_msg("no crossover in: %s", v.why);
+}
+
+static void
+test_capacity(void **state)
+{
+	static const struct {
+		double ips, images, deadline;
+		double per_day, hours, machines;
+	} cases[] = {
+		{ 100, 1e6, 86400, 8.64e6, 1e6 / 100 / 3600.0, 1 },
+		{ 100, 1e7, 3600, 8.64e6, 1e7 / 100 / 3600.0, 28 },	/* 27.8 up */
+		{ 100, 2e6, 10000, 8.64e6, 2e6 / 100 / 3600.0, 2 },	/* exact fit */
+		{ 100, 2e6 + 1, 10000, 8.64e6, (2e6 + 1) / 100 / 3600.0, 3 },
+		/* 129 / (4.3 x 3) is 10.000000000000002 in doubles: still 10 machines. */
+		{ 4.3, 129, 3, 4.3 * 86400, 129 / 4.3 / 3600, 10 },
+		{ 4.3, 130, 3, 4.3 * 86400, 130 / 4.3 / 3600, 11 },
+		{ 0.5, 0, 60, 43200, 0, 1 },	/* nothing to do still needs a machine */
+		{ 0, 1e6, 3600, 0, 0, 0 },
+		{ -3, 1e6, 3600, 0, 0, 0 },
+		{ NAN, 1e6, 3600, 0, 0, 0 },
+		{ 100, -1, 3600, 0, 0, 0 },
+		{ 100, 1e6, 0, 0, 0, 0 },
+		{ 100, 1e6, NAN, 0, 0, 0 },
+	};
+	struct capacity c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		analysis_capacity(cases[i].ips, cases[i].images, cases[i].deadline, &c);
+		if (!close_to(c.per_day, cases[i].per_day) || !close_to(c.hours, cases[i].hours) ||
+		    c.machines != cases[i].machines)
+			fail_msg("case %zu: %g/day %g h %g machines, want %g %g %g", i, c.per_day,
+			    c.hours, c.machines, cases[i].per_day, cases[i].hours,
+			    cases[i].machines);
+	}
+}
+
+static void
+test_whatif(void **state)
+{
+	struct usl u = { .lambda = 5, .sigma = 0.1, .kappa = 0.001, .points = 6 };
+	struct bound_in in = { .in_flight = 8, .parallel = 2, .r0_s = 0.2 };
+	struct bound b;
+	double now, slow, want;
+
+	(void)state;
+	/* As measured: no CPU figures, the latency bound (40) sits above the fit. */
+	now = analysis_whatif(&u, 0.2, &in, &b);
+	want = 5 * 8 / (1 + 0.1 * 7 + 0.001 * 56);
+	assert_true(close_to(now, want));
+	assert_true(b.limit == B_LATENCY && close_to(b.best, 40));
+	/* Twice the latency: lambda halves, so does the prediction; the bound halves too. */
+	in.r0_s = 0.4;
+	slow = analysis_whatif(&u, 0.2, &in, &b);
+	assert_true(close_to(slow, now / 2));
+	assert_true(close_to(b.x[B_LATENCY], 20));
+	/* R0 unknown on either side: lambda is kept (and the new R0's bound still caps). */
+	in.r0_s = 0;
+	assert_true(close_to(analysis_whatif(&u, 0.2, &in, &b), now));
+	in.r0_s = 0.8;
+	assert_true(close_to(analysis_whatif(&u, 0, &in, &b), 10));
+	/* A CPU stage of 10 ms per image: bound 200, above the fit. */
+	in.r0_s = 0.2;
+	in.in_flight = 64;
+	in.client_cpu_s = 0.01;
+	u.kappa = 0;
+	want = 5 * 64 / (1 + 0.1 * 63);
+	assert_true(close_to(analysis_whatif(&u, 0.2, &in, &b), want));
+	assert_true(b.limit == B_CLIENT_CPU && close_to(b.best, 200));
+	/* Five times heavier: the bound (40) falls under the fit (43.8) and caps it. */
+	in.client_cpu_s = 0.05;
+	assert_true(want > 40);
+	assert_true(close_to(analysis_whatif(&u, 0.2, &in, &b), 40));
+	assert_true(b.limit == B_CLIENT_CPU);
+	/* A fit that cannot say (no in-flight count): the bound. */
+	in.in_flight = -1;
+	assert_true(close_to(analysis_whatif(&u, 0.2, &in, &b), 40));
+	in.in_flight = 64;
+	/* No fit: the bound alone, INFINITY when there is none. */
+	assert_true(close_to(analysis_whatif(NULL, 0.2, &in, &b), 40));
+	u.points = 0;
+	assert_true(close_to(analysis_whatif(&u, 0.2, &in, &b), 40));
+	memset(&in, 0, sizeof(in));
+	in.in_flight = 4;
+	assert_true(isinf(analysis_whatif(&u, 0.2, &in, &b)));
+	assert_true(b.limit == B_N);
+}
+
+static void
+test_inval(void **state)
+{
+	static const char *const names[] = { "latency (Little)", "client CPU", "server CPU",
+		"machine CPU", "bandwidth" };
+	struct usl u = { .lambda = 5, .points = 4 };
+	struct bound_in in = { .in_flight = 4, .r0_s = 0.1 };
+	struct verdict_in vin = { 0.9, 10, 20, 4, 2, 0.1, 100 };
+	struct verdict v;
+	struct capacity c = { 1, 2, 3 };
+	struct bound b;
+	int k;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	analysis_bound(NULL, &b);
+	for (k = 0; k < B_N; k++)
+		assert_true(isinf(b.x[k]));
+	assert_true(isinf(b.best) && b.limit == B_N);
+	analysis_bound(&in, NULL);
+	analysis_verdict(&vin, NULL);
+	memset(&v, 'x', sizeof(v));
+	analysis_verdict(NULL, &v);
+	assert_true(v.kind == VERDICT_UNKNOWN && v.followed == FOLLOWED_NEITHER);
+	assert_true(v.speedup == 0 && v.crossover == 0 && v.why[0] == '\0');
+	analysis_capacity(100, 1e6, 3600, NULL);
+	analysis_capacity(-1, 1e6, 3600, &c);
+	assert_true(c.per_day == 0 && c.hours == 0 && c.machines == 0);
+	assert_true(analysis_whatif(&u, 0.1, NULL, &b) == 0);
+	assert_true(b.limit == B_N);
+	assert_true(close_to(analysis_whatif(&u, 0.1, &in, NULL), 20));
+	for (k = 0; k < B_N; k++)
+		assert_string_equal(analysis_bound_name((enum bound_kind)k), names[k]);
+	assert_string_equal(analysis_bound_name(B_N), "none");
+	assert_string_equal(analysis_bound_name((enum bound_kind)-1), "none");
+	assert_string_equal(analysis_verdict_name(VERDICT_IO), "I/O-bound");
+	assert_string_equal(analysis_verdict_name(VERDICT_CPU), "CPU-bound");
+	assert_string_equal(analysis_verdict_name(VERDICT_UNKNOWN), "undecided");
+	assert_string_equal(analysis_verdict_name((enum verdict_kind)9), "undecided");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bound),
+		cmocka_unit_test(test_verdict),
+		cmocka_unit_test(test_why_bounded),
+		cmocka_unit_test(test_capacity),
+		cmocka_unit_test(test_whatif),
+		cmocka_unit_test(test_inval),
+	};
+
+	return cmocka_run_group_tests_name("analysis", tests, NULL, NULL);
+}
