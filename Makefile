@@ -140,6 +140,8 @@ check: unit integration
 unit: $(UNIT_BINS) $(BIN)
 	$(Q)for t in $(UNIT_BINS); do $$t || exit 1; done
 	$(Q)tests/cli.sh $(BIN)
+	$(Q)tests/report.sh $(BIN)
+	$(Q)tests/compare.sh $(BIN)
 
 # Starts the local S3 server unless AWS_ENDPOINT_URL names one, and stops it afterwards.
 integration: $(INTEG_BINS) $(BIN)

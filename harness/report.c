@@ -228,7 +228,8 @@ fit_model(struct report_model *m, const struct report_scenario *s, const char *s
 		return;
 	}
 	if (usl_fit(n, x, k, script, &m->usl, err, sizeof(err)) < 0) {
-		snprintf(m->usl_why, sizeof(m->usl_why), "%s", err);
+		snprintf(m->usl_why, sizeof(m->usl_why), "%s", strncmp(err, "usl: ", 5) == 0 ?
+		    err + 5 : err);
 		return;
 	}
 	m->usl_ok = 1;

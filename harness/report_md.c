@@ -105,9 +105,9 @@ summary(struct report_out *o, const struct report *rep)
 			fprintf(o->md, "%sx | ", report_num(o, b->v[RS_images_per_s] / seq, 1));
 			fprintf(o->md, "%s | ", report_num(o, b->v[RS_e2e_p50_ms], 0));
 			fprintf(o->md, "%s | ", report_num(o, b->v[RS_e2e_p99_ms], 0));
-			fprintf(o->md, "%s%% | ", report_num(o, b->v[RS_model_on_pct], 0));
-			fprintf(o->md, "%s%% | ", report_num(o, b->v[RS_model_off_pct], 0));
-			fprintf(o->md, "%s%% | ", report_num(o, b->v[RS_server_cpu_pct], 0));
+			fprintf(o->md, "%s%% | ", report_num(o, b->v[RS_model_on_pct], -1));
+			fprintf(o->md, "%s%% | ", report_num(o, b->v[RS_model_off_pct], -1));
+			fprintf(o->md, "%s%% | ", report_num(o, b->v[RS_server_cpu_pct], -1));
 			fprintf(o->md, "%s |\n", report_num(o, b->v[RS_errors], 0));
 			j = report_run_json(b);
 			json_object_set_new(j, "scenario", json_string(s->rs->name));
@@ -243,7 +243,7 @@ bounds(struct report_out *o, const struct report *rep)
 				fprintf(o->md, "| %s | %u | %u | %s | ", r->model, r->client_pus,
 				    r->level, report_num(o, r->v[RS_images_per_s], 1));
 				for (c = 0; c < B_N; c++)
-					fprintf(o->md, "%s | ", report_num(o, b->x[c], 0));
+					fprintf(o->md, "%s | ", report_num(o, b->x[c], -1));
 				fprintf(o->md, "%s | %s%% |\n", b->limit < B_N ?
 				    analysis_bound_name(b->limit) : "-", report_num(o,
 				    100 * r->v[RS_images_per_s] / b->best, 0));
@@ -304,7 +304,9 @@ scaling(struct report_out *o, const struct report *rep)
 			fprintf(o->md, " ± %s | ", report_num(o, m->usl.kappa_err, 6));
 			fprintf(o->md, "%s | ", isfinite(m->usl.nstar) ?
 			    report_num(o, m->usl.nstar, 0) : "none (kappa 0)");
-			fprintf(o->md, "%s | %u |\n", report_num(o, m->usl.r2, 3), m->recommended);
+			fprintf(o->md, "%s | %u%s |\n", report_num(o, m->usl.r2, 3), m->recommended,
+			    m->usl.nstar > m->runs[m->n_runs - 1]->level ? " (still rising at the "
+			    "largest level: measure higher)" : "");
 			json_object_set_new(j, "lambda", report_jnum(m->usl.lambda));
 			json_object_set_new(j, "sigma", report_jnum(m->usl.sigma));
 			json_object_set_new(j, "kappa", report_jnum(m->usl.kappa));

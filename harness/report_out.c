@@ -90,6 +90,8 @@ report_num(struct report_out *o, double v, int prec)
 
 	if (!isfinite(v) || v < 0)
 		return "-";
+	if (prec < 0)	/* auto: two significant digits below 10, whole numbers above */
+		prec = v < 1 ? 2 : v < 10 ? 1 : 0;
 	snprintf(b, sizeof(o->num[0]), "%.*f", prec, v);
 	return b;
 }

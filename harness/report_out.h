@@ -37,8 +37,10 @@ void report_out_section(struct report_out *o, const char *title);
 void report_out_plot(struct report_out *o, const char *name, const char *scenario,
     const char *model, const char *caption);
 
-/* v with prec decimals and thousands kept plain, or "-" when NaN, infinite or negative. The
- * string lives until 16 more calls. */
+/*
+ * v with prec decimals (prec < 0: 2 under 1, 1 under 10, else none), or "-" when NaN,
+ * infinite or negative. The string lives until 16 more calls.
+ */
 const char *report_num(struct report_out *o, double v, int prec);
 
 /* A JSON real, or null when v is NaN, infinite or negative. */

@@ -17,6 +17,7 @@
 static const struct rs_run *at(const struct report_scenario *s, const char *model,
     unsigned level, unsigned pus);
 static void whatif_table(struct report_out *o, const struct report_scenario *s, json_t *arr);
+static const char *limit_name(const struct report_model *m, const struct bound *b);
 static void skew(struct report_out *o, json_t *arr, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -166,9 +167,9 @@ whatif_table(struct report_out *o, const struct report_scenario *s, json_t *arr)
 		fprintf(o->md, "| %s | %.0f | %s | ", m->name, in.in_flight,
 		    report_num(o, r->v[RS_images_per_s], 1));
 		fprintf(o->md, "%s | %s | ", report_num(o, p1, 1), p1 < b1.best ? "USL fit" :
-		    analysis_bound_name(b1.limit));
+		    limit_name(m, &b1));
 		fprintf(o->md, "%s | %s |\n", report_num(o, p2, 1), p2 < b2.best ? "USL fit" :
-		    analysis_bound_name(b2.limit));
+		    limit_name(m, &b2));
 		json_array_append_new(arr, json_pack("{s:s,s:s,s:f,s:o,s:f,s:o,s:o}", "scenario",
 		    s->rs->name, "model", m->name, "in_flight", in.in_flight, "measured",
 		    report_jnum(r->v[RS_images_per_s]), "latency_ms", lat2, "predicted_latency",
@@ -196,7 +197,7 @@ report_plan_skews(struct report_out *o, const struct report *rep)
 			idle = fmin(idle, r->v[RS_sys_idle_pct]);
 			shaper = fmax(shaper, r->v[RS_shaper_cpu_pct]);
 			sampler = fmax(sampler, r->v[RS_sampler_cpu_pct]);
-			shorts += r->v[RS_window_s] < 5 || r->v[RS_kept] < 100;
+			shorts += r->v[RS_window_s] < 3 || r->v[RS_kept] < 50;
 			errs += r->v[RS_errors] > 0;
 			bad += strcmp(r->status, "ok") != 0;
 			if (r->tr.ips_se > 0 && r->tr.ips_se > 0.05 * r->v[RS_images_per_s])
@@ -225,8 +226,8 @@ report_plan_skews(struct report_out *o, const struct report *rep)
 			skew(o, arr, "%s: the sampler used up to %.2f%% of a core", s->rs->name,
 			    sampler);
 		if (shorts > 0)
-			skew(o, arr, "%s: %zu of %zu runs kept under 100 images or a window under "
-			    "5 s after trimming the first and last %.0f%% (warm-up, drain): their "
+			skew(o, arr, "%s: %zu of %zu runs kept under 50 images or a window under "
+			    "3 s after trimming the first and last %.0f%% (warm-up, drain): their "
 			    "rates are rough", s->rs->name, shorts, s->rs->n_runs,
 			    100 * rs_meta_num(s->rs, "scenario.trim"));
 		if (nb > 0)
@@ -257,6 +258,20 @@ skew(struct report_out *o, json_t *arr, const char *fmt, ...)
 	va_end(ap);
 	fprintf(o->md, "- %s.\n", line);
 	json_array_append_new(arr, json_string(line));
+}
+
+/*
+ * A what-if's limit: the bound's name; for a model with several levels but no fit, say that
+ * the figure is only a bound (an upper limit, not a prediction of contention).
+ */
+static const char *
+limit_name(const struct report_model *m, const struct bound *b)
+{
+	static char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s%s", analysis_bound_name(b->limit), !m->usl_ok &&
+	    m->n_runs > 1 ? " (no fit: an upper bound only)" : "");
+	return buf;
 }
 
 /* The first-rep run of model at level with the given client PU count. */
