@@ -76,8 +76,8 @@ LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $
 BIN := $(BUILD)/exifbench
 
 UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job scenario tracestats \
-	procfs taskstats pidscan proctab stats shape sampler_cost usl analysis plot plotdata \
-	compare
+	procfs taskstats pidscan proctab stats shape sampler_cost usl analysis plot plotdata csv \
+	resultset compare
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 

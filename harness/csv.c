@@ -16,14 +16,14 @@ csv_record(FILE *f, char **line, size_t *cap, size_t *lineno)
 	ssize_t got;
 
 	do {
-		if ((got = getline(&part, &pcap, f)) <= 0) {
-			free(part);
-			return len > 0 ? 0 : -1;
-		}
+		if ((got = getline(&part, &pcap, f)) <= 0)
+			break;	/* the end, maybe inside an open quote: still one record */
 		(*lineno)++;
 		if (len + (size_t)got + 2 > *cap) {	/* room for a missing final '\n' */
-			if ((grown = realloc(*line, len + (size_t)got + 2)) == NULL)
-				break;
+			if ((grown = realloc(*line, len + (size_t)got + 2)) == NULL) {
+				free(part);
+				return -1;
+			}
 			*line = grown, *cap = len + (size_t)got + 2;
 		}
 		memcpy(*line + len, part, (size_t)got + 1);

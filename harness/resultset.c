@@ -226,11 +226,11 @@ each(const struct rs_scenario *s, const struct rs_run *r, const char *file,
 				snprintf(lvl, sizeof(lvl), "%u", r->level);
 				if (strcmp(rs_cell(&row, "model"), r->model) != 0 ||
 				    strcmp(rs_cell(&row, "level"), lvl) != 0 ||
-				    (unsigned)rs_num(&row, "rep") != r->rep ||
+				    (unsigned)fmax(rs_num(&row, "rep"), 0) != r->rep ||
 				    (*rs_cell(&row, "client_cpus") != '\0' &&
 				    strcmp(rs_cell(&row, "client_cpus"), r->tag) != 0) ||
 				    (*rs_cell(&row, "client_cpus") == '\0' &&
-				    (unsigned)rs_num(&row, "client_pus") != r->client_pus))
+				    (unsigned)fmax(rs_num(&row, "client_pus"), 0) != r->client_pus))
 					continue;
 			}
 			rv = cb(&row, arg);
@@ -239,7 +239,8 @@ each(const struct rs_scenario *s, const struct rs_run *r, const char *file,
 	if (rv >= 0 && ferror(f))
 		rv = set_err(err, errlen, "%s: read error", path);
 	else if (rv < 0)
-		set_err(err, errlen, "%s:%zu: not a row of a run in summary.csv", path, lineno);
+		set_err(err, errlen, "%s:%zu: a row that cannot be read (too few cells, or out of "
+		    "memory)", path, lineno);
 	free(hline);
 	free(line);
 	fclose(f);
@@ -320,7 +321,7 @@ run_from_row(struct rs_run *r, const struct rs_row *row)
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->model, sizeof(r->model), "%s", rs_cell(row, "model"));
-	r->level = (unsigned)rs_num(row, "level");
+	r->level = (unsigned)fmax(rs_num(row, "level"), 0);	/* NaN (blank) -> 0 */
 	r->workers = (unsigned)fmax(rs_num(row, "workers"), 0);
 	r->client_pus = (unsigned)fmax(rs_num(row, "client_pus"), 0);
 	r->rep = (unsigned)fmax(rs_num(row, "rep"), 0);
@@ -381,7 +382,8 @@ static struct rs_run *
 run_of(struct rs_scenario *s, const struct rs_row *row)
 {
 	const char *model = rs_cell(row, "model"), *tag = rs_cell(row, "client_cpus");
-	unsigned level = (unsigned)rs_num(row, "level"), rep = (unsigned)rs_num(row, "rep");
+	unsigned level = (unsigned)fmax(rs_num(row, "level"), 0);
+	unsigned rep = (unsigned)fmax(rs_num(row, "rep"), 0);
 	unsigned pus = (unsigned)fmax(rs_num(row, "client_pus"), 0);
 	size_t i;
 
@@ -453,7 +455,7 @@ trace_finish(struct rs_trace *t, const struct acc *a)
 		}
 	}
 	/* the middle 80% of the seconds: the first and last are partial, warm-up and drain */
-	if (a->nsec < 5)
+	if (a->nsec <= 5)	/* the last completion within the first 5 s */
 		return;
 	lo = a->nsec / 10 > 0 ? a->nsec / 10 : 1;
 	hi = a->nsec - lo;
