@@ -76,8 +76,7 @@ cmd_report(int argc, char **argv)
 	rv = report_make(argv[optind], home, draw, quiet ? NULL : stderr, err, sizeof(err));
 	if (rv < 0) {
 		fprintf(stderr, "exifbench: report: %s\n", err);
-		return strstr(err, "not a results folder") != NULL ||
-		    strstr(err, "meta.json") != NULL ? EXIT_USAGE : EXIT_SETUP;
+		return rv == -1 ? EXIT_USAGE : EXIT_SETUP;
 	}
 	if (rv > 0)
 		fprintf(stderr, "exifbench: report: some figures failed: %s\n", err);

@@ -212,7 +212,6 @@ fit_model(struct report_model *m, const struct report_scenario *s, const char *s
 	size_t i, k = 0, j;
 	char err[160];
 
-	(void)s;
 	m->recommended = m->best != NULL ? m->best->level : 1;
 	for (i = 0; i < s->rs->n_runs && k < USL_MAX_POINTS; i++) {
 		const struct rs_run *r = &s->rs->runs[i];

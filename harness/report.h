@@ -85,7 +85,9 @@ int report_write(const struct report *rep, const char *dir, int plots, char *err
  * The whole report of dir: report_build, then (when draw) the figures' data into
  * dir/plots/data/ and every figure through gnuplot into dir/plots/, then report_write.
  * progress, when not NULL, gets a line per step. 0; 1 when the report was written but some
- * figures failed (err says which, the report says so); -1 with err when no report was written.
+ * figures failed (err says which, the report says so); -1 with err when dir could not be read
+ * as results (a bad folder: the caller's input); -2 with err when the report could not be
+ * written.
  */
 int report_make(const char *dir, const char *home, int draw, FILE *progress, char *err,
     size_t errlen);

@@ -50,7 +50,7 @@ report_make(const char *dir, const char *home, int draw, FILE *progress, char *e
 	rv = report_write(&rep, dir, draw, err, errlen);
 	report_free(&rep);
 	if (rv < 0)
-		return -1;
+		return -2;
 	if (failed) {
 		snprintf(err, errlen, "%s", ferr);
 		return 1;

@@ -52,8 +52,13 @@ done
 expect 0 '^usage: exifbench bench' "$bin" bench --help
 expect 0 '14 runs of hardware-scaling' "$bin" bench --scenario bench/hardware-scaling.conf -n
 expect 0 '^1 +sequential +1 ' "$bin" bench --scenario bench/io-bound.conf -n --set models=sequential
-expect 0 '3 runs of io-bound' "$bin" bench --scenario bench/io-bound.conf -n --set models=async \
+expect 0 '4 runs of io-bound' "$bin" bench --scenario bench/io-bound.conf -n --set models=async \
 	--set repeat=1 --client-cpus 0
+expect 0 '37 runs of io-bound; each at most 30 s' "$bin" bench --scenario bench/io-bound.conf -n \
+	--profile full
+expect 2 "io-bound.conf: unknown profile 'huge'" "$bin" bench --scenario bench/io-bound.conf -n \
+	--profile huge
+expect 0 'report DIR .*compare A B' bash -c "'$bin' --help | tr '\\n' ' '"
 expect 2 'needs --scenario' "$bin" bench
 expect 2 "nope.conf: No such file" "$bin" bench --scenario "$tmp/nope.conf"
 printf 'name = t\n\nlatency_ms = 5\nmodles = async\n' >"$tmp/t.conf"
