@@ -28,7 +28,8 @@ static const char usage[] =
     "                data in plots/data/ (gnuplot's messages: plots/gnuplot.log)\n"
     "  -n, --no-plots   tables only: do not run gnuplot for the figures (the USL fit still\n"
     "                   runs gnuplot)\n"
-    "  -j, --json       print one JSON line: {\"report\": PATH, \"json\": PATH, \"plots\": ...}\n"
+    "  -j, --json       print one JSON line: report, json and plots (their paths) and\n"
+    "                   figures (\"drawn\", \"not drawn\" or \"some failed\")\n"
     "  -q, --quiet      no progress lines on stderr\n"
     "  -h, --help       this text\n"
     "The scripts are found under $EXIFBENCH_HOME, else the working folder, else beside the\n"
@@ -82,8 +83,9 @@ cmd_report(int argc, char **argv)
 		fprintf(stderr, "exifbench: report: some figures failed: %s\n", err);
 	snprintf(path, sizeof(path), "%s/report.md", argv[optind]);
 	if (json)
-		cli_print_json(json_pack("{s:s,s:s,s:s,s:b}", "report", path, "json",
-		    argv[optind], "plots", argv[optind], "figures_ok", rv == 0));
+		cli_print_json(json_pack("{s:s,s:s+,s:s+,s:s}", "report", path, "json",
+		    argv[optind], "/report.json", "plots", argv[optind], "/plots", "figures",
+		    !draw ? "not drawn" : rv == 0 ? "drawn" : "some failed"));
 	else if (!quiet)
 		fprintf(stderr, "report: written to %s\n", path);
 	return rv > 0 ? EXIT_ITEMS : 0;

@@ -35,8 +35,9 @@ struct bound_in {
 	double shaper_cpu_s;	/* shaper CPU seconds per image; <= 0 none or unknown */
 	double server_pus;	/* PUs the server may use; <= 0 unknown */
 	double machine_pus;	/* PUs shared by client, server and shaper; <= 0 they do not share */
-	double bytes_per_image;	/* bytes in + out */
-	double link_bytes_per_s;/* the bandwidth cap; <= 0 none */
+	double bytes_per_image;	/* bytes per image in the busier direction (a cap holds each
+				   direction apart) */
+	double link_bytes_per_s;/* the bandwidth cap, each way; <= 0 none */
 };
 
 struct bound {

@@ -90,14 +90,10 @@ compare_verdict(const struct cmp_side *a, const struct cmp_side *b, double thres
 		sa = -1;
 	if (!(sb >= 0 && isfinite(sb)))
 		sb = -1;
-	if (sa < 0 && sb < 0) {
+	if (sa < 0 || sb < 0) {	/* a side too short for an error: the threshold */
 		ch = compare_change(a->ips, b->ips);
 		return isfinite(ch) && fabs(ch) <= threshold_pct ? CMP_PCT_SAME : CMP_PCT_CHANGED;
 	}
-	if (sa < 0)
-		sa = sb;
-	if (sb < 0)
-		sb = sa;
 	*noise = 2 * sqrt(sa * sa + sb * sb);
 	return fabs(b->ips - a->ips) <= *noise ? CMP_SE_SAME : CMP_SE_CHANGED;
 }

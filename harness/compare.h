@@ -6,10 +6,11 @@
  * error the spread of the repeats (sample sd / sqrt(reps)) when there are several, else the
  * run's own trace.ips_se (from its per-second completions; unknown under 5 s).
  *
- * The noise rule, for images/s: B - A is within noise when |B - A| <= 2 sqrt(seA^2 + seB^2),
- * a side without a usable standard error taking the other's. When neither side has one, the
- * change is within noise when |change| is at most the threshold (percent; a change from 0 to
- * more is beyond any). A run without a rate (NaN) gets no verdict.
+ * The noise rule, for images/s: B - A is within noise when |B - A| <= 2 sqrt(seA^2 + seB^2).
+ * When a side has no usable standard error (a run under 5 s), the change is within noise
+ * when |change| is at most the threshold (percent; a change from 0 to more is beyond any).
+ * A run without a rate (NaN) gets no verdict. `exifbench report`'s hardware section applies
+ * the same rule with a 5% threshold.
  *
  * Parameters: the meta.json sections "scenario", "dataset", "machine" and "versions" are
  * compared key by key (objects recursively, arrays whole); each difference is one entry

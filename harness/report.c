@@ -110,7 +110,8 @@ report_bound_in(const struct report_scenario *s, const struct rs_run *r, struct 
 	    list_pus(r->client_cpus, machine, server) < list_pus(r->client_cpus, machine, NULL) +
 	    list_pus(server, machine, NULL)))
 		in->machine_pus = list_pus(r->client_cpus, machine, server);
-	in->bytes_per_image = r->tr.bytes_per_image;
+	/* a cap holds each direction apart: the busier one is the limit */
+	in->bytes_per_image = fmax(r->tr.bytes_in, r->tr.bytes_out);
 	if (bw > 0)
 		in->link_bytes_per_s = bw * 1e6 / 8 * in->in_flight;
 	if (total_bw > 0 && (in->link_bytes_per_s <= 0 || total_bw * 1e6 / 8 <

@@ -122,7 +122,8 @@ report_plan_capacity(struct report_out *o, const struct report *rep)
 	    "Each model at its recommended concurrency, predicted by its USL fit with lambda "
 	    "rescaled to the new time per image (R0; each image is two requests, so one more "
 	    "millisecond of one-way latency adds 4 ms), capped by the bounds recomputed with the "
-	    "new costs. Sequential has no fit: the bounds alone. Run the scenario with the "
+	    "new costs. A model without a fit (sequential, or too few levels): the bounds alone, an "
+	    "upper limit rather than a prediction. Run the scenario with the "
 	    "changed setting (`exifbench bench --set latency_ms=...` or `--set cpu_spin_ms=...`) "
 	    "to measure it.\n");
 	for (i = 0; i < rep->n; i++)

@@ -32,7 +32,7 @@ struct rs_row {
 
 /* Per-run sums while the trace streams by. */
 struct acc {
-	double stage[3], cpu[3], e2e, bytes;
+	double stage[3], cpu[3], e2e, bytes, in, out;
 	size_t n_ok, n_cpu[3], n_bytes;
 	unsigned *sec;		/* completions in each second since the run's start */
 	size_t nsec;
@@ -337,6 +337,7 @@ run_from_row(struct rs_run *r, const struct rs_row *row)
 	for (i = 0; i < 3; i++)
 		r->tr.stage_ms[i] = r->tr.stage_cpu_ms[i] = -1;
 	r->tr.e2e_ms = r->tr.bytes_per_image = r->tr.ips_se = -1;
+	r->tr.bytes_in = r->tr.bytes_out = -1;
 }
 
 struct trace_ctx {
@@ -422,6 +423,8 @@ trace_row(const struct rs_row *row, struct acc *a)
 		}
 		a->sec[k]++;
 	}
+	a->in += fmax(rs_num(row, "bytes_in"), 0);
+	a->out += fmax(rs_num(row, "bytes_out"), 0);
 	a->bytes += fmax(rs_num(row, "bytes_in"), 0) + fmax(rs_num(row, "bytes_out"), 0);
 	a->n_bytes++;
 	if (strcmp(rs_cell(row, "outcome"), "ok") != 0)
@@ -443,8 +446,11 @@ trace_finish(struct rs_trace *t, const struct acc *a)
 	double mean = 0, ss = 0;
 	int k;
 
-	if (a->n_bytes > 0)
+	if (a->n_bytes > 0) {
 		t->bytes_per_image = a->bytes / (double)a->n_bytes;
+		t->bytes_in = a->in / (double)a->n_bytes;
+		t->bytes_out = a->out / (double)a->n_bytes;
+	}
 	if (a->n_ok > 0) {
 		t->e2e_ms = a->e2e / (double)a->n_ok;
 		for (k = 0; k < 3; k++) {

@@ -38,6 +38,7 @@ struct rs_trace {
 	double stage_cpu_ms[3];		/* mean on-CPU time of each (blank for async's I/O) */
 	double e2e_ms;			/* mean end to end */
 	double bytes_per_image;		/* mean bytes in + out */
+	double bytes_in, bytes_out;	/* mean bytes downloaded, uploaded */
 	double ips_se;			/* standard error of images/s from the per-second counts
 					   of the middle 80% of the run; -1 under 5 seconds */
 };

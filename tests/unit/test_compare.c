@@ -54,8 +54,8 @@ test_verdict(void **state)
 		{ 1, 100, 3, 1, 110, 4, 5, CMP_SE_SAME, 10 },		/* on the boundary */
 		{ 1, 100, 3, 1, 111, 4, 5, CMP_SE_CHANGED, 10 },
 		{ 1, 100, 3, 1, 89, 4, 50, CMP_SE_CHANGED, 10 },	/* se rule wins */
-		{ 1, 100, 3, 1, 108, -1, 5, CMP_SE_SAME, 6 * M_SQRT2 },	/* takes A's se */
-		{ 1, 100, NAN, 1, 91, 3, 5, CMP_SE_CHANGED, 6 * M_SQRT2 },
+		{ 1, 100, 3, 1, 108, -1, 5, CMP_PCT_CHANGED, -1 },	/* B has no se */
+		{ 1, 100, NAN, 1, 96, 3, 5, CMP_PCT_SAME, -1 },		/* nor has A here */
 		{ 1, 100, 0, 1, 100, 0, 5, CMP_SE_SAME, 0 },		/* steady, same */
 		{ 1, 100, 0, 1, 100.5, 0, 5, CMP_SE_CHANGED, 0 },
 		{ 1, 100, -1, 1, 104, -1, 5, CMP_PCT_SAME, -1 },
@@ -230,10 +230,9 @@ test_make(void **state)
 	NEAR(r->a.p50_ms, 110);
 	NEAR(r->a.errors, 3);
 	NEAR(r->a.se, 2 / sqrt(3));
-	NEAR(r->noise, 2 * sqrt(2 * 4.0 / 3));
-	assert_int_equal(r->verdict, CMP_SE_SAME);
+	assert_int_equal(r->verdict, CMP_PCT_SAME);		/* B has no se: 4.2% <= 5% */
 	compare_note(r, 5, note, sizeof(note));
-	assert_string_equal(note, "within noise (2 se = 3.27)");
+	assert_string_equal(note, "within noise (no se; threshold 5%)");
 	r = &c.sc[0].rows[3];					/* the same key, other PUs */
 	assert_string_equal(r->tag, "0");
 	assert_int_equal(r->verdict, CMP_PCT_SAME);
