@@ -65,7 +65,8 @@ HARNESS_SRC := harness/topo.c harness/shape.c harness/shape_proxy.c harness/shap
 	harness/sampler.c harness/stats.c harness/tracestats.c harness/runner.c harness/results.c \
 	harness/setup.c harness/versions.c harness/csv.c harness/resultset.c harness/usl.c \
 	harness/analysis.c harness/report.c harness/report_make.c harness/report_md.c \
-	harness/report_out.c harness/report_plan.c harness/plotdata.c harness/plot.c \
+	harness/report_out.c harness/report_plan.c harness/plotdata.c harness/plotdata_runs.c \
+	harness/plot.c harness/rs_trace.c \
 	harness/compare.c
 DATA_SRC := datasets/gen.c datasets/exifwrite.c datasets/manifest.c datasets/load.c \
 	datasets/verify.c datasets/remove.c datasets/pool.c datasets/list.c
@@ -98,13 +99,13 @@ $(BUILD)/harness/versions.o: EXTRA_DEFS = -DLIBEXIF_VERSION='"$(shell pkg-config
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c $(LIB_OBJ) | deps
 	@mkdir -p $(@D)
 	$(call say,TEST,$@)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< \
-		$(filter-out $(BUILD)/$(TESTED_$*),$(LIB_OBJ)) $(LDLIBS) $(CMOCKA_LIBS)
+		$(filter-out $(addprefix $(BUILD)/,$(TESTED_$*)),$(LIB_OBJ)) $(LDLIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/integration/test_%: tests/integration/test_%.c $(LIB_OBJ) | deps
 	@mkdir -p $(@D)
 	$(call say,TEST,$@)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) $(CMOCKA_LIBS)
 
-# The object each unit test includes, left out of its link.
+# The objects each unit test includes (its .c files), left out of its link.
 TESTED_s3url := models/core/s3url.o
 TESTED_s3xml := models/core/s3xml.o
 TESTED_retry := models/core/retry.o
@@ -125,9 +126,9 @@ TESTED_stats := harness/stats.o
 TESTED_usl := harness/usl.o
 TESTED_analysis := harness/analysis.o
 TESTED_plot := harness/plot.o
-TESTED_resultset := harness/resultset.o
+TESTED_resultset := harness/resultset.o harness/rs_trace.o
 TESTED_csv := harness/csv.o
-TESTED_plotdata := harness/plotdata.o
+TESTED_plotdata := harness/plotdata.o harness/plotdata_runs.o
 TESTED_compare := harness/compare.o
 
 # The shared EXIF corpus the tests read (absolute, so any test's working folder will do).

@@ -3,7 +3,7 @@
 # harness/with-s3-local): the tiny scenario (every model, two levels, through the shaper) makes a
 # result folder whose every file is checked -- meta.json complete with machine, versions, shaper
 # statistics; a summary row per run whose counts add up; samples and trace rows with the header's
-# column count. Then: the dataset is reused on a second bench; the sampler's CPU seconds agree
+# column count; the report written at the end (report.md, report.json, figures). Then: the dataset is reused on a second bench; the sampler's CPU seconds agree
 # with getrusage on a CPU-heavy run; Ctrl-C leaves a folder marked "partial" with the stopped
 # run's row; a bench started with no AWS_ENDPOINT_URL runs itself under harness/with-s3-local;
 # --client-cpus binds the runs; no process is left behind.
@@ -75,9 +75,12 @@ check "bench exits 0 (output: $(tail -n 3 "$tmp/err"))" [ $? -eq 0 ]
 dir=$(newest)
 meta=$dir/meta.json
 check "the folder is named <UTC>-tiny" grep -qE '/[0-9]{8}T[0-9]{6}Z-tiny/$' <<<"$dir"
-for f in meta.json summary.csv samples.csv trace.csv logs; do
-	check "the result has $f" [ -e "$dir/$f" ]
+for f in meta.json summary.csv samples.csv trace.csv logs report.md report.json \
+	plots/throughput-tiny.png plots/scaling-tiny.svg plots/gantt-tiny-async.png; do
+	check "the result has $f (the report is written at the end)" [ -e "$dir/$f" ]
 done
+check "the report covers the tiny scenario's 5 models" \
+	jq -e '[.summary[] | select(.scenario == "tiny")] | length == 5' "$dir/report.json"
 check "meta.json says complete" [ "$(jq -r .status "$meta")" = complete ]
 check "meta.json counts 9 runs done of 9" [ "$(jq -r '"\(.runs_done)/\(.runs_planned)"' "$meta")" = 9/9 ]
 check "meta.json records the machine" jqe '.machine.pus > 0 and .machine.cores > 0 and

@@ -16,6 +16,7 @@
  * unreadable trace.csv; a missing trace.csv is not one; a missing column reads as NaN.
  */
 #include "../../harness/resultset.c"
+#include "../../harness/rs_trace.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,0 +1,46 @@
+/*
+ * plotdata_int.h: what the two halves of the figures' data writer share, internal to it
+ * (formats: plotdata.h). plotdata.c implements the output helpers below and writes the files
+ * drawn from the report's summary figures; plotdata_runs.c writes the files that stream a
+ * run's rows of samples.csv or trace.csv, through those helpers. Nothing else includes this.
+ */
+#ifndef EXIFBENCH_PLOTDATA_INT_H
+#define EXIFBENCH_PLOTDATA_INT_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct report_scenario;
+struct report_model;
+
+/* One data file being written; path names it in errors. */
+struct plotdata_out {
+	FILE *f;
+	char path[PATH_MAX];
+};
+
+/* Opens dir/NAME for writing, NAME printf-formatted from fmt. 0, or -1 with err. */
+int plotdata_open(struct plotdata_out *o, const char *dir, char *err, size_t errlen,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Closes o; -1 with err when any write to it failed. */
+int plotdata_close(struct plotdata_out *o, char *err, size_t errlen);
+
+/* Writes sep then one cell to f: %.6g, or NaN for anything not finite. */
+void plotdata_num(FILE *f, const char *sep, double v);
+
+/*
+ * Model m's rows of cputime-S.dat and latency-S.dat (from its best run's samples.csv and
+ * trace.csv) to f: how many (0 with no best run), or -1 with err.
+ */
+long plotdata_cputime_rows(const struct report_scenario *s, const struct report_model *m,
+    FILE *f, char *err, size_t errlen);
+long plotdata_latency_rows(const struct report_scenario *s, const struct report_model *m,
+    FILE *f, char *err, size_t errlen);
+
+/* Writes gantt-S-M.dat for model m into dir; nothing when m has no run. 0, or -1 with err. */
+int plotdata_gantt(const struct report_scenario *s, const struct report_model *m,
+    const char *dir, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * plotdata_runs.c: the figures' data files that stream a run's rows (formats: plotdata.h),
+ * each file read once: cputime-S.dat from samples.csv, latency-S.dat and the gantt-S-M.dat
+ * timelines from trace.csv. The timeline keeps only the 40 earliest images in a bounded
+ * sorted array while the trace streams by; the latency CDF holds one run's e2e times.
+ */
+#include "plotdata_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+#define GANTT_IMAGES 40
+#define GANTT_LEVEL 8
+#define CDF_ROWS 200
+
+/* One image's stage times, microseconds since the run's start, -1 when it did not happen. */
+struct img {
+	double t[6];	/* GET start, end, process start, end, PUT start, end */
+};
+
+struct gantt {
+	struct img im[GANTT_IMAGES];	/* the earliest by GET start, in that order */
+	size_t n;
+};
+
+struct e2e {
+	double *v;
+	size_t n, cap;
+	int oom;
+};
+
+struct sample_ctx {
+	FILE *f;
+	int mi;
+	size_t rows;
+};
+
+static void gantt_keep(struct gantt *g, const struct img *x);
+static size_t gantt_lanes(const struct img *im, size_t n, int *lane);
+static size_t cdf_pick(size_t n, size_t max, size_t *idx);
+static int cmp_double(const void *a, const void *b);
+static int sample_row(const struct rs_row *row, void *arg);
+static int gantt_row(const struct rs_row *row, void *arg);
+static int e2e_row(const struct rs_row *row, void *arg);
+
+/* Inserts x into the sorted bounded array if it starts before the latest kept (ties: later). */
+static void
+gantt_keep(struct gantt *g, const struct img *x)
+{
+	size_t i;
+
+	if (g->n == GANTT_IMAGES && x->t[0] >= g->im[GANTT_IMAGES - 1].t[0])
+		return;
+	i = g->n < GANTT_IMAGES ? g->n++ : GANTT_IMAGES - 1;
+	for (; i > 0 && g->im[i - 1].t[0] > x->t[0]; i--)
+		g->im[i] = g->im[i - 1];
+	g->im[i] = *x;
+}
+
+/*
+ * Lanes (1-based) for images sorted by start: each takes the lowest lane whose last image
+ * had finished when it started. Returns the lane count (the peak in flight).
+ */
+static size_t
+gantt_lanes(const struct img *im, size_t n, int *lane)
+{
+	double free_at[GANTT_IMAGES], end;
+	size_t i, l, lanes = 0;
+	int k;
+
+	for (i = 0; i < n && i < GANTT_IMAGES; i++) {
+		for (end = im[i].t[0], k = 1; k < 6; k += 2)
+			end = fmax(end, im[i].t[k]);
+		for (l = 0; l < lanes && free_at[l] > im[i].t[0]; l++)
+			;
+		if (l == lanes)
+			lanes++;
+		free_at[l] = end;
+		lane[i] = (int)l + 1;
+	}
+	return lanes;
+}
+
+/*
+ * The CDF rows to keep of n sorted values: all when n <= max, else max indexes evenly spaced
+ * in probability, the last being the maximum. Fills idx, returns the count.
+ */
+static size_t
+cdf_pick(size_t n, size_t max, size_t *idx)
+{
+	size_t rows = n < max ? n : max, k;
+
+	for (k = 0; k < rows; k++)
+		idx[k] = (k + 1) * n / rows - 1;
+	return rows;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+sample_row(const struct rs_row *row, void *arg)
+{
+	struct sample_ctx *c = arg;
+
+	plotdata_num(c->f, "", rs_num(row, "t_s"));
+	plotdata_num(c->f, " ", rs_num(row, "model_cpu_pct"));
+	plotdata_num(c->f, " ", rs_num(row, "server_cpu_pct"));
+	plotdata_num(c->f, " ", rs_num(row, "shaper_cpu_pct"));
+	fprintf(c->f, " %d\n", c->mi);
+	c->rows++;
+	return 0;
+}
+
+long
+plotdata_cputime_rows(const struct report_scenario *s, const struct report_model *m,
+    FILE *f, char *err, size_t errlen)
+{
+	struct sample_ctx c = { f, m->mi, 0 };
+
+	if (m->best != NULL && rs_each(s->rs, m->best, "samples.csv", sample_row, &c, err,
+	    errlen) < 0)
+		return -1;
+	return c.rows;
+}
+
+static int
+e2e_row(const struct rs_row *row, void *arg)
+{
+	struct e2e *e = arg;
+	double v = (rs_num(row, "put_end_us") - rs_num(row, "get_start_us")) / 1e3;
+	double *g;
+
+	if (strcmp(rs_cell(row, "outcome"), "ok") != 0 || !isfinite(v))
+		return 0;
+	if (e->n == e->cap) {
+		if ((g = realloc(e->v, (e->cap ? 2 * e->cap : 1024) * sizeof(*g))) == NULL) {
+			e->oom = 1;
+			return 1;	/* stops the stream; reported by the caller */
+		}
+		e->v = g, e->cap = e->cap ? 2 * e->cap : 1024;
+	}
+	e->v[e->n++] = v;
+	return 0;
+}
+
+long
+plotdata_latency_rows(const struct report_scenario *s, const struct report_model *m,
+    FILE *f, char *err, size_t errlen)
+{
+	struct e2e e = { NULL, 0, 0, 0 };
+	size_t idx[CDF_ROWS], rows = 0, k;
+
+	if (m->best != NULL && rs_each(s->rs, m->best, "trace.csv", e2e_row, &e, err,
+	    errlen) < 0) {
+		free(e.v);
+		return -1;
+	}
+	if (e.oom) {
+		free(e.v);
+		snprintf(err, errlen, "%s/trace.csv: out of memory", s->rs->dir);
+		return -1;
+	}
+	if (e.n > 0) {
+		qsort(e.v, e.n, sizeof(*e.v), cmp_double);
+		rows = cdf_pick(e.n, CDF_ROWS, idx);
+	}
+	for (k = 0; k < rows; k++) {
+		plotdata_num(f, "", e.v[idx[k]]);
+		plotdata_num(f, " ", (double)(idx[k] + 1) / (double)e.n);
+		fprintf(f, " %d\n", m->mi);
+	}
+	free(e.v);
+	return (long)rows;
+}
+
+static int
+gantt_row(const struct rs_row *row, void *arg)
+{
+	static const char *const col[6] = { "get_start_us", "get_end_us", "proc_start_us",
+		"proc_end_us", "put_start_us", "put_end_us" };
+	struct img x;
+	int k;
+
+	for (k = 0; k < 6; k++)
+		if (!((x.t[k] = rs_num(row, col[k])) >= 0))
+			x.t[k] = -1;
+	if (x.t[0] >= 0)
+		gantt_keep(arg, &x);
+	return 0;
+}
+
+int
+plotdata_gantt(const struct report_scenario *s, const struct report_model *m, const char *dir,
+    char *err, size_t errlen)
+{
+	const struct rs_run *r = NULL;
+	struct gantt g = { .n = 0 };
+	int lane[GANTT_IMAGES], k;
+	struct plotdata_out o;
+	size_t i;
+
+	for (i = 0; i < m->n_runs; i++)
+		if (r == NULL || abs((int)m->runs[i]->level - GANTT_LEVEL) <
+		    abs((int)r->level - GANTT_LEVEL))
+			r = m->runs[i];
+	if (r == NULL)
+		return 0;
+	if (rs_each(s->rs, r, "trace.csv", gantt_row, &g, err, errlen) < 0)
+		return -1;
+	gantt_lanes(g.im, g.n, lane);
+	if (plotdata_open(&o, dir, err, errlen, "gantt-%s-%s.dat", s->rs->name, m->name) < 0)
+		return -1;
+	fprintf(o.f, "# level %u\n# lane start_s end_s stage image\n", r->level);
+	for (i = 0; i < g.n; i++)
+		for (k = 0; k < 3; k++) {
+			if (g.im[i].t[2 * k] < 0 || g.im[i].t[2 * k + 1] < 0)
+				continue;
+			fprintf(o.f, "%d", lane[i]);
+			plotdata_num(o.f, " ", (g.im[i].t[2 * k] - g.im[0].t[0]) / 1e6);
+			plotdata_num(o.f, " ", (g.im[i].t[2 * k + 1] - g.im[0].t[0]) / 1e6);
+			fprintf(o.f, " %d %zu\n", k + 1, i + 1);
+		}
+	return plotdata_close(&o, err, errlen);
+}

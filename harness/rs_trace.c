@@ -1,0 +1,161 @@
+/*
+ * rs_trace.c: each run's figures from its scenario's trace.csv (see rs_trace in resultset.h):
+ * the mean wall and on-CPU time of each stage, the mean end to end and bytes, and the
+ * standard error of images/s from the per-second completion counts. The trace is streamed
+ * once; each row is added to its run's sums, and the per-second counts are one counter per
+ * second of the run, so memory follows the runs' durations, not their images.
+ */
+#include "rs_trace.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Per-run sums while the trace streams by. */
+struct acc {
+	double stage[3], cpu[3], e2e, bytes, in, out;
+	size_t n_ok, n_cpu[3], n_bytes;
+	unsigned *sec;		/* completions in each second since the run's start */
+	size_t nsec;
+};
+
+static int trace_row(const struct rs_row *row, struct acc *a);
+static void trace_finish(struct rs_trace *t, const struct acc *a);
+static struct rs_run *run_of(struct rs_scenario *s, const struct rs_row *row);
+
+struct trace_ctx {
+	struct rs_scenario *s;
+	struct acc *acc;
+};
+
+static int
+trace_cb(const struct rs_row *row, void *arg)
+{
+	struct trace_ctx *c = arg;
+	struct rs_run *r = run_of(c->s, row);
+
+	if (r == NULL)
+		return 0;	/* a run that left no summary row (stopped before it): skip */
+	r->tr.rows++;
+	return trace_row(row, &c->acc[r - c->s->runs]);
+}
+
+int
+rs_trace_load(struct rs_scenario *s, char *err, size_t errlen)
+{
+	struct trace_ctx c = { s, NULL };
+	size_t i;
+	int rv;
+
+	if (s->n_runs == 0)
+		return 0;
+	if ((c.acc = calloc(s->n_runs, sizeof(*c.acc))) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", s->dir);
+		return -1;
+	}
+	rv = rs_each(s, NULL, "trace.csv", trace_cb, &c, err, errlen);
+	for (i = 0; i < s->n_runs; i++) {
+		if (rv == 0)
+			trace_finish(&s->runs[i].tr, &c.acc[i]);
+		free(c.acc[i].sec);
+	}
+	free(c.acc);
+	return rv;
+}
+
+/* The run a trace row belongs to, by its label cells. */
+static struct rs_run *
+run_of(struct rs_scenario *s, const struct rs_row *row)
+{
+	const char *model = rs_cell(row, "model"), *tag = rs_cell(row, "client_cpus");
+	unsigned level = (unsigned)fmax(rs_num(row, "level"), 0);
+	unsigned rep = (unsigned)fmax(rs_num(row, "rep"), 0);
+	unsigned pus = (unsigned)fmax(rs_num(row, "client_pus"), 0);
+	size_t i;
+
+	for (i = 0; i < s->n_runs; i++) {
+		struct rs_run *r = &s->runs[i];
+
+		if (r->level == level && r->rep == rep && strcmp(r->model, model) == 0 &&
+		    (*tag ? strcmp(r->tag, tag) == 0 : r->client_pus == pus))
+			return r;
+	}
+	return NULL;
+}
+
+static int
+trace_row(const struct rs_row *row, struct acc *a)
+{
+	static const char *const st[3][3] = {
+		{ "get_start_us", "get_end_us", "get_cpu_us" },
+		{ "proc_start_us", "proc_end_us", "proc_cpu_us" },
+		{ "put_start_us", "put_end_us", "put_cpu_us" },
+	};
+	double end = rs_num(row, "put_end_us"), start = rs_num(row, "get_start_us"), v, cpu;
+	unsigned *g;
+	size_t k;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if ((v = rs_num(row, st[i][1])) > end || isnan(end))
+			end = v;
+	if (!isnan(end) && end >= 0) {
+		if ((k = (size_t)(end / 1e6)) >= a->nsec) {
+			if ((g = realloc(a->sec, (k + 1) * sizeof(*g))) == NULL)
+				return -1;
+			memset(g + a->nsec, 0, (k + 1 - a->nsec) * sizeof(*g));
+			a->sec = g, a->nsec = k + 1;
+		}
+		a->sec[k]++;
+	}
+	a->in += fmax(rs_num(row, "bytes_in"), 0);
+	a->out += fmax(rs_num(row, "bytes_out"), 0);
+	a->bytes += fmax(rs_num(row, "bytes_in"), 0) + fmax(rs_num(row, "bytes_out"), 0);
+	a->n_bytes++;
+	if (strcmp(rs_cell(row, "outcome"), "ok") != 0)
+		return 0;
+	a->n_ok++;
+	a->e2e += (rs_num(row, "put_end_us") - start) / 1e3;
+	for (i = 0; i < 3; i++) {
+		a->stage[i] += (rs_num(row, st[i][1]) - rs_num(row, st[i][0])) / 1e3;
+		if ((cpu = rs_num(row, st[i][2])) >= 0)
+			a->cpu[i] += cpu / 1e3, a->n_cpu[i]++;
+	}
+	return 0;
+}
+
+static void
+trace_finish(struct rs_trace *t, const struct acc *a)
+{
+	size_t lo, hi, i, n;
+	double mean = 0, ss = 0;
+	int k;
+
+	if (a->n_bytes > 0) {
+		t->bytes_per_image = a->bytes / (double)a->n_bytes;
+		t->bytes_in = a->in / (double)a->n_bytes;
+		t->bytes_out = a->out / (double)a->n_bytes;
+	}
+	if (a->n_ok > 0) {
+		t->e2e_ms = a->e2e / (double)a->n_ok;
+		for (k = 0; k < 3; k++) {
+			t->stage_ms[k] = a->stage[k] / (double)a->n_ok;
+			/* a stage whose CPU was measured for only some images is not attributable */
+			t->stage_cpu_ms[k] = a->n_cpu[k] == a->n_ok ?
+			    a->cpu[k] / (double)a->n_ok : -1;
+		}
+	}
+	/* the middle 80% of the seconds: the first and last are partial, warm-up and drain */
+	if (a->nsec <= 5)	/* the last completion within the first 5 s */
+		return;
+	lo = a->nsec / 10 > 0 ? a->nsec / 10 : 1;
+	hi = a->nsec - lo;
+	n = hi - lo;
+	for (i = lo; i < hi; i++)
+		mean += a->sec[i];
+	mean /= (double)n;
+	for (i = lo; i < hi; i++)
+		ss += (a->sec[i] - mean) * (a->sec[i] - mean);
+	t->ips_se = n > 1 ? sqrt(ss / (double)(n - 1)) / sqrt((double)n) : -1;
+}
