@@ -66,7 +66,7 @@ HARNESS_SRC := harness/topo.c harness/shape.c harness/shape_proxy.c harness/shap
 	harness/setup.c harness/versions.c harness/csv.c harness/resultset.c harness/usl.c \
 	harness/analysis.c harness/report.c harness/report_make.c harness/report_md.c \
 	harness/report_out.c harness/report_plan.c harness/plotdata.c harness/plotdata_runs.c \
-	harness/plot.c harness/rs_trace.c \
+	harness/plot.c harness/gnuplot.c harness/rs_trace.c \
 	harness/compare.c
 DATA_SRC := datasets/gen.c datasets/exifwrite.c datasets/manifest.c datasets/load.c \
 	datasets/verify.c datasets/remove.c datasets/pool.c datasets/list.c
@@ -78,7 +78,7 @@ BIN := $(BUILD)/exifbench
 
 UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job scenario tracestats \
 	procfs taskstats pidscan proctab stats shape sampler_cost usl analysis plot plotdata csv \
-	resultset compare
+	resultset compare gnuplot
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -130,6 +130,7 @@ TESTED_resultset := harness/resultset.o harness/rs_trace.o
 TESTED_csv := harness/csv.o
 TESTED_plotdata := harness/plotdata.o harness/plotdata_runs.o
 TESTED_compare := harness/compare.o
+TESTED_gnuplot := harness/gnuplot.o
 
 # The shared EXIF corpus the tests read (absolute, so any test's working folder will do).
 EXIFBENCH_CORPUS ?= $(firstword $(wildcard $(abspath ../shared/exif-corpus) \

@@ -1,21 +1,19 @@
 /*
  * plot.c: runs gnuplot on one script of plots/ for each output format. See plot.h. gnuplot
- * is forked and executed directly (no shell), with its variables in one -e string; since
- * that string is gnuplot code, every value is quoted with single quotes and a value that
- * holds a quote or a newline is refused rather than escaped. A failed exec comes back to
- * the parent over a close-on-exec pipe, so a missing gnuplot gets its own message. The
- * output file is removed before each run, so that a stale figure never passes for a new one,
- * and after a failed run, which may have left it empty or half drawn.
+ * runs through gnuplot_run (no shell), with its variables in one -e string; since that string
+ * is gnuplot code, every value is quoted with single quotes and a value that holds a quote or
+ * a newline is refused rather than escaped. The output file is removed before each run, so
+ * that a stale figure never passes for a new one, and after a failed run, which may have left
+ * it empty or half drawn.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "gnuplot.h"
 #include "plot.h"
 
 #define PLOT_VARS_MAX 8192
@@ -23,7 +21,6 @@
 static const char *const plot_fmts[] = { "png", "svg" };
 
 static int plot_check(const char *what, const char *s, int empty_ok, char *err, size_t errlen);
-static int plot_run(const char *script, const char *vars, int logfd, char *err, size_t errlen);
 static int plot_once(const char *script, const char *dir, const char *name,
     const char *scenario, const char *model, const char *fmt, int logfd, const char *log,
     char *err, size_t errlen);
@@ -85,7 +82,7 @@ plot_once(const char *script, const char *dir, const char *name, const char *sce
 {
 	char vars[PLOT_VARS_MAX], out[4096], file[4200];
 	struct stat sb;
-	int n;
+	int n, rv;
 
 	if ((size_t)snprintf(out, sizeof(out), "%s/%s", dir, name) >= sizeof(out)) {
 		snprintf(err, errlen, "plot: output name too long: %s/%s", dir, name);
@@ -104,10 +101,12 @@ plot_once(const char *script, const char *dir, const char *name, const char *sce
 		return -1;
 	}
 	dprintf(logfd, "# gnuplot -e \"%s\" %s\n", vars, script);
-	if (plot_run(script, vars, logfd, err, errlen) < 0) {
+	if ((rv = gnuplot_run(script, vars, logfd, NULL, 0, err, errlen)) < 0) {
 		unlink(file);
-		if (strncmp(err, "gnuplot not found", 17) != 0 && strlen(err) + 1 < errlen)
-			snprintf(err + strlen(err), errlen - strlen(err), " (see %s)", log);
+		/* -2: gnuplot never ran, so the log has nothing to add. */
+		if (strlen(err) + 1 < errlen)
+			snprintf(err + strlen(err), errlen - strlen(err), rv == -1 ? " (see %s)" :
+			    " to draw %s", rv == -1 ? log : script);
 		return -1;
 	}
 	if (stat(file, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0) {
@@ -115,68 +114,4 @@ plot_once(const char *script, const char *dir, const char *name, const char *sce
 		return -1;
 	}
 	return 0;
-}
-
-/*
- * Runs `gnuplot -e vars script`, stdin and stdout on /dev/null, stderr on logfd, and waits
- * for it. 0 when it exited with status 0.
- */
-static int
-plot_run(const char *script, const char *vars, int logfd, char *err, size_t errlen)
-{
-	char *const argv[] = { "gnuplot", "-e", (char *)vars, (char *)script, NULL };
-	int p[2], null, st, child_errno = 0;
-	ssize_t r;
-	pid_t pid;
-
-	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "plot: /dev/null: %s", strerror(errno));
-		return -1;
-	}
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "plot: pipe: %s", strerror(errno));
-		close(null);
-		return -1;
-	}
-	fflush(NULL);
-	if ((pid = fork()) < 0) {
-		snprintf(err, errlen, "plot: fork: %s", strerror(errno));
-		close(null), close(p[0]), close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		if (dup2(null, STDIN_FILENO) >= 0 && dup2(null, STDOUT_FILENO) >= 0 &&
-		    dup2(logfd, STDERR_FILENO) >= 0)
-			execvp(argv[0], argv);
-		child_errno = errno;
-		(void)!write(p[1], &child_errno, sizeof(child_errno));
-		_exit(127);
-	}
-	close(null);
-	close(p[1]);
-	while ((r = read(p[0], &child_errno, sizeof(child_errno))) < 0 && errno == EINTR)
-		;
-	close(p[0]);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR) {
-			snprintf(err, errlen, "plot: waitpid: %s", strerror(errno));
-			return -1;
-		}
-	if (r == (ssize_t)sizeof(child_errno)) {
-		if (child_errno == ENOENT)
-			snprintf(err, errlen, "gnuplot not found: install gnuplot-nox (make deps) "
-			    "to draw %s", script);
-		else
-			snprintf(err, errlen, "plot: cannot run gnuplot for %s: %s", script,
-			    strerror(child_errno));
-		return -1;
-	}
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		return 0;
-	if (WIFEXITED(st))
-		snprintf(err, errlen, "plot: gnuplot %s exited with status %d", script,
-		    WEXITSTATUS(st));
-	else
-		snprintf(err, errlen, "plot: gnuplot %s killed by signal %d", script, WTERMSIG(st));
-	return -1;
 }

@@ -39,6 +39,12 @@ report_plan_hardware(struct report_out *o, const struct report *rep)
 		for (lo = hi = s->main_pus, l = 0; l < s->rs->n_runs; l++)
 			if (s->rs->runs[l].client_pus < lo)
 				lo = s->rs->runs[l].client_pus;
+		if (lo == hi) {
+			fprintf(o->md, "**%s**: its client PU sets all have %u PU%s: nothing to "
+			    "compare here (`exifbench compare` puts two folders side by side).\n\n",
+			    s->rs->name, hi, hi == 1 ? "" : "s");
+			continue;
+		}
 		fprintf(o->md, "**%s**: the client bound to %u PU%s, then %u; the server (PUs %s) "
 		    "and the shaper stay where they are.\n\n| model | in flight | images/s on %u "
 		    "| on %u | change | |\n|---|--:|--:|--:|--:|---|\n", s->rs->name, lo,

@@ -1,24 +1,21 @@
 /*
  * usl.c: the Universal Scalability Law fit. See usl.h. The points go to a mkstemp file under
- * $TMPDIR (or /tmp); gnuplot runs plots/usl-fit.gp on it through posix_spawnp, with stdin
- * from /dev/null and stdout and stderr on one pipe, so none of its chatter reaches the
- * terminal. The script prints `key value` lines; any other line is gnuplot talking, and the
- * last of them is its error message when it fails. The temporary file is removed and the
- * child reaped on every path. r2, N* and the recommendation are computed here, in C.
+ * $TMPDIR (or /tmp); gnuplot runs plots/usl-fit.gp on it through gnuplot_run, which captures
+ * its stdout and stderr, so none of its chatter reaches the terminal. The script prints
+ * `key value` lines; any other line is gnuplot talking, and the last of them is its error
+ * message when it fails. The temporary file is removed on every path. r2, N* and the
+ * recommendation are computed here, in C.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "gnuplot.h"
 #include "usl.h"
-
-extern char **environ;
 
 /* The script's result lines, by key. */
 enum key { K_LAMBDA, K_SIGMA, K_KAPPA, K_SIGMA_ERR, K_KAPPA_ERR, K_CONVERGED, K_ITER, K_N };
@@ -35,8 +32,6 @@ static int check_points(const double *n, const double *x, size_t count, double *
     char *err, size_t errlen);
 static int write_points(const double *n, const double *x, size_t count, int skip1,
     char *path, size_t pathlen, char *err, size_t errlen);
-static int run_gnuplot(const char *script, const char *vars, char *out, size_t outlen,
-    char *err, size_t errlen);
 static void parse_output(char *out, struct result *res);
 static double r_squared(const struct usl *u, const double *n, const double *x, size_t count);
 
@@ -118,70 +113,6 @@ write_points(const double *n, const double *x, size_t count, int skip1, char *pa
 	return 0;
 }
 
-/*
- * Runs `gnuplot -e vars script` and collects what it writes (the tail, if more than outlen).
- * 0 when it exited with status 0; -1 with err otherwise, out still filled.
- */
-static int
-run_gnuplot(const char *script, const char *vars, char *out, size_t outlen, char *err,
-    size_t errlen)
-{
-	char *argv[] = { "gnuplot", "-e", (char *)vars, (char *)script, NULL };
-	posix_spawn_file_actions_t fa;
-	size_t len = 0, half = outlen / 2;
-	ssize_t r;
-	pid_t pid;
-	int p[2], rc, st;
-
-	*out = '\0';
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "usl: pipe: %s", strerror(errno));
-		return -1;
-	}
-	if ((rc = posix_spawn_file_actions_init(&fa)) == 0) {
-		if ((rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) ==
-		    0 && (rc = posix_spawn_file_actions_adddup2(&fa, p[1], 1)) == 0 &&
-		    (rc = posix_spawn_file_actions_adddup2(&fa, p[1], 2)) == 0)
-			rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
-		posix_spawn_file_actions_destroy(&fa);
-	}
-	close(p[1]);
-	if (rc != 0) {
-		close(p[0]);
-		snprintf(err, errlen, "usl: cannot run gnuplot: %s", rc == ENOENT ?
-		    "not found in PATH (is gnuplot installed?)" : strerror(rc));
-		return -1;
-	}
-	while ((r = read(p[0], out + len, outlen - 1 - len)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		if ((len += (size_t)r) == outlen - 1) {
-			memmove(out, out + half, len - half);
-			len -= half;
-		}
-	}
-	out[len] = '\0';
-	close(p[0]);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR) {
-			snprintf(err, errlen, "usl: waitpid: %s", strerror(errno));
-			return -1;
-		}
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		return 0;
-	/* Where posix_spawnp is a fork (valgrind does so), a failed exec is a silent 127. */
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 127 && len == 0)
-		snprintf(err, errlen, "usl: cannot run gnuplot: exit status 127 (not found in "
-		    "PATH?)");
-	else if (WIFEXITED(st))
-		snprintf(err, errlen, "gnuplot %s exited with status %d", script, WEXITSTATUS(st));
-	else
-		snprintf(err, errlen, "gnuplot %s killed by signal %d", script, WTERMSIG(st));
-	return -1;
-}
-
 static void
 parse_output(char *out, struct result *res)
 {
@@ -252,7 +183,7 @@ usl_fit(const double *n, const double *x, size_t count, const char *script, stru
 			lo = k;
 	snprintf(vars, sizeof(vars), "datafile='%s'; fixlambda=%d; lambda0=%.17e", path,
 	    lambda1 > 0, lambda1 > 0 ? lambda1 : x[lo] / n[lo]);
-	rv = run_gnuplot(script, vars, out, sizeof(out), err, errlen);
+	rv = gnuplot_run(script, vars, -1, out, sizeof(out), err, errlen);
 	unlink(path);
 	parse_output(out, &res);
 	if (rv < 0) {

@@ -371,7 +371,7 @@ test_no_gnuplot(void **state)
 	free(path);
 	assert_int_equal(rv, -1);
 	assert_non_null(strstr(err, "gnuplot"));
-	assert_non_null(strstr(err, "not found in PATH"));
+	assert_non_null(strstr(err, "gnuplot not found: install gnuplot-nox"));
 }
 
 /* Scripts that fail, print nothing, or do not converge, written to the test's $TMPDIR. */
