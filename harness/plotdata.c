@@ -44,7 +44,7 @@ static int write_per_model(const struct report_scenario *s, const struct per_mod
     const char *dir, char *err, size_t errlen);
 static int write_models(const struct report_scenario *s, const char *dir, char *err,
     size_t errlen);
-static int write_hardware(const struct report *rep, const char *dir, char *err,
+static int write_hardware(const struct report_scenario *s, const char *dir, char *err,
     size_t errlen);
 
 static const struct per_model per_model[] = {
@@ -84,8 +84,10 @@ plotdata_write(const struct report *rep, const char *dir, char *err, size_t errl
 			    strcmp(s->models[j].name, "hybrid") == 0) &&
 			    plotdata_gantt(s, &s->models[j], dir, err, errlen) < 0)
 				return -1;
+		if (s->n_tags >= 2 && write_hardware(s, dir, err, errlen) < 0)
+			return -1;
 	}
-	return write_hardware(rep, dir, err, errlen);
+	return 0;
 }
 
 static int
@@ -225,7 +227,7 @@ write_per_model(const struct report_scenario *s, const struct per_model *p, cons
 	size_t j;
 	int k;
 
-	if (plotdata_open(&o, dir, err, errlen, "%s-%s.dat", p->file, s->rs->name) < 0)
+	if (plotdata_open(&o, dir, err, errlen, "%s-%s.dat", p->file, s->label) < 0)
 		return -1;
 	fprintf(o.f, "# %s\n", p->head);
 	for (j = 0; j < s->n_models; j++) {
@@ -249,7 +251,7 @@ write_models(const struct report_scenario *s, const char *dir, char *err, size_t
 	struct plotdata_out o;
 	size_t j;
 
-	if (plotdata_open(&o, dir, err, errlen, "models-%s.txt", s->rs->name) < 0)
+	if (plotdata_open(&o, dir, err, errlen, "models-%s.txt", s->label) < 0)
 		return -1;
 	for (j = 0; j < s->n_models; j++)
 		fprintf(o.f, "%s%s", j ? " " : "", s->models[j].name);
@@ -257,30 +259,23 @@ write_models(const struct report_scenario *s, const char *dir, char *err, size_t
 	return plotdata_close(&o, err, errlen);
 }
 
-/* From the last scenario with two or more client PU sets; only the header if none. */
+/* hardware-S.dat, for a scenario with two or more client PU sets. */
 static int
-write_hardware(const struct report *rep, const char *dir, char *err, size_t errlen)
+write_hardware(const struct report_scenario *s, const char *dir, char *err, size_t errlen)
 {
-	const struct report_scenario *s = NULL;
 	const struct rs_run *few = NULL, *a, *b;
 	const struct report_model *m;
 	struct plotdata_out o;
 	size_t i;
 
-	for (i = 0; i < rep->n; i++)
-		if (rep->sc[i].n_tags >= 2)
-			s = &rep->sc[i];
-	for (i = 0; s != NULL && i < s->rs->n_runs; i++)
+	for (i = 0; i < s->rs->n_runs; i++)
 		if (few == NULL || s->rs->runs[i].client_pus < few->client_pus)
 			few = &s->rs->runs[i];
-	if (plotdata_open(&o, dir, err, errlen, "hardware.dat") < 0)
+	if (plotdata_open(&o, dir, err, errlen, "hardware-%s.dat", s->label) < 0)
 		return -1;
-	if (few == NULL)
-		fputs("# pus\n", o.f);
-	else
-		fprintf(o.f, "# pus %u %u\n", few->client_pus, s->main_pus);
+	fprintf(o.f, "# pus %u %u\n", few->client_pus, s->main_pus);
 	fputs("# model mi images_per_s_at_fewest_pus images_per_s_at_most_pus level\n", o.f);
-	for (i = 0; few != NULL && i < s->n_models; i++) {
+	for (i = 0; i < s->n_models; i++) {
 		m = &s->models[i];
 		if (m->n_runs == 0)
 			continue;

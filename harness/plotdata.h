@@ -4,7 +4,7 @@
  * gnuplot reads as is: strings in double quotes, "NaN" for a missing number, `#` header lines
  * naming the columns. A model's colour is its index in the model table, 1 sequential,
  * 2 pthreads, 3 forkpool, 4 async, 5 hybrid (plots/style.gp maps them), in column `mi`.
- * S is a scenario name.
+ * S is a scenario's label (report.h: its name, or NAME-2... for a name seen before).
  *
  *   throughput-S.dat  one row per model, its best run:
  *                     "model" mi images_per_s level speedup_over_sequential
@@ -30,7 +30,7 @@
  *                     A first comment line "# level L" gives the level.
  *   latency-S.dat     one index per model (its best run), up to 200 rows:
  *                     e2e_ms cumulative_fraction mi
- *   hardware.dat      one row per model of the scenario with two or more client PU counts:
+ *   hardware-S.dat    for a scenario with two or more client PU sets, one row per model:
  *                     "model" mi images_per_s_at_fewest_pus images_per_s_at_most_pus level
  *                     (the model's highest level); first comment line "# pus P1 P2"
  */

@@ -218,7 +218,7 @@ plotdata_gantt(const struct report_scenario *s, const struct report_model *m, co
 	if (rs_each(s->rs, r, "trace.csv", gantt_row, &g, err, errlen) < 0)
 		return -1;
 	gantt_lanes(g.im, g.n, lane);
-	if (plotdata_open(&o, dir, err, errlen, "gantt-%s-%s.dat", s->rs->name, m->name) < 0)
+	if (plotdata_open(&o, dir, err, errlen, "gantt-%s-%s.dat", s->label, m->name) < 0)
 		return -1;
 	fprintf(o.f, "# level %u\n# lane start_s end_s stage image\n", r->level);
 	for (i = 0; i < g.n; i++)

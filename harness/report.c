@@ -30,7 +30,7 @@ int
 report_build(struct report *rep, const char *dir, const char *home, char *err, size_t errlen)
 {
 	char script[PATH_MAX];
-	size_t i;
+	size_t i, j, seen;
 
 	memset(rep, 0, sizeof(*rep));
 	snprintf(rep->dir, sizeof(rep->dir), "%s", dir);
@@ -44,6 +44,10 @@ report_build(struct report *rep, const char *dir, const char *home, char *err, s
 	}
 	for (i = 0; i < rep->rs.n; i++) {
 		rep->n = i + 1;
+		for (seen = 1, j = 0; j < i; j++)
+			seen += strcmp(rep->rs.sc[j].name, rep->rs.sc[i].name) == 0;
+		snprintf(rep->sc[i].label, sizeof(rep->sc[i].label), seen > 1 ? "%s-%zu" : "%s",
+		    rep->rs.sc[i].name, seen);
 		if (build_scenario(&rep->sc[i], &rep->rs.sc[i], script, err, errlen) < 0)
 			goto fail;
 	}
@@ -188,11 +192,14 @@ group_models(struct report_scenario *s)
 			for (j = m->n_runs; j > 0 && m->runs[j - 1]->level > r->level; j--)
 				m->runs[j] = m->runs[j - 1];
 			m->runs[j] = r, m->n_runs++;
-			if (m->best == NULL || r->v[RS_images_per_s] > m->best->v[RS_images_per_s])
+			if (isfinite(r->v[RS_images_per_s]) && (m->best == NULL ||
+			    r->v[RS_images_per_s] > m->best->v[RS_images_per_s]))
 				m->best = r;
 		}
 		if (m->n_runs == 0)
 			continue;
+		if (m->best == NULL)	/* no run with a rate: its figures print as unknown */
+			m->best = m->runs[m->n_runs - 1];
 		snprintf(m->name, sizeof(m->name), "%s", model_table[k]->name);
 		m->mi = (int)k + 1;
 		s->n_models++;
@@ -248,6 +255,7 @@ decide(struct report_scenario *s)
 
 	for (i = 0; i < s->n_models; i++)
 		if ((r = s->models[i].best) != NULL &&
+		    isfinite(r->v[RS_images_per_s]) &&
 		    (best == NULL || r->v[RS_images_per_s] > best->v[RS_images_per_s]))
 			best = r;
 	memset(&in, 0, sizeof(in));

@@ -36,6 +36,8 @@ struct report_model {
 
 struct report_scenario {
 	const struct rs_scenario *rs;
+	char label[80];			/* the scenario's name; NAME-2, NAME-3... for a name seen
+					   before in the same report: names the figures and files */
 	char main_tag[64];		/* the main client PU set's label */
 	unsigned main_pus;
 	struct report_model models[REPORT_MAX_MODELS];

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "plot.h"
 #include "plotdata.h"
@@ -28,7 +29,7 @@ int
 report_make(const char *dir, const char *home, int draw, FILE *progress, char *err,
     size_t errlen)
 {
-	char plots[PATH_MAX], data[PATH_MAX], ferr[512] = "";
+	char plots[PATH_MAX], data[PATH_MAX], log[PATH_MAX], ferr[512] = "";
 	struct report rep;
 	int failed = 0, rv;
 
@@ -45,6 +46,9 @@ report_make(const char *dir, const char *home, int draw, FILE *progress, char *e
 			snprintf(ferr, sizeof(ferr), "%s: %s", plots, strerror(errno));
 		draw = 0, failed = 1;
 	}
+	snprintf(log, sizeof(log), "%s/plots/gnuplot.log", dir);
+	if (draw)
+		unlink(log);	/* this report's messages only */
 	if (draw && (failed = draw_all(&rep, plots, progress, ferr, sizeof(ferr))) < 0)
 		draw = 0, failed = 1;
 	rv = report_write(&rep, dir, draw, err, errlen);
@@ -83,7 +87,7 @@ draw_all(const struct report *rep, const char *plots, FILE *progress, char *err,
 	int k;
 
 	for (i = 0; i < rep->n; i++) {
-		sc = rep->sc[i].rs->name;
+		sc = rep->sc[i].label;
 		for (k = 0; per_scenario[k] != NULL; k++)
 			draw_one(rep, plots, per_scenario[k], sc, NULL, &drawn, &bad, err, errlen);
 		for (k = 0; gantt_models[k] != NULL; k++)

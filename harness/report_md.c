@@ -55,7 +55,7 @@ header(struct report_out *o, const struct report *rep)
 	fprintf(o->md, "Written by exifbench %s from `%s`: %zu scenario%s (", EXIFBENCH_VERSION,
 	    rep->dir, rep->n, rep->n == 1 ? "" : "s");
 	for (i = 0; i < rep->n; i++)
-		fprintf(o->md, "%s`%s`", i ? ", " : "", rep->sc[i].rs->name);
+		fprintf(o->md, "%s`%s`", i ? ", " : "", rep->sc[i].label);
 	fprintf(o->md, ").\n");
 	if (s0 != NULL) {
 		fprintf(o->md, "Measured on %s, %.0f PUs (%.0f cores), Linux %s, exifbench commit "
@@ -98,10 +98,12 @@ summary(struct report_out *o, const struct report *rep)
 	fprintf(o->md, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
 	for (i = 0; i < rep->n; i++) {
 		s = &rep->sc[i];
-		seq = s->seq != NULL ? s->seq->v[RS_images_per_s] : NAN;
+		/* the speedup is over the sequential model only, not a stand-in level 1 run */
+		seq = s->seq != NULL && strcmp(s->seq->model, "sequential") == 0 ?
+		    s->seq->v[RS_images_per_s] : NAN;
 		for (k = 0; k < s->n_models; k++) {
 			m = &s->models[k], b = m->best;
-			fprintf(o->md, "| %s | %s | %u | %s | ", s->rs->name, m->name, b->level,
+			fprintf(o->md, "| %s | %s | %u | %s | ", s->label, m->name, b->level,
 			    report_num(o, b->v[RS_images_per_s], 1));
 			fprintf(o->md, "%sx | ", report_num(o, b->v[RS_images_per_s] / seq, 1));
 			fprintf(o->md, "%s | ", report_num(o, b->v[RS_e2e_p50_ms], 0));
@@ -111,16 +113,16 @@ summary(struct report_out *o, const struct report *rep)
 			fprintf(o->md, "%s%% | ", report_num(o, b->v[RS_server_cpu_pct], -1));
 			fprintf(o->md, "%s |\n", report_num(o, b->v[RS_errors], 0));
 			j = report_run_json(b);
-			json_object_set_new(j, "scenario", json_string(s->rs->name));
+			json_object_set_new(j, "scenario", json_string(s->label));
 			json_object_set_new(j, "speedup", report_jnum(b->v[RS_images_per_s] / seq));
 			json_array_append_new(arr, j);
 		}
 	}
 	json_object_set_new(o->js, "summary", arr);
 	for (i = 0; i < rep->n; i++) {
-		report_out_plot(o, "throughput", rep->sc[i].rs->name, NULL,
+		report_out_plot(o, "throughput", rep->sc[i].label, NULL,
 		    "images/s per model at its best level");
-		report_out_plot(o, "latency", rep->sc[i].rs->name, NULL,
+		report_out_plot(o, "latency", rep->sc[i].label, NULL,
 		    "end-to-end latency, cumulative");
 	}
 }
@@ -145,14 +147,14 @@ breakdown(struct report_out *o, const struct report *rep)
 		s = &rep->sc[i], r = s->seq;
 		if (r == NULL)
 			continue;
-		fprintf(o->md, "\n**%s** (%s at %u in flight, %s images/s):\n\n", s->rs->name,
+		fprintf(o->md, "\n**%s** (%s at %u in flight, %s images/s):\n\n", s->label,
 		    r->model, r->level, report_num(o, r->v[RS_images_per_s], 2));
 		fprintf(o->md, "| stage | wall ms | on-CPU ms | waiting ms |\n|---|--:|--:|--:|\n");
 		j = json_object(), st = json_array();
 		tw = tc = 0;
 		for (k = 0; k < 3; k++) {
 			wall = r->tr.stage_ms[k], cpu = r->tr.stage_cpu_ms[k];
-			tw += wall, tc += cpu >= 0 ? cpu : 0;
+			tw += wall, tc += cpu >= 0 ? cpu : NAN;	/* a stage unknown: the sum too */
 			fprintf(o->md, "| %s | %s | ", stage[k], report_num(o, wall, 2));
 			fprintf(o->md, "%s | ", report_num(o, cpu, 3));
 			fprintf(o->md, "%s |\n", report_num(o, cpu >= 0 ? wall - cpu : NAN, 2));
@@ -162,16 +164,19 @@ breakdown(struct report_out *o, const struct report *rep)
 		fprintf(o->md, "| **one image** | %s | ", report_num(o, tw, 2));
 		fprintf(o->md, "%s | ", report_num(o, tc, 3));
 		fprintf(o->md, "%s |\n\n", report_num(o, tw - tc, 2));
+		if (isnan(tc))
+			fprintf(o->md, "(%s's transfers share one thread, so their CPU is not "
+			    "told apart per image: '-'.)\n\n", r->model);
 		fprintf(o->md, "Over the whole run the client process was on a CPU %s%% of the "
 		    "time (its CPU seconds over wall seconds) and waiting the rest",
 		    report_num(o, r->v[RS_model_cpu_pct], 1));
 		fprintf(o->md, "; the server used %s%% of a core.\n",
 		    report_num(o, r->v[RS_server_cpu_pct], 1));
-		json_object_set_new(j, "scenario", json_string(s->rs->name));
+		json_object_set_new(j, "scenario", json_string(s->label));
 		json_object_set_new(j, "stages", st);
 		json_object_set_new(j, "cpu_pct", report_jnum(r->v[RS_model_cpu_pct]));
 		json_array_append_new(arr, j);
-		report_out_plot(o, "gantt", s->rs->name, "sequential",
+		report_out_plot(o, "gantt", s->label, "sequential",
 		    "sequential timeline: one image at a time");
 	}
 	json_object_set_new(o->js, "sequential_breakdown", arr);
@@ -192,10 +197,10 @@ verdicts(struct report_out *o, const struct report *rep)
 	    "bound overtakes the latency bound.\n");
 	for (i = 0; i < rep->n; i++) {
 		s = &rep->sc[i];
-		fprintf(o->md, "\n- **%s: %s.** %s.\n", s->rs->name,
+		fprintf(o->md, "\n- **%s: %s.** %s.\n", s->label,
 		    analysis_verdict_name(s->verdict.kind), s->verdict.why);
 		json_array_append_new(arr, json_pack("{s:s,s:s,s:o,s:s,s:o,s:s}", "scenario",
-		    s->rs->name, "verdict", analysis_verdict_name(s->verdict.kind), "speedup",
+		    s->label, "verdict", analysis_verdict_name(s->verdict.kind), "speedup",
 		    report_jnum(s->verdict.speedup), "followed",
 		    s->verdict.followed == FOLLOWED_CONCURRENCY ? "concurrency" :
 		    s->verdict.followed == FOLLOWED_CORES ? "cores" : "neither", "crossover",
@@ -203,11 +208,11 @@ verdicts(struct report_out *o, const struct report *rep)
 	}
 	json_object_set_new(o->js, "verdicts", arr);
 	for (i = 0; i < rep->n; i++) {
-		report_out_plot(o, "cpu", rep->sc[i].rs->name, NULL,
+		report_out_plot(o, "cpu", rep->sc[i].label, NULL,
 		    "where the threads' time went: on a CPU, waiting for one, or off (blocked); "
 		    "the server's share is over all its threads, most of them idle: its CPU in "
 		    "percent of a core is in the tables");
-		report_out_plot(o, "cputime", rep->sc[i].rs->name, NULL,
+		report_out_plot(o, "cputime", rep->sc[i].label, NULL,
 		    "CPU over time, each model's best run (100% = one core)");
 	}
 }
@@ -232,8 +237,8 @@ bounds(struct report_out *o, const struct report *rep)
 	    "smallest. A dash: the bound does not apply.\n");
 	for (i = 0; i < rep->n; i++) {
 		s = &rep->sc[i];
-		fprintf(o->md, "\n**%s** (R0 of sequential %s ms):\n\n", s->rs->name,
-		    report_num(o, s->r0_s * 1e3, 1));
+		fprintf(o->md, "\n**%s** (R0 of %s %s ms):\n\n", s->label,
+		    s->seq != NULL ? s->seq->model : "sequential", report_num(o, s->r0_s * 1e3, 1));
 		fprintf(o->md, "| model | PUs | in flight | images/s | Little | client CPU | "
 		    "server CPU | machine CPU | bandwidth | limit | efficiency |\n");
 		fprintf(o->md, "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|\n");
@@ -249,13 +254,15 @@ bounds(struct report_out *o, const struct report *rep)
 					fprintf(o->md, "%s | ", report_num(o, b->x[c], -1));
 				fprintf(o->md, "%s | %s%% |\n", b->limit < B_N ?
 				    analysis_bound_name(b->limit) : "-", report_num(o,
-				    100 * r->v[RS_images_per_s] / b->best, 0));
+				    isfinite(b->best) ? 100 * r->v[RS_images_per_s] / b->best :
+				    NAN, 0));
 				j = json_pack("{s:s,s:s,s:i,s:s,s:o,s:o,s:o}", "scenario",
-				    s->rs->name, "model", r->model, "level", (int)r->level,
+				    s->label, "model", r->model, "level", (int)r->level,
 				    "client_cpus", r->client_cpus, "images_per_s",
 				    report_jnum(r->v[RS_images_per_s]), "bound",
 				    report_jnum(b->best), "efficiency",
-				    report_jnum(r->v[RS_images_per_s] / b->best));
+				    report_jnum(isfinite(b->best) ? r->v[RS_images_per_s] / b->best :
+				    NAN));
 				json_object_set_new(j, "limit", json_string(b->limit < B_N ?
 				    analysis_bound_name(b->limit) : "none"));
 				json_array_append_new(arr, j);
@@ -274,15 +281,16 @@ scaling(struct report_out *o, const struct report *rep)
 
 	report_out_section(o, "Scaling: throughput against concurrency");
 	fprintf(o->md, "Each model's levels fitted with the Universal Scalability Law, X(N) = "
-	    "lambda N / (1 + sigma (N - 1) + kappa N (N - 1)), by gnuplot's `fit` with lambda "
-	    "pinned to the measured X(1): sigma is contention (the part that serialises), kappa "
+	    "lambda N / (1 + sigma (N - 1) + kappa N (N - 1)), by gnuplot's `fit`, lambda "
+	    "pinned to the measured X(1) when the model ran at one in flight (else fitted too): "
+	    "sigma is contention (the part that serialises), kappa "
 	    "coherency (the cost that grows with every pair in flight), N* = sqrt((1 - sigma) / "
 	    "kappa) the peak. The recommended concurrency is the smallest N the fit puts within "
 	    "95%% of its peak, not beyond the largest level measured. Few levels make a loose "
 	    "fit: read sigma and kappa with their errors.\n");
 	for (i = 0; i < rep->n; i++) {
 		s = &rep->sc[i];
-		fprintf(o->md, "\n**%s** (client on %s, %u PUs):\n\n", s->rs->name, s->main_tag,
+		fprintf(o->md, "\n**%s** (client on %s, %u PUs):\n\n", s->label, s->main_tag,
 		    s->main_pus);
 		fprintf(o->md, "| model | levels: images/s | sigma | kappa | N* | R^2 | "
 		    "recommended |\n|---|---|--:|--:|--:|--:|--:|\n");
@@ -292,7 +300,7 @@ scaling(struct report_out *o, const struct report *rep)
 			for (l = 0; l < m->n_runs; l++)
 				fprintf(o->md, "%s%u: %s", l ? ", " : "", m->runs[l]->level,
 				    report_num(o, m->runs[l]->v[RS_images_per_s], 1));
-			j = json_pack("{s:s,s:s,s:b,s:i}", "scenario", s->rs->name, "model",
+			j = json_pack("{s:s,s:s,s:b,s:i}", "scenario", s->label, "model",
 			    m->name, "fit", m->usl_ok, "recommended", (int)m->recommended);
 			if (!m->usl_ok) {
 				fprintf(o->md, " | no fit: %s | | | | %u |\n", m->usl_why,
@@ -317,12 +325,12 @@ scaling(struct report_out *o, const struct report *rep)
 			json_object_set_new(j, "r2", report_jnum(m->usl.r2));
 			json_array_append_new(arr, j);
 		}
-		report_out_plot(o, "scaling", s->rs->name, NULL,
+		report_out_plot(o, "scaling", s->label, NULL,
 		    "images/s against in flight: measured (points), USL fit (line), bound (dashed)");
 		for (k = 0; k < s->n_models; k++)
 			if (strcmp(s->models[k].name, "async") == 0 ||
 			    strcmp(s->models[k].name, "hybrid") == 0)
-				report_out_plot(o, "gantt", s->rs->name, s->models[k].name,
+				report_out_plot(o, "gantt", s->label, s->models[k].name,
 				    "timeline of the first images, one row per slot in flight");
 	}
 	json_object_set_new(o->js, "scaling", arr);

@@ -9,15 +9,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compare.h"
 #include "report_out.h"
 
-/* The noise rule of report and compare: twice the combined standard error, else 5%. */
+/* compare's noise rule (compare.h), with its default threshold. */
 #define NOISE_PCT 5.0
 
 static const struct rs_run *at(const struct report_scenario *s, const char *model,
     unsigned level, unsigned pus);
 static void whatif_table(struct report_out *o, const struct report_scenario *s, json_t *arr);
-static const char *limit_name(const struct report_model *m, const struct bound *b);
+static const char *limit_name(const struct report_model *m, const struct bound *b, char *buf,
+    size_t len);
 static void skew(struct report_out *o, json_t *arr, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -26,10 +28,13 @@ report_plan_hardware(struct report_out *o, const struct report *rep)
 {
 	const struct report_scenario *s;
 	const struct rs_run *a, *b;
+	struct cmp_side ca = { 1, 0, -1, 0, 0, 0 }, cb = ca;
 	unsigned lo, hi, level;
 	json_t *arr = json_array();
-	double gain, se, noise;
+	enum cmp_verdict v;
+	double noise;
 	size_t i, k, l;
+	int same;
 
 	report_out_section(o, "Hardware scaling: 1 PU versus more");
 	for (i = 0; i < rep->n; i++) {
@@ -42,35 +47,34 @@ report_plan_hardware(struct report_out *o, const struct report *rep)
 		if (lo == hi) {
 			fprintf(o->md, "**%s**: its client PU sets all have %u PU%s: nothing to "
 			    "compare here (`exifbench compare` puts two folders side by side).\n\n",
-			    s->rs->name, hi, hi == 1 ? "" : "s");
+			    s->label, hi, hi == 1 ? "" : "s");
 			continue;
 		}
 		fprintf(o->md, "**%s**: the client bound to %u PU%s, then %u; the server (PUs %s) "
 		    "and the shaper stay where they are.\n\n| model | in flight | images/s on %u "
-		    "| on %u | change | |\n|---|--:|--:|--:|--:|---|\n", s->rs->name, lo,
+		    "| on %u | change | |\n|---|--:|--:|--:|--:|---|\n", s->label, lo,
 		    lo == 1 ? "" : "s", hi, rs_meta_str(s->rs, "server.cpus"), lo, hi);
 		for (k = 0; k < s->n_models; k++) {
 			level = s->models[k].runs[s->models[k].n_runs - 1]->level;
 			if ((a = at(s, s->models[k].name, level, lo)) == NULL ||
 			    (b = at(s, s->models[k].name, level, hi)) == NULL)
 				continue;
-			gain = 100 * (b->v[RS_images_per_s] / a->v[RS_images_per_s] - 1);
-			se = a->tr.ips_se > 0 && b->tr.ips_se > 0 ?
-			    sqrt(a->tr.ips_se * a->tr.ips_se + b->tr.ips_se * b->tr.ips_se) : -1;
-			noise = se > 0 ? 2 * se : a->v[RS_images_per_s] * NOISE_PCT / 100;
-			fprintf(o->md, "| %s | %u | %s | ", a->model, level,
-			    report_num(o, a->v[RS_images_per_s], 1));
-			fprintf(o->md, "%s | %+.1f%% | %s |\n", report_num(o,
-			    b->v[RS_images_per_s], 1), gain, fabs(b->v[RS_images_per_s] -
-			    a->v[RS_images_per_s]) <= noise ? (se > 0 ? "within noise (2 standard "
-			    "errors)" : "within 5% (runs too short for a standard error)") :
-			    gain > 0 ? "gain" : "loss");
+			if (!(a->v[RS_images_per_s] > 0 && b->v[RS_images_per_s] > 0))
+				continue;	/* a run without a rate: nothing to compare */
+			ca.ips = a->v[RS_images_per_s], ca.se = a->tr.ips_se;
+			cb.ips = b->v[RS_images_per_s], cb.se = b->tr.ips_se;
+			v = compare_verdict(&ca, &cb, NOISE_PCT, &noise);
+			same = v == CMP_SE_SAME || v == CMP_PCT_SAME;
+			fprintf(o->md, "| %s | %u | %s | ", a->model, level, report_num(o, ca.ips, 1));
+			fprintf(o->md, "%s | %+.1f%% | %s |\n", report_num(o, cb.ips, 1),
+			    compare_change(ca.ips, cb.ips), same ? (v == CMP_SE_SAME ? "within noise "
+			    "(2 standard errors)" : "within 5% (a run too short for a standard "
+			    "error)") : cb.ips > ca.ips ? "gain" : "loss");
 			json_array_append_new(arr, json_pack("{s:s,s:s,s:i,s:i,s:i,s:o,s:o,s:b}",
-			    "scenario", s->rs->name, "model", a->model, "level", (int)level,
+			    "scenario", s->label, "model", a->model, "level", (int)level,
 			    "pus_low", (int)lo, "pus_high", (int)hi, "images_per_s_low",
-			    report_jnum(a->v[RS_images_per_s]), "images_per_s_high",
-			    report_jnum(b->v[RS_images_per_s]), "within_noise",
-			    fabs(b->v[RS_images_per_s] - a->v[RS_images_per_s]) <= noise));
+			    report_jnum(ca.ips), "images_per_s_high", report_jnum(cb.ips),
+			    "within_noise", same));
 		}
 		fprintf(o->md, "\nA model that waits on the network gains nothing from a second "
 		    "PU; one whose client CPU is the limit gains up to 2x. Here the server %s the "
@@ -78,7 +82,7 @@ report_plan_hardware(struct report_out *o, const struct report *rep)
 		    "bounds table.\n", json_array_size(json_object_get(s->rs->meta, "server") ?
 		    json_object_get(json_object_get(s->rs->meta, "server"),
 		    "shared_with_client") : NULL) > 0 ? "shared" : "did not share", hi);
-		report_out_plot(o, "hardware", s->rs->name, NULL,
+		report_out_plot(o, "hardware", s->label, NULL,
 		    "images/s with the client on fewer and more PUs");
 	}
 	if (json_array_size(arr) == 0)
@@ -109,7 +113,7 @@ report_plan_capacity(struct report_out *o, const struct report *rep)
 			b = s->models[k].best;
 			analysis_capacity(b->v[RS_images_per_s], 1e6, 3600, &c1);
 			analysis_capacity(b->v[RS_images_per_s], 1e7, 3600, &c10);
-			fprintf(o->md, "| %s | %s | %u | %s | ", s->rs->name, b->model, b->level,
+			fprintf(o->md, "| %s | %s | %u | %s | ", s->label, b->model, b->level,
 			    report_num(o, b->v[RS_images_per_s], 1));
 			fprintf(o->md, "%s | %s | ", report_num(o, c1.per_day, 0),
 			    report_num(o, c1.hours, 1));
@@ -117,7 +121,7 @@ report_plan_capacity(struct report_out *o, const struct report *rep)
 			    report_num(o, c10.hours, 1));
 			fprintf(o->md, "%s |\n", report_num(o, c10.machines, 0));
 			json_array_append_new(arr, json_pack("{s:s,s:s,s:i,s:o,s:o,s:o,s:o,s:o,s:o}",
-			    "scenario", s->rs->name, "model", b->model, "level", (int)b->level,
+			    "scenario", s->label, "model", b->model, "level", (int)b->level,
 			    "images_per_s", report_jnum(b->v[RS_images_per_s]), "images_per_day",
 			    report_jnum(c1.per_day), "hours_1m", report_jnum(c1.hours),
 			    "machines_1m_1h", report_jnum(c1.machines), "hours_10m",
@@ -125,13 +129,15 @@ report_plan_capacity(struct report_out *o, const struct report *rep)
 		}
 	json_object_set_new(o->js, "capacity", arr);
 	fprintf(o->md, "\n### What if (*predictions, not measurements*)\n\n"
-	    "Each model at its recommended concurrency, predicted by its USL fit with lambda "
-	    "rescaled to the new time per image (R0; each image is two requests, so one more "
-	    "millisecond of one-way latency adds 4 ms), capped by the bounds recomputed with the "
-	    "new costs. A model without a fit (sequential, or too few levels): the bounds alone, an "
-	    "upper limit rather than a prediction. Run the scenario with the "
-	    "changed setting (`exifbench bench --set latency_ms=...` or `--set cpu_spin_ms=...`) "
-	    "to measure it.\n");
+	    "Each model at its recommended concurrency. Twice the latency (or 50 ms where there "
+	    "was none): each image is two requests, so a millisecond more one way adds 4 ms to "
+	    "R0; the prediction is the USL fit at the same concurrency, capped by the bounds "
+	    "recomputed with the new R0 (Little's law). A CPU stage twice as heavy: R0 and the "
+	    "client's CPU per image grow by the stage's measured CPU; the fit's lambda is "
+	    "rescaled to the new R0 and the result capped by the recomputed bounds. A model "
+	    "without a fit (sequential, or too few levels): the bounds alone, an upper limit "
+	    "rather than a prediction. Run the scenario with the changed setting (`exifbench "
+	    "bench --set latency_ms=...` or `--set cpu_spin_ms=...`) to measure it.\n");
 	for (i = 0; i < rep->n; i++)
 		whatif_table(o, &rep->sc[i], wi);
 	json_object_set_new(o->js, "whatif", wi);
@@ -141,6 +147,7 @@ static void
 whatif_table(struct report_out *o, const struct report_scenario *s, json_t *arr)
 {
 	double lat = rs_meta_num(s->rs, "scenario.latency_ms"), lat2, extra, p1, p2, r0;
+	char why1[96], why2[96];
 	const struct report_model *m;
 	const struct rs_run *r;
 	struct bound_in in, in2;
@@ -156,7 +163,7 @@ whatif_table(struct report_out *o, const struct report_scenario *s, json_t *arr)
 	fprintf(o->md, "\n**%s** (measured at %.0f ms one-way; the process stage costs %s ms "
 	    "of CPU per image):\n\n| model | in flight | measured images/s | at %.0f ms: "
 	    "images/s | limit | CPU stage x2: images/s | limit |\n"
-	    "|---|--:|--:|--:|---|--:|---|\n", s->rs->name, lat, report_num(o, extra, 2), lat2);
+	    "|---|--:|--:|--:|---|--:|---|\n", s->label, lat, report_num(o, extra, 2), lat2);
 	for (k = 0; k < s->n_models; k++) {
 		m = &s->models[k];
 		r = m->best;	/* the run at the recommended level, else the best */
@@ -166,19 +173,22 @@ whatif_table(struct report_out *o, const struct report_scenario *s, json_t *arr)
 		report_bound_in(s, r, &in);
 		r0 = in.r0_s;
 		in2 = in;
+		/* latency: the fit as measured (its contention is the CPU's, which a longer wait
+		 * does not add to), capped by Little's law at the new R0 */
 		in.r0_s = r0 + 4 * (lat2 - lat) / 1e3;
-		p1 = analysis_whatif(m->usl_ok ? &m->usl : NULL, r0, &in, &b1);
+		p1 = analysis_whatif(m->usl_ok ? &m->usl : NULL, in.r0_s, &in, &b1);
+		/* a heavier CPU stage: every image takes longer, alone too (lambda rescaled) */
 		in2.r0_s = r0 + (extra > 0 ? extra / 1e3 : 0);
 		in2.client_cpu_s += extra > 0 ? extra / 1e3 : 0;
 		p2 = analysis_whatif(m->usl_ok ? &m->usl : NULL, r0, &in2, &b2);
 		fprintf(o->md, "| %s | %.0f | %s | ", m->name, in.in_flight,
 		    report_num(o, r->v[RS_images_per_s], 1));
 		fprintf(o->md, "%s | %s | ", report_num(o, p1, 1), p1 < b1.best ? "USL fit" :
-		    limit_name(m, &b1));
+		    limit_name(m, &b1, why1, sizeof(why1)));
 		fprintf(o->md, "%s | %s |\n", report_num(o, p2, 1), p2 < b2.best ? "USL fit" :
-		    limit_name(m, &b2));
+		    limit_name(m, &b2, why2, sizeof(why2)));
 		json_array_append_new(arr, json_pack("{s:s,s:s,s:f,s:o,s:f,s:o,s:o}", "scenario",
-		    s->rs->name, "model", m->name, "in_flight", in.in_flight, "measured",
+		    s->label, "model", m->name, "in_flight", in.in_flight, "measured",
 		    report_jnum(r->v[RS_images_per_s]), "latency_ms", lat2, "predicted_latency",
 		    report_jnum(p1), "predicted_cpu_x2", report_jnum(p2)));
 	}
@@ -214,40 +224,40 @@ report_plan_skews(struct report_out *o, const struct report *rep)
 		    "shared_with_client");
 		if (rs_meta_num(s->rs, "server.local") == 1)
 			skew(o, arr, "%s: the S3 server is local (%s), so requests cross loopback "
-			    "and the emulated latency stands for the network; %s", s->rs->name,
+			    "and the emulated latency stands for the network; %s", s->label,
 			    rs_meta_str(s->rs, "endpoint"), json_array_size(shared) > 0 ?
 			    "it ran on the client's PUs, so its CPU was taken from the client's "
 			    "(server CPU is in every table)" : "it ran on PUs apart from the client");
 		if (steal > 0.5)
 			skew(o, arr, "%s: the hypervisor stole up to %.1f%% of the CPU time in a run "
-			    "(a noisy neighbour)", s->rs->name, steal);
+			    "(a noisy neighbour)", s->label, steal);
 		if (idle < 5)
 			skew(o, arr, "%s: the machine was saturated in at least one run (%.1f%% "
-			    "idle): client, server and shaper competed for the CPUs", s->rs->name,
+			    "idle): client, server and shaper competed for the CPUs", s->label,
 			    idle);
 		if (shaper > 5)
 			skew(o, arr, "%s: the latency-emulating shaper used up to %.1f%% of a core, "
-			    "CPU a real network would not take from this machine", s->rs->name,
+			    "CPU a real network would not take from this machine", s->label,
 			    shaper);
 		if (sampler > 1)
-			skew(o, arr, "%s: the sampler used up to %.2f%% of a core", s->rs->name,
+			skew(o, arr, "%s: the sampler used up to %.2f%% of a core", s->label,
 			    sampler);
 		if (shorts > 0)
 			skew(o, arr, "%s: %zu of %zu runs kept under 50 images or a window under "
 			    "3 s after trimming the first and last %.0f%% (warm-up, drain): their "
-			    "rates are rough", s->rs->name, shorts, s->rs->n_runs,
+			    "rates are rough", s->label, shorts, s->rs->n_runs,
 			    100 * rs_meta_num(s->rs, "scenario.trim"));
 		if (nb > 0)
-			skew(o, arr, "%s: in %zu runs the per-second throughput varied by more "
-			    "than 5%% (standard error up to %.1f%% of the rate)", s->rs->name, nb,
-			    noisy);
+			skew(o, arr, "%s: in %zu runs the standard error of the rate, from its "
+			    "per-second completions, was over 5%% of it (up to %.1f%%)", s->label,
+			    nb, noisy);
 		if (errs > 0 || bad > 0)
 			skew(o, arr, "%s: %zu runs had failed images and %zu did not end ok "
 			    "(summary.csv status): their rates count only what finished",
-			    s->rs->name, errs, bad);
+			    s->label, errs, bad);
 		if (strcmp(rs_meta_str(s->rs, "status"), "complete") != 0)
 			skew(o, arr, "%s: the bench did not complete (status %s): runs are missing",
-			    s->rs->name, rs_meta_str(s->rs, "status"));
+			    s->label, rs_meta_str(s->rs, "status"));
 	}
 	skew(o, arr, "each run is one sample: repeat scenarios (`repeat = 3`) and compare "
 	    "folders (`exifbench compare A B`) before trusting a difference under a few percent");
@@ -268,16 +278,14 @@ skew(struct report_out *o, json_t *arr, const char *fmt, ...)
 }
 
 /*
- * A what-if's limit: the bound's name; for a model with several levels but no fit, say that
- * the figure is only a bound (an upper limit, not a prediction of contention).
+ * A what-if's limit into buf: the bound's name; for a model with several levels but no fit,
+ * saying that the figure is only a bound (an upper limit, not a prediction of contention).
  */
 static const char *
-limit_name(const struct report_model *m, const struct bound *b)
+limit_name(const struct report_model *m, const struct bound *b, char *buf, size_t len)
 {
-	static char buf[64];
-
-	snprintf(buf, sizeof(buf), "%s%s", analysis_bound_name(b->limit), !m->usl_ok &&
-	    m->n_runs > 1 ? " (no fit: an upper bound only)" : "");
+	snprintf(buf, len, "%s%s", analysis_bound_name(b->limit), !m->usl_ok && m->n_runs > 1 ?
+	    " (no fit: an upper bound only)" : "");
 	return buf;
 }
 

@@ -185,13 +185,10 @@ rs_num(const struct rs_row *row, const char *name)
 	return end == c ? NAN : v;
 }
 
-/*
- * Streams DIR/file; calls cb for every row (r NULL) or r's rows. The header record is kept
- * in its own buffer so rows can be looked up by name.
- */
-static int
-each(const struct rs_scenario *s, const struct rs_run *r, const char *file,
-    int (*cb)(const struct rs_row *, void *), void *arg, char *err, size_t errlen)
+/* The header record is kept in its own buffer so that rows can be looked up by name. */
+int
+rs_each(const struct rs_scenario *s, const struct rs_run *r, const char *file, rs_row_cb cb,
+    void *arg, char *err, size_t errlen)
 {
 	char path[PATH_MAX], *hline = NULL, *line = NULL, *head[MAX_CELLS], *cell[MAX_CELLS];
 	size_t hcap = 0, cap = 0, lineno = 0;
@@ -230,13 +227,6 @@ each(const struct rs_scenario *s, const struct rs_run *r, const char *file,
 	free(line);
 	fclose(f);
 	return rv < 0 ? -1 : 0;
-}
-
-int
-rs_each(const struct rs_scenario *s, const struct rs_run *r, const char *file, rs_row_cb cb,
-    void *arg, char *err, size_t errlen)
-{
-	return each(s, r, file, cb, arg, err, errlen);
 }
 
 static int
@@ -293,7 +283,7 @@ load_summary(struct rs_scenario *s, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/summary.csv", s->dir);
 	if (stat(path, &st) < 0)
 		return set_err(err, errlen, "%s: %s", path, strerror(errno));
-	if (each(s, NULL, "summary.csv", summary_row, &c, err, errlen) < 0)
+	if (rs_each(s, NULL, "summary.csv", summary_row, &c, err, errlen) < 0)
 		return -1;
 	return 0;
 }

@@ -16,22 +16,20 @@ set xlabel "concurrency model (left bar: client, right bar: server; " . \
 	"the number above a bar: its on-CPU share)"
 set yrange [0:128]
 set ytics 0,10,100
-set xrange [-0.6:nrows - 0.4]
+set xrange [slots_lo(nrows):slots_hi(nrows)]
 set grid noxtics
 set xtics scale 0
 set key inside top center horizontal Left reverse width 2 maxrows 1
 
-# A colour mixed with white: a = 1 the colour, a = 0 white.
-mixc(v, a) = int(255 - (255 - v) * a)
-tint(c, a) = 65536 * mixc(int(c / 65536) % 256, a) + 256 * mixc(int(c / 256) % 256, a) + \
-	mixc(c % 256, a)
 w = 0.17
 # Bar b (0 client, 1 server) of row $0: its x, the column of its first share, its label.
 bx(b) = $0 - 0.2 + 0.4 * b
 c0(b) = 3 + 3 * b
 onlabel(b) = nan_cell(c0(b)) ? "n/a" : sprintf("%.1f%%", column(c0(b)))
 
-plot f using (bx(0)):(0):(bx(0) - w):(bx(0) + w):(0):($3):(model_rgb($2)):xtic(1) \
+# The model's name under the middle of its pair, from a point below the y range (not drawn).
+plot f using 0:(-1):xtic(1) with points notitle, \
+	f using (bx(0)):(0):(bx(0) - w):(bx(0) + w):(0):($3):(model_rgb($2)) \
 		with boxxyerror fillstyle solid 1.0 border rgb "#303030" lc rgb variable notitle, \
 	f using (bx(0)):(0):(bx(0) - w):(bx(0) + w):($3):($3 + $4):(model_rgb($2)) \
 		with boxxyerror fillstyle pattern 5 border rgb "#303030" lc rgb variable notitle, \

@@ -3,10 +3,11 @@
 # variables plot.h passes (datadir, out, fmt, scenario, model) when a script is run by hand,
 # opens the terminal and output (fmt "svg": svg, anything else: pngcairo; both 1200x700,
 # sans 11), and defines one colour per model by its index mi (1 sequential, 2 pthreads,
-# 3 forkpool, 4 async, 5 hybrid; linetypes 1-5 carry the same colours for `lc variable`), one
-# colour per pipeline stage (1 GET, 2 process, 3 PUT), helpers to name models and read the
-# `# key value...` comment lines of a data file, and the grid, key and border every figure
-# uses. Text is not "enhanced": a name holding _ or ^ prints as written.
+# 3 forkpool, 4 async, 5 hybrid; linetypes 1-5 carry the same colours for `lc variable`;
+# tint() pales one), one colour per pipeline stage (1 GET, 2 process, 3 PUT), helpers to
+# name models and read the `# key value...` comment lines of a data file, and the grid, key
+# and border every figure uses. Text is not "enhanced": a name holding _ or ^ prints as
+# written.
 
 if (!exists("datadir")) datadir = "."
 if (!exists("out")) out = "plot"
@@ -32,6 +33,16 @@ model_mi(s) = (s eq "sequential") ? 1 : (s eq "pthreads") ? 2 : (s eq "forkpool"
 # The same colour as an integer, for `lc rgb variable`.
 model_rgb(i) = (i == 1) ? 0x555555 : (i == 2) ? 0x0072B2 : (i == 3) ? 0xE69F00 : \
 	(i == 4) ? 0x009E73 : (i == 5) ? 0xCC79A7 : 0x000000
+# The x range of a figure with a group of bars per model at x = 0 .. n - 1: [slots_lo(n):
+# slots_hi(n)], at least three slots wide, so one model's bars keep the width they have
+# among several.
+slots_lo(n) = (n >= 3) ? -0.6 : -0.6 - (3 - n) / 2.0
+slots_hi(n) = n - 1 - slots_lo(n)
+# Integer colour c mixed with white, for a paler bar of the same model: a = 1 the colour,
+# a = 0 white (tint_chan mixes one 0-255 channel v).
+tint_chan(v, a) = int(255 - (255 - v) * a)
+tint(c, a) = 65536 * tint_chan(int(c / 65536) % 256, a) + \
+	256 * tint_chan(int(c / 256) % 256, a) + tint_chan(c % 256, a)
 do for [i = 1:5] {
 	set linetype i linecolor rgb model_color(i) linewidth 2 pointtype 7 pointsize 1.3 dashtype 1
 }
@@ -53,6 +64,8 @@ header_value(f, key) = system(sprintf("sed -n 's/^# %s //p' '%s' 2>/dev/null | h
 
 # Whether cell c of the row is NaN, read as text: a NaN number used in a `using` expression
 # voids the whole row (label and all), so a script tests the text before using the number.
+# A `with labels` plot must give every row a defined point (text "" for none): gnuplot 5.4.4
+# crashes (signal 11) on a labels plot of a one-row file whose row is undefined.
 nan_cell(c) = (strcol(c) eq "NaN" || strcol(c) eq "nan" || strcol(c) eq "-nan")
 
 set grid xtics ytics linecolor rgb "#c4c4c4" linewidth 1 dashtype 1

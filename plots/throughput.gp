@@ -1,7 +1,10 @@
 # throughput.gp: images per second of each model's best run in one scenario, as bars in the
 # model's colour, each labelled with its rate, its speedup over sequential and the in-flight
 # level it was reached at.
-# Reads throughput-S.dat (plotdata.h); a NaN rate draws no bar and says "no run".
+# Reads throughput-S.dat (plotdata.h), one to five rows; a NaN rate draws no bar and says
+# "no run". Every row gets a label at a defined point, one labels plot for all: gnuplot 5.4.4
+# crashes (signal 11) on a labels plot whose only row is undefined, as a one-model file with
+# a NaN rate, or a "no run" plot of a file whose one row ran.
 _p = 0; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { _p = _i } }
 load (_p > 0 ? ARG0[1:_p] : "")."style.gp"
 
@@ -17,7 +20,7 @@ set title "Throughput by model, best run of each".scen_title
 set ylabel "throughput (images/s)"
 set xlabel "concurrency model"
 set yrange [0:ymax * 1.25]
-set xrange [-0.6:nrows - 0.4]
+set xrange [slots_lo(nrows):slots_hi(nrows)]
 set grid noxtics
 set xtics scale 0
 set boxwidth 0.6
@@ -25,10 +28,10 @@ set style fill solid 0.9 border rgb "#303030"
 set key top left
 
 speedup(c) = nan_cell(c) ? "" : sprintf(" (%.1fx)", column(c))
-label(c) = sprintf("%.1f/s%s\n%d in flight", column(c), speedup(c + 2), column(c + 1))
+label(c) = nan_cell(c) ? "no run" : \
+	sprintf("%.1f/s%s\n%d in flight", column(c), speedup(c + 2), column(c + 1))
 has_file = f; has_col = 2
 @has_models
 plot for [m = 1:5] f using 0:($2 == m ? $3 : NaN):xtic(1) with boxes \
 		linecolor rgb model_color(m) title key_title(m), \
-	f using 0:3:(label(3)) with labels center offset 0,1.6 notitle, \
-	f using 0:(nan_cell(3) ? 0 : NaN):("no run") with labels center offset 0,1 notitle
+	f using 0:(nan_cell(3) ? 0 : $3):(label(3)) with labels center offset 0,1.6 notitle

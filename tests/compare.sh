@@ -62,7 +62,7 @@ check "copy --json" jq -e >/dev/null --argjson lat "$lat" '
 	    .model == "sequential" and .level == 1);
 	    .within_noise == false and .b.images_per_s > 1.99 * .a.images_per_s and
 	    (.images_per_s_change_pct | . > 99.9 and . < 100.1) and
-	    (.rule == "se") == (.a.se != null or .b.se != null) and
+	    (.rule == "se") == (.a.se != null and .b.se != null) and
 	    (.rule == "se") == (.noise != null)) and
 	($s.runs[] | select(.model == "hybrid" and .level == 16) | .in == "a" and .b == null and
 	    .note == "only in A") and

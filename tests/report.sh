@@ -4,7 +4,8 @@
 # figure, each figure exists as a PNG and an SVG that are what they claim, report.json holds
 # the same figures (a summary rate is the one in summary.csv; every run has a bound; the
 # verdicts follow the rule), one scenario folder reports on its own, --no-plots draws nothing
-# and says so, and bad folders exit 2 naming them. Runs on a copy, in a temporary folder.
+# and says so, bad folders exit 2 naming them, and odd folders still report: one model, a run
+# without a rate, a scenario name twice. Runs on copies, in a temporary folder.
 set -uo pipefail
 bin=${1:?usage: tests/report.sh path/to/exifbench}
 data=$(cd "$(dirname "$0")" && pwd)/data/results-small
@@ -46,7 +47,9 @@ for f in $figs; do
 	check "$f.svg is not an SVG" grep -q '<svg' "$tmp/all/plots/$f.svg"
 	check "report.md does not show $f" grep -q "](plots/$f.png)" "$md"
 done
-check "not 24 figures" test "$nfig" -eq 24
+check "not 24 figures in the list" test "$nfig" -eq 24
+check "report.md does not show 24 figures" test "$(grep -c '](plots/.*\.png)' "$md")" -eq 24
+check "plots/ does not hold 24 PNGs" test "$(ls "$tmp/all/plots"/*.png | wc -l)" -eq 24
 check "report.md shows a figure that is not there" bash -c "
 	grep -o '](plots/[^)]*)' '$md' | sed 's/](//; s/)//' | while read -r p; do
 		test -s '$tmp/all/'\$p || exit 1; done"
@@ -89,5 +92,32 @@ check "one scenario: not 4 summary rows" jq -e '.summary | length == 4' "$tmp/on
 check "one scenario: a hardware row" jq -e '.hardware | length == 0' "$tmp/one/report.json" \
 	>/dev/null
 check "a temporary report file left" bash -c "! ls '$tmp/one'/*.tmp 2>/dev/null"
+
+# Odd folders: one model only; a run without a rate; a scenario name twice in one parent.
+mkdir -p "$tmp/odd/one" "$tmp/odd/norate" "$tmp/odd/twice"
+cp -r "$io" "$tmp/odd/one/a"
+awk -F, 'NR == 1 || $1 == "sequential"' "$io/summary.csv" >"$tmp/odd/one/a/summary.csv"
+expect 0 'written to' "$bin" report "$tmp/odd/one"
+check "one model: a figure missing" test -s "$tmp/odd/one/plots/throughput-io-bound.png"
+check "one model: not 1 summary row" jq -e '.summary | length == 1' "$tmp/odd/one/report.json" \
+	>/dev/null
+cp -r "$io" "$tmp/odd/norate/a"
+awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "images_per_s") c = i }
+	NR > 1 && $1 == "pthreads" && $2 == 1 { $c = "" } { print }' "$io/summary.csv" \
+	>"$tmp/odd/norate/a/summary.csv"
+expect 0 'written to' "$bin" report -n "$tmp/odd/norate"
+check "a run without a rate became a model's best" jq -e '.summary[] | select(.model ==
+	"pthreads") | .level == 16 and .images_per_s > 0' "$tmp/odd/norate/report.json" >/dev/null
+check "a run without a rate got an efficiency" jq -e '.bounds[] | select(.model == "pthreads"
+	and .level == 1) | .images_per_s == null and .efficiency == null' \
+	"$tmp/odd/norate/report.json" >/dev/null
+cp -r "$io" "$tmp/odd/twice/a" && cp -r "$io" "$tmp/odd/twice/b"
+expect 0 'written to' "$bin" report "$tmp/odd/twice"
+check "a name twice: not labelled io-bound and io-bound-2" jq -e '[.verdicts[].scenario] ==
+	["io-bound", "io-bound-2"]' "$tmp/odd/twice/report.json" >/dev/null
+for f in throughput-io-bound throughput-io-bound-2 gantt-io-bound-2-async; do
+	check "a name twice: $f.png missing" test -s "$tmp/odd/twice/plots/$f.png"
+	check "a name twice: $f.png not shown" grep -q "](plots/$f.png)" "$tmp/odd/twice/report.md"
+done
 
 summary report.sh

@@ -1,14 +1,15 @@
 /*
  * test_plot.c: unit tests of harness/plot.c and of the gnuplot scripts in plots/. Every
- * script is rendered from the hand-made data files in tests/data/plotdata/ (scenarios
- * io-bound and cpu-bound, with NaN cells, a model missing from one scenario, and a failed
- * fit: an empty index; no-data, where whole columns are NaN and no fit succeeded) into a
- * temporary folder whose data/ links there; each PNG must start
- * with the PNG signature and each SVG hold "<svg". Checked too: no file descriptor and no
- * child left behind; a missing script, a missing data file (gnuplot fails: err names the log,
- * which holds gnuplot's message, and a stale figure is removed), gnuplot missing from PATH;
- * and test_inval: NULL or empty arguments and values with a quote or a newline, refused
- * before gnuplot runs.
+ * script is rendered from the hand-made data files in tests/data/plotdata/ into a temporary
+ * folder whose data/ links there: scenarios io-bound and cpu-bound (NaN cells, a model
+ * missing from one scenario, a failed fit: an empty index), no-data (whole columns NaN, no
+ * fit), one-model (every file with one model, async, and no server sampled: gnuplot 5.4.4
+ * crashes on a labels plot of a one-row file whose row is undefined), one-no-run (one model,
+ * its rate NaN) and hardware-scaling. Each PNG must start with the PNG signature and each
+ * SVG hold "<svg". Checked too: no file descriptor and no child left behind; a missing
+ * script, a missing data file (gnuplot fails: err names the log, which holds gnuplot's
+ * message, and a stale figure is removed), gnuplot missing from PATH; and test_inval: NULL
+ * or empty arguments and values with a quote or a newline, refused before gnuplot runs.
  */
 #include "../../harness/plot.c"
 
@@ -103,12 +104,20 @@ test_render_all(void **state)
 		{ "gantt.gp", "cpu-bound", "sequential" },
 		{ "gantt.gp", "cpu-bound", "async" },
 		{ "gantt.gp", "cpu-bound", "hybrid" },
-		{ "hardware.gp", NULL, NULL },
+		{ "hardware.gp", "hardware-scaling", NULL },
 		{ "throughput.gp", "no-data", NULL },
 		{ "scaling.gp", "no-data", NULL },
 		{ "cpu.gp", "no-data", NULL },
 		{ "cputime.gp", "no-data", NULL },
 		{ "latency.gp", "no-data", NULL },
+		{ "throughput.gp", "one-model", NULL },
+		{ "scaling.gp", "one-model", NULL },
+		{ "cpu.gp", "one-model", NULL },
+		{ "cputime.gp", "one-model", NULL },
+		{ "latency.gp", "one-model", NULL },
+		{ "gantt.gp", "one-model", "async" },
+		{ "hardware.gp", "one-model", NULL },
+		{ "throughput.gp", "one-no-run", NULL },
 	};
 	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 	struct fixture *fx = *state;

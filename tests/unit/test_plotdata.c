@@ -6,7 +6,7 @@
  * bound, a blank summary cell, a failed fit, a run without samples; the speedups; the timelines
  * (the level closest to 8, greedy lanes, times from the first start, one row per stage that
  * happened); the latency CDF (failed images left out, thinned to 200 rows, monotone, ending at the
- * maximum and 1.0); hardware.dat with and without a hardware scenario. The pure helpers: the
+ * maximum and 1.0); hardware-S.dat only for a scenario with two PU sets. The pure helpers: the
  * bounded earliest-40 insertion, greedy lanes on hand-made images (sequential -> 1 lane, 3
  * overlapping -> 3), the CDF row choice. When the checked-in tests/data/results-small/ exists,
  * every file of each of its scenarios is checked too. Bad arguments and an unwritable folder fail
@@ -143,6 +143,7 @@ build(struct report *rep, const char *dir)
 	for (rep->n = 0; rep->n < rep->rs.n; rep->n++) {
 		s = &rep->sc[rep->n];
 		s->rs = rs = &rep->rs.sc[rep->n];
+		snprintf(s->label, sizeof(s->label), "%s", rs->name);	/* names are unique here */
 		assert_non_null(s->bounds = calloc(rs->n_runs, sizeof(*s->bounds)));
 		for (k = 0; k < rs->n_runs; k++) {
 			r = &rs->runs[k];
@@ -350,10 +351,8 @@ test_summary_files(void **state)
 	assert_true(isnan(d->v[1][0][0]) && d->v[1][0][4] == 2);
 	assert_true(d->v[2][1][0] == 0.2 && d->v[2][1][1] == 151 && d->v[2][1][4] == 4);
 
-	/* No hardware scenario: the header only, its "# pus" line empty. */
-	d = dat(fx, "hardware.dat");
-	assert_string_equal(d->first, "# pus\n");
-	assert_int_equal(d->rows[0], 0);
+	/* No scenario with two PU sets: no hardware file. */
+	assert_false(exists(fx, "hardware-tiny.dat"));
 }
 
 static void
@@ -421,7 +420,8 @@ test_hardware(void **state)
 	struct dat *d;
 
 	write_tiny(fx, 1);
-	d = dat(fx, "hardware.dat");
+	assert_false(exists(fx, "hardware-tiny.dat"));	/* one PU set there */
+	d = dat(fx, "hardware-hw.dat");
 	assert_string_equal(d->first, "# pus 1 2\n");
 	assert_int_equal(d->rows[0], 2);
 	assert_cols(d, 5);
@@ -547,7 +547,7 @@ test_results_small(void **state)
 			assert_true(d->rows[0] > 0 && d->rows[0] <= 3 * GANTT_IMAGES);
 		}
 	}
-	d = dat(fx, "hardware.dat");
+	d = dat(fx, "hardware-hardware-scaling.dat");
 	assert_cols(d, 5);
 }
 
