@@ -154,7 +154,8 @@ integration: $(INTEG_BINS) $(BIN)
 # The report's results: the shipped scenarios, each a result folder inside one
 # results/<UTC>-bench-PROFILE/, then one report over them all. The quick profile (the
 # scenarios' plain keys, the `default` dataset) takes under 10 minutes; BENCH_PROFILE=full
-# (their full.* keys: the seed003 dataset, all models, wide sweeps) about an hour. A
+# (their full.* keys: the seed003 dataset, all models, wide sweeps) about an hour (55 min
+# measured). A
 # scenario where some images failed (exit 1) is still a result: the next one runs; a report
 # with some figures missing (exit 1) is still a report.
 BENCH_PROFILE ?= quick
