@@ -155,9 +155,8 @@ integration: $(INTEG_BINS) $(BIN)
 # results/<UTC>-bench-PROFILE/, then one report over them all. The quick profile (the
 # scenarios' plain keys, the `default` dataset) takes under 10 minutes; BENCH_PROFILE=full
 # (their full.* keys: the seed003 dataset, all models, wide sweeps) about an hour (55 min
-# measured). A
-# scenario where some images failed (exit 1) is still a result: the next one runs; a report
-# with some figures missing (exit 1) is still a report.
+# measured). A scenario where some images failed (exit 1) is still a result: the next one
+# runs; a report with some figures missing (exit 1) is still a report.
 BENCH_PROFILE ?= quick
 BENCH_SCENARIOS ?= io-bound cpu-bound hardware-scaling mixed
 bench: $(BIN)
