@@ -82,7 +82,7 @@ report_bound_in(const struct report_scenario *s, const struct rs_run *r, struct 
 {
 	const struct rs_scenario *rs = s->rs;
 	const struct model *m = model_find(r->model);
-	double machine = rs_meta_num(rs, "machine.pus"), pus = r->client_pus, threads;
+	double machine = rs_meta_num(rs, "machine.pus"), pus = r->client_pus, threads, both;
 	double bw = rs_meta_num(rs, "scenario.bandwidth_mbit");
 	double total_bw = rs_meta_num(rs, "scenario.total_bandwidth_mbit");
 	const char *server = rs_meta_str(rs, "server.cpus");
@@ -109,11 +109,10 @@ report_bound_in(const struct report_scenario *s, const struct rs_run *r, struct 
 	in->shaper_cpu_s = per_image(r->v[RS_shaper_cpu_s], r);
 	in->server_pus = *server ? list_pus(server, machine, NULL) : -1;
 	/* client, server and shaper compete for the union of their PUs when they share one */
+	both = list_pus(r->client_cpus, machine, server);
 	if (rs_meta_num(rs, "server.local") == 1 && *server &&
-	    (strcmp(server, "all") == 0 || strcmp(r->client_cpus, "all") == 0 ||
-	    list_pus(r->client_cpus, machine, server) < list_pus(r->client_cpus, machine, NULL) +
-	    list_pus(server, machine, NULL)))
-		in->machine_pus = list_pus(r->client_cpus, machine, server);
+	    both < list_pus(r->client_cpus, machine, NULL) + in->server_pus)
+		in->machine_pus = both;
 	/* a cap holds each direction apart: the busier one is the limit */
 	in->bytes_per_image = fmax(r->tr.bytes_in, r->tr.bytes_out);
 	if (bw > 0)

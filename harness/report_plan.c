@@ -79,9 +79,8 @@ report_plan_hardware(struct report_out *o, const struct report *rep)
 		fprintf(o->md, "\nA model that waits on the network gains nothing from a second "
 		    "PU; one whose client CPU is the limit gains up to 2x. Here the server %s the "
 		    "client's PUs in the %u-PU runs: read the gain with the server's CPU in the "
-		    "bounds table.\n", json_array_size(json_object_get(s->rs->meta, "server") ?
-		    json_object_get(json_object_get(s->rs->meta, "server"),
-		    "shared_with_client") : NULL) > 0 ? "shared" : "did not share", hi);
+		    "bounds table.\n", json_array_size(rs_meta(s->rs, "server.shared_with_client")) >
+		    0 ? "shared" : "did not share", hi);
 		report_out_plot(o, "hardware", s->label, NULL,
 		    "images/s with the client on fewer and more PUs");
 	}
@@ -220,8 +219,7 @@ report_plan_skews(struct report_out *o, const struct report *rep)
 			if (r->tr.ips_se > 0 && r->tr.ips_se > 0.05 * r->v[RS_images_per_s])
 				noisy = fmax(noisy, 100 * r->tr.ips_se / r->v[RS_images_per_s]), nb++;
 		}
-		shared = json_object_get(json_object_get(s->rs->meta, "server"),
-		    "shared_with_client");
+		shared = rs_meta(s->rs, "server.shared_with_client");
 		if (rs_meta_num(s->rs, "server.local") == 1)
 			skew(o, arr, "%s: the S3 server is local (%s), so requests cross loopback "
 			    "and the emulated latency stands for the network; %s", s->label,

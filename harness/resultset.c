@@ -121,8 +121,8 @@ resultset_free(struct resultset *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
-static json_t *
-meta_at(const struct rs_scenario *s, const char *path)
+json_t *
+rs_meta(const struct rs_scenario *s, const char *path)
 {
 	char key[128], *dot, *k = key;
 	json_t *j = s->meta;
@@ -138,7 +138,7 @@ meta_at(const struct rs_scenario *s, const char *path)
 double
 rs_meta_num(const struct rs_scenario *s, const char *path)
 {
-	json_t *j = meta_at(s, path);
+	json_t *j = rs_meta(s, path);
 
 	return json_is_number(j) ? json_number_value(j) : json_is_boolean(j) ?
 	    (double)json_is_true(j) : NAN;
@@ -147,7 +147,7 @@ rs_meta_num(const struct rs_scenario *s, const char *path)
 const char *
 rs_meta_str(const struct rs_scenario *s, const char *path)
 {
-	const char *v = json_string_value(meta_at(s, path));
+	const char *v = json_string_value(rs_meta(s, path));
 
 	return v != NULL ? v : "";
 }

@@ -77,6 +77,8 @@ int resultset_load(struct resultset *rs, const char *dir, char *err, size_t errl
 /* Frees what resultset_load allocated; rs may be zeroed or NULL. */
 void resultset_free(struct resultset *rs);
 
+/* The meta.json value at a dotted path ("server.shared_with_client"), borrowed; or NULL. */
+json_t *rs_meta(const struct rs_scenario *s, const char *path);
 /* The scenario meta's number at a dotted path ("scenario.latency_ms"), or NaN. */
 double rs_meta_num(const struct rs_scenario *s, const char *path);
 /* The meta's string at a dotted path, or "" (never NULL). */

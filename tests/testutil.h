@@ -8,11 +8,23 @@
 #define EXIFBENCH_TESTUTIL_H
 
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+
+/* Kills (SIGKILL) and reaps a test's child when pid > 0; a teardown's last word on it. */
+static inline void
+testutil_reap(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
 
 /*
  * The shared EXIF corpus: $EXIFBENCH_CORPUS (the Makefile exports it), else

@@ -57,10 +57,7 @@ teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	if (fx->child > 0) {
-		kill(fx->child, SIGKILL);
-		waitpid(fx->child, NULL, 0);
-	}
+	testutil_reap(fx->child);
 	sampler_free(fx->s);
 	if (fx->csv != NULL)
 		fclose(fx->csv);

@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "../testutil.h"
+
 #define MAXKIDS 2
 
 struct fixture {
@@ -48,10 +50,7 @@ teardown(void **state)
 	int i;
 
 	for (i = 0; i < MAXKIDS; i++)
-		if (fx->kid[i] > 0) {
-			kill(fx->kid[i], SIGKILL);
-			waitpid(fx->kid[i], NULL, 0);
-		}
+		testutil_reap(fx->kid[i]);
 	pidscan_free(fx->ps);
 	free(fx);
 	return 0;

@@ -46,10 +46,7 @@ teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	if (fx->child > 0) {
-		kill(fx->child, SIGKILL);
-		waitpid(fx->child, NULL, 0);
-	}
+	testutil_reap(fx->child);
 	proctab_free(fx->t);
 	free(fx);
 	return 0;

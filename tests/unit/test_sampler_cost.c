@@ -65,10 +65,7 @@ teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	if (fx->master > 0) {
-		kill(fx->master, SIGKILL);
-		waitpid(fx->master, NULL, 0);
-	}
+	testutil_reap(fx->master);
 	close(fx->release[0]);
 	close(fx->release[1]);
 	taskstats_nl_free(fx->nl);

@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "../testutil.h"
+
 struct fixture {
 	struct taskstats_nl *nl;	/* NULL: no taskstats here */
 	char err[128];
@@ -172,8 +174,7 @@ test_many(void **state)
 		assert_int_equal(ask[i].ok, 1);
 		assert_int_equal(taskstats_read_tgid(fx->nl, ask[i].pid, &one), 0);
 		assert_memory_equal(&one, &ask[i].tg, sizeof(one));
-		kill(ask[i].pid, SIGKILL);
-		waitpid(ask[i].pid, NULL, 0);
+		testutil_reap(ask[i].pid);
 	}
 	assert_true(ask[n - 2].tg.sched.run_ns > ask[0].tg.sched.run_ns);
 	assert_int_equal(ask[n - 1].ok, 0);
