@@ -43,7 +43,7 @@ WARN := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-pro
 	-Wformat=2 -Wno-format-truncation -Wno-unused-parameter -Wvla
 OPT ?= -O2 -g
 CFLAGS ?=
-CPPFLAGS := -D_GNU_SOURCE -Iinclude -Imodels/core -Idatasets -Iharness
+CPPFLAGS := -D_GNU_SOURCE -I.
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(SANFLAGS) $(CPPFLAGS) $(EXTRA_DEFS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS = $(PKG_LIBS) -lpthread -lm
 
@@ -55,24 +55,22 @@ Q :=
 say :=
 endif
 
-CORE_SRC := models/core/s3.c models/core/s3url.c models/core/s3xml.c models/core/retry.c \
-	models/core/digest.c models/core/exif.c models/core/transform.c models/core/job.c \
-	models/core/run.c models/core/trace.c
-MODEL_SRC := models/models.c models/evio.c models/sequential.c models/pthreads.c models/forkpool.c \
-	models/async.c models/hybrid.c
-HARNESS_SRC := harness/topo.c harness/shape.c harness/shape_proxy.c harness/shape_conn.c \
-	harness/shape_pipe.c harness/procfs.c harness/taskstats.c harness/pidscan.c harness/proctab.c \
-	harness/sampler.c harness/stats.c harness/tracestats.c harness/runner.c harness/results.c \
-	harness/setup.c harness/versions.c harness/csv.c harness/resultset.c harness/usl.c \
-	harness/analysis.c harness/report.c harness/report_make.c harness/report_md.c \
-	harness/report_out.c harness/report_plan.c harness/plotdata.c harness/plotdata_runs.c \
-	harness/plot.c harness/gnuplot.c harness/rs_trace.c \
-	harness/compare.c
-DATA_SRC := datasets/gen.c datasets/exifwrite.c datasets/manifest.c datasets/load.c \
-	datasets/verify.c datasets/remove.c datasets/pool.c datasets/list.c
-BENCH_SRC := bench/main.c bench/cli.c bench/cmd_dataset.c bench/cmd_exif.c bench/cmd_run.c \
-	bench/cmd_shape.c bench/cmd_bench.c bench/bench_setup.c bench/bench_run.c bench/scenario.c \
-	bench/plan.c bench/cmd_report.c bench/cmd_compare.c
+CORE_SRC := $(addprefix models/core/,s3.c s3url.c s3xml.c retry.c digest.c exif.c transform.c \
+	job.c run.c)
+MODEL_SRC := $(addprefix models/,models.c evio.c sequential.c pthreads.c forkpool.c async.c hybrid.c)
+DATA_SRC := $(addprefix datasets/,gen.c exifwrite.c manifest.c load.c verify.c remove.c pool.c list.c)
+# The harness, room by room: the network shaper, the /proc sampler, the result folder format,
+# the bench engine, the report.
+SHAPE_SRC := $(addprefix harness/shape/,shape.c shape_proxy.c shape_conn.c shape_pipe.c)
+SAMPLER_SRC := $(addprefix harness/sampler/,procfs.c taskstats.c pidscan.c proctab.c sampler.c)
+RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c trace.c tracestats.c results.c)
+ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c plan.c setup.c runner.c)
+REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c resultset.c rs_trace.c \
+	compare.c report.c report_make.c report_md.c report_out.c report_plan.c plotdata.c \
+	plotdata_runs.c plot.c)
+HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC)
+BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_exif.c cmd_run.c cmd_shape.c \
+	cmd_bench.c bench_setup.c bench_run.c cmd_report.c cmd_compare.c)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 
@@ -93,7 +91,7 @@ $(BUILD)/%.o: %.c | deps
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # libexif has no version call: record the one built against.
-$(BUILD)/harness/versions.o: EXTRA_DEFS = -DLIBEXIF_VERSION='"$(shell pkg-config --modversion libexif)"'
+$(BUILD)/harness/engine/versions.o: EXTRA_DEFS = -DLIBEXIF_VERSION='"$(shell pkg-config --modversion libexif)"'
 
 # A unit test includes the .c it tests (to reach static helpers) and links the rest.
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c $(LIB_OBJ) | deps
@@ -115,22 +113,22 @@ TESTED_s3config := models/core/s3.o
 TESTED_exif := models/core/exif.o
 TESTED_transform := models/core/transform.o
 TESTED_job := models/core/job.o
-TESTED_scenario := bench/scenario.o
-TESTED_tracestats := harness/tracestats.o
-TESTED_shape := harness/shape.o
-TESTED_procfs := harness/procfs.o
-TESTED_taskstats := harness/taskstats.o
-TESTED_pidscan := harness/pidscan.o
-TESTED_proctab := harness/proctab.o
-TESTED_stats := harness/stats.o
-TESTED_usl := harness/usl.o
-TESTED_analysis := harness/analysis.o
-TESTED_plot := harness/plot.o
-TESTED_resultset := harness/resultset.o harness/rs_trace.o
-TESTED_csv := harness/csv.o
-TESTED_plotdata := harness/plotdata.o harness/plotdata_runs.o
-TESTED_compare := harness/compare.o
-TESTED_gnuplot := harness/gnuplot.o
+TESTED_scenario := harness/engine/scenario.o
+TESTED_tracestats := harness/results/tracestats.o
+TESTED_shape := harness/shape/shape.o
+TESTED_procfs := harness/sampler/procfs.o
+TESTED_taskstats := harness/sampler/taskstats.o
+TESTED_pidscan := harness/sampler/pidscan.o
+TESTED_proctab := harness/sampler/proctab.o
+TESTED_stats := harness/results/stats.o
+TESTED_usl := harness/report/usl.o
+TESTED_analysis := harness/report/analysis.o
+TESTED_plot := harness/report/plot.o
+TESTED_resultset := harness/report/resultset.o harness/report/rs_trace.o
+TESTED_csv := harness/results/csv.o
+TESTED_plotdata := harness/report/plotdata.o harness/report/plotdata_runs.o
+TESTED_compare := harness/report/compare.o
+TESTED_gnuplot := harness/report/gnuplot.o
 
 # The shared EXIF corpus the tests read (absolute, so any test's working folder will do).
 EXIFBENCH_CORPUS ?= $(firstword $(wildcard $(abspath ../shared/exif-corpus) \
@@ -178,8 +176,9 @@ deps:
 	$(Q)harness/deps $(DEB_PKGS)
 
 format:
-	clang-format -i $(CORE_SRC) $(DATA_SRC) $(BENCH_SRC) $(HARNESS_SRC) models/core/*.h \
-		datasets/*.h harness/*.h bench/*.h include/*.h tests/unit/*.c tests/integration/*.c
+	clang-format -i $(CORE_SRC) $(MODEL_SRC) $(DATA_SRC) $(BENCH_SRC) $(HARNESS_SRC) \
+		$(wildcard models/*.h models/core/*.h datasets/*.h harness/*/*.h bench/*.h include/*.h) \
+		tests/unit/*.c tests/integration/*.c
 
 clean:
 	rm -rf $(O)

@@ -12,11 +12,11 @@
 #include <signal.h>
 #include <sys/types.h>
 
-#include "plan.h"
-#include "results.h"
-#include "s3.h"
-#include "scenario.h"
-#include "setup.h"
+#include "harness/engine/plan.h"
+#include "harness/results/results.h"
+#include "models/core/s3.h"
+#include "harness/engine/scenario.h"
+#include "harness/engine/setup.h"
 
 #define BENCH_EXIT_STOPPED 130			/* 128 + SIGINT */
 #define BENCH_DATA_BUCKET "exifbench-data"	/* datasets, as s3://BUCKET/PROFILE */

@@ -1,7 +1,7 @@
 /*
  * bench_run.c: the runs of `exifbench bench`, one after another: for each, delete the run's
- * destination prefix, start it as a measured child process (harness/runner.h), compute its
- * figures from its trace (harness/tracestats.h), append its summary row and trace rows, print
+ * destination prefix, start it as a measured child process (harness/engine/runner.h), compute its
+ * figures from its trace (harness/results/tracestats.h), append its summary row and trace rows, print
  * its line, delete the prefix again. A Ctrl-C stops the plan after the run in progress and
  * marks the folder "partial". See bench.h.
  */
@@ -11,9 +11,9 @@
 
 #include "bench.h"
 #include "cli.h"
-#include "remove.h"
-#include "runner.h"
-#include "topo.h"
+#include "datasets/remove.h"
+#include "harness/engine/runner.h"
+#include "harness/engine/topo.h"
 
 static int run_one(struct bench *b, const struct plan_run *pr);
 static void on_progress(size_t done, double elapsed_s, void *arg);

@@ -12,8 +12,8 @@
 
 #include "bench.h"
 #include "cli.h"
-#include "topo.h"
-#include "versions.h"
+#include "harness/engine/topo.h"
+#include "harness/engine/versions.h"
 
 volatile sig_atomic_t bench_interrupted;
 

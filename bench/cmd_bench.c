@@ -3,7 +3,7 @@
  * overrides (--set, --client-cpus, --server-cpus) into a plan of runs, prints it with
  * --dry-run, else hands over to bench_setup and bench_run (bench.h). Each run of the plan is
  * a separate measured `exifbench run` process; the result folder is described in
- * harness/results.h and docs/harness.md.
+ * harness/results/results.h and docs/harness.md.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,8 +12,8 @@
 
 #include "bench.h"
 #include "cli.h"
-#include "report.h"
-#include "topo.h"
+#include "harness/report/report.h"
+#include "harness/engine/topo.h"
 
 static int parse(struct bench *b, int argc, char **argv);
 static void release(struct bench *b);

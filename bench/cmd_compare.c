@@ -1,6 +1,6 @@
 /*
  * cmd_compare.c: `exifbench compare A B`, the command line. Reads both folders with
- * resultset_load, pairs them with compare_make (harness/compare.h: the matching and the noise
+ * resultset_load, pairs them with compare_make (harness/report/compare.h: the matching and the noise
  * rule live there) and prints, per scenario, one table row per run and the parameters that
  * differ; or the same as one JSON object with --json.
  */
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "compare.h"
+#include "harness/report/compare.h"
 
 static int parse(int argc, char **argv, int *json, double *threshold);
 static void print_text(const struct compare *c, const char *a, const char *b);

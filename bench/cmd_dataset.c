@@ -11,13 +11,13 @@
 #include <string.h>
 
 #include "cli.h"
-#include "gen.h"
-#include "list.h"
-#include "load.h"
-#include "manifest.h"
-#include "remove.h"
-#include "s3.h"
-#include "verify.h"
+#include "datasets/gen.h"
+#include "datasets/list.h"
+#include "datasets/load.h"
+#include "datasets/manifest.h"
+#include "datasets/remove.h"
+#include "models/core/s3.h"
+#include "datasets/verify.h"
 
 #define ERRLEN 640
 

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "exif.h"
+#include "models/core/exif.h"
 
 #define CHUNK 65536
 

@@ -12,8 +12,8 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "report.h"
-#include "setup.h"
+#include "harness/report/report.h"
+#include "harness/engine/setup.h"
 
 static const char usage[] =
     "usage: exifbench report [--no-plots] [--json] [--quiet] RESULTS_DIR\n"

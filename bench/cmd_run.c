@@ -21,10 +21,10 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "model.h"
-#include "s3.h"
-#include "topo.h"
-#include "trace.h"
+#include "models/model.h"
+#include "models/core/s3.h"
+#include "harness/engine/topo.h"
+#include "harness/results/trace.h"
 
 #define EXIT_STOPPED 130	/* 128 + SIGINT, as a shell reports it */
 #define MiB (1024.0 * 1024.0)

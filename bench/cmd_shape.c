@@ -13,7 +13,7 @@
 #include <event2/event.h>
 
 #include "cli.h"
-#include "shape.h"
+#include "harness/shape/shape.h"
 
 static int parse(struct shape_config *cfg, int *json, int argc, char **argv);
 static void print_listening(const struct shape *s, const struct shape_config *cfg, int json);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "versions.h"
+#include "harness/engine/versions.h"
 
 static void usage(FILE *f);
 

@@ -23,8 +23,8 @@
 #include <time.h>
 
 #include "cli.h"
-#include "exif.h"
-#include "transform.h"
+#include "models/core/exif.h"
+#include "models/core/transform.h"
 
 #define DEFAULT_CORPUS "../shared/exif-corpus/jpeg"
 #define DEFAULT_SECONDS 1.5

@@ -18,10 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "digest.h"
+#include "models/core/digest.h"
 #include "exifwrite.h"
 #include "pool.h"
-#include "rng.h"
+#include "include/rng.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

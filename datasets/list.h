@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "s3.h"
+#include "models/core/s3.h"
 
 /*
  * One object: key relative to the prefix; sha256 is NULL unless asked for. Called from the

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "s3.h"
+#include "models/core/s3.h"
 
 /* Told of every file that failed, from worker threads, one call at a time. */
 typedef void (*load_error_fn)(const char *key, const char *error, void *arg);

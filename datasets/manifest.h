@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "digest.h"
+#include "models/core/digest.h"
 
 #define MANIFEST_NAME "manifest.jsonl"
 #define MANIFEST_KEY_MAX 1024

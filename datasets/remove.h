@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "s3.h"
+#include "models/core/s3.h"
 
 typedef void (*remove_error_fn)(const char *key, const char *error, void *arg);
 

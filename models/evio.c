@@ -2,7 +2,7 @@
  * evio.c: libcurl's multi socket interface on a libevent loop, with a slot per job in
  * flight. The five callbacks are those of curl's docs/examples/multi-event.c (socket, timer,
  * event, timeout, check_multi_info); the slots replace hiperfifo's FIFO of URLs with the job
- * steps of include/job.h. See evio.h for the contract.
+ * steps of models/core/job.h. See evio.h for the contract.
  */
 #include <stdlib.h>
 

@@ -1,6 +1,6 @@
 /*
  * job.c: the pipeline's state machine, GET -> PROCESS -> PUT [image] -> PUT json, with the
- * timing of every stage. The contract, and the output format, are in include/job.h.
+ * timing of every stage. The contract, and the output format, are in models/core/job.h.
  *
  * Each request is an s3_req living in the job across its attempts; the job hands the model
  * an easy handle's worth of options and reads the outcome back, so the same code serves the
@@ -20,7 +20,7 @@
 #include "digest.h"
 #include "exif.h"
 #include "job.h"
-#include "rng.h"
+#include "include/rng.h"
 
 enum job_state { ST_GET, ST_PROC, ST_PUT_IMAGE, ST_PUT_JSON, ST_DONE };
 

@@ -8,7 +8,7 @@
 #include <curl/curl.h>
 #include <string.h>
 
-#include "rng.h"
+#include "include/rng.h"
 
 int
 retry_is_transient(int curl_code, long http_status, const char *s3_code)

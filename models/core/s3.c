@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rng.h"
+#include "include/rng.h"
 #include "s3xml.h"
 
 #define ERRBODY_MAX 4096

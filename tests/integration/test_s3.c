@@ -20,7 +20,7 @@
 
 #include "../testutil.h"
 
-#include "s3.h"
+#include "models/core/s3.h"
 
 #define PAGE_KEYS 1050
 

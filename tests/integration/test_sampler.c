@@ -1,5 +1,5 @@
 /*
- * test_sampler.c: the sampler (harness/sampler.c over proctab.c, pidscan.c, taskstats.c and
+ * test_sampler.c: the sampler (harness/sampler/sampler.c over proctab.c, pidscan.c, taskstats.c and
  * procfs.c) against the kernel's own accounting (no S3 server needed). A forked child burns CPU in
  * two threads and forks a grandchild that burns too and is reaped by the child; the sampler
  * watches the child with descendants at 10 Hz, takes its last tick with the child a zombie (waitid
@@ -28,7 +28,7 @@
 
 #include "../testutil.h"
 
-#include "sampler.h"
+#include "harness/sampler/sampler.h"
 
 #define TICK_US 100000	/* 10 Hz */
 

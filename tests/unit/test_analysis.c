@@ -1,5 +1,5 @@
 /*
- * test_analysis.c: unit tests of harness/analysis.c, the report's rules, on hand-made cases.
+ * test_analysis.c: unit tests of harness/report/analysis.c, the report's rules, on hand-made cases.
  * Bounds: each kind winning in turn, a tie going to the earlier kind, unknown inputs (zero,
  * negative, NaN) giving INFINITY, the machine bound present only when the parties share PUs
  * and summing only the known CPU costs. Verdict: an I/O-bound scenario that followed
@@ -11,7 +11,7 @@
  * doubling R0 halves a lambda-limited prediction, a heavier CPU stage caps it at the new CPU
  * bound, and without a fit the bound alone. test_inval feeds NULL and out-of-range kinds.
  */
-#include "../../harness/analysis.c"
+#include "harness/report/analysis.c"
 
 #include <setjmp.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /*
- * test_compare.c: unit tests of harness/compare.c, two result sets side by side, on hand-made
+ * test_compare.c: unit tests of harness/report/compare.c, two result sets side by side, on hand-made
  * numbers. Checked: the change in percent (zero, NaN and infinite rates); the noise rule from
  * a table (within and beyond 2 standard errors, the boundary, one side without a standard
  * error taking the other's, the threshold fallback, zero rates, NaN rates and missing runs);
@@ -9,7 +9,7 @@
  * averaged with their spread as the standard error, errors summed, runs and scenarios on one
  * side only, and the same through compare_json. Plus bad and empty arguments.
  */
-#include "../../harness/compare.c"
+#include "harness/report/compare.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /*
- * test_csv.c: unit tests of harness/csv.c, the RFC 4180 record reader and splitter. A table
+ * test_csv.c: unit tests of harness/results/csv.c, the RFC 4180 record reader and splitter. A table
  * of inputs is written to a tmpfile() and read back record by record: each record's cells
  * and the line count after it. Checked: plain rows, a last line without '\n' (one is added),
  * quoted cells holding commas, doubled quotes and newlines (one record over several lines,
@@ -9,7 +9,7 @@
  * any buffer; csv_split with more cells than max (the rest left alone) and without a final
  * '\n'; csv_index found, absent, past n and duplicated; and an empty file, max 0, n 0.
  */
-#include "../../harness/csv.c"
+#include "harness/results/csv.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -18,7 +18,7 @@
  * blocks written by datasets/exifwrite.c must come back with the manifest's values; test_inval
  * feeds NULL, empty, random and header-only buffers, and records of garbage.
  */
-#include "../../models/core/exif.c"
+#include "models/core/exif.c"
 
 #include <dirent.h>
 #include <math.h>
@@ -33,7 +33,7 @@
 #include <cmocka.h>
 
 #include "../testutil.h"
-#include "exifwrite.h"
+#include "datasets/exifwrite.h"
 
 #define CORPUS_DEFAULT "../shared/exif-corpus"
 #define REL_TOL 1e-6		/* the oracle's tolerance for numbers */

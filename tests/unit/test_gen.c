@@ -21,7 +21,7 @@
  * arguments to gen_run and gen_image (test_inval; test_inval_image for gen_image's bad_fraction
  * range and its "-1 with err set") close the file. Files go under a mkdtemp() folder only.
  */
-#include "../../datasets/gen.c"
+#include "datasets/gen.c"
 
 #include <dirent.h>
 #include <ftw.h>

@@ -1,5 +1,5 @@
 /*
- * test_gnuplot.c: unit tests of harness/gnuplot.c, the one place gnuplot is started. With
+ * test_gnuplot.c: unit tests of harness/report/gnuplot.c, the one place gnuplot is started. With
  * the real gnuplot, table-driven: a script printing a line (on stderr, and on stdout with
  * -e variables), a script with an error, one that exits with status 3, one that kills
  * gnuplot with a signal, and a missing script, each with what gnuplot said captured and err
@@ -10,7 +10,7 @@
  * executable, is -2 with its own message; test_inval: bad arguments, refused before any
  * child. Every test checks that no descriptor and no child are left behind.
  */
-#include "../../harness/gnuplot.c"
+#include "harness/report/gnuplot.c"
 
 #include <dirent.h>
 #include <setjmp.h>

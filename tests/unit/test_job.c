@@ -9,7 +9,7 @@
  * performed; the successful transfers are covered against a real server by
  * tests/integration/models.sh.
  */
-#include "../../models/core/job.c"
+#include "models/core/job.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

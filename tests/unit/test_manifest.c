@@ -14,7 +14,7 @@
  * (spaces, escapes, CRLF, unknown keys, no "exif"), manifest_kind_name for every kind and out of
  * range, and NULL or bad arguments to every function (test_inval) are checked as well.
  */
-#include "../../datasets/manifest.c"
+#include "datasets/manifest.c"
 
 #include <errno.h>
 #include <ftw.h>

@@ -1,5 +1,5 @@
 /*
- * test_plot.c: unit tests of harness/plot.c and of the gnuplot scripts in plots/. Every
+ * test_plot.c: unit tests of harness/report/plot.c and of the gnuplot scripts in plots/. Every
  * script is rendered from the hand-made data files in tests/data/plotdata/ into a temporary
  * folder whose data/ links there: scenarios io-bound and cpu-bound (NaN cells, a model
  * missing from one scenario, a failed fit: an empty index), no-data (whole columns NaN, no
@@ -11,7 +11,7 @@
  * message, and a stale figure is removed), gnuplot missing from PATH; and test_inval: NULL
  * or empty arguments and values with a quote or a newline, refused before gnuplot runs.
  */
-#include "../../harness/plot.c"
+#include "harness/report/plot.c"
 
 #include <dirent.h>
 #include <limits.h>

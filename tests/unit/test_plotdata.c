@@ -1,5 +1,5 @@
 /*
- * test_plotdata.c: unit tests of harness/plotdata.c and plotdata_runs.c, the figures' data files.
+ * test_plotdata.c: unit tests of harness/report/plotdata.c and plotdata_runs.c, the figures' data files.
  * A report is built by hand (as report_build would) from result folders written here from strings:
  * a scenario "tiny" with sequential, pthreads and async runs, traces and samples, and a scenario
  * "hw" with two client PU sets. Checked: every file's blocks, rows and columns; NaN for a missing
@@ -12,8 +12,8 @@
  * every file of each of its scenarios is checked too. Bad arguments and an unwritable folder fail
  * with err set.
  */
-#include "../../harness/plotdata.c"
-#include "../../harness/plotdata_runs.c"
+#include "harness/report/plotdata.c"
+#include "harness/report/plotdata_runs.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /*
- * test_procfs.c: unit tests of harness/procfs.c. Tables feed the parsers text captured on the
+ * test_procfs.c: unit tests of harness/sampler/procfs.c. Tables feed the parsers text captured on the
  * Debian test machine (tests/data/proc/: this shell, kthreadd, a kworker whose name holds '/'
  * and '-', radosgw with 601 threads, a zombie) and hand-made text (a comm "(a b) c)" with
  * spaces and parentheses, negative real-time priorities, truncated, unterminated and garbage
@@ -8,7 +8,7 @@
  * fork, and a kept fd on /proc/PID/stat read again.
  * test_inval feeds NULL and bad pids. (The thread-group counters: test_taskstats.c.)
  */
-#include "../../harness/procfs.c"
+#include "harness/sampler/procfs.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

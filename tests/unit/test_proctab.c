@@ -1,12 +1,12 @@
 /*
- * test_proctab.c: unit tests of harness/proctab.c on live processes, with small CPU burns
+ * test_proctab.c: unit tests of harness/sampler/proctab.c on live processes, with small CPU burns
  * measured in thread CPU time. This process watched alone: its first sample is only a base,
  * the next one counts its burn. Watched with descendants: a forked child joins the group from
  * zero, shows zero threads as a zombie, and once reaped its CPU, which reappears in this
  * process's cutime, is counted once -- the group's cpu_s must match this process's and the
  * child's rusage within a few clock ticks. test_inval feeds NULL and bad arguments.
  */
-#include "../../harness/proctab.c"
+#include "harness/sampler/proctab.c"
 
 #include <setjmp.h>
 #include <signal.h>

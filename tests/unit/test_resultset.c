@@ -1,5 +1,5 @@
 /*
- * test_resultset.c: unit tests of harness/resultset.c, result folders read back. Each test
+ * test_resultset.c: unit tests of harness/report/resultset.c, result folders read back. Each test
  * gets its own copy of the checked-in tests/data/results-small/ (three scenario folders, a
  * README.md and a scenarios/ folder that are not results) under a mkdtemp() folder, so it
  * may break the copy. The test reads the fixture's CSV files itself (its cells hold no comma
@@ -15,8 +15,8 @@
  * parse or has no scenario.name, no or unreadable summary.csv, a short summary row, an
  * unreadable trace.csv; a missing trace.csv is not one; a missing column reads as NaN.
  */
-#include "../../harness/resultset.c"
-#include "../../harness/rs_trace.c"
+#include "harness/report/resultset.c"
+#include "harness/report/rs_trace.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -9,7 +9,7 @@
  * seed gives the same delays, and each call equals c/2 + rng_below(c - c/2 + 1) on the state.
  * test_inval feeds NULL policies, NULL generators and attempt counts below 1.
  */
-#include "../../models/core/retry.c"
+#include "models/core/retry.c"
 
 #include <limits.h>
 #include <setjmp.h>

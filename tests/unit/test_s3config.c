@@ -4,7 +4,7 @@
  * echoed), the headers and URL a request is signed with (the body's real SHA-256 for a PUT,
  * the empty-body hash otherwise, Content-Type), and the one-line error of each failure class.
  */
-#include "s3.c"
+#include "models/core/s3.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -9,7 +9,7 @@
  * orders of a ListObjectsV2 query), "name=" for NULL or empty values, every too-small buffer
  * size, and NULL arguments.
  */
-#include "../../models/core/s3url.c"
+#include "models/core/s3url.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -12,7 +12,7 @@
  * the callback's stop value, a <Contents> without <Key>, the 1,024-byte key limit counted on
  * the decoded key, and NULL arguments.
  */
-#include "../../models/core/s3xml.c"
+#include "models/core/s3xml.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

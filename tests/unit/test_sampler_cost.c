@@ -27,9 +27,9 @@
 
 #include "../testutil.h"
 
-#include "procfs.h"
-#include "sampler.h"
-#include "taskstats.h"
+#include "harness/sampler/procfs.h"
+#include "harness/sampler/sampler.h"
+#include "harness/sampler/taskstats.h"
 
 #define COST_TICKS 200
 

@@ -1,5 +1,5 @@
 /*
- * test_scenario.c: unit tests of bench/scenario.c, the scenario file parser. The defaults are
+ * test_scenario.c: unit tests of harness/engine/scenario.c, the scenario file parser. The defaults are
  * checked key by key. A table sets each kind of key (word, text, number, integer, yes/no,
  * the two enums, the three lists and the CPU set) to good values, whose JSON must come out as
  * written, and to bad ones, whose exact error must name the key and leave the scenario as it
@@ -12,7 +12,7 @@
  * JSON round trip sets every JSON member back as text and must give the same JSON, with exactly
  * the table's keys. test_inval feeds NULL arguments, a missing file and a NULL error buffer.
  */
-#include "../../bench/scenario.c"
+#include "harness/engine/scenario.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

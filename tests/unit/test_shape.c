@@ -1,5 +1,5 @@
 /*
- * test_shape.c: unit tests of harness/shape.c, the network shaper's model, and through it of
+ * test_shape.c: unit tests of harness/shape/shape.c, the network shaper's model, and through it of
  * the proxy in shape_proxy.c. The model: each jitter distribution over many draws of a fixed
  * seed (never negative, mean and spread as documented, uniform below 2J, pareto capped at
  * 20J, the same seed giving the same draws, nothing drawn when J is 0); the due-time rule (a
@@ -12,7 +12,7 @@
  * client that closes is followed by the server's close, and no connection stays. test_inval
  * feeds NULL and out-of-range arguments.
  */
-#include "../../harness/shape.c"
+#include "harness/shape/shape.c"
 
 #include <math.h>
 #include <setjmp.h>

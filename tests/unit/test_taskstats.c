@@ -1,5 +1,5 @@
 /*
- * test_taskstats.c: unit tests of harness/taskstats.c. The taskstats query is checked against
+ * test_taskstats.c: unit tests of harness/sampler/taskstats.c. The taskstats query is checked against
  * the sum of every thread's files for this process with two parked threads (the file sum must
  * lie between two queries), and for a zombie child, where the kernel's sum leaves the leader
  * out and taskstats_read_best must still see its CPU. A batch of queries on stopped children
@@ -7,7 +7,7 @@
  * checks the reply parser's bounds. Without taskstats in the kernel the query tests are
  * skipped. test_inval feeds NULL and bad pids.
  */
-#include "../../harness/taskstats.c"
+#include "harness/sampler/taskstats.c"
 
 #include <pthread.h>
 #include <setjmp.h>

@@ -1,5 +1,5 @@
 /*
- * test_tracestats.c: unit tests of harness/tracestats.c, a run's figures from its trace CSV.
+ * test_tracestats.c: unit tests of harness/results/tracestats.c, a run's figures from its trace CSV.
  * Traces are written to a temporary file with the header `exifbench run --trace` writes
  * (trace_header, so the test follows the real columns). Checked: the trim rule (images
  * ordered by finish, `trim` cut at each end, the window and rate from the cut), nearest-rank
@@ -8,7 +8,7 @@
  * quotes, a newline) read as one row, the labelled copy of every row, the progress count of a
  * growing file; and errors: a missing file, an empty file, a header without a needed column.
  */
-#include "../../harness/tracestats.c"
+#include "harness/results/tracestats.c"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "trace.h"
+#include "harness/results/trace.h"
 
 struct fixture {
 	char path[64];

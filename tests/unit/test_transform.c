@@ -18,7 +18,7 @@
  * every small size, transform_spin (at least the CPU time asked for; never an upper bound),
  * the kind names, and NULL and out-of-range arguments.
  */
-#include "../../models/core/transform.c"
+#include "models/core/transform.c"
 
 #include <dirent.h>
 #include <jansson.h>

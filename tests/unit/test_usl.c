@@ -1,5 +1,5 @@
 /*
- * test_usl.c: unit tests of harness/usl.c, the Universal Scalability Law fit run through
+ * test_usl.c: unit tests of harness/report/usl.c, the Universal Scalability Law fit run through
  * gnuplot on plots/usl-fit.gp (found from the repository root, where `make check` runs the
  * tests, or at $USL_FIT_SCRIPT). Checked: known (lambda, sigma, kappa) recovered from points
  * generated at concurrency sweeps, exact and with a fixed +-2% multiplicative pattern: linear,
@@ -10,7 +10,7 @@
  * cases; errors: bad points, too few levels, a missing script, gnuplot missing from PATH, a
  * script that fails, prints nothing or does not converge, with no temporary file left behind.
  */
-#include "../../harness/usl.c"
+#include "harness/report/usl.c"
 
 #include <dirent.h>
 #include <setjmp.h>

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "rng.h"
+#include "include/rng.h"
 
 #define MS_MAX 600000.0		/* ten minutes: any delay above is a typo */
 #define MBIT_MAX 1000000.0	/* a terabit */

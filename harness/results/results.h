@@ -16,7 +16,7 @@
 #include <limits.h>
 #include <stdio.h>
 
-#include "runner.h"
+#include "harness/engine/runner.h"
 #include "tracestats.h"
 
 struct results {

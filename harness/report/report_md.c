@@ -14,7 +14,7 @@
 
 #include "report.h"
 #include "report_out.h"
-#include "versions.h"
+#include "harness/engine/versions.h"
 
 static void header(struct report_out *o, const struct report *rep);
 static void summary(struct report_out *o, const struct report *rep);

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "models/model.h"
 
 static int build_scenario(struct report_scenario *s, const struct rs_scenario *rs,
     const char *script, char *err, size_t errlen);

@@ -3,7 +3,7 @@
  *
  * A run is the shared part of every model: the keys come in from a streaming listing of the
  * source prefix (one page in memory), the outcomes go out through run_record, which counts
- * them and tells the caller. A model decides only who runs the job steps of include/job.h,
+ * them and tells the caller. A model decides only who runs the job steps of models/core/job.h,
  * and when. The five are listed in one table, models/models.c.
  *
  * The rule every model keeps: each key run_next_key hands out gets exactly one
@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <stdint.h>
 
-#include "job.h"
+#include "models/core/job.h"
 
 struct model_opts {
 	unsigned concurrency;	/* requests in flight (threads, processes, or transfers) */

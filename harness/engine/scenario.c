@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
-#include "transform.h"
+#include "models/model.h"
+#include "models/core/transform.h"
 
 #define SCENARIO_LINE_MAX 1023	/* characters, without the line end */
 #define WORD_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"

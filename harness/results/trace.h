@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "job.h"
+#include "models/core/job.h"
 
 /* Writes the header line. Returns 0, or -1 on a write error. */
 int trace_header(FILE *f);

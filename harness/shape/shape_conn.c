@@ -15,7 +15,7 @@
 
 #include <event2/buffer.h>
 
-#include "rng.h"
+#include "include/rng.h"
 
 struct shape_conn {
 	struct shape *s;

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "csv.h"
+#include "harness/results/csv.h"
 #include "rs_trace.h"
 
 #define MAX_CELLS 128

@@ -16,7 +16,7 @@
 
 #include "runner.h"
 #include "topo.h"
-#include "tracestats.h"
+#include "harness/results/tracestats.h"
 
 static pid_t spawn(const struct runner_spec *spec, int out_fd, int log_fd, char *err,
     size_t errlen);

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "model.h"
+#include "models/model.h"
 #include "scenario.h"
 
 struct plan_run {

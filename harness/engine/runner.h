@@ -20,7 +20,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#include "sampler.h"
+#include "harness/sampler/sampler.h"
 
 /* Called once per sample with the images the run has finished so far. */
 typedef void (*runner_progress_fn)(size_t done, double elapsed_s, void *arg);
