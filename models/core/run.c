@@ -1,6 +1,6 @@
 /*
  * run.c: what every model shares: the keys in, from a ListObjectsV2 listing fetched one page
- * at a time, and the outcomes out, counted under one mutex. See models/model.h.
+ * at a time, and the outcomes out, counted under one mutex. See run.h.
  *
  * The listing is synchronous, on whichever thread asks for the next key when the page is
  * used up: a LIST per 1,000 keys is a small, measured cost (list_ns in the totals) that every
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/model.h"
+#include "run.h"
 #include "s3.h"
 
 #define PAGE_KEYS 1000
