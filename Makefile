@@ -56,7 +56,7 @@ say :=
 endif
 
 CORE_SRC := $(addprefix models/core/,s3.c s3url.c s3xml.c retry.c digest.c exif.c transform.c \
-	job.c run.c)
+	job.c lister.c records.c run.c)
 MODEL_SRC := $(addprefix models/,models.c evio.c sequential.c pthreads.c forkpool.c async.c hybrid.c)
 DATA_SRC := $(addprefix datasets/,gen.c exifwrite.c manifest.c load.c verify.c remove.c pool.c list.c)
 # The harness, room by room: the network shaper, the /proc sampler, the result folder format,

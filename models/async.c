@@ -5,9 +5,11 @@
  * it wins only while the CPU stage is small next to the waits.
  *
  * DESIGN: evio.c owns the loop, the curl multi handle and N slots (a job and an easy handle
- * each); everything runs on the calling thread. When a job reaches its CPU step, this file
- * runs it at once and hands the slot back. Stop: when the stop flag ends the key stream, each
- * slot finishes its job and retires; the loop ends when the last one does.
+ * each); everything runs on the calling thread, but for the run's listing thread (keys come
+ * without blocking; a slot with none yet waits on a loop event) and its recording thread.
+ * When a job reaches its CPU step, this file runs it at once and hands the slot back. Stop:
+ * when the stop flag ends the key stream, each slot finishes its job and retires; the loop
+ * ends when the last one does.
  */
 #include "evio.h"
 

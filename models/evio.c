@@ -3,8 +3,14 @@
  * flight. The five callbacks are those of curl's docs/examples/multi-event.c (socket, timer,
  * event, timeout, check_multi_info); the slots replace hiperfifo's FIFO of URLs with the job
  * steps of models/core/job.h. See evio.h for the contract.
+ *
+ * Keys come from run_try_key, which never blocks: a slot that finds the next page not yet
+ * listed is parked, and the run's eventfd (a read event here) wakes the parked slots when the
+ * listing thread has it. So the loop never waits on a LIST nor sleeps through its retries.
  */
+#include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "evio.h"
 
@@ -13,7 +19,7 @@ struct evio_slot {
 	CURL *easy;
 	struct job *job;
 	struct event *backoff;	/* retry delay */
-	int active;		/* holds a key */
+	int parked;		/* waits for the listing: run_key_fd */
 };
 
 struct evio {
@@ -23,14 +29,16 @@ struct evio {
 	struct event *timer;	/* curl's timeout */
 	evio_process_fn process;
 	void *arg;
+	struct event *keys;	/* run_key_fd: the listing has keys again */
 	struct evio_slot *slot;
-	unsigned nslots, active;
+	unsigned nslots, live;	/* live: slots not retired */
 	int keys_left;
 	int failed;
 };
 
 static void advance(struct evio_slot *s);
 static int take_key(struct evio_slot *s);
+static void retire(struct evio_slot *s);
 static int start_transfer(struct evio_slot *s);
 static void check_multi_info(struct evio *io);
 static int on_socket(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp);
@@ -38,6 +46,7 @@ static int on_timer(CURLM *m, long timeout_ms, void *arg);
 static void on_event(evutil_socket_t fd, short what, void *arg);
 static void on_timeout(evutil_socket_t fd, short what, void *arg);
 static void on_backoff(evutil_socket_t fd, short what, void *arg);
+static void on_keys(evutil_socket_t fd, short what, void *arg);
 
 struct evio *
 evio_new(struct run *r, unsigned slots, evio_process_fn fn, void *arg)
@@ -56,6 +65,9 @@ evio_new(struct run *r, unsigned slots, evio_process_fn fn, void *arg)
 	io->slot = calloc(slots, sizeof(*io->slot));
 	if (io->base == NULL || io->multi == NULL || io->slot == NULL ||
 	    (io->timer = evtimer_new(io->base, on_timeout, io)) == NULL)
+		goto fail;
+	if (run_key_fd(r) >= 0 && ((io->keys = event_new(io->base, run_key_fd(r),
+	    EV_READ | EV_PERSIST, on_keys, io)) == NULL || event_add(io->keys, NULL) < 0))
 		goto fail;
 	io->nslots = slots;
 	for (i = 0; i < slots; i++) {
@@ -93,6 +105,8 @@ evio_free(struct evio *io)
 		curl_easy_cleanup(io->slot[i].easy);
 	}
 	free(io->slot);
+	if (io->keys != NULL)
+		event_free(io->keys);
 	if (io->multi != NULL)
 		curl_multi_cleanup(io->multi);
 	if (io->timer != NULL)
@@ -126,40 +140,67 @@ evio_run(struct evio *io)
 {
 	unsigned i;
 
-	for (i = 0; i < io->nslots && io->keys_left; i++) {
+	io->live = io->nslots;
+	for (i = 0; i < io->nslots; i++) {
 		job_set_worker(io->slot[i].job, 0);
 		if (take_key(&io->slot[i]))
 			advance(&io->slot[i]);
 	}
-	if (io->active > 0)
+	if (io->live > 0)
 		event_base_dispatch(io->base);
 	return io->failed ? -1 : 0;
 }
 
-/* Starts the next key on slot s: 1, or 0 when there is none and the slot retires. */
+/*
+ * Starts the next key on slot s: 1, or 0 when there is none yet (the slot is parked until
+ * on_keys) or none left (the slot retires; the loop ends with the last one).
+ */
 static int
 take_key(struct evio_slot *s)
 {
 	struct evio *io = s->io;
 	char key[JOB_KEY_MAX + 1];
-	int got = io->keys_left ? run_next_key(io->r, key) : 0;
+	int got = io->keys_left ? run_try_key(io->r, key) : 0;
+	unsigned i;
 
-	if (got != 1) {
+	s->parked = got == RUN_KEY_WAIT;
+	if (got == 1) {
+		job_start(s->job, key);
+		return 1;
+	}
+	if (got != RUN_KEY_WAIT) {
 		io->keys_left = 0;
 		io->failed |= got < 0;
-		if (s->active) {
-			s->active = 0;
-			if (--io->active == 0)
-				event_base_loopbreak(io->base);
-		}
-		return 0;
+		retire(s);
+		for (i = 0; i < io->nslots; i++)
+			if (io->slot[i].parked)
+				retire(&io->slot[i]);
 	}
-	if (!s->active) {
-		s->active = 1;
-		io->active++;
-	}
-	job_start(s->job, key);
-	return 1;
+	return 0;
+}
+
+static void
+retire(struct evio_slot *s)
+{
+	s->parked = 0;
+	if (--s->io->live == 0)
+		event_base_loopbreak(s->io->base);
+}
+
+/* The listing has keys (or its end) for the parked slots. */
+static void
+on_keys(evutil_socket_t fd, short what, void *arg)
+{
+	struct evio *io = arg;
+	uint64_t n;
+	unsigned i;
+
+	(void)what;
+	if (read(fd, &n, sizeof(n)) < 0)
+		return;		/* EAGAIN: already cleared */
+	for (i = 0; i < io->nslots; i++)
+		if (io->slot[i].parked && take_key(&io->slot[i]))
+			advance(&io->slot[i]);
 }
 
 /* Moves s's job on until it waits: for a transfer, a backoff, or the model's CPU step. */

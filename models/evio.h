@@ -9,6 +9,9 @@
  * slots, a slow CPU stage holds slots and so stops new downloads: backpressure without a
  * queue that can grow.
  *
+ * Keys are taken without blocking (run_try_key): a slot with no key yet waits on a loop event
+ * until the run's listing thread has one, so the loop never waits on a LIST.
+ *
  * Everything here runs on the thread that calls evio_run, except what the process function
  * does with the job.
  */

@@ -10,7 +10,9 @@
  * recorded and the child gets the next key. A child that dies (kill -9, a crash) shows as
  * end-of-file on its pipe: the parent reaps it (waitpid, retried on EINTR), forks a
  * replacement into the same slot, and sends it the lost key once more; a key that kills two
- * children is recorded failed with how they died. Children ignore SIGINT (a terminal's
+ * children is recorded failed with how they died. The parent's own threads (the run's
+ * listing and recording threads) are not in a child, which touches none of their state: it
+ * makes its own curl handle and ends with _exit. Children ignore SIGINT (a terminal's
  * Ctrl-C reaches the whole process group): stop is the parent's decision. Stop: the parent
  * hands out no more keys, waits for the answers in flight, then closes the key pipes, so each
  * child reads end-of-file and exits; every child is reaped before the model returns.

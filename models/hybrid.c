@@ -3,7 +3,8 @@
  * the answer the published analysis suggested for an I/O-bound pipeline that gains a
  * CPU-heavy step. The loop never runs job_process; the workers never touch a socket.
  *
- * DESIGN: evio.c owns the loop, the curl multi handle and N slots. When a slot's job reaches
+ * DESIGN: evio.c owns the loop, the curl multi handle and N slots, and takes keys without
+ * blocking (the run's listing thread fetches them ahead). When a slot's job reaches
  * its CPU step, the loop pushes the slot onto a ring (mutex + condvar, as redis bio.c) and
  * goes back to its sockets. A worker pops it, runs job_process, puts the slot on the list of
  * finished ones (same mutex) and writes one byte to a non-blocking pipe the loop watches

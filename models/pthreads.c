@@ -6,9 +6,10 @@
  *
  * DESIGN: the calling thread starts the workers and joins them. A worker owns its easy
  * handle and its job for its whole life; the only shared state is the key stream, taken
- * under `keys` (the listing, when a page runs out, happens under it too), the optional
- * `gil`, and run_record, which locks for itself. Stop: run_next_key returns 0 once the stop
- * flag is set; each worker finishes the image it holds, records it, and exits.
+ * under `keys` (the run's listing thread fetches the next page ahead; a worker waits under
+ * `keys` only when that page is not there yet), the optional `gil`, and run_record, which
+ * takes no lock (it copies the record into the run's ring). Stop: run_next_key returns 0 once
+ * the stop flag is set; each worker finishes the image it holds, records it, and exits.
  */
 #include <pthread.h>
 #include <stdlib.h>

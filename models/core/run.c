@@ -1,11 +1,14 @@
 /*
  * run.c: what every model shares: the keys in, from a ListObjectsV2 listing fetched one page
- * at a time, and the outcomes out, counted under one mutex. See run.h.
+ * ahead (lister.c), and the outcomes out, counted and passed on by a thread of their own
+ * (records.c). See run.h.
  *
- * The listing is synchronous, on whichever thread asks for the next key when the page is
- * used up: a LIST per 1,000 keys is a small, measured cost (list_ns in the totals) that every
- * model pays alike, and it keeps memory at one page whatever the bucket holds. With
- * run_set_keys the keys come from a file instead, a line at a time.
+ * The two threads are the run's, not the pipeline's: no job step runs on them. They keep
+ * the toolkit's bookkeeping off the model's path: a model's thread takes a key from a page
+ * in memory (a lock only at a page's end) and puts its record into a ring (no lock), so what
+ * a model measures is its own locks and waits. The LIST a page costs is still measured
+ * (list_pages; list_ns, now the time a model had no key to start). With run_set_keys the
+ * keys come from a file instead, a line at a time, read by the model's thread.
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -13,10 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lister.h"
+#include "records.h"
 #include "run.h"
-#include "s3.h"
-
-#define PAGE_KEYS 1000
 
 struct run {
 	const struct pipeline *p;
@@ -29,23 +31,22 @@ struct run {
 	FILE *keys;		/* keys from a file instead of the listing, or NULL */
 	const char *keys_name;
 	unsigned long keys_line;
-	struct s3 *lister;
-	char token[4096];	/* the next page's continuation token */
-	int listing;		/* pages remain */
+	struct lister *lister;
 	int ended;		/* the stream is over (end, limit, stop, error): only 0 from now */
-	char **page;		/* keys of the current page, [next, npage) still to hand out */
-	size_t npage, next;
+	struct records *records;
 
-	pthread_mutex_t lock;	/* the totals, the error, on_record */
+	/*
+	 * t.listed and t.stopped are the key stream's (its callers serialise), t.ok to
+	 * t.bytes_out the delivering thread's; run_totals reads them after a flush.
+	 */
 	struct run_totals t;
+	pthread_mutex_t lock;	/* the error */
 	char error[512];
 };
 
-static int next_key(struct run *r, char *key);
-static int fetch_page(struct run *r);
+static int next_key(struct run *r, char *key, int wait);
 static int read_key(struct run *r, char *key);
-static int page_key(const char *key, uint64_t size, void *arg);
-static void drop_page(struct run *r);
+static void deliver(const struct job_record *rec, void *arg);
 
 struct run *
 run_new(const struct pipeline *p, const struct model_opts *opts, uint64_t limit,
@@ -55,22 +56,19 @@ run_new(const struct pipeline *p, const struct model_opts *opts, uint64_t limit,
 
 	if (p == NULL || opts == NULL || (r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
-	r->page = calloc(PAGE_KEYS, sizeof(*r->page));
-	r->lister = s3_new(&p->s3);
-	if (r->page == NULL || r->lister == NULL) {
-		free(r->page);
-		s3_free(r->lister);
-		free(r);
-		return NULL;
-	}
 	r->p = p;
 	r->opts = *opts;
 	r->limit = limit;
 	r->stop = stop;
 	r->on_record = on_record;
 	r->arg = arg;
-	r->listing = 1;
 	pthread_mutex_init(&r->lock, NULL);
+	r->lister = lister_new(&p->s3, p->src_bucket, p->src_prefix, limit, stop);
+	r->records = records_new(deliver, r);
+	if (r->lister == NULL || r->records == NULL) {
+		run_free(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -79,9 +77,8 @@ run_free(struct run *r)
 {
 	if (r == NULL)
 		return;
-	drop_page(r);
-	free(r->page);
-	s3_free(r->lister);
+	records_free(r->records);
+	lister_free(r->lister);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 }
@@ -107,55 +104,59 @@ run_stopping(const struct run *r)
 int
 run_next_key(struct run *r, char *key)
 {
-	int got;
-
-	if (!r->ended)
-		got = next_key(r, key);
-	else
-		got = 0;
-	if (got != 1)
-		r->ended = 1;
-	if (got == 1) {
-		pthread_mutex_lock(&r->lock);
-		r->t.listed++;
-		pthread_mutex_unlock(&r->lock);
-	}
-	return got;
+	return next_key(r, key, 1);
 }
 
-/* run_next_key's work, before the latch and the count. */
-static int
-next_key(struct run *r, char *key)
+int
+run_try_key(struct run *r, char *key)
 {
-	uint64_t listed;
+	return next_key(r, key, 0);
+}
 
-	pthread_mutex_lock(&r->lock);
-	listed = r->t.listed;
-	if (run_stopping(r))
-		r->t.stopped = 1;
-	pthread_mutex_unlock(&r->lock);
-	if (run_stopping(r) || (r->limit > 0 && listed >= r->limit))
+int
+run_key_fd(const struct run *r)
+{
+	return r->keys != NULL ? -1 : lister_fd(r->lister);
+}
+
+/* run_next_key and run_try_key: the latch, the limit, the count. */
+static int
+next_key(struct run *r, char *key, int wait)
+{
+	int got;
+
+	if (r->ended)
 		return 0;
-	if (r->keys != NULL)
-		return read_key(r, key);
-	if (r->next == r->npage) {
-		if (!r->listing)
-			return 0;
-		if (fetch_page(r) < 0)
-			return -1;
-		if (r->npage == 0)
-			return 0;
+	if (run_stopping(r)) {
+		r->t.stopped = 1;
+		got = 0;
+	} else if (r->limit > 0 && r->t.listed >= r->limit) {
+		got = 0;
+	} else if (r->keys != NULL) {
+		got = read_key(r, key);
+	} else if ((got = lister_next(r->lister, key, wait)) < 0) {
+		run_fail(r, "listing s3://%s/%s: %s", r->p->src_bucket, r->p->src_prefix,
+		    lister_error(r->lister));
 	}
-	snprintf(key, JOB_KEY_MAX + 1, "%s", r->page[r->next]);
-	free(r->page[r->next]);
-	r->page[r->next++] = NULL;
-	return 1;
+	if (got == 1)
+		r->t.listed++;
+	else if (got != RUN_KEY_WAIT)
+		r->ended = 1;
+	return got;
 }
 
 void
 run_record(struct run *r, const struct job_record *rec)
 {
-	pthread_mutex_lock(&r->lock);
+	records_put(r->records, rec);
+}
+
+/* The delivering thread: the counts, then the caller's callback. */
+static void
+deliver(const struct job_record *rec, void *arg)
+{
+	struct run *r = arg;
+
 	if (rec->outcome == JOB_OK)
 		r->t.ok++;
 	else
@@ -164,7 +165,6 @@ run_record(struct run *r, const struct job_record *rec)
 	r->t.bytes_out += (uint64_t)rec->bytes_out;
 	if (r->on_record != NULL)
 		r->on_record(rec, r->arg);
-	pthread_mutex_unlock(&r->lock);
 }
 
 void
@@ -190,9 +190,9 @@ run_error(const struct run *r)
 void
 run_totals(struct run *r, struct run_totals *t)
 {
-	pthread_mutex_lock(&r->lock);
+	records_flush(r->records);
 	*t = r->t;
-	pthread_mutex_unlock(&r->lock);
+	lister_stats(r->lister, &t->list_pages, &t->list_ns);
 }
 
 void
@@ -229,59 +229,4 @@ read_key(struct run *r, char *key)
 	}
 	memcpy(key, line, n + 1);
 	return 1;
-}
-
-/* Replaces the used-up page with the next one; 0, or -1 with the run's error set. */
-static int
-fetch_page(struct run *r)
-{
-	const struct pipeline *p = r->p;
-	struct s3_result res;
-	char folder[JOB_KEY_MAX + 2];
-	int64_t t0 = job_now_ns();
-	int rv;
-
-	/* "a/b/", not "a/b", which would also list "a/bc" */
-	s3url_join(folder, sizeof(folder), p->src_prefix, "");
-	drop_page(r);
-	rv = s3_list_page(r->lister, p->src_bucket, folder, PAGE_KEYS, r->token,
-	    sizeof(r->token), page_key, r, &res);
-	pthread_mutex_lock(&r->lock);
-	r->t.list_pages++;
-	r->t.list_ns += job_now_ns() - t0;
-	pthread_mutex_unlock(&r->lock);
-	if (rv != 0) {
-		drop_page(r);
-		r->listing = 0;
-		run_fail(r, "listing s3://%s/%s: %s", p->src_bucket, p->src_prefix, rv < 0 ?
-		    res.error : "out of memory, or a page of more keys than the 1,000 asked for");
-		return -1;
-	}
-	r->listing = r->token[0] != '\0';
-	return 0;
-}
-
-/* A page holds at most PAGE_KEYS, the size asked of the server: more is an error. */
-static int
-page_key(const char *key, uint64_t size, void *arg)
-{
-	struct run *r = arg;
-
-	(void)size;
-	if (r->npage == PAGE_KEYS)
-		return 1;
-	if ((r->page[r->npage] = strdup(key)) == NULL)
-		return 1;
-	r->npage++;
-	return 0;
-}
-
-static void
-drop_page(struct run *r)
-{
-	size_t i;
-
-	for (i = r->next; i < r->npage; i++)
-		free(r->page[i]);
-	r->npage = r->next = 0;
 }

@@ -1,8 +1,10 @@
 /*
  * run.h: the run every model drives. A run is the shared part of every model: the keys come
- * in from a streaming listing of the source prefix (one page in memory), the outcomes go out
- * through run_record, which counts them and tells the caller. A model (models/model.h)
- * decides only who runs the job steps of job.h, and when.
+ * in from a streaming listing of the source prefix, fetched one page ahead on a thread of the
+ * run's (lister.h: two pages in memory at most), the outcomes go out through run_record,
+ * which hands them to a thread of the run's that counts them and tells the caller
+ * (records.h). A model (models/model.h) decides only who runs the job steps of job.h, and
+ * when; the run's two threads do the toolkit's bookkeeping off the model's path.
  *
  * The rule every model keeps: each key run_next_key hands out gets exactly one
  * run_record, ok or failed with a reason, before model->run returns; so at the end
@@ -25,7 +27,10 @@ struct model_opts {
 
 struct run;
 
-/* Called for each record, serialised (never two at once), in the thread that recorded it. */
+/*
+ * Called for each record, in the order run_record was called, one at a time, on the run's
+ * delivering thread, a few milliseconds after the fact (run_totals waits for the last).
+ */
 typedef void (*run_record_cb)(const struct job_record *rec, void *arg);
 
 /* The counts of a run. */
@@ -36,7 +41,12 @@ struct run_totals {
 	uint64_t bytes_in;
 	uint64_t bytes_out;
 	unsigned list_pages;	/* LIST requests made */
-	int64_t list_ns;	/* time spent listing, in the model's critical path */
+	/*
+	 * Time spent listing, in the model's critical path: only the time the model waited
+	 * for keys (blocked in run_next_key, or from a RUN_KEY_WAIT to the next answer), not
+	 * the LIST requests the listing thread made while the model had keys in hand.
+	 */
+	int64_t list_ns;
 	int stopped;		/* the stop flag cut the run short */
 };
 
@@ -62,14 +72,32 @@ const struct model_opts *run_opts(const struct run *r);
 /*
  * The next input key, copied to key (JOB_KEY_MAX + 1 bytes). Returns 1, 0 when there is no
  * more (all listed, the limit, or stop), or -1 when the listing failed (run_error says why;
- * later calls return 0). Blocks while a page is fetched. Not thread-safe: callers serialise.
+ * later calls return 0). Blocks only when the page fetched ahead is not there yet. Not
+ * thread-safe: callers serialise (with run_try_key too).
  */
 int run_next_key(struct run *r, char *key);
+
+#define RUN_KEY_WAIT 2
+
+/*
+ * run_next_key for an event loop: never blocks, and returns RUN_KEY_WAIT instead of waiting
+ * for the listing; run_key_fd then becomes readable once a call can answer.
+ */
+int run_try_key(struct run *r, char *key);
+
+/*
+ * A non-blocking eventfd, readable after a RUN_KEY_WAIT once run_try_key can answer (read 8
+ * bytes to clear it); -1 when the keys come from a file (run_try_key never waits then).
+ */
+int run_key_fd(const struct run *r);
 
 /* True once stop is set. Safe from any thread. */
 int run_stopping(const struct run *r);
 
-/* Counts a finished job and passes it to on_record. Thread-safe. */
+/*
+ * Counts a finished job and passes it to on_record, later, on the delivering thread.
+ * Thread-safe, lock-free, no system call (records.h).
+ */
 void run_record(struct run *r, const struct job_record *rec);
 
 /* Records why the run could not go on (first call wins). Thread-safe. */
@@ -78,7 +106,7 @@ void run_fail(struct run *r, const char *fmt, ...) __attribute__((format(printf,
 /* The reason given to run_fail or by a failed listing, or "" when none. */
 const char *run_error(const struct run *r);
 
-/* The counts so far (call after the model returns for the final ones). */
+/* The counts, once every record so far has been delivered. Call after the model returns. */
 void run_totals(struct run *r, struct run_totals *t);
 
 #endif

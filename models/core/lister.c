@@ -1,0 +1,290 @@
+/*
+ * lister.c: the listing thread and its one-page-ahead hand-over. See lister.h.
+ *
+ * The consumer owns `cur`, the page it takes keys from, and touches the lock only when that
+ * page is used up: then it takes `ahead`, the page the thread fetched meanwhile, and wakes
+ * the thread to fetch the next. The thread waits for `ahead` to be free before it fetches,
+ * so cur + ahead is the whole memory: two pages. A blocking consumer waits on the condition
+ * variable; a non-blocking one (the event loop) sets `want`, and the thread then writes the
+ * eventfd once when the page (or the end) is there. The wait, either way, is the consumer's
+ * listing time: the time the model actually had no key.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "job.h"
+#include "lister.h"
+
+struct page {
+	char **key;		/* [next, n) still to hand out */
+	size_t n, next;
+};
+
+struct lister {
+	struct s3 *s3;
+	char bucket[JOB_BUCKET_MAX + 1];
+	char folder[JOB_KEY_MAX + 2];
+	uint64_t limit;
+	atomic_int *stop;
+	pthread_t tid;
+	int started;
+	int efd;
+
+	struct page cur;	/* the consumer's: no lock */
+	int64_t wait_since;	/* the consumer's: 0, or when it first found no key */
+	int64_t wait_ns;
+
+	pthread_mutex_t lock;	/* everything below */
+	pthread_cond_t cond;	/* ahead filled or emptied, the end, quit */
+	struct page ahead;
+	int full;		/* ahead holds a page */
+	int done;		/* no page will follow ahead */
+	int failed;
+	int quit;
+	int want;		/* a non-blocking consumer waits for the eventfd */
+	unsigned pages;
+	char error[512];
+
+	/* the thread's */
+	char token[4096];
+	uint64_t received;
+};
+
+static void *lister_main(void *arg);
+static int fetch(struct lister *l, struct page *pg);
+static int page_key(const char *key, uint64_t size, void *arg);
+static int take(struct lister *l, int wait);
+static void waited(struct lister *l);
+static void drop(struct page *pg);
+
+struct lister *
+lister_new(const struct s3_config *cfg, const char *bucket, const char *prefix,
+    uint64_t limit, atomic_int *stop)
+{
+	struct lister *l = calloc(1, sizeof(*l));
+
+	if (l == NULL)
+		return NULL;
+	pthread_mutex_init(&l->lock, NULL);
+	pthread_cond_init(&l->cond, NULL);
+	l->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	l->s3 = s3_new(cfg);
+	l->cur.key = calloc(LISTER_PAGE_KEYS, sizeof(char *));
+	l->ahead.key = calloc(LISTER_PAGE_KEYS, sizeof(char *));
+	if (l->efd < 0 || l->s3 == NULL || l->cur.key == NULL || l->ahead.key == NULL) {
+		lister_free(l);
+		return NULL;
+	}
+	snprintf(l->bucket, sizeof(l->bucket), "%s", bucket);
+	/* "a/b/", not "a/b", which would also list "a/bc" */
+	s3url_join(l->folder, sizeof(l->folder), prefix, "");
+	l->limit = limit;
+	l->stop = stop;
+	return l;
+}
+
+void
+lister_free(struct lister *l)
+{
+	if (l == NULL)
+		return;
+	if (l->started) {
+		pthread_mutex_lock(&l->lock);
+		l->quit = 1;
+		pthread_cond_broadcast(&l->cond);
+		pthread_mutex_unlock(&l->lock);
+		pthread_join(l->tid, NULL);
+	}
+	pthread_mutex_destroy(&l->lock);
+	pthread_cond_destroy(&l->cond);
+	drop(&l->cur);
+	drop(&l->ahead);
+	free(l->cur.key);
+	free(l->ahead.key);
+	s3_free(l->s3);
+	if (l->efd >= 0)
+		close(l->efd);
+	free(l);
+}
+
+int
+lister_fd(const struct lister *l)
+{
+	return l->efd;
+}
+
+const char *
+lister_error(struct lister *l)
+{
+	return l->error;
+}
+
+void
+lister_stats(struct lister *l, unsigned *pages, int64_t *wait_ns)
+{
+	pthread_mutex_lock(&l->lock);
+	*pages = l->pages;
+	pthread_mutex_unlock(&l->lock);
+	*wait_ns = l->wait_ns;
+}
+
+int
+lister_next(struct lister *l, char *key, int wait)
+{
+	sigset_t all, old;
+	int got;
+
+	if (!l->started) {
+		/* signals stay with the model's threads, as before the listing had one */
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		l->started = pthread_create(&l->tid, NULL, lister_main, l) == 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (!l->started) {
+			snprintf(l->error, sizeof(l->error), "cannot start the listing thread");
+			return -1;
+		}
+	}
+	if (l->cur.next == l->cur.n && (got = take(l, wait)) != 1) {
+		if (got != LISTER_WAIT)
+			waited(l);
+		return got;
+	}
+	waited(l);
+	snprintf(key, JOB_KEY_MAX + 1, "%s", l->cur.key[l->cur.next]);
+	free(l->cur.key[l->cur.next]);
+	l->cur.key[l->cur.next++] = NULL;
+	return 1;
+}
+
+/* cur is used up: takes ahead in its place. 1, 0 (the end), -1 (failed) or LISTER_WAIT. */
+static int
+take(struct lister *l, int wait)
+{
+	struct page used;
+	int got;
+
+	pthread_mutex_lock(&l->lock);
+	for (;;) {
+		if (l->full) {
+			used = l->cur;	/* its keys are all handed out: the next page's array */
+			l->cur = l->ahead;
+			l->ahead = used;
+			l->ahead.n = l->ahead.next = 0;
+			l->full = 0;
+			pthread_cond_broadcast(&l->cond);
+			if (l->cur.n > 0) {
+				got = 1;
+				break;
+			}
+		}
+		if (l->done) {
+			got = l->failed ? -1 : 0;
+			break;
+		}
+		if (l->wait_since == 0)
+			l->wait_since = job_now_ns();
+		if (!wait) {
+			l->want = 1;
+			got = LISTER_WAIT;
+			break;
+		}
+		pthread_cond_wait(&l->cond, &l->lock);
+	}
+	pthread_mutex_unlock(&l->lock);
+	return got;
+}
+
+/* The consumer has an answer: the time it had none is listing time. */
+static void
+waited(struct lister *l)
+{
+	if (l->wait_since != 0) {
+		l->wait_ns += job_now_ns() - l->wait_since;
+		l->wait_since = 0;
+	}
+}
+
+static void *
+lister_main(void *arg)
+{
+	struct lister *l = arg;
+	struct page pg = { NULL, 0, 0 };
+	int rv = 0;
+
+	pthread_mutex_lock(&l->lock);
+	while (!l->quit && !l->done) {
+		if (l->full) {
+			pthread_cond_wait(&l->cond, &l->lock);
+			continue;
+		}
+		pg = l->ahead;		/* free: the thread fills it outside the lock */
+		pthread_mutex_unlock(&l->lock);
+		if ((l->stop != NULL && atomic_load(l->stop)) ||
+		    (l->limit > 0 && l->received >= l->limit))
+			rv = 1;		/* the run needs no more keys: the end */
+		else
+			rv = fetch(l, &pg);
+		pthread_mutex_lock(&l->lock);
+		l->ahead = pg;
+		l->pages += rv != 1;
+		l->failed = rv < 0;
+		l->done = rv != 0 || l->token[0] == '\0';
+		l->full = 1;
+		pthread_cond_broadcast(&l->cond);
+		if (l->want) {
+			l->want = 0;
+			(void)eventfd_write(l->efd, 1);
+		}
+	}
+	pthread_mutex_unlock(&l->lock);
+	return NULL;
+}
+
+/* One LIST into pg: 0, or -1 with the error set (under the lock, taken here). */
+static int
+fetch(struct lister *l, struct page *pg)
+{
+	struct s3_result res;
+	int rv;
+
+	rv = s3_list_page(l->s3, l->bucket, l->folder, LISTER_PAGE_KEYS, l->token,
+	    sizeof(l->token), page_key, pg, &res);
+	l->received += pg->n;
+	if (rv == 0)
+		return 0;
+	drop(pg);
+	pthread_mutex_lock(&l->lock);
+	snprintf(l->error, sizeof(l->error), "%s", rv < 0 ? res.error :
+	    "out of memory, or a page of more keys than the 1,000 asked for");
+	pthread_mutex_unlock(&l->lock);
+	return -1;
+}
+
+/* A page holds at most LISTER_PAGE_KEYS, the size asked of the server: more is an error. */
+static int
+page_key(const char *key, uint64_t size, void *arg)
+{
+	struct page *pg = arg;
+
+	(void)size;
+	if (pg->n == LISTER_PAGE_KEYS || (pg->key[pg->n] = strdup(key)) == NULL)
+		return 1;
+	pg->n++;
+	return 0;
+}
+
+static void
+drop(struct page *pg)
+{
+	size_t i;
+
+	for (i = pg->next; i < pg->n; i++)
+		free(pg->key[i]);
+	pg->n = pg->next = 0;
+}
