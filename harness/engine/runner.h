@@ -22,6 +22,14 @@
 
 #include "harness/sampler/sampler.h"
 
+/*
+ * The run's progress: the runner passes the child the write end of a pipe, non-blocking, its
+ * number in this environment variable; the child writes "DONE FAILED\n" lines (the images
+ * finished and failed so far) now and then, and once more at its end. The runner reads the
+ * last line at each sample.
+ */
+#define RUNNER_STATUS_ENV "EXIFBENCH_STATUS_FD"
+
 /* Called once per sample with the images the run has finished so far. */
 typedef void (*runner_progress_fn)(size_t done, double elapsed_s, void *arg);
 
@@ -29,7 +37,7 @@ struct runner_spec {
 	char *const *argv;		/* argv[0]: the exifbench binary */
 	const char *endpoint;		/* AWS_ENDPOINT_URL for the child; NULL: inherited */
 	const char *cpus;		/* the client's PU list; "" or NULL: unbound */
-	const char *trace_path;		/* the run's --trace file, followed for progress */
+	const char *trace_path;		/* the run's --trace file (not read: see RUNNER_STATUS_ENV) */
 	const char *log_path;		/* the child's stderr goes here */
 	double hz;			/* samples per second */
 	const pid_t *server;		/* the S3 server's processes (may be none) */

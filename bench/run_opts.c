@@ -1,0 +1,326 @@
+/*
+ * run_opts.c: `exifbench run`'s options, into the model, its options and the pipeline. The
+ * getopt loop hands each option to the parser of its group (the run's shape, the pipeline's
+ * CPU stage); the checks that need every option (the folders, what the model takes) come
+ * after the loop. See run_opts.h.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "run_opts.h"
+#include "models/core/s3.h"
+#include "harness/engine/topo.h"
+
+enum { O_THUMB = 256, O_SPIN, O_GIL, O_UPLOAD, O_TRACE, O_QUIET, O_KEYS, O_DURATION };
+
+/* What the parse needs beyond the result. */
+struct parse_state {
+	const char *src, *dst;
+	int workers_set, concurrency_set;
+};
+
+static int parse_opt(struct run_args *a, struct parse_state *st, int ch);
+static int parse_run_opt(struct run_args *a, struct parse_state *st, int ch);
+static int parse_stage_opt(struct run_args *a, int ch);
+static int check_folders(struct run_args *a, const struct parse_state *st);
+static int check_model(struct run_args *a, const struct parse_state *st);
+static int parse_uri(const char *opt, const char *uri, char *bucket, char *prefix);
+static const char *names(int (*has)(const struct model *), char *buf, size_t len);
+static int any_model(const struct model *m);
+static int uses_workers(const struct model *m);
+static int uses_global_lock(const struct model *m);
+static void print_usage(void);
+
+static const struct option longopts[] = {
+	{ "model", required_argument, NULL, 'm' },
+	{ "src", required_argument, NULL, 's' },
+	{ "dst", required_argument, NULL, 'd' },
+	{ "concurrency", required_argument, NULL, 'c' },
+	{ "workers", required_argument, NULL, 'w' },
+	{ "limit", required_argument, NULL, 'n' },
+	{ "duration", required_argument, NULL, O_DURATION },
+	{ "transform", required_argument, NULL, 't' },
+	{ "quality", required_argument, NULL, 'q' },
+	{ "thumb-max", required_argument, NULL, O_THUMB },
+	{ "cpu-spin-ms", required_argument, NULL, O_SPIN },
+	{ "global-lock", no_argument, NULL, O_GIL },
+	{ "upload-image", no_argument, NULL, O_UPLOAD },
+	{ "trace", required_argument, NULL, O_TRACE },
+	{ "keys", required_argument, NULL, O_KEYS },
+	{ "json", no_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, O_QUIET },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+const char run_usage[] =
+    "usage: exifbench run --model NAME --src s3://B[/P] --dst s3://B[/P] [options]\n"
+    "Runs the pipeline (GET each JPEG under --src, extract its EXIF, optionally transform\n"
+    "it, PUT DST/KEY.json) under one concurrency model, and prints a summary.\n"
+    "  -m, --model NAME        one of the models listed below\n"
+    "  -s, --src s3://B[/P]    the input folder (listed page by page)\n"
+    "  -d, --dst s3://B[/P]    the output folder (the bucket is created if missing);\n"
+    "                          must not lie inside --src\n"
+    "  -c, --concurrency N     requests in flight: threads (pthreads), processes\n"
+    "                          (forkpool) or transfers (async, hybrid); default 8, and 1\n"
+    "                          for sequential, which accepts no other value\n"
+    "  -w, --workers W         hybrid: CPU-stage threads (default: the cores this\n"
+    "                          process may use, from hwloc)\n"
+    "  -n, --limit N           stop after N keys (default: all)\n"
+    "      --duration S        start no key after S seconds; the keys in flight end\n"
+    "      --keys FILE         run the keys listed in FILE (one full key of the --src\n"
+    "                          bucket per line; - for stdin) instead of listing --src\n"
+    "  -t, --transform KIND    none (default), thumbnail or recompress\n"
+    "  -q, --quality Q         JPEG quality of the transform, 1..100 (85)\n"
+    "      --thumb-max PX      thumbnail: longest side to reach by DCT scaling (160)\n"
+    "      --cpu-spin-ms X     burn X ms of CPU per image (measured on the thread's clock)\n"
+    "      --global-lock       pthreads: run the CPU stage under one global mutex (a GIL)\n"
+    "      --upload-image      also PUT the processed image as DST/KEY\n"
+    "      --trace FILE        write one CSV row per image (stage times, CPU, curl timings)\n"
+    "  -j, --json              print the summary as one JSON object\n"
+    "      --quiet             no progress line and no per-key errors on stderr\n"
+    "  -h, --help              this text\n"
+    "Exit: 0 every key ok, 1 some keys failed, 2 usage, 3 setup (settings, endpoint,\n"
+    "listing, model start), 130 stopped by Ctrl-C (the summary still counts every key).\n"
+    "The summary's \"timed_out\" says --duration ended the run (not an error).\n";
+
+int
+run_args_parse(struct run_args *a, int argc, char **argv)
+{
+	struct transform_opts topts = TRANSFORM_OPTS_DEFAULT;
+	struct parse_state st = { NULL, NULL, 0, 0 };
+	char err[512];
+	int ch, rc;
+
+	a->p.transform = topts;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "m:s:d:c:w:n:t:q:jh", longopts, NULL)) != -1)
+		if ((rc = parse_opt(a, &st, ch)) >= 0)
+			return rc;
+	if (optind < argc) {
+		fprintf(stderr, "exifbench: run: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (a->model == NULL || st.src == NULL || st.dst == NULL) {
+		fprintf(stderr, "exifbench: run needs --model, --src and --dst (see --help)\n");
+		return EXIT_USAGE;
+	}
+	if ((rc = check_folders(a, &st)) >= 0 || (rc = check_model(a, &st)) >= 0)
+		return rc;
+	if (!st.concurrency_set)
+		a->opts.concurrency = a->model->max_concurrency > 0 &&
+		    a->model->max_concurrency < 8 ? a->model->max_concurrency : 8;
+	if (!st.workers_set)
+		a->opts.workers = topo_bound_cores();
+	if (s3_config_from_env(&a->p.s3, err, sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: %s\n", err);
+		return EXIT_SETUP;
+	}
+	return -1;
+}
+
+/* One option of the getopt loop: -1 to go on, else the exit code. */
+static int
+parse_opt(struct run_args *a, struct parse_state *st, int ch)
+{
+	switch (ch) {
+	case 't':
+	case 'q':
+	case O_THUMB:
+	case O_SPIN:
+		return parse_stage_opt(a, ch);
+	case O_GIL: a->opts.global_lock = 1; break;
+	case O_UPLOAD: a->p.upload_image = 1; break;
+	case O_TRACE: a->trace_path = optarg; break;
+	case O_KEYS: a->keys_path = optarg; break;
+	case 'j': a->json = 1; break;
+	case O_QUIET: a->quiet = 1; break;
+	case 'h': print_usage(); return 0;
+	default:
+		return parse_run_opt(a, st, ch);
+	}
+	return -1;
+}
+
+/* The model, the folders and the run's size and length. */
+static int
+parse_run_opt(struct run_args *a, struct parse_state *st, int ch)
+{
+	unsigned long v;
+	char buf[128];
+
+	switch (ch) {
+	case 'm':
+		if ((a->model = model_find(optarg)) == NULL) {
+			fprintf(stderr, "exifbench: unknown --model '%s' (%s)\n", optarg,
+			    names(any_model, buf, sizeof(buf)));
+			return EXIT_USAGE;
+		}
+		break;
+	case 's': st->src = optarg; break;
+	case 'd': st->dst = optarg; break;
+	case 'c':
+		if (cli_parse_uint("--concurrency", optarg, 1, 4096, &v) < 0)
+			return EXIT_USAGE;
+		a->opts.concurrency = (unsigned)v, st->concurrency_set = 1;
+		break;
+	case 'w':
+		if (cli_parse_uint("--workers", optarg, 1, 1024, &v) < 0)
+			return EXIT_USAGE;
+		a->opts.workers = (unsigned)v, st->workers_set = 1;
+		break;
+	case 'n':
+		if (cli_parse_uint("--limit", optarg, 1, ~0UL, &a->limit) < 0)
+			return EXIT_USAGE;
+		break;
+	case O_DURATION:
+		if (cli_parse_double("--duration", optarg, 0.001, 86400, &a->duration_s) < 0)
+			return EXIT_USAGE;
+		break;
+	default:
+		fputs(run_usage, stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* The CPU stage: the transform and the spin. */
+static int
+parse_stage_opt(struct run_args *a, int ch)
+{
+	unsigned long v;
+
+	switch (ch) {
+	case 't':
+		if (transform_kind_parse(optarg, &a->p.transform.kind) < 0) {
+			fprintf(stderr, "exifbench: unknown --transform '%s' (none, "
+			    "thumbnail, recompress)\n", optarg);
+			return EXIT_USAGE;
+		}
+		break;
+	case 'q':
+		if (cli_parse_uint("--quality", optarg, 1, 100, &v) < 0)
+			return EXIT_USAGE;
+		a->p.transform.quality = (int)v;
+		break;
+	case O_THUMB:
+		if (cli_parse_uint("--thumb-max", optarg, 8, 65535, &v) < 0)
+			return EXIT_USAGE;
+		a->p.transform.thumb_max = (int)v;
+		break;
+	case O_SPIN:
+		if (cli_parse_double("--cpu-spin-ms", optarg, 0, 60000,
+		    &a->p.transform.spin_ms) < 0)
+			return EXIT_USAGE;
+		break;
+	}
+	return -1;
+}
+
+/* --src and --dst as buckets and prefixes, the outputs not among the inputs. */
+static int
+check_folders(struct run_args *a, const struct parse_state *st)
+{
+	size_t n;
+
+	if (parse_uri("--src", st->src, a->p.src_bucket, a->p.src_prefix) < 0 ||
+	    parse_uri("--dst", st->dst, a->p.dst_bucket, a->p.dst_prefix) < 0)
+		return EXIT_USAGE;
+	n = strlen(a->p.src_prefix);
+	if (strcmp(a->p.src_bucket, a->p.dst_bucket) == 0 && (n == 0 ||
+	    (strncmp(a->p.dst_prefix, a->p.src_prefix, n) == 0 &&
+	    (a->p.dst_prefix[n] == '/' || a->p.dst_prefix[n] == '\0')))) {
+		fprintf(stderr, "exifbench: --dst %s lies inside --src %s: the outputs would be "
+		    "listed as inputs\n", st->dst, st->src);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* The options that only some models take. */
+static int
+check_model(struct run_args *a, const struct parse_state *st)
+{
+	const struct model *m = a->model;
+	char buf[128];
+
+	if (m->max_concurrency > 0 && a->opts.concurrency > m->max_concurrency) {
+		fprintf(stderr, "exifbench: the %s model keeps at most %u request in flight; "
+		    "--concurrency must be %u at most\n", m->name, m->max_concurrency,
+		    m->max_concurrency);
+		return EXIT_USAGE;
+	}
+	if (st->workers_set && !m->uses_workers) {
+		fprintf(stderr, "exifbench: --workers applies to the %s model only; "
+		    "--concurrency sets the %s model's size\n", names(uses_workers, buf,
+		    sizeof(buf)), m->name);
+		return EXIT_USAGE;
+	}
+	if (a->opts.global_lock && !m->uses_global_lock) {
+		fprintf(stderr, "exifbench: --global-lock applies to the %s model only\n",
+		    names(uses_global_lock, buf, sizeof(buf)));
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int
+parse_uri(const char *opt, const char *uri, char *bucket, char *prefix)
+{
+	char err[256];
+
+	if (s3url_parse_uri(uri, bucket, JOB_BUCKET_MAX, prefix, JOB_KEY_MAX, err,
+	    sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: %s: %s\n", opt, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The names of the models that have `has`, in table order, comma-separated, into buf. */
+static const char *
+names(int (*has)(const struct model *), char *buf, size_t len)
+{
+	const struct model *const *m;
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (m = model_table; *m != NULL; m++)
+		if (has(*m) && off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
+			    (*m)->name);
+	return buf;
+}
+
+/* The usage, then the models of the table with their one-line summaries. */
+static void
+print_usage(void)
+{
+	const struct model *const *m;
+
+	fputs(run_usage, stdout);
+	fputs("models:\n", stdout);
+	for (m = model_table; *m != NULL; m++)
+		printf("  %-22s  %s\n", (*m)->name, (*m)->summary);
+}
+
+static int
+any_model(const struct model *m)
+{
+	return m != NULL;
+}
+
+static int
+uses_workers(const struct model *m)
+{
+	return m->uses_workers;
+}
+
+static int
+uses_global_lock(const struct model *m)
+{
+	return m->uses_global_lock;
+}
+

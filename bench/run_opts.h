@@ -1,0 +1,32 @@
+/*
+ * run_opts.h: the command line of `exifbench run`: its options parsed into a model, its
+ * options and a pipeline (with the S3 settings of the environment), checked against what the
+ * model takes; and its --help text. The command itself is cmd_run.c.
+ */
+#ifndef EXIFBENCH_RUN_OPTS_H
+#define EXIFBENCH_RUN_OPTS_H
+
+#include "models/model.h"
+
+struct run_args {
+	const struct model *model;
+	struct pipeline p;
+	struct model_opts opts;
+	unsigned long limit;	/* --limit: 0, or the keys to run at most */
+	double duration_s;	/* --duration: 0, or the wall time after which no key starts */
+	int json, quiet;
+	const char *trace_path;	/* --trace, or NULL */
+	const char *keys_path;	/* --keys, or NULL */
+};
+
+/*
+ * Parses argv (argv[0] is "run") into a, which starts zeroed. Returns -1 to go on, else the
+ * exit code to return now: 0 after --help, EXIT_USAGE or EXIT_SETUP after a one-line error
+ * on stderr.
+ */
+int run_args_parse(struct run_args *a, int argc, char **argv);
+
+/* The usage text, printed after a bad option. */
+extern const char run_usage[];
+
+#endif
