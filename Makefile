@@ -74,7 +74,7 @@ BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_exif.c cmd_run.c 
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 
-UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job scenario tracestats \
+UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job run scenario tracestats \
 	procfs taskstats pidscan proctab stats shape sampler_cost usl analysis plot plotdata csv \
 	resultset compare gnuplot
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
@@ -97,7 +97,8 @@ $(BUILD)/harness/engine/versions.o: EXTRA_DEFS = -DLIBEXIF_VERSION='"$(shell pkg
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c $(LIB_OBJ) | deps
 	@mkdir -p $(@D)
 	$(call say,TEST,$@)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< \
-		$(filter-out $(addprefix $(BUILD)/,$(TESTED_$*)),$(LIB_OBJ)) $(LDLIBS) $(CMOCKA_LIBS)
+		$(filter-out $(addprefix $(BUILD)/,$(TESTED_$*)),$(LIB_OBJ)) $(WRAP_$*) $(LDLIBS) \
+		$(CMOCKA_LIBS)
 
 $(BUILD)/tests/integration/test_%: tests/integration/test_%.c $(LIB_OBJ) | deps
 	@mkdir -p $(@D)
@@ -113,6 +114,8 @@ TESTED_s3config := models/core/s3.o
 TESTED_exif := models/core/exif.o
 TESTED_transform := models/core/transform.o
 TESTED_job := models/core/job.o
+TESTED_run := models/core/run.o models/core/lister.o models/core/records.o
+WRAP_run := -Wl,--wrap=s3_list_page
 TESTED_scenario := harness/engine/scenario.o
 TESTED_tracestats := harness/results/tracestats.o
 TESTED_shape := harness/shape/shape.o

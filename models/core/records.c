@@ -45,7 +45,7 @@ struct records {
 };
 
 static void *records_main(void *arg);
-static size_t deliver(struct records *q);
+static size_t drain_ring(struct records *q);
 static void kick(struct records *q);
 
 struct records *
@@ -146,7 +146,7 @@ records_main(void *arg)
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
 		pthread_mutex_unlock(&q->lock);
-		n = deliver(q);
+		n = drain_ring(q);
 		pthread_mutex_lock(&q->lock);
 		q->delivered += n;
 		if (n > 0 && q->flushing)
@@ -167,7 +167,7 @@ records_main(void *arg)
 
 /* Passes on the published records from tail on, in ticket order: how many. */
 static size_t
-deliver(struct records *q)
+drain_ring(struct records *q)
 {
 	struct slot *s;
 	size_t n = 0;

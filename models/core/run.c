@@ -46,7 +46,7 @@ struct run {
 
 static int next_key(struct run *r, char *key, int wait);
 static int read_key(struct run *r, char *key);
-static void deliver(const struct job_record *rec, void *arg);
+static void counted(const struct job_record *rec, void *arg);
 
 struct run *
 run_new(const struct pipeline *p, const struct model_opts *opts, uint64_t limit,
@@ -64,7 +64,7 @@ run_new(const struct pipeline *p, const struct model_opts *opts, uint64_t limit,
 	r->arg = arg;
 	pthread_mutex_init(&r->lock, NULL);
 	r->lister = lister_new(&p->s3, p->src_bucket, p->src_prefix, limit, stop);
-	r->records = records_new(deliver, r);
+	r->records = records_new(counted, r);
 	if (r->lister == NULL || r->records == NULL) {
 		run_free(r);
 		return NULL;
@@ -153,7 +153,7 @@ run_record(struct run *r, const struct job_record *rec)
 
 /* The delivering thread: the counts, then the caller's callback. */
 static void
-deliver(const struct job_record *rec, void *arg)
+counted(const struct job_record *rec, void *arg)
 {
 	struct run *r = arg;
 

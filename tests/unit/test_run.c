@@ -1,0 +1,268 @@
+/*
+ * test_run.c: unit tests of the run (models/core/run.c) and its two threads, with no server:
+ * s3_list_page is wrapped (-Wl,--wrap) to serve pages of made-up keys. The listing hands out
+ * every key once, in order, across pages, and stops fetching at the limit; run_try_key never
+ * blocks, answers RUN_KEY_WAIT while the first page is on its way and wakes its eventfd once
+ * it is there; a failed page ends the stream with the run's error after the keys already
+ * listed; records put from several threads all reach on_record, each thread's in its order,
+ * and the totals count them.
+ */
+#include "models/core/run.c"
+#include "models/core/lister.c"
+#include "models/core/records.c"
+
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "../testutil.h"
+
+int __wrap_s3_list_page(struct s3 *c, const char *bucket, const char *prefix,
+    unsigned page_size, char *token, size_t token_len, s3_list_cb cb, void *arg,
+    struct s3_result *res);
+
+/* The listing the wrap serves: nkeys keys, page_size at a time; fail_page fails (from 1). */
+static struct {
+	unsigned nkeys, fail_page, calls;
+	long delay_ms;		/* before each page */
+	char prefix[64];
+} served;
+
+int
+__wrap_s3_list_page(struct s3 *c, const char *bucket, const char *prefix,
+    unsigned page_size, char *token, size_t token_len, s3_list_cb cb, void *arg,
+    struct s3_result *res)
+{
+	struct timespec nap = { 0, served.delay_ms * 1000000L };
+	unsigned from = token[0] != '\0' ? (unsigned)atoi(token) : 0, i;
+	char key[64];
+
+	(void)c, (void)bucket;
+	snprintf(served.prefix, sizeof(served.prefix), "%s", prefix);
+	nanosleep(&nap, NULL);
+	memset(res, 0, sizeof(*res));
+	if (++served.calls == served.fail_page) {
+		snprintf(res->error, sizeof(res->error), "boom");
+		return -1;
+	}
+	for (i = from; i < served.nkeys && i < from + page_size; i++) {
+		snprintf(key, sizeof(key), "in/%05u.jpg", i);
+		if (cb(key, 1, arg) != 0)
+			return 1;
+	}
+	if (i < served.nkeys)
+		snprintf(token, token_len, "%u", i);
+	else
+		token[0] = '\0';
+	return 0;
+}
+
+struct fixture {
+	struct pipeline p;
+	struct model_opts o;
+	uint64_t got;		/* records seen by on_record */
+	int last[8];		/* per producer thread: the last sequence number seen */
+	int out_of_order;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	snprintf(f->p.s3.endpoint, sizeof(f->p.s3.endpoint), "http://127.0.0.1:9");
+	snprintf(f->p.src_bucket, sizeof(f->p.src_bucket), "src");
+	snprintf(f->p.src_prefix, sizeof(f->p.src_prefix), "in");
+	f->o.concurrency = 4;
+	memset(f->last, -1, sizeof(f->last));
+	memset(&served, 0, sizeof(served));
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	free(*state);
+	return 0;
+}
+
+static void
+test_pages(void **state)
+{
+	struct fixture *f = *state;
+	struct run *r = run_new(&f->p, &f->o, 0, NULL, NULL, NULL);
+	char key[JOB_KEY_MAX + 1], want[64];
+	struct run_totals t;
+	unsigned i;
+
+	served.nkeys = 2500;
+	assert_non_null(r);
+	for (i = 0; i < 2500; i++) {
+		assert_int_equal(run_next_key(r, key), 1);
+		snprintf(want, sizeof(want), "in/%05u.jpg", i);
+		assert_string_equal(key, want);
+	}
+	assert_int_equal(run_next_key(r, key), 0);
+	assert_int_equal(run_next_key(r, key), 0);
+	run_totals(r, &t);
+	assert_int_equal(t.listed, 2500);
+	assert_int_equal(t.list_pages, 3);
+	assert_string_equal(served.prefix, "in/");
+	assert_string_equal(run_error(r), "");
+	run_free(r);
+}
+
+static void
+test_limit(void **state)
+{
+	struct fixture *f = *state;
+	struct run *r = run_new(&f->p, &f->o, 10, NULL, NULL, NULL);
+	char key[JOB_KEY_MAX + 1];
+	unsigned i;
+
+	served.nkeys = 5000;
+	assert_non_null(r);
+	for (i = 0; i < 10; i++)
+		assert_int_equal(run_next_key(r, key), 1);
+	assert_int_equal(run_next_key(r, key), 0);
+	run_free(r);	/* joins the thread: no page after the limit is fetched */
+	assert_int_equal(served.calls, 1);
+}
+
+static void
+test_try_key(void **state)
+{
+	struct fixture *f = *state;
+	struct run *r = run_new(&f->p, &f->o, 0, NULL, NULL, NULL);
+	char key[JOB_KEY_MAX + 1];
+	struct run_totals t;
+	struct pollfd pfd;
+	uint64_t n;
+	int got, waits = 0, keys = 0;
+
+	served.nkeys = 1500;
+	served.delay_ms = 50;
+	assert_non_null(r);
+	assert_true(run_key_fd(r) >= 0);
+	for (;;) {
+		got = run_try_key(r, key);
+		if (got == RUN_KEY_WAIT) {
+			waits++;
+			pfd = (struct pollfd){ run_key_fd(r), POLLIN, 0 };
+			assert_int_equal(poll(&pfd, 1, 5000), 1);
+			assert_int_equal(read(run_key_fd(r), &n, sizeof(n)), sizeof(n));
+			continue;
+		}
+		if (got != 1)
+			break;
+		keys++;
+	}
+	assert_int_equal(got, 0);
+	assert_int_equal(keys, 1500);
+	assert_true(waits >= 1);	/* the first page took 50 ms */
+	run_totals(r, &t);
+	assert_true(t.list_ns >= 40000000);	/* the wait counts, not the page fetched ahead */
+	run_free(r);
+}
+
+static void
+test_list_error(void **state)
+{
+	struct fixture *f = *state;
+	struct run *r = run_new(&f->p, &f->o, 0, NULL, NULL, NULL);
+	char key[JOB_KEY_MAX + 1];
+	unsigned i;
+
+	served.nkeys = 3000;
+	served.fail_page = 2;
+	assert_non_null(r);
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(run_next_key(r, key), 1);
+	assert_int_equal(run_next_key(r, key), -1);
+	assert_int_equal(run_next_key(r, key), 0);
+	assert_string_equal(run_error(r), "listing s3://src/in: boom");
+	run_free(r);
+}
+
+/* on_record: each producer's records must come in the order it put them. */
+static void
+count(const struct job_record *rec, void *arg)
+{
+	struct fixture *f = arg;
+	int th = rec->status, seq = rec->exif_tags;
+
+	f->got++;
+	if (seq != f->last[th] + 1)
+		f->out_of_order++;
+	f->last[th] = seq;
+}
+
+struct producer {
+	struct run *r;
+	int id;
+};
+
+static void *
+produce(void *arg)
+{
+	struct producer *p = arg;
+	struct job_record rec;
+	int i;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.status = p->id;
+	for (i = 0; i < 5000; i++) {
+		rec.exif_tags = i;
+		rec.outcome = i % 10 == 0 ? JOB_FAILED : JOB_OK;
+		rec.bytes_in = 2;
+		run_record(p->r, &rec);
+	}
+	return NULL;
+}
+
+static void
+test_records(void **state)
+{
+	struct fixture *f = *state;
+	struct run *r = run_new(&f->p, &f->o, 0, NULL, count, f);
+	struct producer p[4];
+	pthread_t tid[4];
+	struct run_totals t;
+	int i;
+
+	assert_non_null(r);
+	for (i = 0; i < 4; i++) {
+		p[i] = (struct producer){ r, i };
+		assert_int_equal(pthread_create(&tid[i], NULL, produce, &p[i]), 0);
+	}
+	for (i = 0; i < 4; i++)
+		pthread_join(tid[i], NULL);
+	run_totals(r, &t);
+	assert_int_equal(f->got, 20000);
+	assert_int_equal(f->out_of_order, 0);
+	assert_int_equal(t.ok, 18000);
+	assert_int_equal(t.failed, 2000);
+	assert_int_equal(t.bytes_in, 40000);
+	run_free(r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_try_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_records, setup, teardown),
+	};
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
