@@ -58,7 +58,8 @@ endif
 CORE_SRC := $(addprefix models/core/,s3.c s3url.c s3xml.c retry.c digest.c exif.c transform.c \
 	job.c run.c)
 MODEL_SRC := $(addprefix models/,models.c evio.c sequential.c pthreads.c forkpool.c async.c hybrid.c)
-DATA_SRC := $(addprefix datasets/,gen.c exifwrite.c manifest.c load.c verify.c remove.c pool.c list.c)
+DATA_SRC := $(addprefix datasets/,gen.c picture.c exifwrite.c manifest.c load.c verify.c remove.c \
+	pool.c list.c)
 # The harness, room by room: the network shaper, the /proc sampler, the result folder format,
 # the bench engine, the report.
 SHAPE_SRC := $(addprefix harness/shape/,shape.c shape_proxy.c shape_conn.c shape_pipe.c)
