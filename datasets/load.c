@@ -232,7 +232,8 @@ prove(struct load_ctx *c, struct s3 *admin, struct load_stats *st, char *err, si
 	for (i = 0; i < c->n; i++) {
 		st->listed += (size_t)c->files[i].listed;
 		if (c->files[i].uploaded && !c->files[i].listed)
-			pool_report(c->pool, c->files[i].name, "uploaded but missing from the LIST");
+			pool_report(c->pool, c->files[i].name,
+			    "uploaded but missing from the LIST");
 	}
 	return 0;
 }
