@@ -49,6 +49,18 @@ static const char gen_usage[] =
     "  -t, --threads N       generator threads (default: the CPUs available)\n"
     "  -j, --json            print the summary as JSON\n";
 
+static const struct option gen_longopts[] = {
+	{ "profile", required_argument, NULL, 'p' },
+	{ "out", required_argument, NULL, 'o' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "bad-fraction", required_argument, NULL, 'b' },
+	{ "threads", required_argument, NULL, 't' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 /*
  * Parses gen's command line into o and *p. Returns -1 to go on, or the exit code to return
  * now (after --help, or a usage error already printed).
@@ -57,22 +69,11 @@ static int
 gen_parse(int argc, char **argv, struct gen_options *o, const struct gen_profile **p,
     int *json)
 {
-	static const struct option longopts[] = {
-		{ "profile", required_argument, NULL, 'p' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "bad-fraction", required_argument, NULL, 'b' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	unsigned long v;
 	char *end;
 	int c, have_seed = 0;
 
-	while ((c = getopt_long(argc, argv, "p:o:s:n:b:t:jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:o:s:n:b:t:jh", gen_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if ((*p = gen_profile_find(optarg)) == NULL) {
