@@ -58,7 +58,8 @@ endif
 CORE_SRC := $(addprefix models/core/,s3.c s3url.c s3xml.c retry.c digest.c exif.c transform.c \
 	job.c lister.c records.c run.c)
 MODEL_SRC := $(addprefix models/,models.c evio.c sequential.c pthreads.c forkpool.c async.c hybrid.c)
-DATA_SRC := $(addprefix datasets/,gen.c exifwrite.c manifest.c load.c verify.c remove.c pool.c list.c)
+DATA_SRC := $(addprefix datasets/,gen.c picture.c exifwrite.c manifest.c load.c verify.c remove.c \
+	pool.c list.c)
 # The harness, room by room: the network shaper, the /proc sampler, the result folder format,
 # the bench engine, the report.
 SHAPE_SRC := $(addprefix harness/shape/,shape.c shape_proxy.c shape_conn.c shape_pipe.c)
@@ -69,8 +70,8 @@ REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c resultset.c
 	compare.c report.c report_make.c report_md.c report_out.c report_plan.c plotdata.c \
 	plotdata_runs.c plot.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC)
-BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_exif.c cmd_run.c run_opts.c \
-	cmd_shape.c cmd_bench.c bench_setup.c bench_run.c cmd_report.c cmd_compare.c)
+BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_exif.c cmd_run.c \
+	run_opts.c cmd_shape.c cmd_bench.c bench_setup.c bench_run.c cmd_report.c cmd_compare.c)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 

@@ -1,7 +1,9 @@
 /*
- * cmd_dataset.c: `exifbench dataset gen|load|verify|ls|rm|profiles`. Parses options, calls the
- * datasets/ module, prints a human summary (or, with --json, one JSON object) on stdout and one
- * line per failed item on stderr, and maps the outcome onto the exit codes of cli.h.
+ * cmd_dataset.c: `exifbench dataset gen|load|verify|ls|rm|profiles`. Dispatches to the
+ * subcommand; the local ones are here (gen, profiles), the ones that talk to S3 in
+ * cmd_dataset_s3.c. Each parses its options, calls the datasets/ module, prints a human summary
+ * (or, with --json, one JSON object) on stdout and one line per failed item on stderr, and maps
+ * the outcome onto the exit codes of cli.h.
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -11,27 +13,29 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_dataset_s3.h"
 #include "datasets/gen.h"
-#include "datasets/list.h"
-#include "datasets/load.h"
 #include "datasets/manifest.h"
-#include "datasets/remove.h"
-#include "models/core/s3.h"
-#include "datasets/verify.h"
 
-#define ERRLEN 640
-
+static int gen_parse(int argc, char **argv, struct gen_options *o, const struct gen_profile **p,
+    int *json);
+static void gen_print(const struct gen_profile *p, const struct gen_options *o,
+    const struct gen_stats *st, int json);
 static int gen_main(int argc, char **argv);
-static int load_main(int argc, char **argv);
-static int verify_main(int argc, char **argv);
-static int rm_main(int argc, char **argv);
-static int ls_main(int argc, char **argv);
-static void print_object(const char *key, uint64_t size, const char *sha256, void *arg);
-static void print_object_json(const char *key, uint64_t size, const char *sha256, void *arg);
-static int profiles_main(void);
-struct s3cmd;
-static int s3cmd_parse(struct s3cmd *c, int argc, char **argv);
-static void print_item_error(const char *key, const char *error, void *arg);
+static int profiles_main(int argc, char **argv);
+
+/* The subcommands; argv[0] is the subcommand's name. */
+static const struct {
+	const char *name;
+	int (*main)(int argc, char **argv);
+} commands[] = {
+	{ "gen", gen_main },
+	{ "load", dataset_load },
+	{ "verify", dataset_verify },
+	{ "rm", dataset_rm },
+	{ "ls", dataset_ls },
+	{ "profiles", profiles_main },
+};
 
 static const char gen_usage[] =
     "usage: exifbench dataset gen --profile P --out DIR [--seed N] [--count N]\n"
@@ -45,160 +49,55 @@ static const char gen_usage[] =
     "  -t, --threads N       generator threads (default: the CPUs available)\n"
     "  -j, --json            print the summary as JSON\n";
 
-static const char load_usage[] =
-    "usage: exifbench dataset load DIR s3://BUCKET[/PREFIX] [--concurrency N] [--json]\n"
-    "Uploads every regular file of DIR (not manifest.jsonl) as PREFIX/NAME, creating the\n"
-    "bucket if needed, then LISTs PREFIX to prove every file arrived with its size.\n"
-    "  -c, --concurrency N   uploads in flight (default 8)\n"
-    "  -j, --json            print the summary as JSON\n";
-
-static const char verify_usage[] =
-    "usage: exifbench dataset verify MANIFEST|DIR s3://BUCKET[/PREFIX] [--list-only]\n"
-    "                                [--concurrency N] [--json]\n"
-    "Checks the bucket against a manifest (DIR means DIR/manifest.jsonl): every object is\n"
-    "fetched and its size and SHA-256 compared, or with --list-only one LIST compares sizes.\n"
-    "  -l, --list-only       compare names and sizes from a LIST, no downloads\n"
-    "  -c, --concurrency N   downloads in flight (default 8)\n"
-    "  -j, --json            print the summary as JSON\n";
-
-static const char rm_usage[] =
-    "usage: exifbench dataset rm s3://BUCKET[/PREFIX] [--bucket] [--concurrency N] [--json]\n"
-    "Deletes the object PREFIX and every object under PREFIX/ (all objects when PREFIX is\n"
-    "empty).\n"
-    "  -B, --bucket          then delete the emptied bucket (needs no PREFIX)\n"
-    "  -c, --concurrency N   deletes in flight (default 8)\n"
-    "  -j, --json            print the summary as JSON\n";
-
-static const char ls_usage[] =
-    "usage: exifbench dataset ls s3://BUCKET[/PREFIX] [--sha256] [--concurrency N] [--json]\n"
-    "Lists the objects under PREFIX/ in key order, one line each: KEY<TAB>SIZE, KEY relative\n"
-    "to PREFIX, so that two prefixes can be compared with diff.\n"
-    "      --sha256          fetch every object and add <TAB>SHA256 of its bytes\n"
-    "  -c, --concurrency N   downloads in flight with --sha256 (default 8)\n"
-    "  -j, --json            one JSON object per line instead: key, size[, sha256]\n";
-
-static void
-print_item_error(const char *key, const char *error, void *arg)
-{
-	fprintf(stderr, "%s: %s: %s\n", (const char *)arg, key, error);
-}
-
-/* What the S3 commands (load, verify, rm) share: options, arguments, the endpoint. */
-struct s3cmd {
-	const char *usage;
-	const char *flags;	/* own flags: "l" --list-only, "B" --bucket, "S" --sha256 */
-	int nargs;		/* positional arguments; the last is the s3:// address */
-	unsigned concurrency;
-	int json, list_only, bucket_too, sha256;
-	char **args;
-	struct s3_config cfg;
-	char bucket[64], prefix[MANIFEST_KEY_MAX];
+static const struct option gen_longopts[] = {
+	{ "profile", required_argument, NULL, 'p' },
+	{ "out", required_argument, NULL, 'o' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "bad-fraction", required_argument, NULL, 'b' },
+	{ "threads", required_argument, NULL, 't' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
 };
 
 /*
- * Parses the command line and reads the AWS_* settings into c. Returns -1 to go on, or the
- * exit code to return now (after --help, or a usage or set-up error already printed).
+ * Parses gen's command line into o and *p. Returns -1 to go on, or the exit code to return
+ * now (after --help, or a usage error already printed).
  */
 static int
-s3cmd_parse(struct s3cmd *c, int argc, char **argv)
+gen_parse(int argc, char **argv, struct gen_options *o, const struct gen_profile **p,
+    int *json)
 {
-	static const struct option longopts[] = {
-		{ "list-only", no_argument, NULL, 'l' },
-		{ "sha256", no_argument, NULL, 'S' },
-		{ "bucket", no_argument, NULL, 'B' },
-		{ "concurrency", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char optstring[16], err[ERRLEN];
 	unsigned long v;
-	int ch;
+	char *end;
+	int c, have_seed = 0;
 
-	snprintf(optstring, sizeof(optstring), "c:jh%s", c->flags);
-	while ((ch = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
-		if (ch != '?' && ch != ':' && strchr(optstring, ch) == NULL) {
-			fprintf(stderr, "exifbench: option '%s' does not apply here\n",
-			    argv[optind - 1]);
-			ch = '?';
-		}
-		switch (ch) {
-		case 'l': c->list_only = 1; break;
-		case 'S': c->sha256 = 1; break;
-		case 'B': c->bucket_too = 1; break;
-		case 'c':
-			if (cli_parse_uint("--concurrency", optarg, 1, 1024, &v) < 0)
-				return EXIT_USAGE;
-			c->concurrency = (unsigned)v;
-			break;
-		case 'j': c->json = 1; break;
-		case 'h': fputs(c->usage, stdout); return 0;
-		default: fputs(c->usage, stderr); return EXIT_USAGE;
-		}
-	}
-	if (argc - optind != c->nargs) {
-		fputs(c->usage, stderr);
-		return EXIT_USAGE;
-	}
-	c->args = argv + optind;
-	if (s3url_parse_uri(c->args[c->nargs - 1], c->bucket, sizeof(c->bucket), c->prefix,
-	    sizeof(c->prefix), err, sizeof(err)) < 0) {
-		fprintf(stderr, "exifbench: %s\n", err);
-		return EXIT_USAGE;
-	}
-	if (s3_config_from_env(&c->cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "exifbench: %s\n", err);
-		return EXIT_SETUP;
-	}
-	return -1;
-}
-
-static int
-gen_main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "profile", required_argument, NULL, 'p' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "bad-fraction", required_argument, NULL, 'b' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct gen_profile *p = NULL;
-	struct gen_options o = { 0 };
-	struct gen_stats st;
-	unsigned long v;
-	char err[ERRLEN], *end;
-	int c, json = 0, have_seed = 0;
-
-	while ((c = getopt_long(argc, argv, "p:o:s:n:b:t:jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:o:s:n:b:t:jh", gen_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if ((p = gen_profile_find(optarg)) == NULL) {
+			if ((*p = gen_profile_find(optarg)) == NULL) {
 				fprintf(stderr, "exifbench: unknown profile '%s' (tiny, default, "
 				    "seed003)\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;
-		case 'o': o.out_dir = optarg; break;
+		case 'o': o->out_dir = optarg; break;
 		case 's':
 			if (cli_parse_uint("--seed", optarg, 0, ULONG_MAX, &v) < 0)
 				return EXIT_USAGE;
-			o.seed = v;
+			o->seed = v;
 			have_seed = 1;
 			break;
 		case 'n':
 			if (cli_parse_uint("--count", optarg, 1, 10000000, &v) < 0)
 				return EXIT_USAGE;
-			o.count = (unsigned)v;
+			o->count = (unsigned)v;
 			break;
 		case 'b':
-			o.bad_fraction = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || !(o.bad_fraction >= 0 &&
-			    o.bad_fraction <= 1)) {
+			o->bad_fraction = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' || !(o->bad_fraction >= 0 &&
+			    o->bad_fraction <= 1)) {
 				fprintf(stderr, "exifbench: --bad-fraction '%s' must be a number "
 				    "from 0 to 1\n", optarg);
 				return EXIT_USAGE;
@@ -207,209 +106,65 @@ gen_main(int argc, char **argv)
 		case 't':
 			if (cli_parse_uint("--threads", optarg, 0, 1024, &v) < 0)
 				return EXIT_USAGE;
-			o.threads = (unsigned)v;
+			o->threads = (unsigned)v;
 			break;
-		case 'j': json = 1; break;
+		case 'j': *json = 1; break;
 		case 'h': fputs(gen_usage, stdout); return 0;
 		default: fputs(gen_usage, stderr); return EXIT_USAGE;
 		}
 	}
-	if (p == NULL || o.out_dir == NULL || optind != argc) {
+	if (*p == NULL || o->out_dir == NULL || optind != argc) {
 		fprintf(stderr, "exifbench: dataset gen needs --profile and --out\n%s", gen_usage);
 		return EXIT_USAGE;
 	}
 	if (!have_seed)
-		o.seed = p->seed;
-	if (o.count == 0)
-		o.count = p->count;
+		o->seed = (*p)->seed;
+	if (o->count == 0)
+		o->count = (*p)->count;
+	return -1;
+}
+
+static void
+gen_print(const struct gen_profile *p, const struct gen_options *o, const struct gen_stats *st,
+    int json)
+{
+	if (json) {
+		cli_print_json(json_pack("{s:s, s:s, s:I, s:i, s:I, s:i, s:i, s:i, s:i, s:f, s:f}",
+		    "profile", p->name, "out", o->out_dir, "seed", (json_int_t)o->seed, "files",
+		    st->files, "bytes", (json_int_t)st->bytes, "ok", st->kinds[MANIFEST_OK],
+		    "noexif", st->kinds[MANIFEST_NOEXIF], "truncated",
+		    st->kinds[MANIFEST_TRUNCATED], "corrupt", st->kinds[MANIFEST_CORRUPT],
+		    "seconds", st->seconds, "images_per_s", st->files / st->seconds));
+	} else {
+		printf("generated %u files, %.1f MB (%u ok, %u no EXIF, %u truncated, %u corrupt) "
+		    "in %s in %.2f s (%.0f images/s), seed %llu\n", st->files, st->bytes / 1e6,
+		    st->kinds[MANIFEST_OK], st->kinds[MANIFEST_NOEXIF],
+		    st->kinds[MANIFEST_TRUNCATED], st->kinds[MANIFEST_CORRUPT], o->out_dir,
+		    st->seconds, st->files / st->seconds, (unsigned long long)o->seed);
+	}
+}
+
+static int
+gen_main(int argc, char **argv)
+{
+	const struct gen_profile *p = NULL;
+	struct gen_options o = { 0 };
+	struct gen_stats st;
+	char err[DATASET_ERRLEN];
+	int rc, json = 0;
+
+	if ((rc = gen_parse(argc, argv, &o, &p, &json)) >= 0)
+		return rc;
 	if (gen_run(&o, &st, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_ITEMS;
 	}
-	if (json) {
-		cli_print_json(json_pack("{s:s, s:s, s:I, s:i, s:I, s:i, s:i, s:i, s:i, s:f, s:f}",
-		    "profile", p->name, "out", o.out_dir, "seed", (json_int_t)o.seed, "files",
-		    st.files, "bytes", (json_int_t)st.bytes, "ok", st.kinds[MANIFEST_OK],
-		    "noexif", st.kinds[MANIFEST_NOEXIF], "truncated",
-		    st.kinds[MANIFEST_TRUNCATED], "corrupt", st.kinds[MANIFEST_CORRUPT],
-		    "seconds", st.seconds, "images_per_s", st.files / st.seconds));
-	} else {
-		printf("generated %u files, %.1f MB (%u ok, %u no EXIF, %u truncated, %u corrupt) "
-		    "in %s in %.2f s (%.0f images/s), seed %llu\n", st.files, st.bytes / 1e6,
-		    st.kinds[MANIFEST_OK], st.kinds[MANIFEST_NOEXIF],
-		    st.kinds[MANIFEST_TRUNCATED], st.kinds[MANIFEST_CORRUPT], o.out_dir,
-		    st.seconds, st.files / st.seconds, (unsigned long long)o.seed);
-	}
+	gen_print(p, &o, &st, json);
 	return 0;
 }
 
 static int
-load_main(int argc, char **argv)
-{
-	struct s3cmd sc = { .usage = load_usage, .flags = "", .nargs = 2, .concurrency = 8 };
-	struct load_options o = { .on_error = print_item_error, .arg = "load" };
-	struct load_stats st;
-	char err[ERRLEN];
-	int rc;
-
-	if ((rc = s3cmd_parse(&sc, argc, argv)) >= 0)
-		return rc;
-	o.cfg = &sc.cfg;
-	o.dir = sc.args[0];
-	o.bucket = sc.bucket;
-	o.prefix = sc.prefix;
-	o.concurrency = sc.concurrency;
-	rc = load_run(&o, &st, err, sizeof(err));
-	if (rc < 0) {
-		fprintf(stderr, "exifbench: %s\n", err);
-		return EXIT_SETUP;
-	}
-	if (sc.json) {
-		cli_print_json(json_pack("{s:s, s:i, s:i, s:i, s:i, s:I, s:f, s:f, s:f, s:f}", "dest",
-		    sc.args[1], "files", (int)st.files, "uploaded", (int)st.uploaded,
-		    "failed", (int)st.failed, "listed", (int)st.listed, "bytes",
-		    (json_int_t)st.bytes, "seconds", st.seconds, "objects_per_s",
-		    st.seconds > 0 ? st.uploaded / st.seconds : 0.0, "mib_per_s",
-		    st.seconds > 0 ? st.bytes / 1048576.0 / st.seconds : 0.0, "list_seconds",
-		    st.list_seconds));
-	} else {
-		printf("loaded %zu/%zu files (%.1f MB) to %s in %.2f s: %.0f objects/s, "
-		    "%.1f MiB/s, %d in flight; LIST shows %zu/%zu (%.2f s)%s\n", st.uploaded,
-		    st.files, st.bytes / 1e6, sc.args[1], st.seconds,
-		    st.seconds > 0 ? st.uploaded / st.seconds : 0.0,
-		    st.seconds > 0 ? st.bytes / 1048576.0 / st.seconds : 0.0, o.concurrency,
-		    st.listed, st.files, st.list_seconds, rc ? ": INCOMPLETE" : "");
-	}
-	return rc ? EXIT_ITEMS : 0;
-}
-
-static int
-verify_main(int argc, char **argv)
-{
-	struct s3cmd sc = { .usage = verify_usage, .flags = "l", .nargs = 2, .concurrency = 8 };
-	struct verify_options o = { .on_error = print_item_error, .arg = "verify" };
-	struct verify_stats st;
-	char err[ERRLEN], path[4096];
-	size_t n;
-	int rc;
-
-	if ((rc = s3cmd_parse(&sc, argc, argv)) >= 0)
-		return rc;
-	o.list_only = sc.list_only;
-	o.concurrency = sc.concurrency;
-	n = strlen(sc.args[0]);
-	if (n > strlen(".jsonl") && strcmp(sc.args[0] + n - strlen(".jsonl"), ".jsonl") == 0)
-		snprintf(path, sizeof(path), "%s", sc.args[0]);
-	else
-		snprintf(path, sizeof(path), "%s/%s", sc.args[0], MANIFEST_NAME);
-	o.cfg = &sc.cfg;
-	o.manifest = path;
-	o.bucket = sc.bucket;
-	o.prefix = sc.prefix;
-	rc = verify_run(&o, &st, err, sizeof(err));
-	if (rc < 0) {
-		fprintf(stderr, "exifbench: %s\n", err);
-		return rc == -2 ? EXIT_USAGE : EXIT_SETUP;
-	}
-	if (sc.json) {
-		cli_print_json(json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:f}", "dest",
-		    sc.args[1], "mode", o.list_only ? "list" : "sha256", "entries",
-		    (int)st.entries, "ok", (int)st.ok, "missing", (int)st.missing, "mismatched",
-		    (int)st.mismatched, "failed", (int)st.failed, "seconds", st.seconds));
-	} else {
-		printf("verified %zu entries of %s against %s (%s) in %.2f s: %zu ok, %zu missing, "
-		    "%zu mismatched, %zu failed\n", st.entries, path, sc.args[1],
-		    o.list_only ? "names and sizes" : "SHA-256", st.seconds, st.ok, st.missing,
-		    st.mismatched, st.failed);
-	}
-	return rc ? EXIT_ITEMS : 0;
-}
-
-static int
-rm_main(int argc, char **argv)
-{
-	struct s3cmd sc = { .usage = rm_usage, .flags = "B", .nargs = 1, .concurrency = 8 };
-	struct remove_options o = { .on_error = print_item_error, .arg = "rm" };
-	struct remove_stats st;
-	char err[ERRLEN];
-	int rc;
-
-	if ((rc = s3cmd_parse(&sc, argc, argv)) >= 0)
-		return rc;
-	o.bucket_too = sc.bucket_too;
-	o.concurrency = sc.concurrency;
-	if (o.bucket_too && sc.prefix[0]) {
-		fprintf(stderr, "exifbench: --bucket removes a whole bucket: drop the prefix "
-		    "from '%s'\n", sc.args[0]);
-		return EXIT_USAGE;
-	}
-	o.cfg = &sc.cfg;
-	o.bucket = sc.bucket;
-	o.prefix = sc.prefix;
-	rc = remove_run(&o, &st, err, sizeof(err));
-	if (rc < 0) {
-		fprintf(stderr, "exifbench: %s\n", err);
-		return EXIT_SETUP;
-	}
-	if (sc.json)
-		cli_print_json(json_pack("{s:s, s:i, s:i, s:i, s:b}", "target", sc.args[0],
-		    "matched", (int)st.matched, "removed", (int)st.removed, "failed",
-		    (int)st.failed, "bucket_removed", st.bucket_removed));
-	else
-		printf("removed %zu object%s%s from %s, %zu failed\n", st.removed,
-		    st.removed == 1 ? "" : "s", st.bucket_removed ? " and the bucket" : "",
-		    sc.args[0], st.failed);
-	return rc ? EXIT_ITEMS : 0;
-}
-
-static void
-print_object(const char *key, uint64_t size, const char *sha256, void *arg)
-{
-	printf("%s\t%llu%s%s\n", key, (unsigned long long)size, sha256 ? "\t" : "",
-	    sha256 ? sha256 : "");
-}
-
-static void
-print_object_json(const char *key, uint64_t size, const char *sha256, void *arg)
-{
-	json_t *o = json_pack("{s:s, s:I}", "key", key, "size", (json_int_t)size);
-
-	if (o != NULL && sha256 != NULL)
-		json_object_set_new(o, "sha256", json_string(sha256));
-	cli_print_json(o);
-}
-
-static int
-ls_main(int argc, char **argv)
-{
-	struct s3cmd sc = { .usage = ls_usage, .flags = "S", .nargs = 1, .concurrency = 8 };
-	struct list_options o = { .on_error = print_item_error, .arg = "ls" };
-	struct list_stats st;
-	char err[ERRLEN];
-	int rc;
-
-	if ((rc = s3cmd_parse(&sc, argc, argv)) >= 0)
-		return rc;
-	o.sha256 = sc.sha256;
-	o.cfg = &sc.cfg;
-	o.bucket = sc.bucket;
-	o.prefix = sc.prefix;
-	o.concurrency = sc.concurrency;
-	o.on_object = sc.json ? print_object_json : print_object;
-	rc = list_run(&o, &st, err, sizeof(err));
-	if (fflush(stdout) != 0) {
-		fprintf(stderr, "exifbench: ls: writing the listing failed\n");
-		return EXIT_ITEMS;
-	}
-	if (rc < 0) {
-		fprintf(stderr, "exifbench: %s\n", err);
-		return EXIT_SETUP;
-	}
-	return rc ? EXIT_ITEMS : 0;
-}
-
-static int
-profiles_main(void)
+profiles_main(int argc, char **argv)
 {
 	const struct gen_profile *p;
 
@@ -421,23 +176,16 @@ profiles_main(void)
 int
 cmd_dataset(int argc, char **argv)
 {
+	size_t i;
+
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		fputs("usage: exifbench dataset gen|load|verify|ls|rm|profiles [--help]\n",
 		    argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
-	if (strcmp(argv[1], "gen") == 0)
-		return gen_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "load") == 0)
-		return load_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "verify") == 0)
-		return verify_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "rm") == 0)
-		return rm_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "ls") == 0)
-		return ls_main(argc - 1, argv + 1);
-	if (strcmp(argv[1], "profiles") == 0)
-		return profiles_main();
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].main(argc - 1, argv + 1);
 	fprintf(stderr, "exifbench: unknown dataset command '%s' (gen, load, verify, ls, rm,\n"
 	    " profiles)\n",
 	    argv[1]);

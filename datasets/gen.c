@@ -1,16 +1,13 @@
 /*
- * gen.c: synthetic camera images. Pixels are a colour gradient, two sine patterns and noise,
- * with size, quality and noise drawn per image so files vary the way photos do (the noise is
- * what sets the compressed size); tuned so that seed003 comes to 148 MB (measured with
- * `exifbench dataset gen --profile seed003`), against the published dataset's 152 MB. EXIF values are drawn from a table of real cameras and written as the
- * rationals cameras use; the manifest records their exact decimal value.
+ * gen.c: synthetic camera images. Each image draws its frame size, its kind (clean or one of
+ * the bad ones) and its EXIF values from a table of real cameras, written as the rationals
+ * cameras use (the manifest records their exact decimal value); picture.c draws and compresses
+ * the pixels. gen_run spreads the indexes over a pool and writes the manifest in index order.
  */
 #include "gen.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <jpeglib.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,14 +17,11 @@
 
 #include "models/core/digest.h"
 #include "exifwrite.h"
+#include "picture.h"
 #include "pool.h"
 #include "include/rng.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Pixel noise amplitude, uniform in [AMP_MIN, AMP_MIN + AMP_SPAN): it sets the file sizes. */
-#define AMP_MIN 2
-#define AMP_SPAN 10
 
 const struct gen_profile gen_profiles[] = {
 	{ "tiny", 50, 1, "50 images, for tests" },
@@ -90,14 +84,14 @@ struct gen_ctx {
 	char errs[64][256];	/* one per worker: the first error it met */
 };
 
-static int encode(uint64_t *r, int w, int h, const unsigned char *app1, size_t app1_len,
-    unsigned char **out, size_t *len);
 static void draw_exif(uint64_t *r, unsigned index, struct manifest_exif *x,
     struct exifwrite_rationals *q, int *big_endian);
 static void dms(uint64_t *r, double max_deg, unsigned (*q)[2], double *dec);
 static int gen_one(unsigned worker, size_t item, void *arg);
 static int write_file(const char *path, const void *buf, size_t len);
 static int mkdir_p(const char *dir);
+static int write_manifest(const struct gen_options *o, const struct manifest_entry *entries,
+    struct gen_stats *st, char *err, size_t errlen);
 
 const struct gen_profile *
 gen_profile_find(const char *name)
@@ -162,71 +156,6 @@ draw_exif(uint64_t *r, unsigned index, struct manifest_exif *x, struct exifwrite
 	*big_endian = c->big_endian;
 }
 
-/* Draws and compresses a w x h picture; app1 (may be NULL) goes in before the scan. */
-static int
-encode(uint64_t *r, int w, int h, const unsigned char *app1, size_t app1_len,
-    unsigned char **out, size_t *len)
-{
-	struct jpeg_compress_struct cinfo;
-	struct jpeg_error_mgr jerr;
-	unsigned char *row, *mem = NULL;
-	double *sx, *sd, cy;
-	unsigned long memlen = 0;
-	double fx = 0.01 + rng_unit(r) * 0.08, fy = 0.01 + rng_unit(r) * 0.08;
-	int base[3], amp = AMP_MIN + (int)rng_below(r, AMP_SPAN), quality = 71 + (int)rng_below(r, 20);
-	int x, y, c;
-	uint64_t noise = rng_next(r);
-
-	for (c = 0; c < 3; c++)
-		base[c] = 40 + (int)rng_below(r, 150);
-	row = malloc((size_t)w * 3);
-	sx = malloc(sizeof(*sx) * (size_t)w);
-	sd = malloc(sizeof(*sd) * (size_t)(w + h));
-	if (row == NULL || sx == NULL || sd == NULL) {
-		free(row), free(sx), free(sd);
-		return -1;
-	}
-	for (x = 0; x < w; x++)
-		sx[x] = 40 * sin(x * fx);
-	for (x = 0; x < w + h; x++)
-		sd[x] = 25 * sin(x * fx * 0.5);
-	/* libjpeg's default error handler exits: acceptable for in-memory encoding of sane sizes. */
-	cinfo.err = jpeg_std_error(&jerr);
-	jpeg_create_compress(&cinfo);
-	jpeg_mem_dest(&cinfo, &mem, &memlen);
-	cinfo.image_width = (JDIMENSION)w;
-	cinfo.image_height = (JDIMENSION)h;
-	cinfo.input_components = 3;
-	cinfo.in_color_space = JCS_RGB;
-	jpeg_set_defaults(&cinfo);
-	jpeg_set_quality(&cinfo, quality, TRUE);
-	cinfo.write_JFIF_header = app1 == NULL;
-	jpeg_start_compress(&cinfo, TRUE);
-	if (app1 != NULL)
-		jpeg_write_marker(&cinfo, JPEG_APP0 + 1, app1, (unsigned)app1_len);
-	for (y = 0; y < h; y++) {
-		cy = cos(y * fy);
-		for (x = 0; x < w; x++) {
-			double s = sx[x] * cy + sd[x + y];
-			uint64_t n = rng_next(&noise);
-
-			for (c = 0; c < 3; c++) {
-				int v = base[c] + (x * (c + 1)) / 8 - y / 6 + (int)s +
-				    (int)((n >> (c * 16)) % (unsigned)(2 * amp + 1)) - amp;
-
-				row[x * 3 + c] = (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v);
-			}
-		}
-		jpeg_write_scanlines(&cinfo, &row, 1);
-	}
-	jpeg_finish_compress(&cinfo);
-	jpeg_destroy_compress(&cinfo);
-	free(row), free(sx), free(sd);
-	*out = mem;
-	*len = memlen;
-	return 0;
-}
-
 int
 gen_image(uint64_t seed, unsigned index, double bad_fraction, unsigned char **out,
     size_t *len, struct manifest_entry *e, char *err, size_t errlen)
@@ -267,7 +196,7 @@ gen_image(uint64_t seed, unsigned index, double bad_fraction, unsigned char **ou
 	}
 	if (e->kind != MANIFEST_OK && e->kind != MANIFEST_TRUNCATED)
 		memset(&e->exif, 0, sizeof(e->exif));
-	if (encode(&r, w, h, app1, app1_len, &img, &img_len) < 0) {
+	if (picture_encode(&r, w, h, app1, app1_len, &img, &img_len) < 0) {
 		free(app1);
 		snprintf(err, errlen, "%s: out of memory", e->key);
 		return -1;
@@ -364,15 +293,43 @@ gen_one(unsigned worker, size_t item, void *arg)
 	return rc;
 }
 
+/* <out_dir>/manifest.jsonl in index order; st counts the bytes and kinds written. */
+static int
+write_manifest(const struct gen_options *o, const struct manifest_entry *entries,
+    struct gen_stats *st, char *err, size_t errlen)
+{
+	char path[4096];
+	FILE *f;
+	unsigned i;
+
+	snprintf(path, sizeof(path), "%s/%s", o->out_dir, MANIFEST_NAME);
+	if ((f = fopen(path, "we")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < o->count; i++) {
+		if (manifest_write(f, &entries[i]) < 0) {
+			snprintf(err, errlen, "%s: write failed", path);
+			fclose(f);
+			return -1;
+		}
+		st->bytes += entries[i].size;
+		st->kinds[entries[i].kind]++;
+	}
+	if (fclose(f) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int
 gen_run(const struct gen_options *o, struct gen_stats *st, char *err, size_t errlen)
 {
 	struct gen_ctx *g;
-	struct timespec t0, t1;
-	char path[4096];
-	FILE *f = NULL;
+	double t0, seconds;
 	long failed;
-	unsigned i, w;
+	unsigned w;
 	int rc = -1;
 
 	if (o == NULL || st == NULL || err == NULL || o->out_dir == NULL || o->count == 0 ||
@@ -393,37 +350,19 @@ gen_run(const struct gen_options *o, struct gen_stats *st, char *err, size_t err
 		return -1;
 	}
 	g->o = o;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = pool_now();
 	/* One error slot per worker: no more workers than slots. */
 	w = o->threads ? o->threads : pool_cpus();
 	failed = pool_for(o->count, w < NELEM(g->errs) ? w : NELEM(g->errs), gen_one, g, "gen");
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	seconds = pool_now() - t0;
 	if (failed != 0) {
 		for (w = 0; w < NELEM(g->errs) && g->errs[w][0] == '\0'; w++)
 			;
 		snprintf(err, errlen, "%s", w < NELEM(g->errs) ? g->errs[w] : "gen: cannot start");
-		goto out;
-	}
-	snprintf(path, sizeof(path), "%s/%s", o->out_dir, MANIFEST_NAME);
-	if ((f = fopen(path, "we")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	for (i = 0; i < o->count; i++) {
-		if (manifest_write(f, &g->entries[i]) < 0) {
-			snprintf(err, errlen, "%s: write failed", path);
-			goto out;
-		}
-		st->bytes += g->entries[i].size;
-		st->kinds[g->entries[i].kind]++;
-	}
-	st->files = o->count;
-	st->seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	rc = 0;
-out:
-	if (f != NULL && fclose(f) != 0 && rc == 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		rc = -1;
+	} else if (write_manifest(o, g->entries, st, err, errlen) == 0) {
+		st->files = o->count;
+		st->seconds = seconds;
+		rc = 0;
 	}
 	free(g->entries);
 	free(g);

@@ -11,15 +11,13 @@
 #include <stdint.h>
 
 #include "models/core/s3.h"
+#include "pool.h"
 
 /*
  * One object: key relative to the prefix; sha256 is NULL unless asked for. Called from the
  * caller's thread, in key order.
  */
 typedef void (*list_object_fn)(const char *key, uint64_t size, const char *sha256, void *arg);
-
-/* Told of every object that could not be fetched (full key), one call at a time. */
-typedef void (*list_error_fn)(const char *key, const char *error, void *arg);
 
 struct list_options {
 	const struct s3_config *cfg;
@@ -28,7 +26,7 @@ struct list_options {
 	unsigned concurrency;	/* downloads in flight with sha256, >= 1 */
 	int sha256;		/* fetch every object and hash it */
 	list_object_fn on_object;
-	list_error_fn on_error;	/* may be NULL */
+	pool_error_fn on_error;	/* may be NULL; every object not fetched (full key) */
 	void *arg;
 };
 

@@ -1,7 +1,8 @@
 /*
  * load.c: folder to bucket. The file names are read and sorted first (names only, so the
- * progress line knows the total and every run uploads in the same order); workers then each
- * own an S3 client and a reusable read buffer, so memory is one file per worker. The final
+ * progress line knows the total and every run uploads in the same order); the pool's workers
+ * then read each file into their reusable buffer and PUT it with their own client, so memory
+ * is one file per worker. The final
  * LIST walks the prefix once and ticks off each name it finds with the expected size.
  */
 #include "load.h"
@@ -9,13 +10,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "manifest.h"
@@ -32,20 +31,19 @@ struct load_ctx {
 	const struct load_options *o;
 	struct file *files;
 	size_t n;
-	struct s3 **clients;
-	struct s3_buf *bufs;
+	struct pool *pool;
 	size_t prefix_len;	/* of "prefix/" in listed keys */
-	pthread_mutex_t lock;	/* on_error calls */
 };
 
 static int name_cmp(const void *a, const void *b);
 static int scan(const char *dir, struct file **out, size_t *n, char *err, size_t errlen);
 static int read_file(const char *path, uint64_t cap, struct s3_buf *b);
-static int upload_one(unsigned worker, size_t item, void *arg);
+static int upload_one(struct pool_worker *w, size_t item, void *arg);
 static int on_listed(const char *key, uint64_t size, void *arg);
 static const char *content_type(const char *name);
-static void report(struct load_ctx *c, const char *key, const char *error);
-static double since(const struct timespec *t0);
+static int upload(struct load_ctx *c, struct load_stats *st, char *err, size_t errlen);
+static int prove(struct load_ctx *c, struct s3 *admin, struct load_stats *st, char *err,
+    size_t errlen);
 
 static int
 name_cmp(const void *a, const void *b)
@@ -53,15 +51,6 @@ name_cmp(const void *a, const void *b)
 	const struct file *x = a, *y = b;
 
 	return strcmp(x->name, y->name);
-}
-
-static double
-since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 /* The sorted regular files of dir, without the manifest. */
@@ -163,44 +152,29 @@ content_type(const char *name)
 	return "application/octet-stream";
 }
 
-static void
-report(struct load_ctx *c, const char *key, const char *error)
-{
-	if (c->o->on_error == NULL)
-		return;
-	pthread_mutex_lock(&c->lock);
-	c->o->on_error(key, error, c->o->arg);
-	pthread_mutex_unlock(&c->lock);
-}
-
 static int
-upload_one(unsigned worker, size_t item, void *arg)
+upload_one(struct pool_worker *w, size_t item, void *arg)
 {
 	struct load_ctx *c = arg;
 	struct file *f = &c->files[item];
+	struct s3_buf *body = pool_buf(w);
 	struct s3_result res;
+	struct s3 *s3;
 	char path[4096], key[MANIFEST_KEY_MAX + 1], msg[600];
 
-	if (s3url_join(key, sizeof(key), c->o->prefix, f->name) < 0) {
-		report(c, f->name, "key longer than 1,024 bytes");
+	if (s3url_join(key, sizeof(key), c->o->prefix, f->name) < 0)
+		return pool_fail(w, f->name, "key longer than 1,024 bytes");
+	if ((s3 = pool_s3(w, key)) == NULL)
 		return -1;
-	}
-	if (c->clients[worker] == NULL && (c->clients[worker] = s3_new(c->o->cfg)) == NULL) {
-		report(c, key, "cannot create an S3 client");
-		return -1;
-	}
 	snprintf(path, sizeof(path), "%s/%s", c->o->dir, f->name);
-	if (read_file(path, c->o->cfg->max_object_bytes, &c->bufs[worker]) < 0) {
+	if (read_file(path, c->o->cfg->max_object_bytes, body) < 0) {
 		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
-		report(c, key, msg);
-		return -1;
+		return pool_fail(w, key, msg);
 	}
-	if (s3_put(c->clients[worker], c->o->bucket, key, c->bufs[worker].data,
-	    c->bufs[worker].len, content_type(f->name), &res) < 0) {
-		report(c, key, res.error);
-		return -1;
-	}
-	f->size = c->bufs[worker].len;
+	if (s3_put(s3, c->o->bucket, key, body->data, body->len, content_type(f->name),
+	    &res) < 0)
+		return pool_fail(w, key, res.error);
+	f->size = body->len;
 	f->uploaded = 1;
 	return 0;
 }
@@ -220,13 +194,56 @@ on_listed(const char *key, uint64_t size, void *arg)
 	return 0;
 }
 
+/* Every file PUT by the pool, then counted. */
+static int
+upload(struct load_ctx *c, struct load_stats *st, char *err, size_t errlen)
+{
+	double t0 = pool_now();
+	size_t i;
+
+	if (c->n > 0 && pool_run(c->pool, c->n, upload_one, c, "load") < 0) {
+		snprintf(err, errlen, "load: cannot start worker threads");
+		return -1;
+	}
+	st->seconds = pool_now() - t0;
+	for (i = 0; i < c->n; i++) {
+		st->uploaded += (size_t)c->files[i].uploaded;
+		st->bytes += c->files[i].uploaded ? c->files[i].size : 0;
+	}
+	st->failed = c->n - st->uploaded;
+	return 0;
+}
+
+/* One LIST of the prefix ticks off the files that arrived whole; the others are reported. */
+static int
+prove(struct load_ctx *c, struct s3 *admin, struct load_stats *st, char *err, size_t errlen)
+{
+	struct s3_result res;
+	double t0;
+	size_t i;
+
+	c->prefix_len = *c->o->prefix ? strlen(c->o->prefix) + 1 : 0;
+	t0 = pool_now();
+	if (s3_list(admin, c->o->bucket, c->o->prefix, 0, on_listed, c, NULL, &res) < 0) {
+		snprintf(err, errlen, "%s", res.error);
+		return -1;
+	}
+	st->list_seconds = pool_now() - t0;
+	for (i = 0; i < c->n; i++) {
+		st->listed += (size_t)c->files[i].listed;
+		if (c->files[i].uploaded && !c->files[i].listed)
+			pool_report(c->pool, c->files[i].name,
+			    "uploaded but missing from the LIST");
+	}
+	return 0;
+}
+
 int
 load_run(const struct load_options *o, struct load_stats *st, char *err, size_t errlen)
 {
 	struct load_ctx c = { .o = o };
 	struct s3 *admin = NULL;
 	struct s3_result res;
-	struct timespec t0;
 	size_t i;
 	int rc = -1;
 
@@ -237,7 +254,6 @@ load_run(const struct load_options *o, struct load_stats *st, char *err, size_t 
 		return -1;
 	}
 	memset(st, 0, sizeof(*st));
-	pthread_mutex_init(&c.lock, NULL);
 	if (scan(o->dir, &c.files, &c.n, err, errlen) < 0)
 		goto out;
 	st->files = c.n;
@@ -249,49 +265,17 @@ load_run(const struct load_options *o, struct load_stats *st, char *err, size_t 
 		snprintf(err, errlen, "%s", res.error);
 		goto out;
 	}
-	c.clients = calloc(o->concurrency, sizeof(*c.clients));
-	c.bufs = calloc(o->concurrency, sizeof(*c.bufs));
-	if (c.clients == NULL || c.bufs == NULL) {
+	if ((c.pool = pool_new(o->cfg, o->concurrency, o->on_error, o->arg)) == NULL) {
 		snprintf(err, errlen, "load: out of memory");
 		goto out;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (c.n > 0 && pool_for(c.n, o->concurrency, upload_one, &c, "load") < 0) {
-		snprintf(err, errlen, "load: cannot start worker threads");
-		goto out;
-	}
-	st->seconds = since(&t0);
-	for (i = 0; i < c.n; i++) {
-		st->uploaded += (size_t)c.files[i].uploaded;
-		st->bytes += c.files[i].uploaded ? c.files[i].size : 0;
-	}
-	st->failed = c.n - st->uploaded;
-	c.prefix_len = *o->prefix ? strlen(o->prefix) + 1 : 0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (s3_list(admin, o->bucket, o->prefix, 0, on_listed, &c, NULL, &res) < 0) {
-		snprintf(err, errlen, "%s", res.error);
-		goto out;
-	}
-	st->list_seconds = since(&t0);
-	for (i = 0; i < c.n; i++) {
-		st->listed += (size_t)c.files[i].listed;
-		if (c.files[i].uploaded && !c.files[i].listed)
-			report(&c, c.files[i].name, "uploaded but missing from the LIST");
-	}
-	rc = st->listed == c.n ? 0 : 1;
+	if (upload(&c, st, err, errlen) == 0 && prove(&c, admin, st, err, errlen) == 0)
+		rc = st->listed == c.n ? 0 : 1;
 out:
-	for (i = 0; i < o->concurrency; i++) {
-		if (c.clients != NULL)
-			s3_free(c.clients[i]);
-		if (c.bufs != NULL)
-			s3_buf_free(&c.bufs[i]);
-	}
-	free(c.clients);
-	free(c.bufs);
+	pool_free(c.pool);
 	for (i = 0; i < c.n; i++)
 		free(c.files[i].name);
 	free(c.files);
 	s3_free(admin);
-	pthread_mutex_destroy(&c.lock);
 	return rc;
 }

@@ -10,9 +10,7 @@
 #include <stdint.h>
 
 #include "models/core/s3.h"
-
-/* Told of every file that failed, from worker threads, one call at a time. */
-typedef void (*load_error_fn)(const char *key, const char *error, void *arg);
+#include "pool.h"
 
 struct load_options {
 	const struct s3_config *cfg;
@@ -20,7 +18,7 @@ struct load_options {
 	const char *bucket;
 	const char *prefix;	/* "" for the bucket's root */
 	unsigned concurrency;	/* uploads in flight, >= 1 */
-	load_error_fn on_error;	/* may be NULL */
+	pool_error_fn on_error;	/* may be NULL; told of every file that failed */
 	void *arg;
 };
 

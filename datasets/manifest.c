@@ -17,6 +17,8 @@ static json_t *exif_to_json(const struct manifest_exif *x);
 static int exif_from_json(json_t *o, struct manifest_exif *x, const char **bad);
 static int copy_str(json_t *o, const char *name, char *dst, size_t dstlen, int required);
 static int frame_dim(json_t *o, const char *name, int *out);
+static ssize_t next_line(FILE *f, unsigned long *lineno, char **line, size_t *cap);
+static int entry_from_json(json_t *o, struct manifest_entry *e, const char **bad);
 
 const char *
 manifest_kind_name(enum manifest_kind k)
@@ -171,76 +173,90 @@ exif_from_json(json_t *o, struct manifest_exif *x, const char **bad)
 	return 0;
 }
 
-int
-manifest_read(FILE *f, const char *path, unsigned long *lineno, struct manifest_entry *e,
-    char *err, size_t errlen)
+/* The next line of f that is not blank, in *line; its length, or 0 at the end of f. */
+static ssize_t
+next_line(FILE *f, unsigned long *lineno, char **line, size_t *cap)
 {
-	char *line = NULL, kind[16];
-	size_t cap = 0;
 	ssize_t n;
-	json_t *o = NULL, *v, *x;
-	json_error_t jerr;
-	const char *bad = NULL;
-	int rc = -1, k;
 
-	if (f == NULL || lineno == NULL || e == NULL || err == NULL)
-		return -1;
-	path = path ? path : "manifest";
 	do {
-		n = getline(&line, &cap, f);
-		if (n < 0) {
-			free(line);
+		if ((n = getline(line, cap, f)) < 0)
 			return 0;
-		}
 		(*lineno)++;
-	} while (strspn(line, " \t\r\n") == (size_t)n);
-	memset(e, 0, sizeof(*e));
-	o = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
-	if (o == NULL || !json_is_object(o)) {
-		snprintf(err, errlen, "%s:%lu: not a JSON object: %s", path, *lineno,
-		    o ? "wrong type" : jerr.text);
-		goto out;
-	}
-	if ((bad = "key", copy_str(o, bad, e->key, sizeof(e->key), 1)) < 0 || e->key[0] == '\0' ||
-	    (bad = "sha256", copy_str(o, bad, e->sha256, sizeof(e->sha256), 1)) < 0 ||
+	} while (strspn(*line, " \t\r\n") == (size_t)n);
+	return n;
+}
+
+/* Fills e from a line's object; on a missing or invalid field, *bad names it. */
+static int
+entry_from_json(json_t *o, struct manifest_entry *e, const char **bad)
+{
+	char kind[16];
+	json_t *v, *x;
+	int k;
+
+	if ((*bad = "key", copy_str(o, *bad, e->key, sizeof(e->key), 1)) < 0 ||
+	    e->key[0] == '\0' ||
+	    (*bad = "sha256", copy_str(o, *bad, e->sha256, sizeof(e->sha256), 1)) < 0 ||
 	    strlen(e->sha256) != DIGEST_HEX_LEN ||
 	    strspn(e->sha256, "0123456789abcdef") != DIGEST_HEX_LEN ||
-	    (bad = "kind", copy_str(o, bad, kind, sizeof(kind), 1)) < 0)
-		goto bad_key;
+	    (*bad = "kind", copy_str(o, *bad, kind, sizeof(kind), 1)) < 0)
+		return -1;
 	for (k = 0; k < MANIFEST_NKINDS && strcmp(kind, kind_names[k]) != 0; k++)
 		;
 	if (k == MANIFEST_NKINDS)
-		goto bad_key;
+		return -1;
 	e->kind = (enum manifest_kind)k;
-	bad = "size";
-	v = json_object_get(o, bad);
+	v = json_object_get(o, *bad = "size");
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		goto bad_key;
+		return -1;
 	e->size = (uint64_t)json_integer_value(v);
-	bad = "width";
-	if (frame_dim(o, bad, &e->width) < 0)
-		goto bad_key;
-	bad = "height";
-	if (frame_dim(o, bad, &e->height) < 0)
-		goto bad_key;
-	bad = "exif";
-	x = json_object_get(o, bad);
+	if ((*bad = "width", frame_dim(o, *bad, &e->width)) < 0 ||
+	    (*bad = "height", frame_dim(o, *bad, &e->height)) < 0)
+		return -1;
+	x = json_object_get(o, *bad = "exif");
 	if (x == NULL || json_is_null(x)) {
 		e->has_exif = -1;
 	} else if (!json_is_object(x)) {
-		goto bad_key;
+		return -1;
 	} else if (json_object_size(x) == 0) {
 		e->has_exif = 0;
 	} else {
 		e->has_exif = 1;
-		if (exif_from_json(x, &e->exif, &bad) < 0)
-			goto bad_key;
+		return exif_from_json(x, &e->exif, bad);
 	}
-	rc = 1;
-	goto out;
-bad_key:
-	snprintf(err, errlen, "%s:%lu: key \"%s\" is missing or invalid", path, *lineno, bad);
-out:
+	return 0;
+}
+
+int
+manifest_read(FILE *f, const char *path, unsigned long *lineno, struct manifest_entry *e,
+    char *err, size_t errlen)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	json_t *o;
+	json_error_t jerr;
+	const char *bad = NULL;
+	int rc = -1;
+
+	if (f == NULL || lineno == NULL || e == NULL || err == NULL)
+		return -1;
+	path = path ? path : "manifest";
+	if ((n = next_line(f, lineno, &line, &cap)) == 0) {
+		free(line);
+		return 0;
+	}
+	memset(e, 0, sizeof(*e));
+	o = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
+	if (o == NULL || !json_is_object(o))
+		snprintf(err, errlen, "%s:%lu: not a JSON object: %s", path, *lineno,
+		    o ? "wrong type" : jerr.text);
+	else if (entry_from_json(o, e, &bad) < 0)
+		snprintf(err, errlen, "%s:%lu: key \"%s\" is missing or invalid", path, *lineno,
+		    bad);
+	else
+		rc = 1;
 	json_decref(o);
 	free(line);
 	return rc;

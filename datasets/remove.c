@@ -4,7 +4,6 @@
  */
 #include "remove.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +15,11 @@ struct remove_ctx {
 	char **keys;
 	size_t n, cap;
 	size_t plen;
-	struct s3 **clients;
-	pthread_mutex_t lock;
+	struct pool *pool;
 };
 
 static int on_listed(const char *key, uint64_t size, void *arg);
-static int remove_one(unsigned worker, size_t i, void *arg);
+static int remove_one(struct pool_worker *w, size_t i, void *arg);
 
 static int
 on_listed(const char *key, uint64_t size, void *arg)
@@ -45,22 +43,17 @@ on_listed(const char *key, uint64_t size, void *arg)
 }
 
 static int
-remove_one(unsigned worker, size_t i, void *arg)
+remove_one(struct pool_worker *w, size_t i, void *arg)
 {
 	struct remove_ctx *c = arg;
 	struct s3_result res;
+	struct s3 *s3;
 
-	if (c->clients[worker] == NULL && (c->clients[worker] = s3_new(c->o->cfg)) == NULL) {
-		snprintf(res.error, sizeof(res.error), "cannot create an S3 client");
-	} else if (s3_delete(c->clients[worker], c->o->bucket, c->keys[i], &res) == 0) {
-		return 0;
-	}
-	if (c->o->on_error != NULL) {
-		pthread_mutex_lock(&c->lock);
-		c->o->on_error(c->keys[i], res.error, c->o->arg);
-		pthread_mutex_unlock(&c->lock);
-	}
-	return -1;
+	if ((s3 = pool_s3(w, c->keys[i])) == NULL)
+		return -1;
+	if (s3_delete(s3, c->o->bucket, c->keys[i], &res) != 0)
+		return pool_fail(w, c->keys[i], res.error);
+	return 0;
 }
 
 int
@@ -80,7 +73,6 @@ remove_run(const struct remove_options *o, struct remove_stats *st, char *err, s
 		return -1;
 	}
 	memset(st, 0, sizeof(*st));
-	pthread_mutex_init(&c.lock, NULL);
 	c.plen = strlen(o->prefix);
 	if ((admin = s3_new(o->cfg)) == NULL) {
 		snprintf(err, errlen, "rm: cannot create an S3 client");
@@ -92,8 +84,8 @@ remove_run(const struct remove_options *o, struct remove_stats *st, char *err, s
 	}
 	st->matched = c.n;
 	if (c.n > 0) {
-		if ((c.clients = calloc(o->concurrency, sizeof(*c.clients))) == NULL ||
-		    (failed = pool_for(c.n, o->concurrency, remove_one, &c, "rm")) < 0) {
+		if ((c.pool = pool_new(o->cfg, o->concurrency, o->on_error, o->arg)) == NULL ||
+		    (failed = pool_run(c.pool, c.n, remove_one, &c, "rm")) < 0) {
 			snprintf(err, errlen, "rm: cannot start workers");
 			goto out;
 		}
@@ -109,13 +101,10 @@ remove_run(const struct remove_options *o, struct remove_stats *st, char *err, s
 	}
 	rc = st->failed == 0 ? 0 : 1;
 out:
-	for (i = 0; c.clients != NULL && i < o->concurrency; i++)
-		s3_free(c.clients[i]);
-	free(c.clients);
+	pool_free(c.pool);
 	for (i = 0; i < c.n; i++)
 		free(c.keys[i]);
 	free(c.keys);
 	s3_free(admin);
-	pthread_mutex_destroy(&c.lock);
 	return rc;
 }

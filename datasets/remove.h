@@ -9,8 +9,7 @@
 #include <stddef.h>
 
 #include "models/core/s3.h"
-
-typedef void (*remove_error_fn)(const char *key, const char *error, void *arg);
+#include "pool.h"
 
 struct remove_options {
 	const struct s3_config *cfg;
@@ -18,7 +17,7 @@ struct remove_options {
 	const char *prefix;	/* "" for every object */
 	unsigned concurrency;
 	int bucket_too;		/* delete the bucket afterwards; needs prefix "" */
-	remove_error_fn on_error;
+	pool_error_fn on_error;	/* may be NULL; every key not deleted */
 	void *arg;
 };
 

@@ -6,11 +6,9 @@
  */
 #include "verify.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "manifest.h"
 #include "pool.h"
@@ -28,16 +26,15 @@ struct verify_ctx {
 	const struct verify_options *o;
 	struct item *items;
 	size_t n;
-	struct s3 **clients;
-	struct s3_buf *bufs;
-	pthread_mutex_t lock;
+	struct pool *pool;	/* made once the bucket answers */
 };
 
 static int item_cmp(const void *a, const void *b);
 static int load_manifest(struct verify_ctx *c, char *err, size_t errlen);
-static int check_one(unsigned worker, size_t i, void *arg);
+static int check_one(struct pool_worker *w, size_t i, void *arg);
 static int on_listed(const char *key, uint64_t size, void *arg);
-static void report(struct verify_ctx *c, const char *key, const char *error);
+static int check_listed(struct verify_ctx *c, struct s3 *admin, char *err, size_t errlen);
+static void tally(const struct verify_ctx *c, struct verify_stats *st);
 
 static int
 item_cmp(const void *a, const void *b)
@@ -94,44 +91,31 @@ load_manifest(struct verify_ctx *c, char *err, size_t errlen)
 	return 0;
 }
 
-static void
-report(struct verify_ctx *c, const char *key, const char *error)
-{
-	if (c->o->on_error == NULL)
-		return;
-	pthread_mutex_lock(&c->lock);
-	c->o->on_error(key, error, c->o->arg);
-	pthread_mutex_unlock(&c->lock);
-}
-
 static int
-check_one(unsigned worker, size_t i, void *arg)
+check_one(struct pool_worker *w, size_t i, void *arg)
 {
 	struct verify_ctx *c = arg;
 	struct item *it = &c->items[i];
+	struct s3_buf *body = pool_buf(w);
 	struct s3_result res;
+	struct s3 *s3;
 	char sha[DIGEST_HEX_LEN + 1], msg[200];
 
-	if (c->clients[worker] == NULL && (c->clients[worker] = s3_new(c->o->cfg)) == NULL) {
-		it->state = FAILED;
-		report(c, it->key, "cannot create an S3 client");
+	it->state = FAILED;
+	if ((s3 = pool_s3(w, it->key)) == NULL)
 		return -1;
+	if (s3_get(s3, c->o->bucket, it->key, body, &res) < 0) {
+		if (res.status == 404 && strcmp(res.code, "NoSuchBucket") != 0)
+			it->state = MISSING;
+		return pool_fail(w, it->key, res.error);
 	}
-	c->bufs[worker].len = 0;
-	if (s3_get(c->clients[worker], c->o->bucket, it->key, &c->bufs[worker], &res) < 0) {
-		it->state = res.status == 404 && strcmp(res.code, "NoSuchBucket") != 0 ? MISSING :
-		    FAILED;
-		report(c, it->key, res.error);
-		return -1;
-	}
-	if (digest_sha256_hex(c->bufs[worker].data, c->bufs[worker].len, sha) < 0 ||
-	    c->bufs[worker].len != it->size || strcmp(sha, it->sha256) != 0) {
+	if (digest_sha256_hex(body->data, body->len, sha) < 0 || body->len != it->size ||
+	    strcmp(sha, it->sha256) != 0) {
 		it->state = MISMATCHED;
 		snprintf(msg, sizeof(msg), "content differs: %zu bytes, sha256 %.12s…; manifest "
-		    "says %llu bytes, %.12s…", c->bufs[worker].len, sha,
-		    (unsigned long long)it->size, it->sha256);
-		report(c, it->key, msg);
-		return -1;
+		    "says %llu bytes, %.12s…", body->len, sha, (unsigned long long)it->size,
+		    it->sha256);
+		return pool_fail(w, it->key, msg);
 	}
 	it->state = OK;
 	return 0;
@@ -149,13 +133,49 @@ on_listed(const char *key, uint64_t size, void *arg)
 	return 0;
 }
 
+/* --list-only: one LIST ticks off names and sizes; the entries it did not show are missing. */
+static int
+check_listed(struct verify_ctx *c, struct s3 *admin, char *err, size_t errlen)
+{
+	struct s3_result res;
+	struct item *it;
+
+	if (s3_list(admin, c->o->bucket, c->o->prefix, 0, on_listed, c, NULL, &res) < 0) {
+		snprintf(err, errlen, "%s", res.error);
+		return -1;
+	}
+	for (it = c->items; it < c->items + c->n; it++) {
+		if (it->state == UNSEEN)
+			it->state = MISSING;
+		if (it->state != OK)
+			pool_report(c->pool, it->key, it->state == MISSING ? "not in the bucket" :
+			    "size differs from the manifest");
+	}
+	return 0;
+}
+
+static void
+tally(const struct verify_ctx *c, struct verify_stats *st)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		switch (c->items[i].state) {
+		case OK: st->ok++; break;
+		case MISSING: st->missing++; break;
+		case MISMATCHED: st->mismatched++; break;
+		default: st->failed++; break;
+		}
+	}
+}
+
 int
 verify_run(const struct verify_options *o, struct verify_stats *st, char *err, size_t errlen)
 {
 	struct verify_ctx c = { .o = o };
 	struct s3_result res;
-	struct timespec t0, t1;
 	struct s3 *admin = NULL;
+	double t0;
 	size_t i;
 	int rc = -1;
 
@@ -166,7 +186,6 @@ verify_run(const struct verify_options *o, struct verify_stats *st, char *err, s
 		return -1;
 	}
 	memset(st, 0, sizeof(*st));
-	pthread_mutex_init(&c.lock, NULL);
 	if (load_manifest(&c, err, errlen) < 0) {
 		rc = -2;
 		goto out;
@@ -181,52 +200,22 @@ verify_run(const struct verify_options *o, struct verify_stats *st, char *err, s
 		snprintf(err, errlen, "%s", res.error);
 		goto out;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (o->list_only) {
-		if (s3_list(admin, o->bucket, o->prefix, 0, on_listed, &c, NULL, &res) < 0) {
-			snprintf(err, errlen, "%s", res.error);
-			goto out;
-		}
-		for (i = 0; i < c.n; i++) {
-			if (c.items[i].state == UNSEEN)
-				c.items[i].state = MISSING;
-			if (c.items[i].state != OK)
-				report(&c, c.items[i].key, c.items[i].state == MISSING ?
-				    "not in the bucket" : "size differs from the manifest");
-		}
-	} else {
-		c.clients = calloc(o->concurrency, sizeof(*c.clients));
-		c.bufs = calloc(o->concurrency, sizeof(*c.bufs));
-		if (c.clients == NULL || c.bufs == NULL ||
-		    (c.n > 0 && pool_for(c.n, o->concurrency, check_one, &c, "verify") < 0)) {
-			snprintf(err, errlen, "verify: cannot start workers");
-			goto out;
-		}
+	t0 = pool_now();
+	if ((c.pool = pool_new(o->cfg, o->concurrency, o->on_error, o->arg)) == NULL ||
+	    (!o->list_only && c.n > 0 && pool_run(c.pool, c.n, check_one, &c, "verify") < 0)) {
+		snprintf(err, errlen, "verify: cannot start workers");
+		goto out;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	st->seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	for (i = 0; i < c.n; i++) {
-		switch (c.items[i].state) {
-		case OK: st->ok++; break;
-		case MISSING: st->missing++; break;
-		case MISMATCHED: st->mismatched++; break;
-		default: st->failed++; break;
-		}
-	}
+	if (o->list_only && check_listed(&c, admin, err, errlen) < 0)
+		goto out;
+	st->seconds = pool_now() - t0;
+	tally(&c, st);
 	rc = st->ok == st->entries ? 0 : 1;
 out:
-	for (i = 0; i < o->concurrency; i++) {
-		if (c.clients != NULL)
-			s3_free(c.clients[i]);
-		if (c.bufs != NULL)
-			s3_buf_free(&c.bufs[i]);
-	}
-	free(c.clients);
-	free(c.bufs);
+	pool_free(c.pool);
 	for (i = 0; i < c.n; i++)
 		free(c.items[i].key);
 	free(c.items);
 	s3_free(admin);
-	pthread_mutex_destroy(&c.lock);
 	return rc;
 }

@@ -9,8 +9,7 @@
 #include <stddef.h>
 
 #include "models/core/s3.h"
-
-typedef void (*verify_error_fn)(const char *key, const char *error, void *arg);
+#include "pool.h"
 
 struct verify_options {
 	const struct s3_config *cfg;
@@ -19,7 +18,7 @@ struct verify_options {
 	const char *prefix;
 	unsigned concurrency;
 	int list_only;
-	verify_error_fn on_error;	/* may be NULL; called once per bad key */
+	pool_error_fn on_error;	/* may be NULL; called once per bad key */
 	void *arg;
 };
 

@@ -1,6 +1,6 @@
 /*
  * test_gen.c: unit tests of datasets/gen.c, the deterministic JPEG + EXIF generator (with
- * datasets/exifwrite.c and datasets/pool.c behind it). The static draw_exif is run over
+ * datasets/picture.c, exifwrite.c and pool.c behind it). The static draw_exif is run over
  * thousands of indexes without encoding: every value must come from the camera, exposure,
  * aperture and ISO tables, the decimals must equal the rationals exactly, dates must fall in
  * 2012..2023, GPS must appear on about a third with both signs. A group fixture then generates
@@ -27,6 +27,7 @@
 #include <ftw.h>
 #include <libexif/exif-data.h>
 #include <libexif/exif-utils.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,6 +38,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jpeglib.h>	/* after stdio.h, for FILE */
 #include <cmocka.h>
 
 #include "../testutil.h"
