@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/results/trace_cols.h"
+
 /* Per-run sums while the trace streams by. */
 struct acc {
 	double stage[3], cpu[3], e2e, bytes, in, out;
@@ -84,23 +86,29 @@ run_of(struct rs_scenario *s, const struct rs_row *row)
 	return NULL;
 }
 
+/* The columns read, by stage: start, end, on-CPU time. */
+static const enum trace_col stage_col[3][3] = {
+	{ TRACE_get_start_us, TRACE_get_end_us, TRACE_get_cpu_us },
+	{ TRACE_proc_start_us, TRACE_proc_end_us, TRACE_proc_cpu_us },
+	{ TRACE_put_start_us, TRACE_put_end_us, TRACE_put_cpu_us },
+};
+
 static int
 trace_row(const struct rs_row *row, struct acc *a)
 {
-	static const char *const st[3][3] = {
-		{ "get_start_us", "get_end_us", "get_cpu_us" },
-		{ "proc_start_us", "proc_end_us", "proc_cpu_us" },
-		{ "put_start_us", "put_end_us", "put_cpu_us" },
-	};
-	double end = rs_num(row, "put_end_us"), start = rs_num(row, "get_start_us"), v, cpu;
+	double v[TRACE_NCOL], end, e2e, cpu;
 	unsigned *g;
 	size_t k;
-	int i;
+	int i, j;
 
+	for (k = 0; k < TRACE_NCOL; k++)
+		v[k] = NAN;
+	v[TRACE_bytes_in] = rs_num(row, trace_col_name[TRACE_bytes_in]);
+	v[TRACE_bytes_out] = rs_num(row, trace_col_name[TRACE_bytes_out]);
 	for (i = 0; i < 3; i++)
-		if ((v = rs_num(row, st[i][1])) > end || isnan(end))
-			end = v;
-	if (!isnan(end) && end >= 0) {
+		for (j = 0; j < 3; j++)
+			v[stage_col[i][j]] = rs_num(row, trace_col_name[stage_col[i][j]]);
+	if ((end = trace_finish_us(v)) >= 0) {
 		if ((k = (size_t)(end / 1e6)) >= a->nsec) {
 			if ((g = realloc(a->sec, (k + 1) * sizeof(*g))) == NULL)
 				return -1;
@@ -109,17 +117,18 @@ trace_row(const struct rs_row *row, struct acc *a)
 		}
 		a->sec[k]++;
 	}
-	a->in += fmax(rs_num(row, "bytes_in"), 0);
-	a->out += fmax(rs_num(row, "bytes_out"), 0);
-	a->bytes += fmax(rs_num(row, "bytes_in"), 0) + fmax(rs_num(row, "bytes_out"), 0);
+	a->in += fmax(v[TRACE_bytes_in], 0);
+	a->out += fmax(v[TRACE_bytes_out], 0);
+	a->bytes += fmax(v[TRACE_bytes_in], 0) + fmax(v[TRACE_bytes_out], 0);
 	a->n_bytes++;
-	if (strcmp(rs_cell(row, "outcome"), "ok") != 0)
+	if (strcmp(rs_cell(row, trace_col_name[TRACE_outcome]), "ok") != 0)
 		return 0;
 	a->n_ok++;
-	a->e2e += (rs_num(row, "put_end_us") - start) / 1e3;
+	if ((e2e = trace_e2e_us(v, 1)) >= 0)
+		a->e2e += e2e / 1e3;
 	for (i = 0; i < 3; i++) {
-		a->stage[i] += (rs_num(row, st[i][1]) - rs_num(row, st[i][0])) / 1e3;
-		if ((cpu = rs_num(row, st[i][2])) >= 0)
+		a->stage[i] += (v[stage_col[i][1]] - v[stage_col[i][0]]) / 1e3;
+		if ((cpu = v[stage_col[i][2]]) >= 0)
 			a->cpu[i] += cpu / 1e3, a->n_cpu[i]++;
 	}
 	return 0;
