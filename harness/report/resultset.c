@@ -21,8 +21,14 @@
 #define MAX_CELLS 128
 
 static const char *const col_names[RS_NCOL] = {
-#define X(name) #name,
-	RS_COLUMNS(X)
+#define X(name, kind, expr) #name,
+	SUMMARY_COLUMNS(X)
+#undef X
+};
+enum kind { KIND_S, KIND_I, KIND_F, KIND_N };
+static const enum kind col_kind[RS_NCOL] = {
+#define X(name, kind, expr) KIND_##kind,
+	SUMMARY_COLUMNS(X)
 #undef X
 };
 
@@ -307,7 +313,7 @@ run_from_row(struct rs_run *r, const struct rs_row *row)
 		*c = '+';
 	snprintf(r->status, sizeof(r->status), "%s", rs_cell(row, "status"));
 	for (i = 0; i < RS_NCOL; i++)
-		r->v[i] = rs_num(row, col_names[i]);
+		r->v[i] = col_kind[i] == KIND_S ? NAN : rs_num(row, col_names[i]);
 	r->tr.rows = 0;
 	for (i = 0; i < 3; i++)
 		r->tr.stage_ms[i] = r->tr.stage_cpu_ms[i] = -1;

@@ -17,19 +17,12 @@
 #include <limits.h>
 #include <stddef.h>
 
-/* summary.csv's numeric columns the readers use (NaN when blank or absent). */
-#define RS_COLUMNS(X)                                                                    \
-	X(images) X(ok) X(errors) X(wall_s) X(window_s) X(kept) X(images_per_s)             \
-	X(mib_per_s) X(e2e_p50_ms) X(e2e_p90_ms) X(e2e_p99_ms) X(e2e_p999_ms) X(e2e_max_ms) \
-	X(get_p50_ms) X(get_p99_ms) X(proc_p50_ms) X(proc_p99_ms) X(put_p50_ms)             \
-	X(put_p99_ms) X(ttfb_p50_ms) X(ttfb_p99_ms) X(requests_ms) X(littles_ips)           \
-	X(model_cpu_pct) X(model_on_pct) X(model_runq_pct) X(model_off_pct) X(model_cpu_s)  \
-	X(server_cpu_pct) X(server_on_pct) X(server_runq_pct) X(server_off_pct)             \
-	X(server_cpu_s) X(shaper_cpu_pct) X(shaper_cpu_s) X(sys_idle_pct) X(sys_steal_pct)  \
-	X(rusage_cpu_s) X(samples) X(sampler_cpu_pct)
-#define X(name) RS_##name,
-enum rs_col { RS_COLUMNS(X) RS_NCOL };
-#undef X
+#include "harness/results/summary_cols.h"
+
+/* summary.csv's columns, by name: r->v[RS_images_per_s] (NaN when blank, absent or a string). */
+#define RS_COL(name, kind, expr) RS_##name,
+enum rs_col { SUMMARY_COLUMNS(RS_COL) RS_NCOL };
+#undef RS_COL
 
 /* From the run's trace rows (all of them, ok images only for times); -1 when unknown. */
 struct rs_trace {
