@@ -66,9 +66,9 @@ SAMPLER_SRC := $(addprefix harness/sampler/,procfs.c taskstats.c pidscan.c proct
 RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c trace_cols.c trace.c tracestats.c \
 	results.c)
 ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c plan.c setup.c runner.c)
-REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c resultset.c rs_trace.c \
-	compare.c report.c report_make.c report_md.c report_out.c report_plan.c plotdata.c \
-	plotdata_runs.c plot.c)
+REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
+	rs_trace.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
+	plotdata_out.c plotdata.c plotdata_runs.c plot.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC)
 BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_exif.c cmd_run.c cmd_shape.c \
 	cmd_bench.c bench_setup.c bench_run.c cmd_report.c cmd_compare.c)

@@ -1,8 +1,7 @@
 /*
  * resultset.c: reads result folders back. See resultset.h. Finds the scenario folders,
  * parses each meta.json (jansson), reads summary.csv whole (a row per run, numbers by column
- * name), and streams any of a scenario's CSV files row by row for a run (rs_each). The
- * per-run trace figures are rs_trace.c's.
+ * name, through rs_rows.c) and has rs_trace.c add the per-run trace figures.
  */
 #include "resultset.h"
 
@@ -15,10 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "harness/results/csv.h"
 #include "rs_trace.h"
-
-#define MAX_CELLS 128
 
 static const char *const col_names[RS_NCOL] = {
 #define X(name, kind, expr) #name,
@@ -168,71 +164,6 @@ rs_find(const struct rs_scenario *s, const char *model, unsigned level, const ch
 		    (tag == NULL || strcmp(s->runs[i].tag, tag) == 0))
 			return &s->runs[i];
 	return NULL;
-}
-
-const char *
-rs_cell(const struct rs_row *row, const char *name)
-{
-	int i = csv_index(row->head, row->nh, name);
-
-	return i >= 0 && (size_t)i < row->nc ? row->cell[i] : "";
-}
-
-double
-rs_num(const struct rs_row *row, const char *name)
-{
-	const char *c = rs_cell(row, name);
-	char *end;
-	double v;
-
-	if (*c == '\0')
-		return NAN;
-	v = strtod(c, &end);
-	return end == c ? NAN : v;
-}
-
-/* The header record is kept in its own buffer so that rows can be looked up by name. */
-int
-rs_each(const struct rs_scenario *s, const struct rs_run *r, const char *file, rs_row_cb cb,
-    void *arg, char *err, size_t errlen)
-{
-	char path[PATH_MAX], *hline = NULL, *line = NULL, *head[MAX_CELLS], *cell[MAX_CELLS];
-	size_t hcap = 0, cap = 0, lineno = 0;
-	struct rs_row row = { head, cell, 0, 0 };
-	FILE *f;
-	int rv = 0;
-	char lvl[16];
-
-	snprintf(path, sizeof(path), "%s/%s", s->dir, file);
-	if ((f = fopen(path, "r")) == NULL)
-		return errno == ENOENT ? 0 : set_err(err, errlen, "%s: %s", path, strerror(errno));
-	if (csv_record(f, &hline, &hcap, &lineno) == 0) {
-		row.nh = csv_split(hline, head, MAX_CELLS);
-		while (rv == 0 && csv_record(f, &line, &cap, &lineno) == 0) {
-			row.nc = csv_split(line, cell, MAX_CELLS);
-			if (r != NULL) {
-				snprintf(lvl, sizeof(lvl), "%u", r->level);
-				if (strcmp(rs_cell(&row, "model"), r->model) != 0 ||
-				    strcmp(rs_cell(&row, "level"), lvl) != 0 ||
-				    (unsigned)fmax(rs_num(&row, "rep"), 0) != r->rep ||
-				    (*rs_cell(&row, "client_cpus") != '\0' &&
-				    strcmp(rs_cell(&row, "client_cpus"), r->tag) != 0) ||
-				    (*rs_cell(&row, "client_cpus") == '\0' &&
-				    (unsigned)fmax(rs_num(&row, "client_pus"), 0) != r->client_pus))
-					continue;
-			}
-			rv = cb(&row, arg);
-		}
-	}
-	if (rv >= 0 && ferror(f))
-		rv = set_err(err, errlen, "%s: read error", path);
-	else if (rv < 0)
-		set_err(err, errlen, "%s:%zu: a row that cannot be read (too few cells, or out of "
-		    "memory)", path, lineno);
-	free(hline);
-	free(line);
-	fclose(f);
-	return rv < 0 ? -1 : 0;
 }
 
 static int

@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "harness/results/summary_cols.h"
+#include "rs_rows.h"		/* rows by column name: rs_cell, rs_num, rs_each */
 
 /* summary.csv's columns, by name: r->v[RS_images_per_s] (NaN when blank, absent or a string). */
 #define RS_COL(name, kind, expr) RS_##name,
@@ -80,24 +81,5 @@ const char *rs_meta_str(const struct rs_scenario *s, const char *path);
 /* A run of s by model, level and tag (NULL tag: any); the first repeat. NULL if none. */
 const struct rs_run *rs_find(const struct rs_scenario *s, const char *model, unsigned level,
     const char *tag);
-
-/*
- * One row of a run's rows in trace.csv or samples.csv, for rs_each: cells by column name.
- * rs_cell returns "" for a column the file does not have; rs_num NaN for a blank cell.
- */
-struct rs_row;	/* layout: rs_trace.h, inside resultset */
-const char *rs_cell(const struct rs_row *row, const char *name);
-double rs_num(const struct rs_row *row, const char *name);
-
-typedef int (*rs_row_cb)(const struct rs_row *row, void *arg);
-
-/*
- * Streams s's file ("trace.csv", "samples.csv" or "summary.csv") and calls cb for each row of
- * run r (every row when r is NULL), in file order, until cb returns non-zero. 0, or -1 with
- * err when the file cannot be read or cb returned a negative value (a missing file reads as
- * no rows).
- */
-int rs_each(const struct rs_scenario *s, const struct rs_run *r, const char *file, rs_row_cb cb,
-    void *arg, char *err, size_t errlen);
 
 #endif

@@ -70,19 +70,11 @@ rs_trace_load(struct rs_scenario *s, char *err, size_t errlen)
 static struct rs_run *
 run_of(struct rs_scenario *s, const struct rs_row *row)
 {
-	const char *model = rs_cell(row, "model"), *tag = rs_cell(row, "client_cpus");
-	unsigned level = (unsigned)fmax(rs_num(row, "level"), 0);
-	unsigned rep = (unsigned)fmax(rs_num(row, "rep"), 0);
-	unsigned pus = (unsigned)fmax(rs_num(row, "client_pus"), 0);
 	size_t i;
 
-	for (i = 0; i < s->n_runs; i++) {
-		struct rs_run *r = &s->runs[i];
-
-		if (r->level == level && r->rep == rep && strcmp(r->model, model) == 0 &&
-		    (*tag ? strcmp(r->tag, tag) == 0 : r->client_pus == pus))
-			return r;
-	}
+	for (i = 0; i < s->n_runs; i++)
+		if (rs_row_is(row, &s->runs[i]))
+			return &s->runs[i];
 	return NULL;
 }
 

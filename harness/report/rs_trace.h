@@ -1,7 +1,7 @@
 /*
- * rs_trace.h: inside resultset (not for other readers): the layout of a row handed to rs_each
- * callbacks, and the per-run trace figures (struct rs_trace) read from a scenario's
- * trace.csv, which rs_trace.c computes and resultset.c calls when it loads a scenario.
+ * rs_trace.h: inside resultset (not for other readers): the per-run trace figures (struct
+ * rs_trace) read from a scenario's trace.csv, which rs_trace.c computes (reading the rows
+ * through rs_rows.h) and resultset.c calls when it loads a scenario.
  */
 #ifndef EXIFBENCH_RS_TRACE_H
 #define EXIFBENCH_RS_TRACE_H
@@ -9,11 +9,6 @@
 #include <stddef.h>
 
 #include "resultset.h"
-
-struct rs_row {
-	char **head, **cell;
-	size_t nh, nc;
-};
 
 /*
  * Streams s->dir/trace.csv once and fills every run's tr (rs_trace in resultset.h); rows of
