@@ -31,6 +31,8 @@ struct result_row {
 	unsigned level, workers, rep;
 	const char *client_cpus;	/* "" when unbound */
 	unsigned client_pus;		/* PUs in client_cpus (the machine's when unbound) */
+	unsigned in_flight;		/* requests in flight (model_in_flight) */
+	unsigned cpu_threads;		/* threads that can run the CPU stage (model_cpu_threads) */
 	const char *status;		/* ok, failed_keys, stopped, error */
 	int exit_code;
 	double wall_s;			/* the run's own, from its summary */

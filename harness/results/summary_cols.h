@@ -34,6 +34,8 @@
 	X(workers, I, row->workers)                                                   \
 	X(client_cpus, S, row->client_cpus[0] ? row->client_cpus : "all")             \
 	X(client_pus, I, row->client_pus)                                             \
+	X(in_flight, I, row->in_flight)                                               \
+	X(cpu_threads, I, row->cpu_threads)                                           \
 	X(rep, I, row->rep)                                                           \
 	X(status, S, row->status)                                                     \
 	X(exit_code, I, row->exit_code)                                               \
