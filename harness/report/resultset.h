@@ -34,7 +34,9 @@ struct rs_trace {
 	double bytes_per_image;		/* mean bytes in + out */
 	double bytes_in, bytes_out;	/* mean bytes downloaded, uploaded */
 	double ips_se;			/* standard error of images/s from the per-second counts
-					   of the middle 80% of the run; -1 under 5 seconds */
+					   of the whole seconds inside the run's steady window
+					   (tracestats.h's trim rule, the scenario's trim); -1
+					   when fewer than 4 */
 };
 
 struct rs_run {

@@ -1,7 +1,8 @@
 /*
  * rs_trace.c: each run's figures from its scenario's trace.csv (see rs_trace in resultset.h):
  * the mean wall and on-CPU time of each stage, the mean end to end and bytes, and the
- * standard error of images/s from the per-second completion counts. The trace is streamed
+ * standard error of images/s from the per-second completion counts inside the run's steady
+ * window (the warm-up rule of tracestats.h, with the scenario's trim). The trace is streamed
  * once; each row is added to its run's sums, and the per-second counts are one counter per
  * second of the run, so memory follows the runs' durations, not their images.
  */
@@ -13,6 +14,10 @@
 #include <string.h>
 
 #include "harness/results/trace_cols.h"
+#include "harness/results/tracestats.h"
+
+/* The fewest whole seconds a per-second standard error is taken over. */
+#define IPS_SE_MIN_S 4
 
 /* Per-run sums while the trace streams by. */
 struct acc {
@@ -23,7 +28,9 @@ struct acc {
 };
 
 static int trace_row(const struct rs_row *row, struct acc *a);
-static void trace_finish(struct rs_trace *t, const struct acc *a);
+static void trace_finish(struct rs_trace *t, const struct acc *a, double trim);
+static double ips_se(const unsigned *sec, size_t nsec, double trim);
+static size_t second_of(const unsigned *sec, size_t nsec, size_t i);
 static struct rs_run *run_of(struct rs_scenario *s, const struct rs_row *row);
 
 struct trace_ctx {
@@ -47,6 +54,7 @@ int
 rs_trace_load(struct rs_scenario *s, char *err, size_t errlen)
 {
 	struct trace_ctx c = { s, NULL };
+	double trim = rs_meta_num(s, "scenario.trim");
 	size_t i;
 	int rv;
 
@@ -59,7 +67,7 @@ rs_trace_load(struct rs_scenario *s, char *err, size_t errlen)
 	rv = rs_each(s, NULL, "trace.csv", trace_cb, &c, err, errlen);
 	for (i = 0; i < s->n_runs; i++) {
 		if (rv == 0)
-			trace_finish(&s->runs[i].tr, &c.acc[i]);
+			trace_finish(&s->runs[i].tr, &c.acc[i], trim >= 0 ? trim : 0);
 		free(c.acc[i].sec);
 	}
 	free(c.acc);
@@ -127,10 +135,8 @@ trace_row(const struct rs_row *row, struct acc *a)
 }
 
 static void
-trace_finish(struct rs_trace *t, const struct acc *a)
+trace_finish(struct rs_trace *t, const struct acc *a, double trim)
 {
-	size_t lo, hi, i, n;
-	double mean = 0, ss = 0;
 	int k;
 
 	if (a->n_bytes > 0) {
@@ -147,16 +153,46 @@ trace_finish(struct rs_trace *t, const struct acc *a)
 			    a->cpu[k] / (double)a->n_ok : -1;
 		}
 	}
-	/* the middle 80% of the seconds: the first and last are partial, warm-up and drain */
-	if (a->nsec <= 5)	/* the last completion within the first 5 s */
-		return;
-	lo = a->nsec / 10 > 0 ? a->nsec / 10 : 1;
-	hi = a->nsec - lo;
-	n = hi - lo;
-	for (i = lo; i < hi; i++)
-		mean += a->sec[i];
-	mean /= (double)n;
-	for (i = lo; i < hi; i++)
-		ss += (a->sec[i] - mean) * (a->sec[i] - mean);
-	t->ips_se = n > 1 ? sqrt(ss / (double)(n - 1)) / sqrt((double)n) : -1;
+	t->ips_se = ips_se(a->sec, a->nsec, trim);
+}
+
+/*
+ * The standard error of images/s over the whole seconds of the run's steady window: the
+ * images are cut as tracestats.c cuts them (tracestats_cut, the scenario's trim), the window
+ * runs from the finish of the last image cut at the start to that of the last image kept,
+ * and the seconds the window starts or ends in, being partial, are left out.
+ */
+static double
+ips_se(const unsigned *sec, size_t nsec, double trim)
+{
+	size_t n = 0, cut, first, last, i;
+	double mean = 0, ss = 0;
+
+	for (i = 0; i < nsec; i++)
+		n += sec[i];
+	if (n == 0)
+		return -1;
+	cut = tracestats_cut(n, trim);
+	first = cut > 0 ? second_of(sec, nsec, cut - 1) + 1 : 0;
+	last = second_of(sec, nsec, n - cut - 1);
+	if (last < first + IPS_SE_MIN_S)
+		return -1;
+	for (i = first; i < last; i++)
+		mean += sec[i];
+	mean /= (double)(last - first);
+	for (i = first; i < last; i++)
+		ss += (sec[i] - mean) * (sec[i] - mean);
+	return sqrt(ss / (double)(last - first - 1)) / sqrt((double)(last - first));
+}
+
+/* The second in which the i-th image (0-based, by finish) finished. */
+static size_t
+second_of(const unsigned *sec, size_t nsec, size_t i)
+{
+	size_t k, seen = 0;
+
+	for (k = 0; k < nsec; k++)
+		if ((seen += sec[k]) > i)
+			return k;
+	return nsec - 1;
 }
