@@ -184,7 +184,7 @@ load_scenario(struct rs_scenario *s, const char *dir, char *err, size_t errlen)
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	if (load_summary(s, err, errlen) < 0)
 		return -1;
-	return rs_trace_load(s, err, errlen);
+	return rs_trace_load(s, rs_meta_num(s, "scenario.trim"), err, errlen);
 }
 
 struct summary_ctx {

@@ -36,7 +36,7 @@ struct rs_trace {
 	double ips_se;			/* standard error of images/s from the per-second counts
 					   of the whole seconds inside the run's steady window
 					   (tracestats.h's trim rule, the scenario's trim); -1
-					   when fewer than 4 */
+					   when fewer than 3 */
 };
 
 struct rs_run {

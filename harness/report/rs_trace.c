@@ -17,7 +17,7 @@
 #include "harness/results/tracestats.h"
 
 /* The fewest whole seconds a per-second standard error is taken over. */
-#define IPS_SE_MIN_S 4
+#define IPS_SE_MIN_S 3
 
 /* Per-run sums while the trace streams by. */
 struct acc {
@@ -51,10 +51,9 @@ trace_cb(const struct rs_row *row, void *arg)
 }
 
 int
-rs_trace_load(struct rs_scenario *s, char *err, size_t errlen)
+rs_trace_load(struct rs_scenario *s, double trim, char *err, size_t errlen)
 {
 	struct trace_ctx c = { s, NULL };
-	double trim = rs_meta_num(s, "scenario.trim");
 	size_t i;
 	int rv;
 

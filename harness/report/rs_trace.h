@@ -12,8 +12,9 @@
 
 /*
  * Streams s->dir/trace.csv once and fills every run's tr (rs_trace in resultset.h); rows of
- * a run with no summary row are skipped. A missing trace.csv leaves them -1. 0, or -1 with err.
+ * a run with no summary row are skipped. trim is the scenario's (NaN or negative: nothing is
+ * cut), for ips_se's window. A missing trace.csv leaves them -1. 0, or -1 with err.
  */
-int rs_trace_load(struct rs_scenario *s, char *err, size_t errlen);
+int rs_trace_load(struct rs_scenario *s, double trim, char *err, size_t errlen);
 
 #endif
