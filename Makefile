@@ -64,11 +64,12 @@ DATA_SRC := $(addprefix datasets/,gen.c picture.c exifwrite.c manifest.c load.c 
 # the bench engine, the report.
 SHAPE_SRC := $(addprefix harness/shape/,shape.c shape_proxy.c shape_conn.c shape_pipe.c)
 SAMPLER_SRC := $(addprefix harness/sampler/,procfs.c taskstats.c pidscan.c proctab.c sampler.c)
-RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c trace.c tracestats.c results.c)
+RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c trace_cols.c trace.c tracestats.c \
+	results.c)
 ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c plan.c setup.c runner.c)
-REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c resultset.c rs_trace.c \
-	compare.c report.c report_make.c report_md.c report_out.c report_plan.c plotdata.c \
-	plotdata_runs.c plot.c)
+REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
+	rs_trace.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
+	plotdata_out.c plotdata.c plotdata_runs.c plot.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC)
 BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_exif.c cmd_run.c \
 	run_opts.c cmd_shape.c cmd_bench.c bench_setup.c bench_run.c cmd_report.c cmd_compare.c)

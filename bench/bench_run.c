@@ -18,6 +18,8 @@
 static int run_one(struct bench *b, const struct plan_run *pr);
 static void on_progress(size_t done, double elapsed_s, void *arg);
 static void clean_prefix(struct bench *b, const char *prefix);
+static void row_model(struct result_row *row, const struct plan_run *pr,
+    const struct scenario *sc);
 
 int
 bench_run(struct bench *b)
@@ -107,7 +109,8 @@ run_one(struct bench *b, const struct plan_run *pr)
 	    json_real_value(json_object_get(sum, "wall_s")) : -1;
 	row.status = rr->exit_code == 0 ? "ok" : rr->exit_code == EXIT_ITEMS ? "failed_keys" :
 	    rr->exit_code == BENCH_EXIT_STOPPED ? "stopped" : "error";
-	row.littles_ips = ts.mean_requests_ms > 0 ? plan_in_flight(pr) * 1e3 /
+	row_model(&row, pr, &b->sc);
+	row.littles_ips = ts.mean_requests_ms > 0 ? row.in_flight * 1e3 /
 	    ts.mean_requests_ms : -1;
 	results_row(&b->res, &row);
 	b->any_failed |= rr->exit_code == EXIT_ITEMS;
@@ -135,6 +138,16 @@ run_one(struct bench *b, const struct plan_run *pr)
 out:
 	free(rr);
 	return rv;
+}
+
+/* What the model is at this run, recorded in its summary row for the report (models/model.h). */
+static void
+row_model(struct result_row *row, const struct plan_run *pr, const struct scenario *sc)
+{
+	struct model_opts o = { pr->level, pr->workers, sc->global_lock };
+
+	row->in_flight = model_in_flight(pr->model, pr->level);
+	row->cpu_threads = model_cpu_threads(pr->model, &o, pr->client_pus);
 }
 
 /* Stops the shaper, unbinds the server, and writes the final meta.json and CSV files. */

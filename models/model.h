@@ -1,6 +1,7 @@
 /*
  * model.h: a concurrency model: who runs the job steps of models/core/job.h, and when, over
- * the run of models/core/run.h. The five are listed in one table, models/models.c.
+ * the run of models/core/run.h. The five are listed in one table, models/models.c, with the two
+ * facts the harness derives from a model: its in-flight count and its CPU-stage threads.
  */
 #ifndef EXIFBENCH_MODEL_H
 #define EXIFBENCH_MODEL_H
@@ -27,5 +28,17 @@ extern const struct model *const model_table[];
 
 /* The model called name, or NULL. */
 const struct model *model_find(const char *name);
+
+/* Requests m keeps in flight at a level (opts.concurrency): the level, at most its cap. */
+unsigned model_in_flight(const struct model *m, unsigned level);
+
+/*
+ * The threads of m that can run the CPU stage at once under opts, on pus PUs (uncapped by
+ * them): one for a model capped at one in flight, for one whose transfers and CPU stage share
+ * its one thread (async), and under opts->global_lock for a model that takes it (pthreads);
+ * for a model with CPU workers (hybrid), its workers (opts->workers, else one per PU) and its
+ * event-loop thread; else one per request in flight.
+ */
+unsigned model_cpu_threads(const struct model *m, const struct model_opts *opts, unsigned pus);
 
 #endif

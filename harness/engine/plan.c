@@ -136,13 +136,6 @@ plan_cpus_tag(const struct plan_run *r, char *buf, size_t len)
 	return buf;
 }
 
-unsigned
-plan_in_flight(const struct plan_run *r)
-{
-	return r->model->max_concurrency > 0 && r->level > r->model->max_concurrency ?
-	    r->model->max_concurrency : r->level;
-}
-
 const char *
 plan_utc_now(char *buf, size_t len)
 {

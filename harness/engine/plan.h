@@ -53,9 +53,6 @@ void plan_argv(const struct plan_run *r, const struct scenario *sc, const char *
  */
 const char *plan_cpus_tag(const struct plan_run *r, char *buf, size_t len);
 
-/* Requests r keeps in flight at most: its level (1 for sequential). */
-unsigned plan_in_flight(const struct plan_run *r);
-
 /* The time now in UTC, ISO 8601 ("2026-11-21T10:00:00Z"), into buf. */
 const char *plan_utc_now(char *buf, size_t len);
 

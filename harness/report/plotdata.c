@@ -1,8 +1,8 @@
 /*
  * plotdata.c: writes the figures' data files (formats: plotdata.h) from a built report. This
  * half holds the entry point, the files drawn from the report's summary figures (throughput,
- * cpu, scaling, uslfit, models, hardware) and the output helpers both halves share; the files
- * that stream a run's samples or trace are plotdata_runs.c's. gnuplot does not count a block
+ * cpu, scaling, uslfit, models, hardware); the files that stream a run's samples or trace are
+ * plotdata_runs.c's, and the output helpers both use are plotdata_out.c's, below them. gnuplot does not count a block
  * with no rows as an index (a later `index i` would then pick the wrong model), so an empty
  * block gets one row of NaN instead.
  */
@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -113,45 +112,6 @@ mkdirs(const char *path, char *err, size_t errlen)
 			return 0;
 		*c = '/';
 	}
-}
-
-int
-plotdata_open(struct plotdata_out *o, const char *dir, char *err, size_t errlen,
-    const char *fmt, ...)
-{
-	char name[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(name, sizeof(name), fmt, ap);
-	va_end(ap);
-	snprintf(o->path, sizeof(o->path), "%s/%s", dir, name);
-	if ((o->f = fopen(o->path, "w")) == NULL) {
-		snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-int
-plotdata_close(struct plotdata_out *o, char *err, size_t errlen)
-{
-	int bad = ferror(o->f);
-
-	if (fclose(o->f) != 0 || bad) {
-		snprintf(err, errlen, "%s: write error", o->path);
-		return -1;
-	}
-	return 0;
-}
-
-void
-plotdata_num(FILE *f, const char *sep, double v)
-{
-	if (isfinite(v))
-		fprintf(f, "%s%.6g", sep, v);
-	else
-		fprintf(f, "%sNaN", sep);
 }
 
 static long

@@ -1,8 +1,9 @@
 /*
- * plotdata_int.h: what the two halves of the figures' data writer share, internal to it
- * (formats: plotdata.h). plotdata.c implements the output helpers below and writes the files
- * drawn from the report's summary figures; plotdata_runs.c writes the files that stream a
- * run's rows of samples.csv or trace.csv, through those helpers. Nothing else includes this.
+ * plotdata_int.h: what the three files of the figures' data writer share, internal to it
+ * (formats: plotdata.h). plotdata_out.c implements the output helpers below; plotdata.c writes
+ * the files drawn from the report's summary figures and plotdata_runs.c the files that stream
+ * a run's rows of samples.csv or trace.csv, both through those helpers (plotdata.c also calls
+ * plotdata_runs.c's writers). Nothing else includes this.
  */
 #ifndef EXIFBENCH_PLOTDATA_INT_H
 #define EXIFBENCH_PLOTDATA_INT_H

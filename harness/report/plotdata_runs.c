@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/results/trace_cols.h"
 #include "report.h"
 
 #define GANTT_IMAGES 40
@@ -137,11 +138,14 @@ static int
 e2e_row(const struct rs_row *row, void *arg)
 {
 	struct e2e *e = arg;
-	double v = (rs_num(row, "put_end_us") - rs_num(row, "get_start_us")) / 1e3;
-	double *g;
+	double t[TRACE_NCOL], v, *g;
 
-	if (strcmp(rs_cell(row, "outcome"), "ok") != 0 || !isfinite(v))
+	t[TRACE_get_start_us] = rs_num(row, trace_col_name[TRACE_get_start_us]);
+	t[TRACE_put_end_us] = rs_num(row, trace_col_name[TRACE_put_end_us]);
+	v = trace_e2e_us(t, strcmp(rs_cell(row, trace_col_name[TRACE_outcome]), "ok") == 0);
+	if (v < 0)
 		return 0;
+	v /= 1e3;
 	if (e->n == e->cap) {
 		if ((g = realloc(e->v, (e->cap ? 2 * e->cap : 1024) * sizeof(*g))) == NULL) {
 			e->oom = 1;
@@ -186,13 +190,13 @@ plotdata_latency_rows(const struct report_scenario *s, const struct report_model
 static int
 gantt_row(const struct rs_row *row, void *arg)
 {
-	static const char *const col[6] = { "get_start_us", "get_end_us", "proc_start_us",
-		"proc_end_us", "put_start_us", "put_end_us" };
+	static const enum trace_col col[6] = { TRACE_get_start_us, TRACE_get_end_us,
+		TRACE_proc_start_us, TRACE_proc_end_us, TRACE_put_start_us, TRACE_put_end_us };
 	struct img x;
 	int k;
 
 	for (k = 0; k < 6; k++)
-		if (!((x.t[k] = rs_num(row, col[k])) >= 0))
+		if (!((x.t[k] = rs_num(row, trace_col_name[col[k]])) >= 0))
 			x.t[k] = -1;
 	if (x.t[0] >= 0)
 		gantt_keep(arg, &x);

@@ -2,7 +2,8 @@
  * report.c: from result folders to the report's figures. See report.h. For each scenario it
  * picks the main client PU set, groups the runs by model in level order, takes R0 from the
  * sequential run, derives each run's bound inputs from its measured costs (CPU seconds per
- * image of client, server and shaper; bytes per image; the scenario's bandwidth cap), fits
+ * image of client, server and shaper; bytes per image; the scenario's bandwidth cap) and from
+ * what the bench recorded of its model (in flight, CPU-stage threads: summary.csv), fits
  * the USL per model through gnuplot, and applies the verdict rule.
  */
 #include "report.h"
@@ -81,26 +82,17 @@ void
 report_bound_in(const struct report_scenario *s, const struct rs_run *r, struct bound_in *in)
 {
 	const struct rs_scenario *rs = s->rs;
-	const struct model *m = model_find(r->model);
-	double machine = rs_meta_num(rs, "machine.pus"), pus = r->client_pus, threads, both;
+	double machine = rs_meta_num(rs, "machine.pus"), pus = r->client_pus, both;
+	double threads = r->v[RS_cpu_threads];
 	double bw = rs_meta_num(rs, "scenario.bandwidth_mbit");
 	double total_bw = rs_meta_num(rs, "scenario.total_bandwidth_mbit");
 	const char *server = rs_meta_str(rs, "server.cpus");
 	const struct rs_run *one;
 
 	memset(in, 0, sizeof(*in));
-	in->in_flight = m != NULL && m->max_concurrency > 0 && r->level > m->max_concurrency ?
-	    m->max_concurrency : r->level;
-	/* the threads that can run the CPU stage at once */
-	if (m == NULL || m->max_concurrency == 1 ||
-	    (m->shared_io_thread && !m->uses_workers) ||
-	    (rs_meta_num(rs, "scenario.global_lock") == 1 && m->uses_global_lock))
-		threads = 1;
-	else if (m->uses_workers)
-		threads = (r->workers > 0 ? r->workers : pus) + 1;
-	else
-		threads = in->in_flight;
-	in->parallel = fmin(threads, pus > 0 ? pus : threads);
+	/* what the model is at this run, as the bench recorded it (NaN in older folders) */
+	in->in_flight = r->v[RS_in_flight];
+	in->parallel = threads > 0 ? fmin(threads, pus > 0 ? pus : threads) : NAN;
 	/* R0: the model's own run at one in flight in this PU set, else the scenario's */
 	one = rs_find(rs, r->model, 1, r->tag);
 	in->r0_s = one != NULL && one->tr.e2e_ms > 0 ? one->tr.e2e_ms / 1e3 : s->r0_s;

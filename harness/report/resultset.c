@@ -1,8 +1,7 @@
 /*
  * resultset.c: reads result folders back. See resultset.h. Finds the scenario folders,
  * parses each meta.json (jansson), reads summary.csv whole (a row per run, numbers by column
- * name), and streams any of a scenario's CSV files row by row for a run (rs_each). The
- * per-run trace figures are rs_trace.c's.
+ * name, through rs_rows.c) and has rs_trace.c add the per-run trace figures.
  */
 #include "resultset.h"
 
@@ -15,14 +14,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "harness/results/csv.h"
 #include "rs_trace.h"
 
-#define MAX_CELLS 128
-
 static const char *const col_names[RS_NCOL] = {
-#define X(name) #name,
-	RS_COLUMNS(X)
+#define X(name, kind, expr) #name,
+	SUMMARY_COLUMNS(X)
+#undef X
+};
+enum kind { KIND_S, KIND_I, KIND_F, KIND_N };
+static const enum kind col_kind[RS_NCOL] = {
+#define X(name, kind, expr) KIND_##kind,
+	SUMMARY_COLUMNS(X)
 #undef X
 };
 
@@ -164,71 +166,6 @@ rs_find(const struct rs_scenario *s, const char *model, unsigned level, const ch
 	return NULL;
 }
 
-const char *
-rs_cell(const struct rs_row *row, const char *name)
-{
-	int i = csv_index(row->head, row->nh, name);
-
-	return i >= 0 && (size_t)i < row->nc ? row->cell[i] : "";
-}
-
-double
-rs_num(const struct rs_row *row, const char *name)
-{
-	const char *c = rs_cell(row, name);
-	char *end;
-	double v;
-
-	if (*c == '\0')
-		return NAN;
-	v = strtod(c, &end);
-	return end == c ? NAN : v;
-}
-
-/* The header record is kept in its own buffer so that rows can be looked up by name. */
-int
-rs_each(const struct rs_scenario *s, const struct rs_run *r, const char *file, rs_row_cb cb,
-    void *arg, char *err, size_t errlen)
-{
-	char path[PATH_MAX], *hline = NULL, *line = NULL, *head[MAX_CELLS], *cell[MAX_CELLS];
-	size_t hcap = 0, cap = 0, lineno = 0;
-	struct rs_row row = { head, cell, 0, 0 };
-	FILE *f;
-	int rv = 0;
-	char lvl[16];
-
-	snprintf(path, sizeof(path), "%s/%s", s->dir, file);
-	if ((f = fopen(path, "r")) == NULL)
-		return errno == ENOENT ? 0 : set_err(err, errlen, "%s: %s", path, strerror(errno));
-	if (csv_record(f, &hline, &hcap, &lineno) == 0) {
-		row.nh = csv_split(hline, head, MAX_CELLS);
-		while (rv == 0 && csv_record(f, &line, &cap, &lineno) == 0) {
-			row.nc = csv_split(line, cell, MAX_CELLS);
-			if (r != NULL) {
-				snprintf(lvl, sizeof(lvl), "%u", r->level);
-				if (strcmp(rs_cell(&row, "model"), r->model) != 0 ||
-				    strcmp(rs_cell(&row, "level"), lvl) != 0 ||
-				    (unsigned)fmax(rs_num(&row, "rep"), 0) != r->rep ||
-				    (*rs_cell(&row, "client_cpus") != '\0' &&
-				    strcmp(rs_cell(&row, "client_cpus"), r->tag) != 0) ||
-				    (*rs_cell(&row, "client_cpus") == '\0' &&
-				    (unsigned)fmax(rs_num(&row, "client_pus"), 0) != r->client_pus))
-					continue;
-			}
-			rv = cb(&row, arg);
-		}
-	}
-	if (rv >= 0 && ferror(f))
-		rv = set_err(err, errlen, "%s: read error", path);
-	else if (rv < 0)
-		set_err(err, errlen, "%s:%zu: a row that cannot be read (too few cells, or out of "
-		    "memory)", path, lineno);
-	free(hline);
-	free(line);
-	fclose(f);
-	return rv < 0 ? -1 : 0;
-}
-
 static int
 load_scenario(struct rs_scenario *s, const char *dir, char *err, size_t errlen)
 {
@@ -247,7 +184,7 @@ load_scenario(struct rs_scenario *s, const char *dir, char *err, size_t errlen)
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	if (load_summary(s, err, errlen) < 0)
 		return -1;
-	return rs_trace_load(s, err, errlen);
+	return rs_trace_load(s, rs_meta_num(s, "scenario.trim"), err, errlen);
 }
 
 struct summary_ctx {
@@ -307,7 +244,7 @@ run_from_row(struct rs_run *r, const struct rs_row *row)
 		*c = '+';
 	snprintf(r->status, sizeof(r->status), "%s", rs_cell(row, "status"));
 	for (i = 0; i < RS_NCOL; i++)
-		r->v[i] = rs_num(row, col_names[i]);
+		r->v[i] = col_kind[i] == KIND_S ? NAN : rs_num(row, col_names[i]);
 	r->tr.rows = 0;
 	for (i = 0; i < 3; i++)
 		r->tr.stage_ms[i] = r->tr.stage_cpu_ms[i] = -1;

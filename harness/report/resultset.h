@@ -17,19 +17,13 @@
 #include <limits.h>
 #include <stddef.h>
 
-/* summary.csv's numeric columns the readers use (NaN when blank or absent). */
-#define RS_COLUMNS(X)                                                                    \
-	X(images) X(ok) X(errors) X(wall_s) X(window_s) X(kept) X(images_per_s)             \
-	X(mib_per_s) X(e2e_p50_ms) X(e2e_p90_ms) X(e2e_p99_ms) X(e2e_p999_ms) X(e2e_max_ms) \
-	X(get_p50_ms) X(get_p99_ms) X(proc_p50_ms) X(proc_p99_ms) X(put_p50_ms)             \
-	X(put_p99_ms) X(ttfb_p50_ms) X(ttfb_p99_ms) X(requests_ms) X(littles_ips)           \
-	X(model_cpu_pct) X(model_on_pct) X(model_runq_pct) X(model_off_pct) X(model_cpu_s)  \
-	X(server_cpu_pct) X(server_on_pct) X(server_runq_pct) X(server_off_pct)             \
-	X(server_cpu_s) X(shaper_cpu_pct) X(shaper_cpu_s) X(sys_idle_pct) X(sys_steal_pct)  \
-	X(rusage_cpu_s) X(samples) X(sampler_cpu_pct)
-#define X(name) RS_##name,
-enum rs_col { RS_COLUMNS(X) RS_NCOL };
-#undef X
+#include "harness/results/summary_cols.h"
+#include "rs_rows.h"		/* rows by column name: rs_cell, rs_num, rs_each */
+
+/* summary.csv's columns, by name: r->v[RS_images_per_s] (NaN when blank, absent or a string). */
+#define RS_COL(name, kind, expr) RS_##name,
+enum rs_col { SUMMARY_COLUMNS(RS_COL) RS_NCOL };
+#undef RS_COL
 
 /* From the run's trace rows (all of them, ok images only for times); -1 when unknown. */
 struct rs_trace {
@@ -40,7 +34,9 @@ struct rs_trace {
 	double bytes_per_image;		/* mean bytes in + out */
 	double bytes_in, bytes_out;	/* mean bytes downloaded, uploaded */
 	double ips_se;			/* standard error of images/s from the per-second counts
-					   of the middle 80% of the run; -1 under 5 seconds */
+					   of the whole seconds inside the run's steady window
+					   (tracestats.h's trim rule, the scenario's trim); -1
+					   when fewer than 3 */
 };
 
 struct rs_run {
@@ -87,24 +83,5 @@ const char *rs_meta_str(const struct rs_scenario *s, const char *path);
 /* A run of s by model, level and tag (NULL tag: any); the first repeat. NULL if none. */
 const struct rs_run *rs_find(const struct rs_scenario *s, const char *model, unsigned level,
     const char *tag);
-
-/*
- * One row of a run's rows in trace.csv or samples.csv, for rs_each: cells by column name.
- * rs_cell returns "" for a column the file does not have; rs_num NaN for a blank cell.
- */
-struct rs_row;	/* layout: rs_trace.h, inside resultset */
-const char *rs_cell(const struct rs_row *row, const char *name);
-double rs_num(const struct rs_row *row, const char *name);
-
-typedef int (*rs_row_cb)(const struct rs_row *row, void *arg);
-
-/*
- * Streams s's file ("trace.csv", "samples.csv" or "summary.csv") and calls cb for each row of
- * run r (every row when r is NULL), in file order, until cb returns non-zero. 0, or -1 with
- * err when the file cannot be read or cb returned a negative value (a missing file reads as
- * no rows).
- */
-int rs_each(const struct rs_scenario *s, const struct rs_run *r, const char *file, rs_row_cb cb,
-    void *arg, char *err, size_t errlen);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * rs_trace.c: each run's figures from its scenario's trace.csv (see rs_trace in resultset.h):
  * the mean wall and on-CPU time of each stage, the mean end to end and bytes, and the
- * standard error of images/s from the per-second completion counts. The trace is streamed
+ * standard error of images/s from the per-second completion counts inside the run's steady
+ * window (the warm-up rule of tracestats.h, with the scenario's trim). The trace is streamed
  * once; each row is added to its run's sums, and the per-second counts are one counter per
  * second of the run, so memory follows the runs' durations, not their images.
  */
@@ -12,6 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/results/trace_cols.h"
+#include "harness/results/tracestats.h"
+
+/* The fewest whole seconds a per-second standard error is taken over. */
+#define IPS_SE_MIN_S 3
+
 /* Per-run sums while the trace streams by. */
 struct acc {
 	double stage[3], cpu[3], e2e, bytes, in, out;
@@ -21,7 +28,9 @@ struct acc {
 };
 
 static int trace_row(const struct rs_row *row, struct acc *a);
-static void trace_finish(struct rs_trace *t, const struct acc *a);
+static void trace_finish(struct rs_trace *t, const struct acc *a, double trim);
+static double ips_se(const unsigned *sec, size_t nsec, double trim);
+static size_t second_of(const unsigned *sec, size_t nsec, size_t i);
 static struct rs_run *run_of(struct rs_scenario *s, const struct rs_row *row);
 
 struct trace_ctx {
@@ -42,7 +51,7 @@ trace_cb(const struct rs_row *row, void *arg)
 }
 
 int
-rs_trace_load(struct rs_scenario *s, char *err, size_t errlen)
+rs_trace_load(struct rs_scenario *s, double trim, char *err, size_t errlen)
 {
 	struct trace_ctx c = { s, NULL };
 	size_t i;
@@ -57,7 +66,7 @@ rs_trace_load(struct rs_scenario *s, char *err, size_t errlen)
 	rv = rs_each(s, NULL, "trace.csv", trace_cb, &c, err, errlen);
 	for (i = 0; i < s->n_runs; i++) {
 		if (rv == 0)
-			trace_finish(&s->runs[i].tr, &c.acc[i]);
+			trace_finish(&s->runs[i].tr, &c.acc[i], trim >= 0 ? trim : 0);
 		free(c.acc[i].sec);
 	}
 	free(c.acc);
@@ -68,39 +77,37 @@ rs_trace_load(struct rs_scenario *s, char *err, size_t errlen)
 static struct rs_run *
 run_of(struct rs_scenario *s, const struct rs_row *row)
 {
-	const char *model = rs_cell(row, "model"), *tag = rs_cell(row, "client_cpus");
-	unsigned level = (unsigned)fmax(rs_num(row, "level"), 0);
-	unsigned rep = (unsigned)fmax(rs_num(row, "rep"), 0);
-	unsigned pus = (unsigned)fmax(rs_num(row, "client_pus"), 0);
 	size_t i;
 
-	for (i = 0; i < s->n_runs; i++) {
-		struct rs_run *r = &s->runs[i];
-
-		if (r->level == level && r->rep == rep && strcmp(r->model, model) == 0 &&
-		    (*tag ? strcmp(r->tag, tag) == 0 : r->client_pus == pus))
-			return r;
-	}
+	for (i = 0; i < s->n_runs; i++)
+		if (rs_row_is(row, &s->runs[i]))
+			return &s->runs[i];
 	return NULL;
 }
+
+/* The columns read, by stage: start, end, on-CPU time. */
+static const enum trace_col stage_col[3][3] = {
+	{ TRACE_get_start_us, TRACE_get_end_us, TRACE_get_cpu_us },
+	{ TRACE_proc_start_us, TRACE_proc_end_us, TRACE_proc_cpu_us },
+	{ TRACE_put_start_us, TRACE_put_end_us, TRACE_put_cpu_us },
+};
 
 static int
 trace_row(const struct rs_row *row, struct acc *a)
 {
-	static const char *const st[3][3] = {
-		{ "get_start_us", "get_end_us", "get_cpu_us" },
-		{ "proc_start_us", "proc_end_us", "proc_cpu_us" },
-		{ "put_start_us", "put_end_us", "put_cpu_us" },
-	};
-	double end = rs_num(row, "put_end_us"), start = rs_num(row, "get_start_us"), v, cpu;
+	double v[TRACE_NCOL], end, e2e, cpu;
 	unsigned *g;
 	size_t k;
-	int i;
+	int i, j;
 
+	for (k = 0; k < TRACE_NCOL; k++)
+		v[k] = NAN;
+	v[TRACE_bytes_in] = rs_num(row, trace_col_name[TRACE_bytes_in]);
+	v[TRACE_bytes_out] = rs_num(row, trace_col_name[TRACE_bytes_out]);
 	for (i = 0; i < 3; i++)
-		if ((v = rs_num(row, st[i][1])) > end || isnan(end))
-			end = v;
-	if (!isnan(end) && end >= 0) {
+		for (j = 0; j < 3; j++)
+			v[stage_col[i][j]] = rs_num(row, trace_col_name[stage_col[i][j]]);
+	if ((end = trace_finish_us(v)) >= 0) {
 		if ((k = (size_t)(end / 1e6)) >= a->nsec) {
 			if ((g = realloc(a->sec, (k + 1) * sizeof(*g))) == NULL)
 				return -1;
@@ -109,27 +116,26 @@ trace_row(const struct rs_row *row, struct acc *a)
 		}
 		a->sec[k]++;
 	}
-	a->in += fmax(rs_num(row, "bytes_in"), 0);
-	a->out += fmax(rs_num(row, "bytes_out"), 0);
-	a->bytes += fmax(rs_num(row, "bytes_in"), 0) + fmax(rs_num(row, "bytes_out"), 0);
+	a->in += fmax(v[TRACE_bytes_in], 0);
+	a->out += fmax(v[TRACE_bytes_out], 0);
+	a->bytes += fmax(v[TRACE_bytes_in], 0) + fmax(v[TRACE_bytes_out], 0);
 	a->n_bytes++;
-	if (strcmp(rs_cell(row, "outcome"), "ok") != 0)
+	if (strcmp(rs_cell(row, trace_col_name[TRACE_outcome]), "ok") != 0)
 		return 0;
 	a->n_ok++;
-	a->e2e += (rs_num(row, "put_end_us") - start) / 1e3;
+	if ((e2e = trace_e2e_us(v, 1)) >= 0)
+		a->e2e += e2e / 1e3;
 	for (i = 0; i < 3; i++) {
-		a->stage[i] += (rs_num(row, st[i][1]) - rs_num(row, st[i][0])) / 1e3;
-		if ((cpu = rs_num(row, st[i][2])) >= 0)
+		a->stage[i] += (v[stage_col[i][1]] - v[stage_col[i][0]]) / 1e3;
+		if ((cpu = v[stage_col[i][2]]) >= 0)
 			a->cpu[i] += cpu / 1e3, a->n_cpu[i]++;
 	}
 	return 0;
 }
 
 static void
-trace_finish(struct rs_trace *t, const struct acc *a)
+trace_finish(struct rs_trace *t, const struct acc *a, double trim)
 {
-	size_t lo, hi, i, n;
-	double mean = 0, ss = 0;
 	int k;
 
 	if (a->n_bytes > 0) {
@@ -146,16 +152,46 @@ trace_finish(struct rs_trace *t, const struct acc *a)
 			    a->cpu[k] / (double)a->n_ok : -1;
 		}
 	}
-	/* the middle 80% of the seconds: the first and last are partial, warm-up and drain */
-	if (a->nsec <= 5)	/* the last completion within the first 5 s */
-		return;
-	lo = a->nsec / 10 > 0 ? a->nsec / 10 : 1;
-	hi = a->nsec - lo;
-	n = hi - lo;
-	for (i = lo; i < hi; i++)
-		mean += a->sec[i];
-	mean /= (double)n;
-	for (i = lo; i < hi; i++)
-		ss += (a->sec[i] - mean) * (a->sec[i] - mean);
-	t->ips_se = n > 1 ? sqrt(ss / (double)(n - 1)) / sqrt((double)n) : -1;
+	t->ips_se = ips_se(a->sec, a->nsec, trim);
+}
+
+/*
+ * The standard error of images/s over the whole seconds of the run's steady window: the
+ * images are cut as tracestats.c cuts them (tracestats_cut, the scenario's trim), the window
+ * runs from the finish of the last image cut at the start to that of the last image kept,
+ * and the seconds the window starts or ends in, being partial, are left out.
+ */
+static double
+ips_se(const unsigned *sec, size_t nsec, double trim)
+{
+	size_t n = 0, cut, first, last, i;
+	double mean = 0, ss = 0;
+
+	for (i = 0; i < nsec; i++)
+		n += sec[i];
+	if (n == 0)
+		return -1;
+	cut = tracestats_cut(n, trim);
+	first = cut > 0 ? second_of(sec, nsec, cut - 1) + 1 : 0;
+	last = second_of(sec, nsec, n - cut - 1);
+	if (last < first + IPS_SE_MIN_S)
+		return -1;
+	for (i = first; i < last; i++)
+		mean += sec[i];
+	mean /= (double)(last - first);
+	for (i = first; i < last; i++)
+		ss += (sec[i] - mean) * (sec[i] - mean);
+	return sqrt(ss / (double)(last - first - 1)) / sqrt((double)(last - first));
+}
+
+/* The second in which the i-th image (0-based, by finish) finished. */
+static size_t
+second_of(const unsigned *sec, size_t nsec, size_t i)
+{
+	size_t k, seen = 0;
+
+	for (k = 0; k < nsec; k++)
+		if ((seen += sec[k]) > i)
+			return k;
+	return nsec - 1;
 }

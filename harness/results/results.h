@@ -4,9 +4,9 @@
  *                 "running" from the folder's first moment (with "runs_done" saved after each
  *                 run), then "complete", "partial" (Ctrl-C, or a run that could not start) or
  *                 "failed": a folder is never half-written without saying so;
- *   summary.csv   a row per model, level and repeat (columns: SUMMARY_COLUMNS in results.c);
+ *   summary.csv   a row per model, level and repeat (columns: summary_cols.h);
  *   samples.csv   the sampler's time series (columns: sampler.h);
- *   trace.csv     one row per image of every run, the run's trace columns after its labels;
+ *   trace.csv     one row per image of every run, its labels, then trace_cols.h's columns;
  *   logs/         each run's stderr.
  */
 #ifndef EXIFBENCH_RESULTS_H
@@ -31,6 +31,8 @@ struct result_row {
 	unsigned level, workers, rep;
 	const char *client_cpus;	/* "" when unbound */
 	unsigned client_pus;		/* PUs in client_cpus (the machine's when unbound) */
+	unsigned in_flight;		/* requests in flight (model_in_flight) */
+	unsigned cpu_threads;		/* threads that can run the CPU stage (model_cpu_threads) */
 	const char *status;		/* ok, failed_keys, stopped, error */
 	int exit_code;
 	double wall_s;			/* the run's own, from its summary */

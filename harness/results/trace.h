@@ -2,7 +2,7 @@
  * trace.h: one CSV row per finished job (the run's trace): outcome, bytes, curl timings and,
  * per stage, the worker, start, end and on-CPU time. Times are microseconds from the run's
  * start; cpu is -1 where a stage's CPU cannot be told apart from other jobs' (see job.h).
- * The columns are listed once, in trace.c, and in README.md.
+ * The columns are listed once, in trace_cols.h (and described in README.md).
  */
 #ifndef EXIFBENCH_TRACE_H
 #define EXIFBENCH_TRACE_H

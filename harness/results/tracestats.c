@@ -1,8 +1,8 @@
 /*
  * tracestats.c: a run's figures from its trace CSV. See tracestats.h. The trace is read
  * once; each row keeps only a few numbers, so memory grows with the images of one run (72
- * bytes each), never with the text. Columns are found by name in the header, so a column
- * added to trace.c does not break this reader.
+ * bytes each), never with the text. Columns are found by name in the header (trace_cols.h
+ * names them), so a trace written before or after a column was added still reads.
  */
 #include <errno.h>
 #include <math.h>
@@ -11,20 +11,17 @@
 
 #include "csv.h"
 #include "stats.h"
+#include "trace_cols.h"
 #include "tracestats.h"
 
 const double tracestats_p[TRACESTATS_NP] = { 50, 90, 99, 99.9, 100 };
 
-/* The columns read, by name. */
-#define COLUMNS(X) X(outcome) X(bytes_in) X(bytes_out) X(get_ttfb_us) X(get_total_us) \
-	X(put_total_us) X(get_start_us) X(get_end_us) X(proc_start_us) X(proc_end_us) \
-	X(put_start_us) X(put_end_us)
-#define X(name) C_##name,
-enum column { COLUMNS(X) C_N };
-#undef X
-#define X(name) #name,
-static const char *const column_names[C_N] = { COLUMNS(X) };
-#undef X
+/* The columns read (a trace without one of them is malformed). */
+static const enum trace_col needed[] = { TRACE_outcome, TRACE_bytes_in, TRACE_bytes_out,
+	TRACE_get_ttfb_us, TRACE_get_total_us, TRACE_put_total_us, TRACE_get_start_us,
+	TRACE_get_end_us, TRACE_proc_start_us, TRACE_proc_end_us, TRACE_put_start_us,
+	TRACE_put_end_us };
+#define N_NEEDED (sizeof(needed) / sizeof(needed[0]))
 
 struct row {
 	double end_us;		/* when the image finished: its last stage's end */
@@ -34,6 +31,22 @@ struct row {
 	int ok;
 };
 
+/* A trace being read: the file, its record buffer, the needed columns' cells. */
+struct reader {
+	FILE *f;
+	const char *path;
+	char *line;
+	size_t cap, lineno;
+	int idx[N_NEEDED];
+};
+
+static void unknown(struct tracestats *st);
+static int read_header(struct reader *rd, FILE *out, const char *label_header, int *header,
+    char *err, size_t errlen);
+static int read_rows(struct reader *rd, FILE *out, const char *label, struct row **rows,
+    size_t *n, char *err, size_t errlen);
+static void row_of(char *const *cell, size_t nc, const int *idx, struct row *r);
+static double stage_us(const double *v, enum trace_col start, enum trace_col end);
 static int cmp_end(const void *a, const void *b);
 static void compute(struct row *rows, size_t n, double trim, struct tracestats *st);
 
@@ -41,77 +54,132 @@ int
 tracestats_read(const char *path, double trim, FILE *out, const char *label,
     const char *label_header, int *header, struct tracestats *st, char *err, size_t errlen)
 {
-	FILE *f;
-	char *line = NULL, *cell[64];
-	size_t cap = 0, lineno = 0, n = 0, rcap = 0, nc, i;
-	int idx[C_N], rv = -1, c;
-	struct row *rows = NULL, *r, *grown;
-	double v[C_N];
+	struct reader rd = { NULL, path, NULL, 0, 0, { 0 } };
+	struct row *rows = NULL;
+	size_t n = 0;
+	int rv = -1;
+
+	unknown(st);
+	if ((rd.f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (read_header(&rd, out, label_header, header, err, errlen) == 0 &&
+	    read_rows(&rd, out, label, &rows, &n, err, errlen) == 0) {
+		compute(rows, n, trim, st);
+		rv = 0;
+	}
+	free(rows);
+	free(rd.line);
+	fclose(rd.f);
+	return rv;
+}
+
+size_t
+tracestats_cut(size_t n, double trim)
+{
+	return n >= 20 ? (size_t)floor(trim * (double)n) : 0;
+}
+
+/* Zero, but for the latencies: -1 (unknown), as for no image. */
+static void
+unknown(struct tracestats *st)
+{
+	size_t c, i;
 
 	memset(st, 0, sizeof(*st));
 	for (c = 0; c < TS_NLAT; c++)
 		for (i = 0; i < TRACESTATS_NP; i++)
 			st->lat_ms[c][i] = -1;
 	st->mean_requests_ms = -1;
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+}
+
+/* Reads the header (copied to out when it has none yet) and finds the needed columns. */
+static int
+read_header(struct reader *rd, FILE *out, const char *label_header, int *header, char *err,
+    size_t errlen)
+{
+	char *cell[64];
+	size_t nc, c;
+
+	if (csv_record(rd->f, &rd->line, &rd->cap, &rd->lineno) < 0) {
+		snprintf(err, errlen, "%s: empty trace (no header)", rd->path);
 		return -1;
 	}
-	if (csv_record(f, &line, &cap, &lineno) < 0) {
-		snprintf(err, errlen, "%s: empty trace (no header)", path);
-		goto out;
-	}
 	if (out != NULL && !*header)
-		fprintf(out, "%s,%s", label_header, line), *header = 1;
-	nc = csv_split(line, cell, 64);
-	for (c = 0; c < C_N; c++) {
-		if ((idx[c] = csv_index(cell, nc, column_names[c])) < 0) {
-			snprintf(err, errlen, "%s: header has no column '%s'", path,
-			    column_names[c]);
-			goto out;
+		fprintf(out, "%s,%s", label_header, rd->line), *header = 1;
+	nc = csv_split(rd->line, cell, 64);
+	for (c = 0; c < N_NEEDED; c++) {
+		if ((rd->idx[c] = csv_index(cell, nc, trace_col_name[needed[c]])) < 0) {
+			snprintf(err, errlen, "%s: header has no column '%s'", rd->path,
+			    trace_col_name[needed[c]]);
+			return -1;
 		}
 	}
-	while (csv_record(f, &line, &cap, &lineno) == 0) {
+	return 0;
+}
+
+/* Reads every row into *rows (grown), copying each to out with label in front. */
+static int
+read_rows(struct reader *rd, FILE *out, const char *label, struct row **rows, size_t *n,
+    char *err, size_t errlen)
+{
+	char *cell[64];
+	size_t nc, rcap = 0;
+	struct row *grown;
+
+	while (csv_record(rd->f, &rd->line, &rd->cap, &rd->lineno) == 0) {
 		if (out != NULL)
-			fprintf(out, "%s,%s", label, line);
-		if ((nc = csv_split(line, cell, 64)) < 16) {
-			snprintf(err, errlen, "%s:%zu: %zu cells, not a trace row", path, lineno,
-			    nc);
-			goto out;
+			fprintf(out, "%s,%s", label, rd->line);
+		if ((nc = csv_split(rd->line, cell, 64)) < 16) {
+			snprintf(err, errlen, "%s:%zu: %zu cells, not a trace row", rd->path,
+			    rd->lineno, nc);
+			return -1;
 		}
-		if (n == rcap) {
+		if (*n == rcap) {
 			rcap = rcap ? 2 * rcap : 1024;
-			if ((grown = realloc(rows, rcap * sizeof(*rows))) == NULL) {
-				snprintf(err, errlen, "%s: out of memory", path);
-				goto out;
+			if ((grown = realloc(*rows, rcap * sizeof(*grown))) == NULL) {
+				snprintf(err, errlen, "%s: out of memory", rd->path);
+				return -1;
 			}
-			rows = grown;
+			*rows = grown;
 		}
-		for (c = 0; c < C_N; c++)
-			v[c] = (size_t)idx[c] < nc ? strtod(cell[idx[c]], NULL) : -1;
-		r = &rows[n++];
-		r->ok = (size_t)idx[C_outcome] < nc && strcmp(cell[idx[C_outcome]], "ok") == 0;
-		r->bytes = fmax(v[C_bytes_in], 0) + fmax(v[C_bytes_out], 0);
-		r->end_us = fmax(fmax(v[C_get_end_us], v[C_proc_end_us]), v[C_put_end_us]);
-		r->lat_us[TS_E2E] = r->ok ? v[C_put_end_us] - v[C_get_start_us] : -1;
-		r->lat_us[TS_GET] = v[C_get_end_us] >= 0 ? v[C_get_end_us] - v[C_get_start_us] : -1;
-		r->lat_us[TS_PROC] = v[C_proc_end_us] >= 0 ?
-		    v[C_proc_end_us] - v[C_proc_start_us] : -1;
-		r->lat_us[TS_PUT] = v[C_put_end_us] >= 0 ? v[C_put_end_us] - v[C_put_start_us] : -1;
-		r->lat_us[TS_TTFB] = v[C_get_ttfb_us];
-		r->req_us = r->ok ? v[C_get_total_us] + v[C_put_total_us] : -1;
+		row_of(cell, nc, rd->idx, &(*rows)[(*n)++]);
 	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		goto out;
+	if (ferror(rd->f)) {
+		snprintf(err, errlen, "%s: read error", rd->path);
+		return -1;
 	}
-	compute(rows, n, trim, st);
-	rv = 0;
-out:
-	free(rows);
-	free(line);
-	fclose(f);
-	return rv;
+	return 0;
+}
+
+/* The numbers kept of one trace row; a cell past the row's end reads as -1. */
+static void
+row_of(char *const *cell, size_t nc, const int *idx, struct row *r)
+{
+	double v[TRACE_NCOL];
+	size_t c;
+
+	for (c = 0; c < TRACE_NCOL; c++)
+		v[c] = -1;
+	for (c = 0; c < N_NEEDED; c++)
+		v[needed[c]] = (size_t)idx[c] < nc ? strtod(cell[idx[c]], NULL) : -1;
+	r->ok = (size_t)idx[0] < nc && strcmp(cell[idx[0]], "ok") == 0;	/* needed[0]: outcome */
+	r->bytes = fmax(v[TRACE_bytes_in], 0) + fmax(v[TRACE_bytes_out], 0);
+	r->end_us = trace_finish_us(v);
+	r->lat_us[TS_E2E] = trace_e2e_us(v, r->ok);
+	r->lat_us[TS_GET] = stage_us(v, TRACE_get_start_us, TRACE_get_end_us);
+	r->lat_us[TS_PROC] = stage_us(v, TRACE_proc_start_us, TRACE_proc_end_us);
+	r->lat_us[TS_PUT] = stage_us(v, TRACE_put_start_us, TRACE_put_end_us);
+	r->lat_us[TS_TTFB] = v[TRACE_get_ttfb_us];
+	r->req_us = r->ok ? v[TRACE_get_total_us] + v[TRACE_put_total_us] : -1;
+}
+
+/* A stage's wall time: end minus start, -1 when it did not end. */
+static double
+stage_us(const double *v, enum trace_col start, enum trace_col end)
+{
+	return v[end] >= 0 ? v[end] - v[start] : -1;
 }
 
 size_t
@@ -145,7 +213,7 @@ cmp_end(const void *a, const void *b)
 static void
 compute(struct row *rows, size_t n, double trim, struct tracestats *st)
 {
-	size_t cut = n >= 20 ? (size_t)floor(trim * (double)n) : 0, lo, hi, i, k, m;
+	size_t cut = tracestats_cut(n, trim), lo, hi, i, k, m;
 	double t0, bytes = 0, req = 0, *v;
 	size_t nreq = 0;
 

@@ -8,7 +8,8 @@
  * requests draining with fewer in flight) are cut. The window runs from the finish of the
  * last image cut at the start to the finish of the last image kept, and the rate is the kept
  * images (ok or failed) over that window. Latencies are those of the kept images that ended
- * ok. With fewer than 20 images nothing is cut and the window starts at the run's start.
+ * ok. With fewer than 20 images nothing is cut and the window starts at the run's start
+ * (tracestats_cut).
  */
 #ifndef EXIFBENCH_TRACESTATS_H
 #define EXIFBENCH_TRACESTATS_H
@@ -42,6 +43,12 @@ struct tracestats {
  */
 int tracestats_read(const char *path, double trim, FILE *out, const char *label,
     const char *label_header, int *header, struct tracestats *st, char *err, size_t errlen);
+
+/*
+ * The images cut at each end of a run of n images: floor(trim x n), none under 20. The one
+ * warm-up rule: the report's per-second spread (rs_trace.c) uses it too.
+ */
+size_t tracestats_cut(size_t n, double trim);
 
 /* The number of complete rows (newlines after the header) in path so far; 0 if unreadable. */
 size_t tracestats_count(const char *path, long *offset, size_t *rows);

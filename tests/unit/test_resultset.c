@@ -9,8 +9,8 @@
  * end-to-end means, bytes) from its own trace rows, -1 for the I/O CPU of async and hybrid;
  * ips_se -1 for these short runs; rs_find, rs_meta_num, rs_meta_str; rs_each over a run's
  * samples and trace rows, stopping when the callback says so. Scenarios written here by hand
- * check ips_se against the per-second formula (the middle 80% of the seconds, the 5 s
- * floor), failed images, partly measured CPU, a "0,1" PU list and a trace row of no run.
+ * check ips_se against the per-second formula (the whole seconds of the trimmed window, the
+ * 3 s floor), failed images, partly measured CPU, a "0,1" PU list and a trace row of no run.
  * Errors name the file or folder: missing, empty, not a folder, a meta.json that does not
  * parse or has no scenario.name, no or unreadable summary.csv, a short summary row, an
  * unreadable trace.csv; a missing trace.csv is not one; a missing column reads as NaN.
@@ -266,7 +266,7 @@ test_load_parent(void **state)
 			for (k = 0; k < RS_NCOL; k++) {
 				const char *cell = table_cell(&t, j, col_names[k]);
 
-				if (*cell == '\0')	/* cpu-bound has no shaper */
+				if (*cell == '\0' || col_kind[k] == KIND_S)	/* cpu-bound: no shaper */
 					assert_true(isnan(r->v[k]));
 				else
 					assert_double_same(r->v[k], strtod(cell, NULL));
@@ -364,14 +364,18 @@ test_trace_figures(void **state)
 	assert_true(fx->rs.sc[1].runs[0].tr.stage_cpu_ms[1] > 5);
 }
 
-/* resultset.h: ips_se is -1 under 5 seconds; every run of the fixture ends before 5 s. */
+/*
+ * resultset.h: ips_se is -1 with fewer than 3 whole seconds in the window. In the fixture
+ * (trim 0.1) the runs at one in flight last about 4.5 s and keep 3 (se from them); every
+ * other run ends before 1.5 s, with none.
+ */
 static void
 test_ips_se_fixture(void **state)
 {
 	struct fixture *fx = *state;
 	char err[512];
 	struct table t;
-	size_t i, j, k, bad = 0;
+	size_t i, j, k, bad = 0, with = 0;
 	double last;
 
 	assert_int_equal(resultset_load(&fx->rs, fx->top, err, sizeof(err)), 0);
@@ -386,7 +390,8 @@ test_ips_se_fixture(void **state)
 				if (is_run(&t, k, r))
 					last = fmax(last, table_num(&t, k, "put_end_us") / 1e6);
 			assert_true(last > 0 && last < 5);
-			if (r->tr.ips_se != -1) {
+			with += r->tr.ips_se >= 0;
+			if ((last < 4) != (r->tr.ips_se == -1)) {
 				print_error("%s %s %u %s: last completion %.3f s, ips_se %g\n",
 				    s->name, r->model, r->level, r->tag, last, r->tr.ips_se);
 				bad++;
@@ -395,6 +400,9 @@ test_ips_se_fixture(void **state)
 		table_free(&t);
 	}
 	assert_int_equal(bad, 0);
+	assert_int_equal(with, 10);
+	/* by hand: 11, 12 and 11 images in seconds 1 to 3, sd 1 / sqrt(3), over sqrt(3) */
+	assert_near(rs_find(&fx->rs.sc[2], "pthreads", 1, "0-1")->tr.ips_se, 1.0 / 3);
 }
 
 static void
@@ -541,7 +549,7 @@ write_file(const char *dir, const char *name, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
-static const char syn_meta[] = "{\"scenario\": {\"name\": \"syn\"}}\n";
+static const char syn_meta[] = "{\"scenario\": {\"name\": \"syn\", \"trim\": 0.1}}\n";
 static const char syn_trace_head[] =
     "model,level,client_cpus,rep,key,outcome,bytes_in,bytes_out,get_start_us,get_end_us,"
     "get_cpu_us,proc_start_us,proc_end_us,proc_cpu_us,put_start_us,put_end_us,put_cpu_us\n";
@@ -549,18 +557,28 @@ static const char syn_trace_head[] =
 struct rate_case {
 	const char *name;
 	double last_s;			/* the last completion, in the last second */
-	size_t nsec, lo;		/* seconds; the first kept (0: ips_se -1) */
+	size_t nsec;			/* seconds */
+	size_t first, last;		/* the whole seconds of the window, [first, last); 0, 0:
+					   fewer than 3, ips_se -1 */
 	unsigned count[24];		/* completions in each second */
 };
 
-/* 8 and 12 in turn in the middle; the first and last two seconds far off, to be cut. */
+/*
+ * trim 0.1 (syn_meta). 20 s: 222 images, 22 cut each end: the 22nd finishes in second 1, the
+ * 200th in second 18, so seconds 2 to 17 (8 and 12 in turn) are kept. 10 s: 115 images, 11
+ * cut: seconds 1 to 7 (the middle 80% would also keep second 8). Under 20 images nothing is
+ * cut: from second 0 to the last one's. 5.5 s: 73 images, 7 cut: seconds 2 to 4, the fewest
+ * taken. 3.5 s and 2.5 s: 40 and 60 images, 4 and 6 cut: 2 and 1 whole seconds, too few.
+ */
 static const struct rate_case rate_cases[] = {
-	{ "20 s", 19.9, 20, 2, { 1, 30, 8, 12, 8, 12, 8, 12, 8, 12, 8, 12, 8, 12, 8, 12, 8, 12,
-	    30, 1 } },
-	{ "5.5 s", 5.5, 6, 1, { 1, 8, 12, 8, 14, 30 } },
-	{ "5 s", 5.0, 6, 1, { 30, 8, 12, 8, 12, 1 } },
-	{ "3.5 s", 3.5, 4, 0, { 8, 12, 8, 12 } },
-	{ "4.5 s", 4.5, 5, 0, { 8, 12, 8, 12, 5 } },
+	{ "20 s", 19.9, 20, 2, 18, { 1, 30, 8, 12, 8, 12, 8, 12, 8, 12, 8, 12, 8, 12, 8, 12, 8,
+	    12, 30, 1 } },
+	{ "10 s", 9.5, 10, 1, 8, { 20, 20, 10, 10, 10, 10, 10, 10, 10, 5 } },
+	{ "16 images", 5.5, 6, 0, 5, { 2, 4, 3, 4, 2, 1 } },
+	{ "5.5 s", 5.5, 6, 2, 5, { 1, 8, 12, 8, 14, 30 } },
+	{ "4.5 s", 4.5, 5, 1, 4, { 8, 12, 8, 12, 5 } },
+	{ "3.5 s", 3.5, 4, 0, 0, { 8, 12, 8, 12 } },
+	{ "2.5 s", 2.5, 3, 0, 0, { 20, 20, 20 } },
 };
 
 /* A scenario of one async run whose images complete c->count[s] in each second s. */
@@ -591,8 +609,8 @@ write_rate(const char *dir, const struct rate_case *c)
 }
 
 /*
- * ips_se: the sample sd of the middle 80% of the per-second counts over sqrt(their number);
- * -1 when the last completion is under 5 s. Runs the rate cases with floor (0: -1) or not.
+ * ips_se: the sample sd of the per-second counts of the window's whole seconds over
+ * sqrt(their number); -1 under 3 of them. Runs the rate cases with floor (0: -1) or not.
  */
 static void
 check_rates(struct fixture *fx, int floor_cases)
@@ -605,7 +623,7 @@ check_rates(struct fixture *fx, int floor_cases)
 	for (i = 0; i < sizeof(rate_cases) / sizeof(rate_cases[0]); i++) {
 		const struct rate_case *c = &rate_cases[i];
 
-		if ((c->lo == 0) != floor_cases)
+		if ((c->last == 0) != floor_cases)
 			continue;
 
 		snprintf(dir, sizeof(dir), "%s/rate%zu", fx->tmp, i);
@@ -617,14 +635,14 @@ check_rates(struct fixture *fx, int floor_cases)
 		assert_int_equal(r->tr.rows, total);
 		assert_near(r->tr.stage_ms[0], 1);
 		assert_near(r->tr.e2e_ms, 3);
-		if (c->lo == 0) {
+		if (c->last == 0) {
 			want = -1;
 		} else {
-			n = c->nsec - 2 * c->lo;
-			for (s = c->lo, mean = 0; s < c->nsec - c->lo; s++)
+			n = c->last - c->first;
+			for (s = c->first, mean = 0; s < c->last; s++)
 				mean += c->count[s];
 			mean /= (double)n;
-			for (s = c->lo, ss = 0; s < c->nsec - c->lo; s++)
+			for (s = c->first, ss = 0; s < c->last; s++)
 				ss += (c->count[s] - mean) * (c->count[s] - mean);
 			want = sqrt(ss / (double)(n - 1)) / sqrt((double)n);
 		}
@@ -650,7 +668,7 @@ test_ips_se_synthetic(void **state)
 	assert_near(fx->rs.sc[0].runs[0].tr.ips_se, 0.5163977794943222);
 }
 
-/* resultset.h: "-1 under 5 seconds". */
+/* resultset.h: "-1 when fewer than 3" whole seconds. */
 static void
 test_ips_se_under_5s(void **state)
 {

@@ -1,0 +1,72 @@
+/*
+ * summary_cols.h: the columns of a result folder's summary.csv (a row per run), listed once
+ * for the writer (results.c) and the reader (the report's resultset.c, which finds each by
+ * name, so a folder written before a column existed still reads). docs/harness.md describes
+ * each column.
+ */
+#ifndef EXIFBENCH_SUMMARY_COLS_H
+#define EXIFBENCH_SUMMARY_COLS_H
+
+/*
+ * X(name, kind, expr): kind is S (a string, quoted when it must be), I (an integer), F (a
+ * number with 3 decimals) or N (a whole number); F and N are blank when expr is negative
+ * (unknown, or no such figure). expr is the writer's, over `row` (a const struct result_row *)
+ * with results.c's helpers LAT, GF and tv_s; a reader's X ignores it.
+ */
+#define SUMMARY_LAT_COLUMNS(X, name, k) \
+	X(name##_p50_ms, F, LAT(k, 0))  \
+	X(name##_p90_ms, F, LAT(k, 1))  \
+	X(name##_p99_ms, F, LAT(k, 2))  \
+	X(name##_p999_ms, F, LAT(k, 3)) \
+	X(name##_max_ms, F, LAT(k, 4))
+#define SUMMARY_GROUP_COLUMNS(X, name, g)      \
+	X(name##_cpu_pct, F, GF(g, cpu_pct))   \
+	X(name##_on_pct, F, GF(g, on_pct))     \
+	X(name##_runq_pct, F, GF(g, runq_pct)) \
+	X(name##_off_pct, F, GF(g, off_pct))   \
+	X(name##_cpu_s, F, GF(g, cpu_s))       \
+	X(name##_vcsw, N, GF(g, vcsw))         \
+	X(name##_ivcsw, N, GF(g, ivcsw))       \
+	X(name##_max_rss_kib, N, GF(g, max_rss_kib))
+#define SUMMARY_COLUMNS(X)                                                            \
+	X(model, S, row->model)                                                       \
+	X(level, I, row->level)                                                       \
+	X(workers, I, row->workers)                                                   \
+	X(client_cpus, S, row->client_cpus[0] ? row->client_cpus : "all")             \
+	X(client_pus, I, row->client_pus)                                             \
+	X(in_flight, I, row->in_flight)                                               \
+	X(cpu_threads, I, row->cpu_threads)                                           \
+	X(rep, I, row->rep)                                                           \
+	X(status, S, row->status)                                                     \
+	X(exit_code, I, row->exit_code)                                               \
+	X(images, I, row->ts->rows)                                                   \
+	X(ok, I, row->ts->ok)                                                         \
+	X(errors, I, row->ts->failed)                                                 \
+	X(wall_s, F, row->wall_s)                                                     \
+	X(window_s, F, row->ts->window_s)                                             \
+	X(kept, I, row->ts->kept)                                                     \
+	X(images_per_s, F, row->ts->images_per_s)                                     \
+	X(mib_per_s, F, row->ts->mib_per_s)                                           \
+	SUMMARY_LAT_COLUMNS(X, e2e, E2E)                                              \
+	SUMMARY_LAT_COLUMNS(X, get, GET)                                              \
+	SUMMARY_LAT_COLUMNS(X, proc, PROC)                                            \
+	SUMMARY_LAT_COLUMNS(X, put, PUT)                                              \
+	X(ttfb_p50_ms, F, LAT(TTFB, 0))                                               \
+	X(ttfb_p99_ms, F, LAT(TTFB, 2))                                               \
+	X(requests_ms, F, row->ts->mean_requests_ms)                                  \
+	X(littles_ips, F, row->littles_ips)                                           \
+	SUMMARY_GROUP_COLUMNS(X, model, MODEL)                                        \
+	SUMMARY_GROUP_COLUMNS(X, server, SERVER)                                      \
+	SUMMARY_GROUP_COLUMNS(X, shaper, SHAPER)                                      \
+	X(sys_user_pct, F, row->rr->sys.user)                                         \
+	X(sys_system_pct, F, row->rr->sys.system)                                     \
+	X(sys_idle_pct, F, row->rr->sys.idle)                                         \
+	X(sys_iowait_pct, F, row->rr->sys.iowait)                                     \
+	X(sys_softirq_pct, F, row->rr->sys.softirq)                                   \
+	X(sys_steal_pct, F, row->rr->sys.steal)                                       \
+	X(rusage_cpu_s, F, tv_s(&row->rr->ru.ru_utime) + tv_s(&row->rr->ru.ru_stime)) \
+	X(samples, I, row->rr->ticks)                                                 \
+	X(sampler_cpu_pct, F, row->rr->wall_s > 0 ?                                   \
+	    100 * row->rr->sampler_cost_s / row->rr->wall_s : -1)
+
+#endif
