@@ -64,7 +64,7 @@ DATA_SRC := $(addprefix datasets/,gen.c picture.c exifwrite.c manifest.c load.c 
 # the bench engine, the report.
 SHAPE_SRC := $(addprefix harness/shape/,shape.c shape_proxy.c shape_conn.c shape_pipe.c)
 SAMPLER_SRC := $(addprefix harness/sampler/,procfs.c taskstats.c pidscan.c proctab.c sampler.c)
-RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c trace_cols.c trace.c tracestats.c \
+RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c samples_cols.c trace_cols.c trace.c tracestats.c \
 	results.c)
 ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c plan.c setup.c runner.c)
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \

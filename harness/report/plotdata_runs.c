@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/results/samples_cols.h"
 #include "harness/results/trace_cols.h"
+#include "harness/sampler/sampler.h"
 #include "report.h"
 
 #define GANTT_IMAGES 40
@@ -113,10 +115,13 @@ sample_row(const struct rs_row *row, void *arg)
 {
 	struct sample_ctx *c = arg;
 
-	plotdata_num(c->f, "", rs_num(row, "t_s"));
-	plotdata_num(c->f, " ", rs_num(row, "model_cpu_pct"));
-	plotdata_num(c->f, " ", rs_num(row, "server_cpu_pct"));
-	plotdata_num(c->f, " ", rs_num(row, "shaper_cpu_pct"));
+	char col[64];
+	int g;
+
+	plotdata_num(c->f, "", rs_num(row, SAMPLES_TIME_COL));
+	for (g = 0; g < SAMPLER_NGROUPS; g++)
+		plotdata_num(c->f, " ", rs_num(row, samples_group_col(sampler_group_name(g),
+		    SAMPLES_cpu_pct, col, sizeof(col))));
 	fprintf(c->f, " %d\n", c->mi);
 	c->rows++;
 	return 0;

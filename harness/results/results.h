@@ -5,7 +5,7 @@
  *                 run), then "complete", "partial" (Ctrl-C, or a run that could not start) or
  *                 "failed": a folder is never half-written without saying so;
  *   summary.csv   a row per model, level and repeat (columns: summary_cols.h);
- *   samples.csv   the sampler's time series (columns: sampler.h);
+ *   samples.csv   the sampler's time series (columns: samples_cols.h);
  *   trace.csv     one row per image of every run, its labels, then trace_cols.h's columns;
  *   logs/         each run's stderr.
  */

@@ -12,18 +12,7 @@
 
 #include "procfs.h"
 #include "proctab.h"
-
-/* samples.csv columns, declared once: the header and the rows are generated from these. */
-#define SYS_COLS(X) X(user) X(nice) X(system) X(idle) X(iowait) X(irq) X(softirq) X(steal)
-/* Per group: name, format, and the value from the interval's sums a, its length dt, and the
-   thread-time shares on, rq, off. */
-#define GROUP_COLS(X)								\
-	X(cpu_pct, "%.2f", dt > 0 ? 100.0 * a->cpu_s / dt : 0)				\
-	X(on_pct, "%.2f", on) X(runq_pct, "%.2f", rq) X(off_pct, "%.2f", off)		\
-	X(procs, "%.0f", (double)a->procs) X(threads, "%.0f", (double)a->threads)	\
-	X(vcsw_per_s, "%.1f", dt > 0 ? (double)a->vcsw / dt : 0)			\
-	X(ivcsw_per_s, "%.1f", dt > 0 ? (double)a->ivcsw / dt : 0)			\
-	X(rss_kib, "%.0f", (double)a->rss_kib)
+#include "harness/results/samples_cols.h"
 
 /* The window: sums of the intervals, and the largest value seen. */
 #define WIN_SUMS(X) X(cpu_s) X(run_s) X(runq_s) X(thread_s) X(vcsw) X(ivcsw)
@@ -119,12 +108,12 @@ cpu_split(const struct procfs_cpu *a, const struct procfs_cpu *b, struct sampler
 
 	memset(out, 0, sizeof(*out));
 #define X(f) all += (double)(b->f - a->f);
-	SYS_COLS(X)
+	SAMPLES_SYS_COLUMNS(X)
 #undef X
 	if (all <= 0)
 		return;
 #define X(f) out->f = 100.0 * (double)(b->f - a->f) / all;
-	SYS_COLS(X)
+	SAMPLES_SYS_COLUMNS(X)
 #undef X
 }
 
@@ -140,13 +129,13 @@ write_row(FILE *csv, const char *label, double t, const struct procfs_cpu *c0,
 	cpu_split(c0, c1, &sys);
 	fprintf(csv, "%s,%.3f", label ? label : "", t);
 #define X(f) fprintf(csv, ",%.2f", sys.f);
-	SYS_COLS(X)
+	SAMPLES_SYS_COLUMNS(X)
 #undef X
 	for (i = 0; i < SAMPLER_NGROUPS; i++) {
 		a = &g[i];
 		shares(a->run_s, a->runq_s, a->thread_s, &on, &rq, &off);
 #define X(name, fmt, val) fprintf(csv, "," fmt, val);
-		GROUP_COLS(X)
+		SAMPLES_GROUP_COLUMNS(X)
 #undef X
 	}
 	fputc('\n', csv);
@@ -157,13 +146,13 @@ sampler_csv_header(FILE *f, const char *label_header)
 {
 	int i;
 
-	fprintf(f, "%s,t_s", label_header);
+	fprintf(f, "%s," SAMPLES_TIME_COL, label_header);
 #define X(name) fputs(",cpu_" #name "_pct", f);
-	SYS_COLS(X)
+	SAMPLES_SYS_COLUMNS(X)
 #undef X
 	for (i = 0; i < SAMPLER_NGROUPS; i++) {
 #define X(name, fmt, val) fprintf(f, ",%s_%s", sampler_group_name(i), #name);
-		GROUP_COLS(X)
+		SAMPLES_GROUP_COLUMNS(X)
 #undef X
 	}
 	fputc('\n', f);
