@@ -56,7 +56,7 @@ say :=
 endif
 
 CORE_SRC := $(addprefix models/core/,s3config.c s3req.c s3.c s3list.c s3url.c s3xml.c retry.c \
-	digest.c exif.c exifjson.c transform.c job.c run.c)
+	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c job.c run.c)
 MODEL_SRC := $(addprefix models/,models.c evio.c sequential.c pthreads.c forkpool.c async.c hybrid.c)
 DATA_SRC := $(addprefix datasets/,gen.c exifwrite.c manifest.c load.c verify.c remove.c pool.c list.c)
 # The harness, room by room: the network shaper, the /proc sampler, the result folder format,
@@ -111,7 +111,8 @@ TESTED_manifest := datasets/manifest.o
 TESTED_gen := datasets/gen.o
 TESTED_s3config := models/core/s3config.o models/core/s3req.o
 TESTED_exif := models/core/exif.o models/core/exifjson.o
-TESTED_transform := models/core/transform.o
+TESTED_transform := models/core/transform.o models/core/transform_ctx.o \
+	models/core/transform_spin.o
 TESTED_job := models/core/job.o
 TESTED_scenario := harness/engine/scenario.o
 TESTED_tracestats := harness/results/tracestats.o
