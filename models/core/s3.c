@@ -6,7 +6,6 @@
  */
 #include "s3.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +22,6 @@ struct s3 {
 
 static int run(struct s3 *c, struct s3_req *r, struct s3_result *res);
 static int64_t now_us(void);
-static void sleep_ms(long ms);
 
 static int64_t
 now_us(void)
@@ -32,15 +30,6 @@ now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
 }
 
 struct s3 *
@@ -89,7 +78,7 @@ run(struct s3 *c, struct s3_req *r, struct s3_result *res)
 		o = s3_req_finish(r, c->easy, curl_easy_perform(c->easy), res);
 		if (o != S3_RETRY)
 			break;
-		sleep_ms(retry_delay_ms(&c->cfg.retry, res->attempts, &c->rng));
+		retry_sleep_ms(retry_delay_ms(&c->cfg.retry, res->attempts, &c->rng));
 	}
 	res->wall_us = now_us() - t0;
 	s3_req_cleanup(r);
