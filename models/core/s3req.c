@@ -28,8 +28,8 @@ static int buf_reserve(struct s3_buf *b, size_t need);
 static size_t on_write(char *ptr, size_t size, size_t nmemb, void *arg);
 static size_t on_read(char *ptr, size_t size, size_t nmemb, void *arg);
 static int on_seek(void *arg, curl_off_t offset, int origin);
-static struct curl_slist *sign_headers(enum s3_method method, const void *body,
-    size_t body_len, const char *content_type, struct s3_result *res);
+static struct curl_slist *sign_headers(enum s3_method method, const void *body, size_t body_len,
+    const char *content_type, struct s3_result *res);
 static CURLcode set_common(struct s3_req *r, CURL *easy);
 static CURLcode set_method(struct s3_req *r, CURL *easy);
 static void set_error(struct s3_req *r, CURLcode rc, struct s3_result *res);
@@ -165,8 +165,8 @@ s3_req_init(struct s3_req *r, const struct s3_config *cfg, enum s3_method method
  * res->error set on failure.
  */
 static struct curl_slist *
-sign_headers(enum s3_method method, const void *body, size_t body_len,
-    const char *content_type, struct s3_result *res)
+sign_headers(enum s3_method method, const void *body, size_t body_len, const char *content_type,
+    struct s3_result *res)
 {
 	char line[160], sha[DIGEST_HEX_LEN + 1];
 	struct curl_slist *h;

@@ -139,7 +139,8 @@ check_run_args(const struct transform_opts *o, const unsigned char *in, size_t l
 		return 0;
 	case TRANSFORM_THUMBNAIL:
 		if (o->thumb_max < 1) {
-			transform_seterr(err, errlen, "invalid argument: thumb_max %d < 1", o->thumb_max);
+			transform_seterr(err, errlen, "invalid argument: thumb_max %d < 1",
+			    o->thumb_max);
 			return -1;
 		}
 		break;
@@ -150,7 +151,8 @@ check_run_args(const struct transform_opts *o, const unsigned char *in, size_t l
 		return -1;
 	}
 	if (o->quality < 1 || o->quality > 100) {
-		transform_seterr(err, errlen, "invalid argument: quality %d not in 1..100", o->quality);
+		transform_seterr(err, errlen, "invalid argument: quality %d not in 1..100",
+		    o->quality);
 		return -1;
 	}
 	return 0;

@@ -92,8 +92,8 @@ on_output_message(j_common_ptr ci)
 		transform_seterr(je->err, je->errlen, "out of memory");
 		break;
 	case JERR_NO_BACKING_STORE: /* what libjpeg says when MEM_LIMIT is reached */
-		transform_seterr(je->err, je->errlen, "out of memory: the image needs more than %ld MiB",
-		    MEM_LIMIT >> 20);
+		transform_seterr(je->err, je->errlen,
+		    "out of memory: the image needs more than %ld MiB", MEM_LIMIT >> 20);
 		break;
 	default:
 		(*ci->err->format_message)(ci, msg);
@@ -127,7 +127,8 @@ on_progress(j_common_ptr ci)
 	struct jerr *je = (struct jerr *)ci->err;
 
 	if (ci->is_decompressor && ((j_decompress_ptr)ci)->input_scan_number > MAX_SCANS) {
-		transform_seterr(je->err, je->errlen, "corrupt JPEG: more than %d scans", MAX_SCANS);
+		transform_seterr(je->err, je->errlen, "corrupt JPEG: more than %d scans",
+		    MAX_SCANS);
 		longjmp(je->jb, 1);
 	}
 }
