@@ -55,8 +55,9 @@ Q :=
 say :=
 endif
 
-CORE_SRC := $(addprefix models/core/,s3.c s3url.c s3xml.c retry.c digest.c exif.c transform.c \
-	job.c lister.c records.c run.c)
+CORE_SRC := $(addprefix models/core/,s3config.c s3req.c s3.c s3list.c s3url.c s3xml.c retry.c \
+	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c job.c lister.c \
+	records.c run.c)
 MODEL_SRC := $(addprefix models/,models.c evio.c sequential.c pthreads.c forkpool.c async.c hybrid.c)
 DATA_SRC := $(addprefix datasets/,gen.c picture.c exifwrite.c manifest.c load.c verify.c remove.c \
 	pool.c list.c)
@@ -112,9 +113,10 @@ TESTED_s3xml := models/core/s3xml.o
 TESTED_retry := models/core/retry.o
 TESTED_manifest := datasets/manifest.o
 TESTED_gen := datasets/gen.o
-TESTED_s3config := models/core/s3.o
-TESTED_exif := models/core/exif.o
-TESTED_transform := models/core/transform.o
+TESTED_s3config := models/core/s3config.o models/core/s3req.o
+TESTED_exif := models/core/exif.o models/core/exifjson.o
+TESTED_transform := models/core/transform.o models/core/transform_ctx.o \
+	models/core/transform_spin.o
 TESTED_job := models/core/job.o
 TESTED_run := models/core/run.o models/core/lister.o models/core/records.o
 WRAP_run := -Wl,--wrap=s3_list_page

@@ -3,14 +3,13 @@
  * memory, has libexif parse it (no fix-up of missing tags, no log, so nothing is invented and
  * nothing is printed), then reads the tags of EXIF_FIELDS from the entries' raw bytes into a
  * fixed-size record: integers, rationals as reals, trimmed strings, and GPS positions as signed
- * decimal degrees. A second step turns a record into a jansson object. No state outside the
- * call, so any thread may run it.
+ * decimal degrees. The second step, a record to a jansson object, is exifjson.c. No state
+ * outside the call, so any thread may run it.
  */
 #include "exif.h"
 
 #include <libexif/exif-data.h>
 #include <libexif/exif-utils.h>
-#include <math.h>
 #include <string.h>
 
 #define EXIF_HDR_LEN 6
@@ -30,7 +29,6 @@ struct field_def {
 	ExifTag tag;
 	enum exif_kind kind;
 	ExifTag ref;		/* KIND_DEGREES, KIND_ALTITUDE: the GPS ref tag */
-	const char *name;	/* the JSON key */
 };
 
 #define WHERE_IFD0 EXIF_IFD_0, EXIF_IFD_1
@@ -39,7 +37,7 @@ struct field_def {
 #define REF_IFD0(t) 0
 #define REF_EXIF(t) 0
 #define REF_GPS(t) EXIF_TAG_##t##_REF
-#define FIELD_ROW(w, t, k, name) { WHERE_##w, EXIF_TAG_##t, KIND_##k, REF_##w(t), name },
+#define FIELD_ROW(w, t, k, name) { WHERE_##w, EXIF_TAG_##t, KIND_##k, REF_##w(t) },
 #define FIELD_CASE(w, t, k, name) case EXIF_TAG_##t: return EXIF_FIELD_##t;
 
 static const struct field_def exif_fields[EXIF_NFIELDS] = { EXIF_FIELDS(FIELD_ROW) };
@@ -54,6 +52,7 @@ static size_t unit_size(ExifFormat f);
 static int has_component(const ExifEntry *e, unsigned long k);
 static int read_number(const ExifEntry *e, ExifByteOrder o, unsigned long k,
     struct exif_value *v);
+static void set_ratio(struct exif_value *v, double num, double den);
 static size_t text_cut(const char *s, size_t n);
 static void read_text(const ExifEntry *e, struct exif_value *v);
 static int ref_char(ExifContent *c, ExifTag ref);
@@ -62,8 +61,6 @@ static void read_field(ExifData *d, const struct field_def *f, const ExifEntry *
     struct exif_value *v);
 static int field_of(ExifTag tag);
 static void collect(ExifData *d, ExifEntry *(*slot)[2]);
-static json_t *latin1_string(const char *s, size_t n);
-static int put_value(json_t *o, const char *name, const struct exif_value *v);
 
 /*
  * The EXIF block ("Exif\0\0" and the TIFF data) in buf: buf itself when it starts with the
@@ -152,21 +149,26 @@ read_number(const ExifEntry *e, ExifByteOrder o, unsigned long k, struct exif_va
 	case EXIF_FORMAT_SLONG: v->i = exif_get_slong(p, o); break;
 	case EXIF_FORMAT_RATIONAL:
 		r = exif_get_rational(p, o);
-		v->type = r.denominator != 0 ? EXIF_VALUE_REAL : EXIF_VALUE_NONE;
-		if (r.denominator != 0)
-			v->r = (double)r.numerator / r.denominator;
+		set_ratio(v, r.numerator, r.denominator);
 		break;
 	case EXIF_FORMAT_SRATIONAL:
 		sr = exif_get_srational(p, o);
-		v->type = sr.denominator != 0 ? EXIF_VALUE_REAL : EXIF_VALUE_NONE;
-		if (sr.denominator != 0)
-			v->r = (double)sr.numerator / sr.denominator;
+		set_ratio(v, sr.numerator, sr.denominator);
 		break;
 	default:
 		v->type = EXIF_VALUE_NONE;
 		return -1;
 	}
 	return 0;
+}
+
+/* num / den as a real (both are 32-bit integers, exact in a double); none when den is 0. */
+static void
+set_ratio(struct exif_value *v, double num, double den)
+{
+	v->type = den != 0 ? EXIF_VALUE_REAL : EXIF_VALUE_NONE;
+	if (den != 0)
+		v->r = num / den;
 }
 
 /*
@@ -308,58 +310,6 @@ collect(ExifData *d, ExifEntry *(*slot)[2])
 	}
 }
 
-/*
- * EXIF ASCII is 7-bit by the standard, but cameras and editors write UTF-8 or Latin-1 in
- * Artist and Copyright. jansson takes only UTF-8, so a string that is not valid UTF-8 is read
- * as Latin-1: the likeliest guess, and one that keeps every byte. n is at most EXIF_TEXT_MAX.
- */
-static json_t *
-latin1_string(const char *s, size_t n)
-{
-	unsigned char u[2 * EXIF_TEXT_MAX];
-	size_t i, j = 0;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x80) {
-			u[j++] = c;
-		} else {
-			u[j++] = 0xc0 | c >> 6;
-			u[j++] = 0x80 | (c & 0x3f);
-		}
-	}
-	return json_stringn((const char *)u, j);
-}
-
-/*
- * Sets o[name] to v unless v is EXIF_VALUE_NONE, of no known type, or a NaN or infinite real.
- * Returns 0, or -1 when out of memory.
- */
-static int
-put_value(json_t *o, const char *name, const struct exif_value *v)
-{
-	size_t n;
-	json_t *j;
-
-	switch (v->type) {
-	case EXIF_VALUE_INT: j = json_integer(v->i); break;
-	case EXIF_VALUE_REAL:
-		if (!isfinite(v->r))	/* json_real refuses them: not a lack of memory */
-			return 0;
-		j = json_real(v->r);
-		break;
-	case EXIF_VALUE_TEXT:
-		n = v->text.len < EXIF_TEXT_MAX ? v->text.len : EXIF_TEXT_MAX;
-		if ((j = json_stringn(v->text.s, n)) == NULL)	/* not UTF-8 */
-			j = latin1_string(v->text.s, n);
-		break;
-	default: return 0;
-	}
-	/* The table's names are ASCII; jansson's UTF-8 check of them took a third of its time. */
-	return j != NULL ? json_object_set_new_nocheck(o, name, j) : -1;
-}
-
 int
 exif_read(const unsigned char *buf, size_t len, struct exif_record *rec)
 {
@@ -394,29 +344,4 @@ exif_read(const unsigned char *buf, size_t len, struct exif_record *rec)
 	}
 	exif_data_unref(d);
 	return found;
-}
-
-json_t *
-exif_record_json(const struct exif_record *rec)
-{
-	json_t *o;
-	size_t i;
-
-	if (rec == NULL || (o = json_object()) == NULL)
-		return NULL;
-	for (i = 0; i < EXIF_NFIELDS; i++) {
-		if (put_value(o, exif_fields[i].name, &rec->field[i]) < 0) {
-			json_decref(o);
-			return NULL;
-		}
-	}
-	return o;
-}
-
-json_t *
-exif_extract(const unsigned char *buf, size_t len)
-{
-	struct exif_record rec;
-
-	return exif_read(buf, len, &rec) < 0 ? NULL : exif_record_json(&rec);
 }

@@ -7,7 +7,6 @@
  * blocking models (job_run_blocking) and the event loop ones. Buffers are kept from one key to
  * the next, so a long run allocates only while its images grow.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +42,7 @@ struct job {
 	struct job_record rec;
 };
 
+static int64_t clock_ns(clockid_t id);
 static void fail(struct job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void stage_begin(struct job *j, enum job_stage s);
 static void stage_end(struct job *j, enum job_stage s, int cpu_known);
@@ -52,22 +52,25 @@ static char *record_json(struct job *j, json_t *exif, const struct jpeg_info *in
 static int dst_key(struct job *j, const char *suffix);
 static uint64_t key_hash(const char *key);
 
-int64_t
-job_now_ns(void)
+static int64_t
+clock_ns(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t
+job_now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
 int64_t
 job_thread_cpu_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return clock_ns(CLOCK_THREAD_CPUTIME_ID);
 }
 
 struct job *
@@ -255,8 +258,6 @@ void
 job_run_blocking(struct job *j, CURL *easy, pthread_mutex_t *cpu_lock)
 {
 	enum job_next next;
-	struct timespec ts;
-	long ms;
 
 	while ((next = job_next(j)) != JOB_DONE) {
 		if (next == JOB_PROCESS) {
@@ -267,12 +268,7 @@ job_run_blocking(struct job *j, CURL *easy, pthread_mutex_t *cpu_lock)
 				pthread_mutex_unlock(cpu_lock);
 			continue;
 		}
-		if ((ms = job_retry_delay_ms(j)) > 0) {
-			ts.tv_sec = ms / 1000;
-			ts.tv_nsec = ms % 1000 * 1000000;
-			while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-				;
-		}
+		retry_sleep_ms(job_retry_delay_ms(j));
 		if (job_prepare(j, easy) == 0)
 			job_transfer_done(j, curl_easy_perform(easy));
 	}

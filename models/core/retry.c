@@ -1,12 +1,15 @@
 /*
- * retry.c: the retry policy of the S3 client. Equal jitter (half fixed, half random) keeps a
- * minimum backoff, so a burst of workers that failed together still spreads out, without the
- * near-zero waits of full jitter hammering a server that just said SlowDown.
+ * retry.c: the retry policy of the S3 client, and the wait it asks of a blocking caller. Equal
+ * jitter (half fixed, half random) keeps a minimum backoff, so a burst of workers that failed
+ * together still spreads out, without the near-zero waits of full jitter hammering a server
+ * that just said SlowDown.
  */
 #include "retry.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "include/rng.h"
 
@@ -55,4 +58,15 @@ retry_delay_ms(const struct retry_policy *p, int attempts_done, uint64_t *rng)
 	if (c > p->cap_ms)
 		c = p->cap_ms;
 	return c / 2 + (long)rng_below(rng, (uint64_t)(c - c / 2) + 1);
+}
+
+void
+retry_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	if (ms <= 0)
+		return;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }

@@ -35,4 +35,10 @@ int retry_should(const struct retry_policy *p, int attempts_done, int curl_code,
  */
 long retry_delay_ms(const struct retry_policy *p, int attempts_done, uint64_t *rng);
 
+/*
+ * Sleeps ms milliseconds (a delay from retry_delay_ms), resuming the wait after a signal;
+ * returns at once when ms <= 0. For blocking callers; an event loop waits on a timer instead.
+ */
+void retry_sleep_ms(long ms);
+
 #endif

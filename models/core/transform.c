@@ -2,80 +2,19 @@
  * transform.c: the optional CPU stage, over libjpeg-turbo's libjpeg API. A thumbnail and a
  * recompression are one transcode: open the input (the probe), start a decoder at a DCT scale
  * (1/1 for recompress), start an encoder on the decoder's output, and stream the rows across a
- * strip at a time, so no job ever holds a whole decoded image. The output collects in a
- * growing malloc'd buffer that is handed to the caller. Each entry point owns one zeroed
- * context holding both codec objects and that buffer; libjpeg's fatal errors longjmp back to
- * the entry point, which releases the context whatever state it reached. Warnings are
- * counted, never printed. transform_spin burns the calling thread's CPU time.
+ * strip at a time, so no job ever holds a whole decoded image. Each entry point owns one
+ * zeroed context (transform_ctx.c) holding both codec objects and the output buffer;
+ * libjpeg's fatal errors longjmp back to the entry point, which releases the context whatever
+ * state it reached. transform_spin is in transform_spin.c.
  */
 #include "transform.h"
 
 #include <limits.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stdio.h> /* before jpeglib.h, which uses FILE */
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jerror.h>
-#include <jpeglib.h>
 
-/*
- * Guards against crafted headers, not limits on photographs. The memory cap applies to
- * libjpeg's whole-image buffers (progressive and multi-scan input keep every coefficient,
- * about 2 bytes per sample): 512 MiB holds a 64-megapixel 4:4:4 progressive image. The scan
- * cap is TurboJPEG's recommended TJPARAM_SCANLIMIT: real progressive files have about 10 scans,
- * while a file of thousands of tiny scans makes every scan a pass over the whole image.
- */
-#define MEM_LIMIT (512L << 20)
-#define MAX_SCANS 500
-
-/* The output buffer starts at 2 bits per sample (quality 85 photographs take less). */
-#define DEST_MIN 4096
-#define DEST_MAX_START (16 << 20)
-
-/*
- * transform_spin reads the thread CPU clock after each batch of iterations, sized from the
- * rate seen so far to last SPIN_BATCH_NS or half the time left, whichever is less. A reading
- * costs about 0.5 us on this project's VMs (`make microbench`, thread_clock: a system call,
- * the thread CPU clock is not in the vDSO), so 100 us batches keep the checks near 0.5%;
- * halving the approach to the deadline costs about ten more readings per call and keeps the
- * overshoot to a few microseconds (spin_1ms in `make microbench`: 1,000.8 us per 1 ms) even
- * when a busy SMT sibling halves the iteration rate. SPIN_FIRST iterations (about 2.5 us)
- * measure the rate.
- */
-#define SPIN_BATCH_NS 100000.0
-#define SPIN_FIRST 1024
-#define SPIN_MAX_MS (86400.0 * 1000.0) /* one day: keeps ms * 1e6 within uint64_t */
-#define SPIN_SEED UINT64_C(0x9e3779b97f4a7c15)
-
-/* libjpeg's error manager, extended with the way back and the caller's error buffer. */
-struct jerr {
-	struct jpeg_error_mgr pub; /* first: libjpeg casts cinfo->err to this */
-	jmp_buf jb;
-	char *err;
-	size_t errlen;
-};
-
-/*
- * A realloc'd output buffer. jpeg_mem_dest is not used: once its buffer has grown, the live
- * copy is reachable only from libjpeg's private state, so a longjmp would leak it.
- */
-struct dest {
-	struct jpeg_destination_mgr pub; /* first: cinfo->dest points here */
-	unsigned char *buf;
-	size_t cap;
-};
-
-/* Everything one call owns. Zeroed first, so tctx_release is safe from any point. */
-struct tctx {
-	struct jerr jerr;
-	struct jpeg_progress_mgr progress;
-	struct jpeg_decompress_struct d;
-	struct jpeg_compress_struct c;
-	struct dest dst;
-};
+#include "transform_int.h"
 
 static const char *const kind_names[] = {
 	[TRANSFORM_NONE] = "none",
@@ -83,18 +22,6 @@ static const char *const kind_names[] = {
 	[TRANSFORM_RECOMPRESS] = "recompress",
 };
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void tctx_init(struct tctx *t, char *err, size_t errlen);
-static void tctx_release(struct tctx *t);
-static void on_error_exit(j_common_ptr ci);
-static void on_output_message(j_common_ptr ci);
-static void on_emit_message(j_common_ptr ci, int level);
-static void on_reset(j_common_ptr ci);
-static void on_progress(j_common_ptr ci);
-static void dest_init(j_compress_ptr c);
-static boolean dest_empty(j_compress_ptr c);
-static void dest_term(j_compress_ptr c);
 static int probe_guarded(struct tctx *t, const unsigned char *buf, size_t len);
 static int transcode_guarded(struct tctx *t, const struct transform_opts *o,
     const unsigned char *in, size_t len);
@@ -107,8 +34,6 @@ static void encode_start(struct tctx *t, JDIMENSION w, JDIMENSION h, int comps,
 static void copy_rows(struct tctx *t);
 static int check_run_args(const struct transform_opts *o, const unsigned char *in, size_t len,
     char *err, size_t errlen);
-static uint64_t cpu_ns(void);
-static uint64_t mix(uint64_t x);
 
 int
 transform_kind_parse(const char *name, enum transform_kind *kind)
@@ -135,141 +60,6 @@ transform_kind_name(enum transform_kind kind)
 	return kind_names[kind];
 }
 
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-static void
-tctx_init(struct tctx *t, char *err, size_t errlen)
-{
-	memset(t, 0, sizeof(*t));
-	t->d.err = t->c.err = jpeg_std_error(&t->jerr.pub);
-	t->jerr.pub.error_exit = on_error_exit;
-	t->jerr.pub.output_message = on_output_message;
-	t->jerr.pub.emit_message = on_emit_message;
-	t->jerr.pub.reset_error_mgr = on_reset;
-	t->jerr.err = err;
-	t->jerr.errlen = errlen;
-	t->progress.progress_monitor = on_progress;
-	t->dst.pub.init_destination = dest_init;
-	t->dst.pub.empty_output_buffer = dest_empty;
-	t->dst.pub.term_destination = dest_term;
-}
-
-/* jpeg_destroy does nothing to an object never created (its mem is still NULL). */
-static void
-tctx_release(struct tctx *t)
-{
-	jpeg_destroy_compress(&t->c);
-	jpeg_destroy_decompress(&t->d);
-	free(t->dst.buf);
-	t->dst.buf = NULL;
-}
-
-static void
-on_error_exit(j_common_ptr ci)
-{
-	(*ci->err->output_message)(ci);
-	longjmp(((struct jerr *)ci->err)->jb, 1);
-}
-
-/* Called by on_error_exit only: warnings go to on_emit_message, which never formats them. */
-static void
-on_output_message(j_common_ptr ci)
-{
-	struct jerr *je = (struct jerr *)ci->err;
-	char msg[JMSG_LENGTH_MAX];
-
-	switch (ci->err->msg_code) {
-	case JERR_OUT_OF_MEMORY:
-		seterr(je->err, je->errlen, "out of memory");
-		break;
-	case JERR_NO_BACKING_STORE: /* what libjpeg says when MEM_LIMIT is reached */
-		seterr(je->err, je->errlen, "out of memory: the image needs more than %ld MiB",
-		    MEM_LIMIT >> 20);
-		break;
-	default:
-		(*ci->err->format_message)(ci, msg);
-		seterr(je->err, je->errlen, "%s: %s",
-		    ci->is_decompressor ? "corrupt JPEG" : "JPEG encoder", msg);
-		break;
-	}
-}
-
-/* Levels below 0 are warnings (libjpeg's own rule); the others are trace messages. */
-static void
-on_emit_message(j_common_ptr ci, int level)
-{
-	if (level < 0)
-		ci->err->num_warnings++;
-}
-
-/*
- * The decoder and the encoder share one error manager, and jpeg_start_compress resets it: the
- * default reset would drop the warnings of a progressive input, all read by then.
- */
-static void
-on_reset(j_common_ptr ci)
-{
-	ci->err->msg_code = 0;
-}
-
-static void
-on_progress(j_common_ptr ci)
-{
-	struct jerr *je = (struct jerr *)ci->err;
-
-	if (ci->is_decompressor && ((j_decompress_ptr)ci)->input_scan_number > MAX_SCANS) {
-		seterr(je->err, je->errlen, "corrupt JPEG: more than %d scans", MAX_SCANS);
-		longjmp(je->jb, 1);
-	}
-}
-
-static void
-dest_init(j_compress_ptr c)
-{
-	struct dest *m = (struct dest *)c->dest;
-	size_t cap = (size_t)c->image_width * c->image_height * (size_t)c->input_components / 4;
-
-	cap = cap < DEST_MIN ? DEST_MIN : cap > DEST_MAX_START ? DEST_MAX_START : cap;
-	if ((m->buf = malloc(cap)) == NULL)
-		ERREXIT1(c, JERR_OUT_OF_MEMORY, 0);
-	m->cap = cap;
-	m->pub.next_output_byte = m->buf;
-	m->pub.free_in_buffer = cap;
-}
-
-/* libjpeg calls this only when the whole buffer is full. */
-static boolean
-dest_empty(j_compress_ptr c)
-{
-	struct dest *m = (struct dest *)c->dest;
-	unsigned char *p;
-
-	if (m->cap > SIZE_MAX / 2 || (p = realloc(m->buf, m->cap * 2)) == NULL)
-		ERREXIT1(c, JERR_OUT_OF_MEMORY, 0);
-	m->buf = p;
-	m->pub.next_output_byte = p + m->cap;
-	m->pub.free_in_buffer = m->cap;
-	m->cap *= 2;
-	return TRUE;
-}
-
-/* The length is cap - free_in_buffer; nothing to flush. */
-static void
-dest_term(j_compress_ptr c)
-{
-	(void)c;
-}
-
 int
 transform_probe(const unsigned char *buf, size_t len, struct jpeg_info *info, char *err,
     size_t errlen)
@@ -278,7 +68,7 @@ transform_probe(const unsigned char *buf, size_t len, struct jpeg_info *info, ch
 	int rc;
 
 	if (info == NULL || (buf == NULL && len > 0)) {
-		seterr(err, errlen, "invalid argument: NULL pointer");
+		transform_seterr(err, errlen, "invalid argument: NULL pointer");
 		return -1;
 	}
 	tctx_init(&t, err, errlen);
@@ -314,7 +104,7 @@ transform_run(const struct transform_opts *o, const unsigned char *in, size_t le
 	int rc;
 
 	if (out == NULL || out_len == NULL || warnings == NULL) {
-		seterr(err, errlen, "invalid argument: NULL pointer");
+		transform_seterr(err, errlen, "invalid argument: NULL pointer");
 		return -1;
 	}
 	*out = NULL;
@@ -341,7 +131,7 @@ check_run_args(const struct transform_opts *o, const unsigned char *in, size_t l
     size_t errlen)
 {
 	if (o == NULL || (in == NULL && len > 0)) {
-		seterr(err, errlen, "invalid argument: NULL pointer");
+		transform_seterr(err, errlen, "invalid argument: NULL pointer");
 		return -1;
 	}
 	switch (o->kind) {
@@ -349,18 +139,20 @@ check_run_args(const struct transform_opts *o, const unsigned char *in, size_t l
 		return 0;
 	case TRANSFORM_THUMBNAIL:
 		if (o->thumb_max < 1) {
-			seterr(err, errlen, "invalid argument: thumb_max %d < 1", o->thumb_max);
+			transform_seterr(err, errlen, "invalid argument: thumb_max %d < 1",
+			    o->thumb_max);
 			return -1;
 		}
 		break;
 	case TRANSFORM_RECOMPRESS:
 		break;
 	default:
-		seterr(err, errlen, "invalid argument: transform kind %d", (int)o->kind);
+		transform_seterr(err, errlen, "invalid argument: transform kind %d", (int)o->kind);
 		return -1;
 	}
 	if (o->quality < 1 || o->quality > 100) {
-		seterr(err, errlen, "invalid argument: quality %d not in 1..100", o->quality);
+		transform_seterr(err, errlen, "invalid argument: quality %d not in 1..100",
+		    o->quality);
 		return -1;
 	}
 	return 0;
@@ -485,49 +277,3 @@ copy_rows(struct tctx *t)
 	}
 }
 
-static uint64_t
-cpu_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-		return UINT64_MAX;
-	return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
-}
-
-/* One xorshift64* step: a serial chain of shifts and a multiply that no compiler shortens. */
-static uint64_t
-mix(uint64_t x)
-{
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	return x * UINT64_C(0x2545f4914f6cdd1d);
-}
-
-uint64_t
-transform_spin(double ms)
-{
-	uint64_t x = SPIN_SEED, start, now, end, done = 0, n = SPIN_FIRST, i;
-	double left;
-
-	if (!(ms > 0)) /* also NaN */
-		return 0;
-	if (ms > SPIN_MAX_MS)
-		ms = SPIN_MAX_MS;
-	if ((start = cpu_ns()) == UINT64_MAX)
-		return 0;
-	end = start + (uint64_t)(ms * 1e6);
-	for (;;) {
-		for (i = 0; i < n; i++)
-			x = mix(x);
-		done += n;
-		if ((now = cpu_ns()) >= end)
-			return x;
-		left = (double)(end - now) / 2;
-		if (left > SPIN_BATCH_NS)
-			left = SPIN_BATCH_NS;
-		if (now > start)
-			n = (uint64_t)(left * (double)done / (double)(now - start)) + 1;
-	}
-}

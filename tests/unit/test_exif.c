@@ -1,24 +1,25 @@
 /*
- * test_exif.c: unit tests of models/core/exif.c, mostly against files no one on this project
- * wrote. The oracle runs exif_extract on every JPEG of the real-camera corpus
- * (../shared/exif-corpus from the repository, or $EXIFBENCH_CORPUS) and compares Make, Model,
- * DateTimeOriginal, Orientation, ExposureTime, FNumber, ISO, FocalLength, GPSLatitude and
- * GPSLongitude with exiftool's values in expected.groups.json, only where exiftool took them
- * from the EXIF groups IFD0, ExifIFD, GPS or IFD1 (XMP, maker note and composite values are not
- * EXIF's); it prints how many were compared and agreed, what we report that exiftool has not and
- * what we miss, and wants 99% agreement. Every file of malformed/, and prefixes of one corpus
- * file's EXIF block (every length to 1 KiB, then every 13th), must give an object without crash
- * or leak (ASan, UBSan and valgrind run this test). Whole records of chosen corpus files are
+ * test_exif.c: unit tests of models/core/exif.c and exifjson.c, the EXIF step's two halves, mostly
+ * against files no one on this project wrote. The oracle runs exif_extract on every JPEG of the
+ * real-camera corpus (../shared/exif-corpus from the repository, or $EXIFBENCH_CORPUS) and
+ * compares Make, Model, DateTimeOriginal, Orientation, ExposureTime, FNumber, ISO, FocalLength,
+ * GPSLatitude and GPSLongitude with exiftool's values in expected.groups.json, only where exiftool
+ * took them from the EXIF groups IFD0, ExifIFD, GPS or IFD1 (XMP, maker note and composite values
+ * are not EXIF's); it prints how many were compared and agreed, what we report that exiftool has
+ * not and what we miss, and wants 99% agreement. Every file of malformed/, and prefixes of one
+ * corpus file's EXIF block (every length to 1 KiB, then every 13th), must give an object without
+ * crash or leak (ASan, UBSan and valgrind run this test). Whole records of chosen corpus files are
  * checked key by key against tests/data/exif_records.jsonl. Hand-built EXIF blocks, in both byte
  * orders, cover what the corpus lacks: wrong formats, zero denominators, padded and Latin-1
- * strings, IFD fallbacks, GPS signs, and strings longer than a record holds (cut to
- * EXIF_TEXT_MAX without splitting a UTF-8 character). Everywhere exif_extract runs, its two
- * steps run too: exif_record_json of exif_read's record must print the same to the byte, and
- * exif_read must count its keys. The APP1 search is checked on hand-built JPEG headers; EXIF
- * blocks written by datasets/exifwrite.c must come back with the manifest's values; test_inval
- * feeds NULL, empty, random and header-only buffers, and records of garbage.
+ * strings, IFD fallbacks, GPS signs, and strings longer than a record holds (cut to EXIF_TEXT_MAX
+ * without splitting a UTF-8 character). Everywhere exif_extract runs, its two steps run too:
+ * exif_record_json of exif_read's record must print the same to the byte, and exif_read must count
+ * its keys. The APP1 search is checked on hand-built JPEG headers; EXIF blocks written by
+ * datasets/exifwrite.c must come back with the manifest's values; test_inval feeds NULL, empty,
+ * random and header-only buffers, and records of garbage.
  */
 #include "models/core/exif.c"
+#include "models/core/exifjson.c"
 
 #include <dirent.h>
 #include <math.h>
@@ -918,7 +919,7 @@ test_record_inval(void **state)
 	assert_non_null(x = exif_record_json(&rec));
 	assert_int_equal(json_object_size(x), want);
 	for (i = 3; i < EXIF_NFIELDS; i += 5) {	/* TEXT: cut, and read as Latin-1 */
-		assert_non_null(v = json_object_get(x, exif_fields[i].name));
+		assert_non_null(v = json_object_get(x, field_names[i]));
 		assert_int_equal(json_string_length(v), 2 * EXIF_TEXT_MAX);
 	}
 	json_decref(x);

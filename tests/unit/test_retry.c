@@ -7,7 +7,8 @@
  * lies in [c/2, c] with c = min(cap, base * 2^(n-1)), both ends are reached, the ceiling grows
  * until the cap and never passes it, the values spread (jitter) with a mean near 3c/4, the same
  * seed gives the same delays, and each call equals c/2 + rng_below(c - c/2 + 1) on the state.
- * test_inval feeds NULL policies, NULL generators and attempt counts below 1.
+ * retry_sleep_ms waits at least its delay, and not at all for none. test_inval feeds NULL
+ * policies, NULL generators and attempt counts below 1.
  */
 #include "models/core/retry.c"
 
@@ -299,6 +300,32 @@ test_delay_deterministic(void **state)
 	}
 }
 
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* retry_sleep_ms waits at least the delay asked for, and not at all for 0 or less. */
+static void
+test_sleep(void **state)
+{
+	int64_t t0;
+
+	(void)state;
+	t0 = mono_ms();
+	retry_sleep_ms(0);
+	retry_sleep_ms(-50);
+	retry_sleep_ms(LONG_MIN);
+	assert_true(mono_ms() - t0 < 20);
+	t0 = mono_ms();
+	retry_sleep_ms(30);
+	assert_true(mono_ms() - t0 >= 29);
+}
+
 static void
 test_inval(void **state)
 {
@@ -333,6 +360,7 @@ main(void)
 		T(test_delay_growth_and_cap),
 		T(test_delay_jitter),
 		T(test_delay_deterministic),
+		T(test_sleep),
 		T(test_inval),
 	};
 

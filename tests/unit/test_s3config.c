@@ -1,10 +1,12 @@
 /*
- * test_s3config.c: the parts of models/core/s3.c that need no server: reading the AWS_*
- * variables (defaults, trailing slashes, each missing variable named, the secret never
- * echoed), the headers and URL a request is signed with (the body's real SHA-256 for a PUT,
- * the empty-body hash otherwise, Content-Type), and the one-line error of each failure class.
+ * test_s3config.c: the parts of the S3 client that need no server, in models/core/s3config.c
+ * and s3req.c: reading the AWS_* variables (defaults, trailing slashes, each missing variable
+ * named, the secret never echoed), the headers and URL a request is signed with (the body's
+ * real SHA-256 for a PUT, the empty-body hash otherwise, Content-Type), and the one-line error
+ * of each failure class.
  */
-#include "models/core/s3.c"
+#include "models/core/s3config.c"
+#include "models/core/s3req.c"
 
 #include <setjmp.h>
 #include <stdarg.h>

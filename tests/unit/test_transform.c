@@ -1,24 +1,26 @@
 /*
- * test_transform.c: unit tests of models/core/transform.c, the optional CPU stage. On the
- * real-camera corpus (EXIFBENCH_CORPUS, else ../shared/exif-corpus, else /work/shared/...):
- * the probe's frame size must equal exiftool's ImageWidth/ImageHeight in expected.json for
- * every file that has one, and files without one must fail as "corrupt JPEG: "; every file the
- * probe accepts must thumbnail to ceil(w/d) x ceil(h/d) for the d the test works out itself,
- * and recompress to its own frame size, each twice to the same bytes; cut at 60% of its bytes
- * up to EOI (of its entropy data when the headers are longer), it must still transform, with
- * warnings. Every file of malformed/ goes through the probe and both transforms: failures are
- * allowed, crashes and leaks are not (run under ASan, UBSan and valgrind), and whatever
- * succeeds must be a JPEG of the right size. Synthetic images, encoded here with libjpeg and
- * transform.c's own error manager, cover the thumbnail size table
- * (tests/data/transform_thumb_sizes.txt), every colour space the decoder reports (grayscale,
- * YCbCr, stored RGB, CMYK, YCCK, a 2-component JCS_UNKNOWN: the samples' means must survive, so
- * CMYK is neither inverted nor converted), corrupt headers, a 704-scan progressive file (the
- * scan limit) and a progressive header claiming 60000x60000 (the memory limit). Then
- * determinism across qualities, four threads against the serial results, error buffers of
- * every small size, transform_spin (at least the CPU time asked for; never an upper bound),
- * the kind names, and NULL and out-of-range arguments.
+ * test_transform.c: unit tests of models/core/transform.c, the optional CPU stage, with its
+ * libjpeg context (transform_ctx.c) and transform_spin (transform_spin.c). On the real-camera
+ * corpus (EXIFBENCH_CORPUS, else ../shared/exif-corpus, else /work/shared/...): the probe's frame
+ * size must equal exiftool's ImageWidth/ImageHeight in expected.json for every file that has one,
+ * and files without one must fail as "corrupt JPEG: "; every file the probe accepts must thumbnail
+ * to ceil(w/d) x ceil(h/d) for the d the test works out itself, and recompress to its own frame
+ * size, each twice to the same bytes; cut at 60% of its bytes up to EOI (of its entropy data when
+ * the headers are longer), it must still transform, with warnings. Every file of malformed/ goes
+ * through the probe and both transforms: failures are allowed, crashes and leaks are not (run
+ * under ASan, UBSan and valgrind), and whatever succeeds must be a JPEG of the right size.
+ * Synthetic images, encoded here with libjpeg and transform_ctx.c's error manager, cover the
+ * thumbnail size table (tests/data/transform_thumb_sizes.txt), every colour space the decoder
+ * reports (grayscale, YCbCr, stored RGB, CMYK, YCCK, a 2-component JCS_UNKNOWN: the samples' means
+ * must survive, so CMYK is neither inverted nor converted), corrupt headers, a 704-scan
+ * progressive file (the scan limit) and a progressive header claiming 60000x60000 (the memory
+ * limit). Then determinism across qualities, four threads against the serial results, error
+ * buffers of every small size, transform_spin (at least the CPU time asked for; never an upper
+ * bound), the kind names, and NULL and out-of-range arguments.
  */
 #include "models/core/transform.c"
+#include "models/core/transform_ctx.c"
+#include "models/core/transform_spin.c"
 
 #include <dirent.h>
 #include <jansson.h>
