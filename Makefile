@@ -56,9 +56,9 @@ say :=
 endif
 
 CORE_SRC := $(addprefix models/core/,s3config.c s3req.c s3.c s3list.c s3url.c s3xml.c retry.c \
-	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c job.c lister.c \
-	records.c run.c)
-MODEL_SRC := $(addprefix models/,models.c evio.c sequential.c pthreads.c forkpool.c async.c hybrid.c)
+	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c job.c)
+MODEL_SRC := $(addprefix models/,run.c lister.c records.c models.c evio.c sequential.c pthreads.c \
+	forkpool.c async.c hybrid.c)
 DATA_SRC := $(addprefix datasets/,gen.c picture.c exifwrite.c manifest.c load.c verify.c remove.c \
 	pool.c list.c)
 # The harness, room by room: the network shaper, the /proc sampler, the result folder format,
@@ -118,7 +118,7 @@ TESTED_exif := models/core/exif.o models/core/exifjson.o
 TESTED_transform := models/core/transform.o models/core/transform_ctx.o \
 	models/core/transform_spin.o
 TESTED_job := models/core/job.o
-TESTED_run := models/core/run.o models/core/lister.o models/core/records.o
+TESTED_run := models/run.o models/lister.o models/records.o
 WRAP_run := -Wl,--wrap=s3_list_page
 TESTED_scenario := harness/engine/scenario.o
 TESTED_tracestats := harness/results/tracestats.o

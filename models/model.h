@@ -1,12 +1,12 @@
 /*
  * model.h: a concurrency model: who runs the job steps of models/core/job.h, and when, over
- * the run of models/core/run.h. The five are listed in one table, models/models.c, with the two
+ * the run of models/run.h. The five are listed in one table, models/models.c, with the two
  * facts the harness derives from a model: its in-flight count and its CPU-stage threads.
  */
 #ifndef EXIFBENCH_MODEL_H
 #define EXIFBENCH_MODEL_H
 
-#include "models/core/run.h"
+#include "run.h"
 
 struct model {
 	const char *name;

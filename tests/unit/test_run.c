@@ -1,5 +1,5 @@
 /*
- * test_run.c: unit tests of the run (models/core/run.c) and its two threads, with no server:
+ * test_run.c: unit tests of the run (models/run.c) and its two threads, with no server:
  * s3_list_page is wrapped (-Wl,--wrap) to serve pages of made-up keys. The listing hands out
  * every key once, in order, across pages, and stops fetching at the limit; run_try_key never
  * blocks, answers RUN_KEY_WAIT while the first page is on its way and wakes its eventfd once
@@ -7,9 +7,9 @@
  * listed; records put from several threads all reach on_record, each thread's in its order,
  * and the totals count them.
  */
-#include "models/core/run.c"
-#include "models/core/lister.c"
-#include "models/core/records.c"
+#include "models/run.c"
+#include "models/lister.c"
+#include "models/records.c"
 
 #include <poll.h>
 #include <setjmp.h>

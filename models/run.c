@@ -3,7 +3,8 @@
  * ahead (lister.c), and the outcomes out, counted and passed on by a thread of their own
  * (records.c). See run.h.
  *
- * The two threads are the run's, not the pipeline's: no job step runs on them. They keep
+ * The two threads are the run's, not the pipeline's (so this sits in models/, beside the
+ * models that drive it, not in models/core, which owns no thread): no job step runs on them. They keep
  * the toolkit's bookkeeping off the model's path: a model's thread takes a key from a page
  * in memory (a lock only at a page's end) and puts its record into a ring (no lock), so what
  * a model measures is its own locks and waits. The LIST a page costs is still measured

@@ -8,7 +8,7 @@
 #ifndef EXIFBENCH_RECORDS_H
 #define EXIFBENCH_RECORDS_H
 
-#include "job.h"
+#include "models/core/job.h"
 
 /* Called on the delivering thread, one record at a time, in order. */
 typedef void (*records_fn)(const struct job_record *rec, void *arg);

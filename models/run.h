@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <stdint.h>
 
-#include "job.h"
+#include "models/core/job.h"
 
 struct model_opts {
 	unsigned concurrency;	/* requests in flight (threads, processes, or transfers) */

@@ -17,7 +17,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "job.h"
+#include "models/core/job.h"
 #include "lister.h"
 
 struct page {

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "s3.h"
+#include "models/core/s3.h"
 
 #define LISTER_PAGE_KEYS 1000
 #define LISTER_WAIT 2		/* lister_next: no key yet, see lister_fd */
