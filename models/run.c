@@ -4,12 +4,13 @@
  * (records.c). See run.h.
  *
  * The two threads are the run's, not the pipeline's (so this sits in models/, beside the
- * models that drive it, not in models/core, which owns no thread): no job step runs on them. They keep
- * the toolkit's bookkeeping off the model's path: a model's thread takes a key from a page
- * in memory (a lock only at a page's end) and puts its record into a ring (no lock), so what
- * a model measures is its own locks and waits. The LIST a page costs is still measured
- * (list_pages; list_ns, now the time a model had no key to start). With run_set_keys the
- * keys come from a file instead, a line at a time, read by the model's thread.
+ * models that drive it, not in models/core, which owns no thread): no job step runs on
+ * them. They keep the toolkit's bookkeeping off the model's path: a model's thread takes a
+ * key from a page in memory (a lock only at a page's end) and puts its record into a ring
+ * (no lock), so what a model measures is its own locks and waits. The LIST a page costs is
+ * still measured (list_pages; list_ns, now the time a model had no key to start). With
+ * run_set_keys the keys come from a file instead, a line at a time, read by the model's
+ * thread.
  */
 #include <pthread.h>
 #include <stdarg.h>
