@@ -77,9 +77,9 @@ BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 
-UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job run scenario tracestats \
-	procfs taskstats pidscan proctab stats shape sampler_cost usl analysis plot plotdata csv \
-	resultset compare gnuplot
+UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job run models scenario \
+	tracestats procfs taskstats pidscan proctab stats shape sampler_cost usl analysis plot \
+	plotdata csv resultset compare gnuplot
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -119,6 +119,7 @@ TESTED_transform := models/core/transform.o models/core/transform_ctx.o \
 	models/core/transform_spin.o
 TESTED_job := models/core/job.o
 TESTED_run := models/run.o models/lister.o models/records.o
+TESTED_models := models/models.o
 WRAP_run := -Wl,--wrap=s3_list_page
 TESTED_scenario := harness/engine/scenario.o
 TESTED_tracestats := harness/results/tracestats.o

@@ -182,25 +182,6 @@ stage_us(const double *v, enum trace_col start, enum trace_col end)
 	return v[end] >= 0 ? v[end] - v[start] : -1;
 }
 
-size_t
-tracestats_count(const char *path, long *offset, size_t *lines)
-{
-	char buf[8192];
-	size_t got, i;
-	FILE *f;
-
-	if ((f = fopen(path, "r")) != NULL) {
-		if (fseek(f, *offset, SEEK_SET) == 0)
-			while ((got = fread(buf, 1, sizeof(buf), f)) > 0) {
-				for (i = 0; i < got; i++)
-					*lines += buf[i] == '\n';
-				*offset += (long)got;
-			}
-		fclose(f);
-	}
-	return *lines > 0 ? *lines - 1 : 0;
-}
-
 static int
 cmp_end(const void *a, const void *b)
 {

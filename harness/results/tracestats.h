@@ -50,7 +50,4 @@ int tracestats_read(const char *path, double trim, FILE *out, const char *label,
  */
 size_t tracestats_cut(size_t n, double trim);
 
-/* The number of complete rows (newlines after the header) in path so far; 0 if unreadable. */
-size_t tracestats_count(const char *path, long *offset, size_t *rows);
-
 #endif

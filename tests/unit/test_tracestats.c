@@ -1,12 +1,13 @@
 /*
- * test_tracestats.c: unit tests of harness/results/tracestats.c, a run's figures from its trace CSV.
+ * test_tracestats.c: unit tests of harness/results/tracestats.c, a run's figures from its
+ * trace CSV.
  * Traces are written to a temporary file with the header `exifbench run --trace` writes
  * (trace_header, so the test follows the real columns). Checked: the trim rule (images
  * ordered by finish, `trim` cut at each end, the window and rate from the cut), nearest-rank
  * latency percentiles end to end and per stage from the kept ok images only, failed images
  * counted in the rate but not the latencies, no trim under 20 images, RFC 4180 keys (commas,
- * quotes, a newline) read as one row, the labelled copy of every row, the progress count of a
- * growing file; and errors: a missing file, an empty file, a header without a needed column.
+ * quotes, a newline) read as one row, and the labelled copy of every row;
+ * and errors: a missing file, an empty file, a header without a needed column.
  */
 #include "harness/results/tracestats.c"
 
@@ -173,28 +174,6 @@ test_quoted_keys_and_copy(void **state)
 	free(copy);
 }
 
-/* The progress count follows a growing file. */
-static void
-test_count(void **state)
-{
-	struct fixture *fx = *state;
-	long offset = 0;
-	size_t lines = 0;
-
-	assert_int_equal(tracestats_count(fx->path, &offset, &lines), 0);
-	assert_int_equal(trace_header(fx->f), 0);
-	fflush(fx->f);
-	assert_int_equal(tracestats_count(fx->path, &offset, &lines), 0);
-	add_row(fx->f, "x", 0, 1, 1, 0);
-	add_row(fx->f, "y", 0, 1, 1, 0);
-	fflush(fx->f);
-	assert_int_equal(tracestats_count(fx->path, &offset, &lines), 2);
-	add_row(fx->f, "z", 0, 1, 1, 0);
-	fflush(fx->f);
-	assert_int_equal(tracestats_count(fx->path, &offset, &lines), 3);
-	assert_int_equal(tracestats_count("/nonexistent/trace.csv", &offset, &lines), 3);
-}
-
 static void
 test_inval(void **state)
 {
@@ -224,7 +203,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_trim_and_percentiles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_and_small, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quoted_keys_and_copy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inval, setup, teardown),
 	};
 
