@@ -13,7 +13,6 @@
 #include "cli.h"
 #include "datasets/remove.h"
 #include "harness/engine/runner.h"
-#include "harness/engine/topo.h"
 
 static int run_one(struct bench *b, const struct plan_run *pr);
 static void on_progress(size_t done, double elapsed_s, void *arg);
@@ -135,30 +134,6 @@ run_one(struct bench *b, const struct plan_run *pr)
 out:
 	free(rr);
 	return rv;
-}
-
-/* Stops the shaper, unbinds the server, and writes the final meta.json and CSV files. */
-void
-bench_finish(struct bench *b, const char *status, const char *error)
-{
-	char err[512], now[32];
-	json_t *stats;
-	size_t i;
-
-	if ((stats = setup_shaper_stop(&b->shaper)) != NULL)
-		json_object_set_new(b->meta, "shaper", stats);
-	for (i = 0; i < b->nserver && b->sc.server_cpus[0] != '\0'; i++)
-		topo_bind(b->server[i], "", err, sizeof(err));
-	json_object_set_new(b->meta, "status", json_string(status));
-	json_object_set_new(b->meta, "finished_utc",
-	    json_string(plan_utc_now(now, sizeof(now))));
-	if (error != NULL)
-		json_object_set_new(b->meta, "error", json_string(error));
-	if (results_close(&b->res) < 0)
-		json_object_set_new(b->meta, "error", json_string("a result file could not be "
-		    "written completely"));
-	if (results_meta(&b->res, b->meta, err, sizeof(err)) < 0)
-		fprintf(stderr, "exifbench: %s\n", err);
 }
 
 static void

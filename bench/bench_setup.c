@@ -3,7 +3,8 @@
  * runs itself again under harness/with-s3-local; then it installs the Ctrl-C handler, checks
  * the PU lists, finds and binds the local server's processes, makes sure the dataset is
  * loaded, creates the result folder with a meta.json of status "running", and starts the
- * shaper when the scenario shapes the network. See bench.h.
+ * shaper when the scenario shapes the network; bench_finish undoes it after the last run
+ * (bench_run.c) or a failed set-up. See bench.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -125,6 +126,30 @@ bench_setup(struct bench *b, int argc, char **argv)
 	    b->sc.name, b->plan.n, b->images, endpoint, b->shaper.pid > 0 ?
 	    " through the shaper" : "", b->res.dir);
 	return -1;
+}
+
+/* Stops the shaper, unbinds the server, and writes the final meta.json and CSV files. */
+void
+bench_finish(struct bench *b, const char *status, const char *error)
+{
+	char err[512], now[32];
+	json_t *stats;
+	size_t i;
+
+	if ((stats = setup_shaper_stop(&b->shaper)) != NULL)
+		json_object_set_new(b->meta, "shaper", stats);
+	for (i = 0; i < b->nserver && b->sc.server_cpus[0] != '\0'; i++)
+		topo_bind(b->server[i], "", err, sizeof(err));
+	json_object_set_new(b->meta, "status", json_string(status));
+	json_object_set_new(b->meta, "finished_utc",
+	    json_string(plan_utc_now(now, sizeof(now))));
+	if (error != NULL)
+		json_object_set_new(b->meta, "error", json_string(error));
+	if (results_close(&b->res) < 0)
+		json_object_set_new(b->meta, "error", json_string("a result file could not be "
+		    "written completely"));
+	if (results_meta(&b->res, b->meta, err, sizeof(err)) < 0)
+		fprintf(stderr, "exifbench: %s\n", err);
 }
 
 static void
