@@ -64,7 +64,8 @@ DATA_SRC := $(addprefix datasets/,gen.c exifwrite.c manifest.c load.c verify.c r
 SHAPE_SRC := $(addprefix harness/shape/,shape.c shape_proxy.c shape_conn.c shape_pipe.c)
 SAMPLER_SRC := $(addprefix harness/sampler/,procfs.c taskstats.c pidscan.c proctab.c sampler.c)
 RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c trace.c tracestats.c results.c)
-ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c plan.c setup.c runner.c)
+ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_value.c plan.c \
+	setup.c runner.c)
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c resultset.c rs_trace.c \
 	compare.c report.c report_make.c report_md.c report_out.c report_plan.c plotdata.c \
 	plotdata_runs.c plot.c)
