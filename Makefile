@@ -170,7 +170,8 @@ bench: $(BIN)
 microbench: $(BUILD)/bench/microbench
 	$(Q)$(BUILD)/bench/microbench
 
-$(BUILD)/bench/microbench: $(BUILD)/bench/microbench.o $(LIB_OBJ)
+$(BUILD)/bench/microbench: $(BUILD)/bench/microbench.o $(BUILD)/bench/microbench_passes.o \
+		$(LIB_OBJ)
 	$(call say,LINK,$@)$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 deps:
