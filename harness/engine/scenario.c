@@ -147,7 +147,8 @@ scenario_parse(FILE *f, const char *name, const char *profile, struct scenario *
 	for (i = 0; i < ps.nlater; i++)
 		if (scenario_set(&ps.sc, ps.later[i].key->name, ps.later[i].val, msg,
 		    sizeof(msg)) < 0)
-			return scenario_error(err, errlen, "%s:%u: %s", name, ps.later[i].line, msg);
+			return scenario_error(err, errlen, "%s:%u: %s", name, ps.later[i].line,
+			    msg);
 	snprintf(ps.sc.profile, sizeof(ps.sc.profile), "%s", profile != NULL ? profile : "quick");
 	if (ferror(f))
 		return scenario_error(err, errlen, "%s:%u: read error", name, ps.lineno);
@@ -274,10 +275,11 @@ scenario_check(const struct scenario *sc, char *err, size_t errlen)
 		return scenario_error(err, errlen, "stall_fraction %g needs stall_ms > 0",
 		    sc->stall_fraction);
 	if (sc->stall_ms > 0 && sc->stall_fraction == 0)
-		return scenario_error(err, errlen, "stall_ms %g needs stall_fraction > 0", sc->stall_ms);
+		return scenario_error(err, errlen, "stall_ms %g needs stall_fraction > 0",
+		    sc->stall_ms);
 	if (sc->jitter_ms > 0 && no_jitter)
-		return scenario_error(err, errlen, "jitter_ms %g needs jitter uniform, normal or pareto",
-		    sc->jitter_ms);
+		return scenario_error(err, errlen, "jitter_ms %g needs jitter uniform, normal or "
+		    "pareto", sc->jitter_ms);
 	if (sc->jitter_ms == 0 && !no_jitter)
 		return scenario_error(err, errlen, "jitter %s needs jitter_ms > 0", sc->jitter);
 	return 0;

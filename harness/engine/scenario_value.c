@@ -117,8 +117,8 @@ set_cpus(const struct scenario_key *k, const char *v, char *out, size_t outlen, 
 	if (strcmp(v, "all") == 0)
 		v = "";
 	if (*v != '\0' && !cpuset_ok(v))
-		return scenario_error(err, errlen, "key '%s': '%s' is not all or a CPU list such as "
-		    "0, 0-1 or 0,2-3", k->name, v);
+		return scenario_error(err, errlen, "key '%s': '%s' is not all or a CPU list "
+		    "such as 0, 0-1 or 0,2-3", k->name, v);
 	snprintf(out, outlen, "%s", v);
 	return 0;
 }
@@ -220,8 +220,8 @@ set_item(struct scenario *sc, const struct scenario_key *k, size_t i, const char
 		if (model_find(v) == NULL) {
 			for (m = model_table; *m != NULL; m++)
 				append(names, sizeof(names), (*m)->name);
-			return scenario_error(err, errlen, "key '%s': unknown model '%s' (%s)", k->name,
-			    v, names);
+			return scenario_error(err, errlen, "key '%s': unknown model '%s' (%s)",
+			    k->name, v, names);
 		}
 		for (j = 0; j < i; j++)
 			if (strcmp(sc->models[j], v) == 0)
@@ -258,8 +258,8 @@ set_list(struct scenario *sc, const struct scenario_key *k, const char *value, c
 	snprintf(buf, sizeof(buf), "%s", value);
 	for (tok = strtok_r(buf, " \t", &save); tok != NULL; tok = strtok_r(NULL, " \t", &save)) {
 		if (n == max)
-			return scenario_error(err, errlen, "key '%s': more than %zu values", k->name,
-			    max);
+			return scenario_error(err, errlen, "key '%s': more than %zu values",
+			    k->name, max);
 		if (set_item(sc, k, n++, tok, err, errlen) < 0)
 			return -1;
 	}
