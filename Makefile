@@ -65,9 +65,10 @@ DATA_SRC := $(addprefix datasets/,gen.c picture.c exifwrite.c manifest.c load.c 
 # the bench engine, the report.
 SHAPE_SRC := $(addprefix harness/shape/,shape.c shape_proxy.c shape_conn.c shape_pipe.c)
 SAMPLER_SRC := $(addprefix harness/sampler/,procfs.c taskstats.c pidscan.c proctab.c sampler.c)
-RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c samples_cols.c trace_cols.c trace.c tracestats.c \
-	results.c)
-ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c plan.c setup.c runner.c)
+RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c samples_cols.c trace_cols.c trace.c \
+	tracestats.c results.c)
+ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_value.c plan.c \
+	setup.c runner.c)
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
 	rs_trace.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
 	plotdata_out.c plotdata.c plotdata_runs.c plot.c)
@@ -150,6 +151,7 @@ unit: $(UNIT_BINS) $(BIN)
 	$(Q)tests/cli.sh $(BIN)
 	$(Q)tests/report.sh $(BIN)
 	$(Q)tests/compare.sh $(BIN)
+	$(Q)tests/layout.sh $(BUILD)
 
 # Starts the local S3 server unless AWS_ENDPOINT_URL names one, and stops it afterwards.
 integration: $(INTEG_BINS) $(BIN)
@@ -177,7 +179,8 @@ bench: $(BIN)
 microbench: $(BUILD)/bench/microbench
 	$(Q)$(BUILD)/bench/microbench
 
-$(BUILD)/bench/microbench: $(BUILD)/bench/microbench.o $(LIB_OBJ)
+$(BUILD)/bench/microbench: $(BUILD)/bench/microbench.o $(BUILD)/bench/microbench_passes.o \
+		$(LIB_OBJ)
 	$(call say,LINK,$@)$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 deps:

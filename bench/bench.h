@@ -1,8 +1,9 @@
 /*
  * bench.h: what the files of `exifbench bench` share. cmd_bench.c reads the command line and
  * the scenario into a plan; bench_setup.c starts what the runs need (the local server through
- * harness/with-s3-local, the dataset, the binding, the result folder, the shaper);
- * bench_run.c runs the plan, one measured process per run, and records each run.
+ * harness/with-s3-local, the dataset, the binding, the result folder, the shaper) and stops
+ * it (bench_finish); bench_run.c, above it, runs the plan, one measured process per run, and
+ * records each run.
  */
 #ifndef EXIFBENCH_BENCH_H
 #define EXIFBENCH_BENCH_H

@@ -1,9 +1,9 @@
 /*
  * bench_run.c: the runs of `exifbench bench`, one after another: for each, delete the run's
- * destination prefix, start it as a measured child process (harness/engine/runner.h), compute its
- * figures from its trace (harness/results/tracestats.h), append its summary row and trace rows, print
- * its line, delete the prefix again. A Ctrl-C stops the plan after the run in progress and
- * marks the folder "partial". See bench.h.
+ * destination prefix, start it as a measured child process (harness/engine/runner.h), compute
+ * its figures from its trace (harness/results/tracestats.h), append its summary row and trace
+ * rows, print its line, delete the prefix again. A Ctrl-C stops the plan after the run in
+ * progress and marks the folder "partial". See bench.h.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +13,19 @@
 #include "cli.h"
 #include "datasets/remove.h"
 #include "harness/engine/runner.h"
-#include "harness/engine/topo.h"
+
+/* What a run is called: in messages (label), in S3 (prefix), on disk (trace, log). */
+struct run_names {
+	char label[160], tag[64], prefix[256];
+	char trace[PATH_MAX + 192], log[PATH_MAX + 192];
+};
 
 static int run_one(struct bench *b, const struct plan_run *pr);
+static void run_names(const struct bench *b, const struct plan_run *pr, struct run_names *n);
+static void run_spec(struct bench *b, const struct plan_run *pr, char **argv,
+    const char *label, const char *log, struct runner_spec *sp);
+static void print_run(struct bench *b, const struct result_row *row, const char *tag,
+    const char *label, const char *log, json_t *sum);
 static void on_progress(size_t done, double elapsed_s, void *arg);
 static void clean_prefix(struct bench *b, const char *prefix);
 static void row_model(struct result_row *row, const struct plan_run *pr,
@@ -55,9 +65,8 @@ bench_run(struct bench *b)
 static int
 run_one(struct bench *b, const struct plan_run *pr)
 {
-	char label[160], trace[PATH_MAX + 192], log[PATH_MAX + 192], prefix[256], err[512];
-	char tag[64], name[128];
-	char *argv[48];
+	struct run_names n;
+	char err[512], *argv[48];
 	struct runner_spec spec;
 	struct runner_result *rr;
 	struct tracestats ts;
@@ -67,38 +76,26 @@ run_one(struct bench *b, const struct plan_run *pr)
 
 	if ((rr = calloc(1, sizeof(*rr))) == NULL)
 		return -1;
-	plan_cpus_tag(pr, tag, sizeof(tag));
-	results_label(label, sizeof(label), pr->model->name, pr->level, tag, pr->rep);
-	snprintf(name, sizeof(name), "%s-c%u-cpus%s-r%u", pr->model->name, pr->level, tag,
-	    pr->rep);
-	snprintf(prefix, sizeof(prefix), "%s/%s", b->sc.name, name);
-	snprintf(trace, sizeof(trace), "%s/logs/%s.trace.csv", b->res.dir, name);
-	snprintf(log, sizeof(log), "%s/logs/%s.log", b->res.dir, name);
-	clean_prefix(b, prefix);
-	plan_argv(pr, &b->sc, b->exe, BENCH_DATA_BUCKET, BENCH_OUT_BUCKET, prefix, trace,
+	run_names(b, pr, &n);
+	clean_prefix(b, n.prefix);
+	plan_argv(pr, &b->sc, b->exe, BENCH_DATA_BUCKET, BENCH_OUT_BUCKET, n.prefix, n.trace,
 	    b->images, argv, 48);
-	memset(&spec, 0, sizeof(spec));
-	spec.argv = argv, spec.cpus = pr->client_cpus, spec.trace_path = trace;
-	spec.endpoint = b->shaper.pid > 0 ? b->shaper.endpoint : NULL;
-	spec.log_path = log, spec.hz = b->sc.sample_hz, spec.server = b->server;
-	spec.nserver = b->nserver, spec.shaper = b->shaper.pid, spec.samples = b->res.samples;
-	spec.label = label, spec.progress = b->progress ? on_progress : NULL, spec.arg = b;
-	spec.interrupt = &bench_interrupted;
+	run_spec(b, pr, argv, n.label, n.log, &spec);
 	b->cur = pr;
 	if ((rv = runner_run(&spec, rr, err, sizeof(err))) != 0) {
 		if (rv < 0)
 			fprintf(stderr, "%sexifbench: %s: %s\n", b->progress ? "\r\033[K" : "",
-			    label, err);
+			    n.label, err);
 		rv = -1;
 		goto out;
 	}
 	if (b->progress)
 		fputs("\r\033[K", stderr);
-	if (tracestats_read(trace, b->sc.trim, b->res.trace, label, RESULTS_LABEL_HEADER,
+	if (tracestats_read(n.trace, b->sc.trim, b->res.trace, n.label, RESULTS_LABEL_HEADER,
 	    &b->res.trace_header, &ts, err, sizeof(err)) < 0)
-		fprintf(stderr, "exifbench: %s: %s (its log: %s)\n", label, err, log);
+		fprintf(stderr, "exifbench: %s: %s (its log: %s)\n", n.label, err, n.log);
 	else
-		unlink(trace);
+		unlink(n.trace);
 	sum = json_loads(rr->summary, 0, NULL);
 	memset(&row, 0, sizeof(row));
 	row.model = pr->model->name, row.level = pr->level, row.rep = pr->rep;
@@ -116,24 +113,9 @@ run_one(struct bench *b, const struct plan_run *pr)
 	b->any_failed |= rr->exit_code == EXIT_ITEMS;
 	b->any_error |= rr->exit_code != 0 && rr->exit_code != EXIT_ITEMS &&
 	    rr->exit_code != BENCH_EXIT_STOPPED;
-	json_array_append_new(b->rows, json_pack("{s:s, s:i, s:s, s:i, s:i, s:s, s:I, s:I, s:f, "
-	    "s:f, s:f, s:f}", "model", row.model, "level", (int)row.level, "client_cpus", tag,
-	    "client_pus", (int)row.client_pus, "rep", (int)row.rep, "status", row.status, "ok",
-	    (json_int_t)ts.ok, "errors", (json_int_t)ts.failed, "images_per_s",
-	    ts.images_per_s, "e2e_p50_ms", ts.lat_ms[TS_E2E][0], "e2e_p99_ms",
-	    ts.lat_ms[TS_E2E][2], "model_cpu_pct", rr->group[SAMPLER_MODEL].cpu_pct));
-	if (!b->json || b->progress)
-		fprintf(stderr, "  %-10s c=%-4u pus=%u rep %u: %6zu ok %4zu failed  %8.1f images/s"
-		    "  p50 %7.1f ms  p99 %7.1f ms  client CPU %5.1f%%  %s\n", row.model,
-		    row.level, row.client_pus, row.rep, ts.ok, ts.failed, ts.images_per_s,
-		    ts.lat_ms[TS_E2E][0], ts.lat_ms[TS_E2E][2],
-		    rr->group[SAMPLER_MODEL].cpu_pct, row.status);
-	if (rr->exit_code != 0 && rr->exit_code != EXIT_ITEMS &&
-	    rr->exit_code != BENCH_EXIT_STOPPED)
-		fprintf(stderr, "exifbench: %s exited %d: %s (log: %s)\n", label, rr->exit_code,
-		    json_string_value(json_object_get(sum, "error")) ?: "see its log", log);
+	print_run(b, &row, n.tag, n.label, n.log, sum);
 	json_decref(sum);
-	clean_prefix(b, prefix);
+	clean_prefix(b, n.prefix);
 	rv = 0;
 out:
 	free(rr);
@@ -150,28 +132,59 @@ row_model(struct result_row *row, const struct plan_run *pr, const struct scenar
 	row->cpu_threads = model_cpu_threads(pr->model, &o, pr->client_pus);
 }
 
-/* Stops the shaper, unbinds the server, and writes the final meta.json and CSV files. */
-void
-bench_finish(struct bench *b, const char *status, const char *error)
+/* The run's label, its S3 prefix and its files' paths. */
+static void
+run_names(const struct bench *b, const struct plan_run *pr, struct run_names *n)
 {
-	char err[512], now[32];
-	json_t *stats;
-	size_t i;
+	char name[128];
 
-	if ((stats = setup_shaper_stop(&b->shaper)) != NULL)
-		json_object_set_new(b->meta, "shaper", stats);
-	for (i = 0; i < b->nserver && b->sc.server_cpus[0] != '\0'; i++)
-		topo_bind(b->server[i], "", err, sizeof(err));
-	json_object_set_new(b->meta, "status", json_string(status));
-	json_object_set_new(b->meta, "finished_utc",
-	    json_string(plan_utc_now(now, sizeof(now))));
-	if (error != NULL)
-		json_object_set_new(b->meta, "error", json_string(error));
-	if (results_close(&b->res) < 0)
-		json_object_set_new(b->meta, "error", json_string("a result file could not be "
-		    "written completely"));
-	if (results_meta(&b->res, b->meta, err, sizeof(err)) < 0)
-		fprintf(stderr, "exifbench: %s\n", err);
+	plan_cpus_tag(pr, n->tag, sizeof(n->tag));
+	results_label(n->label, sizeof(n->label), pr->model->name, pr->level, n->tag, pr->rep);
+	snprintf(name, sizeof(name), "%s-c%u-cpus%s-r%u", pr->model->name, pr->level, n->tag,
+	    pr->rep);
+	snprintf(n->prefix, sizeof(n->prefix), "%s/%s", b->sc.name, name);
+	snprintf(n->trace, sizeof(n->trace), "%s/logs/%s.trace.csv", b->res.dir, name);
+	snprintf(n->log, sizeof(n->log), "%s/logs/%s.log", b->res.dir, name);
+}
+
+/* What runner_run needs for run pr, the measured process's argv given. */
+static void
+run_spec(struct bench *b, const struct plan_run *pr, char **argv, const char *label,
+    const char *log, struct runner_spec *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->argv = argv, sp->cpus = pr->client_cpus;
+	sp->endpoint = b->shaper.pid > 0 ? b->shaper.endpoint : NULL;
+	sp->log_path = log, sp->hz = b->sc.sample_hz, sp->server = b->server;
+	sp->nserver = b->nserver, sp->shaper = b->shaper.pid, sp->samples = b->res.samples;
+	sp->label = label, sp->progress = b->progress ? on_progress : NULL, sp->arg = b;
+	sp->interrupt = &bench_interrupted;
+}
+
+/* A run's outcome: a row of the JSON output, its line on stderr, and why it failed. */
+static void
+print_run(struct bench *b, const struct result_row *row, const char *tag, const char *label,
+    const char *log, json_t *sum)
+{
+	const struct tracestats *ts = row->ts;
+	const struct runner_result *rr = row->rr;
+
+	json_array_append_new(b->rows, json_pack("{s:s, s:i, s:s, s:i, s:i, s:s, s:I, s:I, s:f, "
+	    "s:f, s:f, s:f}", "model", row->model, "level", (int)row->level, "client_cpus", tag,
+	    "client_pus", (int)row->client_pus, "rep", (int)row->rep, "status", row->status,
+	    "ok", (json_int_t)ts->ok, "errors", (json_int_t)ts->failed, "images_per_s",
+	    ts->images_per_s, "e2e_p50_ms", ts->lat_ms[TS_E2E][0], "e2e_p99_ms",
+	    ts->lat_ms[TS_E2E][2], "model_cpu_pct", rr->group[SAMPLER_MODEL].cpu_pct));
+	if (!b->json || b->progress)
+		fprintf(stderr, "  %-10s c=%-4u pus=%u rep %u: %6zu ok %4zu failed  %8.1f images/s"
+		    "  p50 %7.1f ms  p99 %7.1f ms  client CPU %5.1f%%  %s\n", row->model,
+		    row->level, row->client_pus, row->rep, ts->ok, ts->failed, ts->images_per_s,
+		    ts->lat_ms[TS_E2E][0], ts->lat_ms[TS_E2E][2],
+		    rr->group[SAMPLER_MODEL].cpu_pct, row->status);
+	if (rr->exit_code != 0 && rr->exit_code != EXIT_ITEMS &&
+	    rr->exit_code != BENCH_EXIT_STOPPED)
+		fprintf(stderr, "exifbench: %s exited %d: %s (log: %s)\n", label, rr->exit_code,
+		    json_string_value(json_object_get(sum, "error")) ?: "see its log", log);
 }
 
 static void

@@ -3,7 +3,8 @@
  * runs itself again under harness/with-s3-local; then it installs the Ctrl-C handler, checks
  * the PU lists, finds and binds the local server's processes, makes sure the dataset is
  * loaded, creates the result folder with a meta.json of status "running", and starts the
- * shaper when the scenario shapes the network. See bench.h.
+ * shaper when the scenario shapes the network; bench_finish undoes it after the last run
+ * (bench_run.c) or a failed set-up. See bench.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +18,10 @@
 
 volatile sig_atomic_t bench_interrupted;
 
+static int relaunch(struct bench *b, const char *endpoint, int argc, char **argv);
+static void catch_signals(void);
+static json_t *bind_server(struct bench *b, const char *endpoint);
+static json_t *meta_running(const struct bench *b, const char *endpoint, json_t *shared);
 static void on_signal(int sig);
 static char **shaper_args(const struct scenario *sc, char buf[][32]);
 static int shaping(const struct scenario *sc);
@@ -24,43 +29,13 @@ static int shaping(const struct scenario *sc);
 int
 bench_setup(struct bench *b, int argc, char **argv)
 {
-	char err[512], bufs[16][32], *relaunch[128];
+	char err[512], bufs[16][32];
 	const char *endpoint = getenv("AWS_ENDPOINT_URL");
-	struct sigaction sa;
-	json_t *shared;
-	ssize_t n;
-	int i;
+	int rc;
 
-	if ((n = readlink("/proc/self/exe", b->exe, sizeof(b->exe) - 1)) < 0) {
-		fprintf(stderr, "exifbench: cannot find my own binary: %s\n", strerror(errno));
-		return EXIT_SETUP;
-	}
-	b->exe[n] = '\0';
-	if (setup_find_home(b->exe, b->home, sizeof(b->home)) < 0)
-		b->home[0] = '\0';
-	if (endpoint == NULL || endpoint[0] == '\0') {
-		/* No endpoint: run again under the local server's wrapper, which stops it. */
-		if (b->home[0] == '\0' || argc > 120) {
-			fprintf(stderr, "exifbench: AWS_ENDPOINT_URL is unset and harness/s3-local "
-			    "is not found (set EXIFBENCH_HOME to the source folder)\n");
-			return EXIT_SETUP;
-		}
-		snprintf(err, sizeof(err), "%s/harness/with-s3-local", b->home);
-		relaunch[0] = err, relaunch[1] = b->exe, relaunch[2] = "bench";
-		for (i = 1; i < argc; i++)
-			relaunch[i + 2] = argv[i];
-		relaunch[argc + 2] = NULL;
-		fflush(NULL);
-		execv(relaunch[0], relaunch);
-		fprintf(stderr, "exifbench: cannot run %s: %s\n", err, strerror(errno));
-		return EXIT_SETUP;
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: sleeps wake up */
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	if ((rc = relaunch(b, endpoint, argc, argv)) >= 0)
+		return rc;
+	catch_signals();
 	if (s3_config_from_env(&b->s3, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_SETUP;
@@ -81,33 +56,8 @@ bench_setup(struct bench *b, int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	/* From here on, bench_finish unbinds the server whatever happens. */
-	b->nserver = setup_server_pids(b->home, endpoint, b->server, 16);
-	for (i = 0; i < (int)b->nserver && b->sc.server_cpus[0] != '\0'; i++)
-		if (topo_bind(b->server[i], b->sc.server_cpus, err, sizeof(err)) < 0)
-			fprintf(stderr, "exifbench: server_cpus: %s (left unbound)\n", err);
 	b->rows = json_array();
-	for (i = 0, shared = json_array(); i < (int)b->sc.n_client_cpus; i++)
-		if (topo_overlap(b->sc.client_cpus[i], b->sc.server_cpus) == 1) {
-			json_array_append_new(shared, json_string(b->sc.client_cpus[i][0] ?
-			    b->sc.client_cpus[i] : "all"));
-			if (b->sc.client_cpus[i][0] != '\0' || b->sc.server_cpus[0] != '\0')
-				fprintf(stderr, "bench: note: client PUs '%s' share PUs with the server "
-				    "and shaper ('%s'): their CPU competes with the model's\n",
-				    b->sc.client_cpus[i][0] ? b->sc.client_cpus[i] : "all",
-				    b->sc.server_cpus[0] ? b->sc.server_cpus : "all");
-		}
-	snprintf(err, sizeof(err), "s3://%s/%s", BENCH_DATA_BUCKET, b->sc.dataset);
-	b->meta = json_pack("{s:s, s:o, s:o*, s:o*, s:s, s:s, s:{s:s, s:s, s:I}, "
-	    "s:{s:b, s:i, s:s, s:o}, s:i, s:i, s:s}", "status", "running", "scenario",
-	    scenario_json(&b->sc), "machine", topo_record(), "versions",
-	    versions_record(b->home), "endpoint", endpoint, "region", b->s3.region,
-	    "dataset", "profile", b->sc.dataset, "uri", err, "images", (json_int_t)b->images,
-	    "server", "local", b->nserver > 0, "processes", (int)b->nserver,
-	    "cpus", b->sc.server_cpus[0] ? b->sc.server_cpus : "all", "shared_with_client",
-	    shared,
-	    "runs_planned", (int)b->plan.n, "runs_done", 0,
-	    "started_utc", plan_utc_now(bufs[0], sizeof(bufs[0])));
-	json_object_set_new(b->meta, "methodology", plan_methodology());
+	b->meta = meta_running(b, endpoint, bind_server(b, endpoint));
 	if (shaping(&b->sc) && setup_shaper_start(&b->shaper, b->exe, endpoint,
 	    shaper_args(&b->sc, bufs), b->sc.server_cpus, err, sizeof(err)) < 0) {
 		if (bench_interrupted) {
@@ -125,6 +75,130 @@ bench_setup(struct bench *b, int argc, char **argv)
 	    b->sc.name, b->plan.n, b->images, endpoint, b->shaper.pid > 0 ?
 	    " through the shaper" : "", b->res.dir);
 	return -1;
+}
+
+/*
+ * Finds this binary and the source folder; with no endpoint, runs the same command again
+ * under harness/with-s3-local. -1 to go on, else the exit code (exec failed).
+ */
+static int
+relaunch(struct bench *b, const char *endpoint, int argc, char **argv)
+{
+	char wrapper[512], *args[128];
+	ssize_t n;
+	int i;
+
+	if ((n = readlink("/proc/self/exe", b->exe, sizeof(b->exe) - 1)) < 0) {
+		fprintf(stderr, "exifbench: cannot find my own binary: %s\n", strerror(errno));
+		return EXIT_SETUP;
+	}
+	b->exe[n] = '\0';
+	if (setup_find_home(b->exe, b->home, sizeof(b->home)) < 0)
+		b->home[0] = '\0';
+	if (endpoint != NULL && endpoint[0] != '\0')
+		return -1;
+	/* No endpoint: run again under the local server's wrapper, which stops it. */
+	if (b->home[0] == '\0' || argc > 120) {
+		fprintf(stderr, "exifbench: AWS_ENDPOINT_URL is unset and harness/s3-local "
+		    "is not found (set EXIFBENCH_HOME to the source folder)\n");
+		return EXIT_SETUP;
+	}
+	snprintf(wrapper, sizeof(wrapper), "%s/harness/with-s3-local", b->home);
+	args[0] = wrapper, args[1] = b->exe, args[2] = "bench";
+	for (i = 1; i < argc; i++)
+		args[i + 2] = argv[i];
+	args[argc + 2] = NULL;
+	fflush(NULL);
+	execv(args[0], args);
+	fprintf(stderr, "exifbench: cannot run %s: %s\n", wrapper, strerror(errno));
+	return EXIT_SETUP;
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);	/* no SA_RESTART: sleeps wake up */
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * Finds the local server's processes and binds them to server_cpus. Returns the client PU
+ * lists that share PUs with the server, as a JSON array (noting each on stderr).
+ */
+static json_t *
+bind_server(struct bench *b, const char *endpoint)
+{
+	char err[512];
+	json_t *shared;
+	int i;
+
+	b->nserver = setup_server_pids(b->home, endpoint, b->server, 16);
+	for (i = 0; i < (int)b->nserver && b->sc.server_cpus[0] != '\0'; i++)
+		if (topo_bind(b->server[i], b->sc.server_cpus, err, sizeof(err)) < 0)
+			fprintf(stderr, "exifbench: server_cpus: %s (left unbound)\n", err);
+	for (i = 0, shared = json_array(); i < (int)b->sc.n_client_cpus; i++)
+		if (topo_overlap(b->sc.client_cpus[i], b->sc.server_cpus) == 1) {
+			json_array_append_new(shared, json_string(b->sc.client_cpus[i][0] ?
+			    b->sc.client_cpus[i] : "all"));
+			if (b->sc.client_cpus[i][0] != '\0' || b->sc.server_cpus[0] != '\0')
+				fprintf(stderr, "bench: note: client PUs '%s' share PUs with the server "
+				    "and shaper ('%s'): their CPU competes with the model's\n",
+				    b->sc.client_cpus[i][0] ? b->sc.client_cpus[i] : "all",
+				    b->sc.server_cpus[0] ? b->sc.server_cpus : "all");
+		}
+	return shared;
+}
+
+/* The first meta.json: status "running", the scenario, the machine, the dataset, the server. */
+static json_t *
+meta_running(const struct bench *b, const char *endpoint, json_t *shared)
+{
+	char uri[256], now[32];
+	json_t *meta;
+
+	snprintf(uri, sizeof(uri), "s3://%s/%s", BENCH_DATA_BUCKET, b->sc.dataset);
+	meta = json_pack("{s:s, s:o, s:o*, s:o*, s:s, s:s, s:{s:s, s:s, s:I}, "
+	    "s:{s:b, s:i, s:s, s:o}, s:i, s:i, s:s}", "status", "running", "scenario",
+	    scenario_json(&b->sc), "machine", topo_record(), "versions",
+	    versions_record(b->home), "endpoint", endpoint, "region", b->s3.region,
+	    "dataset", "profile", b->sc.dataset, "uri", uri, "images", (json_int_t)b->images,
+	    "server", "local", b->nserver > 0, "processes", (int)b->nserver,
+	    "cpus", b->sc.server_cpus[0] ? b->sc.server_cpus : "all", "shared_with_client",
+	    shared,
+	    "runs_planned", (int)b->plan.n, "runs_done", 0,
+	    "started_utc", plan_utc_now(now, sizeof(now)));
+	json_object_set_new(meta, "methodology", plan_methodology());
+	return meta;
+}
+
+/* Stops the shaper, unbinds the server, and writes the final meta.json and CSV files. */
+void
+bench_finish(struct bench *b, const char *status, const char *error)
+{
+	char err[512], now[32];
+	json_t *stats;
+	size_t i;
+
+	if ((stats = setup_shaper_stop(&b->shaper)) != NULL)
+		json_object_set_new(b->meta, "shaper", stats);
+	for (i = 0; i < b->nserver && b->sc.server_cpus[0] != '\0'; i++)
+		topo_bind(b->server[i], "", err, sizeof(err));
+	json_object_set_new(b->meta, "status", json_string(status));
+	json_object_set_new(b->meta, "finished_utc",
+	    json_string(plan_utc_now(now, sizeof(now))));
+	if (error != NULL)
+		json_object_set_new(b->meta, "error", json_string(error));
+	if (results_close(&b->res) < 0)
+		json_object_set_new(b->meta, "error", json_string("a result file could not be "
+		    "written completely"));
+	if (results_meta(&b->res, b->meta, err, sizeof(err)) < 0)
+		fprintf(stderr, "exifbench: %s\n", err);
 }
 
 static void

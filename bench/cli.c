@@ -1,11 +1,33 @@
 /*
- * cli.c: small helpers the command files share: strict number parsing with one-line errors
- * that name the option, and JSON printing.
+ * cli.c: small helpers the command files share: the option loop, strict number parsing with
+ * one-line errors that name the option, and JSON printing.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
+
+int
+cli_options(int argc, char **argv, const char *shortopts, const struct option *longopts,
+    const char *usage, cli_option_fn fn, void *ctx)
+{
+	int ch, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (ch == 'h') {
+			fputs(usage, stdout);
+			return 0;
+		}
+		if (ch == '?' || ch == ':' || fn == NULL) {
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+		if ((rc = fn(ch, optarg, ctx)) >= 0)
+			return rc;
+	}
+	return -1;
+}
 
 int
 cli_parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,

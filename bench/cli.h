@@ -10,7 +10,22 @@
 #define EXIT_USAGE 2	/* bad command line or input file */
 #define EXIT_SETUP 3	/* environment: missing AWS_* settings, unreachable endpoint, no bucket */
 
+#include <getopt.h>
 #include <jansson.h>
+
+/* A command's handler for one option: -1 to go on, else the exit code to return now. */
+typedef int (*cli_option_fn)(int ch, const char *arg, void *ctx);
+
+/*
+ * The option loop of every command: getopt_long over argv from argv[1]. Each option but
+ * -h goes to fn with its letter (or code) and argument; -h (--help) prints usage on stdout
+ * and returns 0; an unknown option or a missing argument (getopt has said which) prints
+ * usage on stderr and returns EXIT_USAGE; a handler's exit code is returned as it is.
+ * Returns -1 when the options are read, the operands then at argv[optind]. fn may be NULL
+ * when -h is the only option.
+ */
+int cli_options(int argc, char **argv, const char *shortopts, const struct option *longopts,
+    const char *usage, cli_option_fn fn, void *ctx);
 
 /*
  * s as an integer in [min, max] into *out: 0, or -1 after printing a one-line error naming

@@ -5,7 +5,6 @@
  * a separate measured `exifbench run` process; the result folder is described in
  * harness/results/results.h and docs/harness.md.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,7 +14,16 @@
 #include "harness/report/report.h"
 #include "harness/engine/topo.h"
 
+/* What the command line sets over the scenario, kept until the scenario is read. */
+struct overrides {
+	struct bench *b;
+	const char *sets[64], *cpus[SCENARIO_MAX_CPUSETS], *server;
+	size_t nsets, ncpus;
+};
+
 static int parse(struct bench *b, int argc, char **argv);
+static int on_option(int ch, const char *arg, void *ctx);
+static int load(struct bench *b, const struct overrides *o);
 static void release(struct bench *b);
 static void report(const struct bench *b);
 
@@ -82,66 +90,88 @@ parse(struct bench *b, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *sets[64], *cpus[SCENARIO_MAX_CPUSETS], *server = NULL;
-	size_t nsets = 0, ncpus = 0, i;
-	char err[512], key[64], list[SCENARIO_MAX_CPUSETS * 64], *eq;
-	int ch;
+	struct overrides o = { .b = b };
+	int rc;
 
 	b->results_root = "results", b->data_dir = "data";
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "s:p:njqh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 's': b->scenario_path = optarg; break;
-		case 'p': b->profile = optarg; break;
-		case 'R': b->no_report = 1; break;
-		case 'S':
-			if (nsets == 64 || strchr(optarg, '=') == NULL) {
-				fprintf(stderr, "exifbench: --set '%s': expected KEY=VALUE (at "
-				    "most 64)\n", optarg);
-				return EXIT_USAGE;
-			}
-			sets[nsets++] = optarg;
-			break;
-		case 'C':
-			if (ncpus == SCENARIO_MAX_CPUSETS) {
-				fprintf(stderr, "exifbench: at most %d --client-cpus\n",
-				    SCENARIO_MAX_CPUSETS);
-				return EXIT_USAGE;
-			}
-			cpus[ncpus++] = optarg;
-			break;
-		case 'V': server = optarg; break;
-		case 'r': b->results_root = optarg; break;
-		case 'D': b->data_dir = optarg; break;
-		case 'n': b->dry_run = 1; break;
-		case 'j': b->json = 1; break;
-		case 'q': b->quiet = 1; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return EXIT_USAGE;
-		}
-	}
+	if ((rc = cli_options(argc, argv, "s:p:njqh", longopts, usage, on_option, &o)) >= 0)
+		return rc;
 	if (optind < argc || b->scenario_path == NULL) {
 		fprintf(stderr, "exifbench: bench needs --scenario FILE and no other argument "
 		    "(see --help)\n");
 		return EXIT_USAGE;
 	}
+	if ((rc = load(b, &o)) >= 0)
+		return rc;
+	if (b->dry_run) {
+		plan_print(&b->plan, &b->sc, stdout);
+		plan_free(&b->plan);
+		return 0;
+	}
+	b->progress = !b->quiet && isatty(STDERR_FILENO);
+	return -1;
+}
+
+static int
+on_option(int ch, const char *arg, void *ctx)
+{
+	struct overrides *o = ctx;
+	struct bench *b = o->b;
+
+	switch (ch) {
+	case 's': b->scenario_path = arg; break;
+	case 'p': b->profile = arg; break;
+	case 'R': b->no_report = 1; break;
+	case 'S':
+		if (o->nsets == 64 || strchr(arg, '=') == NULL) {
+			fprintf(stderr, "exifbench: --set '%s': expected KEY=VALUE (at most 64)\n",
+			    arg);
+			return EXIT_USAGE;
+		}
+		o->sets[o->nsets++] = arg;
+		break;
+	case 'C':
+		if (o->ncpus == SCENARIO_MAX_CPUSETS) {
+			fprintf(stderr, "exifbench: at most %d --client-cpus\n",
+			    SCENARIO_MAX_CPUSETS);
+			return EXIT_USAGE;
+		}
+		o->cpus[o->ncpus++] = arg;
+		break;
+	case 'V': o->server = arg; break;
+	case 'r': b->results_root = arg; break;
+	case 'D': b->data_dir = arg; break;
+	case 'n': b->dry_run = 1; break;
+	case 'j': b->json = 1; break;
+	case 'q': b->quiet = 1; break;
+	}
+	return -1;
+}
+
+/* The scenario with the command line's overrides, then its plan: -1, or EXIT_USAGE. */
+static int
+load(struct bench *b, const struct overrides *o)
+{
+	char err[512], key[64], list[SCENARIO_MAX_CPUSETS * 64], *eq;
+	size_t i;
+
 	if (scenario_load(b->scenario_path, b->profile, &b->sc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_USAGE;
 	}
-	for (i = 0; i < nsets; i++) {
-		eq = strchr(sets[i], '=');
-		snprintf(key, sizeof(key), "%.*s", (int)(eq - sets[i]), sets[i]);
+	for (i = 0; i < o->nsets; i++) {
+		eq = strchr(o->sets[i], '=');
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - o->sets[i]), o->sets[i]);
 		if (scenario_set(&b->sc, key, eq + 1, err, sizeof(err)) < 0) {
-			fprintf(stderr, "exifbench: --set %s: %s\n", sets[i], err);
+			fprintf(stderr, "exifbench: --set %s: %s\n", o->sets[i], err);
 			return EXIT_USAGE;
 		}
 	}
-	for (i = 0, list[0] = '\0'; i < ncpus; i++)
+	for (i = 0, list[0] = '\0'; i < o->ncpus; i++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? " " : "",
-		    cpus[i]);
-	if ((ncpus > 0 && scenario_set(&b->sc, "client_cpus", list, err, sizeof(err)) < 0) ||
-	    (server != NULL && scenario_set(&b->sc, "server_cpus", server, err,
+		    o->cpus[i]);
+	if ((o->ncpus > 0 && scenario_set(&b->sc, "client_cpus", list, err, sizeof(err)) < 0) ||
+	    (o->server != NULL && scenario_set(&b->sc, "server_cpus", o->server, err,
 	    sizeof(err)) < 0) || scenario_check(&b->sc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s: %s\n", b->scenario_path, err);
 		return EXIT_USAGE;
@@ -152,15 +182,10 @@ parse(struct bench *b, int argc, char **argv)
 	}
 	if (plan_make(&b->sc, &b->plan, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s%s: %s\n", b->scenario_path,
-		    ncpus > 0 || nsets > 0 ? " (with the command line's settings)" : "", err);
+		    o->ncpus > 0 || o->nsets > 0 ? " (with the command line's settings)" : "",
+		    err);
 		return EXIT_USAGE;
 	}
-	if (b->dry_run) {
-		plan_print(&b->plan, &b->sc, stdout);
-		plan_free(&b->plan);
-		return 0;
-	}
-	b->progress = !b->quiet && isatty(STDERR_FILENO);
 	return -1;
 }
 

@@ -1,10 +1,9 @@
 /*
  * cmd_compare.c: `exifbench compare A B`, the command line. Reads both folders with
- * resultset_load, pairs them with compare_make (harness/report/compare.h: the matching and the noise
- * rule live there) and prints, per scenario, one table row per run and the parameters that
- * differ; or the same as one JSON object with --json.
+ * resultset_load, pairs them with compare_make (harness/report/compare.h: the matching and the
+ * noise rule live there) and prints, per scenario, one table row per run and the parameters
+ * that differ; or the same as one JSON object with --json.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +12,14 @@
 #include "cli.h"
 #include "harness/report/compare.h"
 
+/* Where the options go. */
+struct flags {
+	int *json;
+	double *threshold;
+};
+
 static int parse(int argc, char **argv, int *json, double *threshold);
+static int on_option(int ch, const char *arg, void *ctx);
 static void print_text(const struct compare *c, const char *a, const char *b);
 static void print_scenario(const struct cmp_scenario *cs, double threshold);
 static void print_row(const struct cmp_row *r, double threshold);
@@ -93,24 +99,27 @@ parse(int argc, char **argv, int *json, double *threshold)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int ch;
+	struct flags fl = { json, threshold };
+	int rc;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "t:jh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 't':
-			if (cli_parse_double("--threshold", optarg, 0, 1000, threshold) < 0)
-				return EXIT_USAGE;
-			break;
-		case 'j': *json = 1; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return EXIT_USAGE;
-		}
-	}
+	if ((rc = cli_options(argc, argv, "t:jh", longopts, usage, on_option, &fl)) >= 0)
+		return rc;
 	if (argc - optind != 2) {
 		fprintf(stderr, "exifbench: compare needs two folders, A and B (see --help)\n");
 		return EXIT_USAGE;
 	}
+	return -1;
+}
+
+static int
+on_option(int ch, const char *arg, void *ctx)
+{
+	struct flags *fl = ctx;
+
+	if (ch == 'j')
+		*fl->json = 1;
+	else if (cli_parse_double("--threshold", arg, 0, 1000, fl->threshold) < 0)
+		return EXIT_USAGE;
 	return -1;
 }
 

@@ -5,7 +5,6 @@
  * stderr and the rest still print; the exit code then says some items failed.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,14 +127,10 @@ cmd_exif(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, i, failed = 0;
+	int i, rc, failed = 0;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h': fputs(exif_usage, stdout); return 0;
-		default: fputs(exif_usage, stderr); return EXIT_USAGE;
-		}
-	}
+	if ((rc = cli_options(argc, argv, "h", longopts, exif_usage, NULL, NULL)) >= 0)
+		return rc;
 	if (optind == argc) {
 		fprintf(stderr, "exifbench: exif needs at least one FILE\n%s", exif_usage);
 		return EXIT_USAGE;

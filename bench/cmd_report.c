@@ -3,7 +3,6 @@
  * results folder (one scenario) or the parent of several (what `make bench` writes). The
  * work is report_make's; this file parses the options and prints where the report is.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,13 @@
 #include "cli.h"
 #include "harness/report/report.h"
 #include "harness/engine/setup.h"
+
+/* The flags of the command line. */
+struct flags {
+	int draw, json, quiet;
+};
+
+static int on_option(int ch, const char *arg, void *ctx);
 
 static const char usage[] =
     "usage: exifbench report [--no-plots] [--json] [--quiet] RESULTS_DIR\n"
@@ -47,20 +53,13 @@ cmd_report(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct flags fl = { 1, 0, 0 };
 	char home[4096], exe[4096], err[1024], path[4200];
-	int ch, draw = 1, json = 0, quiet = 0, rv;
+	int rv;
 	ssize_t n;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "njqh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'n': draw = 0; break;
-		case 'j': json = 1; break;
-		case 'q': quiet = 1; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return EXIT_USAGE;
-		}
-	}
+	if ((rv = cli_options(argc, argv, "njqh", longopts, usage, on_option, &fl)) >= 0)
+		return rv;
 	if (argc - optind != 1) {
 		fprintf(stderr, "exifbench: report: %s\n%s", argc == optind ?
 		    "RESULTS_DIR missing" : "one RESULTS_DIR only", usage);
@@ -74,7 +73,8 @@ cmd_report(int argc, char **argv)
 		    "EXIFBENCH_HOME to the exifbench source folder\n");
 		return EXIT_SETUP;
 	}
-	rv = report_make(argv[optind], home, draw, quiet ? NULL : stderr, err, sizeof(err));
+	rv = report_make(argv[optind], home, fl.draw, fl.quiet ? NULL : stderr, err,
+	    sizeof(err));
 	if (rv < 0) {
 		fprintf(stderr, "exifbench: report: %s\n", err);
 		return rv == -1 ? EXIT_USAGE : EXIT_SETUP;
@@ -82,11 +82,24 @@ cmd_report(int argc, char **argv)
 	if (rv > 0)
 		fprintf(stderr, "exifbench: report: some figures failed: %s\n", err);
 	snprintf(path, sizeof(path), "%s/report.md", argv[optind]);
-	if (json)
+	if (fl.json)
 		cli_print_json(json_pack("{s:s,s:s+,s:s+,s:s}", "report", path, "json",
 		    argv[optind], "/report.json", "plots", argv[optind], "/plots", "figures",
-		    !draw ? "not drawn" : rv == 0 ? "drawn" : "some failed"));
-	else if (!quiet)
+		    !fl.draw ? "not drawn" : rv == 0 ? "drawn" : "some failed"));
+	else if (!fl.quiet)
 		fprintf(stderr, "report: written to %s\n", path);
 	return rv > 0 ? EXIT_ITEMS : 0;
+}
+
+static int
+on_option(int ch, const char *arg, void *ctx)
+{
+	struct flags *fl = ctx;
+
+	switch (ch) {
+	case 'n': fl->draw = 0; break;
+	case 'j': fl->json = 1; break;
+	case 'q': fl->quiet = 1; break;
+	}
+	return -1;
 }

@@ -4,8 +4,8 @@
  * reading a pipe learns the port), runs the loop until SIGINT or SIGTERM, and prints the
  * counters and its own cost (lateness, CPU) as the last line. Text, or JSON with --json.
  */
-#include <getopt.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +15,18 @@
 #include "cli.h"
 #include "harness/shape/shape.h"
 
+enum { O_JITTER = 256, O_TOTAL, O_RESET, O_STALL_F, O_STALL_MS, O_SEED };
+
+/* Where the options go; the upstream is checked once they are all read. */
+struct flags {
+	struct shape_config *cfg;
+	int *json;
+	const char *upstream, *upstream_opt;	/* the address, and what gave it */
+};
+
 static int parse(struct shape_config *cfg, int *json, int argc, char **argv);
+static int on_option(int ch, const char *arg, void *ctx);
+static int number(struct shape_config *cfg, int ch, const char *arg);
 static void print_listening(const struct shape *s, const struct shape_config *cfg, int json);
 static void print_stats(const struct shape *s, int json);
 static void on_signal(evutil_socket_t sig, short what, void *arg);
@@ -46,6 +57,40 @@ static const char usage[] =
     "bytes_down, chunks, and the proxy's own cost: lateness (release - due) mean, p99 and\n"
     "max in microseconds, CPU seconds, wall seconds.\n"
     "Exit: 0 stopped by a signal, 2 usage, 3 cannot listen or no upstream.\n";
+
+static const struct option longopts[] = {
+	{ "listen", required_argument, NULL, 'l' },
+	{ "upstream", required_argument, NULL, 'u' },
+	{ "latency-ms", required_argument, NULL, 'L' },
+	{ "jitter-ms", required_argument, NULL, 'J' },
+	{ "jitter", required_argument, NULL, O_JITTER },
+	{ "bandwidth-mbit", required_argument, NULL, 'b' },
+	{ "total-bandwidth-mbit", required_argument, NULL, O_TOTAL },
+	{ "reset-fraction", required_argument, NULL, O_RESET },
+	{ "stall-fraction", required_argument, NULL, O_STALL_F },
+	{ "stall-ms", required_argument, NULL, O_STALL_MS },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The options that set a number of the config: each from 0 to its bound. */
+static const struct {
+	int ch;
+	double max;
+	size_t off;
+} numbers[] = {
+	{ 'L', 600000, offsetof(struct shape_config, latency_ms) },
+	{ 'J', 600000, offsetof(struct shape_config, jitter_ms) },
+	{ 'b', 1e6, offsetof(struct shape_config, bandwidth_mbit) },
+	{ O_TOTAL, 1e6, offsetof(struct shape_config, total_bandwidth_mbit) },
+	{ O_RESET, 1, offsetof(struct shape_config, reset_fraction) },
+	{ O_STALL_F, 1, offsetof(struct shape_config, stall_fraction) },
+	{ O_STALL_MS, 600000, offsetof(struct shape_config, stall_ms) },
+};
+
+#define NNUMBERS (sizeof(numbers) / sizeof(numbers[0]))
 
 int
 cmd_shape(int argc, char **argv)
@@ -99,114 +144,91 @@ out:
 static int
 parse(struct shape_config *cfg, int *json, int argc, char **argv)
 {
-	enum { O_JITTER = 256, O_TOTAL, O_RESET, O_STALL_F, O_STALL_MS, O_SEED };
-	static const struct option longopts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "upstream", required_argument, NULL, 'u' },
-		{ "latency-ms", required_argument, NULL, 'L' },
-		{ "jitter-ms", required_argument, NULL, 'J' },
-		{ "jitter", required_argument, NULL, O_JITTER },
-		{ "bandwidth-mbit", required_argument, NULL, 'b' },
-		{ "total-bandwidth-mbit", required_argument, NULL, O_TOTAL },
-		{ "reset-fraction", required_argument, NULL, O_RESET },
-		{ "stall-fraction", required_argument, NULL, O_STALL_F },
-		{ "stall-ms", required_argument, NULL, O_STALL_MS },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *upstream = getenv("AWS_ENDPOINT_URL"), *upstream_opt = "AWS_ENDPOINT_URL";
+	struct flags fl = { cfg, json, getenv("AWS_ENDPOINT_URL"), "AWS_ENDPOINT_URL" };
 	char err[512];
-	unsigned long seed;
-	int ch, bad = 0;
+	int rc;
 
-	optind = 1;
-	while (!bad && (ch = getopt_long(argc, argv, "l:u:L:J:b:jh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'l':
-			if (shape_parse_addr(optarg, 0, cfg->listen_host,
-			    sizeof(cfg->listen_host), &cfg->listen_port, err, sizeof(err)) < 0) {
-				fprintf(stderr, "exifbench: --listen: %s\n", err);
-				bad = 1;
-			}
-			break;
-		case 'u':
-			upstream = optarg;
-			upstream_opt = "--upstream";
-			break;
-		case 'L':
-			bad = cli_parse_double("--latency-ms", optarg, 0, 600000,
-			    &cfg->latency_ms) < 0;
-			break;
-		case 'J':
-			bad = cli_parse_double("--jitter-ms", optarg, 0, 600000,
-			    &cfg->jitter_ms) < 0;
-			break;
-		case O_JITTER:
-			if (shape_jitter_parse(optarg, &cfg->jitter) < 0) {
-				fprintf(stderr, "exifbench: --jitter '%s' must be none, uniform, "
-				    "normal or pareto\n", optarg);
-				bad = 1;
-			}
-			break;
-		case 'b':
-			bad = cli_parse_double("--bandwidth-mbit", optarg, 0, 1e6,
-			    &cfg->bandwidth_mbit) < 0;
-			break;
-		case O_TOTAL:
-			bad = cli_parse_double("--total-bandwidth-mbit", optarg, 0, 1e6,
-			    &cfg->total_bandwidth_mbit) < 0;
-			break;
-		case O_RESET:
-			bad = cli_parse_double("--reset-fraction", optarg, 0, 1,
-			    &cfg->reset_fraction) < 0;
-			break;
-		case O_STALL_F:
-			bad = cli_parse_double("--stall-fraction", optarg, 0, 1,
-			    &cfg->stall_fraction) < 0;
-			break;
-		case O_STALL_MS:
-			bad = cli_parse_double("--stall-ms", optarg, 0, 600000,
-			    &cfg->stall_ms) < 0;
-			break;
-		case O_SEED:
-			if (!(bad = cli_parse_uint("--seed", optarg, 0, (unsigned long)-1,
-			    &seed) < 0))
-				cfg->seed = seed;
-			break;
-		case 'j':
-			*json = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (bad)
-		return EXIT_USAGE;
+	if ((rc = cli_options(argc, argv, "l:u:L:J:b:jh", longopts, usage, on_option, &fl)) >= 0)
+		return rc;
 	if (optind < argc) {
 		fprintf(stderr, "exifbench: shape takes no argument ('%s')\n", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (upstream == NULL || *upstream == '\0') {
+	if (fl.upstream == NULL || *fl.upstream == '\0') {
 		fprintf(stderr, "exifbench: shape: no upstream: set --upstream or "
 		    "AWS_ENDPOINT_URL\n");
 		return EXIT_SETUP;
 	}
-	if (shape_parse_addr(upstream, 1, cfg->upstream_host, sizeof(cfg->upstream_host),
+	if (shape_parse_addr(fl.upstream, 1, cfg->upstream_host, sizeof(cfg->upstream_host),
 	    &cfg->upstream_port, err, sizeof(err)) < 0) {
-		fprintf(stderr, "exifbench: %s: %s\n", upstream_opt, err);
-		return strcmp(upstream_opt, "--upstream") == 0 ? EXIT_USAGE : EXIT_SETUP;
+		fprintf(stderr, "exifbench: %s: %s\n", fl.upstream_opt, err);
+		return strcmp(fl.upstream_opt, "--upstream") == 0 ? EXIT_USAGE : EXIT_SETUP;
 	}
 	if (shape_config_check(cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_USAGE;
 	}
 	return -1;
+}
+
+static int
+on_option(int ch, const char *arg, void *ctx)
+{
+	struct flags *fl = ctx;
+	struct shape_config *cfg = fl->cfg;
+	char err[512];
+	unsigned long seed;
+
+	switch (ch) {
+	case 'l':
+		if (shape_parse_addr(arg, 0, cfg->listen_host, sizeof(cfg->listen_host),
+		    &cfg->listen_port, err, sizeof(err)) < 0) {
+			fprintf(stderr, "exifbench: --listen: %s\n", err);
+			return EXIT_USAGE;
+		}
+		break;
+	case 'u':
+		fl->upstream = arg;
+		fl->upstream_opt = "--upstream";
+		break;
+	case O_JITTER:
+		if (shape_jitter_parse(arg, &cfg->jitter) < 0) {
+			fprintf(stderr, "exifbench: --jitter '%s' must be none, uniform, normal or "
+			    "pareto\n", arg);
+			return EXIT_USAGE;
+		}
+		break;
+	case O_SEED:
+		if (cli_parse_uint("--seed", arg, 0, (unsigned long)-1, &seed) < 0)
+			return EXIT_USAGE;
+		cfg->seed = seed;
+		break;
+	case 'j':
+		*fl->json = 1;
+		break;
+	default:
+		return number(cfg, ch, arg);
+	}
+	return -1;
+}
+
+/* An option that takes a number into cfg, by its bound in numbers[] and its name in longopts. */
+static int
+number(struct shape_config *cfg, int ch, const char *arg)
+{
+	const struct option *o;
+	char name[64];
+	size_t i;
+
+	for (i = 0; i < NNUMBERS && numbers[i].ch != ch; i++)
+		;
+	for (o = longopts; o->name != NULL && o->val != ch; o++)
+		;
+	if (i == NNUMBERS || o->name == NULL)
+		return EXIT_USAGE;
+	snprintf(name, sizeof(name), "--%s", o->name);
+	return cli_parse_double(name, arg, 0, numbers[i].max,
+	    (double *)((char *)cfg + numbers[i].off)) < 0 ? EXIT_USAGE : -1;
 }
 
 static void

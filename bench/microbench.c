@@ -5,52 +5,26 @@
  * function doing one pass; its rounds are interleaved with the other benchmarks' (so a change of
  * clock speed hits all alike) and the best round is reported: images per second of thread CPU
  * time (CLOCK_THREAD_CPUTIME_ID) and of wall time, and the extra CPU per image over each
- * benchmark named as its baselines. A benchmark is added with a function and a table row.
- *
- * EXIF: libexif is the bare library on the JPEG, libexif_keep_unknown the same with the options
- * exif_read sets; exif_read is the extraction (APP1 search, libexif, the tag table into a
- * fixed-size record, no JSON); exif_extract is the pipeline's step, exif_read and then
- * exif_record_json, the jansson object.
+ * benchmark named as its baselines. The benchmarks (a function and a table row each) are in
+ * microbench_passes.c; this file is the runner: options, corpus, rounds, reports.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <libexif/exif-data.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
-#include "models/core/exif.h"
-#include "models/core/transform.h"
+#include "microbench.h"
 
 #define DEFAULT_CORPUS "../shared/exif-corpus/jpeg"
 #define DEFAULT_SECONDS 1.5
 #define ROUNDS 3
-#define NBASE 2		/* baselines per benchmark at most */
 
-struct image {
-	char *name;
-	unsigned char *buf;
-	size_t len;
-};
-
-struct corpus {
-	struct image *img;
-	size_t n, bytes;
-};
-
-/* One pass over the corpus. Returns a figure derived from the work, so none is optimised away. */
-typedef size_t (*pass_fn)(const struct corpus *c);
-
-struct bench {
-	const char *name;
-	const char *what;
-	pass_fn pass;
-	const char *baseline[NBASE];	/* the benchmarks this one is compared with, or NULL */
-};
+static const struct microbench *const benches = microbench_table;
 
 struct options {
 	const char *dir;
@@ -66,194 +40,38 @@ struct result {
 	size_t sink;
 };
 
-static size_t pass_libexif(const struct corpus *c);
-static size_t pass_libexif_keep_unknown(const struct corpus *c);
-static size_t pass_exif_read(const struct corpus *c);
-static size_t pass_exif_extract(const struct corpus *c);
-static size_t pass_probe(const struct corpus *c);
-static size_t pass_thumbnail(const struct corpus *c);
-static size_t pass_recompress(const struct corpus *c);
-static size_t pass_spin_1ms(const struct corpus *c);
-static size_t pass_thread_clock(const struct corpus *c);
-static size_t transform_pass(const struct corpus *c, enum transform_kind kind);
-static size_t libexif_load(const struct corpus *c, int keep_unknown);
-static int load_corpus(const char *dir, struct corpus *c);
-static void free_corpus(struct corpus *c);
+static int load_corpus(const char *dir, struct mb_corpus *c);
+static void free_corpus(struct mb_corpus *c);
 static int name_cmp(const void *a, const void *b);
 static double now(clockid_t clk);
-static void run_round(const struct bench *b, const struct corpus *c, double seconds,
+static void run_round(const struct microbench *b, const struct mb_corpus *c, double seconds,
     struct result *r);
 static double per_image(const struct result *r);
-static const struct bench *find_bench(const char *name, size_t *index);
+static const struct microbench *find_bench(const char *name, size_t *index);
 static void usage(FILE *f);
 static const struct result *baseline_of(size_t i, size_t k, const struct result *res);
 static double overhead(const struct result *r, const struct result *base);
-static void report_text(const struct options *o, const struct corpus *c,
+static void report_text(const struct options *o, const struct mb_corpus *c,
     const struct result *res);
-static int report_json(const struct options *o, const struct corpus *c,
+static int report_json(const struct options *o, const struct mb_corpus *c,
     const struct result *res);
 static int parse_args(int argc, char **argv, struct options *o, struct result *res);
-
-static const struct bench benches[] = {
-	{ "libexif", "bare libexif: exif_data_new, FOLLOW_SPECIFICATION off, load the JPEG, "
-	    "unref", pass_libexif, { NULL } },
-	{ "libexif_keep_unknown", "libexif with IGNORE_UNKNOWN_TAGS off too: exif_read's options",
-	    pass_libexif_keep_unknown, { "libexif" } },
-	{ "exif_read", "EXIF extraction without JSON: exif_read into a struct exif_record",
-	    pass_exif_read, { "libexif_keep_unknown", "libexif" } },
-	{ "exif_extract", "the pipeline's EXIF step: exif_read, exif_record_json, json_decref",
-	    pass_exif_extract, { "libexif_keep_unknown", "libexif" } },
-	{ "probe", "transform_probe: JPEG headers up to the first scan", pass_probe, { NULL } },
-	{ "thumbnail", "transform_run thumbnail (longest side to 160 by DCT scaling), q85",
-	    pass_thumbnail, { NULL } },
-	{ "recompress", "transform_run recompress: full decode and encode, q85",
-	    pass_recompress, { NULL } },
-	{ "spin_1ms", "transform_spin(1.0): the time per image shows its accuracy",
-	    pass_spin_1ms, { NULL } },
-	{ "thread_clock", "one CLOCK_THREAD_CPUTIME_ID reading per image: what the spin and the "
-	    "job's stage timing pay per check", pass_thread_clock, { NULL } },
-};
-
-#define NBENCH (sizeof(benches) / sizeof(benches[0]))
-
-static size_t
-libexif_load(const struct corpus *c, int keep_unknown)
-{
-	ExifData *d;
-	size_t i, sink = 0;
-
-	for (i = 0; i < c->n; i++) {
-		if ((d = exif_data_new()) == NULL)
-			continue;
-		exif_data_unset_option(d, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
-		if (keep_unknown)
-			exif_data_unset_option(d, EXIF_DATA_OPTION_IGNORE_UNKNOWN_TAGS);
-		exif_data_load_data(d, c->img[i].buf, (unsigned int)c->img[i].len);
-		sink += d->ifd[EXIF_IFD_0]->count + d->ifd[EXIF_IFD_EXIF]->count;
-		exif_data_unref(d);
-	}
-	return sink;
-}
-
-static size_t
-pass_libexif(const struct corpus *c)
-{
-	return libexif_load(c, 0);
-}
-
-static size_t
-pass_libexif_keep_unknown(const struct corpus *c)
-{
-	return libexif_load(c, 1);
-}
-
-static size_t
-pass_exif_read(const struct corpus *c)
-{
-	struct exif_record rec;
-	size_t i, sink = 0;
-
-	for (i = 0; i < c->n; i++)
-		sink += (size_t)exif_read(c->img[i].buf, c->img[i].len, &rec);
-	return sink;
-}
-
-static size_t
-pass_exif_extract(const struct corpus *c)
-{
-	json_t *x;
-	size_t i, sink = 0;
-
-	for (i = 0; i < c->n; i++) {
-		x = exif_extract(c->img[i].buf, c->img[i].len);
-		sink += json_object_size(x);
-		json_decref(x);
-	}
-	return sink;
-}
-
-static size_t
-pass_probe(const struct corpus *c)
-{
-	struct jpeg_info info;
-	char err[256];
-	size_t i, sink = 0;
-
-	for (i = 0; i < c->n; i++)
-		if (transform_probe(c->img[i].buf, c->img[i].len, &info, err, sizeof(err)) == 0)
-			sink += (size_t)info.width;
-	return sink;
-}
-
-static size_t
-transform_pass(const struct corpus *c, enum transform_kind kind)
-{
-	struct transform_opts o = TRANSFORM_OPTS_DEFAULT;
-	unsigned char *out;
-	size_t i, len, sink = 0;
-	char err[256];
-	int warns;
-
-	o.kind = kind;
-	for (i = 0; i < c->n; i++) {
-		if (transform_run(&o, c->img[i].buf, c->img[i].len, &out, &len, &warns, err,
-		    sizeof(err)) == 0)
-			sink += len;
-		free(out);
-	}
-	return sink;
-}
-
-static size_t
-pass_thumbnail(const struct corpus *c)
-{
-	return transform_pass(c, TRANSFORM_THUMBNAIL);
-}
-
-static size_t
-pass_recompress(const struct corpus *c)
-{
-	return transform_pass(c, TRANSFORM_RECOMPRESS);
-}
-
-static size_t
-pass_thread_clock(const struct corpus *c)
-{
-	struct timespec ts;
-	size_t i, sink = 0;
-
-	for (i = 0; i < c->n; i++) {
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-		sink += (size_t)ts.tv_nsec;
-	}
-	return sink;
-}
-
-static size_t
-pass_spin_1ms(const struct corpus *c)
-{
-	size_t i, sink = 0;
-
-	for (i = 0; i < c->n; i++)
-		sink += (size_t)transform_spin(1.0);
-	return sink;
-}
 
 static int
 name_cmp(const void *a, const void *b)
 {
-	const struct image *x = a, *y = b;
+	const struct mb_image *x = a, *y = b;
 
 	return strcmp(x->name, y->name);
 }
 
 /* Reads every regular file of dir into c, sorted by name. Returns 0, or -1 with errno set. */
 static int
-load_corpus(const char *dir, struct corpus *c)
+load_corpus(const char *dir, struct mb_corpus *c)
 {
 	char path[4096];
 	struct dirent *de;
-	struct image *img;
+	struct mb_image *img;
 	size_t cap = 0;
 	FILE *f = NULL;
 	long len;
@@ -271,7 +89,7 @@ load_corpus(const char *dir, struct corpus *c)
 			c->img = img;
 		}
 		img = &c->img[c->n];
-		*img = (struct image){ NULL, NULL, 0 };
+		*img = (struct mb_image){ NULL, NULL, 0 };
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if ((f = fopen(path, "rb")) == NULL || fseek(f, 0, SEEK_END) < 0 ||
 		    (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0 ||
@@ -300,7 +118,7 @@ fail:
 }
 
 static void
-free_corpus(struct corpus *c)
+free_corpus(struct mb_corpus *c)
 {
 	size_t i;
 
@@ -322,7 +140,7 @@ now(clockid_t clk)
 
 /* Passes of b over c until seconds of wall time have gone; r keeps the best round. */
 static void
-run_round(const struct bench *b, const struct corpus *c, double seconds, struct result *r)
+run_round(const struct microbench *b, const struct mb_corpus *c, double seconds, struct result *r)
 {
 	double cpu0, wall0, cpu, wall;
 	unsigned long passes = 0;
@@ -351,12 +169,12 @@ per_image(const struct result *r)
 	return r->images > 0 ? r->cpu_s / r->images : 0;
 }
 
-static const struct bench *
+static const struct microbench *
 find_bench(const char *name, size_t *index)
 {
 	size_t i;
 
-	for (i = 0; i < NBENCH; i++) {
+	for (i = 0; i < microbench_count; i++) {
 		if (strcmp(benches[i].name, name) == 0) {
 			*index = i;
 			return &benches[i];
@@ -381,7 +199,7 @@ usage(FILE *f)
 	    "  -c, --corpus DIR    the images to use\n"
 	    "benchmarks (all unless NAMEs are given):\n", DEFAULT_CORPUS, ROUNDS,
 	    DEFAULT_SECONDS);
-	for (i = 0; i < NBENCH; i++)
+	for (i = 0; i < microbench_count; i++)
 		fprintf(f, "  %-22s %s\n", benches[i].name, benches[i].what);
 }
 
@@ -406,20 +224,20 @@ overhead(const struct result *r, const struct result *base)
 
 /* A line of figures per benchmark, then what it runs and its extra CPU over its baselines. */
 static void
-report_text(const struct options *o, const struct corpus *c, const struct result *res)
+report_text(const struct options *o, const struct mb_corpus *c, const struct result *res)
 {
 	const struct result *base;
 	size_t i, k, n;
 
 	printf("%zu images, %.1f MB, from %s; best of %d rounds, %.2f s per benchmark\n", c->n,
 	    c->bytes / 1e6, o->dir, ROUNDS, o->seconds);
-	for (i = 0; i < NBENCH; i++) {
+	for (i = 0; i < microbench_count; i++) {
 		if (!res[i].selected)
 			continue;
 		printf("%-22s %8.0f images/s CPU (%6.2f us/image), %8.0f images/s wall\n"
 		    "    %s\n", benches[i].name, 1 / per_image(&res[i]), per_image(&res[i]) * 1e6,
 		    res[i].images / res[i].wall_s, benches[i].what);
-		for (k = 0, n = 0; k < NBASE; k++)
+		for (k = 0, n = 0; k < MICROBENCH_NBASE; k++)
 			if ((base = baseline_of(i, k, res)) != NULL)
 				printf("%s%+.1f%% vs %s", n++ > 0 ? ", " : "    CPU per image: ",
 				    overhead(&res[i], base), benches[i].baseline[k]);
@@ -430,7 +248,7 @@ report_text(const struct options *o, const struct corpus *c, const struct result
 
 /* Prints the run as one JSON object. Returns 0, or -1 when out of memory. */
 static int
-report_json(const struct options *o, const struct corpus *c, const struct result *res)
+report_json(const struct options *o, const struct mb_corpus *c, const struct result *res)
 {
 	const struct result *base;
 	json_t *out, *list, *b, *over;
@@ -442,7 +260,7 @@ report_json(const struct options *o, const struct corpus *c, const struct result
 	    o->seconds, "benchmarks");
 	if ((list = json_object_get(out, "benchmarks")) == NULL)
 		goto out;
-	for (i = 0; i < NBENCH; i++) {
+	for (i = 0; i < microbench_count; i++) {
 		if (!res[i].selected)
 			continue;
 		b = json_pack("{s:s, s:s, s:I, s:f, s:f, s:f, s:f, s:f}", "name", benches[i].name,
@@ -453,7 +271,7 @@ report_json(const struct options *o, const struct corpus *c, const struct result
 		if (json_array_append_new(list, b) < 0 || (over = json_object()) == NULL ||
 		    json_object_set_new(b, "overhead_pct", over) < 0)
 			goto out;
-		for (k = 0; k < NBASE; k++)
+		for (k = 0; k < MICROBENCH_NBASE; k++)
 			if ((base = baseline_of(i, k, res)) != NULL &&
 			    json_object_set_new(over, benches[i].baseline[k],
 			    json_real(overhead(&res[i], base))) < 0)
@@ -510,7 +328,7 @@ parse_args(int argc, char **argv, struct options *o, struct result *res)
 		}
 		res[j].selected = any = 1;
 	}
-	for (i = 0; i < NBENCH; i++)
+	for (i = 0; i < microbench_count; i++)
 		res[i].selected |= !any;
 	return -1;
 }
@@ -519,22 +337,29 @@ int
 main(int argc, char **argv)
 {
 	struct options o = { DEFAULT_CORPUS, DEFAULT_SECONDS, 0 };
-	struct result res[NBENCH] = { { 0 } };
-	struct corpus c = { NULL, 0, 0 };
+	struct result *res;
+	struct mb_corpus c = { NULL, 0, 0 };
 	size_t i;
 	int rc, round;
 
-	if ((rc = parse_args(argc, argv, &o, res)) >= 0)
+	if ((res = calloc(microbench_count, sizeof(*res))) == NULL) {
+		fprintf(stderr, "microbench: out of memory\n");
+		return EXIT_SETUP;
+	}
+	if ((rc = parse_args(argc, argv, &o, res)) >= 0) {
+		free(res);
 		return rc;
+	}
 	errno = 0;
 	if (load_corpus(o.dir, &c) < 0 || c.n == 0) {
 		fprintf(stderr, "microbench: %s: %s\n", o.dir, c.n == 0 && errno == 0 ?
 		    "no images" : strerror(errno));
 		free_corpus(&c);
+		free(res);
 		return EXIT_SETUP;
 	}
 	for (round = 0; round < ROUNDS; round++)
-		for (i = 0; i < NBENCH; i++)
+		for (i = 0; i < microbench_count; i++)
 			if (res[i].selected)
 				run_round(&benches[i], &c, o.seconds / ROUNDS, &res[i]);
 	rc = 0;
@@ -545,5 +370,6 @@ main(int argc, char **argv)
 	if (rc != 0)
 		fprintf(stderr, "microbench: out of memory\n");
 	free_corpus(&c);
+	free(res);
 	return rc;
 }

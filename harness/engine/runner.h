@@ -37,7 +37,6 @@ struct runner_spec {
 	char *const *argv;		/* argv[0]: the exifbench binary */
 	const char *endpoint;		/* AWS_ENDPOINT_URL for the child; NULL: inherited */
 	const char *cpus;		/* the client's PU list; "" or NULL: unbound */
-	const char *trace_path;		/* the run's --trace file (not read: see RUNNER_STATUS_ENV) */
 	const char *log_path;		/* the child's stderr goes here */
 	double hz;			/* samples per second */
 	const pid_t *server;		/* the S3 server's processes (may be none) */

@@ -61,9 +61,9 @@ struct scenario {
 void scenario_defaults(struct scenario *sc);
 
 /*
- * Sets one key from its text value, checking it: 0, or -1 with a message in err naming the
- * key and saying what is wrong ("key 'latency_ms': '-3' is not a number in [0, 60000]"). Used by the
- * file parser and by `exifbench bench --set key=value`.
+ * Sets one key from its text value, checking it: 0, or -1 with a message in err naming the key
+ * and saying what is wrong ("key 'latency_ms': '-3' is not a number in [0, 60000]"). Used by
+ * the file parser and by `exifbench bench --set key=value`.
  */
 int scenario_set(struct scenario *sc, const char *key, const char *value, char *err,
     size_t errlen);

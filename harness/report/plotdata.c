@@ -2,9 +2,9 @@
  * plotdata.c: writes the figures' data files (formats: plotdata.h) from a built report. This
  * half holds the entry point, the files drawn from the report's summary figures (throughput,
  * cpu, scaling, uslfit, models, hardware); the files that stream a run's samples or trace are
- * plotdata_runs.c's, and the output helpers both use are plotdata_out.c's, below them. gnuplot does not count a block
- * with no rows as an index (a later `index i` would then pick the wrong model), so an empty
- * block gets one row of NaN instead.
+ * plotdata_runs.c's, and the output helpers both use are plotdata_out.c's, below them. gnuplot
+ * does not count a block with no rows as an index (a later `index i` would then pick the wrong
+ * model), so an empty block gets one row of NaN instead.
  */
 #include "plotdata.h"
 

@@ -172,10 +172,10 @@ int64_t shape_now_ns(void);
 struct shape;
 
 /*
- * Checks cfg, resolves the upstream, binds and listens, all on base (which the caller runs
- * and frees after shape_free). Create base with EVENT_BASE_FLAG_PRECISE_TIMER, or the delay
- * timers round to milliseconds; ignore SIGPIPE (libevent writes with writev). Returns NULL with a one-line reason in err (a bad setting,
- * an unresolvable host, a port in use).
+ * Checks cfg, resolves the upstream, binds and listens, all on base (which the caller runs and
+ * frees after shape_free). Create base with EVENT_BASE_FLAG_PRECISE_TIMER, or the delay timers
+ * round to milliseconds; ignore SIGPIPE (libevent writes with writev). Returns NULL with a
+ * one-line reason in err (a bad setting, an unresolvable host, a port in use).
  */
 struct shape *shape_new(struct event_base *base, const struct shape_config *cfg, char *err,
     size_t errlen);

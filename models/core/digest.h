@@ -9,7 +9,7 @@
 
 #define DIGEST_HEX_LEN 64
 
-/* SHA-256 of buf[0..len) as 64 hex digits plus NUL in out. Returns 0, or -1 on a libcrypto error. */
+/* SHA-256 of buf[0..len) as 64 hex digits plus NUL in out. 0, or -1 on a libcrypto error. */
 int digest_sha256_hex(const void *buf, size_t len, char out[DIGEST_HEX_LEN + 1]);
 
 /* The SHA-256 of the empty string, for bodiless requests. */

@@ -1,10 +1,10 @@
 /*
- * test_compare.c: unit tests of harness/report/compare.c, two result sets side by side, on hand-made
- * numbers. Checked: the change in percent (zero, NaN and infinite rates); the noise rule from
- * a table (within and beyond 2 standard errors, the boundary, one side without a standard
- * error taking the other's, the threshold fallback, zero rates, NaN rates and missing runs);
- * the parameter diff of two hand-made meta objects (numbers by value, arrays whole, keys on
- * one side only, nested keys, an object against a scalar); and compare_make on hand-built
+ * test_compare.c: unit tests of harness/report/compare.c, two result sets side by side, on
+ * hand-made numbers. Checked: the change in percent (zero, NaN and infinite rates); the noise
+ * rule from a table (within and beyond 2 standard errors, the boundary, one side without a
+ * standard error taking the other's, the threshold fallback, zero rates, NaN rates and missing
+ * runs); the parameter diff of two hand-made meta objects (numbers by value, arrays whole, keys
+ * on one side only, nested keys, an object against a scalar); and compare_make on hand-built
  * result sets: scenario pairing by name and rank, runs by model, level and PU set, repeats
  * averaged with their spread as the standard error, errors summed, runs and scenarios on one
  * side only, and the same through compare_json. Plus bad and empty arguments.

@@ -1,10 +1,10 @@
 /*
- * test_pidscan.c: unit tests of harness/sampler/pidscan.c, with an offer callback that records what it
- * is offered. The first look offers every pid of the machine (this process among them); after
- * a fork the next look offers the child and not this process again; a forgotten pid is offered
- * again at the next look; a pid answered LATER is offered again in the same look once another
- * was adopted (a child listed before its parent); a FAIL stops the look, and the next look
- * offers the same pids again. test_inval feeds NULL.
+ * test_pidscan.c: unit tests of harness/sampler/pidscan.c, with an offer callback that records
+ * what it is offered. The first look offers every pid of the machine (this process among them);
+ * after a fork the next look offers the child and not this process again; a forgotten pid is
+ * offered again at the next look; a pid answered LATER is offered again in the same look once
+ * another was adopted (a child listed before its parent); a FAIL stops the look, and the next
+ * look offers the same pids again. test_inval feeds NULL.
  */
 #include "harness/sampler/pidscan.c"
 

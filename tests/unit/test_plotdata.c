@@ -1,16 +1,16 @@
 /*
- * test_plotdata.c: unit tests of harness/report/plotdata.c and plotdata_runs.c, the figures' data files.
- * A report is built by hand (as report_build would) from result folders written here from strings:
- * a scenario "tiny" with sequential, pthreads and async runs, traces and samples, and a scenario
- * "hw" with two client PU sets. Checked: every file's blocks, rows and columns; NaN for a missing
- * bound, a blank summary cell, a failed fit, a run without samples; the speedups; the timelines
- * (the level closest to 8, greedy lanes, times from the first start, one row per stage that
- * happened); the latency CDF (failed images left out, thinned to 200 rows, monotone, ending at the
- * maximum and 1.0); hardware-S.dat only for a scenario with two PU sets. The pure helpers: the
- * bounded earliest-40 insertion, greedy lanes on hand-made images (sequential -> 1 lane, 3
- * overlapping -> 3), the CDF row choice. When the checked-in tests/data/results-small/ exists,
- * every file of each of its scenarios is checked too. Bad arguments and an unwritable folder fail
- * with err set.
+ * test_plotdata.c: unit tests of harness/report/plotdata.c and plotdata_runs.c, the figures'
+ * data files. A report is built by hand (as report_build would) from result folders written
+ * here from strings: a scenario "tiny" with sequential, pthreads and async runs, traces and
+ * samples, and a scenario "hw" with two client PU sets. Checked: every file's blocks, rows and
+ * columns; NaN for a missing bound, a blank summary cell, a failed fit, a run without samples;
+ * the speedups; the timelines (the level closest to 8, greedy lanes, times from the first
+ * start, one row per stage that happened); the latency CDF (failed images left out, thinned to
+ * 200 rows, monotone, ending at the maximum and 1.0); hardware-S.dat only for a scenario with
+ * two PU sets. The pure helpers: the bounded earliest-40 insertion, greedy lanes on hand-made
+ * images (sequential -> 1 lane, 3 overlapping -> 3), the CDF row choice. When the checked-in
+ * tests/data/results-small/ exists, every file of each of its scenarios is checked too. Bad
+ * arguments and an unwritable folder fail with err set.
  */
 #include "harness/report/plotdata.c"
 #include "harness/report/plotdata_runs.c"

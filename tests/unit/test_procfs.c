@@ -1,12 +1,12 @@
 /*
- * test_procfs.c: unit tests of harness/sampler/procfs.c. Tables feed the parsers text captured on the
- * Debian test machine (tests/data/proc/: this shell, kthreadd, a kworker whose name holds '/'
- * and '-', radosgw with 601 threads, a zombie) and hand-made text (a comm "(a b) c)" with
- * spaces and parentheses, negative real-time priorities, truncated, unterminated and garbage
- * lines, which must be refused). The readers are checked live: this process, a zombie child
- * (state Z, rss 0), a reaped pid (ENOENT; a kept fd: ESRCH), /proc/loadavg's last pid after a
- * fork, and a kept fd on /proc/PID/stat read again.
- * test_inval feeds NULL and bad pids. (The thread-group counters: test_taskstats.c.)
+ * test_procfs.c: unit tests of harness/sampler/procfs.c. Tables feed the parsers text captured
+ * on the Debian test machine (tests/data/proc/: this shell, kthreadd, a kworker whose name
+ * holds '/' and '-', radosgw with 601 threads, a zombie) and hand-made text (a comm "(a b) c)"
+ * with spaces and parentheses, negative real-time priorities, truncated, unterminated and
+ * garbage lines, which must be refused). The readers are checked live: this process, a zombie
+ * child (state Z, rss 0), a reaped pid (ENOENT; a kept fd: ESRCH), /proc/loadavg's last pid
+ * after a fork, and a kept fd on /proc/PID/stat read again. test_inval feeds NULL and bad pids.
+ * (The thread-group counters: test_taskstats.c.)
  */
 #include "harness/sampler/procfs.c"
 

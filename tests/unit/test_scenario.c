@@ -1,12 +1,12 @@
 /*
- * test_scenario.c: unit tests of harness/engine/scenario.c, the scenario file parser. The defaults are
- * checked key by key. A table sets each kind of key (word, text, number, integer, yes/no,
- * the two enums, the three lists and the CPU set) to good values, whose JSON must come out as
- * written, and to bad ones, whose exact error must name the key and leave the scenario as it
- * was. Files are fed from memory: comments, blank lines, spaces and tabs, CRLF, a last line
- * without an end, lines of 1023 and 1024 characters, keys given twice, unknown keys, missing
- * '=', empty values and the checks across keys must give "NAME:LINE: ..." (or "NAME: ...").
- * The list limits, the name taken from the file's stem, and the sample files of
+ * test_scenario.c: unit tests of harness/engine/scenario.c, the scenario file parser. The
+ * defaults are checked key by key. A table sets each kind of key (word, text, number, integer,
+ * yes/no, the two enums, the three lists and the CPU set) to good values, whose JSON must come
+ * out as written, and to bad ones, whose exact error must name the key and leave the scenario
+ * as it was. Files are fed from memory: comments, blank lines, spaces and tabs, CRLF, a last
+ * line without an end, lines of 1023 and 1024 characters, keys given twice, unknown keys,
+ * missing '=', empty values and the checks across keys must give "NAME:LINE: ..." (or "NAME:
+ * ..."). The list limits, the name taken from the file's stem, and the sample files of
  * tests/data/scenario/ are checked: full.conf sets every key away from its default, and each
  * bad_*.conf holds its expected error on its first line ("# want: ..." after the path). The
  * JSON round trip sets every JSON member back as text and must give the same JSON, with exactly

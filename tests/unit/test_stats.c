@@ -1,10 +1,10 @@
 /*
- * test_stats.c: unit tests of harness/results/stats.c. A table of samples and percentiles checks the
- * nearest-rank method (the ceil(p/100 * n)-th smallest): n = 1, ties, p = 0, 50, 99.9, 100,
- * ranks that land exactly on an integer (where a rounding error would skip a value), negative
- * values and infinities; the sample must come back sorted. A shuffled 1..1000 checks every
- * integer percentile against the formula. test_inval feeds n = 0, NULL pointers, p outside
- * [0, 100], NaN p and NaN values, and checks out is left untouched.
+ * test_stats.c: unit tests of harness/results/stats.c. A table of samples and percentiles
+ * checks the nearest-rank method (the ceil(p/100 * n)-th smallest): n = 1, ties, p = 0, 50,
+ * 99.9, 100, ranks that land exactly on an integer (where a rounding error would skip a value),
+ * negative values and infinities; the sample must come back sorted. A shuffled 1..1000 checks
+ * every integer percentile against the formula. test_inval feeds n = 0, NULL pointers, p
+ * outside [0, 100], NaN p and NaN values, and checks out is left untouched.
  */
 #include "harness/results/stats.c"
 

@@ -1,10 +1,10 @@
 /*
- * test_taskstats.c: unit tests of harness/sampler/taskstats.c. The taskstats query is checked against
- * the sum of every thread's files for this process with two parked threads (the file sum must
- * lie between two queries), and for a zombie child, where the kernel's sum leaves the leader
- * out and taskstats_read_best must still see its CPU. A batch of queries on stopped children
- * must give exactly what one query at a time gives, past a stale reply. A reply built by hand
- * checks the reply parser's bounds. Without taskstats in the kernel the query tests are
+ * test_taskstats.c: unit tests of harness/sampler/taskstats.c. The taskstats query is checked
+ * against the sum of every thread's files for this process with two parked threads (the file
+ * sum must lie between two queries), and for a zombie child, where the kernel's sum leaves the
+ * leader out and taskstats_read_best must still see its CPU. A batch of queries on stopped
+ * children must give exactly what one query at a time gives, past a stale reply. A reply built
+ * by hand checks the reply parser's bounds. Without taskstats in the kernel the query tests are
  * skipped. test_inval feeds NULL and bad pids.
  */
 #include "harness/sampler/taskstats.c"

@@ -1,0 +1,176 @@
+/*
+ * microbench_passes.c: the benchmarks of `make microbench`, each a function doing one pass over
+ * the corpus and a row of the table that names it, says what it runs and which benchmarks it
+ * is compared with. A benchmark is added here with a function and a row; microbench.c times
+ * them.
+ *
+ * EXIF: libexif is the bare library on the JPEG, libexif_keep_unknown the same with the options
+ * exif_read sets; exif_read is the extraction (APP1 search, libexif, the tag table into a
+ * fixed-size record, no JSON); exif_extract is the pipeline's step, exif_read and then
+ * exif_record_json, the jansson object.
+ */
+#include <jansson.h>
+#include <libexif/exif-data.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "microbench.h"
+#include "models/core/exif.h"
+#include "models/core/transform.h"
+
+static size_t pass_libexif(const struct mb_corpus *c);
+static size_t pass_libexif_keep_unknown(const struct mb_corpus *c);
+static size_t pass_exif_read(const struct mb_corpus *c);
+static size_t pass_exif_extract(const struct mb_corpus *c);
+static size_t pass_probe(const struct mb_corpus *c);
+static size_t pass_thumbnail(const struct mb_corpus *c);
+static size_t pass_recompress(const struct mb_corpus *c);
+static size_t pass_spin_1ms(const struct mb_corpus *c);
+static size_t pass_thread_clock(const struct mb_corpus *c);
+static size_t transform_pass(const struct mb_corpus *c, enum transform_kind kind);
+static size_t libexif_load(const struct mb_corpus *c, int keep_unknown);
+
+const struct microbench microbench_table[] = {
+	{ "libexif", "bare libexif: exif_data_new, FOLLOW_SPECIFICATION off, load the JPEG, "
+	    "unref", pass_libexif, { NULL } },
+	{ "libexif_keep_unknown", "libexif with IGNORE_UNKNOWN_TAGS off too: exif_read's options",
+	    pass_libexif_keep_unknown, { "libexif" } },
+	{ "exif_read", "EXIF extraction without JSON: exif_read into a struct exif_record",
+	    pass_exif_read, { "libexif_keep_unknown", "libexif" } },
+	{ "exif_extract", "the pipeline's EXIF step: exif_read, exif_record_json, json_decref",
+	    pass_exif_extract, { "libexif_keep_unknown", "libexif" } },
+	{ "probe", "transform_probe: JPEG headers up to the first scan", pass_probe, { NULL } },
+	{ "thumbnail", "transform_run thumbnail (longest side to 160 by DCT scaling), q85",
+	    pass_thumbnail, { NULL } },
+	{ "recompress", "transform_run recompress: full decode and encode, q85",
+	    pass_recompress, { NULL } },
+	{ "spin_1ms", "transform_spin(1.0): the time per image shows its accuracy",
+	    pass_spin_1ms, { NULL } },
+	{ "thread_clock", "one CLOCK_THREAD_CPUTIME_ID reading per image: what the spin and the "
+	    "job's stage timing pay per check", pass_thread_clock, { NULL } },
+};
+
+const size_t microbench_count = sizeof(microbench_table) / sizeof(microbench_table[0]);
+
+static size_t
+libexif_load(const struct mb_corpus *c, int keep_unknown)
+{
+	ExifData *d;
+	size_t i, sink = 0;
+
+	for (i = 0; i < c->n; i++) {
+		if ((d = exif_data_new()) == NULL)
+			continue;
+		exif_data_unset_option(d, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
+		if (keep_unknown)
+			exif_data_unset_option(d, EXIF_DATA_OPTION_IGNORE_UNKNOWN_TAGS);
+		exif_data_load_data(d, c->img[i].buf, (unsigned int)c->img[i].len);
+		sink += d->ifd[EXIF_IFD_0]->count + d->ifd[EXIF_IFD_EXIF]->count;
+		exif_data_unref(d);
+	}
+	return sink;
+}
+
+static size_t
+pass_libexif(const struct mb_corpus *c)
+{
+	return libexif_load(c, 0);
+}
+
+static size_t
+pass_libexif_keep_unknown(const struct mb_corpus *c)
+{
+	return libexif_load(c, 1);
+}
+
+static size_t
+pass_exif_read(const struct mb_corpus *c)
+{
+	struct exif_record rec;
+	size_t i, sink = 0;
+
+	for (i = 0; i < c->n; i++)
+		sink += (size_t)exif_read(c->img[i].buf, c->img[i].len, &rec);
+	return sink;
+}
+
+static size_t
+pass_exif_extract(const struct mb_corpus *c)
+{
+	json_t *x;
+	size_t i, sink = 0;
+
+	for (i = 0; i < c->n; i++) {
+		x = exif_extract(c->img[i].buf, c->img[i].len);
+		sink += json_object_size(x);
+		json_decref(x);
+	}
+	return sink;
+}
+
+static size_t
+pass_probe(const struct mb_corpus *c)
+{
+	struct jpeg_info info;
+	char err[256];
+	size_t i, sink = 0;
+
+	for (i = 0; i < c->n; i++)
+		if (transform_probe(c->img[i].buf, c->img[i].len, &info, err, sizeof(err)) == 0)
+			sink += (size_t)info.width;
+	return sink;
+}
+
+static size_t
+transform_pass(const struct mb_corpus *c, enum transform_kind kind)
+{
+	struct transform_opts o = TRANSFORM_OPTS_DEFAULT;
+	unsigned char *out;
+	size_t i, len, sink = 0;
+	char err[256];
+	int warns;
+
+	o.kind = kind;
+	for (i = 0; i < c->n; i++) {
+		if (transform_run(&o, c->img[i].buf, c->img[i].len, &out, &len, &warns, err,
+		    sizeof(err)) == 0)
+			sink += len;
+		free(out);
+	}
+	return sink;
+}
+
+static size_t
+pass_thumbnail(const struct mb_corpus *c)
+{
+	return transform_pass(c, TRANSFORM_THUMBNAIL);
+}
+
+static size_t
+pass_recompress(const struct mb_corpus *c)
+{
+	return transform_pass(c, TRANSFORM_RECOMPRESS);
+}
+
+static size_t
+pass_thread_clock(const struct mb_corpus *c)
+{
+	struct timespec ts;
+	size_t i, sink = 0;
+
+	for (i = 0; i < c->n; i++) {
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+		sink += (size_t)ts.tv_nsec;
+	}
+	return sink;
+}
+
+static size_t
+pass_spin_1ms(const struct mb_corpus *c)
+{
+	size_t i, sink = 0;
+
+	for (i = 0; i < c->n; i++)
+		sink += (size_t)transform_spin(1.0);
+	return sink;
+}

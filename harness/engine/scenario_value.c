@@ -1,0 +1,272 @@
+/*
+ * scenario_value.c: the scenario file's value parsers, one per kind of key: words, text,
+ * plain decimals and integers within the key's bounds, yes/no, the jitter and transform
+ * names, the model list (names from the model table, none twice), concurrency levels and
+ * hwloc CPU lists. Each message names the key and says what is wrong. The keys themselves
+ * are in scenario.c's table.
+ */
+#include "harness/engine/scenario_value.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/model.h"
+#include "models/core/transform.h"
+
+#define WORD_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+static const char *const jitters[] = { "none", "uniform", "normal", "pareto", NULL };
+
+static void append(char *buf, size_t len, const char *name);
+static int parse_double(const char *s, double *v);
+static int parse_uint(const struct scenario_key *k, const char *s, unsigned long *v, char *err,
+    size_t errlen);
+static int cpuset_ok(const char *s);
+static int set_cpus(const struct scenario_key *k, const char *v, char *out, size_t outlen,
+    char *err, size_t errlen);
+static int check_name(const struct scenario_key *k, const char **v, char *err,
+    size_t errlen);
+static int set_item(struct scenario *sc, const struct scenario_key *k, size_t i, const char *v,
+    char *err, size_t errlen);
+static int set_list(struct scenario *sc, const struct scenario_key *k, const char *value,
+    char *err, size_t errlen);
+
+int
+scenario_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* Appends name to a ", "-separated list in buf. */
+static void
+append(char *buf, size_t len, const char *name)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, "%s%s", n > 0 ? ", " : "", name);
+}
+
+/* Plain decimal only: strtod would also take "inf", "nan", hex and leading spaces. */
+static int
+parse_double(const char *s, double *v)
+{
+	char *end;
+
+	if (*s == '\0' || s[strspn(s, "0123456789.eE+-")] != '\0')
+		return -1;
+	errno = 0;
+	*v = strtod(s, &end);
+	return *end == '\0' && errno == 0 ? 0 : -1;
+}
+
+/* s as an integer in k's bounds: 0, or -1 with the message. */
+static int
+parse_uint(const struct scenario_key *k, const char *s, unsigned long *v, char *err, size_t errlen)
+{
+	if (*s != '\0' && s[strspn(s, "0123456789")] == '\0') {
+		errno = 0;
+		*v = strtoul(s, NULL, 10);
+		if (errno == 0 && *v >= k->min && *v <= k->max)
+			return 0;
+	}
+	return scenario_error(err, errlen, "key '%s': '%s' is not an integer in [%.10g, %.10g]",
+	    k->name, s, k->min, k->max);
+}
+
+/* An hwloc list: items N or N-M (N <= M) separated by commas. */
+static int
+cpuset_ok(const char *s)
+{
+	unsigned long a, b;
+	char *end;
+
+	if (strlen(s) > 63 || s[strspn(s, "0123456789,-")] != '\0')
+		return 0;
+	for (;;) {
+		if (!isdigit((unsigned char)*s))
+			return 0;
+		a = b = strtoul(s, &end, 10);
+		if (*end == '-') {
+			if (!isdigit((unsigned char)end[1]))
+				return 0;
+			b = strtoul(end + 1, &end, 10);
+		}
+		if (b < a || (*end != ',' && *end != '\0'))
+			return 0;
+		if (*end == '\0')
+			return 1;
+		s = end + 1;
+	}
+}
+
+/* One CPU set of k into out: "all" and "" both mean unbound, stored as "". */
+static int
+set_cpus(const struct scenario_key *k, const char *v, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	if (strcmp(v, "all") == 0)
+		v = "";
+	if (*v != '\0' && !cpuset_ok(v))
+		return scenario_error(err, errlen, "key '%s': '%s' is not all or a CPU list "
+		    "such as 0, 0-1 or 0,2-3", k->name, v);
+	snprintf(out, outlen, "%s", v);
+	return 0;
+}
+
+int
+scenario_value(struct scenario *sc, const struct scenario_key *k, const char *v, char *err,
+    size_t errlen)
+{
+	char *p = (char *)sc + k->off;
+	unsigned long u;
+	size_t len = strlen(v);
+	double d;
+	json_t *utf8;
+
+	switch (k->kind) {
+	case K_WORD:
+		if (len < k->min || len > k->max || v[strspn(v, WORD_CHARS)] != '\0')
+			return scenario_error(err, errlen, "key '%s': '%s' is not 1 to %.0f "
+			    "letters, digits, '-' or '_'", k->name, v, k->max);
+		break;
+	case K_TEXT:
+		if (len > k->max || (utf8 = json_string(v)) == NULL)
+			return scenario_error(err, errlen, "key '%s': not UTF-8 text of at most "
+			    "%.0f bytes", k->name, k->max);
+		json_decref(utf8);
+		break;
+	case K_DOUBLE:
+		if (parse_double(v, &d) < 0 || !(d >= k->min && d <= k->max))
+			return scenario_error(err, errlen, "key '%s': '%s' is not a number in "
+			    "[%.10g, %.10g]", k->name, v, k->min, k->max);
+		*(double *)p = d;
+		return 0;
+	case K_UINT:
+		if (parse_uint(k, v, &u, err, errlen) < 0)
+			return -1;
+		if (k->size == sizeof(unsigned long))
+			*(unsigned long *)p = u;
+		else
+			*(unsigned *)p = (unsigned)u;
+		return 0;
+	case K_BOOL:
+		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+			return scenario_error(err, errlen, "key '%s': '%s' is not yes or no",
+			    k->name, v);
+		*(int *)p = strcmp(v, "yes") == 0;
+		return 0;
+	case K_JITTER:
+	case K_TRANSFORM:
+		if (check_name(k, &v, err, errlen) < 0)
+			return -1;
+		break;
+	case K_CPUSET:
+		return set_cpus(k, v, p, k->size, err, errlen);
+	default:
+		return set_list(sc, k, v, err, errlen);
+	}
+	snprintf(p, k->size, "%s", v);
+	return 0;
+}
+
+/* A jitter or transform name, *v then the transform's own spelling: 0, or -1 with err. */
+static int
+check_name(const struct scenario_key *k, const char **v, char *err, size_t errlen)
+{
+	char names[64] = "";
+	enum transform_kind tk;
+	size_t i;
+
+	if (k->kind == K_JITTER) {
+		for (i = 0; jitters[i] != NULL && strcmp(jitters[i], *v) != 0; i++)
+			append(names, sizeof(names), jitters[i]);
+		if (jitters[i] == NULL)
+			return scenario_error(err, errlen, "key '%s': '%s' is not one of %s",
+			    k->name, *v, names);
+		return 0;
+	}
+	if (transform_kind_parse(*v, &tk) < 0) {
+		for (i = TRANSFORM_NONE; i <= TRANSFORM_RECOMPRESS; i++)
+			append(names, sizeof(names), transform_kind_name(i));
+		return scenario_error(err, errlen, "key '%s': '%s' is not one of %s", k->name,
+		    *v, names);
+	}
+	*v = transform_kind_name(tk);
+	return 0;
+}
+
+/* Item i of list key k, checked (with the items before it already set). */
+static int
+set_item(struct scenario *sc, const struct scenario_key *k, size_t i, const char *v, char *err,
+    size_t errlen)
+{
+	const struct model *const *m;
+	char names[128] = "";
+	unsigned long u;
+	size_t j;
+
+	switch (k->kind) {
+	case K_MODELS:
+		if (model_find(v) == NULL) {
+			for (m = model_table; *m != NULL; m++)
+				append(names, sizeof(names), (*m)->name);
+			return scenario_error(err, errlen, "key '%s': unknown model '%s' (%s)",
+			    k->name, v, names);
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(sc->models[j], v) == 0)
+				return scenario_error(err, errlen, "key '%s': '%s' given twice",
+				    k->name, v);
+		snprintf(sc->models[i], sizeof(sc->models[i]), "%s", v);
+		return 0;
+	case K_LEVELS:
+		if (parse_uint(k, v, &u, err, errlen) < 0)
+			return -1;
+		sc->levels[i] = (unsigned)u;
+		return 0;
+	default:
+		return set_cpus(k, v, sc->client_cpus[i], sizeof(sc->client_cpus[i]), err,
+		    errlen);
+	}
+}
+
+/* A space-separated list replaces the list before it; client_cpus "" means one "all". */
+static int
+set_list(struct scenario *sc, const struct scenario_key *k, const char *value, char *err,
+    size_t errlen)
+{
+	size_t n = 0, max, *count;
+	char buf[SCENARIO_LINE_MAX + 1], *tok, *save;
+
+	max = k->kind == K_MODELS ? SCENARIO_MAX_MODELS :
+	    k->kind == K_LEVELS ? SCENARIO_MAX_LEVELS : SCENARIO_MAX_CPUSETS;
+	count = k->kind == K_MODELS ? &sc->n_models :
+	    k->kind == K_LEVELS ? &sc->n_levels : &sc->n_client_cpus;
+	if (strlen(value) > SCENARIO_LINE_MAX)
+		return scenario_error(err, errlen, "key '%s': value longer than %d characters",
+		    k->name, SCENARIO_LINE_MAX);
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (tok = strtok_r(buf, " \t", &save); tok != NULL; tok = strtok_r(NULL, " \t", &save)) {
+		if (n == max)
+			return scenario_error(err, errlen, "key '%s': more than %zu values",
+			    k->name, max);
+		if (set_item(sc, k, n++, tok, err, errlen) < 0)
+			return -1;
+	}
+	if (n == 0 && k->kind == K_CPUS)
+		sc->client_cpus[n++][0] = '\0';
+	if (n == 0)
+		return scenario_error(err, errlen, "key '%s': no value", k->name);
+	*count = n;
+	return 0;
+}
