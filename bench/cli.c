@@ -11,12 +11,22 @@ int
 cli_options(int argc, char **argv, const char *shortopts, const struct option *longopts,
     const char *usage, cli_option_fn fn, void *ctx)
 {
+	return cli_options_help(argc, argv, shortopts, longopts, NULL, usage, fn, ctx);
+}
+
+int
+cli_options_help(int argc, char **argv, const char *shortopts, const struct option *longopts,
+    cli_help_fn help, const char *usage, cli_option_fn fn, void *ctx)
+{
 	int ch, rc;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		if (ch == 'h') {
-			fputs(usage, stdout);
+			if (help != NULL)
+				help();
+			else
+				fputs(usage, stdout);
 			return 0;
 		}
 		if (ch == '?' || ch == ':' || fn == NULL) {

@@ -27,6 +27,16 @@ typedef int (*cli_option_fn)(int ch, const char *arg, void *ctx);
 int cli_options(int argc, char **argv, const char *shortopts, const struct option *longopts,
     const char *usage, cli_option_fn fn, void *ctx);
 
+/* A command's --help when it is more than its usage text: prints it on stdout. */
+typedef void (*cli_help_fn)(void);
+
+/*
+ * cli_options for a command whose -h (--help) prints more than usage: help is called instead,
+ * and the loop returns 0; a bad option still prints usage on stderr. The rest as cli_options.
+ */
+int cli_options_help(int argc, char **argv, const char *shortopts, const struct option *longopts,
+    cli_help_fn help, const char *usage, cli_option_fn fn, void *ctx);
+
 /*
  * s as an integer in [min, max] into *out: 0, or -1 after printing a one-line error naming
  * the option opt.

@@ -1,10 +1,10 @@
 /*
  * run_opts.c: `exifbench run`'s options, into the model, its options and the pipeline. The
- * getopt loop hands each option to the parser of its group (the run's shape, the pipeline's
- * CPU stage); the checks that need every option (the folders, what the model takes) come
- * after the loop. See run_opts.h.
+ * option loop (cli_options_help) hands each option to the parser of its group (the run's
+ * shape, the pipeline's CPU stage); the checks that need every option (the folders, what the
+ * model takes) come after the loop. See run_opts.h.
  */
-#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,15 +15,16 @@
 
 enum { O_THUMB = 256, O_SPIN, O_GIL, O_UPLOAD, O_TRACE, O_QUIET, O_KEYS, O_DURATION };
 
-/* What the parse needs beyond the result. */
+/* The result, and what the parse needs beyond it. */
 struct parse_state {
+	struct run_args *a;
 	const char *src, *dst;
 	int workers_set, concurrency_set;
 };
 
-static int parse_opt(struct run_args *a, struct parse_state *st, int ch);
-static int parse_run_opt(struct run_args *a, struct parse_state *st, int ch);
-static int parse_stage_opt(struct run_args *a, int ch);
+static int parse_opt(int ch, const char *arg, void *ctx);
+static int parse_run_opt(struct run_args *a, struct parse_state *st, int ch, const char *arg);
+static int parse_stage_opt(struct run_args *a, int ch, const char *arg);
 static int check_folders(struct run_args *a, const struct parse_state *st);
 static int check_model(struct run_args *a, const struct parse_state *st);
 static int parse_uri(const char *opt, const char *uri, char *bucket, char *prefix);
@@ -90,15 +91,14 @@ int
 run_args_parse(struct run_args *a, int argc, char **argv)
 {
 	struct transform_opts topts = TRANSFORM_OPTS_DEFAULT;
-	struct parse_state st = { NULL, NULL, 0, 0 };
+	struct parse_state st = { a, NULL, NULL, 0, 0 };
 	char err[512];
-	int ch, rc;
+	int rc;
 
 	a->p.transform = topts;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "m:s:d:c:w:n:t:q:jh", longopts, NULL)) != -1)
-		if ((rc = parse_opt(a, &st, ch)) >= 0)
-			return rc;
+	if ((rc = cli_options_help(argc, argv, "m:s:d:c:w:n:t:q:jh", longopts, print_usage,
+	    run_usage, parse_opt, &st)) >= 0)
+		return rc;
 	if (optind < argc) {
 		fprintf(stderr, "exifbench: run: unexpected argument '%s'\n", argv[optind]);
 		return EXIT_USAGE;
@@ -121,97 +121,96 @@ run_args_parse(struct run_args *a, int argc, char **argv)
 	return -1;
 }
 
-/* One option of the getopt loop: -1 to go on, else the exit code. */
+/* One option of the option loop (ctx: the parse_state): -1 to go on, else the exit code. */
 static int
-parse_opt(struct run_args *a, struct parse_state *st, int ch)
+parse_opt(int ch, const char *arg, void *ctx)
 {
+	struct parse_state *st = ctx;
+	struct run_args *a = st->a;
+
 	switch (ch) {
 	case 't':
 	case 'q':
 	case O_THUMB:
 	case O_SPIN:
-		return parse_stage_opt(a, ch);
+		return parse_stage_opt(a, ch, arg);
 	case O_GIL: a->opts.global_lock = 1; break;
 	case O_UPLOAD: a->p.upload_image = 1; break;
-	case O_TRACE: a->trace_path = optarg; break;
-	case O_KEYS: a->keys_path = optarg; break;
+	case O_TRACE: a->trace_path = arg; break;
+	case O_KEYS: a->keys_path = arg; break;
 	case 'j': a->json = 1; break;
 	case O_QUIET: a->quiet = 1; break;
-	case 'h': print_usage(); return 0;
 	default:
-		return parse_run_opt(a, st, ch);
+		return parse_run_opt(a, st, ch, arg);
 	}
 	return -1;
 }
 
 /* The model, the folders and the run's size and length. */
 static int
-parse_run_opt(struct run_args *a, struct parse_state *st, int ch)
+parse_run_opt(struct run_args *a, struct parse_state *st, int ch, const char *arg)
 {
 	unsigned long v;
 	char buf[128];
 
 	switch (ch) {
 	case 'm':
-		if ((a->model = model_find(optarg)) == NULL) {
-			fprintf(stderr, "exifbench: unknown --model '%s' (%s)\n", optarg,
+		if ((a->model = model_find(arg)) == NULL) {
+			fprintf(stderr, "exifbench: unknown --model '%s' (%s)\n", arg,
 			    names(any_model, buf, sizeof(buf)));
 			return EXIT_USAGE;
 		}
 		break;
-	case 's': st->src = optarg; break;
-	case 'd': st->dst = optarg; break;
+	case 's': st->src = arg; break;
+	case 'd': st->dst = arg; break;
 	case 'c':
-		if (cli_parse_uint("--concurrency", optarg, 1, 4096, &v) < 0)
+		if (cli_parse_uint("--concurrency", arg, 1, 4096, &v) < 0)
 			return EXIT_USAGE;
 		a->opts.concurrency = (unsigned)v, st->concurrency_set = 1;
 		break;
 	case 'w':
-		if (cli_parse_uint("--workers", optarg, 1, 1024, &v) < 0)
+		if (cli_parse_uint("--workers", arg, 1, 1024, &v) < 0)
 			return EXIT_USAGE;
 		a->opts.workers = (unsigned)v, st->workers_set = 1;
 		break;
 	case 'n':
-		if (cli_parse_uint("--limit", optarg, 1, ~0UL, &a->limit) < 0)
+		if (cli_parse_uint("--limit", arg, 1, ULONG_MAX, &a->limit) < 0)
 			return EXIT_USAGE;
 		break;
 	case O_DURATION:
-		if (cli_parse_double("--duration", optarg, 0.001, 86400, &a->duration_s) < 0)
+		if (cli_parse_double("--duration", arg, 0.001, 86400, &a->duration_s) < 0)
 			return EXIT_USAGE;
 		break;
-	default:
-		fputs(run_usage, stderr);
-		return EXIT_USAGE;
 	}
 	return -1;
 }
 
 /* The CPU stage: the transform and the spin. */
 static int
-parse_stage_opt(struct run_args *a, int ch)
+parse_stage_opt(struct run_args *a, int ch, const char *arg)
 {
 	unsigned long v;
 
 	switch (ch) {
 	case 't':
-		if (transform_kind_parse(optarg, &a->p.transform.kind) < 0) {
+		if (transform_kind_parse(arg, &a->p.transform.kind) < 0) {
 			fprintf(stderr, "exifbench: unknown --transform '%s' (none, "
-			    "thumbnail, recompress)\n", optarg);
+			    "thumbnail, recompress)\n", arg);
 			return EXIT_USAGE;
 		}
 		break;
 	case 'q':
-		if (cli_parse_uint("--quality", optarg, 1, 100, &v) < 0)
+		if (cli_parse_uint("--quality", arg, 1, 100, &v) < 0)
 			return EXIT_USAGE;
 		a->p.transform.quality = (int)v;
 		break;
 	case O_THUMB:
-		if (cli_parse_uint("--thumb-max", optarg, 8, 65535, &v) < 0)
+		if (cli_parse_uint("--thumb-max", arg, 8, 65535, &v) < 0)
 			return EXIT_USAGE;
 		a->p.transform.thumb_max = (int)v;
 		break;
 	case O_SPIN:
-		if (cli_parse_double("--cpu-spin-ms", optarg, 0, 60000,
+		if (cli_parse_double("--cpu-spin-ms", arg, 0, 60000,
 		    &a->p.transform.spin_ms) < 0)
 			return EXIT_USAGE;
 		break;
