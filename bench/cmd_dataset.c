@@ -5,11 +5,9 @@
  * (or, with --json, one JSON object) on stdout and one line per failed item on stderr, and maps
  * the outcome onto the exit codes of cli.h.
  */
-#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -17,8 +15,17 @@
 #include "datasets/gen.h"
 #include "datasets/manifest.h"
 
+/* Where gen's options go. */
+struct gen_args {
+	struct gen_options *o;
+	const struct gen_profile **p;
+	int *json, have_seed;
+};
+
 static int gen_parse(int argc, char **argv, struct gen_options *o, const struct gen_profile **p,
     int *json);
+static int gen_option(int ch, const char *arg, void *ctx);
+static const char *profile_names(char *buf, size_t len);
 static void gen_print(const struct gen_profile *p, const struct gen_options *o,
     const struct gen_stats *st, int json);
 static int gen_main(int argc, char **argv);
@@ -69,59 +76,76 @@ static int
 gen_parse(int argc, char **argv, struct gen_options *o, const struct gen_profile **p,
     int *json)
 {
-	unsigned long v;
-	char *end;
-	int c, have_seed = 0;
+	struct gen_args g = { o, p, json, 0 };
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "p:o:s:n:b:t:jh", gen_longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			if ((*p = gen_profile_find(optarg)) == NULL) {
-				fprintf(stderr, "exifbench: unknown profile '%s' (tiny, default, "
-				    "seed003)\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'o': o->out_dir = optarg; break;
-		case 's':
-			if (cli_parse_uint("--seed", optarg, 0, ULONG_MAX, &v) < 0)
-				return EXIT_USAGE;
-			o->seed = v;
-			have_seed = 1;
-			break;
-		case 'n':
-			if (cli_parse_uint("--count", optarg, 1, 10000000, &v) < 0)
-				return EXIT_USAGE;
-			o->count = (unsigned)v;
-			break;
-		case 'b':
-			o->bad_fraction = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || !(o->bad_fraction >= 0 &&
-			    o->bad_fraction <= 1)) {
-				fprintf(stderr, "exifbench: --bad-fraction '%s' must be a number "
-				    "from 0 to 1\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 't':
-			if (cli_parse_uint("--threads", optarg, 0, 1024, &v) < 0)
-				return EXIT_USAGE;
-			o->threads = (unsigned)v;
-			break;
-		case 'j': *json = 1; break;
-		case 'h': fputs(gen_usage, stdout); return 0;
-		default: fputs(gen_usage, stderr); return EXIT_USAGE;
-		}
-	}
+	if ((rc = cli_options(argc, argv, "p:o:s:n:b:t:jh", gen_longopts, gen_usage, gen_option,
+	    &g)) >= 0)
+		return rc;
 	if (*p == NULL || o->out_dir == NULL || optind != argc) {
 		fprintf(stderr, "exifbench: dataset gen needs --profile and --out\n%s", gen_usage);
 		return EXIT_USAGE;
 	}
-	if (!have_seed)
+	if (!g.have_seed)
 		o->seed = (*p)->seed;
 	if (o->count == 0)
 		o->count = (*p)->count;
 	return -1;
+}
+
+/* One of gen's options into the gen_args ctx: -1 to go on, else the exit code. */
+static int
+gen_option(int ch, const char *arg, void *ctx)
+{
+	struct gen_args *g = ctx;
+	unsigned long v;
+	char buf[128];
+
+	switch (ch) {
+	case 'p':
+		if ((*g->p = gen_profile_find(arg)) == NULL) {
+			fprintf(stderr, "exifbench: unknown profile '%s' (%s)\n", arg,
+			    profile_names(buf, sizeof(buf)));
+			return EXIT_USAGE;
+		}
+		break;
+	case 'o': g->o->out_dir = arg; break;
+	case 's':
+		if (cli_parse_uint("--seed", arg, 0, ULONG_MAX, &v) < 0)
+			return EXIT_USAGE;
+		g->o->seed = v;
+		g->have_seed = 1;
+		break;
+	case 'n':
+		if (cli_parse_uint("--count", arg, 1, 10000000, &v) < 0)
+			return EXIT_USAGE;
+		g->o->count = (unsigned)v;
+		break;
+	case 'b':
+		if (cli_parse_double("--bad-fraction", arg, 0, 1, &g->o->bad_fraction) < 0)
+			return EXIT_USAGE;
+		break;
+	case 't':
+		if (cli_parse_uint("--threads", arg, 0, 1024, &v) < 0)
+			return EXIT_USAGE;
+		g->o->threads = (unsigned)v;
+		break;
+	case 'j': *g->json = 1; break;
+	}
+	return -1;
+}
+
+/* The names of gen_profiles, in table order, comma-separated, into buf. */
+static const char *
+profile_names(char *buf, size_t len)
+{
+	const struct gen_profile *p;
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (p = gen_profiles; p->name != NULL && off < len; p++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "", p->name);
+	return buf;
 }
 
 static void
