@@ -7,7 +7,6 @@
  */
 #include "cmd_dataset_s3.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 
 struct s3cmd;
 static int s3cmd_parse(struct s3cmd *c, int argc, char **argv);
+static int s3cmd_option(int ch, const char *arg, void *ctx);
 static void print_item_error(const char *key, const char *error, void *arg);
 static void print_object(const char *key, uint64_t size, const char *sha256, void *arg);
 static void print_object_json(const char *key, uint64_t size, const char *sha256, void *arg);
@@ -72,7 +72,8 @@ struct s3cmd {
 	int nargs;		/* positional arguments; the last is the s3:// address */
 	unsigned concurrency;
 	int json, list_only, bucket_too, sha256;
-	char **args;
+	char **argv;		/* the command line, for s3cmd_option's messages */
+	char **args;		/* its operands, once parsed */
 	struct s3_config cfg;
 	char bucket[64], prefix[MANIFEST_KEY_MAX];
 };
@@ -94,30 +95,12 @@ s3cmd_parse(struct s3cmd *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	char optstring[16], err[DATASET_ERRLEN];
-	unsigned long v;
-	int ch;
+	int rc;
 
 	snprintf(optstring, sizeof(optstring), "c:jh%s", c->flags);
-	while ((ch = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
-		if (ch != '?' && ch != ':' && strchr(optstring, ch) == NULL) {
-			fprintf(stderr, "exifbench: option '%s' does not apply here\n",
-			    argv[optind - 1]);
-			ch = '?';
-		}
-		switch (ch) {
-		case 'l': c->list_only = 1; break;
-		case 'S': c->sha256 = 1; break;
-		case 'B': c->bucket_too = 1; break;
-		case 'c':
-			if (cli_parse_uint("--concurrency", optarg, 1, 1024, &v) < 0)
-				return EXIT_USAGE;
-			c->concurrency = (unsigned)v;
-			break;
-		case 'j': c->json = 1; break;
-		case 'h': fputs(c->usage, stdout); return 0;
-		default: fputs(c->usage, stderr); return EXIT_USAGE;
-		}
-	}
+	c->argv = argv;
+	if ((rc = cli_options(argc, argv, optstring, longopts, c->usage, s3cmd_option, c)) >= 0)
+		return rc;
 	if (argc - optind != c->nargs) {
 		fputs(c->usage, stderr);
 		return EXIT_USAGE;
@@ -131,6 +114,36 @@ s3cmd_parse(struct s3cmd *c, int argc, char **argv)
 	if (s3_config_from_env(&c->cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_SETUP;
+	}
+	return -1;
+}
+
+/*
+ * One option into the s3cmd ctx: -1 to go on, else the exit code. The long options of every
+ * S3 command are known to each, so that one not among c->flags is named as not applying.
+ */
+static int
+s3cmd_option(int ch, const char *arg, void *ctx)
+{
+	struct s3cmd *c = ctx;
+	unsigned long v;
+
+	if (ch != 'c' && ch != 'j' && strchr(c->flags, ch) == NULL) {
+		fprintf(stderr, "exifbench: option '%s' does not apply here\n",
+		    c->argv[optind - 1]);
+		fputs(c->usage, stderr);
+		return EXIT_USAGE;
+	}
+	switch (ch) {
+	case 'l': c->list_only = 1; break;
+	case 'S': c->sha256 = 1; break;
+	case 'B': c->bucket_too = 1; break;
+	case 'c':
+		if (cli_parse_uint("--concurrency", arg, 1, 1024, &v) < 0)
+			return EXIT_USAGE;
+		c->concurrency = (unsigned)v;
+		break;
+	case 'j': c->json = 1; break;
 	}
 	return -1;
 }
