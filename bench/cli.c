@@ -1,9 +1,11 @@
 /*
  * cli.c: small helpers the command files share: the option loop, strict number parsing with
- * one-line errors that name the option, and JSON printing.
+ * one-line errors that name the option, the list of names an unknown-name message gives, and
+ * JSON printing.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -70,6 +72,15 @@ cli_parse_double(const char *opt, const char *s, double min, double max, double 
 	}
 	*out = v;
 	return 0;
+}
+
+void
+cli_list_add(char *buf, size_t len, const char *name)
+{
+	size_t n = strlen(buf);
+
+	if (n + 1 < len)
+		snprintf(buf + n, len - n, "%s%s", n ? ", " : "", name);
 }
 
 void

@@ -12,6 +12,7 @@
 
 #include <getopt.h>
 #include <jansson.h>
+#include <stddef.h>
 
 /* A command's handler for one option: -1 to go on, else the exit code to return now. */
 typedef int (*cli_option_fn)(int ch, const char *arg, void *ctx);
@@ -46,6 +47,12 @@ int cli_parse_uint(const char *opt, const char *s, unsigned long min, unsigned l
 
 /* The same for a decimal number in [min, max]. */
 int cli_parse_double(const char *opt, const char *s, double min, double max, double *out);
+
+/*
+ * Appends name to the list in buf (len bytes, "" to start with), ", " between two names; a
+ * name that does not fit is cut. For the "(one, two, three)" of an unknown-name message.
+ */
+void cli_list_add(char *buf, size_t len, const char *name);
 
 /* Prints o as one line of JSON on stdout, then releases it. */
 void cli_print_json(json_t *o);

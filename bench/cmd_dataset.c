@@ -140,11 +140,10 @@ static const char *
 profile_names(char *buf, size_t len)
 {
 	const struct gen_profile *p;
-	size_t off = 0;
 
 	buf[0] = '\0';
-	for (p = gen_profiles; p->name != NULL && off < len; p++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "", p->name);
+	for (p = gen_profiles; p->name != NULL; p++)
+		cli_list_add(buf, len, p->name);
 	return buf;
 }
 

@@ -283,13 +283,11 @@ static const char *
 names(int (*has)(const struct model *), char *buf, size_t len)
 {
 	const struct model *const *m;
-	size_t off = 0;
 
 	buf[0] = '\0';
 	for (m = model_table; *m != NULL; m++)
-		if (has(*m) && off < len)
-			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
-			    (*m)->name);
+		if (has(*m))
+			cli_list_add(buf, len, (*m)->name);
 	return buf;
 }
 
