@@ -45,6 +45,30 @@ expect 3 'AWS_ENDPOINT_URL is not set' env -u AWS_ENDPOINT_URL "$bin" dataset lo
 expect 3 'must start with http' env AWS_ENDPOINT_URL=ftp://h AWS_ACCESS_KEY_ID=a \
 	AWS_SECRET_ACCESS_KEY=b "$bin" dataset load "$tmp" s3://abc/x
 
+# the option loop (cli_options): help on stdout, a bad option's usage on stderr, exit 2
+expect 0 '^  hybrid  ' "$bin" run -h
+expect 0 '^usage: exifbench dataset gen' "$bin" dataset gen --he
+expect 0 '^0$' bash -c "'$bin' run --bogus 2>/dev/null | wc -c"
+expect 2 "unrecognized option '--bogus'" "$bin" run --bogus
+expect 2 "'--t' is ambiguous" "$bin" run --t x
+expect 2 "'--model' requires an argument" "$bin" run --model
+expect 2 "invalid option -- 'x'" "$bin" dataset gen -x
+expect 2 "unknown --model 'x' \\(sequential, pthreads, forkpool, async, hybrid\\)" \
+	"$bin" run --model x -h
+expect 2 'keeps at most 1 request' "$bin" run -m sequential -c 2 --src s3://abc/a --dst s3://abc/b
+expect 2 "--limit '0' must be an integer" "$bin" run -m async -n 0 --src s3://abc/a --dst s3://abc/b
+expect 2 "--duration 'nan' must be a number" "$bin" run -m async --duration nan --src s3://abc/a \
+	--dst s3://abc/b
+expect 2 "unknown profile 'huge' \\(tiny, default, seed003\\)" "$bin" dataset gen -p huge -o "$tmp/x"
+expect 2 "--bad-fraction 'nan' must be a number from 0 to 1" "$bin" dataset gen -p tiny \
+	-o "$tmp/x" -b nan
+expect 2 "option '--sha256' does not apply here" "$bin" dataset load --sha256 "$tmp" s3://abc/x
+expect 2 "option '--list' does not apply here" "$bin" dataset rm --list s3://abc/x
+expect 2 "invalid option -- 'B'" "$bin" dataset ls -B s3://abc/x
+expect 2 '^usage: exifbench dataset verify' "$bin" dataset verify "$tmp"
+expect 2 'drop the prefix' env AWS_ENDPOINT_URL=http://127.0.0.1:1 AWS_ACCESS_KEY_ID=a \
+	AWS_SECRET_ACCESS_KEY=b "$bin" dataset rm --bucket s3://abc/x
+
 # bench: the shipped scenarios parse, and a plan is printed without any server
 for sc in bench/io-bound.conf bench/cpu-bound.conf bench/mixed.conf bench/hardware-scaling.conf; do
 	expect 0 'runs of ' "$bin" bench --scenario "$sc" --dry-run
