@@ -1,13 +1,14 @@
 /*
  * cli.c: small helpers the command files share: the option loop, strict number parsing with
- * one-line errors that name the option, the list of names an unknown-name message gives, and
- * JSON printing.
+ * one-line errors that name the option, the list of names an unknown-name message gives, the
+ * S3 settings of the environment, and JSON printing.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "models/core/s3.h"
 
 int
 cli_options(int argc, char **argv, const char *shortopts, const struct option *longopts,
@@ -81,6 +82,18 @@ cli_list_add(char *buf, size_t len, const char *name)
 
 	if (n + 1 < len)
 		snprintf(buf + n, len - n, "%s%s", n ? ", " : "", name);
+}
+
+int
+cli_s3_config(struct s3_config *cfg)
+{
+	char err[512];
+
+	if (s3_config_from_env(cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: %s\n", err);
+		return EXIT_SETUP;
+	}
+	return -1;
 }
 
 void

@@ -54,6 +54,14 @@ int cli_parse_double(const char *opt, const char *s, double min, double max, dou
  */
 void cli_list_add(char *buf, size_t len, const char *name);
 
+struct s3_config;
+
+/*
+ * The AWS_* settings into cfg (s3_config_from_env): -1 to go on, else EXIT_SETUP after a
+ * one-line error on stderr saying which setting is wrong.
+ */
+int cli_s3_config(struct s3_config *cfg);
+
 /* Prints o as one line of JSON on stdout, then releases it. */
 void cli_print_json(json_t *o);
 

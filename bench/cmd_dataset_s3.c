@@ -111,11 +111,7 @@ s3cmd_parse(struct s3cmd *c, int argc, char **argv)
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_USAGE;
 	}
-	if (s3_config_from_env(&c->cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "exifbench: %s\n", err);
-		return EXIT_SETUP;
-	}
-	return -1;
+	return cli_s3_config(&c->cfg);
 }
 
 /*

@@ -92,7 +92,6 @@ run_args_parse(struct run_args *a, int argc, char **argv)
 {
 	struct transform_opts topts = TRANSFORM_OPTS_DEFAULT;
 	struct parse_state st = { a, NULL, NULL, 0, 0 };
-	char err[512];
 	int rc;
 
 	a->p.transform = topts;
@@ -114,11 +113,7 @@ run_args_parse(struct run_args *a, int argc, char **argv)
 		    a->model->max_concurrency < 8 ? a->model->max_concurrency : 8;
 	if (!st.workers_set)
 		a->opts.workers = topo_bound_cores();
-	if (s3_config_from_env(&a->p.s3, err, sizeof(err)) < 0) {
-		fprintf(stderr, "exifbench: %s\n", err);
-		return EXIT_SETUP;
-	}
-	return -1;
+	return cli_s3_config(&a->p.s3);
 }
 
 /* One option of the option loop (ctx: the parse_state): -1 to go on, else the exit code. */
