@@ -10,9 +10,11 @@
  * recorded and the child gets the next key. A child that dies (kill -9, a crash) shows as
  * end-of-file on its pipe: the parent reaps it (waitpid, retried on EINTR), forks a
  * replacement into the same slot, and sends it the lost key once more; a key that kills two
- * children is recorded failed with how they died. The parent's own threads (the run's
- * listing and recording threads) are not in a child, which touches none of their state: it
- * makes its own curl handle and ends with _exit. Children ignore SIGINT (a terminal's
+ * children is recorded failed with how they died. The parent runs single-threaded
+ * (run_without_threads: it lists and records on its own thread), because a fork while a
+ * second thread holds a lock, the allocator's or libcrypto's, leaves the child stuck on it
+ * (seen under ASan: a child hung in the allocator's lock in exif_entry_free); a child makes
+ * its own curl handle and ends with _exit. Children ignore SIGINT (a terminal's
  * Ctrl-C reaches the whole process group): stop is the parent's decision. Stop: the parent
  * hands out no more keys, waits for the answers in flight, then closes the key pipes, so each
  * child reads end-of-file and exits; every child is reaped before the model returns.
@@ -74,6 +76,7 @@ forkpool_run(struct run *r)
 	ssize_t got;
 	int failed = 0;
 
+	run_without_threads(r);	/* before the first fork: see run.h */
 	fp.s = calloc(fp.n, sizeof(*fp.s));
 	pfd = calloc(fp.n, sizeof(*pfd));
 	idx = calloc(fp.n, sizeof(*idx));

@@ -33,6 +33,7 @@ struct lister {
 	atomic_int *stop;
 	pthread_t tid;
 	int started;
+	int inline_;		/* lister_inline: no thread, pages fetched in take */
 	int efd;
 
 	struct page cur;	/* the consumer's: no lock */
@@ -59,6 +60,7 @@ static void *lister_main(void *arg);
 static int fetch(struct lister *l, struct page *pg);
 static int page_key(const char *key, uint64_t size, void *arg);
 static int take(struct lister *l, int wait);
+static void fill(struct lister *l);
 static void waited(struct lister *l);
 static void drop(struct page *pg);
 
@@ -112,6 +114,13 @@ lister_free(struct lister *l)
 	free(l);
 }
 
+void
+lister_inline(struct lister *l)
+{
+	if (!l->started)
+		l->inline_ = 1;
+}
+
 int
 lister_fd(const struct lister *l)
 {
@@ -139,7 +148,7 @@ lister_next(struct lister *l, char *key, int wait)
 	sigset_t all, old;
 	int got;
 
-	if (!l->started) {
+	if (!l->started && !l->inline_) {
 		/* signals stay with the model's threads, as before the listing had one */
 		sigfillset(&all);
 		pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -189,6 +198,10 @@ take(struct lister *l, int wait)
 		}
 		if (l->wait_since == 0)
 			l->wait_since = job_now_ns();
+		if (l->inline_) {
+			fill(l);	/* the consumer's own LIST: waited for, as a thread's */
+			continue;
+		}
 		if (!wait) {
 			l->want = 1;
 			got = LISTER_WAIT;
@@ -214,36 +227,42 @@ static void *
 lister_main(void *arg)
 {
 	struct lister *l = arg;
-	struct page pg = { NULL, 0, 0 };
-	int rv = 0;
 
 	pthread_mutex_lock(&l->lock);
 	while (!l->quit && !l->done) {
-		if (l->full) {
+		if (l->full)
 			pthread_cond_wait(&l->cond, &l->lock);
-			continue;
-		}
-		pg = l->ahead;		/* free: the thread fills it outside the lock */
-		pthread_mutex_unlock(&l->lock);
-		if ((l->stop != NULL && atomic_load(l->stop)) ||
-		    (l->limit > 0 && l->received >= l->limit))
-			rv = 1;		/* the run needs no more keys: the end */
 		else
-			rv = fetch(l, &pg);
-		pthread_mutex_lock(&l->lock);
-		l->ahead = pg;
-		l->pages += rv != 1;
-		l->failed = rv < 0;
-		l->done = rv != 0 || l->token[0] == '\0';
-		l->full = 1;
-		pthread_cond_broadcast(&l->cond);
-		if (l->want) {
-			l->want = 0;
-			(void)eventfd_write(l->efd, 1);
-		}
+			fill(l);
 	}
 	pthread_mutex_unlock(&l->lock);
 	return NULL;
+}
+
+/* Fetches the page after cur into ahead (the lock held, and let go during the LIST). */
+static void
+fill(struct lister *l)
+{
+	struct page pg = l->ahead;	/* free: filled outside the lock */
+	int rv;
+
+	pthread_mutex_unlock(&l->lock);
+	if ((l->stop != NULL && atomic_load(l->stop)) ||
+	    (l->limit > 0 && l->received >= l->limit))
+		rv = 1;		/* the run needs no more keys: the end */
+	else
+		rv = fetch(l, &pg);
+	pthread_mutex_lock(&l->lock);
+	l->ahead = pg;
+	l->pages += rv != 1;
+	l->failed = rv < 0;
+	l->done = rv != 0 || l->token[0] == '\0';
+	l->full = 1;
+	pthread_cond_broadcast(&l->cond);
+	if (l->want) {
+		l->want = 0;
+		(void)eventfd_write(l->efd, 1);
+	}
 }
 
 /* One LIST into pg: 0, or -1 with the error set (under the lock, taken here). */

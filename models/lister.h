@@ -41,6 +41,13 @@ void lister_free(struct lister *l);
 int lister_next(struct lister *l, char *key, int wait);
 
 /*
+ * No thread: each page is fetched by lister_next when the consumer has used up the last, on
+ * its thread and always waiting (for a consumer that forks: see run_without_threads). Call
+ * before the first lister_next; a no-op after it.
+ */
+void lister_inline(struct lister *l);
+
+/*
  * A non-blocking eventfd, readable after a LISTER_WAIT once lister_next can answer; the
  * caller reads it (8 bytes) to clear it.
  */

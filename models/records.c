@@ -42,11 +42,13 @@ struct records {
 	uint_fast64_t delivered;
 	int flushing;
 	int quit;
+	int inline_;		/* records_inline: no thread, fn called in records_put */
 };
 
 static void *records_main(void *arg);
 static size_t drain_ring(struct records *q);
 static void kick(struct records *q);
+static void stop_thread(struct records *q);
 
 struct records *
 records_new(records_fn fn, void *arg)
@@ -86,11 +88,7 @@ records_free(struct records *q)
 {
 	if (q == NULL)
 		return;
-	pthread_mutex_lock(&q->lock);
-	q->quit = 1;
-	pthread_cond_signal(&q->wake);
-	pthread_mutex_unlock(&q->lock);
-	pthread_join(q->tid, NULL);
+	stop_thread(q);
 	pthread_mutex_destroy(&q->lock);
 	pthread_cond_destroy(&q->wake);
 	pthread_cond_destroy(&q->done);
@@ -98,11 +96,43 @@ records_free(struct records *q)
 }
 
 void
+records_inline(struct records *q)
+{
+	stop_thread(q);
+	q->inline_ = 1;
+}
+
+/* Delivers what is left and joins the thread, once. */
+static void
+stop_thread(struct records *q)
+{
+	if (q->inline_)
+		return;
+	pthread_mutex_lock(&q->lock);
+	q->quit = 1;
+	pthread_cond_signal(&q->wake);
+	pthread_mutex_unlock(&q->lock);
+	pthread_join(q->tid, NULL);
+	q->inline_ = 1;
+}
+
+void
 records_put(struct records *q, const struct job_record *rec)
 {
-	uint_fast64_t t = atomic_fetch_add_explicit(&q->head, 1, memory_order_relaxed);
-	struct slot *s = &q->ring[t % RING];
+	uint_fast64_t t;
+	struct slot *s;
 	struct timespec nap = { 0, 200000 };
+
+	if (q->inline_) {
+		pthread_mutex_lock(&q->lock);
+		q->fn(rec, q->arg);
+		q->delivered++;
+		atomic_fetch_add(&q->head, 1);
+		pthread_mutex_unlock(&q->lock);
+		return;
+	}
+	t = atomic_fetch_add_explicit(&q->head, 1, memory_order_relaxed);
+	s = &q->ring[t % RING];
 
 	while (atomic_load_explicit(&s->seq, memory_order_acquire) != t) {
 		kick(q);	/* full: the thread is a whole ring behind */

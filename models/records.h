@@ -22,6 +22,13 @@ struct records *records_new(records_fn fn, void *arg);
 void records_free(struct records *q);
 
 /*
+ * Stops the thread (delivering what was put) and from then on delivers each record in
+ * records_put, on the caller's thread and under a lock: for a run whose model forks (see
+ * run_without_threads).
+ */
+void records_inline(struct records *q);
+
+/*
  * Queues a copy of rec. Thread-safe and lock-free; waits only when the ring is full (the
  * delivering thread is behind by a whole ring).
  */

@@ -75,6 +75,13 @@ run_new(const struct pipeline *p, const struct model_opts *opts, uint64_t limit,
 }
 
 void
+run_without_threads(struct run *r)
+{
+	lister_inline(r->lister);
+	records_inline(r->records);
+}
+
+void
 run_free(struct run *r)
 {
 	if (r == NULL)

@@ -61,6 +61,15 @@ struct run *run_new(const struct pipeline *p, const struct model_opts *opts, uin
 void run_free(struct run *r);
 
 /*
+ * For a model that forks its workers (forkpool): the run keeps no thread of its own, since a
+ * fork while another thread holds a lock (the allocator's, libcrypto's) leaves the child
+ * deadlocked on it. The listing then runs on the caller's thread when it has used up a page
+ * (that LIST is counted in list_ns), and each record is passed on inside run_record. Call
+ * before the first key and the first fork.
+ */
+void run_without_threads(struct run *r);
+
+/*
  * Takes the keys from f (one full key per line, blank lines skipped; name is for errors)
  * instead of listing the source prefix. f stays the caller's. Call before the model runs.
  */

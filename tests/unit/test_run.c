@@ -5,12 +5,15 @@
  * blocks, answers RUN_KEY_WAIT while the first page is on its way and wakes its eventfd once
  * it is there; a failed page ends the stream with the run's error after the keys already
  * listed; records put from several threads all reach on_record, each thread's in its order,
- * and the totals count them.
+ * and the totals count them. Without threads (forkpool's run), the same keys and records
+ * come through with no thread started: the process keeps one task (/proc/self/task), the
+ * pages are fetched inside run_next_key and each record reaches on_record inside run_record.
  */
 #include "models/run.c"
 #include "models/lister.c"
 #include "models/records.c"
 
+#include <dirent.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -252,6 +255,61 @@ test_records(void **state)
 	run_free(r);
 }
 
+/* The threads of this process, from /proc/self/task. */
+static int
+tasks(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static void
+test_without_threads(void **state)
+{
+	struct fixture *f = *state;
+	struct run *r = run_new(&f->p, &f->o, 0, NULL, count, f);
+	char key[JOB_KEY_MAX + 1], want[64];
+	struct job_record rec;
+	struct run_totals t;
+	int before = tasks(), i;
+
+	served.nkeys = 1500;
+	assert_non_null(r);
+	run_without_threads(r);
+	assert_int_equal(tasks(), before - 1);	/* the records thread is gone */
+	for (i = 0; i < 1500; i++) {
+		assert_int_equal(run_next_key(r, key), 1);
+		snprintf(want, sizeof(want), "in/%05d.jpg", i);
+		assert_string_equal(key, want);
+		if (i == 0)
+			assert_int_equal(served.calls, 1);	/* fetched on this thread, */
+		if (i == 999)
+			assert_int_equal(served.calls, 1);	/* no page ahead */
+	}
+	assert_int_equal(run_next_key(r, key), 0);
+	assert_int_equal(served.calls, 2);
+	assert_int_equal(tasks(), before - 1);
+	memset(&rec, 0, sizeof(rec));
+	for (i = 0; i < 100; i++) {
+		rec.exif_tags = i;
+		rec.outcome = JOB_OK;
+		run_record(r, &rec);
+		assert_int_equal(f->got, i + 1);	/* passed on inside run_record */
+	}
+	run_totals(r, &t);
+	assert_int_equal(t.listed, 1500);
+	assert_int_equal(t.ok, 100);
+	assert_int_equal(f->out_of_order, 0);
+	run_free(r);
+}
+
 int
 main(void)
 {
@@ -261,6 +319,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_try_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_without_threads, setup, teardown),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
