@@ -1,8 +1,9 @@
 /*
  * evio.c: libcurl's multi socket interface on a libevent loop, with a slot per job in
- * flight. The five callbacks are those of curl's docs/examples/multi-event.c (socket, timer,
- * event, timeout, check_multi_info); the slots replace hiperfifo's FIFO of URLs with the job
- * steps of models/core/job.h. See evio.h for the contract.
+ * flight. The curl side, the callbacks of curl's docs/examples/multi-event.c (socket, timer,
+ * event, timeout, check_multi_info), is evio_curl.c; here are the slots, which replace
+ * hiperfifo's FIFO of URLs with the job steps of models/core/job.h, and the retry backoffs.
+ * See evio.h for the contract.
  *
  * Keys come from run_try_key, which never blocks: a slot that finds the next page not yet
  * listed is parked, and the run's eventfd (a read event here) wakes the parked slots when the
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "evio.h"
+#include "evio_curl.h"
 
 struct evio_slot {
 	struct evio *io;
@@ -25,8 +27,7 @@ struct evio_slot {
 struct evio {
 	struct run *r;
 	struct event_base *base;
-	CURLM *multi;
-	struct event *timer;	/* curl's timeout */
+	struct evio_curl *curl;	/* the multi handle on base */
 	evio_process_fn process;
 	void *arg;
 	struct event *keys;	/* run_key_fd: the listing has keys again */
@@ -40,11 +41,7 @@ static void advance(struct evio_slot *s);
 static int take_key(struct evio_slot *s);
 static void retire(struct evio_slot *s);
 static int start_transfer(struct evio_slot *s);
-static void check_multi_info(struct evio *io);
-static int on_socket(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp);
-static int on_timer(CURLM *m, long timeout_ms, void *arg);
-static void on_event(evutil_socket_t fd, short what, void *arg);
-static void on_timeout(evutil_socket_t fd, short what, void *arg);
+static void on_done(CURL *easy, CURLcode rc, void *arg);
 static void on_backoff(evutil_socket_t fd, short what, void *arg);
 static void on_keys(evutil_socket_t fd, short what, void *arg);
 
@@ -61,10 +58,9 @@ evio_new(struct run *r, unsigned slots, evio_process_fn fn, void *arg)
 	io->arg = arg;
 	io->keys_left = 1;
 	io->base = event_base_new();
-	io->multi = curl_multi_init();
 	io->slot = calloc(slots, sizeof(*io->slot));
-	if (io->base == NULL || io->multi == NULL || io->slot == NULL ||
-	    (io->timer = evtimer_new(io->base, on_timeout, io)) == NULL)
+	if (io->base == NULL || io->slot == NULL ||
+	    (io->curl = evio_curl_new(io->base, (long)slots, on_done, io)) == NULL)
 		goto fail;
 	if (run_key_fd(r) >= 0 && ((io->keys = event_new(io->base, run_key_fd(r),
 	    EV_READ | EV_PERSIST, on_keys, io)) == NULL || event_add(io->keys, NULL) < 0))
@@ -80,11 +76,6 @@ evio_new(struct run *r, unsigned slots, evio_process_fn fn, void *arg)
 		if (s->easy == NULL || s->job == NULL || s->backoff == NULL)
 			goto fail;
 	}
-	curl_multi_setopt(io->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(io->multi, CURLMOPT_SOCKETDATA, io);
-	curl_multi_setopt(io->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-	curl_multi_setopt(io->multi, CURLMOPT_TIMERDATA, io);
-	curl_multi_setopt(io->multi, CURLMOPT_MAXCONNECTS, (long)slots);
 	return io;
 fail:
 	evio_free(io);
@@ -107,10 +98,7 @@ evio_free(struct evio *io)
 	free(io->slot);
 	if (io->keys != NULL)
 		event_free(io->keys);
-	if (io->multi != NULL)
-		curl_multi_cleanup(io->multi);
-	if (io->timer != NULL)
-		event_free(io->timer);
+	evio_curl_free(io->curl);
 	if (io->base != NULL)
 		event_base_free(io->base);
 	free(io);
@@ -242,94 +230,23 @@ start_transfer(struct evio_slot *s)
 	if (job_prepare(s->job, s->easy) < 0)
 		return -1;
 	curl_easy_setopt(s->easy, CURLOPT_PRIVATE, s);
-	if (curl_multi_add_handle(s->io->multi, s->easy) != CURLM_OK) {
+	if (evio_curl_add(s->io->curl, s->easy) < 0) {
 		job_fail(s->job, "curl_multi_add_handle failed");
 		return -1;
 	}
 	return 0;
 }
 
+/* A transfer ended: the job takes its outcome and moves on. */
 static void
-check_multi_info(struct evio *io)
+on_done(CURL *easy, CURLcode rc, void *arg)
 {
 	struct evio_slot *s;
-	CURLMsg *msg;
-	CURLcode rc;
-	int left;
 
-	while ((msg = curl_multi_info_read(io->multi, &left)) != NULL) {
-		if (msg->msg != CURLMSG_DONE)
-			continue;
-		rc = msg->data.result;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
-		curl_multi_remove_handle(io->multi, s->easy);
-		job_transfer_done(s->job, rc);
-		advance(s);
-	}
-}
-
-/* CURLMOPT_SOCKETFUNCTION: watch fd for what curl wants, or stop watching it. */
-static int
-on_socket(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
-{
-	struct evio *io = arg;
-	struct event *ev = sockp;
-	short kind = (short)((what & CURL_POLL_IN ? EV_READ : 0) |
-	    (what & CURL_POLL_OUT ? EV_WRITE : 0) | EV_PERSIST);
-
-	(void)e;
-	if (what == CURL_POLL_REMOVE) {
-		if (ev != NULL)
-			event_free(ev);
-		curl_multi_assign(io->multi, fd, NULL);
-		return 0;
-	}
-	if (ev == NULL) {
-		if ((ev = event_new(io->base, fd, kind, on_event, io)) == NULL)
-			return -1;
-		curl_multi_assign(io->multi, fd, ev);
-	} else {
-		event_del(ev);
-		event_assign(ev, io->base, fd, kind, on_event, io);
-	}
-	return event_add(ev, NULL);
-}
-
-/* CURLMOPT_TIMERFUNCTION: one timer, re-armed (or, for -1, removed) as curl asks. */
-static int
-on_timer(CURLM *m, long timeout_ms, void *arg)
-{
-	struct evio *io = arg;
-	struct timeval tv;
-
-	(void)m;
-	if (timeout_ms < 0)
-		return evtimer_del(io->timer);
-	tv.tv_sec = timeout_ms / 1000;
-	tv.tv_usec = timeout_ms % 1000 * 1000;
-	return evtimer_add(io->timer, &tv);
-}
-
-static void
-on_event(evutil_socket_t fd, short what, void *arg)
-{
-	struct evio *io = arg;
-	int running, flags = (what & EV_READ ? CURL_CSELECT_IN : 0) |
-	    (what & EV_WRITE ? CURL_CSELECT_OUT : 0);
-
-	curl_multi_socket_action(io->multi, fd, flags, &running);
-	check_multi_info(io);
-}
-
-static void
-on_timeout(evutil_socket_t fd, short what, void *arg)
-{
-	struct evio *io = arg;
-	int running;
-
-	(void)fd, (void)what;
-	curl_multi_socket_action(io->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	check_multi_info(io);
+	(void)arg;
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&s);
+	job_transfer_done(s->job, rc);
+	advance(s);
 }
 
 static void

@@ -3,7 +3,8 @@
  * fed one key at a time over a pipe and answering with a fixed-size job_record over another.
  * The shape of a prefork server (nginx's master, relayd's proc.c) and of Python's
  * multiprocessing pool: no shared memory, so no lock and no GIL, at the price of a process
- * per worker and a copy per message.
+ * per worker and a copy per message. Here is the parent: the slots, the polling and the
+ * replacing of dead children; the child and its pipes' messages are in forkpool_child.c.
  *
  * DESIGN: the parent owns the key stream, the run's records and a slot per child (pid, the
  * two pipe ends, the key in flight). It polls the children's answer pipes; an answer is
@@ -21,18 +22,15 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "forkpool_child.h"
 #include "model.h"
-
-_Static_assert(sizeof(struct job_record) <= PIPE_BUF, "a record must be one atomic write");
 
 struct slot {
 	pid_t pid;		/* 0: no child */
@@ -51,11 +49,9 @@ struct fp {
 };
 
 static int forkpool_run(struct run *r);
+static void poll_answers(struct fp *fp, struct pollfd *pfd, unsigned *idx);
 static int spawn(struct fp *fp, unsigned i);
-static void child_main(const struct pipeline *p, int id, int in, int out)
-    __attribute__((noreturn));
 static void dispatch(struct fp *fp, unsigned i);
-static void send_key(struct fp *fp, unsigned i);
 static void on_death(struct fp *fp, unsigned i);
 static void close_slot(struct slot *s, int *status);
 static int busy_count(const struct fp *fp);
@@ -71,9 +67,7 @@ forkpool_run(struct run *r)
 {
 	struct fp fp = { r, NULL, run_opts(r)->concurrency, 1 };
 	struct pollfd *pfd;
-	struct job_record rec;
-	unsigned i, np, *idx;
-	ssize_t got;
+	unsigned i, *idx;
 	int failed = 0;
 
 	run_without_threads(r);	/* before the first fork: see run.h */
@@ -94,35 +88,44 @@ forkpool_run(struct run *r)
 			failed = 1;
 	for (i = 0; i < fp.n; i++)
 		dispatch(&fp, i);
-	while (busy_count(&fp) > 0) {
-		for (i = np = 0; i < fp.n; i++)
-			if (fp.s[i].busy) {
-				pfd[np] = (struct pollfd){ fp.s[i].from, POLLIN, 0 };
-				idx[np++] = i;
-			}
-		if (poll(pfd, np, -1) < 0)
-			continue;	/* EINTR: a signal; the stop flag is read at dispatch */
-		for (i = 0; i < np; i++) {
-			if (pfd[i].revents == 0)
-				continue;
-			got = read(pfd[i].fd, &rec, sizeof(rec));
-			if (got < 0 && errno == EINTR)
-				continue;
-			if (got != (ssize_t)sizeof(rec)) {
-				on_death(&fp, idx[i]);
-				continue;
-			}
-			fp.s[idx[i]].busy = 0;
-			run_record(r, &rec);
-			dispatch(&fp, idx[i]);
-		}
-	}
+	while (busy_count(&fp) > 0)
+		poll_answers(&fp, pfd, idx);
 	for (i = 0; i < fp.n; i++)
 		close_slot(&fp.s[i], NULL);
 	free(fp.s);
 	free(pfd);
 	free(idx);
 	return failed || run_error(r)[0] != '\0' ? -1 : 0;
+}
+
+/* One poll of the busy children's pipes (pfd and idx: room for one each): their answers. */
+static void
+poll_answers(struct fp *fp, struct pollfd *pfd, unsigned *idx)
+{
+	struct job_record rec;
+	unsigned i, np;
+
+	for (i = np = 0; i < fp->n; i++)
+		if (fp->s[i].busy) {
+			pfd[np] = (struct pollfd){ fp->s[i].from, POLLIN, 0 };
+			idx[np++] = i;
+		}
+	if (poll(pfd, np, -1) < 0)
+		return;		/* EINTR: a signal; the stop flag is read at dispatch */
+	for (i = 0; i < np; i++) {
+		if (pfd[i].revents == 0)
+			continue;
+		switch (forkpool_read_record(pfd[i].fd, &rec)) {
+		case 0:
+			continue;
+		case -1:
+			on_death(fp, idx[i]);
+			continue;
+		}
+		fp->s[idx[i]].busy = 0;
+		run_record(fp->r, &rec);
+		dispatch(fp, idx[i]);
+	}
 }
 
 /* Forks the child of slot i: 0, or -1 with the run's error set. */
@@ -154,7 +157,7 @@ spawn(struct fp *fp, unsigned i)
 				close(fp->s[k].from);
 		}
 		close(down[1]), close(up[0]);
-		child_main(run_pipeline(fp->r), (int)i, down[0], up[1]);
+		forkpool_child(run_pipeline(fp->r), (int)i, down[0], up[1]);
 	}
 	close(down[0]), close(up[1]);
 	s->to = down[1];
@@ -163,37 +166,6 @@ spawn(struct fp *fp, unsigned i)
 fail:
 	run_fail(fp->r, "cannot start worker process %u: %s", i, strerror(errno));
 	return -1;
-}
-
-static void
-child_main(const struct pipeline *p, int id, int in, int out)
-{
-	char key[JOB_KEY_MAX + 1];
-	CURL *easy;
-	struct job *j;
-	ssize_t got;
-
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	easy = curl_easy_init();
-	j = job_new(p);
-	if (easy == NULL || j == NULL)
-		_exit(2);
-	job_set_worker(j, id);
-	while ((got = read(in, key, sizeof(key))) == (ssize_t)sizeof(key) ||
-	    (got < 0 && errno == EINTR)) {
-		if (got < 0)
-			continue;
-		key[JOB_KEY_MAX] = '\0';
-		job_start(j, key);
-		job_run_blocking(j, easy, NULL);
-		if (write(out, job_record(j), sizeof(struct job_record)) !=
-		    (ssize_t)sizeof(struct job_record))
-			break;
-	}
-	job_free(j);
-	curl_easy_cleanup(easy);
-	_exit(0);
 }
 
 /* Gives slot i's child the next key, if there is one and the child is there. */
@@ -209,21 +181,8 @@ dispatch(struct fp *fp, unsigned i)
 		return;
 	}
 	s->retried = 0;
-	send_key(fp, i);
-}
-
-/* A failed write means the child is gone: its pipe's end-of-file will say so. */
-static void
-send_key(struct fp *fp, unsigned i)
-{
-	struct slot *s = &fp->s[i];
-	char msg[JOB_KEY_MAX + 1];
-
-	memset(msg, 0, sizeof(msg));
-	memcpy(msg, s->key, strlen(s->key));
 	s->busy = 1;
-	while (write(s->to, msg, sizeof(msg)) < 0 && errno == EINTR)
-		;
+	forkpool_send_key(s->to, s->key);	/* failing, the child is gone: its EOF says so */
 }
 
 /* Slot i's child closed its pipe mid-key: reap it, replace it, retry its key once. */
@@ -243,7 +202,8 @@ on_death(struct fp *fp, unsigned i)
 		snprintf(how, sizeof(how), "exited with status %d", WEXITSTATUS(st));
 	if (!s->retried && spawn(fp, i) == 0) {
 		s->retried = 1;
-		send_key(fp, i);
+		s->busy = 1;
+		forkpool_send_key(s->to, s->key);
 		return;
 	}
 	memset(&rec, 0, sizeof(rec));

@@ -18,6 +18,8 @@
 #include "gnuplot.h"
 
 static void gnuplot_child(char *const argv[], int in, int out, int errfd, int report);
+static int gnuplot_parent(pid_t pid, const char *script, int rep[2], int cap[2], char *out,
+    size_t outlen, char *err, size_t errlen);
 static void gnuplot_drain(int fd, char *out, size_t outlen);
 static int gnuplot_wait(pid_t pid, const char *script, char *err, size_t errlen);
 
@@ -26,8 +28,7 @@ gnuplot_run(const char *script, const char *vars, int log_fd, char *out, size_t 
     char *err, size_t errlen)
 {
 	char *argv[] = { "gnuplot", "-e", (char *)vars, (char *)script, NULL };
-	int null = -1, cap[2] = { -1, -1 }, rep[2] = { -1, -1 }, child_errno = 0, rv = -2, i, fd_out;
-	ssize_t r;
+	int null = -1, cap[2] = { -1, -1 }, rep[2] = { -1, -1 }, rv = -2, i, fd_out;
 	pid_t pid;
 
 	if (out != NULL && outlen > 0)
@@ -54,12 +55,38 @@ gnuplot_run(const char *script, const char *vars, int log_fd, char *out, size_t 
 		gnuplot_child(argv, null, fd_out, out != NULL || log_fd < 0 ? fd_out : log_fd,
 		    rep[1]);
 	}
+	rv = gnuplot_parent(pid, script, rep, out != NULL ? cap : NULL, out, outlen, err,
+	    errlen);
+done:
+	if (null >= 0)
+		close(null);
+	for (i = 0; i < 2; i++) {
+		if (rep[i] >= 0)
+			close(rep[i]);
+		if (cap[i] >= 0)
+			close(cap[i]);
+	}
+	return rv;
+}
+
+/*
+ * In the parent, once pid is forked: closes the child's ends of rep and cap (cap NULL: no
+ * capture), learns from rep whether the exec failed, drains cap into out and reaps the child.
+ * The ends it closes it sets to -1. Returns gnuplot_run's 0, -1 or -2.
+ */
+static int
+gnuplot_parent(pid_t pid, const char *script, int rep[2], int cap[2], char *out, size_t outlen,
+    char *err, size_t errlen)
+{
+	int child_errno = 0, rv;
+	ssize_t r;
+
 	close(rep[1]);
 	rep[1] = -1;
 	/* EOF once exec closed the pipe; the errno when it failed. */
 	while ((r = read(rep[0], &child_errno, sizeof(child_errno))) < 0 && errno == EINTR)
 		;
-	if (out != NULL) {
+	if (cap != NULL) {
 		close(cap[1]);
 		cap[1] = -1;
 		gnuplot_drain(cap[0], out, outlen);
@@ -73,15 +100,6 @@ gnuplot_run(const char *script, const char *vars, int log_fd, char *out, size_t 
 		else
 			snprintf(err, errlen, "cannot run gnuplot: %s", strerror(child_errno));
 		rv = -2;
-	}
-done:
-	if (null >= 0)
-		close(null);
-	for (i = 0; i < 2; i++) {
-		if (rep[i] >= 0)
-			close(rep[i]);
-		if (cap[i] >= 0)
-			close(cap[i]);
 	}
 	return rv;
 }

@@ -22,6 +22,8 @@ static void breakdown(struct report_out *o, const struct report *rep);
 static void verdicts(struct report_out *o, const struct report *rep);
 static void bounds(struct report_out *o, const struct report *rep);
 static void scaling(struct report_out *o, const struct report *rep);
+static json_t *scaling_row(struct report_out *o, const struct report_scenario *s,
+    const struct report_model *m);
 static int rising(const struct report_model *m);
 
 int
@@ -275,9 +277,8 @@ static void
 scaling(struct report_out *o, const struct report *rep)
 {
 	const struct report_scenario *s;
-	const struct report_model *m;
-	json_t *arr = json_array(), *j;
-	size_t i, k, l;
+	json_t *arr = json_array();
+	size_t i, k;
 
 	report_out_section(o, "Scaling: throughput against concurrency");
 	fprintf(o->md, "Each model's levels fitted with the Universal Scalability Law, X(N) = "
@@ -294,37 +295,8 @@ scaling(struct report_out *o, const struct report *rep)
 		    s->main_pus);
 		fprintf(o->md, "| model | levels: images/s | sigma | kappa | N* | R^2 | "
 		    "recommended |\n|---|---|--:|--:|--:|--:|--:|\n");
-		for (k = 0; k < s->n_models; k++) {
-			m = &s->models[k];
-			fprintf(o->md, "| %s | ", m->name);
-			for (l = 0; l < m->n_runs; l++)
-				fprintf(o->md, "%s%u: %s", l ? ", " : "", m->runs[l]->level,
-				    report_num(o, m->runs[l]->v[RS_images_per_s], 1));
-			j = json_pack("{s:s,s:s,s:b,s:i}", "scenario", s->label, "model",
-			    m->name, "fit", m->usl_ok, "recommended", (int)m->recommended);
-			if (!m->usl_ok) {
-				fprintf(o->md, " | no fit: %s | | | | %u |\n", m->usl_why,
-				    m->recommended);
-				json_object_set_new(j, "why", json_string(m->usl_why));
-				json_array_append_new(arr, j);
-				continue;
-			}
-			fprintf(o->md, " | %s", report_num(o, m->usl.sigma, 4));
-			fprintf(o->md, " ± %s | ", report_num(o, m->usl.sigma_err, 4));
-			fprintf(o->md, "%s", report_num(o, m->usl.kappa, 6));
-			fprintf(o->md, " ± %s | ", report_num(o, m->usl.kappa_err, 6));
-			fprintf(o->md, "%s | ", isfinite(m->usl.nstar) ?
-			    report_num(o, m->usl.nstar, 0) : "none (kappa 0)");
-			fprintf(o->md, "%s | %u%s |\n", report_num(o, m->usl.r2, 3), m->recommended,
-			    rising(m) ? " (still rising at the largest level: measure higher)" :
-			    "");
-			json_object_set_new(j, "lambda", report_jnum(m->usl.lambda));
-			json_object_set_new(j, "sigma", report_jnum(m->usl.sigma));
-			json_object_set_new(j, "kappa", report_jnum(m->usl.kappa));
-			json_object_set_new(j, "nstar", report_jnum(m->usl.nstar));
-			json_object_set_new(j, "r2", report_jnum(m->usl.r2));
-			json_array_append_new(arr, j);
-		}
+		for (k = 0; k < s->n_models; k++)
+			json_array_append_new(arr, scaling_row(o, s, &s->models[k]));
 		report_out_plot(o, "scaling", s->label, NULL,
 		    "images/s against in flight: measured (points), USL fit (line), bound (dashed)");
 		for (k = 0; k < s->n_models; k++)
@@ -337,6 +309,40 @@ scaling(struct report_out *o, const struct report *rep)
 }
 
 /* The fit predicts 5% more at twice the largest level measured: the sweep stopped too soon. */
+/* Model m's row of the scaling table, and its entry in report.json. */
+static json_t *
+scaling_row(struct report_out *o, const struct report_scenario *s, const struct report_model *m)
+{
+	json_t *j;
+	size_t l;
+
+	fprintf(o->md, "| %s | ", m->name);
+	for (l = 0; l < m->n_runs; l++)
+		fprintf(o->md, "%s%u: %s", l ? ", " : "", m->runs[l]->level,
+		    report_num(o, m->runs[l]->v[RS_images_per_s], 1));
+	j = json_pack("{s:s,s:s,s:b,s:i}", "scenario", s->label, "model", m->name, "fit",
+	    m->usl_ok, "recommended", (int)m->recommended);
+	if (!m->usl_ok) {
+		fprintf(o->md, " | no fit: %s | | | | %u |\n", m->usl_why, m->recommended);
+		json_object_set_new(j, "why", json_string(m->usl_why));
+		return j;
+	}
+	fprintf(o->md, " | %s", report_num(o, m->usl.sigma, 4));
+	fprintf(o->md, " ± %s | ", report_num(o, m->usl.sigma_err, 4));
+	fprintf(o->md, "%s", report_num(o, m->usl.kappa, 6));
+	fprintf(o->md, " ± %s | ", report_num(o, m->usl.kappa_err, 6));
+	fprintf(o->md, "%s | ", isfinite(m->usl.nstar) ? report_num(o, m->usl.nstar, 0) :
+	    "none (kappa 0)");
+	fprintf(o->md, "%s | %u%s |\n", report_num(o, m->usl.r2, 3), m->recommended,
+	    rising(m) ? " (still rising at the largest level: measure higher)" : "");
+	json_object_set_new(j, "lambda", report_jnum(m->usl.lambda));
+	json_object_set_new(j, "sigma", report_jnum(m->usl.sigma));
+	json_object_set_new(j, "kappa", report_jnum(m->usl.kappa));
+	json_object_set_new(j, "nstar", report_jnum(m->usl.nstar));
+	json_object_set_new(j, "r2", report_jnum(m->usl.r2));
+	return j;
+}
+
 static int
 rising(const struct report_model *m)
 {

@@ -15,6 +15,18 @@
 /* compare's noise rule (compare.h), with its default threshold. */
 #define NOISE_PCT 5.0
 
+/* What report_plan_skews finds in one scenario's runs. */
+struct skews {
+	double steal, idle, shaper, sampler, noisy;	/* the worst of each over the runs */
+	size_t shorts, errs, bad, nb;	/* runs short, with failures, not ok, noisy (nb) */
+};
+
+static void hardware_scenario(struct report_out *o, const struct report_scenario *s,
+    json_t *arr);
+static void hardware_row(struct report_out *o, const struct report_scenario *s,
+    const struct report_model *m, unsigned lo, unsigned hi, json_t *arr);
+static void skews_scenario(struct report_out *o, const struct report_scenario *s, json_t *arr);
+static void skews_scan(const struct report_scenario *s, struct skews *w);
 static const struct rs_run *at(const struct report_scenario *s, const char *model,
     unsigned level, unsigned pus);
 static void whatif_table(struct report_out *o, const struct report_scenario *s, json_t *arr);
@@ -26,68 +38,80 @@ static void skew(struct report_out *o, json_t *arr, const char *fmt, ...)
 void
 report_plan_hardware(struct report_out *o, const struct report *rep)
 {
-	const struct report_scenario *s;
-	const struct rs_run *a, *b;
-	struct cmp_side ca = { 1, 0, -1, 0, 0, 0 }, cb = ca;
-	unsigned lo, hi, level;
 	json_t *arr = json_array();
-	enum cmp_verdict v;
-	double noise;
-	size_t i, k, l;
-	int same;
+	size_t i;
 
 	report_out_section(o, "Hardware scaling: 1 PU versus more");
-	for (i = 0; i < rep->n; i++) {
-		s = &rep->sc[i];
-		if (s->n_tags < 2)
-			continue;
-		for (lo = hi = s->main_pus, l = 0; l < s->rs->n_runs; l++)
-			if (s->rs->runs[l].client_pus < lo)
-				lo = s->rs->runs[l].client_pus;
-		if (lo == hi) {
-			fprintf(o->md, "**%s**: its client PU sets all have %u PU%s: nothing to "
-			    "compare here (`exifbench compare` puts two folders side by side).\n\n",
-			    s->label, hi, hi == 1 ? "" : "s");
-			continue;
-		}
-		fprintf(o->md, "**%s**: the client bound to %u PU%s, then %u; the server (PUs %s) "
-		    "and the shaper stay where they are.\n\n| model | in flight | images/s on %u "
-		    "| on %u | change | |\n|---|--:|--:|--:|--:|---|\n", s->label, lo,
-		    lo == 1 ? "" : "s", hi, rs_meta_str(s->rs, "server.cpus"), lo, hi);
-		for (k = 0; k < s->n_models; k++) {
-			level = s->models[k].runs[s->models[k].n_runs - 1]->level;
-			if ((a = at(s, s->models[k].name, level, lo)) == NULL ||
-			    (b = at(s, s->models[k].name, level, hi)) == NULL)
-				continue;
-			if (!(a->v[RS_images_per_s] > 0 && b->v[RS_images_per_s] > 0))
-				continue;	/* a run without a rate: nothing to compare */
-			ca.ips = a->v[RS_images_per_s], ca.se = a->tr.ips_se;
-			cb.ips = b->v[RS_images_per_s], cb.se = b->tr.ips_se;
-			v = compare_verdict(&ca, &cb, NOISE_PCT, &noise);
-			same = v == CMP_SE_SAME || v == CMP_PCT_SAME;
-			fprintf(o->md, "| %s | %u | %s | ", a->model, level, report_num(o, ca.ips, 1));
-			fprintf(o->md, "%s | %+.1f%% | %s |\n", report_num(o, cb.ips, 1),
-			    compare_change(ca.ips, cb.ips), same ? (v == CMP_SE_SAME ? "within noise "
-			    "(2 standard errors)" : "within 5% (a run too short for a standard "
-			    "error)") : cb.ips > ca.ips ? "gain" : "loss");
-			json_array_append_new(arr, json_pack("{s:s,s:s,s:i,s:i,s:i,s:o,s:o,s:b}",
-			    "scenario", s->label, "model", a->model, "level", (int)level,
-			    "pus_low", (int)lo, "pus_high", (int)hi, "images_per_s_low",
-			    report_jnum(ca.ips), "images_per_s_high", report_jnum(cb.ips),
-			    "within_noise", same));
-		}
-		fprintf(o->md, "\nA model that waits on the network gains nothing from a second "
-		    "PU; one whose client CPU is the limit gains up to 2x. Here the server %s the "
-		    "client's PUs in the %u-PU runs: read the gain with the server's CPU in the "
-		    "bounds table.\n", json_array_size(rs_meta(s->rs, "server.shared_with_client")) >
-		    0 ? "shared" : "did not share", hi);
-		report_out_plot(o, "hardware", s->label, NULL,
-		    "images/s with the client on fewer and more PUs");
-	}
+	for (i = 0; i < rep->n; i++)
+		if (rep->sc[i].n_tags >= 2)
+			hardware_scenario(o, &rep->sc[i], arr);
 	if (json_array_size(arr) == 0)
 		fprintf(o->md, "No scenario here ran the client on more than one PU set "
 		    "(`client_cpus` in the scenario, e.g. bench/hardware-scaling.conf).\n");
 	json_object_set_new(o->js, "hardware", arr);
+}
+
+/* One scenario's table: each model's largest level on the fewest PUs against the most. */
+static void
+hardware_scenario(struct report_out *o, const struct report_scenario *s, json_t *arr)
+{
+	unsigned lo, hi;
+	size_t k, l;
+
+	for (lo = hi = s->main_pus, l = 0; l < s->rs->n_runs; l++)
+		if (s->rs->runs[l].client_pus < lo)
+			lo = s->rs->runs[l].client_pus;
+	if (lo == hi) {
+		fprintf(o->md, "**%s**: its client PU sets all have %u PU%s: nothing to "
+		    "compare here (`exifbench compare` puts two folders side by side).\n\n",
+		    s->label, hi, hi == 1 ? "" : "s");
+		return;
+	}
+	fprintf(o->md, "**%s**: the client bound to %u PU%s, then %u; the server (PUs %s) "
+	    "and the shaper stay where they are.\n\n| model | in flight | images/s on %u "
+	    "| on %u | change | |\n|---|--:|--:|--:|--:|---|\n", s->label, lo,
+	    lo == 1 ? "" : "s", hi, rs_meta_str(s->rs, "server.cpus"), lo, hi);
+	for (k = 0; k < s->n_models; k++)
+		hardware_row(o, s, &s->models[k], lo, hi, arr);
+	fprintf(o->md, "\nA model that waits on the network gains nothing from a second "
+	    "PU; one whose client CPU is the limit gains up to 2x. Here the server %s the "
+	    "client's PUs in the %u-PU runs: read the gain with the server's CPU in the "
+	    "bounds table.\n", json_array_size(rs_meta(s->rs, "server.shared_with_client")) >
+	    0 ? "shared" : "did not share", hi);
+	report_out_plot(o, "hardware", s->label, NULL,
+	    "images/s with the client on fewer and more PUs");
+}
+
+/* Model m's row, when it has a rate at its largest level on both lo and hi PUs. */
+static void
+hardware_row(struct report_out *o, const struct report_scenario *s,
+    const struct report_model *m, unsigned lo, unsigned hi, json_t *arr)
+{
+	struct cmp_side ca = { 1, 0, -1, 0, 0, 0 }, cb = ca;
+	unsigned level = m->runs[m->n_runs - 1]->level;
+	const struct rs_run *a, *b;
+	enum cmp_verdict v;
+	double noise;
+	int same;
+
+	if ((a = at(s, m->name, level, lo)) == NULL || (b = at(s, m->name, level, hi)) == NULL)
+		return;
+	if (!(a->v[RS_images_per_s] > 0 && b->v[RS_images_per_s] > 0))
+		return;		/* a run without a rate: nothing to compare */
+	ca.ips = a->v[RS_images_per_s], ca.se = a->tr.ips_se;
+	cb.ips = b->v[RS_images_per_s], cb.se = b->tr.ips_se;
+	v = compare_verdict(&ca, &cb, NOISE_PCT, &noise);
+	same = v == CMP_SE_SAME || v == CMP_PCT_SAME;
+	fprintf(o->md, "| %s | %u | %s | ", a->model, level, report_num(o, ca.ips, 1));
+	fprintf(o->md, "%s | %+.1f%% | %s |\n", report_num(o, cb.ips, 1),
+	    compare_change(ca.ips, cb.ips), same ? (v == CMP_SE_SAME ? "within noise "
+	    "(2 standard errors)" : "within 5% (a run too short for a standard "
+	    "error)") : cb.ips > ca.ips ? "gain" : "loss");
+	json_array_append_new(arr, json_pack("{s:s,s:s,s:i,s:i,s:i,s:o,s:o,s:b}",
+	    "scenario", s->label, "model", a->model, "level", (int)level,
+	    "pus_low", (int)lo, "pus_high", (int)hi, "images_per_s_low",
+	    report_jnum(ca.ips), "images_per_s_high", report_jnum(cb.ips),
+	    "within_noise", same));
 }
 
 void
@@ -196,70 +220,81 @@ whatif_table(struct report_out *o, const struct report_scenario *s, json_t *arr)
 void
 report_plan_skews(struct report_out *o, const struct report *rep)
 {
-	const struct report_scenario *s;
-	const struct rs_run *r;
-	json_t *arr = json_array(), *shared;
-	double steal, idle, shaper, sampler, noisy;
-	size_t i, l, shorts, errs, bad, nb;
+	json_t *arr = json_array();
+	size_t i;
 
 	report_out_section(o, "What could skew these numbers");
-	for (i = 0; i < rep->n; i++) {
-		s = &rep->sc[i];
-		steal = sampler = shaper = noisy = 0, idle = 100;
-		shorts = errs = bad = nb = 0;
-		for (l = 0; l < s->rs->n_runs; l++) {
-			r = &s->rs->runs[l];
-			steal = fmax(steal, r->v[RS_sys_steal_pct]);
-			idle = fmin(idle, r->v[RS_sys_idle_pct]);
-			shaper = fmax(shaper, r->v[RS_shaper_cpu_pct]);
-			sampler = fmax(sampler, r->v[RS_sampler_cpu_pct]);
-			shorts += r->v[RS_window_s] < 3 || r->v[RS_kept] < 50;
-			errs += r->v[RS_errors] > 0;
-			bad += strcmp(r->status, "ok") != 0;
-			if (r->tr.ips_se > 0 && r->tr.ips_se > 0.05 * r->v[RS_images_per_s])
-				noisy = fmax(noisy, 100 * r->tr.ips_se / r->v[RS_images_per_s]), nb++;
-		}
-		shared = rs_meta(s->rs, "server.shared_with_client");
-		if (rs_meta_num(s->rs, "server.local") == 1)
-			skew(o, arr, "%s: the S3 server is local (%s), so requests cross loopback "
-			    "and the emulated latency stands for the network; %s", s->label,
-			    rs_meta_str(s->rs, "endpoint"), json_array_size(shared) > 0 ?
-			    "it ran on the client's PUs, so its CPU was taken from the client's "
-			    "(server CPU is in every table)" : "it ran on PUs apart from the client");
-		if (steal > 0.5)
-			skew(o, arr, "%s: the hypervisor stole up to %.1f%% of the CPU time in a run "
-			    "(a noisy neighbour)", s->label, steal);
-		if (idle < 5)
-			skew(o, arr, "%s: the machine was saturated in at least one run (%.1f%% "
-			    "idle): client, server and shaper competed for the CPUs", s->label,
-			    idle);
-		if (shaper > 5)
-			skew(o, arr, "%s: the latency-emulating shaper used up to %.1f%% of a core, "
-			    "CPU a real network would not take from this machine", s->label,
-			    shaper);
-		if (sampler > 1)
-			skew(o, arr, "%s: the sampler used up to %.2f%% of a core", s->label,
-			    sampler);
-		if (shorts > 0)
-			skew(o, arr, "%s: %zu of %zu runs kept under 50 images or a window under "
-			    "3 s after trimming the first and last %.0f%% (warm-up, drain): their "
-			    "rates are rough", s->label, shorts, s->rs->n_runs,
-			    100 * rs_meta_num(s->rs, "scenario.trim"));
-		if (nb > 0)
-			skew(o, arr, "%s: in %zu runs the standard error of the rate, from its "
-			    "per-second completions, was over 5%% of it (up to %.1f%%)", s->label,
-			    nb, noisy);
-		if (errs > 0 || bad > 0)
-			skew(o, arr, "%s: %zu runs had failed images and %zu did not end ok "
-			    "(summary.csv status): their rates count only what finished",
-			    s->label, errs, bad);
-		if (strcmp(rs_meta_str(s->rs, "status"), "complete") != 0)
-			skew(o, arr, "%s: the bench did not complete (status %s): runs are missing",
-			    s->label, rs_meta_str(s->rs, "status"));
-	}
+	for (i = 0; i < rep->n; i++)
+		skews_scenario(o, &rep->sc[i], arr);
 	skew(o, arr, "each run is one sample: repeat scenarios (`repeat = 3`) and compare "
 	    "folders (`exifbench compare A B`) before trusting a difference under a few percent");
 	json_object_set_new(o->js, "skews", arr);
+}
+
+/* The worst of each figure over the runs of s, and the runs that were short, failed or noisy. */
+static void
+skews_scan(const struct report_scenario *s, struct skews *w)
+{
+	const struct rs_run *r;
+	size_t l;
+
+	memset(w, 0, sizeof(*w));
+	w->idle = 100;
+	for (l = 0; l < s->rs->n_runs; l++) {
+		r = &s->rs->runs[l];
+		w->steal = fmax(w->steal, r->v[RS_sys_steal_pct]);
+		w->idle = fmin(w->idle, r->v[RS_sys_idle_pct]);
+		w->shaper = fmax(w->shaper, r->v[RS_shaper_cpu_pct]);
+		w->sampler = fmax(w->sampler, r->v[RS_sampler_cpu_pct]);
+		w->shorts += r->v[RS_window_s] < 3 || r->v[RS_kept] < 50;
+		w->errs += r->v[RS_errors] > 0;
+		w->bad += strcmp(r->status, "ok") != 0;
+		if (r->tr.ips_se > 0 && r->tr.ips_se > 0.05 * r->v[RS_images_per_s])
+			w->noisy = fmax(w->noisy, 100 * r->tr.ips_se / r->v[RS_images_per_s]),
+			    w->nb++;
+	}
+}
+
+static void
+skews_scenario(struct report_out *o, const struct report_scenario *s, json_t *arr)
+{
+	json_t *shared = rs_meta(s->rs, "server.shared_with_client");
+	struct skews w;
+
+	skews_scan(s, &w);
+	if (rs_meta_num(s->rs, "server.local") == 1)
+		skew(o, arr, "%s: the S3 server is local (%s), so requests cross loopback "
+		    "and the emulated latency stands for the network; %s", s->label,
+		    rs_meta_str(s->rs, "endpoint"), json_array_size(shared) > 0 ?
+		    "it ran on the client's PUs, so its CPU was taken from the client's "
+		    "(server CPU is in every table)" : "it ran on PUs apart from the client");
+	if (w.steal > 0.5)
+		skew(o, arr, "%s: the hypervisor stole up to %.1f%% of the CPU time in a run "
+		    "(a noisy neighbour)", s->label, w.steal);
+	if (w.idle < 5)
+		skew(o, arr, "%s: the machine was saturated in at least one run (%.1f%% "
+		    "idle): client, server and shaper competed for the CPUs", s->label, w.idle);
+	if (w.shaper > 5)
+		skew(o, arr, "%s: the latency-emulating shaper used up to %.1f%% of a core, "
+		    "CPU a real network would not take from this machine", s->label, w.shaper);
+	if (w.sampler > 1)
+		skew(o, arr, "%s: the sampler used up to %.2f%% of a core", s->label, w.sampler);
+	if (w.shorts > 0)
+		skew(o, arr, "%s: %zu of %zu runs kept under 50 images or a window under "
+		    "3 s after trimming the first and last %.0f%% (warm-up, drain): their "
+		    "rates are rough", s->label, w.shorts, s->rs->n_runs,
+		    100 * rs_meta_num(s->rs, "scenario.trim"));
+	if (w.nb > 0)
+		skew(o, arr, "%s: in %zu runs the standard error of the rate, from its "
+		    "per-second completions, was over 5%% of it (up to %.1f%%)", s->label,
+		    w.nb, w.noisy);
+	if (w.errs > 0 || w.bad > 0)
+		skew(o, arr, "%s: %zu runs had failed images and %zu did not end ok "
+		    "(summary.csv status): their rates count only what finished",
+		    s->label, w.errs, w.bad);
+	if (strcmp(rs_meta_str(s->rs, "status"), "complete") != 0)
+		skew(o, arr, "%s: the bench did not complete (status %s): runs are missing",
+		    s->label, rs_meta_str(s->rs, "status"));
 }
 
 static void

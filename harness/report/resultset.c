@@ -29,6 +29,18 @@ static const enum kind col_kind[RS_NCOL] = {
 };
 
 
+/* The scenario folders found inside a parent folder, by name. */
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+static int load_one(struct resultset *rs, const char *dir, char *err, size_t errlen);
+static int scan_dir(const char *dir, struct names *nl, char *err, size_t errlen);
+static int names_add(struct names *nl, const char *name);
+static void names_free(struct names *nl);
+static int load_each(struct resultset *rs, const char *dir, const struct names *nl, char *err,
+    size_t errlen);
 static int is_dir(const char *path);
 static int has_meta(const char *dir);
 static int cmp_str(const void *a, const void *b);
@@ -41,68 +53,18 @@ static int set_err(char *err, size_t errlen, const char *fmt, ...)
 int
 resultset_load(struct resultset *rs, const char *dir, char *err, size_t errlen)
 {
-	char **names = NULL, path[PATH_MAX];
-	size_t n = 0, cap = 0, i;
-	struct dirent *de;
-	DIR *d;
+	struct names nl = { NULL, 0, 0 };
 	int rv = -1;
 
 	memset(rs, 0, sizeof(*rs));
 	if (!is_dir(dir))
 		return set_err(err, errlen, "%s: not a results folder (%s)", dir,
 		    errno ? strerror(errno) : "not a directory");
-	if (has_meta(dir)) {
-		if ((rs->sc = calloc(1, sizeof(*rs->sc))) == NULL)
-			return set_err(err, errlen, "%s: out of memory", dir);
-		rs->n = 1;
-		if (load_scenario(&rs->sc[0], dir, err, errlen) < 0)
-			goto out;
-		return 0;
-	}
-	if ((d = opendir(dir)) == NULL)
-		return set_err(err, errlen, "%s: %s", dir, strerror(errno));
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' ||
-		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path) ||
-		    !is_dir(path) || !has_meta(path))
-			continue;
-		if (n == cap) {
-			char **g = realloc(names, (cap = cap ? 2 * cap : 8) * sizeof(*names));
-
-			if (g == NULL)
-				break;
-			names = g;
-		}
-		if ((names[n] = strdup(de->d_name)) == NULL)
-			break;
-		n++;
-	}
-	closedir(d);
-	if (de != NULL) {
-		set_err(err, errlen, "%s: out of memory", dir);
-		goto out;
-	}
-	if (n == 0) {
-		set_err(err, errlen, "%s: no meta.json in it or in a folder inside it: not a "
-		    "results folder", dir);
-		goto out;
-	}
-	qsort(names, n, sizeof(*names), cmp_str);
-	if ((rs->sc = calloc(n, sizeof(*rs->sc))) == NULL) {
-		set_err(err, errlen, "%s: out of memory", dir);
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		rs->n = i + 1;
-		if (load_scenario(&rs->sc[i], path, err, errlen) < 0)
-			goto out;
-	}
-	rv = 0;
-out:
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	if (has_meta(dir))
+		return load_one(rs, dir, err, errlen);
+	if (scan_dir(dir, &nl, err, errlen) == 0)
+		rv = load_each(rs, dir, &nl, err, errlen);
+	names_free(&nl);
 	if (rv < 0)
 		resultset_free(rs);
 	return rv;
@@ -164,6 +126,94 @@ rs_find(const struct rs_scenario *s, const char *model, unsigned level, const ch
 		    (tag == NULL || strcmp(s->runs[i].tag, tag) == 0))
 			return &s->runs[i];
 	return NULL;
+}
+
+/* dir is one scenario folder: the set holds it alone. */
+static int
+load_one(struct resultset *rs, const char *dir, char *err, size_t errlen)
+{
+	if ((rs->sc = calloc(1, sizeof(*rs->sc))) == NULL)
+		return set_err(err, errlen, "%s: out of memory", dir);
+	rs->n = 1;
+	if (load_scenario(&rs->sc[0], dir, err, errlen) < 0) {
+		resultset_free(rs);
+		return -1;
+	}
+	return 0;
+}
+
+/* The folders inside dir that hold a meta.json, sorted; none is an error. */
+static int
+scan_dir(const char *dir, struct names *nl, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return set_err(err, errlen, "%s: %s", dir, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path) ||
+		    !is_dir(path) || !has_meta(path))
+			continue;
+		if (names_add(nl, de->d_name) < 0)
+			break;
+	}
+	closedir(d);
+	if (de != NULL)
+		return set_err(err, errlen, "%s: out of memory", dir);
+	if (nl->n == 0)
+		return set_err(err, errlen, "%s: no meta.json in it or in a folder inside it: not "
+		    "a results folder", dir);
+	qsort(nl->v, nl->n, sizeof(*nl->v), cmp_str);
+	return 0;
+}
+
+static int
+names_add(struct names *nl, const char *name)
+{
+	char **g;
+
+	if (nl->n == nl->cap) {
+		nl->cap = nl->cap ? 2 * nl->cap : 8;
+		if ((g = realloc(nl->v, nl->cap * sizeof(*g))) == NULL)
+			return -1;
+		nl->v = g;
+	}
+	if ((nl->v[nl->n] = strdup(name)) == NULL)
+		return -1;
+	nl->n++;
+	return 0;
+}
+
+static void
+names_free(struct names *nl)
+{
+	size_t i;
+
+	for (i = 0; i < nl->n; i++)
+		free(nl->v[i]);
+	free(nl->v);
+}
+
+/* Each scenario folder of nl, inside dir, in order; rs->n counts those begun. */
+static int
+load_each(struct resultset *rs, const char *dir, const struct names *nl, char *err,
+    size_t errlen)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	if ((rs->sc = calloc(nl->n, sizeof(*rs->sc))) == NULL)
+		return set_err(err, errlen, "%s: out of memory", dir);
+	for (i = 0; i < nl->n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, nl->v[i]);
+		rs->n = i + 1;
+		if (load_scenario(&rs->sc[i], path, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int

@@ -33,6 +33,10 @@ static int check_points(const double *n, const double *x, size_t count, double *
 static int write_points(const double *n, const double *x, size_t count, int skip1,
     char *path, size_t pathlen, char *err, size_t errlen);
 static void parse_output(char *out, struct result *res);
+static int run_script(const double *n, const double *x, size_t count, const char *script,
+    double lambda1, struct result *res, char *err, size_t errlen);
+static int take_result(const struct result *res, const char *script, double lambda1,
+    struct usl *u, char *err, size_t errlen);
 static double r_squared(const struct usl *u, const double *n, const double *x, size_t count);
 
 /*
@@ -155,11 +159,8 @@ int
 usl_fit(const double *n, const double *x, size_t count, const char *script, struct usl *u,
     char *err, size_t errlen)
 {
-	char path[256] = "", vars[384], out[4096];
 	struct result res;
 	double lambda1;
-	size_t k, lo;
-	int rv;
 
 	if (u == NULL || script == NULL) {
 		snprintf(err, errlen, "usl: no %s", u == NULL ? "result" : "script");
@@ -172,6 +173,26 @@ usl_fit(const double *n, const double *x, size_t count, const char *script, stru
 		snprintf(err, errlen, "usl: %s: %s", script, strerror(errno));
 		return -1;
 	}
+	if (run_script(n, x, count, script, lambda1, &res, err, errlen) < 0 ||
+	    take_result(&res, script, lambda1, u, err, errlen) < 0)
+		return -1;
+	u->points = count;
+	u->r2 = r_squared(u, n, x, count);
+	return 0;
+}
+
+/*
+ * Writes the points, runs the script on them and reads what it printed into *res. -1 with
+ * err (and gnuplot's last words after it) when it could not run or failed.
+ */
+static int
+run_script(const double *n, const double *x, size_t count, const char *script, double lambda1,
+    struct result *res, char *err, size_t errlen)
+{
+	char path[256] = "", vars[384], out[4096];
+	size_t k, lo;
+	int rv;
+
 	if (write_points(n, x, count, lambda1 > 0, path, sizeof(path), err, errlen) < 0) {
 		if (*path != '\0')
 			unlink(path);
@@ -185,24 +206,34 @@ usl_fit(const double *n, const double *x, size_t count, const char *script, stru
 	    lambda1 > 0, lambda1 > 0 ? lambda1 : x[lo] / n[lo]);
 	rv = gnuplot_run(script, vars, -1, out, sizeof(out), err, errlen);
 	unlink(path);
-	parse_output(out, &res);
+	parse_output(out, res);
 	if (rv < 0) {
-		if (res.last[0] != '\0' && errlen > 0 && strlen(err) + 1 < errlen)
-			snprintf(err + strlen(err), errlen - strlen(err), ": %s", res.last);
+		if (res->last[0] != '\0' && errlen > 0 && strlen(err) + 1 < errlen)
+			snprintf(err + strlen(err), errlen - strlen(err), ": %s", res->last);
 		return -1;
 	}
+	return 0;
+}
+
+/* The script's results into *u (all but r2 and points): -1 when one is missing or wrong. */
+static int
+take_result(const struct result *res, const char *script, double lambda1, struct usl *u,
+    char *err, size_t errlen)
+{
+	size_t k;
+
 	for (k = 0; k < K_N; k++)
-		if (!res.have[k]) {
+		if (!res->have[k]) {
 			snprintf(err, errlen, "gnuplot %s printed no %s", script, key_names[k]);
 			return -1;
 		}
-	if (res.v[K_CONVERGED] != 1) {
+	if (res->v[K_CONVERGED] != 1) {
 		snprintf(err, errlen, "usl: the fit did not converge in %.0f iterations",
-		    res.v[K_ITER]);
+		    res->v[K_ITER]);
 		return -1;
 	}
-	u->lambda = lambda1 > 0 ? lambda1 : res.v[K_LAMBDA];
-	u->sigma = res.v[K_SIGMA], u->kappa = res.v[K_KAPPA];
+	u->lambda = lambda1 > 0 ? lambda1 : res->v[K_LAMBDA];
+	u->sigma = res->v[K_SIGMA], u->kappa = res->v[K_KAPPA];
 	if (!(u->lambda > 0 && u->sigma >= 0 && u->sigma <= 1 && u->kappa >= 0 && u->kappa <= 1)) {
 		snprintf(err, errlen, "usl: the fit went out of range (lambda %g, sigma %g, "
 		    "kappa %g)", u->lambda, u->sigma, u->kappa);
@@ -210,12 +241,10 @@ usl_fit(const double *n, const double *x, size_t count, const char *script, stru
 		return -1;
 	}
 	/* -1 from the script when held at a bound; infinite with as many points as unknowns. */
-	u->sigma_err = isfinite(res.v[K_SIGMA_ERR]) ? res.v[K_SIGMA_ERR] : -1;
-	u->kappa_err = isfinite(res.v[K_KAPPA_ERR]) ? res.v[K_KAPPA_ERR] : -1;
+	u->sigma_err = isfinite(res->v[K_SIGMA_ERR]) ? res->v[K_SIGMA_ERR] : -1;
+	u->kappa_err = isfinite(res->v[K_KAPPA_ERR]) ? res->v[K_KAPPA_ERR] : -1;
 	u->nstar = u->kappa < 1e-12 ? INFINITY : sqrt((1 - u->sigma) / u->kappa);
-	u->points = count;
 	u->lambda_fixed = lambda1 > 0;
-	u->r2 = r_squared(u, n, x, count);
 	return 0;
 }
 
