@@ -78,7 +78,7 @@ BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 
-UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job run models scenario \
+UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job run models scenario plan \
 	tracestats procfs taskstats pidscan proctab stats shape sampler_cost usl analysis plot \
 	plotdata csv resultset compare gnuplot
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
@@ -123,6 +123,7 @@ TESTED_run := models/run.o models/lister.o models/records.o
 TESTED_models := models/models.o
 WRAP_run := -Wl,--wrap=s3_list_page
 TESTED_scenario := harness/engine/scenario.o
+TESTED_plan := harness/engine/plan.o
 TESTED_tracestats := harness/results/tracestats.o
 TESTED_shape := harness/shape/shape.o
 TESTED_procfs := harness/sampler/procfs.o

@@ -40,8 +40,8 @@ bench_setup(struct bench *b, int argc, char **argv)
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_SETUP;
 	}
-	if (setup_dataset(b->exe, b->data_dir, b->sc.dataset, BENCH_DATA_BUCKET, &b->images, err,
-	    sizeof(err)) < 0 && !bench_interrupted) {
+	if (setup_dataset(b->exe, b->data_dir, b->sc.dataset, b->plan.src_bucket,
+	    b->plan.src_prefix, &b->images, err, sizeof(err)) < 0 && !bench_interrupted) {
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_SETUP;
 	}
@@ -159,10 +159,11 @@ bind_server(struct bench *b, const char *endpoint)
 static json_t *
 meta_running(const struct bench *b, const char *endpoint, json_t *shared)
 {
-	char uri[256], now[32];
+	char uri[512], out[512], now[32];
 	json_t *meta;
 
-	snprintf(uri, sizeof(uri), "s3://%s/%s", BENCH_DATA_BUCKET, b->sc.dataset);
+	snprintf(uri, sizeof(uri), "s3://%s/%s", b->plan.src_bucket, b->plan.src_prefix);
+	snprintf(out, sizeof(out), "s3://%s/%s", b->plan.dst_bucket, b->plan.dst_prefix);
 	meta = json_pack("{s:s, s:o, s:o*, s:o*, s:s, s:s, s:{s:s, s:s, s:I}, "
 	    "s:{s:b, s:i, s:s, s:o}, s:i, s:i, s:s}", "status", "running", "scenario",
 	    scenario_json(&b->sc), "machine", topo_record(), "versions",
@@ -173,6 +174,7 @@ meta_running(const struct bench *b, const char *endpoint, json_t *shared)
 	    shared,
 	    "runs_planned", (int)b->plan.n, "runs_done", 0,
 	    "started_utc", plan_utc_now(now, sizeof(now)));
+	json_object_set_new(meta, "outputs", json_pack("{s:s}", "uri", out));
 	json_object_set_new(meta, "methodology", plan_methodology());
 	return meta;
 }

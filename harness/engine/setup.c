@@ -84,7 +84,7 @@ setup_server_pids(const char *home, const char *endpoint, pid_t *pids, size_t ma
 
 int
 setup_dataset(const char *exe, const char *data_dir, const char *profile,
-    const char *bucket, size_t *images, char *err, size_t errlen)
+    const char *bucket, const char *prefix, size_t *images, char *err, size_t errlen)
 {
 	char folder[PATH_MAX], manifest[PATH_MAX + 32], uri[512], line[4096];
 	char *verify[] = { (char *)exe, "dataset", "verify", "--list-only", folder, uri, NULL };
@@ -96,7 +96,7 @@ setup_dataset(const char *exe, const char *data_dir, const char *profile,
 
 	snprintf(folder, sizeof(folder), "%s/%s", data_dir, profile);
 	snprintf(manifest, sizeof(manifest), "%s/manifest.jsonl", folder);
-	snprintf(uri, sizeof(uri), "s3://%s/%s", bucket, profile);
+	snprintf(uri, sizeof(uri), "s3://%s/%s", bucket, prefix);
 	if (stat(manifest, &sb) == 0 && setup_command(verify) == 0)
 		fprintf(stderr, "bench: reusing %s (loaded, verified by listing)\n", uri);
 	else if ((stat(manifest, &sb) < 0 && (mkdir(data_dir, 0777), setup_command(gen)) != 0) ||

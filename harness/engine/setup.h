@@ -26,12 +26,12 @@ int setup_find_home(const char *exe, char *dir, size_t len);
 size_t setup_server_pids(const char *home, const char *endpoint, pid_t *pids, size_t max);
 
 /*
- * Makes sure s3://bucket/profile holds the dataset of profile: reused when `dataset verify
+ * Makes sure s3://bucket/prefix holds the dataset of profile: reused when `dataset verify
  * --list-only` passes against data_dir/profile's manifest, else generated (when the manifest
  * is missing) and loaded. The number of images into *images. 0, or -1 with err.
  */
 int setup_dataset(const char *exe, const char *data_dir, const char *profile,
-    const char *bucket, size_t *images, char *err, size_t errlen);
+    const char *bucket, const char *prefix, size_t *images, char *err, size_t errlen);
 
 /* Runs argv (argv[0] a path) with stdout sent to stderr; its exit status, or -1. */
 int setup_command(char *const *argv);
