@@ -60,7 +60,7 @@ CORE_SRC := $(addprefix models/core/,s3config.c s3req.c s3.c s3list.c s3url.c s3
 MODEL_SRC := $(addprefix models/,run.c lister.c records.c models.c evio.c sequential.c pthreads.c \
 	forkpool.c async.c hybrid.c)
 DATA_SRC := $(addprefix datasets/,gen.c picture.c exifwrite.c manifest.c load.c verify.c remove.c \
-	pool.c list.c)
+	pool.c list.c dsstats.c)
 # The harness, room by room: the network shaper, the /proc sampler, the result folder format,
 # the bench engine, the report.
 SHAPE_SRC := $(addprefix harness/shape/,shape.c shape_proxy.c shape_conn.c shape_pipe.c)
@@ -158,7 +158,8 @@ unit: $(UNIT_BINS) $(BIN)
 integration: $(INTEG_BINS) $(BIN)
 	$(Q)harness/with-s3-local sh -c 'for t in $(INTEG_BINS); do $$t || exit 1; done && \
 		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN) && \
-		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN)'
+		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN) && \
+		tests/integration/source.sh $(BIN)'
 
 # The report's results: the shipped scenarios, each a result folder inside one
 # results/<UTC>-bench-PROFILE/, then one report over them all. The quick profile (the

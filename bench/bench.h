@@ -32,6 +32,7 @@ struct bench {
 	struct s3_config s3;
 	pid_t server[16];
 	size_t nserver, images;
+	struct dsstats ds;		/* the dataset's figures (meta.json's dataset.stats) */
 	struct shaper shaper;
 	struct results res;
 	struct plan plan;
