@@ -87,10 +87,14 @@ check "the runs wrote to the outputs' bucket, cleaned after" \
 	[ -z "$("$bin" dataset ls "s3://$out_bucket/runs/corpus" 2>&1)" ]
 
 # 2. The limit applies to a source as to a profile.
-bench --set source="s3://$src_bucket/camera/roll" --set out_bucket=$out_bucket \
+bench --source "s3://$src_bucket/camera/roll/" --set out_bucket=$out_bucket \
     --set models=pthreads --set concurrency=4 --set images=20
 check "a limited bench over a source ends 0 or 1: $rc" [ "$rc" -le 1 ]
 check "images = 20 takes 20 photos" [ "$(col "$(newest)/summary.csv" images)" = 20 ]
+check "--source is the source key" jqe --arg s "s3://$src_bucket/camera/roll" \
+	'.scenario.source == $s' "$(newest)/meta.json"
+expect 2 "key 'source': 'photos' is not an s3://BUCKET/PREFIX address" "$bin" bench \
+	--scenario "$tiny" --source photos
 
 # 3. A generated profile in custom places.
 bench --set data_bucket=$data_bucket --set data_prefix=sets/tiny --set out_bucket=$out_bucket \
