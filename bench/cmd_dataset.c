@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_dataset_index.h"
 #include "cmd_dataset_s3.h"
 #include "datasets/gen.h"
 #include "datasets/manifest.h"
@@ -34,6 +35,7 @@ static const struct {
 	{ "verify", dataset_verify },
 	{ "rm", dataset_rm },
 	{ "ls", dataset_ls },
+	{ "index", dataset_index },
 	{ "profiles", profiles_main },
 };
 

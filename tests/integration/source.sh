@@ -5,7 +5,9 @@
 # run's counts adding up to the 124 photos, --set images as the limit, meta.json recording the
 # source and the outputs' place); custom bucket and prefix names for a generated profile and
 # for the outputs; a destination inside the source (and a source inside the destination) is
-# refused with exit 2 and one line naming both, before anything runs.
+# refused with exit 2 and one line naming both, before anything runs. `dataset index` of the
+# corpus folder and of the prefix it was loaded to give the same manifest, which `dataset
+# verify` accepts against the prefix.
 set -uo pipefail
 bin=${1:?usage: tests/integration/source.sh path/to/exifbench}
 : "${AWS_ENDPOINT_URL:?run through harness/with-s3-local}"
@@ -129,5 +131,22 @@ expect 2 "lies inside --src" "$bin" run --model sequential --src "s3://$src_buck
 check "the source is still unchanged" cmp -s "$tmp/before" "$tmp/after"
 expect 3 "source s3://$src_bucket/nothing/here holds no object" "$bin" bench --scenario "$tiny" \
 	--results "$tmp/results" --set source="s3://$src_bucket/nothing/here"
+
+# 5. dataset index: the folder and the prefix give the same entries; verify accepts them.
+expect 0 "indexed $photos files" "$bin" dataset index "$corpus" --out "$tmp/dir.jsonl"
+expect 0 "\"files\": $photos, \"failed\": 0" "$bin" dataset index \
+	"s3://$src_bucket/camera/roll" --out "$tmp/s3.jsonl" --concurrency 4 --json
+check "the folder's and the prefix's manifests agree" cmp -s <(sort "$tmp/dir.jsonl") \
+	<(sort "$tmp/s3.jsonl")
+check "a manifest line per photo" [ "$(wc -l <"$tmp/s3.jsonl")" -eq "$photos" ]
+check "kinds add up: ok + noexif + corrupt = $photos" [ "$(jq -r .kind "$tmp/s3.jsonl" |
+	grep -cE '^(ok|noexif|corrupt)$')" -eq "$photos" ]
+check "most photos have EXIF and a frame size" [ "$(jq -r 'select(.kind == "ok" and
+	.width > 0 and .height > 0) | .key' "$tmp/s3.jsonl" | wc -l)" -gt 100 ]
+expect 0 "$photos ok, 0 missing, 0 mismatched, 0 failed" "$bin" dataset verify "$tmp/s3.jsonl" \
+	"s3://$src_bucket/camera/roll"
+expect 3 "bucket 'exifbench-src-none' does not exist" "$bin" dataset index \
+	s3://exifbench-src-none/x --out "$tmp/none.jsonl"
+expect 2 "needs DIR or s3://BUCKET" "$bin" dataset index "$corpus"
 
 summary "source integration"
