@@ -70,7 +70,7 @@ RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c samples_cols.c trace_c
 ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_value.c plan.c \
 	setup.c runner.c)
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
-	rs_trace.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
+	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
 	plotdata_out.c plotdata.c plotdata_runs.c plot.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC)
 BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_dataset_index.c \
@@ -79,9 +79,9 @@ BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 
-UNIT_TESTS := s3url s3xml retry manifest index dsstats gen s3config exif transform job run models scenario plan \
-	tracestats procfs taskstats pidscan proctab stats shape sampler_cost usl analysis plot \
-	plotdata csv resultset compare gnuplot
+UNIT_TESTS := s3url s3xml retry manifest index dsstats gen s3config exif transform job run models \
+	scenario plan tracestats procfs taskstats pidscan proctab stats shape sampler_cost usl \
+	analysis plot plotdata csv resultset rs_dataset compare gnuplot
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -140,6 +140,7 @@ TESTED_plot := harness/report/plot.o
 TESTED_resultset := harness/report/resultset.o harness/report/rs_trace.o
 TESTED_csv := harness/results/csv.o
 TESTED_plotdata := harness/report/plotdata.o harness/report/plotdata_runs.o
+TESTED_rs_dataset := harness/report/rs_dataset.o
 TESTED_compare := harness/report/compare.o
 TESTED_gnuplot := harness/report/gnuplot.o
 

@@ -2,9 +2,10 @@
  * bench_setup.c: what `exifbench bench` does before its first run: with no AWS_ENDPOINT_URL it
  * runs itself again under harness/with-s3-local; then it installs the Ctrl-C handler, checks
  * the PU lists, finds and binds the local server's processes, makes sure the dataset is
- * loaded (or, for a scenario's source, lists the objects there), creates the result folder with a meta.json of status "running", and starts the
- * shaper when the scenario shapes the network; bench_finish undoes it after the last run
- * (bench_run.c) or a failed set-up. See bench.h.
+ * loaded (or, for a scenario's source, lists the objects there), creates the result folder
+ * with a meta.json of status "running", and starts the shaper when the scenario shapes the
+ * network; bench_finish undoes it after the last run (bench_run.c) or a failed set-up. See
+ * bench.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "cli.h"
 #include "harness/engine/topo.h"
 #include "harness/engine/versions.h"
+#include "harness/report/rs_dataset.h"
 
 volatile sig_atomic_t bench_interrupted;
 
@@ -209,7 +211,10 @@ meta_running(const struct bench *b, const char *endpoint, json_t *shared)
 	return meta;
 }
 
-/* Stops the shaper, unbinds the server, and writes the final meta.json and CSV files. */
+/*
+ * Stops the shaper, unbinds the server, and writes the final meta.json and CSV files (with,
+ * for a source, the dataset's figures from the trace).
+ */
 void
 bench_finish(struct bench *b, const char *status, const char *error)
 {
@@ -229,6 +234,11 @@ bench_finish(struct bench *b, const char *status, const char *error)
 	if (results_close(&b->res) < 0)
 		json_object_set_new(b->meta, "error", json_string("a result file could not be "
 		    "written completely"));
+	/* A source has no manifest: its figures are those of the images the runs read. */
+	if (b->sc.source[0] != '\0' && rs_dataset_trace(b->res.dir, &b->ds, err,
+	    sizeof(err)) == 0 && b->ds.count > 0)
+		json_object_set_new(json_object_get(b->meta, "dataset"), "stats",
+		    dsstats_json(&b->ds, "trace"));
 	if (results_meta(&b->res, b->meta, err, sizeof(err)) < 0)
 		fprintf(stderr, "exifbench: %s\n", err);
 }

@@ -2,8 +2,9 @@
  * scenario_value.c: the scenario file's value parsers, one per kind of key: words, text,
  * plain decimals and integers within the key's bounds, yes/no, the jitter and transform
  * names, the model list (names from the model table, none twice), concurrency levels,
- * hwloc CPU lists, and the places in S3 (bucket names, prefixes, s3://BUCKET/PREFIX). Each message names the key and says what is wrong. The keys themselves
- * are in scenario.c's table.
+ * hwloc CPU lists, and the places in S3 (bucket names, prefixes, s3://BUCKET/PREFIX). Each
+ * message names the key and says what is wrong. The keys themselves are in scenario.c's
+ * table.
  */
 #include "harness/engine/scenario_value.h"
 

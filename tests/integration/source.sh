@@ -85,6 +85,18 @@ check "ok + errors = images in every run" awk -F, 'NR == 1 {
 	$c["ok"] + $c["errors"] != $c["images"] || $c["ok"] < 100 { bad++ } END { exit bad > 0 }' "$sum"
 check "the trace has a row per photo per run" \
 	[ "$(($(wc -l <"$dir/trace.csv") - 1))" -eq "$((2 * photos))" ]
+check "meta.json's dataset figures come from the trace: $photos images, the sizes add up" \
+	jqe --argjson n "$photos" --argjson b "$(find "$corpus" -maxdepth 1 -type f -printf '%s\n' |
+	awk '{ s += $1 } END { print s }')" '.dataset.stats.from == "trace" and
+	.dataset.stats.images == $n and .dataset.stats.bytes == $b and
+	.dataset.stats.size_max >= .dataset.stats.size_p99 and
+	.dataset.stats.size_p99 >= .dataset.stats.size_p50 and .dataset.stats.exif_known >= 100 and
+	.dataset.stats.with_exif <= .dataset.stats.exif_known' "$meta"
+line="^- \`tiny\`: \`s3://$src_bucket/camera/roll\`, $photos images, [0-9.]+ MB in all; size p50 "
+line+=".*% with EXIF \([0-9]+ of [0-9]+ known\) \(from the trace\)\.$"
+check "the report describes the dataset" grep -qE "$line" "$dir/report.md"
+check "report.json has the dataset's figures" jqe --argjson n "$photos" \
+	'.datasets[0].images == $n and .datasets[0].from == "trace"' "$dir/report.json"
 check "the runs wrote to the outputs' bucket, cleaned after" \
 	[ -z "$("$bin" dataset ls "s3://$out_bucket/runs/corpus" 2>&1)" ]
 
@@ -104,6 +116,10 @@ bench --set data_bucket=$data_bucket --set data_prefix=sets/tiny --set out_bucke
 check "a bench with custom bucket names ends 0: $(tail -n 2 "$tmp/err")" [ "$rc" -eq 0 ]
 check "the profile was loaded into s3://$data_bucket/sets/tiny" \
 	[ "$("$bin" dataset ls "s3://$data_bucket/sets/tiny" | wc -l)" -eq 50 ]
+check "a profile's figures come from its manifest" jqe '.dataset.stats.from == "manifest" and
+	.dataset.stats.images == 50 and .dataset.stats.with_exif == 50' "$(newest)/meta.json"
+line='^- `tiny`: `tiny`, 50 images, .*100% with EXIF \(50 of 50 known\) \(from the manifest\)\.$'
+check "the report describes the profile" grep -qE "$line" "$(newest)/report.md"
 check "meta.json records the profile's place" jqe --arg u "s3://$data_bucket/sets/tiny" \
 	'.dataset.profile == "tiny" and .dataset.uri == $u and .outputs.uri ==
 	"s3://'$out_bucket'/mine"' "$(newest)/meta.json"
