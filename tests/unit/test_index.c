@@ -127,19 +127,6 @@ test_inval(void **state)
 	assert_string_equal(err, "/nonexistent/h12: No such file or directory");
 }
 
-/* Writes name with text under dir. */
-static void
-put_file(const char *dir, const char *name, const char *text)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	assert_non_null(f = fopen(path, "w"));
-	fputs(text, f);
-	fclose(f);
-}
-
 static void
 test_run_dir(void **state)
 {
@@ -151,9 +138,9 @@ test_run_dir(void **state)
 	size_t len = 0, seen = 0;
 
 	assert_int_equal(testutil_tmpdir(dir, sizeof(dir), "test_index"), 0);
-	put_file(dir, "a.jpg", "aaa");
-	put_file(dir, "b.txt", "bb");
-	put_file(dir, MANIFEST_NAME, "{}\n");
+	testutil_write(dir, "a.jpg", "aaa");
+	testutil_write(dir, "b.txt", "bb");
+	testutil_write(dir, MANIFEST_NAME, "{}\n");
 	snprintf(sub, sizeof(sub), "%s/folder", dir);
 	assert_int_equal(mkdir(sub, 0700), 0);
 	assert_non_null(o.out = open_memstream(&text, &len));

@@ -34,18 +34,6 @@ test_results_small(void **state)
 }
 
 static void
-put(const char *dir, const char *name, const char *text)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	assert_non_null(f = fopen(path, "w"));
-	fputs(text, f);
-	fclose(f);
-}
-
-static void
 test_crafted(void **state)
 {
 	struct dsstats *st = malloc(sizeof(*st));
@@ -57,7 +45,7 @@ test_crafted(void **state)
 	assert_int_equal(testutil_tmpdir(dir, sizeof(dir), "test_rs_dataset"), 0);
 	assert_int_equal(rs_dataset_trace(dir, st, err, sizeof(err)), 0);
 	assert_int_equal(st->count, 0);
-	put(dir, "trace.csv",
+	testutil_write(dir, "trace.csv",
 	    "model,level,client_cpus,rep,key,outcome,error,status,exif_tags,bytes_in\n"
 	    "sequential,1,all,1,\"a\",\"ok\",\"\",200,3,100\n"
 	    "async,4,all,1,\"a\",\"ok\",\"\",200,3,100\n"
