@@ -60,7 +60,7 @@ CORE_SRC := $(addprefix models/core/,s3config.c s3req.c s3.c s3list.c s3url.c s3
 MODEL_SRC := $(addprefix models/,run.c lister.c records.c models.c evio.c evio_curl.c sequential.c \
 	pthreads.c forkpool.c forkpool_child.c async.c hybrid.c)
 DATA_SRC := $(addprefix datasets/,gen.c picture.c exifwrite.c manifest.c load.c verify.c remove.c \
-	pool.c list.c)
+	pool.c list.c dsstats.c index.c)
 # The harness, room by room: the network shaper, the /proc sampler, the result folder format,
 # the bench engine, the report.
 SHAPE_SRC := $(addprefix harness/shape/,shape.c shape_proxy.c shape_conn.c shape_pipe.c)
@@ -70,17 +70,18 @@ RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c samples_cols.c trace_c
 ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_value.c plan.c \
 	setup.c runner.c)
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
-	rs_trace.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
+	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
 	plotdata_out.c plotdata.c plotdata_runs.c plot.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC)
-BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_exif.c cmd_run.c \
-	run_opts.c cmd_shape.c cmd_bench.c bench_setup.c bench_run.c cmd_report.c cmd_compare.c)
+BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_dataset_index.c \
+	cmd_exif.c cmd_run.c run_opts.c cmd_shape.c cmd_bench.c bench_setup.c bench_run.c \
+	cmd_report.c cmd_compare.c)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 
-UNIT_TESTS := s3url s3xml retry manifest gen s3config exif transform job run models scenario \
-	tracestats procfs taskstats pidscan proctab stats shape sampler_cost usl analysis plot \
-	plotdata csv resultset compare gnuplot
+UNIT_TESTS := s3url s3xml retry manifest index dsstats gen s3config exif transform job run models \
+	scenario plan tracestats procfs taskstats pidscan proctab stats shape sampler_cost usl \
+	analysis plot plotdata csv resultset rs_dataset compare gnuplot
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -114,6 +115,8 @@ TESTED_s3xml := models/core/s3xml.o
 TESTED_retry := models/core/retry.o
 TESTED_manifest := datasets/manifest.o
 TESTED_gen := datasets/gen.o
+TESTED_index := datasets/index.o
+TESTED_dsstats := datasets/dsstats.o
 TESTED_s3config := models/core/s3config.o models/core/s3req.o
 TESTED_exif := models/core/exif.o models/core/exifjson.o
 TESTED_transform := models/core/transform.o models/core/transform_ctx.o \
@@ -123,6 +126,7 @@ TESTED_run := models/run.o models/lister.o models/records.o
 TESTED_models := models/models.o
 WRAP_run := -Wl,--wrap=s3_list_page
 TESTED_scenario := harness/engine/scenario.o
+TESTED_plan := harness/engine/plan.o
 TESTED_tracestats := harness/results/tracestats.o
 TESTED_shape := harness/shape/shape.o
 TESTED_procfs := harness/sampler/procfs.o
@@ -136,6 +140,7 @@ TESTED_plot := harness/report/plot.o
 TESTED_resultset := harness/report/resultset.o harness/report/rs_trace.o
 TESTED_csv := harness/results/csv.o
 TESTED_plotdata := harness/report/plotdata.o harness/report/plotdata_runs.o
+TESTED_rs_dataset := harness/report/rs_dataset.o
 TESTED_compare := harness/report/compare.o
 TESTED_gnuplot := harness/report/gnuplot.o
 
@@ -157,7 +162,8 @@ unit: $(UNIT_BINS) $(BIN)
 integration: $(INTEG_BINS) $(BIN)
 	$(Q)harness/with-s3-local sh -c 'for t in $(INTEG_BINS); do $$t || exit 1; done && \
 		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN) && \
-		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN)'
+		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN) && \
+		tests/integration/source.sh $(BIN)'
 
 # The report's results: the shipped scenarios, each a result folder inside one
 # results/<UTC>-bench-PROFILE/, then one report over them all. The quick profile (the

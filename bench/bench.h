@@ -3,7 +3,8 @@
  * the scenario into a plan; bench_setup.c starts what the runs need (the local server through
  * harness/with-s3-local, the dataset, the binding, the result folder, the shaper) and stops
  * it (bench_finish); bench_run.c, above it, runs the plan, one measured process per run, and
- * records each run.
+ * records each run. Where the runs read and write is the plan's (plan.h: the scenario's
+ * source or data_bucket, its out_bucket and out_prefix).
  */
 #ifndef EXIFBENCH_BENCH_H
 #define EXIFBENCH_BENCH_H
@@ -20,8 +21,6 @@
 #include "harness/engine/setup.h"
 
 #define BENCH_EXIT_STOPPED 130			/* 128 + SIGINT */
-#define BENCH_DATA_BUCKET "exifbench-data"	/* datasets, as s3://BUCKET/PROFILE */
-#define BENCH_OUT_BUCKET "exifbench-out"	/* outputs, as s3://BUCKET/SCENARIO/RUN */
 
 struct bench {
 	struct scenario sc;
@@ -33,6 +32,7 @@ struct bench {
 	struct s3_config s3;
 	pid_t server[16];
 	size_t nserver, images;
+	struct dsstats ds;		/* the dataset's figures (meta.json's dataset.stats) */
 	struct shaper shaper;
 	struct results res;
 	struct plan plan;

@@ -16,7 +16,7 @@
 
 /* What a run is called: in messages (label), in S3 (prefix), on disk (trace, log). */
 struct run_names {
-	char label[160], tag[64], prefix[256];
+	char label[160], tag[64], prefix[PLAN_PREFIX_MAX + 160];
 	char trace[PATH_MAX + 192], log[PATH_MAX + 192];
 };
 
@@ -78,8 +78,7 @@ run_one(struct bench *b, const struct plan_run *pr)
 		return -1;
 	run_names(b, pr, &n);
 	clean_prefix(b, n.prefix);
-	plan_argv(pr, &b->sc, b->exe, BENCH_DATA_BUCKET, BENCH_OUT_BUCKET, n.prefix, n.trace,
-	    b->images, argv, 48);
+	plan_argv(&b->plan, pr, &b->sc, b->exe, n.prefix, n.trace, b->images, argv, 48);
 	run_spec(b, pr, argv, n.label, n.log, &spec);
 	b->cur = pr;
 	if ((rv = runner_run(&spec, rr, err, sizeof(err))) != 0) {
@@ -142,7 +141,7 @@ run_names(const struct bench *b, const struct plan_run *pr, struct run_names *n)
 	results_label(n->label, sizeof(n->label), pr->model->name, pr->level, n->tag, pr->rep);
 	snprintf(name, sizeof(name), "%s-c%u-cpus%s-r%u", pr->model->name, pr->level, n->tag,
 	    pr->rep);
-	snprintf(n->prefix, sizeof(n->prefix), "%s/%s", b->sc.name, name);
+	snprintf(n->prefix, sizeof(n->prefix), "%s/%s", b->plan.dst_prefix, name);
 	snprintf(n->trace, sizeof(n->trace), "%s/logs/%s.trace.csv", b->res.dir, name);
 	snprintf(n->log, sizeof(n->log), "%s/logs/%s.log", b->res.dir, name);
 }
@@ -207,14 +206,14 @@ on_progress(size_t done, double elapsed_s, void *arg)
 static void
 clean_prefix(struct bench *b, const char *prefix)
 {
-	struct remove_options o = { .cfg = &b->s3, .bucket = BENCH_OUT_BUCKET, .prefix = prefix,
+	struct remove_options o = { .cfg = &b->s3, .bucket = b->plan.dst_bucket, .prefix = prefix,
 		.concurrency = 8 };
 	struct remove_stats st;
 	char err[256];
 
 	/* The first run finds no bucket: `run` creates it. */
 	if (remove_run(&o, &st, err, sizeof(err)) < 0 && strstr(err, "does not exist") == NULL)
-		fprintf(stderr, "exifbench: cleaning s3://%s/%s: %s\n", BENCH_OUT_BUCKET, prefix,
+		fprintf(stderr, "exifbench: cleaning s3://%s/%s: %s\n", b->plan.dst_bucket, prefix,
 		    err);
 }
 

@@ -2,9 +2,10 @@
  * bench_setup.c: what `exifbench bench` does before its first run: with no AWS_ENDPOINT_URL it
  * runs itself again under harness/with-s3-local; then it installs the Ctrl-C handler, checks
  * the PU lists, finds and binds the local server's processes, makes sure the dataset is
- * loaded, creates the result folder with a meta.json of status "running", and starts the
- * shaper when the scenario shapes the network; bench_finish undoes it after the last run
- * (bench_run.c) or a failed set-up. See bench.h.
+ * loaded (or, for a scenario's source, lists the objects there), creates the result folder
+ * with a meta.json of status "running", and starts the shaper when the scenario shapes the
+ * network; bench_finish undoes it after the last run (bench_run.c) or a failed set-up. See
+ * bench.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,10 +16,13 @@
 #include "cli.h"
 #include "harness/engine/topo.h"
 #include "harness/engine/versions.h"
+#include "harness/report/rs_dataset.h"
 
 volatile sig_atomic_t bench_interrupted;
 
 static int relaunch(struct bench *b, const char *endpoint, int argc, char **argv);
+static int prepare_dataset(struct bench *b, char *err, size_t errlen);
+static json_t *dataset_json(const struct bench *b);
 static void catch_signals(void);
 static json_t *bind_server(struct bench *b, const char *endpoint);
 static json_t *meta_running(const struct bench *b, const char *endpoint, json_t *shared);
@@ -40,8 +44,7 @@ bench_setup(struct bench *b, int argc, char **argv)
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_SETUP;
 	}
-	if (setup_dataset(b->exe, b->data_dir, b->sc.dataset, BENCH_DATA_BUCKET, &b->images, err,
-	    sizeof(err)) < 0 && !bench_interrupted) {
+	if (prepare_dataset(b, err, sizeof(err)) < 0 && !bench_interrupted) {
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_SETUP;
 	}
@@ -49,6 +52,7 @@ bench_setup(struct bench *b, int argc, char **argv)
 		fprintf(stderr, "exifbench: stopped before the first run\n");
 		return BENCH_EXIT_STOPPED;
 	}
+	b->images = (size_t)b->ds.count;
 	if (b->sc.images > 0 && b->sc.images < b->images)
 		b->images = b->sc.images;
 	if (results_open(&b->res, b->results_root, b->sc.name, err, sizeof(err)) < 0) {
@@ -114,6 +118,35 @@ relaunch(struct bench *b, const char *endpoint, int argc, char **argv)
 	return EXIT_SETUP;
 }
 
+/*
+ * The dataset: a source's objects as they are (listed, nothing generated or uploaded), or the
+ * scenario's profile, loaded unless it is there already. Its figures into b->ds.
+ */
+static int
+prepare_dataset(struct bench *b, char *err, size_t errlen)
+{
+	if (b->sc.source[0] != '\0') {
+		fprintf(stderr, "bench: source %s: its objects as they are\n", b->sc.source);
+		return setup_source(&b->s3, b->plan.src_bucket, b->plan.src_prefix, &b->ds, err,
+		    errlen);
+	}
+	return setup_dataset(b->exe, b->data_dir, b->sc.dataset, b->plan.src_bucket,
+	    b->plan.src_prefix, &b->ds, err, errlen);
+}
+
+/* meta.json's dataset: where it is, what it is (profile or source), and its figures. */
+static json_t *
+dataset_json(const struct bench *b)
+{
+	char uri[512];
+	int src = b->sc.source[0] != '\0';
+
+	snprintf(uri, sizeof(uri), "s3://%s/%s", b->plan.src_bucket, b->plan.src_prefix);
+	return json_pack("{s:s, s:s, s:I, s:o}", src ? "source" : "profile", src ?
+	    b->sc.source : b->sc.dataset, "uri", uri, "images", (json_int_t)b->ds.count,
+	    "stats", dsstats_json(&b->ds, src ? "listing" : "manifest"));
+}
+
 static void
 catch_signals(void)
 {
@@ -159,25 +192,29 @@ bind_server(struct bench *b, const char *endpoint)
 static json_t *
 meta_running(const struct bench *b, const char *endpoint, json_t *shared)
 {
-	char uri[256], now[32];
+	char out[512], now[32];
 	json_t *meta;
 
-	snprintf(uri, sizeof(uri), "s3://%s/%s", BENCH_DATA_BUCKET, b->sc.dataset);
-	meta = json_pack("{s:s, s:o, s:o*, s:o*, s:s, s:s, s:{s:s, s:s, s:I}, "
+	snprintf(out, sizeof(out), "s3://%s/%s", b->plan.dst_bucket, b->plan.dst_prefix);
+	meta = json_pack("{s:s, s:o, s:o*, s:o*, s:s, s:s, s:o, "
 	    "s:{s:b, s:i, s:s, s:o}, s:i, s:i, s:s}", "status", "running", "scenario",
 	    scenario_json(&b->sc), "machine", topo_record(), "versions",
 	    versions_record(b->home), "endpoint", endpoint, "region", b->s3.region,
-	    "dataset", "profile", b->sc.dataset, "uri", uri, "images", (json_int_t)b->images,
+	    "dataset", dataset_json(b),
 	    "server", "local", b->nserver > 0, "processes", (int)b->nserver,
 	    "cpus", b->sc.server_cpus[0] ? b->sc.server_cpus : "all", "shared_with_client",
 	    shared,
 	    "runs_planned", (int)b->plan.n, "runs_done", 0,
 	    "started_utc", plan_utc_now(now, sizeof(now)));
+	json_object_set_new(meta, "outputs", json_pack("{s:s}", "uri", out));
 	json_object_set_new(meta, "methodology", plan_methodology());
 	return meta;
 }
 
-/* Stops the shaper, unbinds the server, and writes the final meta.json and CSV files. */
+/*
+ * Stops the shaper, unbinds the server, and writes the final meta.json and CSV files (with,
+ * for a source, the dataset's figures from the trace).
+ */
 void
 bench_finish(struct bench *b, const char *status, const char *error)
 {
@@ -197,6 +234,11 @@ bench_finish(struct bench *b, const char *status, const char *error)
 	if (results_close(&b->res) < 0)
 		json_object_set_new(b->meta, "error", json_string("a result file could not be "
 		    "written completely"));
+	/* A source has no manifest: its figures are those of the images the runs read. */
+	if (b->sc.source[0] != '\0' && rs_dataset_trace(b->res.dir, &b->ds, err,
+	    sizeof(err)) == 0 && b->ds.count > 0)
+		json_object_set_new(json_object_get(b->meta, "dataset"), "stats",
+		    dsstats_json(&b->ds, "trace"));
 	if (results_meta(&b->res, b->meta, err, sizeof(err)) < 0)
 		fprintf(stderr, "exifbench: %s\n", err);
 }

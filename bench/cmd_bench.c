@@ -17,7 +17,7 @@
 /* What the command line sets over the scenario, kept until the scenario is read. */
 struct overrides {
 	struct bench *b;
-	const char *sets[64], *cpus[SCENARIO_MAX_CPUSETS], *server;
+	const char *sets[64], *cpus[SCENARIO_MAX_CPUSETS], *server, *source;
 	size_t nsets, ncpus;
 };
 
@@ -39,6 +39,8 @@ static const char usage[] =
     "  -p, --profile NAME      quick (default: the scenario's plain keys) or full (its\n"
     "                          full.KEY lines too: bigger dataset, wider sweeps)\n"
     "      --set KEY=VALUE     override one scenario key (repeatable)\n"
+    "      --source s3://B/P   run over the objects already under B/P (your photos):\n"
+    "                          nothing generated or uploaded (--set source=s3://B/P)\n"
     "      --client-cpus LIST  bind the models to these PUs (hwloc list, e.g. 0 or 0-1);\n"
     "                          repeatable: one sweep per list (overrides client_cpus)\n"
     "      --server-cpus LIST  bind the S3 server and the shaper to these PUs\n"
@@ -80,6 +82,7 @@ parse(struct bench *b, int argc, char **argv)
 		{ "profile", required_argument, NULL, 'p' },
 		{ "no-report", no_argument, NULL, 'R' },
 		{ "set", required_argument, NULL, 'S' },
+		{ "source", required_argument, NULL, 'U' },
 		{ "client-cpus", required_argument, NULL, 'C' },
 		{ "server-cpus", required_argument, NULL, 'V' },
 		{ "results", required_argument, NULL, 'r' },
@@ -139,6 +142,7 @@ on_option(int ch, const char *arg, void *ctx)
 		o->cpus[o->ncpus++] = arg;
 		break;
 	case 'V': o->server = arg; break;
+	case 'U': o->source = arg; break;
 	case 'r': b->results_root = arg; break;
 	case 'D': b->data_dir = arg; break;
 	case 'n': b->dry_run = 1; break;
@@ -170,7 +174,8 @@ load(struct bench *b, const struct overrides *o)
 	for (i = 0, list[0] = '\0'; i < o->ncpus; i++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? " " : "",
 		    o->cpus[i]);
-	if ((o->ncpus > 0 && scenario_set(&b->sc, "client_cpus", list, err, sizeof(err)) < 0) ||
+	if ((o->source != NULL && scenario_set(&b->sc, "source", o->source, err, sizeof(err)) < 0) ||
+	    (o->ncpus > 0 && scenario_set(&b->sc, "client_cpus", list, err, sizeof(err)) < 0) ||
 	    (o->server != NULL && scenario_set(&b->sc, "server_cpus", o->server, err,
 	    sizeof(err)) < 0) || scenario_check(&b->sc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s: %s\n", b->scenario_path, err);
@@ -182,7 +187,8 @@ load(struct bench *b, const struct overrides *o)
 	}
 	if (plan_make(&b->sc, &b->plan, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s%s: %s\n", b->scenario_path,
-		    o->ncpus > 0 || o->nsets > 0 ? " (with the command line's settings)" : "",
+		    o->ncpus > 0 || o->nsets > 0 || o->source != NULL ?
+	    " (with the command line's settings)" : "",
 		    err);
 		return EXIT_USAGE;
 	}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_dataset_index.h"
 #include "cmd_dataset_s3.h"
 #include "datasets/gen.h"
 #include "datasets/manifest.h"
@@ -41,6 +42,7 @@ static const struct {
 	{ "verify", dataset_verify },
 	{ "rm", dataset_rm },
 	{ "ls", dataset_ls },
+	{ "index", dataset_index },
 	{ "profiles", profiles_main },
 };
 

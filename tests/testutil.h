@@ -91,6 +91,19 @@ testutil_slurp_data(const char *name, size_t *lenp)
 	return testutil_slurp(path, lenp);
 }
 
+/* Writes text as dir/name (created or emptied); fails the test when it cannot. */
+static inline void
+testutil_write(const char *dir, const char *name, const char *text)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
 /* Makes /tmp/<tag>.XXXXXX into dir (at least 64 bytes). Returns 0 or -1. */
 static inline int
 testutil_tmpdir(char *dir, size_t dirlen, const char *tag)

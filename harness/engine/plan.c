@@ -1,5 +1,5 @@
 /*
- * plan.c: a scenario's runs and their command lines. See plan.h.
+ * plan.c: a scenario's runs, where they read and write, and their command lines. See plan.h.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -7,8 +7,10 @@
 
 #include "plan.h"
 #include "topo.h"
+#include "models/core/s3url.h"
 
 static int add(struct plan *p, size_t *cap, const struct plan_run *r);
+static int places(const struct scenario *sc, struct plan *p, char *err, size_t errlen);
 
 int
 plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen)
@@ -19,6 +21,8 @@ plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen)
 	int pus;
 
 	memset(p, 0, sizeof(*p));
+	if (places(sc, p, err, errlen) < 0)
+		return -1;
 	for (l = 0; l < sc->n_levels; l++)
 		for (k = 0; k < l; k++)
 			if (sc->levels[k] == sc->levels[l]) {
@@ -92,19 +96,76 @@ plan_print(const struct plan *p, const struct scenario *sc, FILE *f)
 		fprintf(f, "each runs %s\n", sc->images ? "its images" : "the whole dataset");
 }
 
-void
-plan_argv(const struct plan_run *r, const struct scenario *sc, const char *exe,
-    const char *src_bucket, const char *dst_bucket, const char *dst_prefix,
-    const char *trace, size_t images, char **argv, size_t max)
+/* The source and the outputs' root of sc into p, refused when they overlap. */
+static int
+places(const struct scenario *sc, struct plan *p, char *err, size_t errlen)
 {
-	static char buf[12][300];
+	char msg[256];
+
+	if (sc->source[0] != '\0') {
+		if (s3url_parse_uri(sc->source, p->src_bucket, sizeof(p->src_bucket),
+		    p->src_prefix, sizeof(p->src_prefix), msg, sizeof(msg)) < 0) {
+			snprintf(err, errlen, "source: %s", msg);
+			return -1;
+		}
+	} else {
+		snprintf(p->src_bucket, sizeof(p->src_bucket), "%s", sc->data_bucket);
+		snprintf(p->src_prefix, sizeof(p->src_prefix), "%s", sc->data_prefix[0] ?
+		    sc->data_prefix : sc->dataset);
+	}
+	snprintf(p->dst_bucket, sizeof(p->dst_bucket), "%s", sc->out_bucket);
+	snprintf(p->dst_prefix, sizeof(p->dst_prefix), "%s", sc->out_prefix[0] ?
+	    sc->out_prefix : sc->name);
+	return plan_overlap(p->src_bucket, p->src_prefix, p->dst_bucket, p->dst_prefix, 1, err,
+	    errlen);
+}
+
+int
+plan_inside(const char *bucket, const char *prefix, const char *in_bucket,
+    const char *in_prefix)
+{
+	size_t n = strlen(in_prefix);
+
+	if (strcmp(bucket, in_bucket) != 0)
+		return 0;
+	return n == 0 || (strncmp(prefix, in_prefix, n) == 0 &&
+	    (prefix[n] == '\0' || prefix[n] == '/'));
+}
+
+int
+plan_overlap(const char *src_bucket, const char *src_prefix, const char *dst_bucket,
+    const char *dst_prefix, int both_ways, char *err, size_t errlen)
+{
+	const char *ss = *src_prefix ? "/" : "", *ds = *dst_prefix ? "/" : "";
+
+	if (plan_inside(dst_bucket, dst_prefix, src_bucket, src_prefix)) {
+		snprintf(err, errlen, "the outputs s3://%s%s%s are inside the source s3://%s%s%s: "
+		    "they would overwrite it or be read as input; choose another bucket or prefix",
+		    dst_bucket, ds, dst_prefix, src_bucket, ss, src_prefix);
+		return -1;
+	}
+	if (both_ways && plan_inside(src_bucket, src_prefix, dst_bucket, dst_prefix)) {
+		snprintf(err, errlen, "the source s3://%s%s%s is inside the outputs s3://%s%s%s, "
+		    "which the bench deletes run by run; choose another bucket or prefix",
+		    src_bucket, ss, src_prefix, dst_bucket, ds, dst_prefix);
+		return -1;
+	}
+	return 0;
+}
+
+void
+plan_argv(const struct plan *p, const struct plan_run *r, const struct scenario *sc,
+    const char *exe, const char *run_prefix, const char *trace, size_t images, char **argv,
+    size_t max)
+{
+	static char buf[12][512];
 	size_t n = 0, k = 0;
 
 #define A(s) (n + 1 < max ? (void)(argv[n++] = (char *)(s)) : (void)0)
 #define F(fmt, ...) (snprintf(buf[k], sizeof(buf[k]), fmt, __VA_ARGS__), A(buf[k++]))
 	A(exe), A("run"), A("--model"), A(r->model->name);
-	A("--src"), F("s3://%s/%s", src_bucket, sc->dataset);
-	A("--dst"), F("s3://%s/%s", dst_bucket, dst_prefix);
+	A("--src"), F("s3://%s/%s", p->src_bucket, p->src_prefix);
+	A("--dst"), F("s3://%s/%s", p->dst_bucket, run_prefix);
 	A("--concurrency"), F("%u", r->level);
 	if (r->workers > 0)
 		A("--workers"), F("%u", r->workers);

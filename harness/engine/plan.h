@@ -2,8 +2,8 @@
  * plan.h: the runs a scenario makes, in order: for each client CPU set, each model, each
  * concurrency level and each repeat. A model that keeps at most N requests in flight
  * (sequential: 1) runs at each level up to N, and at N once when every level exceeds it.
- * Also what the runs share: the `exifbench run` command line of a run, and the methodology
- * text stored in every meta.json.
+ * Also what the runs share: where they read and write in S3, the `exifbench run` command line
+ * of a run, and the methodology text stored in every meta.json.
  */
 #ifndef EXIFBENCH_PLAN_H
 #define EXIFBENCH_PLAN_H
@@ -24,14 +24,23 @@ struct plan_run {
 	unsigned client_pus;		/* PUs of client_cpus */
 };
 
+#define PLAN_BUCKET_MAX 64
+#define PLAN_PREFIX_MAX (SCENARIO_PREFIX_MAX + 1)
+
 struct plan {
 	struct plan_run *run;
 	size_t n;
+	/* the source: sc's source, or s3://data_bucket/(data_prefix or the dataset's name) */
+	char src_bucket[PLAN_BUCKET_MAX], src_prefix[PLAN_PREFIX_MAX];
+	/* the outputs' root, s3://out_bucket/(out_prefix or the scenario's name); run r writes
+	 * under DST_PREFIX/MODEL-cLEVEL-cpusTAG-rREP */
+	char dst_bucket[PLAN_BUCKET_MAX], dst_prefix[PLAN_PREFIX_MAX];
 };
 
 /*
- * The runs of sc into p (freed by plan_free). 0, or -1 with err: a bad PU list, a level or
- * PU list given twice (two runs would carry the same label), no memory.
+ * The runs of sc into p (freed by plan_free), and where they read and write. 0, or -1 with
+ * err: a bad PU list, a level or PU list given twice (two runs would carry the same label),
+ * outputs inside the source or the source inside the outputs (plan_overlap), no memory.
  */
 int plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen);
 void plan_free(struct plan *p);
@@ -40,12 +49,30 @@ void plan_free(struct plan *p);
 void plan_print(const struct plan *p, const struct scenario *sc, FILE *f);
 
 /*
- * The `exifbench run` command of r into argv (at most max entries, NULL-terminated); the
- * strings live in static buffers until the next call. images: keys per run (0: all).
+ * 1 when s3://bucket/prefix is s3://in_bucket/in_prefix or lies under it (in_prefix "": the
+ * whole bucket), else 0. Prefixes are compared by whole parts: "ab" is not under "a".
  */
-void plan_argv(const struct plan_run *r, const struct scenario *sc, const char *exe,
-    const char *src_bucket, const char *dst_bucket, const char *dst_prefix,
-    const char *trace, size_t images, char **argv, size_t max);
+int plan_inside(const char *bucket, const char *prefix, const char *in_bucket,
+    const char *in_prefix);
+
+/*
+ * Refuses a destination that would overwrite or feed the source: 0 when dst and src are
+ * apart, or -1 with one line in err naming both ("the outputs s3://B/P are inside the
+ * source s3://B/Q ..."). With both_ways, a source inside the destination is refused too (the
+ * bench deletes its destination prefixes).
+ */
+int plan_overlap(const char *src_bucket, const char *src_prefix, const char *dst_bucket,
+    const char *dst_prefix, int both_ways, char *err, size_t errlen);
+
+/*
+ * The `exifbench run` command of r into argv (at most max entries, NULL-terminated); the
+ * strings live in static buffers until the next call. It reads p's source and writes under
+ * p's destination, at run_prefix (there, relative to the bucket). images: keys per run (0:
+ * all).
+ */
+void plan_argv(const struct plan *p, const struct plan_run *r, const struct scenario *sc,
+    const char *exe, const char *run_prefix, const char *trace, size_t images, char **argv,
+    size_t max);
 
 /*
  * r's client PU list as a CSV- and file-name-safe word: "all", or the list with its commas

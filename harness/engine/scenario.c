@@ -22,6 +22,11 @@ static const struct scenario_key keys[] = {
 	{ "name", K_WORD, F(name), 1, 63, NULL },
 	{ "description", K_TEXT, F(description), 0, 255, "" },
 	{ "dataset", K_WORD, F(dataset), 1, 31, "default" },
+	{ "data_bucket", K_BUCKET, F(data_bucket), 3, 63, SCENARIO_DATA_BUCKET },
+	{ "data_prefix", K_PREFIX, F(data_prefix), 0, SCENARIO_PREFIX_MAX, "" },
+	{ "source", K_SOURCE, F(source), 0, SCENARIO_PREFIX_MAX, "" },
+	{ "out_bucket", K_BUCKET, F(out_bucket), 3, 63, SCENARIO_OUT_BUCKET },
+	{ "out_prefix", K_PREFIX, F(out_prefix), 0, SCENARIO_PREFIX_MAX, "" },
 	{ "images", K_UINT, F(images), 0, 1e9, "0" },
 	{ "duration", K_DOUBLE, F(duration_s), 0, 86400, "0" },
 	{ "latency_ms", K_DOUBLE, F(latency_ms), 0, 60000, "0" },
@@ -113,7 +118,8 @@ scenario_set(struct scenario *sc, const char *key, const char *value, char *err,
 		return scenario_error(err, errlen, "scenario_set: NULL argument");
 	if ((k = key_find(key)) == NULL)
 		return scenario_error(err, errlen, "unknown key '%s'", key);
-	if (*value == '\0' && k->kind != K_TEXT && k->kind != K_CPUS && k->kind != K_CPUSET)
+	if (*value == '\0' && k->kind != K_TEXT && k->kind != K_CPUS && k->kind != K_CPUSET &&
+	    k->kind != K_PREFIX && k->kind != K_SOURCE)
 		return scenario_error(err, errlen, "key '%s': no value", key);
 	tmp = *sc;
 	if (scenario_value(&tmp, k, value, err, errlen) < 0)

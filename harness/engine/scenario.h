@@ -23,11 +23,19 @@
 #define SCENARIO_MAX_MODELS 8
 #define SCENARIO_MAX_LEVELS 16
 #define SCENARIO_MAX_CPUSETS 4
+#define SCENARIO_PREFIX_MAX 255	/* bytes of a prefix key (data_prefix, out_prefix) */
+#define SCENARIO_DATA_BUCKET "exifbench-data"	/* data_bucket's default */
+#define SCENARIO_OUT_BUCKET "exifbench-out"	/* out_bucket's default */
 
 struct scenario {
 	char name[64];			/* name: letters, digits, - and _ (default: file stem) */
 	char description[256];		/* description: free text */
 	char dataset[32];		/* dataset: a `dataset gen` profile (default "default") */
+	char data_bucket[64];		/* data_bucket: where a profile is loaded (exifbench-data) */
+	char data_prefix[SCENARIO_PREFIX_MAX + 1];	/* data_prefix: "" = the profile's name */
+	char source[SCENARIO_PREFIX_MAX + 72];	/* source: s3://B/P of existing objects, "" none */
+	char out_bucket[64];		/* out_bucket: where the runs write (exifbench-out) */
+	char out_prefix[SCENARIO_PREFIX_MAX + 1];	/* out_prefix: "" = the scenario's name */
 	unsigned long images;		/* images: keys per model run, 0 = the whole dataset */
 	double duration_s;		/* duration: per-run cap in seconds, 0 = none */
 	double latency_ms;		/* latency_ms: one-way delay each direction (0) */

@@ -1,9 +1,10 @@
 /*
  * scenario_value.c: the scenario file's value parsers, one per kind of key: words, text,
  * plain decimals and integers within the key's bounds, yes/no, the jitter and transform
- * names, the model list (names from the model table, none twice), concurrency levels and
- * hwloc CPU lists. Each message names the key and says what is wrong. The keys themselves
- * are in scenario.c's table.
+ * names, the model list (names from the model table, none twice), concurrency levels,
+ * hwloc CPU lists, and the places in S3 (bucket names, prefixes, s3://BUCKET/PREFIX). Each
+ * message names the key and says what is wrong. The keys themselves are in scenario.c's
+ * table.
  */
 #include "harness/engine/scenario_value.h"
 
@@ -14,9 +15,11 @@
 #include <string.h>
 
 #include "models/model.h"
+#include "models/core/s3url.h"
 #include "models/core/transform.h"
 
 #define WORD_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+#define PREFIX_CHARS WORD_CHARS "./"
 
 static const char *const jitters[] = { "none", "uniform", "normal", "pareto", NULL };
 
@@ -26,6 +29,9 @@ static int parse_uint(const struct scenario_key *k, const char *s, unsigned long
     size_t errlen);
 static int cpuset_ok(const char *s);
 static int set_cpus(const struct scenario_key *k, const char *v, char *out, size_t outlen,
+    char *err, size_t errlen);
+static int prefix_ok(const char *s, size_t max);
+static int set_place(const struct scenario_key *k, const char *v, char *out, size_t outlen,
     char *err, size_t errlen);
 static int check_name(const struct scenario_key *k, const char **v, char *err,
     size_t errlen);
@@ -172,10 +178,59 @@ scenario_value(struct scenario *sc, const struct scenario_key *k, const char *v,
 		break;
 	case K_CPUSET:
 		return set_cpus(k, v, p, k->size, err, errlen);
+	case K_BUCKET:
+	case K_PREFIX:
+	case K_SOURCE:
+		return set_place(k, v, p, k->size, err, errlen);
 	default:
 		return set_list(sc, k, v, err, errlen);
 	}
 	snprintf(p, k->size, "%s", v);
+	return 0;
+}
+
+/* A prefix: letters, digits, - _ . and /, with no empty part (no leading, trailing or double /). */
+static int
+prefix_ok(const char *s, size_t max)
+{
+	size_t len = strlen(s);
+
+	return len > 0 && len <= max && s[strspn(s, PREFIX_CHARS)] == '\0' && s[0] != '/' &&
+	    s[len - 1] != '/' && strstr(s, "//") == NULL;
+}
+
+/*
+ * A bucket name, a prefix ("" allowed: the key's default meaning) or an s3://BUCKET[/PREFIX]
+ * address ("" allowed: none), stored as s3://BUCKET or s3://BUCKET/PREFIX. 0, or -1 with err.
+ */
+static int
+set_place(const struct scenario_key *k, const char *v, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	char uri[SCENARIO_LINE_MAX + 8], bucket[64], prefix[SCENARIO_LINE_MAX + 1], msg[256];
+
+	if (*v == '\0' || (k->kind == K_PREFIX && prefix_ok(v, (size_t)k->max))) {
+		snprintf(out, outlen, "%s", v);
+		return 0;
+	}
+	if (k->kind == K_PREFIX)
+		return scenario_error(err, errlen, "key '%s': '%s' is not a prefix of 1 to %.0f "
+		    "letters, digits, '-', '_', '.' and '/' with no empty part", k->name, v, k->max);
+	snprintf(uri, sizeof(uri), "%s%s", k->kind == K_BUCKET ? "s3://" : "", v);
+	if (k->kind == K_BUCKET && strchr(v, '/') != NULL)
+		return scenario_error(err, errlen, "key '%s': '%s' is not a bucket name (3 to 63 "
+		    "characters of a-z 0-9 . -)", k->name, v);
+	if (s3url_parse_uri(uri, bucket, sizeof(bucket), prefix, sizeof(prefix), msg,
+	    sizeof(msg)) < 0)
+		return scenario_error(err, errlen, "key '%s': %s", k->name, msg);
+	if (prefix[0] != '\0' && !prefix_ok(prefix, SCENARIO_PREFIX_MAX))
+		return scenario_error(err, errlen, "key '%s': '%s': the prefix is not 1 to %d "
+		    "letters, digits, '-', '_', '.' and '/' with no empty part", k->name, v,
+		    SCENARIO_PREFIX_MAX);
+	if (k->kind == K_BUCKET)
+		snprintf(out, outlen, "%s", bucket);
+	else
+		snprintf(out, outlen, "s3://%s%s%s", bucket, prefix[0] ? "/" : "", prefix);
 	return 0;
 }
 

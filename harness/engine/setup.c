@@ -18,7 +18,11 @@
 
 #include "setup.h"
 #include "topo.h"
+#include "datasets/list.h"
+#include "datasets/manifest.h"
 
+static int manifest_stats(const char *path, struct dsstats *st, char *err, size_t errlen);
+static void count_object(const char *key, uint64_t size, const char *sha256, void *arg);
 static int has_script(const char *dir);
 static pid_t spawn_out(char *const *argv, int *out, const char *cpus);
 static ssize_t read_line(int fd, char *buf, size_t len, int timeout_ms);
@@ -84,19 +88,18 @@ setup_server_pids(const char *home, const char *endpoint, pid_t *pids, size_t ma
 
 int
 setup_dataset(const char *exe, const char *data_dir, const char *profile,
-    const char *bucket, size_t *images, char *err, size_t errlen)
+    const char *bucket, const char *prefix, struct dsstats *st, char *err, size_t errlen)
 {
-	char folder[PATH_MAX], manifest[PATH_MAX + 32], uri[512], line[4096];
+	char folder[PATH_MAX], manifest[PATH_MAX + 32], uri[512];
 	char *verify[] = { (char *)exe, "dataset", "verify", "--list-only", folder, uri, NULL };
 	char *gen[] = { (char *)exe, "dataset", "gen", "--profile", (char *)profile, "--out",
 		folder, NULL };
 	char *load[] = { (char *)exe, "dataset", "load", "-c", "8", folder, uri, NULL };
 	struct stat sb;
-	FILE *f;
 
 	snprintf(folder, sizeof(folder), "%s/%s", data_dir, profile);
 	snprintf(manifest, sizeof(manifest), "%s/manifest.jsonl", folder);
-	snprintf(uri, sizeof(uri), "s3://%s/%s", bucket, profile);
+	snprintf(uri, sizeof(uri), "s3://%s/%s", bucket, prefix);
 	if (stat(manifest, &sb) == 0 && setup_command(verify) == 0)
 		fprintf(stderr, "bench: reusing %s (loaded, verified by listing)\n", uri);
 	else if ((stat(manifest, &sb) < 0 && (mkdir(data_dir, 0777), setup_command(gen)) != 0) ||
@@ -105,14 +108,60 @@ setup_dataset(const char *exe, const char *data_dir, const char *profile,
 		    profile, uri);
 		return -1;
 	}
-	if ((f = fopen(manifest, "r")) == NULL) {
-		snprintf(err, errlen, "cannot read '%s': %s", manifest, strerror(errno));
+	return manifest_stats(manifest, st, err, errlen);
+}
+
+/* The figures of the manifest at path into st: 0, or -1 with err. */
+static int
+manifest_stats(const char *path, struct dsstats *st, char *err, size_t errlen)
+{
+	struct manifest_entry *e;
+	unsigned long lineno = 0;
+	FILE *f;
+	int rc;
+
+	dsstats_init(st);
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	for (*images = 0; fgets(line, sizeof(line), f) != NULL;)
-		*images += line[0] == '{';
+	if ((e = malloc(sizeof(*e))) == NULL) {
+		fclose(f);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	while ((rc = manifest_read(f, path, &lineno, e, err, errlen)) == 1)
+		dsstats_add(st, e->size, e->has_exif < 0 ? -1 : e->has_exif > 0);
+	free(e);
 	fclose(f);
+	return rc;
+}
+
+int
+setup_source(const struct s3_config *cfg, const char *bucket, const char *prefix,
+    struct dsstats *st, char *err, size_t errlen)
+{
+	struct list_options o = { .cfg = cfg, .bucket = bucket, .prefix = prefix,
+		.concurrency = 1, .on_object = count_object, .arg = st };
+	struct list_stats ls;
+	char msg[512];
+
+	dsstats_init(st);
+	if (list_run(&o, &ls, msg, sizeof(msg)) < 0) {
+		snprintf(err, errlen, "source s3://%s/%s: %s", bucket, prefix, msg);
+		return -1;
+	}
+	if (st->count == 0) {
+		snprintf(err, errlen, "source s3://%s/%s holds no object", bucket, prefix);
+		return -1;
+	}
 	return 0;
+}
+
+static void
+count_object(const char *key, uint64_t size, const char *sha256, void *arg)
+{
+	dsstats_add(arg, size, -1);
 }
 
 int

@@ -1,7 +1,8 @@
 /*
  * setup.h: what `exifbench bench` needs around its runs: the harness scripts (found beside
- * the binary or in the working folder), the local S3 server's processes, the dataset (loaded
- * once, reused while it verifies), and the shaper, run as a child process of its own.
+ * the binary or in the working folder), the local S3 server's processes, the dataset (a
+ * generated profile loaded once and reused while it verifies, or the existing objects of a
+ * source), and the shaper, run as a child process of its own.
  * Commands run by these helpers print their progress on stderr; stdout stays the caller's.
  */
 #ifndef EXIFBENCH_SETUP_H
@@ -11,6 +12,9 @@
 #include <limits.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+#include "datasets/dsstats.h"
+#include "models/core/s3.h"
 
 /*
  * The folder holding harness/s3-local: $EXIFBENCH_HOME, else the working folder, else the
@@ -26,12 +30,21 @@ int setup_find_home(const char *exe, char *dir, size_t len);
 size_t setup_server_pids(const char *home, const char *endpoint, pid_t *pids, size_t max);
 
 /*
- * Makes sure s3://bucket/profile holds the dataset of profile: reused when `dataset verify
+ * Makes sure s3://bucket/prefix holds the dataset of profile: reused when `dataset verify
  * --list-only` passes against data_dir/profile's manifest, else generated (when the manifest
- * is missing) and loaded. The number of images into *images. 0, or -1 with err.
+ * is missing) and loaded. Its figures, from the manifest, into st (images: st->count). 0, or
+ * -1 with err.
  */
 int setup_dataset(const char *exe, const char *data_dir, const char *profile,
-    const char *bucket, size_t *images, char *err, size_t errlen);
+    const char *bucket, const char *prefix, struct dsstats *st, char *err, size_t errlen);
+
+/*
+ * The dataset of a source: the objects under s3://bucket/prefix, as one streamed listing
+ * finds them (nothing generated or uploaded); their sizes into st (EXIF not known). 0, or -1
+ * with err: the listing failed (endpoint, credentials, bucket), or found no object.
+ */
+int setup_source(const struct s3_config *cfg, const char *bucket, const char *prefix,
+    struct dsstats *st, char *err, size_t errlen);
 
 /* Runs argv (argv[0] a path) with stdout sent to stderr; its exit status, or -1. */
 int setup_command(char *const *argv);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "models/model.h"
+#include "rs_dataset.h"
 
 static int build_scenario(struct report_scenario *s, const struct rs_scenario *rs,
     const char *script, char *err, size_t errlen);
@@ -51,6 +52,7 @@ report_build(struct report *rep, const char *dir, const char *home, char *err, s
 		    rep->rs.sc[i].name, seen);
 		if (build_scenario(&rep->sc[i], &rep->rs.sc[i], script, err, errlen) < 0)
 			goto fail;
+		rep->sc[i].dataset = rs_dataset(&rep->rs.sc[i]);
 	}
 	return 0;
 fail:
@@ -66,6 +68,7 @@ report_free(struct report *rep)
 	for (i = 0; rep->sc != NULL && i < rep->n; i++) {
 		free(rep->sc[i].bounds);
 		free(rep->sc[i].bound_in);
+		json_decref(rep->sc[i].dataset);
 	}
 	free(rep->sc);
 	resultset_free(&rep->rs);

@@ -15,6 +15,8 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "analysis.h"
 #include "resultset.h"
 #include "usl.h"
@@ -48,6 +50,7 @@ struct report_scenario {
 	struct bound_in *bound_in;	/* their inputs, one per run */
 	struct verdict verdict;
 	int n_tags;			/* distinct client PU sets */
+	json_t *dataset;		/* its figures (rs_dataset.h), owned; NULL unknown */
 };
 
 struct report {

@@ -4,7 +4,8 @@
  * text and in the JSON is the same number. The sections follow the questions a reader asks:
  * how fast is each model, where does one image's time go, is the work I/O- or CPU-bound,
  * how close is each run to what its costs allow, how does each model scale and where should
- * it run, does a bigger machine help, what does that mean for a fleet, and what could skew it.
+ * it run, does a bigger machine help, what does that mean for a fleet, and what could skew it;
+ * the summary also says what dataset each scenario ran on.
  * Capacity planning, what-ifs and the skew list are in report_plan.c.
  */
 #include <jansson.h>
@@ -18,6 +19,8 @@
 
 static void header(struct report_out *o, const struct report *rep);
 static void summary(struct report_out *o, const struct report *rep);
+static void datasets(struct report_out *o, const struct report *rep);
+static const char *bytes(char *buf, size_t len, json_t *v);
 static void breakdown(struct report_out *o, const struct report *rep);
 static void verdicts(struct report_out *o, const struct report *rep);
 static void bounds(struct report_out *o, const struct report *rep);
@@ -121,12 +124,71 @@ summary(struct report_out *o, const struct report *rep)
 		}
 	}
 	json_object_set_new(o->js, "summary", arr);
+	datasets(o, rep);
 	for (i = 0; i < rep->n; i++) {
 		report_out_plot(o, "throughput", rep->sc[i].label, NULL,
 		    "images/s per model at its best level");
 		report_out_plot(o, "latency", rep->sc[i].label, NULL,
 		    "end-to-end latency, cumulative");
 	}
+}
+
+/* A size in bytes as people read it: "812 B", "21.4 KB", "2.00 MB", "38.5 MB", "1.20 GB" (SI). */
+static const char *
+bytes(char *buf, size_t len, json_t *v)
+{
+	double b = json_number_value(v), m = b >= 1e9 ? b / 1e9 : b / 1e6;
+
+	if (b < 1e3)
+		snprintf(buf, len, "%.0f B", b);
+	else if (b < 1e6)
+		snprintf(buf, len, "%.1f KB", b / 1e3);
+	else
+		snprintf(buf, len, "%.*f %s", m < 10 ? 2 : 1, m, b >= 1e9 ? "GB" : "MB");
+	return buf;
+}
+
+/* What each scenario ran on: a line per scenario (rs_dataset.h), and report.json's datasets. */
+static void
+datasets(struct report_out *o, const struct report *rep)
+{
+	const struct report_scenario *s;
+	json_t *arr = json_array(), *d, *share;
+	char b[4][32];
+	const char *name;
+	size_t i, n = 0;
+
+	for (i = 0; i < rep->n; i++) {
+		s = &rep->sc[i];
+		if ((d = s->dataset) == NULL)
+			continue;
+		name = *rs_meta_str(s->rs, "dataset.source") ? rs_meta_str(s->rs, "dataset.source") :
+		    rs_meta_str(s->rs, "dataset.profile");
+		share = json_object_get(d, "exif_share");
+		if (n++ == 0)
+			fprintf(o->md, "\nThe datasets the scenarios ran on:\n\n");
+		fprintf(o->md, "- `%s`: `%s`, %s images, %s in all; size p50 %s, p99 %s, max %s; ",
+		    s->label, name, report_num(o,
+		    json_number_value(json_object_get(d, "images")), 0),
+		    bytes(b[0], sizeof(b[0]), json_object_get(d, "bytes")),
+		    bytes(b[1], sizeof(b[1]), json_object_get(d, "size_p50")),
+		    bytes(b[2], sizeof(b[2]), json_object_get(d, "size_p99")),
+		    bytes(b[3], sizeof(b[3]), json_object_get(d, "size_max")));
+		if (json_is_number(share))
+			fprintf(o->md, "%s%% with EXIF (%s of %s known)", report_num(o,
+			    100 * json_number_value(share), 0), report_num(o, json_number_value(
+			    json_object_get(d, "with_exif")), 0), report_num(o, json_number_value(
+			    json_object_get(d, "exif_known")), 0));
+		else
+			fprintf(o->md, "EXIF not known");
+		fprintf(o->md, " (from the %s).\n", json_string_value(json_object_get(d, "from")) ?:
+		    "folder");
+		d = json_deep_copy(d);
+		json_object_set_new(d, "scenario", json_string(s->label));
+		json_object_set_new(d, "dataset", json_string(name));
+		json_array_append_new(arr, d);
+	}
+	json_object_set_new(o->js, "datasets", arr);
 }
 
 static void

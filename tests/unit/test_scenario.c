@@ -97,6 +97,11 @@ test_defaults(void **state)
 	assert_string_equal(sc->name, "");
 	assert_string_equal(sc->description, "");
 	assert_string_equal(sc->dataset, "default");
+	assert_string_equal(sc->data_bucket, "exifbench-data");
+	assert_string_equal(sc->out_bucket, "exifbench-out");
+	assert_string_equal(sc->data_prefix, "");
+	assert_string_equal(sc->out_prefix, "");
+	assert_string_equal(sc->source, "");
 	assert_int_equal(sc->images, 0);
 	assert_true(sc->duration_s == 0 && sc->latency_ms == 0 && sc->jitter_ms == 0);
 	assert_true(sc->bandwidth_mbit == 0 && sc->total_bandwidth_mbit == 0);
@@ -142,6 +147,31 @@ test_kinds(void **state)
 		{ "dataset", "seed003", "\"seed003\"" },
 		{ "dataset", "../x", "!key 'dataset': '../x' is not 1 to 31 letters, digits, '-' "
 		    "or '_'" },
+		{ "data_bucket", "my-photos.eu", "\"my-photos.eu\"" },
+		{ "data_bucket", "ab", "!key 'data_bucket': 's3://ab': bucket names are 3 to 63 "
+		    "characters of a-z 0-9 . -" },
+		{ "data_bucket", "My_Bucket", "!key 'data_bucket': 's3://My_Bucket': bucket names "
+		    "are 3 to 63 characters of a-z 0-9 . -" },
+		{ "out_bucket", "out/x", "!key 'out_bucket': 'out/x' is not a bucket name (3 to 63 "
+		    "characters of a-z 0-9 . -)" },
+		{ "out_bucket", "", "!key 'out_bucket': no value" },
+		{ "out_prefix", "", "\"\"" },
+		{ "out_prefix", "runs/2026-12_a.b", "\"runs/2026-12_a.b\"" },
+		{ "out_prefix", "/runs", "!key 'out_prefix': '/runs' is not a prefix of 1 to 255 "
+		    "letters, digits, '-', '_', '.' and '/' with no empty part" },
+		{ "data_prefix", "a//b", "!key 'data_prefix': 'a//b' is not a prefix of 1 to 255 "
+		    "letters, digits, '-', '_', '.' and '/' with no empty part" },
+		{ "data_prefix", "a b", "!key 'data_prefix': 'a b' is not a prefix of 1 to 255 "
+		    "letters, digits, '-', '_', '.' and '/' with no empty part" },
+		{ "source", "", "\"\"" },
+		{ "source", "s3://photos", "\"s3://photos\"" },
+		{ "source", "s3://photos//2024/jpeg/", "\"s3://photos/2024/jpeg\"" },
+		{ "source", "photos/2024", "!key 'source': 'photos/2024' is not an s3://BUCKET/PREFIX "
+		    "address" },
+		{ "source", "s3://Photos/x", "!key 'source': 's3://Photos/x': bucket names are 3 to 63 "
+		    "characters of a-z 0-9 . -" },
+		{ "source", "s3://photos/a b", "!key 'source': 's3://photos/a b': the prefix is not 1 "
+		    "to 255 letters, digits, '-', '_', '.' and '/' with no empty part" },
 		{ "description", "", "\"\"" },
 		{ "description", "50 ms, \xc2\xb5s and \"quotes\"", "\"50 ms, \xc2\xb5s and "
 		    "\\\"quotes\\\"\"" },
@@ -460,6 +490,11 @@ test_full_file(void **state)
 	assert_string_equal(fx->sc.description,
 	    "Every key set: a = b is fine, only the hash sign starts a comment");
 	assert_string_equal(fx->sc.dataset, "tiny");
+	assert_string_equal(fx->sc.data_bucket, "my-photos.eu");
+	assert_string_equal(fx->sc.data_prefix, "sets/tiny");
+	assert_string_equal(fx->sc.source, "s3://camera-roll/2024");
+	assert_string_equal(fx->sc.out_bucket, "my-results");
+	assert_string_equal(fx->sc.out_prefix, "exifbench/full");
 	assert_int_equal(fx->sc.images, 1200);
 	assert_double_same(fx->sc.duration_s, 90.5);
 	assert_string_equal(fx->sc.jitter, "pareto");
