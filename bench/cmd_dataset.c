@@ -1,5 +1,5 @@
 /*
- * cmd_dataset.c: `exifbench dataset gen|load|verify|ls|rm|profiles`. Dispatches to the
+ * cmd_dataset.c: `exifbench dataset gen|load|verify|rm|ls|index|profiles`. Dispatches to the
  * subcommand; the local ones are here (gen, profiles), the ones that talk to S3 in
  * cmd_dataset_s3.c. Each parses its options, calls the datasets/ module, prints a human summary
  * (or, with --json, one JSON object) on stdout and one line per failed item on stderr, and maps
@@ -198,21 +198,33 @@ profiles_main(int argc, char **argv)
 	return 0;
 }
 
-int
-cmd_dataset(int argc, char **argv)
+/* The subcommands' names, from the table, joined by sep. */
+static void
+names(FILE *f, const char *sep)
 {
 	size_t i;
 
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "%s%s", i > 0 ? sep : "", commands[i].name);
+}
+
+int
+cmd_dataset(int argc, char **argv)
+{
+	FILE *f = argc < 2 ? stderr : stdout;
+	size_t i;
+
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs("usage: exifbench dataset gen|load|verify|ls|rm|profiles [--help]\n",
-		    argc < 2 ? stderr : stdout);
+		fputs("usage: exifbench dataset ", f);
+		names(f, "|");
+		fputs(" [--help]\n", f);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].main(argc - 1, argv + 1);
-	fprintf(stderr, "exifbench: unknown dataset command '%s' (gen, load, verify, ls, rm,\n"
-	    " profiles)\n",
-	    argv[1]);
+	fprintf(stderr, "exifbench: unknown dataset command '%s' (", argv[1]);
+	names(stderr, ", ");
+	fputs(")\n", stderr);
 	return EXIT_USAGE;
 }
