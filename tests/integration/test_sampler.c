@@ -73,6 +73,9 @@ burner(void *arg)
 	return NULL;
 }
 
+/* Seconds the child stays alive, idle, after its burn (test_pidstat). */
+static double child_linger_s;
+
 /* The child: optional sleep, a grandchild that burns `grand` s, two threads burning `each` s. */
 static void
 child_main(double sleep_s, double each, double grand)
@@ -93,6 +96,8 @@ child_main(double sleep_s, double each, double grand)
 		pthread_join(t[i], NULL);
 	if (g > 0)
 		waitpid(g, NULL, 0);
+	if (child_linger_s > 0)
+		usleep((useconds_t)(child_linger_s * 1e6));
 	_exit(0);
 }
 
@@ -224,7 +229,7 @@ test_csv(void **state)
 	free(hdr);
 }
 
-/* pidstat's %CPU x 1 s, summed over its rows, for a two-thread child. */
+/* pidstat's %CPU x 1 s, summed over its rows, for a two-thread child, against the sampler. */
 static void
 test_pidstat(void **state)
 {
@@ -239,11 +244,20 @@ test_pidstat(void **state)
 		print_message("no /usr/bin/pidstat: skipped\n");
 		skip();
 	}
+	/*
+	 * pidstat sees only whole intervals while the process lives: the CPU before its first
+	 * sample and after its last is lost. So the child idles 1.3 s before its burn and 1.5 s
+	 * after it, and pidstat, given no count, samples until the child is gone: on a busy
+	 * machine the burn takes longer, but all of it still falls inside pidstat's intervals.
+	 */
+	child_linger_s = 1.5;
 	if ((fx->child = fork()) == 0)
 		child_main(1.3, 1.0, 0);
-	snprintf(cmd, sizeof(cmd), "LC_ALL=C /usr/bin/pidstat -h -u -p %d 1 4", (int)fx->child);
+	child_linger_s = 0;
+	snprintf(cmd, sizeof(cmd), "LC_ALL=C /usr/bin/pidstat -h -u -p %d 1", (int)fx->child);
 	assert_non_null(ps = popen(cmd, "r"));
 	sample_until_exit(fx);
+	ru_s = reap(fx);	/* pidstat ends once the pid is gone, zombie included */
 	/* Columns: Time UID PID %usr %system %guest %wait %CPU CPU Command. */
 	while (fgets(line, sizeof(line), ps) != NULL) {
 		fields = sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %lf", &pct);
@@ -251,7 +265,6 @@ test_pidstat(void **state)
 			sum += pct / 100.0;
 	}
 	pclose(ps);
-	ru_s = reap(fx);
 	sampler_totals(fx->s, SAMPLER_MODEL, &t);
 	print_message("pidstat %.3f s, sampler %.3f s, rusage %.3f s\n", sum, t.cpu_s, ru_s);
 	if (sum < 0.9 * t.cpu_s || sum > 1.1 * t.cpu_s)
