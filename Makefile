@@ -31,8 +31,8 @@ endif
 # Debian packages: build and test dependencies, plus the local S3 server (Ceph RGW).
 DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libssl-dev libevent-dev \
 	libhwloc-dev hwloc libexif-dev libjpeg62-turbo-dev libjansson-dev libcmocka-dev \
-	gnuplot-nox curl jq procps sysstat radosgw ceph-mon ceph-osd ceph-common
-PKGS := libcurl libcrypto libevent hwloc libexif libjpeg jansson
+	gnuplot-nox curl jq procps sysstat libinih-dev radosgw ceph-mon ceph-osd ceph-common
+PKGS := libcurl libcrypto libevent hwloc libexif libjpeg jansson inih
 
 # Evaluated once, on first use, so that `deps` can run before pkg-config is asked.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
