@@ -157,7 +157,8 @@ unit: $(UNIT_BINS) $(BIN)
 integration: $(INTEG_BINS) $(BIN)
 	$(Q)harness/with-s3-local sh -c 'for t in $(INTEG_BINS); do $$t || exit 1; done && \
 		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN) && \
-		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN)'
+		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN) && \
+		tests/integration/creds.sh $(BIN)'
 
 # The report's results: the shipped scenarios, each a result folder inside one
 # results/<UTC>-bench-PROFILE/, then one report over them all. The quick profile (the
