@@ -31,8 +31,8 @@ endif
 # Debian packages: build and test dependencies, plus the local S3 server (Ceph RGW).
 DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libssl-dev libevent-dev \
 	libhwloc-dev hwloc libexif-dev libjpeg62-turbo-dev libjansson-dev libcmocka-dev \
-	gnuplot-nox curl jq procps sysstat radosgw ceph-mon ceph-osd ceph-common
-PKGS := libcurl libcrypto libevent hwloc libexif libjpeg jansson
+	gnuplot-nox curl jq procps sysstat libinih-dev radosgw ceph-mon ceph-osd ceph-common
+PKGS := libcurl libcrypto libevent hwloc libexif libjpeg jansson inih
 
 # Evaluated once, on first use, so that `deps` can run before pkg-config is asked.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
@@ -163,7 +163,7 @@ integration: $(INTEG_BINS) $(BIN)
 	$(Q)harness/with-s3-local sh -c 'for t in $(INTEG_BINS); do $$t || exit 1; done && \
 		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN) && \
 		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN) && \
-		tests/integration/source.sh $(BIN)'
+		tests/integration/source.sh $(BIN) && tests/integration/creds.sh $(BIN)'
 
 # The report's results: the shipped scenarios, each a result folder inside one
 # results/<UTC>-bench-PROFILE/, then one report over them all. The quick profile (the

@@ -1,6 +1,7 @@
 /*
- * bench_setup.c: what `exifbench bench` does before its first run: with no AWS_ENDPOINT_URL it
- * runs itself again under harness/with-s3-local; then it installs the Ctrl-C handler, checks
+ * bench_setup.c: what `exifbench bench` does before its first run: with no endpoint (neither
+ * AWS_ENDPOINT_URL nor the profile's endpoint_url) it runs itself again under
+ * harness/with-s3-local; then it installs the Ctrl-C handler, checks
  * the PU lists, finds and binds the local server's processes, makes sure the dataset is
  * loaded (or, for a scenario's source, lists the objects there), creates the result folder
  * with a meta.json of status "running", and starts the shaper when the scenario shapes the
@@ -34,9 +35,11 @@ int
 bench_setup(struct bench *b, int argc, char **argv)
 {
 	char err[512], bufs[16][32];
-	const char *endpoint = getenv("AWS_ENDPOINT_URL");
+	const char *endpoint = b->s3.endpoint;
 	int rc;
 
+	/* The endpoint of the environment or of the profile; none: the local server. */
+	(void)s3_config_from_env(&b->s3, err, sizeof(err));
 	if ((rc = relaunch(b, endpoint, argc, argv)) >= 0)
 		return rc;
 	catch_signals();
@@ -207,6 +210,11 @@ meta_running(const struct bench *b, const char *endpoint, json_t *shared)
 	    "runs_planned", (int)b->plan.n, "runs_done", 0,
 	    "started_utc", plan_utc_now(now, sizeof(now)));
 	json_object_set_new(meta, "outputs", json_pack("{s:s}", "uri", out));
+	json_object_set_new(meta, "endpoint_settings", json_pack("{s:s, s:b, s:s?, s:s?, s:b}",
+	    "addressing", b->s3.virtual_hosted ? "virtual" : "path", "tls_verify",
+	    !b->s3.tls_insecure, "ca_bundle", b->s3.ca_bundle[0] ? b->s3.ca_bundle : NULL,
+	    "profile", b->s3.profile[0] ? b->s3.profile : NULL, "session_token",
+	    b->s3.session_token[0] != '\0'));
 	json_object_set_new(meta, "methodology", plan_methodology());
 	return meta;
 }

@@ -4,12 +4,14 @@
  */
 #include <curl/curl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "harness/engine/versions.h"
 
 static void usage(FILE *f);
+static void warn_insecure(const char *cmd);
 
 static void
 usage(FILE *f)
@@ -31,11 +33,26 @@ usage(FILE *f)
 	      "  compare A B      two result folders side by side: throughput and latency changes\n"
 	      "\n"
 	      "`exifbench COMMAND SUBCOMMAND --help` describes each. The S3 endpoint and\n"
-	      "credentials come from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY\n"
-	      "and AWS_REGION (eval \"$(harness/s3-local env)\" for the local server).\n"
+	      "credentials come from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
+	      "AWS_SESSION_TOKEN and AWS_REGION (eval \"$(harness/s3-local env)\" for the local\n"
+	      "server), or from the AWS_PROFILE of ~/.aws/config and ~/.aws/credentials; also\n"
+	      "AWS_CA_BUNDLE, AWS_S3_ADDRESSING_STYLE=path|virtual, EXIFBENCH_TLS_VERIFY=no\n"
+	      "(docs/remote.md).\n"
 	      "\n"
 	      "exit codes: 0 ok, 1 some items failed, 2 usage or input error,\n"
 	      "            3 setup error (settings, endpoint, bucket)\n", f);
+}
+
+/* The S3 client reads EXIFBENCH_TLS_VERIFY (models/core/s3config.c); its commands say so. */
+static void
+warn_insecure(const char *cmd)
+{
+	const char *v = getenv("EXIFBENCH_TLS_VERIFY");
+
+	if (v != NULL && strcmp(v, "no") == 0 && (strcmp(cmd, "dataset") == 0 ||
+	    strcmp(cmd, "run") == 0 || strcmp(cmd, "bench") == 0))
+		fprintf(stderr, "exifbench: warning: EXIFBENCH_TLS_VERIFY=no: the S3 endpoint's "
+		    "TLS certificate is not verified\n");
 }
 
 int
@@ -59,6 +76,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "exifbench: libcurl initialisation failed\n");
 		return EXIT_SETUP;
 	}
+	warn_insecure(argv[1]);
 	if (strcmp(argv[1], "dataset") == 0) {
 		rc = cmd_dataset(argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "run") == 0) {

@@ -56,6 +56,7 @@ s3_free(struct s3 *c)
 		return;
 	curl_easy_cleanup(c->easy);
 	explicit_bzero(c->cfg.secret_key, sizeof(c->cfg.secret_key));
+	explicit_bzero(c->cfg.session_token, sizeof(c->cfg.session_token));
 	free(c);
 }
 
@@ -156,10 +157,19 @@ s3_delete(struct s3 *c, const char *bucket, const char *key, struct s3_result *r
 	return s3_call(c, S3_DELETE, bucket, key, NULL, 0, NULL, 0, NULL, NULL, res);
 }
 
+/* Outside us-east-1 (S3's default, which refuses to be named), the region goes in the body. */
 int
 s3_create_bucket(struct s3 *c, const char *bucket, struct s3_result *res)
 {
-	if (s3_call(c, S3_PUT, bucket, NULL, NULL, 0, NULL, 0, NULL, NULL, res) == 0)
+	char body[256] = "";
+	int n = 0;
+
+	if (c != NULL && strcmp(c->cfg.region, "us-east-1") != 0)
+		n = snprintf(body, sizeof(body), "<CreateBucketConfiguration xmlns=\"http://s3."
+		    "amazonaws.com/doc/2006-03-01/\"><LocationConstraint>%s</LocationConstraint>"
+		    "</CreateBucketConfiguration>", c->cfg.region);
+	if (s3_call(c, S3_PUT, bucket, NULL, NULL, 0, n > 0 ? body : NULL, (size_t)n,
+	    "application/xml", NULL, res) == 0)
 		return 0;
 	if (res != NULL && res->status == 409 && strcmp(res->code, "BucketAlreadyOwnedByYou") == 0) {
 		res->error[0] = '\0';

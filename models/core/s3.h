@@ -7,8 +7,9 @@
  *  - the blocking client (struct s3) owns one easy handle, so the connection stays alive
  *    between calls, and runs each request to the end with bounded retries.
  *
- * Requests are path-style (endpoint/bucket/key), signed by libcurl's CURLOPT_AWS_SIGV4 with the
- * x-amz-content-sha256 header supplied here (libcurl 7.88 does not add it). Credentials never
+ * Requests are path-style (endpoint/bucket/key) or, when the config says so, virtual-hosted
+ * (BUCKET.host/key), signed by libcurl's CURLOPT_AWS_SIGV4 with the x-amz-content-sha256 and
+ * x-amz-security-token headers supplied here (libcurl 7.88 adds neither). Credentials never
  * appear in a result, an error message or a URL.
  *
  * Errors are values: every call fills a struct s3_result whose `error` is one line naming the
@@ -26,11 +27,19 @@
 #include "retry.h"
 #include "s3url.h"
 
+/* Longest session token kept (AWS documents no limit; STS tokens run to about 2 KiB). */
+#define S3_TOKEN_MAX 4096
+
 struct s3_config {
 	char endpoint[256];		/* scheme://host[:port], from AWS_ENDPOINT_URL */
 	char access_key[128];		/* AWS_ACCESS_KEY_ID */
 	char secret_key[128];		/* AWS_SECRET_ACCESS_KEY: never printed */
+	char session_token[S3_TOKEN_MAX]; /* AWS_SESSION_TOKEN, "" for none: never printed */
 	char region[64];		/* AWS_REGION, default us-east-1 */
+	char profile[64];		/* the profile the keys came from; "" for the environment */
+	char ca_bundle[512];		/* AWS_CA_BUNDLE (CURLOPT_CAINFO); "" for curl's default */
+	int tls_insecure;		/* 1 only with EXIFBENCH_TLS_VERIFY=no: no cert checks */
+	int virtual_hosted;		/* AWS_S3_ADDRESSING_STYLE=virtual: BUCKET.host/KEY URLs */
 	long connect_timeout_ms;	/* default 5,000 */
 	long low_speed_secs;		/* abort a transfer under 1 byte/s for this long; 30 */
 	uint64_t max_object_bytes;	/* a GET of a larger object fails; 256 MiB */
@@ -38,8 +47,14 @@ struct s3_config {
 };
 
 /*
- * Fills cfg with the defaults and the standard AWS variables. Returns 0, or -1 with a one-line
- * message in err naming the variable that is missing or malformed.
+ * Fills cfg with the defaults and the settings every AWS tool reads (docs/remote.md): the
+ * AWS_* variables, over the shared files' profile (AWS_PROFILE, AWS_CONFIG_FILE,
+ * AWS_SHARED_CREDENTIALS_FILE; ~/.aws/config and ~/.aws/credentials by default): endpoint_url,
+ * region, the keys and aws_session_token, ca_bundle, and the s3 sub-section's
+ * addressing_style. Keys and token come together from the environment or from the profile.
+ * Returns 0, or -1 with a one-line message in err naming the variable, file or key that is
+ * missing or malformed (never a value of a key or token); cfg->endpoint is then "" when
+ * neither the environment nor the profile names an endpoint.
  */
 int s3_config_from_env(struct s3_config *cfg, char *err, size_t errlen);
 
@@ -140,7 +155,8 @@ const struct s3_config *s3_config(const struct s3 *c);
  * Each call returns 0 on success, -1 with res->error set otherwise; res may not be NULL.
  * s3_get appends the object to out (caller frees with s3_buf_free) and fails, without reading
  * it, when it is larger than cfg->max_object_bytes. s3_head gives the size in *size.
- * s3_create_bucket succeeds when the bucket already exists and is the caller's.
+ * s3_create_bucket succeeds when the bucket already exists and is the caller's; outside
+ * us-east-1 it sends the config's region as the LocationConstraint.
  */
 int s3_get(struct s3 *c, const char *bucket, const char *key, struct s3_buf *out,
     struct s3_result *res);

@@ -1,7 +1,8 @@
 /*
  * s3req.c: the S3 client's request layer. Maps one S3 operation onto the options of a caller's
  * easy handle, with the headers libcurl's SigV4 signer needs (the body's SHA-256, the content
- * type), and a completed transfer onto a struct s3_result with a one-line error. It never
+ * type, the session token), and a completed transfer onto a struct s3_result with a one-line
+ * error. URLs are path-style, or virtual-hosted when the config asks. It never
  * performs a transfer, sleeps or owns a handle: the blocking client (s3.c) and the event loop
  * models drive it alike. Response bodies go straight into the caller's buffer, pre-sized from
  * Content-Length; error bodies go to a small side buffer that only feeds the S3 error code.
@@ -28,8 +29,9 @@ static int buf_reserve(struct s3_buf *b, size_t need);
 static size_t on_write(char *ptr, size_t size, size_t nmemb, void *arg);
 static size_t on_read(char *ptr, size_t size, size_t nmemb, void *arg);
 static int on_seek(void *arg, curl_off_t offset, int origin);
-static struct curl_slist *sign_headers(enum s3_method method, const void *body, size_t body_len,
-    const char *content_type, struct s3_result *res);
+static int build_url(struct s3_req *r, struct s3url_param *params, size_t nparams);
+static struct curl_slist *sign_headers(const struct s3_config *cfg, enum s3_method method,
+    const void *body, size_t body_len, const char *content_type, struct s3_result *res);
 static CURLcode set_common(struct s3_req *r, CURL *easy);
 static CURLcode set_method(struct s3_req *r, CURL *easy);
 static void set_error(struct s3_req *r, CURLcode rc, struct s3_result *res);
@@ -150,25 +152,49 @@ s3_req_init(struct s3_req *r, const struct s3_config *cfg, enum s3_method method
 	r->body_len = body_len;
 	r->sink = sink;
 	r->sink_start = sink ? sink->len : 0;
-	if (s3url_build(r->url, sizeof(r->url), cfg->endpoint, bucket, key, params, nparams) < 0) {
+	if (build_url(r, params, nparams) < 0) {
 		snprintf(res->error, sizeof(res->error), "s3: URL for bucket '%s' too long",
 		    bucket);
 		return -1;
 	}
-	r->headers = sign_headers(method, body, body_len, content_type, res);
+	r->headers = sign_headers(cfg, method, body, body_len, content_type, res);
 	return r->headers != NULL ? 0 : -1;
 }
 
 /*
+ * Path-style: endpoint/BUCKET/KEY?QUERY. Virtual-hosted: scheme://BUCKET.host/KEY?QUERY, the
+ * same path and query without the bucket's segment (bucket names need no encoding).
+ */
+static int
+build_url(struct s3_req *r, struct s3url_param *params, size_t nparams)
+{
+	const char *ep = r->cfg->endpoint, *host, *rest;
+	char path[S3URL_MAX];
+	int n;
+
+	if (!r->cfg->virtual_hosted)
+		return s3url_build(r->url, sizeof(r->url), ep, r->bucket, r->key, params, nparams);
+	if ((host = strstr(ep, "://")) == NULL ||
+	    s3url_build(path, sizeof(path), "x:", r->bucket, r->key, params, nparams) < 0)
+		return -1;
+	host += 3;
+	rest = path + 3 + strlen(r->bucket);	/* past "x:/BUCKET" */
+	n = snprintf(r->url, sizeof(r->url), "%.*s%s.%s%s%s", (int)(host - ep), ep, r->bucket,
+	    host, *rest == '/' ? "" : "/", rest);
+	return n < 0 || (size_t)n >= sizeof(r->url) ? -1 : 0;
+}
+
+/*
  * The headers a request is signed with: x-amz-content-sha256 (the signer signs the value
- * given: the real body hash, which the server checks), and Content-Type for a PUT. NULL with
- * res->error set on failure.
+ * given: the real body hash, which the server checks), x-amz-security-token with temporary
+ * credentials (curl 7.88 signs every header it is given, so the token is signed too), and
+ * Content-Type for a PUT. NULL with res->error set on failure.
  */
 static struct curl_slist *
-sign_headers(enum s3_method method, const void *body, size_t body_len, const char *content_type,
-    struct s3_result *res)
+sign_headers(const struct s3_config *cfg, enum s3_method method, const void *body,
+    size_t body_len, const char *content_type, struct s3_result *res)
 {
-	char line[160], sha[DIGEST_HEX_LEN + 1];
+	char line[sizeof("x-amz-security-token: ") + S3_TOKEN_MAX], sha[DIGEST_HEX_LEN + 1];
 	struct curl_slist *h;
 
 	if (method == S3_PUT && body_len > 0) {
@@ -185,6 +211,11 @@ sign_headers(enum s3_method method, const void *body, size_t body_len, const cha
 		snprintf(line, sizeof(line), "Content-Type: %s",
 		    content_type ? content_type : CONTENT_TYPE_DEFAULT);
 		h = curl_slist_append(h, line);
+	}
+	if (h != NULL && cfg->session_token[0] != '\0') {
+		snprintf(line, sizeof(line), "x-amz-security-token: %s", cfg->session_token);
+		h = curl_slist_append(h, line);
+		explicit_bzero(line, sizeof(line));
 	}
 	if (h == NULL)
 		snprintf(res->error, sizeof(res->error), "s3: out of memory");
@@ -240,6 +271,12 @@ set_common(struct s3_req *r, CURL *easy)
 	SET(CURLOPT_ERRORBUFFER, r->curl_err);
 	SET(CURLOPT_WRITEFUNCTION, on_write);
 	SET(CURLOPT_WRITEDATA, r);
+	if (r->cfg->ca_bundle[0] != '\0')
+		SET(CURLOPT_CAINFO, r->cfg->ca_bundle);
+	if (r->cfg->tls_insecure) {
+		SET(CURLOPT_SSL_VERIFYPEER, 0L);
+		SET(CURLOPT_SSL_VERIFYHOST, 0L);
+	}
 	return rc;
 }
 
@@ -299,7 +336,10 @@ set_error(struct s3_req *r, CURLcode rc, struct s3_result *res)
 	} else if (res->status == 403 && strcmp(res->code, "AccessDenied") != 0) {
 		snprintf(res->error, sizeof(res->error),
 		    "credentials rejected by %s (403%s%s): check AWS_ACCESS_KEY_ID and "
-		    "AWS_SECRET_ACCESS_KEY", ep, res->code[0] ? " " : "", res->code);
+		    "AWS_SECRET_ACCESS_KEY%s%s%s%s", ep, res->code[0] ? " " : "", res->code,
+		    r->cfg->session_token[0] ? " and the session token" : "",
+		    r->cfg->profile[0] ? " (profile '" : "", r->cfg->profile,
+		    r->cfg->profile[0] ? "')" : "");
 	} else if (res->status == 403) {
 		snprintf(res->error, sizeof(res->error), "access denied to bucket '%s' at %s (403)",
 		    r->bucket, ep);

@@ -1,9 +1,11 @@
 /*
  * test_s3config.c: the parts of the S3 client that need no server, in models/core/s3config.c
  * and s3req.c: reading the AWS_* variables (defaults, trailing slashes, each missing variable
- * named, the secret never echoed), the headers and URL a request is signed with (the body's
- * real SHA-256 for a PUT, the empty-body hash otherwise, Content-Type), and the one-line error
- * of each failure class.
+ * named, the secret never echoed), the profile of the shared files (written to a temporary
+ * folder: both files, the environment winning, long tokens, nested s3 settings, each bad input
+ * named), the headers and URL a request is signed with (the body's real SHA-256 for a PUT, the
+ * empty-body hash otherwise, Content-Type, the session token, virtual-hosted URLs), and the
+ * one-line error of each failure class.
  */
 #include "models/core/s3config.c"
 #include "models/core/s3req.c"
@@ -16,14 +18,84 @@
 
 #define SECRET "s3cr3t-never-printed"
 
+static const char *const unset_vars[] = { "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE",
+	"AWS_SESSION_TOKEN", "AWS_CA_BUNDLE", "AWS_S3_ADDRESSING_STYLE", "EXIFBENCH_TLS_VERIFY" };
+static char tmpdir[64];
+
+/* The variables of a local server; no profile files (they name files that do not exist). */
 static int
 set_env(void **state)
 {
+	size_t i;
+
 	setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:7480//", 1);
 	setenv("AWS_ACCESS_KEY_ID", "AKID", 1);
 	setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
-	unsetenv("AWS_REGION");
+	for (i = 0; i < sizeof(unset_vars) / sizeof(unset_vars[0]); i++)
+		unsetenv(unset_vars[i]);
+	setenv("AWS_CONFIG_FILE", "/nonexistent/exifbench/config", 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/exifbench/credentials", 1);
 	return 0;
+}
+
+/* No AWS_* key, endpoint or region variable; the two files in a fresh temporary folder. */
+static int
+profile_setup(void **state)
+{
+	char path[128];
+
+	set_env(state);
+	unsetenv("AWS_ENDPOINT_URL");
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_s3config.XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	snprintf(path, sizeof(path), "%s/config", tmpdir);
+	setenv("AWS_CONFIG_FILE", path, 1);
+	snprintf(path, sizeof(path), "%s/credentials", tmpdir);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
+	return 0;
+}
+
+static int
+profile_teardown(void **state)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/config", tmpdir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/credentials", tmpdir);
+	unlink(path);
+	rmdir(tmpdir);
+	return 0;
+}
+
+/* Writes text to the temporary folder's file name. */
+static void
+write_file(const char *name, const char *text)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A token of n characters, longer than libinih's 200-byte lines. */
+static char *
+long_token(size_t n)
+{
+	char *t = malloc(n + 1);
+	size_t i;
+
+	assert_non_null(t);
+	for (i = 0; i < n; i++)
+		t[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+		    [i * 7 % 64];
+	t[n] = '\0';
+	return t;
 }
 
 static void
@@ -129,6 +201,202 @@ test_request_signing_inputs(void **state)
 }
 
 static void
+test_profile_files(void **state)
+{
+	struct s3_config cfg;
+	char err[256] = "", *tok = long_token(1500), *text;
+
+	assert_int_equal(asprintf(&text, "[default]\nregion = us-west-1\n\n"
+	    "; a comment\n[profile dev]\nregion = eu-west-3\n"
+	    "endpoint_url = http://localhost:7480/\noutput = json\n"
+	    "s3 =\n  addressing_style = virtual\n  max_concurrent_requests = 20\n"
+	    "sso_start_url = https://%s\n"
+	    "aws_access_key_id = FROM-CONFIG\n[dev]\nregion = ignored-bare-section\n",
+	    tok) > 0, 1);	/* a long value of a key this client ignores */
+	write_file("config", text);
+	free(text);
+	assert_int_equal(asprintf(&text, "[default]\naws_access_key_id = DEFAULTKEY\n"
+	    "aws_secret_access_key = defaultsecret\n\n[dev]\naws_access_key_id = DEVKEY\n"
+	    "aws_secret_access_key = " SECRET "\naws_session_token = %s\n", tok) > 0, 1);
+	write_file("credentials", text);
+	free(text);
+	setenv("AWS_PROFILE", "dev", 1);
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.endpoint, "http://localhost:7480");
+	assert_string_equal(cfg.access_key, "DEVKEY");	/* the credentials file wins */
+	assert_string_equal(cfg.secret_key, SECRET);
+	assert_string_equal(cfg.session_token, tok);	/* whole, through the split lines */
+	assert_string_equal(cfg.region, "eu-west-3");
+	assert_string_equal(cfg.profile, "dev");
+	assert_int_equal(cfg.virtual_hosted, 1);
+	assert_int_equal(cfg.tls_insecure, 0);
+	/* No AWS_PROFILE: [default] of both files; there is no endpoint in it. */
+	unsetenv("AWS_PROFILE");
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), -1);
+	assert_string_equal(cfg.endpoint, "");
+	assert_non_null(strstr(err, "AWS_ENDPOINT_URL is not set, nor endpoint_url in profile "
+	    "'default'"));
+	setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9000", 1);
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.access_key, "DEFAULTKEY");
+	assert_string_equal(cfg.region, "us-west-1");
+	assert_string_equal(cfg.session_token, "");
+	assert_int_equal(cfg.virtual_hosted, 0);
+	free(tok);
+}
+
+static void
+test_profile_env_wins(void **state)
+{
+	struct s3_config cfg;
+	char err[256] = "";
+
+	write_file("config", "[profile dev]\nregion = eu-west-3\n"
+	    "endpoint_url = https://s3.example\nca_bundle = /nonexistent/ca.pem\n"
+	    "s3 =\n  addressing_style = virtual\n");
+	write_file("credentials", "[dev]\naws_access_key_id = DEVKEY\n"
+	    "aws_secret_access_key = devsecret\naws_session_token = DEVTOKEN\n");
+	setenv("AWS_PROFILE", "dev", 1);
+	setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:7480", 1);
+	setenv("AWS_ACCESS_KEY_ID", "ENVKEY", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+	setenv("AWS_DEFAULT_REGION", "ap-south-1", 1);
+	setenv("AWS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt", 1);
+	setenv("AWS_S3_ADDRESSING_STYLE", "path", 1);
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.endpoint, "http://127.0.0.1:7480");
+	assert_string_equal(cfg.access_key, "ENVKEY");
+	assert_string_equal(cfg.secret_key, "envsecret");
+	assert_string_equal(cfg.session_token, "");	/* never the profile's with env keys */
+	assert_string_equal(cfg.profile, "");
+	assert_string_equal(cfg.region, "ap-south-1");
+	assert_string_equal(cfg.ca_bundle, "/etc/ssl/certs/ca-certificates.crt");
+	assert_int_equal(cfg.virtual_hosted, 0);
+	setenv("AWS_SESSION_TOKEN", "ENVTOKEN", 1);
+	setenv("AWS_REGION", "sa-east-1", 1);
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.session_token, "ENVTOKEN");
+	assert_string_equal(cfg.region, "sa-east-1");
+	/* Half a key pair in the environment is an error, not a mix with the profile. */
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "AWS_SECRET_ACCESS_KEY is not set"));
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_CA_BUNDLE");
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "AWS_CA_BUNDLE (or the profile's ca_bundle) '/nonexistent/ca.pem' "
+	    "is not a readable file");
+}
+
+static void
+test_profile_errors(void **state)
+{
+	static const struct {
+		const char *config, *creds, *profile, *want;
+	} cases[] = {
+		{ "[profile a]\nregion = x\n", "", "b", "AWS_PROFILE: profile 'b' is in neither " },
+		{ "[default]\nendpoint_url = http://h\n", "[default]\naws_access_key_id = K\n",
+		    NULL, "profile 'default' has aws_access_key_id but no aws_secret_access_key" },
+		{ "[default]\nendpoint_url = http://h\nregion\n", "", NULL,
+		    "/config: line 3 is not a 'key = value' line or a [section]" },
+		{ "[default]\nendpoint_url = http://h\n", "[default]\naws_access_key_id = K\n"
+		    "aws_secret_access_key = " SECRET "\n[broken\n", NULL,
+		    "/credentials: line 4 is not" },
+		{ "[default]\nendpoint_url = ftp://h\n", "[default]\naws_access_key_id = K\n"
+		    "aws_secret_access_key = S\n", NULL, "AWS_ENDPOINT_URL 'ftp://h' must start "
+		    "with http:// or https://" },
+		{ "[default]\nendpoint_url = http://h/bucket\n",
+		    "[default]\naws_access_key_id = K\naws_secret_access_key = S\n", NULL,
+		    "must be scheme://host[:port], without a path" },
+		{ "[default]\nendpoint_url = http://h\ns3 =\n addressing_style = auto\n",
+		    "[default]\naws_access_key_id = K\naws_secret_access_key = S\n", NULL,
+		    "AWS_S3_ADDRESSING_STYLE (or the profile's s3 addressing_style) must be path "
+		    "or virtual, not 'auto'" },
+	};
+	struct s3_config cfg;
+	char err[256], *tok = long_token(S3_TOKEN_MAX + 10), *text;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_file("config", cases[i].config);
+		write_file("credentials", cases[i].creds);
+		if (cases[i].profile != NULL)
+			setenv("AWS_PROFILE", cases[i].profile, 1);
+		else
+			unsetenv("AWS_PROFILE");
+		err[0] = '\0';
+		assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), -1);
+		if (strstr(err, cases[i].want) == NULL)
+			fail_msg("case %zu: got \"%s\"", i, err);
+		assert_null(strstr(err, SECRET));
+		assert_string_equal(cfg.secret_key, "");
+	}
+	/* A token over the cap: named, never shown; the line count survives split lines. */
+	unsetenv("AWS_PROFILE");
+	assert_int_equal(asprintf(&text, "[default]\naws_access_key_id = K\n"
+	    "aws_secret_access_key = S\naws_session_token = %s\n", tok) > 0, 1);
+	write_file("credentials", text);
+	write_file("config", "[default]\nendpoint_url = http://h\n");
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "aws_session_token of profile 'default' is longer than 4095"));
+	assert_null(strstr(err, "ABCDEFGH"));
+	free(text);
+	tok[1000] = '\0';
+	assert_int_equal(asprintf(&text, "[default]\naws_session_token = %s\n; %s\nbad line\n",
+	    tok, tok) > 0, 1);
+	write_file("credentials", text);
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/credentials: line 4 is not"));
+	free(text);
+	free(tok);
+}
+
+static void
+test_tls_and_addressing(void **state)
+{
+	struct s3_config cfg;
+	struct s3_result res;
+	struct s3_req r;
+	struct s3url_param p[] = { { "list-type", "2" } };
+	char err[256];
+
+	setenv("EXIFBENCH_TLS_VERIFY", "no", 1);
+	setenv("AWS_S3_ADDRESSING_STYLE", "virtual", 1);
+	setenv("AWS_SESSION_TOKEN", "TOKEN-never-printed", 1);
+	setenv("AWS_ENDPOINT_URL", "https://localhost:7480", 1);
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.tls_insecure, 1);
+	assert_int_equal(cfg.virtual_hosted, 1);
+	assert_int_equal(s3_req_init(&r, &cfg, S3_GET, "bkt", "dir/a b.jpg", NULL, 0, NULL, 0,
+	    NULL, NULL, &res), 0);
+	assert_string_equal(r.url, "https://bkt.localhost:7480/dir/a%20b.jpg");
+	assert_string_equal(header(&r, "x-amz-security-token"), "TOKEN-never-printed");
+	s3_req_cleanup(&r);
+	assert_int_equal(s3_req_init(&r, &cfg, S3_GET, "bkt", NULL, p, 1, NULL, 0, NULL, NULL,
+	    &res), 0);
+	assert_string_equal(r.url, "https://bkt.localhost:7480/?list-type=2");
+	s3_req_cleanup(&r);
+	assert_int_equal(s3_req_init(&r, &cfg, S3_PUT, "bkt", NULL, NULL, 0, NULL, 0, NULL, NULL,
+	    &res), 0);
+	assert_string_equal(r.url, "https://bkt.localhost:7480/");
+	s3_req_cleanup(&r);
+	setenv("EXIFBENCH_TLS_VERIFY", "yes", 1);
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.tls_insecure, 0);
+	setenv("EXIFBENCH_TLS_VERIFY", "off", 1);
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "EXIFBENCH_TLS_VERIFY must be yes or no");
+	set_env(state);
+	/* Path-style and no token by default: no token header. */
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), 0);
+	assert_int_equal(s3_req_init(&r, &cfg, S3_GET, "bkt", "k", NULL, 0, NULL, 0, NULL, NULL,
+	    &res), 0);
+	assert_string_equal(r.url, "http://127.0.0.1:7480/bkt/k");
+	assert_null(header(&r, "x-amz-security-token"));
+	s3_req_cleanup(&r);
+}
+
+static void
 test_error_lines(void **state)
 {
 	static const struct {
@@ -227,6 +495,13 @@ main(void)
 		cmocka_unit_test_setup(test_config_defaults, set_env),
 		cmocka_unit_test_setup(test_config_missing, set_env),
 		cmocka_unit_test_setup(test_request_signing_inputs, set_env),
+		cmocka_unit_test_setup_teardown(test_profile_files, profile_setup,
+		    profile_teardown),
+		cmocka_unit_test_setup_teardown(test_profile_env_wins, profile_setup,
+		    profile_teardown),
+		cmocka_unit_test_setup_teardown(test_profile_errors, profile_setup,
+		    profile_teardown),
+		cmocka_unit_test_setup(test_tls_and_addressing, set_env),
 		cmocka_unit_test_setup(test_error_lines, set_env),
 		cmocka_unit_test_setup(test_inval, set_env),
 	};
