@@ -168,15 +168,19 @@ child_main(const struct pipeline *p, int id, int in, int out)
 	char key[JOB_KEY_MAX + 1];
 	CURL *easy;
 	struct job *j;
+	struct stage *st;
 	ssize_t got;
 
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	easy = curl_easy_init();
 	j = job_new(p);
-	if (easy == NULL || j == NULL)
+	st = stage_new(&p->stage, &p->transform);	/* loaded here, after the fork */
+	if (easy == NULL || j == NULL || st == NULL)
 		_exit(2);
+	stage_isolate(st);	/* a crash or a timeout in it: an exit status on_death reads */
 	job_set_worker(j, id);
+	job_set_stage(j, st);
 	while ((got = read(in, key, sizeof(key))) == (ssize_t)sizeof(key) ||
 	    (got < 0 && errno == EINTR)) {
 		if (got < 0)
@@ -188,6 +192,7 @@ child_main(const struct pipeline *p, int id, int in, int out)
 		    (ssize_t)sizeof(struct job_record))
 			break;
 	}
+	stage_free(st);
 	job_free(j);
 	curl_easy_cleanup(easy);
 	_exit(0);
@@ -231,10 +236,14 @@ on_death(struct fp *fp, unsigned i)
 	struct job_record rec;
 	char how[96];
 	pid_t pid = s->pid;
-	int st;
+	int st, staged;
 
 	close_slot(s, &st);
-	if (WIFSIGNALED(st))
+	/* the stage's own death is not retried: the same image would kill the next child */
+	if ((staged = stage_exit_reason(st, run_pipeline(fp->r)->stage.timeout_ms, how,
+	    sizeof(how))))
+		s->retried = 1;
+	else if (WIFSIGNALED(st))
 		snprintf(how, sizeof(how), "killed by signal %d", WTERMSIG(st));
 	else
 		snprintf(how, sizeof(how), "exited with status %d", WEXITSTATUS(st));
@@ -246,7 +255,7 @@ on_death(struct fp *fp, unsigned i)
 	memset(&rec, 0, sizeof(rec));
 	snprintf(rec.key, sizeof(rec.key), "%s", s->key);
 	snprintf(rec.error, sizeof(rec.error), "worker %u (pid %d) %s%s", i, (int)pid, how,
-	    s->retried ? ", on the second try of this key" : "");
+	    s->retried && !staged ? ", on the second try of this key" : "");
 	rec.outcome = JOB_FAILED;
 	s->busy = 0;
 	run_record(fp->r, &rec);
