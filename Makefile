@@ -141,8 +141,9 @@ TESTED_transform := models/core/transform.o models/core/transform_ctx.o \
 	models/core/transform_spin.o
 TESTED_job := models/core/job.o
 TESTED_stage := models/core/stage.o
-$(BUILD)/tests/unit/test_stage: $(TEST_STAGE_SOS)
-$(BUILD)/tests/unit/test_stage: EXTRA_DEFS = -DTEST_STAGES='"$(BUILD)/tests/stages"' 
+$(BUILD)/tests/unit/test_stage $(BUILD)/tests/unit/test_scenario: $(TEST_STAGE_SOS)
+$(BUILD)/tests/unit/test_stage $(BUILD)/tests/unit/test_scenario: \
+	EXTRA_DEFS = -DTEST_STAGES='"$(BUILD)/tests/stages"' 
 TESTED_run := models/run.o models/lister.o models/records.o
 TESTED_models := models/models.o
 WRAP_run := -Wl,--wrap=s3_list_page
