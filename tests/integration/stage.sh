@@ -137,9 +137,15 @@ done
 # --- forkpool: a crash and a hang cost a worker process, not the run ---
 run crash 1 -m forkpool -c 3 --dst "s3://$bucket/crash" --stage "$ts:crash"
 odd_fail crash '^worker [0-9]+ \(pid [0-9]+\) died: the stage crashed \(signal 11, '
-run hang 1 -m forkpool -c 4 --dst "s3://$bucket/hang" --stage "$ts:hang" \
-    --stage-timeout-ms 300
-odd_fail hang '^worker [0-9]+ \(pid [0-9]+\) was killed: the stage timed out after 300 ms$'
+# Under ThreadSanitizer the timer's SIGALRM is caught by TSan and its handler never runs in a
+# child forked from a threaded parent (the child sleeps on): that build skips the hang.
+if ldd "$bin" | grep -q libtsan; then
+	echo "stage.sh: the hanging stage is skipped under ThreadSanitizer"
+else
+	run hang 1 -m forkpool -c 4 --dst "s3://$bucket/hang" --stage "$ts:hang" \
+	    --stage-timeout-ms 300
+	odd_fail hang '^worker [0-9]+ \(pid [0-9]+\) was killed: the stage timed out after 300 ms$'
+fi
 check "no worker left behind" test -z "$(pgrep -f "$ts" || true)"
 
 summary stage.sh
