@@ -56,7 +56,7 @@ say :=
 endif
 
 CORE_SRC := $(addprefix models/core/,s3config.c s3req.c s3.c s3list.c s3url.c s3xml.c retry.c \
-	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c stage.c job.c)
+	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c stage.c stage_cmd.c job.c)
 MODEL_SRC := $(addprefix models/,run.c lister.c records.c models.c evio.c sequential.c pthreads.c \
 	forkpool.c async.c hybrid.c)
 DATA_SRC := $(addprefix datasets/,gen.c picture.c exifwrite.c manifest.c load.c verify.c remove.c \

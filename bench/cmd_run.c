@@ -348,7 +348,7 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 		    "cpu_s", cpu_s, "max_rss_kib", (json_int_t)self.ru_maxrss,
 		    "worker_max_rss_kib", (json_int_t)kids.ru_maxrss, "stopped",
 		    t.stopped && !timed_out, "timed_out", (int)timed_out, "error",
-		    run_error(r), "stage", c->a.p.stage.kind == STAGE_PLUGIN ?
+		    run_error(r), "stage", c->a.p.stage.kind != STAGE_BUILTIN ?
 		    c->a.p.stage.path : "builtin"));
 		return;
 	}

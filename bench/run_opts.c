@@ -14,7 +14,7 @@
 #include "harness/engine/topo.h"
 
 enum { O_THUMB = 256, O_SPIN, O_GIL, O_UPLOAD, O_TRACE, O_QUIET, O_KEYS, O_DURATION,
-	O_STAGE, O_STAGE_TIMEOUT };
+	O_STAGE, O_STAGE_TIMEOUT, O_STAGE_CMD };
 
 /* What the parse needs beyond the result. */
 struct parse_state {
@@ -28,6 +28,8 @@ static int parse_stage_opt(struct run_args *a, int ch);
 static int check_folders(struct run_args *a, const struct parse_state *st);
 static int check_model(struct run_args *a, const struct parse_state *st);
 static int check_stage(struct run_args *a);
+static int set_stage(struct run_args *a, const char *opt,
+    int (*parse)(struct stage_conf *, const char *, char *, size_t));
 static int parse_uri(const char *opt, const char *uri, char *bucket, char *prefix);
 static const char *names(int (*has)(const struct model *), char *buf, size_t len);
 static int any_model(const struct model *m);
@@ -51,6 +53,7 @@ static const struct option longopts[] = {
 	{ "upload-image", no_argument, NULL, O_UPLOAD },
 	{ "stage", required_argument, NULL, O_STAGE },
 	{ "stage-timeout-ms", required_argument, NULL, O_STAGE_TIMEOUT },
+	{ "stage-cmd", required_argument, NULL, O_STAGE_CMD },
 	{ "trace", required_argument, NULL, O_TRACE },
 	{ "keys", required_argument, NULL, O_KEYS },
 	{ "json", no_argument, NULL, 'j' },
@@ -89,10 +92,16 @@ const char run_usage[] =
     "                          (docs/stage.md). A crash in it ends the whole run under\n"
     "                          sequential, pthreads, async and hybrid; under forkpool only\n"
     "                          its worker dies (replaced) and the key fails, \"stage crashed\"\n"
+    "      --stage-cmd COMMAND\n"
+    "                          your own CPU stage as a co-process per worker (/bin/sh -c\n"
+    "                          COMMAND), any language, images in and out over its stdin and\n"
+    "                          stdout (protocol: docs/stage.md); restarted when it dies (that\n"
+    "                          key fails); its CPU counts in the run's. Not with --stage\n"
     "      --stage-timeout-ms MS\n"
     "                          a --stage call over MS fails its key; forkpool kills the\n"
     "                          worker at MS; a thread cannot be stopped, so the other models\n"
-    "                          wait for the call to end (a stage that never returns hangs)\n"
+    "                          wait for the call to end (a stage that never returns hangs);\n"
+    "                          a --stage-cmd co-process is killed at MS under every model\n"
     "      --trace FILE        write one CSV row per image (stage times, CPU, curl timings)\n"
     "  -j, --json              print the summary as one JSON object\n"
     "      --quiet             no progress line and no per-key errors on stderr\n"
@@ -149,6 +158,7 @@ parse_opt(struct run_args *a, struct parse_state *st, int ch)
 	case O_SPIN:
 	case O_STAGE:
 	case O_STAGE_TIMEOUT:
+	case O_STAGE_CMD:
 		return parse_stage_opt(a, ch);
 	case O_GIL: a->opts.global_lock = 1; break;
 	case O_UPLOAD: a->p.upload_image = 1; break;
@@ -210,7 +220,6 @@ static int
 parse_stage_opt(struct run_args *a, int ch)
 {
 	unsigned long v;
-	char buf[256];
 
 	switch (ch) {
 	case 't':
@@ -236,12 +245,9 @@ parse_stage_opt(struct run_args *a, int ch)
 			return EXIT_USAGE;
 		break;
 	case O_STAGE:
-		if (stage_conf_parse(&a->p.stage, optarg, buf, sizeof(buf)) < 0) {
-			fprintf(stderr, "exifbench: --stage: %s\n", buf);
-			return EXIT_USAGE;
-		}
-		a->p.stage.timeout_ms = a->stage_timeout_ms;
-		break;
+		return set_stage(a, "--stage", stage_conf_parse);
+	case O_STAGE_CMD:
+		return set_stage(a, "--stage-cmd", stage_conf_cmd);
 	case O_STAGE_TIMEOUT:
 		if (cli_parse_uint("--stage-timeout-ms", optarg, 1, 3600000, &v) < 0)
 			return EXIT_USAGE;
@@ -251,13 +257,30 @@ parse_stage_opt(struct run_args *a, int ch)
 	return -1;
 }
 
-/* A plugin stage replaces the built-in one; it is loaded and init'd once here, to fail now. */
+/* --stage or --stage-cmd (one of them at most): -1 to go on, else the exit code. */
+static int
+set_stage(struct run_args *a, const char *opt,
+    int (*parse)(struct stage_conf *, const char *, char *, size_t))
+{
+	char buf[256];
+
+	if (a->p.stage.kind != STAGE_BUILTIN || parse(&a->p.stage, optarg, buf,
+	    sizeof(buf)) < 0) {
+		fprintf(stderr, "exifbench: %s: %s\n", opt, a->p.stage.kind == STAGE_BUILTIN ? buf :
+		    "one --stage or --stage-cmd at most");
+		return EXIT_USAGE;
+	}
+	a->p.stage.timeout_ms = a->stage_timeout_ms;
+	return -1;
+}
+
+/* A plugin or co-process stage replaces the built-in one; it is started once here, to fail now. */
 static int
 check_stage(struct run_args *a)
 {
 	char err[512];
 
-	if (a->p.stage.kind != STAGE_PLUGIN) {
+	if (a->p.stage.kind == STAGE_BUILTIN) {
 		if (a->stage_timeout_ms > 0) {
 			fprintf(stderr, "exifbench: --stage-timeout-ms needs --stage\n");
 			return EXIT_USAGE;
@@ -265,12 +288,13 @@ check_stage(struct run_args *a)
 		return -1;
 	}
 	if (a->p.transform.kind != TRANSFORM_NONE || a->p.transform.spin_ms > 0) {
-		fprintf(stderr, "exifbench: --stage replaces the built-in stage: drop --transform "
-		    "and --cpu-spin-ms\n");
+		fprintf(stderr, "exifbench: --stage%s replaces the built-in stage: drop "
+		    "--transform and --cpu-spin-ms\n", a->p.stage.kind == STAGE_CMD ? "-cmd" : "");
 		return EXIT_USAGE;
 	}
 	if (stage_check(&a->p.stage, err, sizeof(err)) < 0) {
-		fprintf(stderr, "exifbench: --stage: %s\n", err);
+		fprintf(stderr, "exifbench: --stage%s: %s\n", a->p.stage.kind == STAGE_CMD ?
+		    "-cmd" : "", err);
 		return EXIT_USAGE;
 	}
 	return -1;

@@ -1,6 +1,7 @@
 /*
  * stage.c: the CPU stage per worker, as a const table of operations (wrk's struct sock): the
- * built-in transform and a dlopen'd plugin (include/exifbench_stage.h). The contract, and what
+ * built-in transform, a dlopen'd plugin (include/exifbench_stage.h) and a co-process
+ * (stage_cmd.c). The contract, and what
  * each model does with a stage that errs, crashes or hangs, are in models/core/stage.h.
  *
  * A plugin is loaded RTLD_NOW | RTLD_LOCAL, so a missing symbol it needs fails at load rather
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "stage.h"
+#include "stage_cmd.h"
 #include "include/exifbench_stage.h"
 
 /* Exit statuses of an isolated worker whose stage crashed (+ the signal) or timed out. */
@@ -41,6 +43,7 @@ struct stage {
 	const struct exifbench_stage *api;
 	void *state;			/* plugin: what init returned */
 	int isolated;
+	struct stage_cmd cmd;		/* co-process */
 	char name[64];
 	char broken[200];		/* why open failed, or "" */
 };
@@ -53,17 +56,22 @@ static int plugin_open(struct stage *s, char *err, size_t errlen);
 static int plugin_process(struct stage *s, const unsigned char *in, size_t len,
     unsigned char **out, size_t *out_len, int *warnings, char *err, size_t errlen);
 static void plugin_close(struct stage *s);
+static int cmd_open(struct stage *s, char *err, size_t errlen);
+static int cmd_process(struct stage *s, const unsigned char *in, size_t len,
+    unsigned char **out, size_t *out_len, int *warnings, char *err, size_t errlen);
+static void cmd_close(struct stage *s);
 static int plugin_call(struct stage *s, const unsigned char *in, size_t len,
     unsigned char **out, size_t *out_len, char *err, size_t errlen);
 static void arm(long ms);
 static void on_fatal(int sig);
-static int64_t now_ms(void);
 
 static const struct stage_ops builtin_ops = { builtin_open, builtin_process, builtin_close };
 static const struct stage_ops plugin_ops = { plugin_open, plugin_process, plugin_close };
+static const struct stage_ops cmd_ops = { cmd_open, cmd_process, cmd_close };
 static const struct stage_ops *const ops_of[] = {
 	[STAGE_BUILTIN] = &builtin_ops,
 	[STAGE_PLUGIN] = &plugin_ops,
+	[STAGE_CMD] = &cmd_ops,
 };
 
 static volatile sig_atomic_t in_stage;
@@ -88,6 +96,20 @@ stage_conf_parse(struct stage_conf *c, const char *spec, char *err, size_t errle
 	snprintf(c->path, sizeof(c->path), "%s%.*s", bare ? "./" : "", (int)n, spec);
 	if (colon)
 		snprintf(c->arg, sizeof(c->arg), "%s", colon + 1);
+	return 0;
+}
+
+int
+stage_conf_cmd(struct stage_conf *c, const char *cmd, char *err, size_t errlen)
+{
+	memset(c, 0, sizeof(*c));
+	if (cmd[strspn(cmd, " \t")] == '\0' || strlen(cmd) >= sizeof(c->path)) {
+		snprintf(err, errlen, "the command must be 1 to %zu characters, not blank",
+		    sizeof(c->path) - 1);
+		return -1;
+	}
+	c->kind = STAGE_CMD;
+	snprintf(c->path, sizeof(c->path), "%s", cmd);
 	return 0;
 }
 
@@ -262,12 +284,12 @@ plugin_process(struct stage *s, const unsigned char *in, size_t len, unsigned ch
     size_t *out_len, int *warnings, char *err, size_t errlen)
 {
 	long limit = s->c->timeout_ms;
-	int64_t t0 = limit > 0 ? now_ms() : 0, took;
+	int64_t t0 = limit > 0 ? stage_cmd_now_ms() : 0, took;
 
 	(void)warnings;
 	if (plugin_call(s, in, len, out, out_len, err, errlen) < 0)
 		return -1;
-	if (limit > 0 && (took = now_ms() - t0) > limit) {
+	if (limit > 0 && (took = stage_cmd_now_ms() - t0) > limit) {
 		free(*out);
 		*out = NULL;
 		*out_len = 0;
@@ -339,11 +361,26 @@ on_fatal(int sig)
 	raise(sig);	/* SA_RESETHAND restored the default action */
 }
 
-static int64_t
-now_ms(void)
+/* The co-process: started with the worker, restarted for the image after one that it died on. */
+static int
+cmd_open(struct stage *s, char *err, size_t errlen)
 {
-	struct timespec ts;
+	snprintf(s->name, sizeof(s->name), "cmd");
+	return stage_cmd_start(&s->cmd, s->c->path, err, errlen);
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+static int
+cmd_process(struct stage *s, const unsigned char *in, size_t len, unsigned char **out,
+    size_t *out_len, int *warnings, char *err, size_t errlen)
+{
+	(void)warnings;
+	if (s->cmd.pid == 0 && stage_cmd_start(&s->cmd, s->c->path, err, errlen) < 0)
+		return -1;
+	return stage_cmd_call(&s->cmd, in, len, out, out_len, s->c->timeout_ms, err, errlen);
+}
+
+static void
+cmd_close(struct stage *s)
+{
+	stage_cmd_stop(&s->cmd);
 }

@@ -1,7 +1,7 @@
 /*
  * stage.h: the pipeline's CPU stage, per worker: the built-in transform (transform.h) or the
  * user's plugin, a shared object loaded with dlopen through the ABI of include/exifbench_stage.h
- * (`--stage FILE.so[:ARG]`). A model makes one stage per worker (thread, forked process, event
+ * (`--stage FILE.so[:ARG]`), or the user's co-process (`--stage-cmd`, stage_cmd.h). A model makes one stage per worker (thread, forked process, event
  * loop) on that worker, and sets it on the jobs the worker processes (job_set_stage).
  *
  * Load errors are found once, before the run, by stage_check. A worker's stage_new that still
@@ -29,12 +29,12 @@
 #define STAGE_PATH_MAX 1024
 #define STAGE_ARG_MAX 256
 
-enum stage_kind { STAGE_BUILTIN, STAGE_PLUGIN };
+enum stage_kind { STAGE_BUILTIN, STAGE_PLUGIN, STAGE_CMD };
 
 /* Which stage a run uses: plain data, so forked workers share it as it is. */
 struct stage_conf {
 	enum stage_kind kind;
-	char path[STAGE_PATH_MAX];	/* plugin: the .so, as given */
+	char path[STAGE_PATH_MAX];	/* plugin: the .so, as given; co-process: the command */
 	char arg[STAGE_ARG_MAX];	/* plugin: what follows the first ':' ("" if none) */
 	long timeout_ms;		/* per image; 0: none */
 };
@@ -46,6 +46,13 @@ struct stage;
  * path with a ':' cannot be named). 0, or -1 with a one-line reason in err.
  */
 int stage_conf_parse(struct stage_conf *c, const char *spec, char *err, size_t errlen);
+
+/*
+ * A co-process stage (`--stage-cmd`, models/core/stage_cmd.h has the protocol): cmd, run by
+ * /bin/sh -c, one per worker, restarted after it dies (that image's key fails with how), and
+ * killed at timeout_ms (in every model: a process can be stopped). 0, or -1 with err.
+ */
+int stage_conf_cmd(struct stage_conf *c, const char *cmd, char *err, size_t errlen);
 
 /*
  * Loads c's plugin, checks its ABI version, runs init(ARG) and fini once, and unloads it (so a

@@ -6,7 +6,8 @@
 # (tests/stages/teststage.c) fails exactly the odd-sized images with its reason under every
 # model while the others are ok, and under forkpool a crashing and a hanging stage
 # (--stage-timeout-ms) fail those keys with "stage crashed" / "timed out" and the run goes on;
-# a bad --stage is a usage error naming the file. Everything lives in a bucket of its own,
+# a bad --stage is a usage error naming the file. A co-process stage (--stage-cmd, the Python
+# example) under all five models: the same outputs, its errors, its death and restart, a hang. Everything lives in a bucket of its own,
 # removed at the end. Usage: tests/integration/stage.sh path/to/exifbench [BUILD]
 set -uo pipefail
 bin=${1:?usage: tests/integration/stage.sh path/to/exifbench [BUILD]}
@@ -147,5 +148,26 @@ else
 	odd_fail hang '^worker [0-9]+ \(pid [0-9]+\) was killed: the stage timed out after 300 ms$'
 fi
 check "no worker left behind" test -z "$(pgrep -f "$ts" || true)"
+
+# --- a co-process stage (--stage-cmd, models/stages/stage.py): the same outputs under every
+# model, its errors fail those keys, a dead one is restarted, a hung one killed at the timeout ---
+py="python3 $(cd "$(dirname "$0")/../../models/stages" && pwd)/stage.py"
+for m in $models; do
+	c=3; [ "$m" = sequential ] && c=1
+	run "cmd-$m" 1 -m "$m" -c "$c" --dst "s3://$bucket/cmd-$m" --stage-cmd "$py --fail-odd" \
+	    --upload-image
+	odd_fail "cmd-$m" '^stage co-process: odd size [0-9]+$'
+	outputs "cmd-$m" "cmd-$m"
+	[ "$m" = sequential ] || same cmd-sequential "cmd-$m"
+done
+run cmd-crash 1 -m pthreads -c 2 --dst "s3://$bucket/cmd-crash" --stage-cmd "$py --crash-odd"
+odd_fail cmd-crash '^stage co-process \(pid [0-9]+\) died: exit status 3$'
+run cmd-hang 1 -m async -c 2 --limit 4 --dst "s3://$bucket/cmd-hang" --stage-cmd "exec sleep 60" \
+    --stage-timeout-ms 200
+check "cmd-hang: every key failed, killed at the timeout" test "$(outcomes cmd-hang |
+    grep -c 'timed out and was killed')" -eq 4
+expect 2 'one --stage or --stage-cmd at most' "$bin" run -m async --src "$src" \
+    --dst "s3://$bucket/x" --stage "$ts:ok" --stage-cmd "$py"
+check "no co-process left behind" test -z "$(pgrep -f "stage.py --(fail|crash)-odd" || true)"
 
 summary stage.sh

@@ -5,7 +5,9 @@
  * wrong ABI version, init failing); a stage whose init failed failing every image with that
  * reason; process errors with the plugin's reason; an output buffer handed over; the jpeg.so
  * example giving the built-in thumbnail's bytes; and, in a forked child as forkpool's worker,
- * a crash and a hang turned into exit statuses that stage_exit_reason explains.
+ * a crash and a hang turned into exit statuses that stage_exit_reason explains; and a
+ * co-process stage (models/stages/stage.py, sh): its error, its death and restart, a hang
+ * killed at the timeout, an answer that breaks the protocol.
  */
 #include "models/core/stage.c"
 
@@ -211,6 +213,51 @@ test_isolated_crash_and_hang(void **state)
 	assert_int_equal(stage_exit_reason(2 << 8, 0, why, sizeof(why)), 0);
 }
 
+/* A co-process stage's answers, its death (restarted next time), a hang and a bad answer. */
+static void
+test_cmd(void **state)
+{
+	struct stage_conf c;
+	struct stage *s;
+	unsigned char in[3] = { 1, 2, 3 }, *out;
+	size_t out_len;
+	int warns = 0;
+	char err[256], cmd[8192], py[4096 + 8];
+
+	(void)state;
+	testutil_data_path(cmd, 4096, "../../models/stages/stage.py");
+	snprintf(py, sizeof(py), "python3 %s", cmd);
+	assert_int_equal(stage_conf_cmd(&c, " ", err, sizeof(err)), -1);
+	snprintf(cmd, sizeof(cmd), "%s --fail-odd", py);
+	assert_int_equal(stage_conf_cmd(&c, cmd, err, sizeof(err)), 0);
+	assert_non_null(s = stage_new(&c, NULL));
+	assert_int_equal(stage_process(s, in, 2, &out, &out_len, &warns, err, sizeof(err)), 0);
+	assert_null(out);
+	assert_int_equal(stage_process(s, in, 3, &out, &out_len, &warns, err, sizeof(err)), -1);
+	assert_string_equal(err, "stage co-process: odd size 3");
+	stage_free(s);
+	snprintf(cmd, sizeof(cmd), "%s --crash-odd", py);
+	stage_conf_cmd(&c, cmd, err, sizeof(err));
+	assert_non_null(s = stage_new(&c, NULL));
+	assert_int_equal(stage_process(s, in, 3, &out, &out_len, &warns, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "died: exit status 3"));
+	assert_int_equal(stage_process(s, in, 2, &out, &out_len, &warns, err, sizeof(err)), 0);
+	stage_free(s);
+	stage_conf_cmd(&c, "exec sleep 60", err, sizeof(err));
+	c.timeout_ms = 100;
+	assert_non_null(s = stage_new(&c, NULL));
+	assert_int_equal(stage_process(s, in, 2, &out, &out_len, &warns, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "timed out and was killed"));
+	stage_free(s);
+	stage_conf_cmd(&c, "head -c 4 >/dev/null; printf 'garbage!'; cat >/dev/null", err,
+	    sizeof(err));
+	c.timeout_ms = 0;
+	assert_non_null(s = stage_new(&c, NULL));
+	assert_int_equal(stage_process(s, in, 2, &out, &out_len, &warns, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "broke the protocol"));
+	stage_free(s);
+}
+
 static void
 test_inval(void **state)
 {
@@ -232,6 +279,7 @@ main(void)
 		cmocka_unit_test(test_process_error_and_output),
 		cmocka_unit_test(test_jpeg_plugin_is_builtin),
 		cmocka_unit_test(test_isolated_crash_and_hang),
+		cmocka_unit_test(test_cmd),
 		cmocka_unit_test(test_inval),
 	};
 
