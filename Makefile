@@ -45,7 +45,7 @@ OPT ?= -O2 -g
 CFLAGS ?=
 CPPFLAGS := -D_GNU_SOURCE -I.
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(SANFLAGS) $(CPPFLAGS) $(EXTRA_DEFS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
-LDLIBS = $(PKG_LIBS) -lpthread -lm
+LDLIBS = $(PKG_LIBS) -lpthread -lm -ldl
 
 ifeq ($(V),0)
 Q := @
@@ -56,7 +56,8 @@ say :=
 endif
 
 CORE_SRC := $(addprefix models/core/,s3config.c s3req.c s3.c s3list.c s3url.c s3xml.c retry.c \
-	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c job.c)
+	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c stage.c \
+	stage_cmd.c job.c)
 MODEL_SRC := $(addprefix models/,run.c lister.c records.c models.c evio.c evio_curl.c sequential.c \
 	pthreads.c forkpool.c forkpool_child.c async.c hybrid.c)
 DATA_SRC := $(addprefix datasets/,gen.c picture.c exifwrite.c manifest.c load.c verify.c remove.c \
@@ -79,14 +80,35 @@ BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 
-UNIT_TESTS := s3url s3xml retry manifest index dsstats gen s3config exif transform job run models \
+# CPU-stage plugins (include/exifbench_stage.h): the examples, built by `all`, and the tests'
+# own (a misbehaving one, one with no entry point, one of another ABI version). The examples
+# carry their own -fPIC copy of the toolkit's transform; only the entry symbol is exported.
+STAGE_SOS := $(BUILD)/stages/jpeg.so $(BUILD)/stages/spin.so
+TEST_STAGE_SOS := $(addprefix $(BUILD)/tests/stages/,teststage.so nosym.so badabi.so)
+STAGE_CORE := $(addprefix models/core/,transform.c transform_ctx.c transform_spin.c)
+SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -shared \
+	-fvisibility=hidden
+
+UNIT_TESTS := s3url s3xml retry manifest index dsstats gen s3config exif transform stage job run models \
 	scenario plan tracestats procfs taskstats pidscan proctab stats shape sampler_cost usl \
 	analysis plot plotdata csv resultset rs_dataset compare gnuplot
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
 .PHONY: all check unit integration bench microbench deps clean format
-all: $(BIN)
+all: $(BIN) $(STAGE_SOS)
+
+$(BUILD)/stages/%.so: models/stages/%.c $(STAGE_CORE) include/exifbench_stage.h \
+		models/core/transform.h models/core/transform_int.h | deps
+	@mkdir -p $(@D)
+	$(call say,SO,$@)$(CC) $(SO_FLAGS) -o $@ $< $(STAGE_CORE) $(PKG_LIBS)
+
+$(BUILD)/tests/stages/teststage.so: SO_DEFS :=
+$(BUILD)/tests/stages/nosym.so: SO_DEFS := -DNO_ENTRY
+$(BUILD)/tests/stages/badabi.so: SO_DEFS := -DBAD_ABI
+$(TEST_STAGE_SOS): tests/stages/teststage.c include/exifbench_stage.h | deps
+	@mkdir -p $(@D)
+	$(call say,SO,$@)$(CC) $(SO_FLAGS) $(SO_DEFS) -o $@ $<
 
 $(BIN): $(LIB_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(BENCH_SRC))
 	$(call say,LINK,$@)$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
@@ -122,6 +144,10 @@ TESTED_exif := models/core/exif.o models/core/exifjson.o
 TESTED_transform := models/core/transform.o models/core/transform_ctx.o \
 	models/core/transform_spin.o
 TESTED_job := models/core/job.o
+TESTED_stage := models/core/stage.o
+$(BUILD)/tests/unit/test_stage $(BUILD)/tests/unit/test_scenario: $(TEST_STAGE_SOS)
+$(BUILD)/tests/unit/test_stage $(BUILD)/tests/unit/test_scenario: \
+	EXTRA_DEFS = -DTEST_STAGES='"$(BUILD)/tests/stages"' 
 TESTED_run := models/run.o models/lister.o models/records.o
 TESTED_models := models/models.o
 WRAP_run := -Wl,--wrap=s3_list_page
@@ -151,7 +177,7 @@ export EXIFBENCH_CORPUS
 
 check: unit integration
 
-unit: $(UNIT_BINS) $(BIN)
+unit: $(UNIT_BINS) $(BIN) $(STAGE_SOS)
 	$(Q)for t in $(UNIT_BINS); do $$t || exit 1; done
 	$(Q)tests/cli.sh $(BIN)
 	$(Q)tests/report.sh $(BIN)
@@ -159,11 +185,12 @@ unit: $(UNIT_BINS) $(BIN)
 	$(Q)tests/layout.sh $(BUILD)
 
 # Starts the local S3 server unless AWS_ENDPOINT_URL names one, and stops it afterwards.
-integration: $(INTEG_BINS) $(BIN)
+integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS)
 	$(Q)harness/with-s3-local sh -c 'for t in $(INTEG_BINS); do $$t || exit 1; done && \
 		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN) && \
 		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN) && \
-		tests/integration/source.sh $(BIN) && tests/integration/creds.sh $(BIN)'
+		tests/integration/source.sh $(BIN) && tests/integration/creds.sh $(BIN) && \
+		tests/integration/stage.sh $(BIN) $(BUILD)'
 
 # The report's results: the shipped scenarios, each a result folder inside one
 # results/<UTC>-bench-PROFILE/, then one report over them all. The quick profile (the

@@ -335,7 +335,7 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 	rate = wall_s > 0 ? (double)t.ok / wall_s : 0;
 	if (c->a.json) {
 		cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:f, s:b, s:I,"
-		    " s:I, s:I, s:f, s:f, s:f, s:f, s:i, s:f, s:f, s:I, s:I, s:b, s:b, s:s}",
+		    " s:I, s:I, s:f, s:f, s:f, s:f, s:i, s:f, s:f, s:I, s:I, s:b, s:b, s:s, s:s}",
 		    "model", c->a.model->name, "src_bucket", c->a.p.src_bucket, "src_prefix",
 		    c->a.p.src_prefix, "dst_bucket", c->a.p.dst_bucket, "dst_prefix",
 		    c->a.p.dst_prefix, "concurrency", (int)c->a.opts.concurrency, "workers",
@@ -348,7 +348,8 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 		    "cpu_s", cpu_s, "max_rss_kib", (json_int_t)self.ru_maxrss,
 		    "worker_max_rss_kib", (json_int_t)kids.ru_maxrss, "stopped",
 		    t.stopped && !timed_out, "timed_out", (int)timed_out, "error",
-		    run_error(r)));
+		    run_error(r), "stage", c->a.p.stage.kind != STAGE_BUILTIN ?
+		    c->a.p.stage.path : "builtin"));
 		return;
 	}
 	printf("%s: %llu images: %llu ok, %llu failed in %.2f s: %.1f images/s, %.2f MiB/s in,"

@@ -13,7 +13,8 @@
 #include "models/core/s3.h"
 #include "harness/engine/topo.h"
 
-enum { O_THUMB = 256, O_SPIN, O_GIL, O_UPLOAD, O_TRACE, O_QUIET, O_KEYS, O_DURATION };
+enum { O_THUMB = 256, O_SPIN, O_GIL, O_UPLOAD, O_TRACE, O_QUIET, O_KEYS, O_DURATION,
+	O_STAGE, O_STAGE_TIMEOUT, O_STAGE_CMD };
 
 /* The result, and what the parse needs beyond it. */
 struct parse_state {
@@ -27,6 +28,9 @@ static int parse_run_opt(struct run_args *a, struct parse_state *st, int ch, con
 static int parse_stage_opt(struct run_args *a, int ch, const char *arg);
 static int check_folders(struct run_args *a, const struct parse_state *st);
 static int check_model(struct run_args *a, const struct parse_state *st);
+static int check_stage(struct run_args *a);
+static int set_stage(struct run_args *a, const char *opt, const char *arg,
+    int (*parse)(struct stage_conf *, const char *, char *, size_t));
 static int parse_uri(const char *opt, const char *uri, char *bucket, char *prefix);
 static const char *names(int (*has)(const struct model *), char *buf, size_t len);
 static int any_model(const struct model *m);
@@ -48,6 +52,9 @@ static const struct option longopts[] = {
 	{ "cpu-spin-ms", required_argument, NULL, O_SPIN },
 	{ "global-lock", no_argument, NULL, O_GIL },
 	{ "upload-image", no_argument, NULL, O_UPLOAD },
+	{ "stage", required_argument, NULL, O_STAGE },
+	{ "stage-timeout-ms", required_argument, NULL, O_STAGE_TIMEOUT },
+	{ "stage-cmd", required_argument, NULL, O_STAGE_CMD },
 	{ "trace", required_argument, NULL, O_TRACE },
 	{ "keys", required_argument, NULL, O_KEYS },
 	{ "json", no_argument, NULL, 'j' },
@@ -79,6 +86,23 @@ const char run_usage[] =
     "      --cpu-spin-ms X     burn X ms of CPU per image (measured on the thread's clock)\n"
     "      --global-lock       pthreads: run the CPU stage under one global mutex (a GIL)\n"
     "      --upload-image      also PUT the processed image as DST/KEY\n"
+    "      --stage FILE.so[:ARG]\n"
+    "                          your own CPU stage instead of the built-in one (not with\n"
+    "                          --transform or --cpu-spin-ms): a plugin of the C ABI of\n"
+    "                          include/exifbench_stage.h, init'd with ARG once per worker\n"
+    "                          (docs/stage.md). A crash in it ends the whole run under\n"
+    "                          sequential, pthreads, async and hybrid; under forkpool only\n"
+    "                          its worker dies (replaced) and the key fails, \"stage crashed\"\n"
+    "      --stage-cmd COMMAND\n"
+    "                          your own CPU stage as a co-process per worker (/bin/sh -c\n"
+    "                          COMMAND), any language, images in and out over its stdin and\n"
+    "                          stdout (protocol: docs/stage.md); restarted when it dies (that\n"
+    "                          key fails); its CPU counts in the run's. Not with --stage\n"
+    "      --stage-timeout-ms MS\n"
+    "                          a --stage call over MS fails its key; forkpool kills the\n"
+    "                          worker at MS; a thread cannot be stopped, so the other models\n"
+    "                          wait for the call to end (a stage that never returns hangs);\n"
+    "                          a --stage-cmd co-process is killed at MS under every model\n"
     "      --trace FILE        write one CSV row per image (stage times, CPU, curl timings)\n"
     "  -j, --json              print the summary as one JSON object\n"
     "      --quiet             no progress line and no per-key errors on stderr\n"
@@ -113,6 +137,8 @@ run_args_parse(struct run_args *a, int argc, char **argv)
 		    a->model->max_concurrency < 8 ? a->model->max_concurrency : 8;
 	if (!st.workers_set)
 		a->opts.workers = topo_bound_cores();
+	if ((rc = check_stage(a)) >= 0)
+		return rc;
 	return cli_s3_config(&a->p.s3);
 }
 
@@ -128,6 +154,9 @@ parse_opt(int ch, const char *arg, void *ctx)
 	case 'q':
 	case O_THUMB:
 	case O_SPIN:
+	case O_STAGE:
+	case O_STAGE_TIMEOUT:
+	case O_STAGE_CMD:
 		return parse_stage_opt(a, ch, arg);
 	case O_GIL: a->opts.global_lock = 1; break;
 	case O_UPLOAD: a->p.upload_image = 1; break;
@@ -209,6 +238,58 @@ parse_stage_opt(struct run_args *a, int ch, const char *arg)
 		    &a->p.transform.spin_ms) < 0)
 			return EXIT_USAGE;
 		break;
+	case O_STAGE:
+		return set_stage(a, "--stage", arg, stage_conf_parse);
+	case O_STAGE_CMD:
+		return set_stage(a, "--stage-cmd", arg, stage_conf_cmd);
+	case O_STAGE_TIMEOUT:
+		if (cli_parse_uint("--stage-timeout-ms", arg, 1, 3600000, &v) < 0)
+			return EXIT_USAGE;
+		a->p.stage.timeout_ms = a->stage_timeout_ms = (long)v;
+		break;
+	}
+	return -1;
+}
+
+/* --stage or --stage-cmd (one of them at most): -1 to go on, else the exit code. */
+static int
+set_stage(struct run_args *a, const char *opt, const char *arg,
+    int (*parse)(struct stage_conf *, const char *, char *, size_t))
+{
+	char buf[256];
+
+	if (a->p.stage.kind != STAGE_BUILTIN || parse(&a->p.stage, arg, buf,
+	    sizeof(buf)) < 0) {
+		fprintf(stderr, "exifbench: %s: %s\n", opt, a->p.stage.kind == STAGE_BUILTIN ? buf :
+		    "one --stage or --stage-cmd at most");
+		return EXIT_USAGE;
+	}
+	a->p.stage.timeout_ms = a->stage_timeout_ms;
+	return -1;
+}
+
+/* A plugin or co-process stage replaces the built-in one; it is started once here, to fail now. */
+static int
+check_stage(struct run_args *a)
+{
+	char err[512];
+
+	if (a->p.stage.kind == STAGE_BUILTIN) {
+		if (a->stage_timeout_ms > 0) {
+			fprintf(stderr, "exifbench: --stage-timeout-ms needs --stage\n");
+			return EXIT_USAGE;
+		}
+		return -1;
+	}
+	if (a->p.transform.kind != TRANSFORM_NONE || a->p.transform.spin_ms > 0) {
+		fprintf(stderr, "exifbench: --stage%s replaces the built-in stage: drop "
+		    "--transform and --cpu-spin-ms\n", a->p.stage.kind == STAGE_CMD ? "-cmd" : "");
+		return EXIT_USAGE;
+	}
+	if (stage_check(&a->p.stage, err, sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: --stage%s: %s\n", a->p.stage.kind == STAGE_CMD ?
+		    "-cmd" : "", err);
+		return EXIT_USAGE;
 	}
 	return -1;
 }

@@ -17,6 +17,7 @@ struct run_args {
 	int json, quiet;
 	const char *trace_path;	/* --trace, or NULL */
 	const char *keys_path;	/* --keys, or NULL */
+	long stage_timeout_ms;	/* --stage-timeout-ms, also in p.stage once --stage is read */
 };
 
 /*

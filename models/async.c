@@ -26,22 +26,26 @@ const struct model model_async = {
 static int
 async_run(struct run *r)
 {
-	struct evio *io = evio_new(r, run_opts(r)->concurrency, process_inline, NULL);
+	struct stage *st = stage_new(&run_pipeline(r)->stage, &run_pipeline(r)->transform);
+	struct evio *io = evio_new(r, run_opts(r)->concurrency, process_inline, st);
 	int rv;
 
-	if (io == NULL) {
+	if (io == NULL || st == NULL) {
+		evio_free(io);
+		stage_free(st);
 		run_fail(r, "out of memory starting the event loop");
 		return -1;
 	}
 	rv = evio_run(io);
 	evio_free(io);
+	stage_free(st);
 	return rv;
 }
 
 static void
 process_inline(struct evio *io, struct evio_slot *slot, void *arg)
 {
-	(void)arg;
+	job_set_stage(evio_slot_job(slot), arg);	/* the loop's one stage */
 	job_process(evio_slot_job(slot));
 	evio_resume(io, slot);
 }

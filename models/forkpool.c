@@ -193,10 +193,14 @@ on_death(struct fp *fp, unsigned i)
 	struct job_record rec;
 	char how[96];
 	pid_t pid = s->pid;
-	int st;
+	int st, staged;
 
 	close_slot(s, &st);
-	if (WIFSIGNALED(st))
+	/* the stage's own death is not retried: the same image would kill the next child */
+	if ((staged = stage_exit_reason(st, run_pipeline(fp->r)->stage.timeout_ms, how,
+	    sizeof(how))))
+		s->retried = 1;
+	else if (WIFSIGNALED(st))
 		snprintf(how, sizeof(how), "killed by signal %d", WTERMSIG(st));
 	else
 		snprintf(how, sizeof(how), "exited with status %d", WEXITSTATUS(st));
@@ -209,7 +213,7 @@ on_death(struct fp *fp, unsigned i)
 	memset(&rec, 0, sizeof(rec));
 	snprintf(rec.key, sizeof(rec.key), "%s", s->key);
 	snprintf(rec.error, sizeof(rec.error), "worker %u (pid %d) %s%s", i, (int)pid, how,
-	    s->retried ? ", on the second try of this key" : "");
+	    s->retried && !staged ? ", on the second try of this key" : "");
 	rec.outcome = JOB_FAILED;
 	s->busy = 0;
 	run_record(fp->r, &rec);

@@ -20,15 +20,19 @@ forkpool_child(const struct pipeline *p, int id, int in, int out)
 	char key[JOB_KEY_MAX + 1];
 	CURL *easy;
 	struct job *j;
+	struct stage *st;
 	ssize_t got;
 
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	easy = curl_easy_init();
 	j = job_new(p);
-	if (easy == NULL || j == NULL)
+	st = stage_new(&p->stage, &p->transform);	/* loaded here, after the fork */
+	if (easy == NULL || j == NULL || st == NULL)
 		_exit(2);
+	stage_isolate(st);	/* a crash or a timeout in it: an exit status on_death reads */
 	job_set_worker(j, id);
+	job_set_stage(j, st);
 	while ((got = read(in, key, sizeof(key))) == (ssize_t)sizeof(key) ||
 	    (got < 0 && errno == EINTR)) {
 		if (got < 0)
@@ -40,6 +44,7 @@ forkpool_child(const struct pipeline *p, int id, int in, int out)
 		    (ssize_t)sizeof(struct job_record))
 			break;
 	}
+	stage_free(st);
 	job_free(j);
 	curl_easy_cleanup(easy);
 	_exit(0);

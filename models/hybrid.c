@@ -26,6 +26,7 @@
 #include "evio.h"
 
 struct hybrid {
+	struct run *r;
 	struct evio *io;
 	pthread_mutex_t lock;
 	pthread_cond_t ready;
@@ -61,7 +62,7 @@ static int
 hybrid_run(struct run *r)
 {
 	struct hybrid h = { .lock = PTHREAD_MUTEX_INITIALIZER, .ready = PTHREAD_COND_INITIALIZER,
-			    .wake = { -1, -1 } };
+			    .wake = { -1, -1 }, .r = r };
 	unsigned n = run_opts(r)->concurrency, nw = run_opts(r)->workers, started = 0, i;
 	struct worker *w = calloc(nw, sizeof(*w));
 	struct event *ev = NULL;
@@ -126,6 +127,8 @@ worker_main(void *arg)
 	struct hybrid *h = w->h;
 	struct evio_slot *slot;
 	struct job *j;
+	/* this worker's own stage, made on its thread */
+	struct stage *st = stage_new(&run_pipeline(h->r)->stage, &run_pipeline(h->r)->transform);
 
 	for (;;) {
 		pthread_mutex_lock(&h->lock);
@@ -133,6 +136,7 @@ worker_main(void *arg)
 			pthread_cond_wait(&h->ready, &h->lock);
 		if (h->len == 0) {
 			pthread_mutex_unlock(&h->lock);
+			stage_free(st);
 			return NULL;
 		}
 		slot = h->ring[h->head];
@@ -141,7 +145,11 @@ worker_main(void *arg)
 		pthread_mutex_unlock(&h->lock);
 		j = evio_slot_job(slot);
 		job_set_worker(j, w->id);
-		job_process(j);
+		job_set_stage(j, st);
+		if (st != NULL)
+			job_process(j);
+		else
+			job_fail(j, "worker out of memory");
 		pthread_mutex_lock(&h->lock);
 		h->fin[h->nfin++] = slot;
 		pthread_mutex_unlock(&h->lock);

@@ -73,13 +73,15 @@ worker_main(void *arg)
 	char key[JOB_KEY_MAX + 1];
 	CURL *easy = curl_easy_init();
 	struct job *j = job_new(run_pipeline(r));
+	struct stage *st = stage_new(&run_pipeline(r)->stage, &run_pipeline(r)->transform);
 	int got;
 
-	if (easy == NULL || j == NULL) {
+	if (easy == NULL || j == NULL || st == NULL) {
 		run_fail(r, "thread %d: out of memory", w->id);
 		goto out;
 	}
 	job_set_worker(j, w->id);
+	job_set_stage(j, st);
 	for (;;) {
 		pthread_mutex_lock(&pool->keys);
 		got = run_next_key(r, key);
@@ -91,6 +93,7 @@ worker_main(void *arg)
 		run_record(r, job_record(j));
 	}
 out:
+	stage_free(st);
 	job_free(j);
 	curl_easy_cleanup(easy);
 	return NULL;

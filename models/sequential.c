@@ -23,19 +23,22 @@ sequential_run(struct run *r)
 	char key[JOB_KEY_MAX + 1];
 	CURL *easy = curl_easy_init();
 	struct job *j = job_new(run_pipeline(r));
+	struct stage *st = stage_new(&run_pipeline(r)->stage, &run_pipeline(r)->transform);
 	int rv = -1;
 
-	if (easy == NULL || j == NULL) {
+	if (easy == NULL || j == NULL || st == NULL) {
 		run_fail(r, "out of memory starting the model");
 		goto out;
 	}
 	job_set_worker(j, 0);
+	job_set_stage(j, st);
 	while ((rv = run_next_key(r, key)) == 1) {
 		job_start(j, key);
 		job_run_blocking(j, easy, NULL);
 		run_record(r, job_record(j));
 	}
 out:
+	stage_free(st);
 	job_free(j);
 	curl_easy_cleanup(easy);
 	return rv < 0 ? -1 : 0;

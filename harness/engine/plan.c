@@ -178,6 +178,8 @@ plan_argv(const struct plan *p, const struct plan_run *r, const struct scenario 
 	A("--thumb-max"), F("%u", sc->thumb_max);
 	if (sc->cpu_spin_ms > 0)
 		A("--cpu-spin-ms"), F("%g", sc->cpu_spin_ms);
+	if (sc->stage[0] != '\0')
+		A("--stage"), A(sc->stage);
 	if (sc->global_lock && r->model->uses_global_lock)
 		A("--global-lock");
 	A("--trace"), A(trace), A("--json"), A("--quiet");

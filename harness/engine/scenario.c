@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "harness/engine/scenario_value.h"
+#include "models/core/stage.h"
 
 #define F(f) offsetof(struct scenario, f), sizeof(((struct scenario *)0)->f)
 
@@ -41,6 +42,7 @@ static const struct scenario_key keys[] = {
 	{ "quality", K_UINT, F(quality), 1, 100, "85" },
 	{ "thumb_max", K_UINT, F(thumb_max), 1, 65535, "160" },
 	{ "cpu_spin_ms", K_DOUBLE, F(cpu_spin_ms), 0, 60000, "0" },
+	{ "stage", K_TEXT, F(stage), 0, 511, "" },
 	{ "global_lock", K_BOOL, F(global_lock), 0, 1, "no" },
 	{ "models", K_MODELS, F(models), 0, 0, "sequential pthreads forkpool async hybrid" },
 	{ "concurrency", K_LEVELS, F(levels), 1, 4096, "8" },
@@ -57,6 +59,7 @@ static const struct scenario_key keys[] = {
 static const struct scenario_key *key_find(const char *name);
 static json_t *key_json(const struct scenario *sc, const struct scenario_key *k);
 static int profile_known(const char *name, size_t len);
+static int check_stage(const struct scenario *sc, char *err, size_t errlen);
 
 /* A PROFILE.key line kept until the plain keys are read. */
 struct profile_line {
@@ -288,6 +291,24 @@ scenario_check(const struct scenario *sc, char *err, size_t errlen)
 		    "pareto", sc->jitter_ms);
 	if (sc->jitter_ms == 0 && !no_jitter)
 		return scenario_error(err, errlen, "jitter %s needs jitter_ms > 0", sc->jitter);
+	return check_stage(sc, err, errlen);
+}
+
+/* A plugin stage replaces the built-in one, and is loaded once now so that no run fails on it. */
+static int
+check_stage(const struct scenario *sc, char *err, size_t errlen)
+{
+	struct stage_conf c;
+	char why[512];
+
+	if (sc->stage[0] == '\0')
+		return 0;
+	if (strcmp(sc->transform, "none") != 0 || sc->cpu_spin_ms > 0)
+		return scenario_error(err, errlen, "stage %s replaces the built-in stage: it takes "
+		    "no transform nor cpu_spin_ms", sc->stage);
+	if (stage_conf_parse(&c, sc->stage, why, sizeof(why)) < 0 ||
+	    stage_check(&c, why, sizeof(why)) < 0)
+		return scenario_error(err, errlen, "key 'stage': %s", why);
 	return 0;
 }
 

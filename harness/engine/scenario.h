@@ -50,6 +50,7 @@ struct scenario {
 	unsigned quality;		/* quality: 1..100 (85) */
 	unsigned thumb_max;		/* thumb_max: pixels (160) */
 	double cpu_spin_ms;		/* cpu_spin_ms: CPU burnt per image (0) */
+	char stage[512];		/* stage: FILE.so[:ARG], a plugin CPU stage ("": built-in) */
 	int global_lock;		/* global_lock: yes/no, pthreads only (no) */
 	char models[SCENARIO_MAX_MODELS][16];	/* models: names from the model table */
 	size_t n_models;		/* (default: all five) */

@@ -27,6 +27,7 @@ struct job {
 	const struct pipeline *p;
 	enum job_state st;
 	int worker;
+	struct stage *stage;	/* the worker's CPU stage, or NULL: the built-in one */
 	struct s3_req req;
 	int req_live;		/* req holds a request across its attempts */
 	CURL *easy;		/* the handle of the attempt under way */
@@ -124,6 +125,12 @@ void
 job_set_worker(struct job *j, int worker)
 {
 	j->worker = worker;
+}
+
+void
+job_set_stage(struct job *j, struct stage *s)
+{
+	j->stage = s;
 }
 
 enum job_next
@@ -274,7 +281,7 @@ job_run_blocking(struct job *j, CURL *easy, pthread_mutex_t *cpu_lock)
 	}
 }
 
-/* The CPU step proper: digest, probe, EXIF, transform, spin, the output record. */
+/* The CPU step proper: probe, the stage (transform and spin, or a plugin), EXIF, the record. */
 static int
 process(struct job *j, char *err, size_t errlen)
 {
@@ -286,11 +293,10 @@ process(struct job *j, char *err, size_t errlen)
 	if (transform_probe(j->in.data, j->in.len, &info, err, errlen) < 0)
 		return -1;
 	warns = info.warnings;	/* a transform re-reads the headers and counts them again */
-	if (t->kind != TRANSFORM_NONE &&
-	    transform_run(t, j->in.data, j->in.len, &j->out, &j->out_len, &warns, err,
-	    errlen) < 0)
+	if ((j->stage != NULL ? stage_process(j->stage, j->in.data, j->in.len, &j->out,
+	    &j->out_len, &warns, err, errlen) : stage_builtin(t, j->in.data, j->in.len, &j->out,
+	    &j->out_len, &warns, err, errlen)) < 0)
 		return -1;
-	transform_spin(t->spin_ms);
 	if ((exif = exif_extract(j->in.data, j->in.len)) == NULL) {
 		snprintf(err, errlen, "out of memory extracting EXIF");
 		return -1;
@@ -325,7 +331,8 @@ record_json(struct job *j, json_t *exif, const struct jpeg_info *info, int warns
 	    info->height, "jpeg_warnings", warns, "exif", exif);
 	if (o != NULL && j->out != NULL &&
 	    (json_object_set_new(o, "transform",
-	    json_string(transform_kind_name(j->p->transform.kind))) < 0 ||
+	    json_string(j->stage != NULL ? stage_name(j->stage) :
+	    transform_kind_name(j->p->transform.kind))) < 0 ||
 	    json_object_set_new(o, "output_size", json_integer((json_int_t)j->out_len)) < 0 ||
 	    json_object_set_new(o, "output_sha256", json_string(out_sha)) < 0)) {
 		json_decref(o);

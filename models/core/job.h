@@ -19,11 +19,14 @@
  *
  * Steps: GET the input (retried by the S3 retry policy); PROCESS it: probe the JPEG (a file
  * that is not one fails the job, "corrupt JPEG: ..."), extract EXIF (none is not a failure:
- * an empty record), run the transform and the spin; PUT the processed image when
+ * an empty record), run the CPU stage (the transform and the spin, or the worker's plugin:
+ * job_set_stage); PUT the processed image when
  * upload_image is set, then PUT `<dst prefix>/<key relative to src prefix>.json`:
  *
  *	{"key":K,"size":N,"sha256":H,"width":W,"height":H,"jpeg_warnings":N,"exif":{...}
  *	 [,"transform":NAME,"output_size":N,"output_sha256":H]}
+ *
+ * (the transform fields when the stage made an output image; NAME is the plugin's own)
  *
  * compact, keys in that order, so that every model writes the same bytes. jpeg_warnings
  * counts what libjpeg skipped with a warning (garbage between markers, data that ends
@@ -42,6 +45,7 @@
 #include <stdint.h>
 
 #include "s3.h"
+#include "stage.h"
 #include "transform.h"
 
 #define JOB_KEY_MAX 1024	/* S3's limit on a key, in bytes */
@@ -55,6 +59,7 @@ struct pipeline {
 	char dst_bucket[JOB_BUCKET_MAX];
 	char dst_prefix[JOB_KEY_MAX];
 	struct transform_opts transform;
+	struct stage_conf stage;	/* the CPU stage: built-in (transform) or a plugin */
 	int upload_image;	/* also PUT the processed (or, with no transform, original) image */
 	/*
 	 * Set by models whose transfers interleave on one thread (async, hybrid): the thread's
@@ -105,6 +110,13 @@ void job_start(struct job *j, const char *key);
 
 /* The worker recorded in the stages that run from now on. */
 void job_set_worker(struct job *j, int worker);
+
+/*
+ * The worker's CPU stage (stage.h) that job_process runs from now on (not owned; NULL: the
+ * built-in transform of the pipeline, with no per-worker state). Models set it where they
+ * set the worker; a plugin needs it set by every model.
+ */
+void job_set_stage(struct job *j, struct stage *s);
 
 enum job_next job_next(const struct job *j);
 

@@ -26,6 +26,10 @@
 
 #include "../testutil.h"
 
+#ifndef TEST_STAGES
+#define TEST_STAGES "build/tests/stages"
+#endif
+
 #define DUMP_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS | JSON_REAL_PRECISION(10))
 
 struct fixture {
@@ -337,6 +341,11 @@ test_parse_errors(void **state)
 		{ "jitter = uniform\n", "t.conf: jitter uniform needs jitter_ms > 0" },
 		{ "jitter = uniform\njitter_ms = 0\n",
 		    "t.conf: jitter uniform needs jitter_ms > 0" },
+		{ "stage = x.so\ntransform = thumbnail\n", "t.conf: stage x.so replaces the "
+		    "built-in stage: it takes no transform nor cpu_spin_ms" },
+		{ "stage = /nonexistent/x.so:1\n", "t.conf: key 'stage': stage /nonexistent/x.so: "
+		    "cannot load: /nonexistent/x.so: cannot open shared object file: No such file "
+		    "or directory" },
 	};
 	struct fixture *fx = *state;
 	char *before, *after;
@@ -359,6 +368,23 @@ test_parse_errors(void **state)
 	scenario_defaults(&fx->sc);
 	assert_int_equal(parse_text(fx, "t.conf", "stall_ms = 1\nstall_fraction = 1\n"
 	    "jitter = normal\njitter_ms = 3\n"), 0);
+}
+
+/* A plugin stage is loaded once at parse time and passed on as it is written. */
+static void
+test_stage_key(void **state)
+{
+	struct fixture *fx = *state;
+	char text[256];
+
+	snprintf(text, sizeof(text), "stage = %s/teststage.so:ok\n", TEST_STAGES);
+	if (parse_text(fx, "t.conf", text) < 0)
+		fail_msg("%s", fx->err);
+	assert_string_equal(fx->sc.stage, TEST_STAGES "/teststage.so:ok");
+	snprintf(text, sizeof(text), "stage = %s/teststage.so:fail-init\n", TEST_STAGES);
+	assert_int_equal(parse_text(fx, "t.conf", text), -1);
+	assert_non_null(strstr(fx->err, "t.conf: key 'stage': stage teststage: init('fail-init') "
+	    "failed: asked to fail"));
 }
 
 /* Lines of 1023 characters (with LF, CRLF or none, at the end) read; 1024 and more do not. */
@@ -479,6 +505,8 @@ test_full_file(void **state)
 	if (scenario_load(path, NULL, &fx->sc, fx->err, sizeof(fx->err)) < 0)
 		fail_msg("%s", fx->err);
 	for (i = 0; i < NKEYS; i++) {
+		if (strcmp(keys[i].name, "stage") == 0)
+			continue;	/* it excludes transform: test_stage_key */
 		a = dump(&dflt, keys[i].name);
 		b = dump(&fx->sc, keys[i].name);
 		if (strcmp(a, b) == 0)
@@ -689,6 +717,7 @@ main(void)
 		T(test_lists),
 		T(test_stem),
 		T(test_full_file),
+		T(test_stage_key),
 		T(test_bad_files),
 		T(test_json_round_trip),
 		T(test_profiles),
