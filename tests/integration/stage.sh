@@ -16,6 +16,16 @@ build=${2:-$(dirname "$bin")}
 models="sequential pthreads forkpool async hybrid"
 tmp=$(mktemp -d)
 bucket=exifbench-its-$$
+# Every process this test starts carries this mark, so "left behind" means ours, not those of
+# another run of the test on the machine.
+export EXIFBENCH_STAGE_TEST=$$
+# mine PATTERN: the pids whose command line matches PATTERN and that carry the mark.
+mine() {
+	for p in $(pgrep -f "$1" || true); do
+		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null |
+		    grep -qx "EXIFBENCH_STAGE_TEST=$EXIFBENCH_STAGE_TEST" && echo "$p"
+	done
+}
 src=s3://$bucket/in
 ts=$build/tests/stages/teststage.so
 
@@ -147,7 +157,7 @@ else
 	    --stage-timeout-ms 300
 	odd_fail hang '^worker [0-9]+ \(pid [0-9]+\) was killed: the stage timed out after 300 ms$'
 fi
-check "no worker left behind" test -z "$(pgrep -f "$ts" || true)"
+check "no worker left behind" test -z "$(mine "$ts")"
 
 # --- a co-process stage (--stage-cmd, models/stages/stage.py): the same outputs under every
 # model, its errors fail those keys, a dead one is restarted, a hung one killed at the timeout ---
@@ -168,6 +178,6 @@ check "cmd-hang: every key failed, killed at the timeout" test "$(outcomes cmd-h
     grep -c 'timed out and was killed')" -eq 4
 expect 2 'one --stage or --stage-cmd at most' "$bin" run -m async --src "$src" \
     --dst "s3://$bucket/x" --stage "$ts:ok" --stage-cmd "$py"
-check "no co-process left behind" test -z "$(pgrep -f "stage.py --(fail|crash)-odd" || true)"
+check "no co-process left behind" test -z "$(mine "stage.py --(fail|crash)-odd")"
 
 summary stage.sh
