@@ -69,7 +69,7 @@ SAMPLER_SRC := $(addprefix harness/sampler/,procfs.c taskstats.c pidscan.c proct
 RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c samples_cols.c trace_cols.c trace.c \
 	tracestats.c results.c)
 ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_value.c plan.c \
-	setup.c runner.c)
+	home.c setup.c runner.c)
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
 	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
 	plotdata_out.c plotdata.c plotdata_runs.c plot.c)
@@ -119,6 +119,17 @@ $(BUILD)/%.o: %.c | deps
 
 # libexif has no version call: record the one built against.
 $(BUILD)/harness/engine/versions.o: EXTRA_DEFS = -DLIBEXIF_VERSION='"$(shell pkg-config --modversion libexif)"'
+
+# The installed folder of the shipped files (harness/engine/home.h), compiled into home.o, which
+# is rebuilt when PREFIX changes (the stamp file is rewritten only then).
+PREFIX ?= /usr/local
+SHAREDIR = $(PREFIX)/share/exifbench
+$(BUILD)/harness/engine/home.o: EXTRA_DEFS = -DEXIFBENCH_SHAREDIR='"$(SHAREDIR)"'
+$(BUILD)/harness/engine/home.o: $(BUILD)/sharedir.stamp
+$(BUILD)/sharedir.stamp: FORCE
+	@mkdir -p $(@D)
+	$(Q)echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' >$@
+FORCE:
 
 # A unit test includes the .c it tests (to reach static helpers) and links the rest.
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c $(LIB_OBJ) | deps
