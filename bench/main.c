@@ -27,6 +27,7 @@ usage(FILE *f)
 	      "  dataset gen      write a deterministic JPEG dataset and its manifest\n"
 	      "  dataset load     upload a folder to s3://BUCKET/PREFIX and prove it arrived\n"
 	      "  dataset verify   check a bucket against a manifest\n"
+	      "  dataset index    write a manifest for photos as they are (a folder or a prefix)\n"
 	      "  dataset ls       list a prefix: key and size (and SHA-256) per object\n"
 	      "  dataset rm       delete a prefix (and with --bucket, the bucket)\n"
 	      "  dataset profiles list the dataset profiles\n"
