@@ -6,6 +6,8 @@
 #   make deps            install exactly the Debian packages the project needs (idempotent)
 #   make SANITIZER=address|undefined|thread ...   sanitized build in build/san-<name>/
 #   make O=DIR ...       objects and binaries under DIR instead of build/
+#   make install         the binary, its man page and shipped files under PREFIX (/usr/local),
+#                        staged under DESTDIR when set; `make uninstall` removes them
 #
 # Flags come from pkg-config, evaluated on first use (after `deps` has run), so a fresh
 # machine needs no step before `make check`.
@@ -31,7 +33,8 @@ endif
 # Debian packages: build and test dependencies, plus the local S3 server (Ceph RGW).
 DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libssl-dev libevent-dev \
 	libhwloc-dev hwloc libexif-dev libjpeg62-turbo-dev libjansson-dev libcmocka-dev \
-	gnuplot-nox curl jq procps sysstat libinih-dev radosgw ceph-mon ceph-osd ceph-common
+	gnuplot-nox curl jq procps sysstat libinih-dev radosgw ceph-mon ceph-osd ceph-common \
+	groff-base man-db
 PKGS := libcurl libcrypto libevent hwloc libexif libjpeg jansson inih
 
 # Evaluated once, on first use, so that `deps` can run before pkg-config is asked.
@@ -69,7 +72,7 @@ SAMPLER_SRC := $(addprefix harness/sampler/,procfs.c taskstats.c pidscan.c proct
 RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c samples_cols.c trace_cols.c trace.c \
 	tracestats.c results.c)
 ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_value.c plan.c \
-	setup.c runner.c)
+	home.c setup.c runner.c)
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
 	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
 	plotdata_out.c plotdata.c plotdata_runs.c plot.c)
@@ -95,7 +98,7 @@ UNIT_TESTS := s3url s3xml retry manifest index dsstats gen s3config exif transfo
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
-.PHONY: all check unit integration bench microbench deps clean format
+.PHONY: all check unit integration bench microbench deps clean format install uninstall
 all: $(BIN) $(STAGE_SOS)
 
 $(BUILD)/stages/%.so: models/stages/%.c $(STAGE_CORE) include/exifbench_stage.h \
@@ -119,6 +122,17 @@ $(BUILD)/%.o: %.c | deps
 
 # libexif has no version call: record the one built against.
 $(BUILD)/harness/engine/versions.o: EXTRA_DEFS = -DLIBEXIF_VERSION='"$(shell pkg-config --modversion libexif)"'
+
+# The installed folder of the shipped files (harness/engine/home.h), compiled into home.o, which
+# is rebuilt when PREFIX changes (the stamp file is rewritten only then).
+PREFIX ?= /usr/local
+SHAREDIR = $(PREFIX)/share/exifbench
+$(BUILD)/harness/engine/home.o: EXTRA_DEFS = -DEXIFBENCH_SHAREDIR='"$(SHAREDIR)"'
+$(BUILD)/harness/engine/home.o: $(BUILD)/sharedir.stamp
+$(BUILD)/sharedir.stamp: FORCE
+	@mkdir -p $(@D)
+	$(Q)echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' >$@
+FORCE:
 
 # A unit test includes the .c it tests (to reach static helpers) and links the rest.
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c $(LIB_OBJ) | deps
@@ -183,6 +197,7 @@ unit: $(UNIT_BINS) $(BIN) $(STAGE_SOS)
 	$(Q)tests/report.sh $(BIN)
 	$(Q)tests/compare.sh $(BIN)
 	$(Q)tests/layout.sh $(BUILD)
+	$(Q)tests/install.sh $(BIN) O=$(O) SANITIZER=$(SANITIZER)
 
 # Starts the local S3 server unless AWS_ENDPOINT_URL names one, and stops it afterwards.
 integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS)
@@ -218,6 +233,32 @@ $(BUILD)/bench/microbench: $(BUILD)/bench/microbench.o $(BUILD)/bench/microbench
 
 deps:
 	$(Q)harness/deps $(DEB_PKGS)
+
+# GNU and Debian conventions: PREFIX is where it runs from (compiled in), DESTDIR a staging root.
+# The shipped files keep their tree's layout under SHAREDIR; the man page names SHAREDIR;
+# uninstall removes exactly these files, and the folders only install made.
+INSTALL ?= install
+SHARE_FILES := $(wildcard plots/*.gp) $(wildcard bench/*.conf)
+SHARE_SCRIPTS := harness/s3-local harness/with-s3-local
+MAN1DIR = $(PREFIX)/share/man/man1
+install: $(BIN)
+	$(Q)$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MAN1DIR) \
+		$(addprefix $(DESTDIR)$(SHAREDIR)/,plots bench harness)
+	$(Q)$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/exifbench
+	$(Q)sed 's|/usr/local/share/exifbench|$(SHAREDIR)|g' docs/exifbench.1 \
+		>$(DESTDIR)$(MAN1DIR)/exifbench.1 && chmod 644 $(DESTDIR)$(MAN1DIR)/exifbench.1
+	$(Q)for f in $(SHARE_FILES); do \
+		$(INSTALL) -m 644 $$f $(DESTDIR)$(SHAREDIR)/$$f || exit 1; done
+	$(Q)for f in $(SHARE_SCRIPTS); do \
+		$(INSTALL) -m 755 $$f $(DESTDIR)$(SHAREDIR)/$$f || exit 1; done
+	@echo "install: $(DESTDIR)$(PREFIX)/bin/exifbench, its files in $(DESTDIR)$(SHAREDIR)"
+
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(PREFIX)/bin/exifbench $(DESTDIR)$(MAN1DIR)/exifbench.1 \
+		$(addprefix $(DESTDIR)$(SHAREDIR)/,$(SHARE_FILES) $(SHARE_SCRIPTS))
+	$(Q)for d in plots bench harness; do \
+		[ ! -d $(DESTDIR)$(SHAREDIR)/$$d ] || rmdir $(DESTDIR)$(SHAREDIR)/$$d || exit 1; done
+	$(Q)[ ! -d $(DESTDIR)$(SHAREDIR) ] || rmdir $(DESTDIR)$(SHAREDIR)
 
 format:
 	clang-format -i $(CORE_SRC) $(MODEL_SRC) $(DATA_SRC) $(BENCH_SRC) $(HARNESS_SRC) \

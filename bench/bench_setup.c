@@ -15,6 +15,7 @@
 
 #include "bench.h"
 #include "cli.h"
+#include "harness/engine/home.h"
 #include "harness/engine/topo.h"
 #include "harness/engine/versions.h"
 #include "harness/report/rs_dataset.h"
@@ -85,13 +86,14 @@ bench_setup(struct bench *b, int argc, char **argv)
 }
 
 /*
- * Finds this binary and the source folder; with no endpoint, runs the same command again
- * under harness/with-s3-local. -1 to go on, else the exit code (exec failed).
+ * Finds this binary (the shipped files' folder, b->home, is cmd_bench's); with no endpoint,
+ * runs the same command again under harness/with-s3-local. -1 to go on, else the exit code
+ * (exec failed).
  */
 static int
 relaunch(struct bench *b, const char *endpoint, int argc, char **argv)
 {
-	char wrapper[512], *args[128];
+	char wrapper[PATH_MAX + 32], err[1024], *args[128];
 	ssize_t n;
 	int i;
 
@@ -100,14 +102,17 @@ relaunch(struct bench *b, const char *endpoint, int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	b->exe[n] = '\0';
-	if (setup_find_home(b->exe, b->home, sizeof(b->home)) < 0)
-		b->home[0] = '\0';
 	if (endpoint != NULL && endpoint[0] != '\0')
 		return -1;
 	/* No endpoint: run again under the local server's wrapper, which stops it. */
-	if (b->home[0] == '\0' || argc > 120) {
-		fprintf(stderr, "exifbench: AWS_ENDPOINT_URL is unset and harness/s3-local "
-		    "is not found (set EXIFBENCH_HOME to the source folder)\n");
+	if (argc > 120) {
+		fprintf(stderr, "exifbench: AWS_ENDPOINT_URL is unset, and %d arguments are too "
+		    "many to run again under harness/with-s3-local\n", argc);
+		return EXIT_SETUP;
+	}
+	if (b->home[0] == '\0' && home_find(b->home, sizeof(b->home), err, sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: AWS_ENDPOINT_URL is unset (the local server's "
+		    "harness/with-s3-local is needed): %s\n", err);
 		return EXIT_SETUP;
 	}
 	snprintf(wrapper, sizeof(wrapper), "%s/harness/with-s3-local", b->home);

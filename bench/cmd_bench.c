@@ -5,6 +5,7 @@
  * a separate measured `exifbench run` process; the result folder is described in
  * harness/results/results.h and docs/harness.md.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "bench.h"
 #include "cli.h"
 #include "harness/report/report.h"
+#include "harness/engine/home.h"
 #include "harness/engine/topo.h"
 
 /* What the command line sets over the scenario, kept until the scenario is read. */
@@ -23,6 +25,7 @@ struct overrides {
 
 static int parse(struct bench *b, int argc, char **argv);
 static int on_option(int ch, const char *arg, void *ctx);
+static int find_scenario(struct bench *b);
 static int load(struct bench *b, const struct overrides *o);
 static void release(struct bench *b);
 static void report(const struct bench *b);
@@ -35,7 +38,10 @@ static const char usage[] =
     "`exifbench report --help`). Starts the local S3 server when AWS_ENDPOINT_URL is\n"
     "unset, loads the scenario's dataset once (reused while it verifies), and runs the\n"
     "network shaper when the scenario asks for latency, bandwidth caps or faults.\n"
-    "  -s, --scenario FILE     the scenario (format: docs/harness.md)\n"
+    "  -s, --scenario FILE     the scenario (format: docs/harness.md); a bare NAME that is\n"
+    "                          not a file here is a shipped one: bench/NAME.conf (io-bound,\n"
+    "                          cpu-bound, mixed, hardware-scaling) where `exifbench --help`\n"
+    "                          says the files are\n"
     "  -p, --profile NAME      quick (default: the scenario's plain keys) or full (its\n"
     "                          full.KEY lines too: bigger dataset, wider sweeps)\n"
     "      --set KEY=VALUE     override one scenario key (repeatable)\n"
@@ -104,7 +110,7 @@ parse(struct bench *b, int argc, char **argv)
 		    "(see --help)\n");
 		return EXIT_USAGE;
 	}
-	if ((rc = load(b, &o)) >= 0)
+	if ((rc = find_scenario(b)) >= 0 || (rc = load(b, &o)) >= 0)
 		return rc;
 	if (b->dry_run) {
 		plan_print(&b->plan, &b->sc, stdout);
@@ -149,6 +155,33 @@ on_option(int ch, const char *arg, void *ctx)
 	case 'j': b->json = 1; break;
 	case 'q': b->quiet = 1; break;
 	}
+	return -1;
+}
+
+/*
+ * The folder of the shipped files into b->home, and the scenario's file (a bare name may be a
+ * shipped scenario's): -1, or EXIT_USAGE. No folder found is an error only for a bare name
+ * that is not a file here; bench_setup and report say it again when they need the folder.
+ */
+static int
+find_scenario(struct bench *b)
+{
+	static char file[PATH_MAX];
+	char err[1024];
+	const char *name = b->scenario_path;
+
+	if (home_find(b->home, sizeof(b->home), err, sizeof(err)) < 0) {
+		b->home[0] = '\0';
+		if (strchr(name, '/') != NULL || access(name, F_OK) == 0)
+			return -1;
+		fprintf(stderr, "exifbench: scenario '%s' is not a file here, and %s\n", name, err);
+		return EXIT_USAGE;
+	}
+	if (home_scenario(b->home, name, file, sizeof(file), err, sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: %s\n", err);
+		return EXIT_USAGE;
+	}
+	b->scenario_path = file;
 	return -1;
 }
 
@@ -207,12 +240,17 @@ release(struct bench *b)
 static void
 report(const struct bench *b)
 {
-	char err[1024];
+	char err[1024], dir[PATH_MAX];
+	const char *home = b->home;
 	int rv;
 
 	if (b->res.dir[0] == '\0')
 		return;
-	rv = report_make(b->res.dir, b->home, 1, b->quiet ? NULL : stderr, err, sizeof(err));
+	if (home[0] == '\0' && (home = dir, home_find(dir, sizeof(dir), err, sizeof(err))) < 0) {
+		fprintf(stderr, "exifbench: report: %s\n", err);
+		return;
+	}
+	rv = report_make(b->res.dir, home, 1, b->quiet ? NULL : stderr, err, sizeof(err));
 	if (rv != 0)
 		fprintf(stderr, "exifbench: report: %s%s\n", rv > 0 ? "some figures failed: " : "",
 		    err);

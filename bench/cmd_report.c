@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "harness/report/report.h"
-#include "harness/engine/setup.h"
+#include "harness/engine/home.h"
 
 /* The flags of the command line. */
 struct flags {
@@ -38,8 +38,9 @@ static const char usage[] =
     "                   figures (\"drawn\", \"not drawn\" or \"some failed\")\n"
     "  -q, --quiet      no progress lines on stderr\n"
     "  -h, --help       this text\n"
-    "The scripts are found under $EXIFBENCH_HOME, else the working folder, else beside the\n"
-    "binary. docs/methodology.md says how every number is measured.\n"
+    "The gnuplot scripts are read from plots/ in $EXIFBENCH_HOME, else in the checkout the\n"
+    "binary runs from, else in PREFIX/share/exifbench (`exifbench --help` names the one\n"
+    "found). docs/methodology.md says how every number is measured.\n"
     "Exit: 0 written; 1 written but some figures failed (the report says which);\n"
     "2 usage or not a results folder; 3 the report could not be written.\n";
 
@@ -54,9 +55,8 @@ cmd_report(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct flags fl = { 1, 0, 0 };
-	char home[4096], exe[4096], err[1024], path[4200];
+	char home[4096], err[1024], path[4200];
 	int rv;
-	ssize_t n;
 
 	if ((rv = cli_options(argc, argv, "njqh", longopts, usage, on_option, &fl)) >= 0)
 		return rv;
@@ -65,12 +65,8 @@ cmd_report(int argc, char **argv)
 		    "RESULTS_DIR missing" : "one RESULTS_DIR only", usage);
 		return EXIT_USAGE;
 	}
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) < 0)
-		n = 0;
-	exe[n] = '\0';
-	if (setup_find_home(exe, home, sizeof(home)) < 0) {
-		fprintf(stderr, "exifbench: report: the exifbench folder (plots/, harness/) not found: set "
-		    "EXIFBENCH_HOME to the exifbench source folder\n");
+	if (home_find(home, sizeof(home), err, sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: report: %s\n", err);
 		return EXIT_SETUP;
 	}
 	rv = report_make(argv[optind], home, fl.draw, fl.quiet ? NULL : stderr, err,

@@ -1,13 +1,16 @@
 /*
  * main.c: the exifbench command line. Initialises libcurl once, before any thread exists,
- * then hands the arguments to the command named first.
+ * then hands the arguments to the command named first. Its --help also names the folder of
+ * the shipped files the commands use (home.h).
  */
 #include <curl/curl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "harness/engine/home.h"
 #include "harness/engine/versions.h"
 
 static void usage(FILE *f);
@@ -16,12 +19,15 @@ static void warn_insecure(const char *cmd);
 static void
 usage(FILE *f)
 {
+	char home[PATH_MAX], err[1024];
+
 	fputs("usage: exifbench [--help] [--version] COMMAND [ARGS]\n"
 	      "\n"
 	      "commands:\n"
 	      "  dataset gen      write a deterministic JPEG dataset and its manifest\n"
 	      "  dataset load     upload a folder to s3://BUCKET/PREFIX and prove it arrived\n"
 	      "  dataset verify   check a bucket against a manifest\n"
+	      "  dataset index    write a manifest for photos as they are (a folder or a prefix)\n"
 	      "  dataset ls       list a prefix: key and size (and SHA-256) per object\n"
 	      "  dataset rm       delete a prefix (and with --bucket, the bucket)\n"
 	      "  dataset profiles list the dataset profiles\n"
@@ -32,15 +38,21 @@ usage(FILE *f)
 	      "  report DIR       write DIR/report.md and its plots from result folders\n"
 	      "  compare A B      two result folders side by side: throughput and latency changes\n"
 	      "\n"
-	      "`exifbench COMMAND SUBCOMMAND --help` describes each. The S3 endpoint and\n"
-	      "credentials come from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
-	      "AWS_SESSION_TOKEN and AWS_REGION (eval \"$(harness/s3-local env)\" for the local\n"
-	      "server), or from the AWS_PROFILE of ~/.aws/config and ~/.aws/credentials; also\n"
-	      "AWS_CA_BUNDLE, AWS_S3_ADDRESSING_STYLE=path|virtual, EXIFBENCH_TLS_VERIFY=no\n"
+	      "`exifbench COMMAND SUBCOMMAND --help` describes each; `man exifbench` all of\n"
+	      "them. The S3 endpoint and credentials come from AWS_ENDPOINT_URL,\n"
+	      "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_REGION (eval\n"
+	      "\"$(FILES/harness/s3-local env)\" for the local server, FILES being the folder\n"
+	      "named below), or from the AWS_PROFILE of ~/.aws/config and ~/.aws/credentials;\n"
+	      "also AWS_CA_BUNDLE, AWS_S3_ADDRESSING_STYLE=path|virtual, EXIFBENCH_TLS_VERIFY=no\n"
 	      "(docs/remote.md).\n"
 	      "\n"
 	      "exit codes: 0 ok, 1 some items failed, 2 usage or input error,\n"
-	      "            3 setup error (settings, endpoint, bucket)\n", f);
+	      "            3 setup error (settings, endpoint, bucket)\n"
+	      "\n", f);
+	if (home_find(home, sizeof(home), err, sizeof(err)) == 0)
+		fprintf(f, "files: %s (plots/*.gp, bench/*.conf, harness/s3-local)\n", home);
+	else
+		fprintf(f, "files: %s\n", err);
 }
 
 /* The S3 client reads EXIFBENCH_TLS_VERIFY (models/core/s3config.c); its commands say so. */

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,30 +22,8 @@
 
 static int manifest_stats(const char *path, struct dsstats *st, char *err, size_t errlen);
 static void count_object(const char *key, uint64_t size, const char *sha256, void *arg);
-static int has_script(const char *dir);
 static pid_t spawn_out(char *const *argv, int *out, const char *cpus);
 static ssize_t read_line(int fd, char *buf, size_t len, int timeout_ms);
-
-int
-setup_find_home(const char *exe, char *dir, size_t len)
-{
-	char buf[PATH_MAX], *d;
-	const char *env = getenv("EXIFBENCH_HOME");
-	int i;
-
-	if (env != NULL && has_script(env))
-		return snprintf(dir, len, "%s", env) < (int)len ? 0 : -1;
-	if (has_script("."))
-		return getcwd(dir, len) != NULL ? 0 : -1;
-	snprintf(buf, sizeof(buf), "%s", exe);
-	for (d = dirname(buf), i = 0; i < 3; i++) {
-		if (has_script(d))
-			return realpath(d, buf) != NULL &&
-			    snprintf(dir, len, "%s", buf) < (int)len ? 0 : -1;
-		d = dirname(d);
-	}
-	return -1;
-}
 
 size_t
 setup_server_pids(const char *home, const char *endpoint, pid_t *pids, size_t max)
@@ -235,15 +212,6 @@ setup_shaper_stop(struct shaper *sh)
 	if (last[0] != '\0')
 		j = json_loads(last, 0, NULL);
 	return j;
-}
-
-static int
-has_script(const char *dir)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/harness/s3-local", dir);
-	return access(path, X_OK) == 0;
 }
 
 /* fork + exec with stdout on a pipe (*out), in a new process group, bound to cpus. */

@@ -1,8 +1,8 @@
 /*
- * setup.h: what `exifbench bench` needs around its runs: the harness scripts (found beside
- * the binary or in the working folder), the local S3 server's processes, the dataset (a
- * generated profile loaded once and reused while it verifies, or the existing objects of a
- * source), and the shaper, run as a child process of its own.
+ * setup.h: what `exifbench bench` needs around its runs: the local S3 server's processes (asked
+ * of harness/s3-local in the folder home_find names, home.h), the dataset (a generated
+ * profile loaded once and reused while it verifies, or the existing objects of a source), and
+ * the shaper, run as a child process of its own.
  * Commands run by these helpers print their progress on stderr; stdout stays the caller's.
  */
 #ifndef EXIFBENCH_SETUP_H
@@ -15,12 +15,6 @@
 
 #include "datasets/dsstats.h"
 #include "models/core/s3.h"
-
-/*
- * The folder holding harness/s3-local: $EXIFBENCH_HOME, else the working folder, else the
- * binary's folder or one of its two parents. 0 with it in dir (no trailing slash), or -1.
- */
-int setup_find_home(const char *exe, char *dir, size_t len);
 
 /*
  * When harness/s3-local runs the server that endpoint names, its process ids into pids
