@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "run_opts.h"
 #include "models/core/s3.h"
+#include "harness/engine/plan.h"
 #include "harness/engine/topo.h"
 
 enum { O_THUMB = 256, O_SPIN, O_GIL, O_UPLOAD, O_TRACE, O_QUIET, O_KEYS, O_DURATION,
@@ -298,15 +299,10 @@ check_stage(struct run_args *a)
 static int
 check_folders(struct run_args *a, const struct parse_state *st)
 {
-	size_t n;
-
 	if (parse_uri("--src", st->src, a->p.src_bucket, a->p.src_prefix) < 0 ||
 	    parse_uri("--dst", st->dst, a->p.dst_bucket, a->p.dst_prefix) < 0)
 		return EXIT_USAGE;
-	n = strlen(a->p.src_prefix);
-	if (strcmp(a->p.src_bucket, a->p.dst_bucket) == 0 && (n == 0 ||
-	    (strncmp(a->p.dst_prefix, a->p.src_prefix, n) == 0 &&
-	    (a->p.dst_prefix[n] == '/' || a->p.dst_prefix[n] == '\0')))) {
+	if (plan_inside(a->p.dst_bucket, a->p.dst_prefix, a->p.src_bucket, a->p.src_prefix)) {
 		fprintf(stderr, "exifbench: --dst %s lies inside --src %s: the outputs would be "
 		    "listed as inputs\n", st->dst, st->src);
 		return EXIT_USAGE;
