@@ -1,8 +1,21 @@
 # tests/lib.sh: what the shell test scripts share; sourced, not run. `expect` runs a command and
 # checks its exit status and output; `check` records a condition tested by hand; `summary`
 # prints the count and sets the exit status. Every output is also appended to $EXPECT_LOG
-# (when set), so a script can search it afterwards, for a leaked secret say.
+# (when set), so a script can search it afterwards, for a leaked secret say. `mine` finds the
+# processes this script started (they carry its mark in their environment), so a check for a
+# process left behind never sees another run of the tests on the same machine.
 fails=0 n=0
+export EXIFBENCH_TEST_MARK=${EXIFBENCH_TEST_MARK:-$$}
+
+# mine PATTERN: the pids whose command line matches PATTERN (pgrep -f) and that carry the mark.
+mine() {
+	local p
+	for p in $(pgrep -f "$1" || true); do
+		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" |
+		    grep -qx "EXIFBENCH_TEST_MARK=$EXIFBENCH_TEST_MARK" && echo "$p"
+	done
+	return 0
+}
 
 # expect CODE PATTERN CMD...: exit status CODE, and PATTERN (grep -E) in stdout+stderr.
 expect() {

@@ -163,10 +163,10 @@ bgpid=
 check "a second Ctrl-C ends the bench at once (got $rc)" [ "$rc" -eq 130 ]
 check "its folder does not claim to be complete" [ "$(jq -r .status "$(newest)/meta.json")" = running ]
 for _ in $(seq 30); do
-	[ -z "$(pgrep -f "$bin (run|shape)" || true)" ] && break
+	[ -z "$(mine "$bin (run|shape)")" ] && break
 	sleep 0.2
 done
-check "the run and the shaper died with the harness" [ -z "$(pgrep -f "$bin (run|shape)" || true)" ]
+check "the run and the shaper died with the harness" [ -z "$(mine "$bin (run|shape)")" ]
 
 # 4. No AWS_ENDPOINT_URL: bench runs itself under harness/with-s3-local (here it finds the
 # server already running and reuses it, so the test does not start a second one).
@@ -179,6 +179,6 @@ printf 'name = x\nlatency_ms = -1\n' >"$tmp/bad.conf"
 expect 2 "bad.conf:2: key 'latency_ms'" "$bin" bench --scenario "$tmp/bad.conf"
 expect 2 "PU list '7'" "$bin" bench --scenario "$tiny" --client-cpus 7 --results "$tmp/results"
 expect 2 "--set" "$bin" bench --scenario "$tiny" --set nonsense
-check "no exifbench process is left" [ -z "$(pgrep -f "$bin (run|shape)" || true)" ]
+check "no exifbench process is left" [ -z "$(mine "$bin (run|shape)")" ]
 
 summary "bench integration"

@@ -16,16 +16,6 @@ build=${2:-$(dirname "$bin")}
 models="sequential pthreads forkpool async hybrid"
 tmp=$(mktemp -d)
 bucket=exifbench-its-$$
-# Every process this test starts carries this mark, so "left behind" means ours, not those of
-# another run of the test on the machine.
-export EXIFBENCH_STAGE_TEST=$$
-# mine PATTERN: the pids whose command line matches PATTERN and that carry the mark.
-mine() {
-	for p in $(pgrep -f "$1" || true); do
-		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null |
-		    grep -qx "EXIFBENCH_STAGE_TEST=$EXIFBENCH_STAGE_TEST" && echo "$p"
-	done
-}
 src=s3://$bucket/in
 ts=$build/tests/stages/teststage.so
 
