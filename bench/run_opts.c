@@ -85,7 +85,8 @@ const char run_usage[] =
     "  -q, --quality Q         JPEG quality of the transform, 1..100 (85)\n"
     "      --thumb-max PX      thumbnail: longest side to reach by DCT scaling (160)\n"
     "      --cpu-spin-ms X     burn X ms of CPU per image (measured on the thread's clock)\n"
-    "      --global-lock       pthreads: run the CPU stage under one global mutex (a GIL)\n"
+    "      --global-lock       pthreads, hybrid: run the CPU stage under one global mutex\n"
+    "                          (a GIL): one thread at a time runs it\n"
     "      --upload-image      also PUT the processed image as DST/KEY\n"
     "      --stage FILE.so[:ARG]\n"
     "                          your own CPU stage instead of the built-in one (not with\n"
@@ -330,8 +331,9 @@ check_model(struct run_args *a, const struct parse_state *st)
 		return EXIT_USAGE;
 	}
 	if (a->opts.global_lock && !m->uses_global_lock) {
-		fprintf(stderr, "exifbench: --global-lock applies to the %s model only\n",
-		    names(uses_global_lock, buf, sizeof(buf)));
+		names(uses_global_lock, buf, sizeof(buf));
+		fprintf(stderr, "exifbench: --global-lock applies to the %s model%s only\n", buf,
+		    strchr(buf, ',') != NULL ? "s" : "");
 		return EXIT_USAGE;
 	}
 	return -1;

@@ -14,7 +14,10 @@
  * behind, slots wait in the ring and no new download starts (backpressure), and memory does
  * not grow. Ownership of a job passes with the slot: loop -> ring -> worker -> list -> loop.
  * Stop: evio_run returns once every slot has retired; then the ring is closed and the
- * workers, idle by then, exit and are joined.
+ * workers, idle by then, exit and are joined. Under opts.global_lock a worker holds one
+ * mutex of the run (`gil`) around job_process, as pthreads.c does through job_run_blocking:
+ * a CPU stage that holds a GIL, so one worker at a time runs it while the loop keeps the
+ * transfers going.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +33,8 @@ struct hybrid {
 	struct evio *io;
 	pthread_mutex_t lock;
 	pthread_cond_t ready;
+	pthread_mutex_t gil;		/* around job_process under opts.global_lock */
+	int use_gil;
 	struct evio_slot **ring;	/* for the workers; capacity: the slots */
 	unsigned cap, head, len;
 	struct evio_slot **fin;		/* for the loop: finished slots, as many at most */
@@ -55,6 +60,7 @@ const struct model model_hybrid = {
 	.summary = "libevent + curl multi for I/O, W worker threads for the CPU stage",
 	.shared_io_thread = 1,
 	.uses_workers = 1,
+	.uses_global_lock = 1,
 	.run = hybrid_run,
 };
 
@@ -62,7 +68,8 @@ static int
 hybrid_run(struct run *r)
 {
 	struct hybrid h = { .lock = PTHREAD_MUTEX_INITIALIZER, .ready = PTHREAD_COND_INITIALIZER,
-			    .wake = { -1, -1 }, .r = r };
+			    .gil = PTHREAD_MUTEX_INITIALIZER, .wake = { -1, -1 }, .r = r,
+			    .use_gil = run_opts(r)->global_lock };
 	unsigned n = run_opts(r)->concurrency, nw = run_opts(r)->workers, started = 0, i;
 	struct worker *w = calloc(nw, sizeof(*w));
 	struct event *ev = NULL;
@@ -146,7 +153,11 @@ worker_main(void *arg)
 		j = evio_slot_job(slot);
 		job_set_worker(j, w->id);
 		job_set_stage(j, st);
-		if (st != NULL)
+		if (st != NULL && h->use_gil) {
+			pthread_mutex_lock(&h->gil);
+			job_process(j);
+			pthread_mutex_unlock(&h->gil);
+		} else if (st != NULL)
 			job_process(j);
 		else
 			job_fail(j, "worker out of memory");

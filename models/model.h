@@ -35,9 +35,10 @@ unsigned model_in_flight(const struct model *m, unsigned level);
 /*
  * The threads of m that can run the CPU stage at once under opts, on pus PUs (uncapped by
  * them): one for a model capped at one in flight, for one whose transfers and CPU stage share
- * its one thread (async), and under opts->global_lock for a model that takes it (pthreads);
- * for a model with CPU workers (hybrid), its workers (opts->workers, else one per PU) and its
- * event-loop thread; else one per request in flight.
+ * its one thread (async), and under opts->global_lock for a model that takes it (pthreads,
+ * hybrid: one mutex around the CPU stage); else, for a model with CPU workers (hybrid), its
+ * workers (opts->workers, else one per PU) and its event-loop thread; else one per request in
+ * flight.
  */
 unsigned model_cpu_threads(const struct model *m, const struct model_opts *opts, unsigned pus);
 

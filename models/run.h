@@ -22,7 +22,7 @@
 struct model_opts {
 	unsigned concurrency;	/* requests in flight (threads, processes, or transfers) */
 	unsigned workers;	/* threads for the CPU stage (hybrid) */
-	int global_lock;	/* pthreads: hold one mutex around the CPU stage (a GIL) */
+	int global_lock;	/* pthreads, hybrid: one mutex around the CPU stage (a GIL) */
 };
 
 struct run;

@@ -290,6 +290,24 @@ check "--transform thumbnail: images not smaller than their input: $(images thum
 run gil 1 "$inputs" -m pthreads -c 4 --global-lock --src "$src" --dst "s3://$bucket/out-gil"
 outputs out-gil gil
 same_outputs sequential gil
+# hybrid's CPU workers under the lock: the same bytes as without it, and no two PROC stages
+# overlap (sorted by start, each starts at or after every earlier one ended: an order, not a time)
+head -n 12 "$tmp/good40" >"$tmp/good12"
+for g in "" --global-lock; do
+	run "hgil$g" 0 12 -m hybrid -c 4 -w 2 --cpu-spin-ms 5 $g --src "$src" \
+	    --dst "s3://$bucket/hgil$g" --keys "$tmp/good12"
+	outputs "hgil$g" "hgil$g"
+done
+same_outputs hgil hgil--global-lock
+overlaps=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	{ print $col["proc_start_us"], $col["proc_end_us"] }' "$tmp/hgil--global-lock.csv" |
+    sort -n | awk '$1 < 0 || $2 < $1 { print "bad " $0; next }
+	NR > 1 && $1 < end { print $1 " < " end } $2 > end { end = $2 }')
+check "hybrid --global-lock: PROC stages overlap: $(echo "$overlaps" | head -n 2)" \
+    test -z "$overlaps"
+check "hybrid --global-lock: not 12 PROC stages in the trace" \
+    test "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["proc_start_us"] >= 0' "$tmp/hgil--global-lock.csv" | wc -l)" -eq 12
 
 # --- usage errors, --help ---
 usage_error "unknown --model 'threads'" -m threads --src "$src" --dst "s3://$bucket/x"
@@ -299,7 +317,7 @@ usage_error 'workers applies to the hybrid model only' -m pthreads -w 2 --src "$
 usage_error 'lies inside --src' -m async --src "$src" --dst "$src/out"
 usage_error 'lies inside --src' -m async --src "s3://$bucket" --dst "s3://$bucket/out"
 usage_error 'needs --model, --src and --dst' -m async --dst "s3://$bucket/x"
-usage_error 'global-lock applies to the pthreads model only' -m hybrid --global-lock \
+usage_error 'global-lock applies to the pthreads, hybrid models only' -m async --global-lock \
     --src "$src" --dst "s3://$bucket/x"
 expect 0 '^usage: exifbench run' "$bin" run --help
 

@@ -36,11 +36,12 @@ static const struct rule_case cases[] = {
 	/* one loop thread runs transfers and the CPU stage */
 	{ "async", 256, 0, 2, 0, 256, 1 },
 	{ "async", 256, 4, 2, 1, 256, 1 },
-	/* the workers (else one per PU) and the loop thread */
+	/* the workers (else one per PU) and the loop thread; one worker at a time under the lock */
 	{ "hybrid", 64, 0, 2, 0, 64, 3 },
 	{ "hybrid", 64, 4, 2, 0, 64, 5 },
 	{ "hybrid", 1, 0, 1, 0, 1, 2 },
-	{ "hybrid", 64, 0, 2, 1, 64, 3 },
+	{ "hybrid", 64, 0, 2, 1, 64, 1 },
+	{ "hybrid", 64, 4, 2, 1, 64, 1 },
 };
 
 static void
