@@ -180,6 +180,8 @@ plan_argv(const struct plan *p, const struct plan_run *r, const struct scenario 
 		A("--cpu-spin-ms"), F("%g", sc->cpu_spin_ms);
 	if (sc->stage[0] != '\0')
 		A("--stage"), A(sc->stage);
+	if (sc->stage_cmd[0] != '\0')
+		A("--stage-cmd"), A(sc->stage_cmd);
 	if (sc->global_lock && r->model->uses_global_lock)
 		A("--global-lock");
 	A("--trace"), A(trace), A("--json"), A("--quiet");

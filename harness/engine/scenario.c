@@ -43,6 +43,7 @@ static const struct scenario_key keys[] = {
 	{ "thumb_max", K_UINT, F(thumb_max), 1, 65535, "160" },
 	{ "cpu_spin_ms", K_DOUBLE, F(cpu_spin_ms), 0, 60000, "0" },
 	{ "stage", K_TEXT, F(stage), 0, 511, "" },
+	{ "stage_cmd", K_TEXT, F(stage_cmd), 0, 511, "" },
 	{ "global_lock", K_BOOL, F(global_lock), 0, 1, "no" },
 	{ "models", K_MODELS, F(models), 0, 0, "sequential pthreads forkpool async hybrid" },
 	{ "concurrency", K_LEVELS, F(levels), 1, 4096, "8" },
@@ -294,13 +295,26 @@ scenario_check(const struct scenario *sc, char *err, size_t errlen)
 	return check_stage(sc, err, errlen);
 }
 
-/* A plugin stage replaces the built-in one, and is loaded once now so that no run fails on it. */
+/*
+ * A plugin stage replaces the built-in one, and is loaded once now so that no run fails on it.
+ * A co-process stage (stage_cmd) replaces it too and excludes a plugin; its command is not
+ * started here: the first run reports a bad one.
+ */
 static int
 check_stage(const struct scenario *sc, char *err, size_t errlen)
 {
 	struct stage_conf c;
 	char why[512];
 
+	if (sc->stage_cmd[0] != '\0') {
+		if (sc->stage[0] != '\0')
+			return scenario_error(err, errlen, "stage_cmd and stage are two CPU stages: "
+			    "give one of them");
+		if (strcmp(sc->transform, "none") != 0 || sc->cpu_spin_ms > 0)
+			return scenario_error(err, errlen, "stage_cmd %s replaces the built-in "
+			    "stage: it takes no transform nor cpu_spin_ms", sc->stage_cmd);
+		return 0;
+	}
 	if (sc->stage[0] == '\0')
 		return 0;
 	if (strcmp(sc->transform, "none") != 0 || sc->cpu_spin_ms > 0)

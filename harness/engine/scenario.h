@@ -51,6 +51,7 @@ struct scenario {
 	unsigned thumb_max;		/* thumb_max: pixels (160) */
 	double cpu_spin_ms;		/* cpu_spin_ms: CPU burnt per image (0) */
 	char stage[512];		/* stage: FILE.so[:ARG], a plugin CPU stage ("": built-in) */
+	char stage_cmd[512];		/* stage_cmd: a co-process CPU stage's command ("": none) */
 	int global_lock;		/* global_lock: yes/no, pthreads only (no) */
 	char models[SCENARIO_MAX_MODELS][16];	/* models: names from the model table */
 	size_t n_models;		/* (default: all five) */

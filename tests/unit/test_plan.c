@@ -73,6 +73,7 @@ test_places(void **state)
 	static const char *const inside[] = { "source", "s3://photos/2024", "out_bucket",
 		"photos", "out_prefix", "2024/out", NULL };
 	struct scenario sc;
+	size_t i;
 	struct plan p;
 	char err[512], *argv[48];
 
@@ -95,6 +96,16 @@ test_places(void **state)
 	assert_string_equal(argv[5], "s3://my-data/sets/t");
 	assert_string_equal(argv[6], "--dst");
 	assert_string_equal(argv[7], "s3://my-out/r/1/sequential-c1-cpusall-r1");
+	for (i = 0; argv[i] != NULL && strcmp(argv[i], "--stage-cmd") != 0; i++)
+		;
+	assert_null(argv[i]);	/* no stage_cmd: no --stage-cmd */
+	snprintf(sc.stage_cmd, sizeof(sc.stage_cmd), "./stage --fast");
+	plan_argv(&p, &p.run[0], &sc, "exifbench", "r/1/sequential-c1-cpusall-r1", "t.csv", 0,
+	    argv, 48);
+	for (i = 0; argv[i] != NULL && strcmp(argv[i], "--stage-cmd") != 0; i++)
+		;
+	assert_non_null(argv[i]);
+	assert_string_equal(argv[i + 1], "./stage --fast");
 	plan_free(&p);
 	scenario_with(&sc, source);
 	assert_int_equal(plan_make(&sc, &p, err, sizeof(err)), 0);

@@ -343,6 +343,12 @@ test_parse_errors(void **state)
 		    "t.conf: jitter uniform needs jitter_ms > 0" },
 		{ "stage = x.so\ntransform = thumbnail\n", "t.conf: stage x.so replaces the "
 		    "built-in stage: it takes no transform nor cpu_spin_ms" },
+		{ "stage_cmd = ./s\ntransform = thumbnail\n", "t.conf: stage_cmd ./s replaces the "
+		    "built-in stage: it takes no transform nor cpu_spin_ms" },
+		{ "stage_cmd = ./s\ncpu_spin_ms = 2\n", "t.conf: stage_cmd ./s replaces the "
+		    "built-in stage: it takes no transform nor cpu_spin_ms" },
+		{ "stage_cmd = ./s\nstage = x.so\n", "t.conf: stage_cmd and stage are two CPU "
+		    "stages: give one of them" },
 		{ "stage = /nonexistent/x.so:1\n", "t.conf: key 'stage': stage /nonexistent/x.so: "
 		    "cannot load: /nonexistent/x.so: cannot open shared object file: No such file "
 		    "or directory" },
@@ -505,8 +511,8 @@ test_full_file(void **state)
 	if (scenario_load(path, NULL, &fx->sc, fx->err, sizeof(fx->err)) < 0)
 		fail_msg("%s", fx->err);
 	for (i = 0; i < NKEYS; i++) {
-		if (strcmp(keys[i].name, "stage") == 0)
-			continue;	/* it excludes transform: test_stage_key */
+		if (strcmp(keys[i].name, "stage") == 0 || strcmp(keys[i].name, "stage_cmd") == 0)
+			continue;	/* they exclude transform: test_stage_key, test_errors */
 		a = dump(&dflt, keys[i].name);
 		b = dump(&fx->sc, keys[i].name);
 		if (strcmp(a, b) == 0)
