@@ -6,7 +6,8 @@
 #   make deps            install exactly the Debian packages the project needs (idempotent)
 #   make SANITIZER=address|undefined|thread ...   sanitized build in build/san-<name>/
 #   make O=DIR ...       objects and binaries under DIR instead of build/
-#   make install         the binary, its man page and shipped files under PREFIX (/usr/local),
+#   make install         the binary, its man page, shipped files and example stages under
+#                        PREFIX (/usr/local),
 #                        staged under DESTDIR when set; `make uninstall` removes them
 #
 # Flags come from pkg-config, evaluated on first use (after `deps` has run), so a fresh
@@ -241,11 +242,18 @@ INSTALL ?= install
 SHARE_FILES := $(wildcard plots/*.gp) $(wildcard bench/*.conf)
 SHARE_SCRIPTS := harness/s3-local harness/with-s3-local
 MAN1DIR = $(PREFIX)/share/man/man1
-install: $(BIN)
-	$(Q)$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MAN1DIR) \
-		$(addprefix $(DESTDIR)$(SHAREDIR)/,plots bench harness)
+# The example CPU stages: the plugins (built for this machine) under LIBDIR, the co-process
+# script with the shared files.
+STAGEDIR = $(PREFIX)/lib/exifbench/stages
+SHARE_STAGE := models/stages/stage.py
+install: $(BIN) $(STAGE_SOS)
+	$(Q)$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(STAGEDIR) \
+		$(addprefix $(DESTDIR)$(SHAREDIR)/,plots bench harness models models/stages)
 	$(Q)$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/exifbench
-	$(Q)sed 's|/usr/local/share/exifbench|$(SHAREDIR)|g' docs/exifbench.1 \
+	$(Q)$(INSTALL) -m 644 $(STAGE_SOS) $(DESTDIR)$(STAGEDIR)/
+	$(Q)$(INSTALL) -m 644 $(SHARE_STAGE) $(DESTDIR)$(SHAREDIR)/$(SHARE_STAGE)
+	$(Q)sed -e 's|/usr/local/share/exifbench|$(SHAREDIR)|g' \
+		-e 's|/usr/local/lib/exifbench|$(PREFIX)/lib/exifbench|g' docs/exifbench.1 \
 		>$(DESTDIR)$(MAN1DIR)/exifbench.1 && chmod 644 $(DESTDIR)$(MAN1DIR)/exifbench.1
 	$(Q)for f in $(SHARE_FILES); do \
 		$(INSTALL) -m 644 $$f $(DESTDIR)$(SHAREDIR)/$$f || exit 1; done
@@ -255,10 +263,13 @@ install: $(BIN)
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(PREFIX)/bin/exifbench $(DESTDIR)$(MAN1DIR)/exifbench.1 \
-		$(addprefix $(DESTDIR)$(SHAREDIR)/,$(SHARE_FILES) $(SHARE_SCRIPTS))
-	$(Q)for d in plots bench harness; do \
+		$(addprefix $(DESTDIR)$(SHAREDIR)/,$(SHARE_FILES) $(SHARE_SCRIPTS) $(SHARE_STAGE)) \
+		$(addprefix $(DESTDIR)$(STAGEDIR)/,$(notdir $(STAGE_SOS)))
+	$(Q)for d in plots bench harness models/stages models; do \
 		[ ! -d $(DESTDIR)$(SHAREDIR)/$$d ] || rmdir $(DESTDIR)$(SHAREDIR)/$$d || exit 1; done
 	$(Q)[ ! -d $(DESTDIR)$(SHAREDIR) ] || rmdir $(DESTDIR)$(SHAREDIR)
+	$(Q)for d in $(STAGEDIR) $(PREFIX)/lib/exifbench; do \
+		[ ! -d $(DESTDIR)$$d ] || rmdir $(DESTDIR)$$d || exit 1; done
 
 format:
 	clang-format -i $(CORE_SRC) $(MODEL_SRC) $(DATA_SRC) $(BENCH_SRC) $(HARNESS_SRC) \

@@ -21,7 +21,10 @@ usage(FILE *f)
 {
 	char home[PATH_MAX], err[1024];
 
-	fputs("usage: exifbench [--help] [--version] COMMAND [ARGS]\n"
+	fputs("usage: exifbench [--help] [--version] [--insecure] COMMAND [ARGS]\n"
+	      "\n"
+	      "  -k, --insecure   do not verify the S3 endpoint's TLS certificate (the same as\n"
+	      "                   EXIFBENCH_TLS_VERIFY=no; warned about, recorded in results)\n"
 	      "\n"
 	      "commands:\n"
 	      "  dataset gen      write a deterministic JPEG dataset and its manifest\n"
@@ -83,6 +86,18 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("exifbench %s (%s)\n", EXIFBENCH_VERSION, curl_version());
 		return 0;
+	}
+	if (strcmp(argv[1], "--insecure") == 0 || strcmp(argv[1], "-k") == 0) {
+		if (setenv("EXIFBENCH_TLS_VERIFY", "no", 1) < 0) {
+			perror("exifbench: setenv");
+			return EXIT_SETUP;
+		}
+		argc--;
+		argv++;
+		if (argc < 2) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "exifbench: libcurl initialisation failed\n");

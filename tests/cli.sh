@@ -10,6 +10,9 @@ trap 'rm -rf "$tmp"' EXIT
 
 expect 0 '^usage: exifbench' "$bin" --help
 expect 0 '^exifbench [0-9]' "$bin" --version
+expect 0 '^ *-k, --insecure' "$bin" --help
+expect 2 '^usage: exifbench' "$bin" --insecure
+expect 2 "unknown command 'nope'" "$bin" --insecure nope
 expect 2 'usage' "$bin"
 expect 2 "unknown command 'frob'" "$bin" frob
 for c in gen load verify rm ls; do

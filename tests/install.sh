@@ -34,7 +34,9 @@ installed() {
 	for f in "$root"/plots/*.gp "$root"/bench/*.conf; do
 		cmp -s "$f" "$share/${f#"$root"/}" || return 1
 	done
-	[ -x "$share/harness/s3-local" ] && [ -x "$share/harness/with-s3-local" ]
+	[ -x "$share/harness/s3-local" ] && [ -x "$share/harness/with-s3-local" ] || return 1
+	cmp -s "$root/models/stages/stage.py" "$share/models/stages/stage.py" &&
+	[ -f "$2/lib/exifbench/stages/jpeg.so" ] && [ -f "$2/lib/exifbench/stages/spin.so" ]
 }
 
 # uses EXE SHARE: the installed binary against its installed files.
@@ -46,6 +48,13 @@ uses() {
 	expect 0 '^[0-9]+ runs of cpu-bound' "$exe" bench --scenario cpu-bound.conf -n
 	expect 2 "scenario 'nope' not found: no such file here, nor $share/bench/nope.conf" \
 		"$exe" bench --scenario nope -n
+	# The installed example stages: the scenario check dlopens a plugin; the script runs.
+	local lib=${share%/share/exifbench}/lib/exifbench/stages
+	expect 0 '^[0-9]+ runs of cpu-bound' "$exe" bench --scenario cpu-bound -n \
+		--set cpu_spin_ms=0 --set stage="$lib/jpeg.so"
+	expect 0 '^[0-9]+ runs of cpu-bound' "$exe" bench --scenario cpu-bound -n \
+		--set cpu_spin_ms=0 --set stage="$lib/spin.so:5"
+	expect 0 'usage: stage.py' python3 "$share/models/stages/stage.py" --help
 	sed 's/^name = io-bound/name = mine/' "$root/bench/io-bound.conf" >mine
 	expect 0 '^[0-9]+ runs of mine' "$exe" bench --scenario mine -n
 	rm -rf rs && cp -r "$data" rs

@@ -214,6 +214,15 @@ expect 0 'warning: EXIFBENCH_TLS_VERIFY=no: the S3 endpoint.s TLS certificate is
     env EXIFBENCH_TLS_VERIFY=no "$bin" dataset ls "s3://$bucket/in"
 expect 3 'EXIFBENCH_TLS_VERIFY must be yes or no' env EXIFBENCH_TLS_VERIFY=0 "$bin" dataset ls \
     "s3://$bucket/in"
+# --insecure, the flag, is the same switch; a bench under it records that it was off.
+expect 0 'warning: EXIFBENCH_TLS_VERIFY=no: the S3 endpoint.s TLS certificate is not verified' \
+    "$bin" --insecure dataset ls "s3://$bucket/in"
+expect 0 'runs? of up to 8 images' "$bin" --insecure bench --scenario "$here/tiny.conf" \
+    --set models=sequential --set concurrency=1 --set images=8 --results "$tmp/insecure" \
+    --data "$tmp/data" --no-report
+meta=$(ls -d "$tmp"/insecure/*/ | head -n 1)meta.json
+check "bench --insecure meta.json: $(jq -c .endpoint_settings "$meta")" \
+    jqe '.endpoint_settings.tls_verify == false' "$meta"
 
 # --- no secret, temporary secret or token anywhere ---
 for f in "$tmp"/results/*/meta.json "$tmp"/results/*/logs/*; do
