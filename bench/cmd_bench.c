@@ -29,6 +29,7 @@ static int find_scenario(struct bench *b);
 static int load(struct bench *b, const struct overrides *o);
 static void release(struct bench *b);
 static void report(const struct bench *b);
+static void print_folder(const struct bench *b);
 
 static const char usage[] =
     "usage: exifbench bench --scenario FILE [options]\n"
@@ -114,6 +115,7 @@ parse(struct bench *b, int argc, char **argv)
 		return rc;
 	if (b->dry_run) {
 		plan_print(&b->plan, &b->sc, stdout);
+		print_folder(b);
 		plan_free(&b->plan);
 		return 0;
 	}
@@ -226,6 +228,31 @@ load(struct bench *b, const struct overrides *o)
 		return EXIT_USAGE;
 	}
 	return -1;
+}
+
+/* --dry-run: a folder dataset, its files counted (not indexed, not uploaded). */
+static void
+print_folder(const struct bench *b)
+{
+	char err[PATH_MAX + 64], name[DIRDATA_NAME_LEN + 1];
+	struct dirdata_scan ds;
+
+	if (b->sc.source[0] != '\0' || b->sc.dataset_dir[0] == '\0')
+		return;
+	if (dirdata_scan(b->sc.dataset_dir, &ds, err, sizeof(err)) < 0) {
+		printf("dataset: the folder %s (%s): %s\n", b->sc.dataset, b->sc.dataset_dir, err);
+		return;
+	}
+	printf("dataset: the folder %s (%s): %zu files, %.1f MB; ", b->sc.dataset,
+	    b->sc.dataset_dir, ds.files, (double)ds.bytes / 1e6);
+	if (dirdata_lookup(b->data_dir, b->sc.dataset_dir, &ds, name))
+		printf("indexed as %s/%s, to load into s3://%s/%s unless it is there\n",
+		    b->data_dir, name, b->plan.src_bucket, b->sc.data_prefix[0] ?
+		    b->sc.data_prefix : name);
+	else
+		printf("not indexed yet: a bench indexes it into %s/dir-HASH and loads it into "
+		    "s3://%s/%s\n", b->data_dir, b->plan.src_bucket, b->sc.data_prefix[0] ?
+		    b->sc.data_prefix : "dir-HASH");
 }
 
 static void
