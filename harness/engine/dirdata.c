@@ -74,19 +74,20 @@ dirdata_scan(const char *dir, struct dirdata_scan *s, char *err, size_t errlen)
 	return 0;
 }
 
-/* "KEY\tSIZE\tSHA256\n" with the key's \\, tab and newline escaped; NULL if out of memory. */
+/* "KEY\tSIZE\tSHA256\n", the key escaped as jq's @tsv does; NULL if out of memory. */
 static char *
 entry_line(const struct manifest_entry *e)
 {
+	static const char special[] = "\\\t\n\r", written[] = "\\tnr";
+	const char *k, *sp;
 	char *line, *p;
-	const char *k;
 
 	if ((line = malloc(2 * strlen(e->key) + DIGEST_HEX_LEN + 32)) == NULL)
 		return NULL;
 	for (p = line, k = e->key; *k != '\0'; k++) {
-		if (*k == '\\' || *k == '\t' || *k == '\n') {
+		if ((sp = strchr(special, *k)) != NULL) {
 			*p++ = '\\';
-			*p++ = *k == '\t' ? 't' : *k == '\n' ? 'n' : '\\';
+			*p++ = written[sp - special];
 		} else {
 			*p++ = *k;
 		}

@@ -3,9 +3,9 @@
  * files are those `dataset load` uploads: its regular files but manifest.jsonl, not its
  * sub-folders. Its manifest (datasets/index.h) lives in DATA_DIR/dir-HASH/manifest.jsonl,
  * where HASH names the photos, not the folder: the first 16 hex digits of the SHA-256 over
- * the manifest's entries as lines "KEY\tSIZE\tSHA256\n" sorted bytewise (a key's '\\', tab
- * and newline written as \\, \t and \n), so the same photos give the same dir-HASH from
- * any path.
+ * the manifest's entries as lines "KEY\tSIZE\tSHA256\n" sorted bytewise (a key's '\\', tab,
+ * newline and carriage return written as \\, \t, \n and \r, as jq's @tsv does), so the
+ * same photos give the same dir-HASH from any path.
  *
  * Indexing reads every file; it is skipped when DATA_DIR/dir-HASH/source.json records the
  * folder (its absolute path) with the same file count, total size and newest mtime (of its
