@@ -93,7 +93,7 @@ SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -sh
 	-fvisibility=hidden
 
 UNIT_TESTS := s3url s3xml retry manifest index dsstats gen s3config exif transform stage job run models \
-	scenario plan tracestats procfs taskstats pidscan proctab stats shape sampler_cost usl \
+	scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape sampler_cost usl \
 	analysis plot plotdata csv resultset rs_dataset compare gnuplot
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
@@ -166,6 +166,7 @@ TESTED_run := models/run.o models/lister.o models/records.o
 TESTED_models := models/models.o
 WRAP_run := -Wl,--wrap=s3_list_page
 TESTED_scenario := harness/engine/scenario.o
+TESTED_dirdata := harness/engine/dirdata.o
 TESTED_plan := harness/engine/plan.o
 TESTED_tracestats := harness/results/tracestats.o
 TESTED_shape := harness/shape/shape.o
