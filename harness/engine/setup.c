@@ -22,7 +22,7 @@
 #include "datasets/manifest.h"
 
 static int load_unless_there(const char *exe, const char *folder, const char *manifest,
-    const char *uri);
+    const char *uri, int check);
 static int manifest_stats(const char *path, struct dsstats *st, char *err, size_t errlen);
 static void count_object(const char *key, uint64_t size, const char *sha256, void *arg);
 static pid_t spawn_out(char *const *argv, int *out, const char *cpus);
@@ -74,16 +74,18 @@ setup_dataset(const char *exe, const char *data_dir, const char *profile,
 	char *gen[] = { (char *)exe, "dataset", "gen", "--profile", (char *)profile, "--out",
 		folder, NULL };
 	struct stat sb;
+	int made = 0;
 
 	snprintf(folder, sizeof(folder), "%s/%s", data_dir, profile);
 	snprintf(manifest, sizeof(manifest), "%s/%s", folder, MANIFEST_NAME);
 	snprintf(uri, sizeof(uri), "s3://%s/%s", bucket, prefix);
-	if (stat(manifest, &sb) < 0 && (mkdir(data_dir, 0777), setup_command(gen)) != 0) {
+	if (stat(manifest, &sb) < 0 && (made = 1, mkdir(data_dir, 0777),
+	    setup_command(gen)) != 0) {
 		snprintf(err, errlen, "cannot generate dataset '%s' in %s (see the lines above)",
 		    profile, folder);
 		return -1;
 	}
-	if (load_unless_there(exe, folder, manifest, uri) < 0) {
+	if (load_unless_there(exe, folder, manifest, uri, !made) < 0) {
 		snprintf(err, errlen, "cannot prepare dataset '%s' in %s (see the lines above)",
 		    profile, uri);
 		return -1;
@@ -112,7 +114,7 @@ setup_folder(const char *exe, const char *data_dir, const char *dir, const char 
 		snprintf(prefix, prefixlen, "%s", name);
 	snprintf(manifest, sizeof(manifest), "%s/%s/%s", data_dir, name, MANIFEST_NAME);
 	snprintf(uri, sizeof(uri), "s3://%s/%s", bucket, prefix);
-	if (load_unless_there(exe, dir, manifest, uri) < 0) {
+	if (load_unless_there(exe, dir, manifest, uri, 1) < 0) {
 		snprintf(err, errlen, "cannot load the dataset folder %s into %s (see the lines "
 		    "above)", dir, uri);
 		return -1;
@@ -121,18 +123,20 @@ setup_folder(const char *exe, const char *data_dir, const char *dir, const char 
 }
 
 /*
- * Reuses uri when `dataset verify --list-only` passes against manifest, else loads folder
- * there: 0, or -1 (the commands said why on stderr).
+ * Reuses uri when check is set and `dataset verify --list-only` passes against manifest, else
+ * loads folder there (a dataset just generated is not checked: it cannot be there yet): 0,
+ * or -1 (the commands said why on stderr).
  */
 static int
-load_unless_there(const char *exe, const char *folder, const char *manifest, const char *uri)
+load_unless_there(const char *exe, const char *folder, const char *manifest, const char *uri,
+    int check)
 {
 	char *verify[] = { (char *)exe, "dataset", "verify", "--list-only", (char *)manifest,
 		(char *)uri, NULL };
 	char *load[] = { (char *)exe, "dataset", "load", "-c", "8", (char *)folder, (char *)uri,
 		NULL };
 
-	if (setup_command(verify) == 0) {
+	if (check && setup_command(verify) == 0) {
 		fprintf(stderr, "bench: dataset: reusing %s (loaded, verified by listing)\n", uri);
 		return 0;
 	}
