@@ -73,7 +73,7 @@ SAMPLER_SRC := $(addprefix harness/sampler/,procfs.c taskstats.c pidscan.c proct
 RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c samples_cols.c trace_cols.c trace.c \
 	tracestats.c results.c)
 ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_value.c plan.c \
-	home.c setup.c runner.c)
+	home.c dirdata.c setup.c runner.c)
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
 	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
 	plotdata_out.c plotdata.c plotdata_runs.c plot.c)
@@ -94,7 +94,7 @@ SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -sh
 	-fvisibility=hidden
 
 UNIT_TESTS := s3url s3xml retry manifest index dsstats gen s3config exif transform stage job run models \
-	scenario plan tracestats procfs taskstats pidscan proctab stats shape sampler_cost usl \
+	scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape sampler_cost usl \
 	analysis plot plotdata csv resultset rs_dataset compare gnuplot
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
@@ -167,6 +167,7 @@ TESTED_run := models/run.o models/lister.o models/records.o
 TESTED_models := models/models.o
 WRAP_run := -Wl,--wrap=s3_list_page
 TESTED_scenario := harness/engine/scenario.o
+TESTED_dirdata := harness/engine/dirdata.o
 TESTED_plan := harness/engine/plan.o
 TESTED_tracestats := harness/results/tracestats.o
 TESTED_shape := harness/shape/shape.o

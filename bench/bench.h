@@ -33,6 +33,7 @@ struct bench {
 	pid_t server[16];
 	size_t nserver, images;
 	struct dsstats ds;		/* the dataset's figures (meta.json's dataset.stats) */
+	char dir_name[DIRDATA_NAME_LEN + 1];	/* a folder dataset's index: dir-HASH */
 	struct shaper shaper;
 	struct results res;
 	struct plan plan;

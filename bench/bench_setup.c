@@ -127,8 +127,11 @@ relaunch(struct bench *b, const char *endpoint, int argc, char **argv)
 }
 
 /*
- * The dataset: a source's objects as they are (listed, nothing generated or uploaded), or the
- * scenario's profile, loaded unless it is there already. Its figures into b->ds.
+ * The dataset: a source's objects as they are (listed, nothing generated or uploaded), a
+ * folder's photos (indexed into the data folder unless its index is current, then loaded
+ * under data_prefix or dir-HASH unless they are there already, checked again against the
+ * outputs now that the prefix is known), or the scenario's profile, loaded unless it is there
+ * already. Its figures into b->ds.
  */
 static int
 prepare_dataset(struct bench *b, char *err, size_t errlen)
@@ -138,11 +141,24 @@ prepare_dataset(struct bench *b, char *err, size_t errlen)
 		return setup_source(&b->s3, b->plan.src_bucket, b->plan.src_prefix, &b->ds, err,
 		    errlen);
 	}
+	if (b->sc.dataset_dir[0] != '\0') {
+		if (b->sc.data_prefix[0] == '\0')
+			b->plan.src_prefix[0] = '\0';	/* "dir-": setup_folder names it */
+		if (setup_folder(b->exe, b->data_dir, b->sc.dataset_dir, b->plan.src_bucket,
+		    b->plan.src_prefix, sizeof(b->plan.src_prefix), b->dir_name, &b->ds, err,
+		    errlen) < 0)
+			return -1;
+		return plan_overlap(b->plan.src_bucket, b->plan.src_prefix, b->plan.dst_bucket,
+		    b->plan.dst_prefix, 1, err, errlen);
+	}
 	return setup_dataset(b->exe, b->data_dir, b->sc.dataset, b->plan.src_bucket,
 	    b->plan.src_prefix, &b->ds, err, errlen);
 }
 
-/* meta.json's dataset: where it is, what it is (profile or source), and its figures. */
+/*
+ * meta.json's dataset: where it is, what it is (profile, folder or source), and its figures.
+ * A folder's record holds its path as given, its absolute path and its index's name.
+ */
 static json_t *
 dataset_json(const struct bench *b)
 {
@@ -150,6 +166,10 @@ dataset_json(const struct bench *b)
 	int src = b->sc.source[0] != '\0';
 
 	snprintf(uri, sizeof(uri), "s3://%s/%s", b->plan.src_bucket, b->plan.src_prefix);
+	if (!src && b->sc.dataset_dir[0] != '\0')
+		return json_pack("{s:s, s:s, s:s, s:s, s:I, s:o}", "folder", b->sc.dataset,
+		    "path", b->sc.dataset_dir, "index", b->dir_name, "uri", uri, "images",
+		    (json_int_t)b->ds.count, "stats", dsstats_json(&b->ds, "manifest"));
 	return json_pack("{s:s, s:s, s:I, s:o}", src ? "source" : "profile", src ?
 	    b->sc.source : b->sc.dataset, "uri", uri, "images", (json_int_t)b->ds.count,
 	    "stats", dsstats_json(&b->ds, src ? "listing" : "manifest"));

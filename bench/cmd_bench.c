@@ -29,6 +29,7 @@ static int find_scenario(struct bench *b);
 static int load(struct bench *b, const struct overrides *o);
 static void release(struct bench *b);
 static void report(const struct bench *b);
+static void print_folder(const struct bench *b);
 
 static const char usage[] =
     "usage: exifbench bench --scenario FILE [options]\n"
@@ -44,16 +45,19 @@ static const char usage[] =
     "                          says the files are\n"
     "  -p, --profile NAME      quick (default: the scenario's plain keys) or full (its\n"
     "                          full.KEY lines too: bigger dataset, wider sweeps)\n"
-    "      --set KEY=VALUE     override one scenario key (repeatable)\n"
+    "      --set KEY=VALUE     override one scenario key (repeatable); dataset=DIR (a\n"
+    "                          '/' in it, or a leading '.' or '~') is a folder of photos,\n"
+    "                          indexed into DATA/dir-HASH once and loaded once\n"
     "      --source s3://B/P   run over the objects already under B/P (your photos):\n"
     "                          nothing generated or uploaded (--set source=s3://B/P)\n"
     "      --client-cpus LIST  bind the models to these PUs (hwloc list, e.g. 0 or 0-1);\n"
     "                          repeatable: one sweep per list (overrides client_cpus)\n"
     "      --server-cpus LIST  bind the S3 server and the shaper to these PUs\n"
     "      --results DIR       where result folders go (default results)\n"
-    "      --data DIR          where datasets are generated (default data)\n"
+    "      --data DIR          where datasets are generated and folders indexed (data)\n"
     "      --no-report         do not write the report at the end\n"
-    "  -n, --dry-run           print the runs the scenario makes, run nothing\n"
+    "  -n, --dry-run           print the runs the scenario makes (and a folder dataset's\n"
+    "                          file count), run nothing\n"
     "  -j, --json              print the outcome as one JSON object on stdout\n"
     "  -q, --quiet             no progress line\n"
     "  -h, --help              this text\n"
@@ -114,6 +118,7 @@ parse(struct bench *b, int argc, char **argv)
 		return rc;
 	if (b->dry_run) {
 		plan_print(&b->plan, &b->sc, stdout);
+		print_folder(b);
 		plan_free(&b->plan);
 		return 0;
 	}
@@ -226,6 +231,31 @@ load(struct bench *b, const struct overrides *o)
 		return EXIT_USAGE;
 	}
 	return -1;
+}
+
+/* --dry-run: a folder dataset, its files counted (not indexed, not uploaded). */
+static void
+print_folder(const struct bench *b)
+{
+	char err[PATH_MAX + 64], name[DIRDATA_NAME_LEN + 1];
+	struct dirdata_scan ds;
+
+	if (b->sc.source[0] != '\0' || b->sc.dataset_dir[0] == '\0')
+		return;
+	if (dirdata_scan(b->sc.dataset_dir, &ds, err, sizeof(err)) < 0) {
+		printf("dataset: the folder %s (%s): %s\n", b->sc.dataset, b->sc.dataset_dir, err);
+		return;
+	}
+	printf("dataset: the folder %s (%s): %zu files, %.1f MB; ", b->sc.dataset,
+	    b->sc.dataset_dir, ds.files, (double)ds.bytes / 1e6);
+	if (dirdata_lookup(b->data_dir, b->sc.dataset_dir, &ds, name))
+		printf("indexed as %s/%s, to load into s3://%s/%s unless it is there\n",
+		    b->data_dir, name, b->plan.src_bucket, b->sc.data_prefix[0] ?
+		    b->sc.data_prefix : name);
+	else
+		printf("not indexed yet: a bench indexes it into %s/dir-HASH and loads it into "
+		    "s3://%s/%s\n", b->data_dir, b->plan.src_bucket, b->sc.data_prefix[0] ?
+		    b->sc.data_prefix : "dir-HASH");
 }
 
 static void

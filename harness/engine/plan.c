@@ -111,7 +111,7 @@ places(const struct scenario *sc, struct plan *p, char *err, size_t errlen)
 	} else {
 		snprintf(p->src_bucket, sizeof(p->src_bucket), "%s", sc->data_bucket);
 		snprintf(p->src_prefix, sizeof(p->src_prefix), "%s", sc->data_prefix[0] ?
-		    sc->data_prefix : sc->dataset);
+		    sc->data_prefix : sc->dataset_dir[0] ? "dir-" : sc->dataset);
 	}
 	snprintf(p->dst_bucket, sizeof(p->dst_bucket), "%s", sc->out_bucket);
 	snprintf(p->dst_prefix, sizeof(p->dst_prefix), "%s", sc->out_prefix[0] ?

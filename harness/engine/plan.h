@@ -30,7 +30,8 @@ struct plan_run {
 struct plan {
 	struct plan_run *run;
 	size_t n;
-	/* the source: sc's source, or s3://data_bucket/(data_prefix or the dataset's name) */
+	/* the source: sc's source, or s3://data_bucket/(data_prefix or the dataset's name; a
+	 * folder's is "dir-" until bench_setup has indexed it: dir-HASH, dirdata.h) */
 	char src_bucket[PLAN_BUCKET_MAX], src_prefix[PLAN_PREFIX_MAX];
 	/* the outputs' root, s3://out_bucket/(out_prefix or the scenario's name); run r writes
 	 * under DST_PREFIX/MODEL-cLEVEL-cpusTAG-rREP */

@@ -22,7 +22,7 @@
 static const struct scenario_key keys[] = {
 	{ "name", K_WORD, F(name), 1, 63, NULL },
 	{ "description", K_TEXT, F(description), 0, 255, "" },
-	{ "dataset", K_WORD, F(dataset), 1, 31, "default" },
+	{ "dataset", K_DATASET, F(dataset), 1, SCENARIO_DATASET_MAX, "default" },
 	{ "data_bucket", K_BUCKET, F(data_bucket), 3, 63, SCENARIO_DATA_BUCKET },
 	{ "data_prefix", K_PREFIX, F(data_prefix), 0, SCENARIO_PREFIX_MAX, "" },
 	{ "source", K_SOURCE, F(source), 0, SCENARIO_PREFIX_MAX, "" },
@@ -61,6 +61,8 @@ static const struct scenario_key *key_find(const char *name);
 static json_t *key_json(const struct scenario *sc, const struct scenario_key *k);
 static int profile_known(const char *name, size_t len);
 static int check_stage(const struct scenario *sc, char *err, size_t errlen);
+static int set_key(struct scenario *sc, const char *key, const char *value, const char *base,
+    char *err, size_t errlen);
 
 /* A PROFILE.key line kept until the plain keys are read. */
 struct profile_line {
@@ -69,9 +71,13 @@ struct profile_line {
 	char val[SCENARIO_LINE_MAX + 1];
 };
 
-/* A file being read: the scenario so far, and the line each key was first given on. */
+/*
+ * A file being read: the scenario so far, the line each key was first given on, and the
+ * file's folder (for a relative dataset folder).
+ */
 struct parse {
 	const char *name, *profile;
+	char base[PATH_MAX];
 	unsigned lineno, first[NKEYS], pfirst[NKEYS];	/* 0: not yet given */
 	struct profile_line later[NKEYS];
 	size_t nlater;
@@ -115,6 +121,14 @@ int
 scenario_set(struct scenario *sc, const char *key, const char *value, char *err,
     size_t errlen)
 {
+	return set_key(sc, key, value, NULL, err, errlen);
+}
+
+/* scenario_set, with a relative dataset folder in base (NULL: the working directory). */
+static int
+set_key(struct scenario *sc, const char *key, const char *value, const char *base, char *err,
+    size_t errlen)
+{
 	const struct scenario_key *k;
 	struct scenario tmp;
 
@@ -126,7 +140,7 @@ scenario_set(struct scenario *sc, const char *key, const char *value, char *err,
 	    k->kind != K_PREFIX && k->kind != K_SOURCE)
 		return scenario_error(err, errlen, "key '%s': no value", key);
 	tmp = *sc;
-	if (scenario_value(&tmp, k, value, err, errlen) < 0)
+	if (scenario_value(&tmp, k, value, base, err, errlen) < 0)
 		return -1;
 	*sc = tmp;
 	return 0;
@@ -147,6 +161,8 @@ scenario_parse(FILE *f, const char *name, const char *profile, struct scenario *
 		    name, profile);
 	memset(&ps, 0, sizeof(ps));
 	ps.name = name, ps.profile = profile;
+	snprintf(ps.base, sizeof(ps.base), "%.*s", strrchr(name, '/') != NULL ?
+	    (int)(strrchr(name, '/') - name + 1) : 0, name);
 	scenario_defaults(&ps.sc);
 	while (fgets(line, sizeof(line), f) != NULL) {
 		ps.lineno++;
@@ -155,7 +171,7 @@ scenario_parse(FILE *f, const char *name, const char *profile, struct scenario *
 			return -1;
 	}
 	for (i = 0; i < ps.nlater; i++)
-		if (scenario_set(&ps.sc, ps.later[i].key->name, ps.later[i].val, msg,
+		if (set_key(&ps.sc, ps.later[i].key->name, ps.later[i].val, ps.base, msg,
 		    sizeof(msg)) < 0)
 			return scenario_error(err, errlen, "%s:%u: %s", name, ps.later[i].line,
 			    msg);
@@ -233,7 +249,7 @@ take_line(struct parse *ps, const char *key, const char *val, char *err, size_t 
 		    "line %u", ps->name, ps->lineno, seen == ps->pfirst ? ps->profile : "",
 		    seen == ps->pfirst ? "." : "", key, seen[k - keys]);
 	scratch = ps->sc;
-	if (scenario_set(dot != NULL ? &scratch : &ps->sc, key, val, msg, sizeof(msg)) < 0)
+	if (set_key(dot != NULL ? &scratch : &ps->sc, key, val, ps->base, msg, sizeof(msg)) < 0)
 		return scenario_error(err, errlen, "%s:%u: %s", ps->name, ps->lineno, msg);
 	if (seen == ps->pfirst) {
 		snprintf(ps->later[ps->nlater].val, sizeof(ps->later[0].val), "%s", val);

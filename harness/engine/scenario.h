@@ -8,6 +8,11 @@
  * blank lines are ignored; keys are lower-case; a key given twice is an error; list values
  * (models, concurrency, client_cpus) are separated by spaces.
  *
+ * The dataset: a value with a '/', or starting with '.' or '~', is a folder of photos (~ and
+ * ~USER/ expanded); a relative one is resolved against the scenario file's folder (and,
+ * through scenario_set, the working directory). It must exist and hold a regular file then.
+ * Any other value is a profile name.
+ *
  * Profiles: the plain keys are the `quick` profile (what `make bench` runs in minutes); a
  * line `full.KEY = value` overrides KEY in the `full` profile only (`make bench
  * BENCH_PROFILE=full`, `exifbench bench --profile full`). Such lines are checked whichever
@@ -17,6 +22,7 @@
 #define EXIFBENCH_SCENARIO_H
 
 #include <jansson.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -24,13 +30,16 @@
 #define SCENARIO_MAX_LEVELS 16
 #define SCENARIO_MAX_CPUSETS 4
 #define SCENARIO_PREFIX_MAX 255	/* bytes of a prefix key (data_prefix, out_prefix) */
+#define SCENARIO_DATASET_MAX 511	/* bytes of the dataset key (a folder's path) */
 #define SCENARIO_DATA_BUCKET "exifbench-data"	/* data_bucket's default */
 #define SCENARIO_OUT_BUCKET "exifbench-out"	/* out_bucket's default */
 
 struct scenario {
 	char name[64];			/* name: letters, digits, - and _ (default: file stem) */
 	char description[256];		/* description: free text */
-	char dataset[32];		/* dataset: a `dataset gen` profile (default "default") */
+	char dataset[SCENARIO_DATASET_MAX + 1];	/* dataset: a `dataset gen` profile ("default"),
+						 * or a folder, as given */
+	char dataset_dir[PATH_MAX];	/* a folder's absolute path, "" for a profile */
 	char data_bucket[64];		/* data_bucket: where a profile is loaded (exifbench-data) */
 	char data_prefix[SCENARIO_PREFIX_MAX + 1];	/* data_prefix: "" = the profile's name */
 	char source[SCENARIO_PREFIX_MAX + 72];	/* source: s3://B/P of existing objects, "" none */
@@ -73,7 +82,8 @@ void scenario_defaults(struct scenario *sc);
 /*
  * Sets one key from its text value, checking it: 0, or -1 with a message in err naming the key
  * and saying what is wrong ("key 'latency_ms': '-3' is not a number in [0, 60000]"). Used by
- * the file parser and by `exifbench bench --set key=value`.
+ * the file parser and by `exifbench bench --set key=value` (a relative dataset folder is
+ * resolved against the working directory).
  */
 int scenario_set(struct scenario *sc, const char *key, const char *value, char *err,
     size_t errlen);

@@ -2,7 +2,8 @@
  * scenario_value.c: the scenario file's value parsers, one per kind of key: words, text,
  * plain decimals and integers within the key's bounds, yes/no, the jitter and transform
  * names, the model list (names from the model table, none twice), concurrency levels,
- * hwloc CPU lists, and the places in S3 (bucket names, prefixes, s3://BUCKET/PREFIX). Each
+ * hwloc CPU lists, the places in S3 (bucket names, prefixes, s3://BUCKET/PREFIX) and the
+ * dataset (a profile name, or a folder, resolved and checked for files now). Each
  * message names the key and says what is wrong. The keys themselves are in scenario.c's
  * table.
  */
@@ -10,10 +11,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "harness/engine/dirdata.h"
 #include "models/model.h"
 #include "models/core/s3url.h"
 #include "models/core/transform.h"
@@ -33,6 +37,9 @@ static int set_cpus(const struct scenario_key *k, const char *v, char *out, size
 static int prefix_ok(const char *s, size_t max);
 static int set_place(const struct scenario_key *k, const char *v, char *out, size_t outlen,
     char *err, size_t errlen);
+static int folder_path(const char *v, const char *base, char *out, size_t outlen);
+static int set_dataset(struct scenario *sc, const struct scenario_key *k, const char *v,
+    const char *base, char *err, size_t errlen);
 static int check_name(const struct scenario_key *k, const char **v, char *err,
     size_t errlen);
 static int set_item(struct scenario *sc, const struct scenario_key *k, size_t i, const char *v,
@@ -130,8 +137,8 @@ set_cpus(const struct scenario_key *k, const char *v, char *out, size_t outlen, 
 }
 
 int
-scenario_value(struct scenario *sc, const struct scenario_key *k, const char *v, char *err,
-    size_t errlen)
+scenario_value(struct scenario *sc, const struct scenario_key *k, const char *v,
+    const char *base, char *err, size_t errlen)
 {
 	char *p = (char *)sc + k->off;
 	unsigned long u;
@@ -182,6 +189,8 @@ scenario_value(struct scenario *sc, const struct scenario_key *k, const char *v,
 	case K_PREFIX:
 	case K_SOURCE:
 		return set_place(k, v, p, k->size, err, errlen);
+	case K_DATASET:
+		return set_dataset(sc, k, v, base, err, errlen);
 	default:
 		return set_list(sc, k, v, err, errlen);
 	}
@@ -231,6 +240,79 @@ set_place(const struct scenario_key *k, const char *v, char *out, size_t outlen,
 		snprintf(out, outlen, "%s", bucket);
 	else
 		snprintf(out, outlen, "s3://%s%s%s", bucket, prefix[0] ? "/" : "", prefix);
+	return 0;
+}
+
+/*
+ * The folder v names as a path: ~ and ~USER/ expanded, a relative path put under base
+ * ("" or NULL: as it is, from the working directory). 0, or -1 when ~ cannot be expanded.
+ */
+static int
+folder_path(const char *v, const char *base, char *out, size_t outlen)
+{
+	const char *rest = v + strcspn(v, "/"), *home;
+	char user[256];
+	struct passwd *pw;
+
+	if (v[0] == '~') {
+		snprintf(user, sizeof(user), "%.*s", (int)(rest - v - 1), v + 1);
+		home = user[0] == '\0' ? getenv("HOME") :
+		    (pw = getpwnam(user)) != NULL ? pw->pw_dir : NULL;
+		if (home == NULL || home[0] == '\0')
+			return -1;
+		snprintf(out, outlen, "%s%s", home, rest);
+	} else if (v[0] == '/' || base == NULL || base[0] == '\0') {
+		snprintf(out, outlen, "%s", v);
+	} else {
+		snprintf(out, outlen, "%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/", v);
+	}
+	return 0;
+}
+
+/*
+ * The dataset: a profile name, or a folder (a '/' in it, or a leading '.' or '~') that
+ * exists and holds a regular file, whose absolute path goes to sc->dataset_dir.
+ */
+static int
+set_dataset(struct scenario *sc, const struct scenario_key *k, const char *v,
+    const char *base, char *err, size_t errlen)
+{
+	char path[PATH_MAX + SCENARIO_DATASET_MAX + 2], abs[PATH_MAX], msg[PATH_MAX + 64];
+	char shown[PATH_MAX + SCENARIO_DATASET_MAX + 8] = "";
+	size_t len = strlen(v);
+	struct dirdata_scan ds;
+	struct stat sb;
+
+	if (strchr(v, '/') == NULL && v[0] != '.' && v[0] != '~') {
+		if (len > 31 || v[strspn(v, WORD_CHARS)] != '\0')
+			return scenario_error(err, errlen, "key '%s': '%s' is neither a profile "
+			    "name (1 to 31 letters, digits, '-' or '_') nor a folder (a path with "
+			    "a '/', or starting with '.' or '~')", k->name, v);
+		snprintf(sc->dataset, sizeof(sc->dataset), "%s", v);
+		sc->dataset_dir[0] = '\0';
+		return 0;
+	}
+	if (len > k->max)
+		return scenario_error(err, errlen, "key '%s': a folder of more than %.0f bytes",
+		    k->name, k->max);
+	if (folder_path(v, base, path, sizeof(path)) < 0)
+		return scenario_error(err, errlen, "key '%s': folder '%s': cannot expand its "
+		    "'~'", k->name, v);
+	if (strcmp(path, v) != 0)
+		snprintf(shown, sizeof(shown), " (%s)", path);
+	if (realpath(path, abs) == NULL || stat(abs, &sb) < 0)
+		return scenario_error(err, errlen, "key '%s': folder '%s'%s: %s", k->name, v,
+		    shown, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return scenario_error(err, errlen, "key '%s': '%s'%s is not a folder", k->name,
+		    v, shown);
+	if (dirdata_scan(abs, &ds, msg, sizeof(msg)) < 0)
+		return scenario_error(err, errlen, "key '%s': %s", k->name, msg);
+	if (ds.files == 0)
+		return scenario_error(err, errlen, "key '%s': folder '%s'%s holds no regular "
+		    "file", k->name, v, shown);
+	snprintf(sc->dataset, sizeof(sc->dataset), "%s", v);
+	snprintf(sc->dataset_dir, sizeof(sc->dataset_dir), "%s", abs);
 	return 0;
 }
 

@@ -13,7 +13,7 @@
 #define SCENARIO_LINE_MAX 1023	/* characters, without the line end */
 
 enum scenario_kind { K_WORD, K_TEXT, K_DOUBLE, K_UINT, K_BOOL, K_JITTER, K_TRANSFORM,
-	K_MODELS, K_LEVELS, K_CPUS, K_CPUSET, K_BUCKET, K_PREFIX, K_SOURCE };
+	K_MODELS, K_LEVELS, K_CPUS, K_CPUSET, K_BUCKET, K_PREFIX, K_SOURCE, K_DATASET };
 
 /* A key of the scenario file: its kind, its field in struct scenario, its bounds, its default. */
 struct scenario_key {
@@ -30,9 +30,10 @@ int scenario_error(char *err, size_t errlen, const char *fmt, ...)
 
 /*
  * Checks v as key k's value and stores it in sc (a list replaces the list before it): 0, or -1
- * with a message in err naming the key. sc may be left half-set on error: pass a copy.
+ * with a message in err naming the key. sc may be left half-set on error: pass a copy. base:
+ * the folder a relative dataset folder is in (NULL: the working directory).
  */
-int scenario_value(struct scenario *sc, const struct scenario_key *k, const char *v, char *err,
-    size_t errlen);
+int scenario_value(struct scenario *sc, const struct scenario_key *k, const char *v,
+    const char *base, char *err, size_t errlen);
 
 #endif

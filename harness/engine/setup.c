@@ -17,9 +17,12 @@
 
 #include "setup.h"
 #include "topo.h"
+#include "dirdata.h"
 #include "datasets/list.h"
 #include "datasets/manifest.h"
 
+static int load_unless_there(const char *exe, const char *folder, const char *manifest,
+    const char *uri, int check);
 static int manifest_stats(const char *path, struct dsstats *st, char *err, size_t errlen);
 static void count_object(const char *key, uint64_t size, const char *sha256, void *arg);
 static pid_t spawn_out(char *const *argv, int *out, const char *cpus);
@@ -68,24 +71,77 @@ setup_dataset(const char *exe, const char *data_dir, const char *profile,
     const char *bucket, const char *prefix, struct dsstats *st, char *err, size_t errlen)
 {
 	char folder[PATH_MAX], manifest[PATH_MAX + 32], uri[512];
-	char *verify[] = { (char *)exe, "dataset", "verify", "--list-only", folder, uri, NULL };
 	char *gen[] = { (char *)exe, "dataset", "gen", "--profile", (char *)profile, "--out",
 		folder, NULL };
-	char *load[] = { (char *)exe, "dataset", "load", "-c", "8", folder, uri, NULL };
 	struct stat sb;
+	int made = 0;
 
 	snprintf(folder, sizeof(folder), "%s/%s", data_dir, profile);
-	snprintf(manifest, sizeof(manifest), "%s/manifest.jsonl", folder);
+	snprintf(manifest, sizeof(manifest), "%s/%s", folder, MANIFEST_NAME);
 	snprintf(uri, sizeof(uri), "s3://%s/%s", bucket, prefix);
-	if (stat(manifest, &sb) == 0 && setup_command(verify) == 0)
-		fprintf(stderr, "bench: reusing %s (loaded, verified by listing)\n", uri);
-	else if ((stat(manifest, &sb) < 0 && (mkdir(data_dir, 0777), setup_command(gen)) != 0) ||
-	    setup_command(load) != 0) {
+	if (stat(manifest, &sb) < 0 && (made = 1, mkdir(data_dir, 0777),
+	    setup_command(gen)) != 0) {
+		snprintf(err, errlen, "cannot generate dataset '%s' in %s (see the lines above)",
+		    profile, folder);
+		return -1;
+	}
+	if (load_unless_there(exe, folder, manifest, uri, !made) < 0) {
 		snprintf(err, errlen, "cannot prepare dataset '%s' in %s (see the lines above)",
 		    profile, uri);
 		return -1;
 	}
 	return manifest_stats(manifest, st, err, errlen);
+}
+
+int
+setup_folder(const char *exe, const char *data_dir, const char *dir, const char *bucket,
+    char *prefix, size_t prefixlen, char name[DIRDATA_NAME_LEN + 1], struct dsstats *st,
+    char *err, size_t errlen)
+{
+	char manifest[PATH_MAX + 64], uri[512], msg[512];
+	struct dirdata_scan ds;
+	int indexed;
+
+	fprintf(stderr, "bench: dataset: folder %s: checking its index\n", dir);
+	if (dirdata_prepare(data_dir, dir, name, &ds, &indexed, msg, sizeof(msg)) < 0) {
+		snprintf(err, errlen, "dataset: %s", msg);
+		return -1;
+	}
+	fprintf(stderr, "bench: dataset: folder %s: %zu files, %.1f MB, %s %s/%s\n", dir,
+	    ds.files, (double)ds.bytes / 1e6, indexed ? "indexed into" : "index reused from",
+	    data_dir, name);
+	if (prefix[0] == '\0')
+		snprintf(prefix, prefixlen, "%s", name);
+	snprintf(manifest, sizeof(manifest), "%s/%s/%s", data_dir, name, MANIFEST_NAME);
+	snprintf(uri, sizeof(uri), "s3://%s/%s", bucket, prefix);
+	if (load_unless_there(exe, dir, manifest, uri, 1) < 0) {
+		snprintf(err, errlen, "cannot load the dataset folder %s into %s (see the lines "
+		    "above)", dir, uri);
+		return -1;
+	}
+	return manifest_stats(manifest, st, err, errlen);
+}
+
+/*
+ * Reuses uri when check is set and `dataset verify --list-only` passes against manifest, else
+ * loads folder there (a dataset just generated is not checked: it cannot be there yet): 0,
+ * or -1 (the commands said why on stderr).
+ */
+static int
+load_unless_there(const char *exe, const char *folder, const char *manifest, const char *uri,
+    int check)
+{
+	char *verify[] = { (char *)exe, "dataset", "verify", "--list-only", (char *)manifest,
+		(char *)uri, NULL };
+	char *load[] = { (char *)exe, "dataset", "load", "-c", "8", (char *)folder, (char *)uri,
+		NULL };
+
+	if (check && setup_command(verify) == 0) {
+		fprintf(stderr, "bench: dataset: reusing %s (loaded, verified by listing)\n", uri);
+		return 0;
+	}
+	fprintf(stderr, "bench: dataset: loading %s into %s\n", folder, uri);
+	return setup_command(load) == 0 ? 0 : -1;
 }
 
 /* The figures of the manifest at path into st: 0, or -1 with err. */

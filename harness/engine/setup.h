@@ -1,7 +1,8 @@
 /*
  * setup.h: what `exifbench bench` needs around its runs: the local S3 server's processes (asked
  * of harness/s3-local in the folder home_find names, home.h), the dataset (a generated
- * profile loaded once and reused while it verifies, or the existing objects of a source), and
+ * profile or a folder of photos, loaded once and reused while it verifies, or the existing
+ * objects of a source), and
  * the shaper, run as a child process of its own.
  * Commands run by these helpers print their progress on stderr; stdout stays the caller's.
  */
@@ -13,6 +14,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "dirdata.h"
 #include "datasets/dsstats.h"
 #include "models/core/s3.h"
 
@@ -31,6 +33,17 @@ size_t setup_server_pids(const char *home, const char *endpoint, pid_t *pids, si
  */
 int setup_dataset(const char *exe, const char *data_dir, const char *profile,
     const char *bucket, const char *prefix, struct dsstats *st, char *err, size_t errlen);
+
+/*
+ * The dataset of a folder of photos, dir (absolute): indexed into data_dir/dir-HASH unless
+ * that index still describes it (dirdata.h), its name into name; prefix (of prefixlen bytes)
+ * "" becomes that name. Then reused when `dataset verify --list-only` passes against the
+ * index at s3://bucket/prefix, else the folder is loaded there. Its figures, from the
+ * manifest, into st. 0, or -1 with err.
+ */
+int setup_folder(const char *exe, const char *data_dir, const char *dir, const char *bucket,
+    char *prefix, size_t prefixlen, char name[DIRDATA_NAME_LEN + 1], struct dsstats *st,
+    char *err, size_t errlen);
 
 /*
  * The dataset of a source: the objects under s3://bucket/prefix, as one streamed listing

@@ -163,12 +163,16 @@ datasets(struct report_out *o, const struct report *rep)
 		if ((d = s->dataset) == NULL)
 			continue;
 		name = *rs_meta_str(s->rs, "dataset.source") ? rs_meta_str(s->rs, "dataset.source") :
+		    *rs_meta_str(s->rs, "dataset.folder") ? rs_meta_str(s->rs, "dataset.folder") :
 		    rs_meta_str(s->rs, "dataset.profile");
 		share = json_object_get(d, "exif_share");
 		if (n++ == 0)
 			fprintf(o->md, "\nThe datasets the scenarios ran on:\n\n");
-		fprintf(o->md, "- `%s`: `%s`, %s images, %s in all; size p50 %s, p99 %s, max %s; ",
-		    s->label, name, report_num(o,
+		fprintf(o->md, "- `%s`: `%s`", s->label, name);
+		if (*rs_meta_str(s->rs, "dataset.folder"))
+			fprintf(o->md, " (the folder `%s`, loaded as `%s`)",
+			    rs_meta_str(s->rs, "dataset.path"), rs_meta_str(s->rs, "dataset.uri"));
+		fprintf(o->md, ", %s images, %s in all; size p50 %s, p99 %s, max %s; ", report_num(o,
 		    json_number_value(json_object_get(d, "images")), 0),
 		    bytes(b[0], sizeof(b[0]), json_object_get(d, "bytes")),
 		    bytes(b[1], sizeof(b[1]), json_object_get(d, "size_p50")),
@@ -186,6 +190,12 @@ datasets(struct report_out *o, const struct report *rep)
 		d = json_deep_copy(d);
 		json_object_set_new(d, "scenario", json_string(s->label));
 		json_object_set_new(d, "dataset", json_string(name));
+		if (*rs_meta_str(s->rs, "dataset.folder")) {
+			json_object_set_new(d, "folder", json_string(rs_meta_str(s->rs,
+			    "dataset.path")));
+			json_object_set_new(d, "index", json_string(rs_meta_str(s->rs,
+			    "dataset.index")));
+		}
 		json_array_append_new(arr, d);
 	}
 	json_object_set_new(o->js, "datasets", arr);

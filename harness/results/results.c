@@ -27,21 +27,32 @@ results_open(struct results *r, const char *root, const char *name, char *err,
     size_t errlen)
 {
 	char stamp[32];
-	time_t now = time(NULL);
+	time_t now;
 	struct tm tm;
 	json_t *meta;
-	int rv;
+	int rv, n;
 
 	memset(r, 0, sizeof(*r));
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	if (mkdir(root, 0777) < 0 && errno != EEXIST) {
 		snprintf(err, errlen, "cannot create results folder '%s': %s", root,
 		    strerror(errno));
 		return -1;
 	}
-	snprintf(r->dir, sizeof(r->dir), "%s/%s-%s", root, stamp, name);
-	if (mkdir(r->dir, 0777) < 0) {
+	/*
+	 * Another bench in the same second (scripts, tests): the next second's name, so that
+	 * the names still sort in time.
+	 */
+	for (n = 0; n < 3; n++) {
+		if (n > 0)
+			sleep(1);
+		now = time(NULL);
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		snprintf(r->dir, sizeof(r->dir), "%s/%s-%s", root, stamp, name);
+		if ((rv = mkdir(r->dir, 0777)) == 0 || errno != EEXIST)
+			break;
+	}
+	if (rv < 0) {
 		snprintf(err, errlen, "cannot create '%s': %s", r->dir, strerror(errno));
 		return -1;
 	}

@@ -42,8 +42,9 @@ struct result_row {
 };
 
 /*
- * Creates root (if missing) and root/<YYYYMMDDTHHMMSSZ>-<name>/ with its CSV headers and a
- * meta.json of status "running". 0, or -1 with err naming the path.
+ * Creates root (if missing) and root/<YYYYMMDDTHHMMSSZ>-<name>/ (when that folder exists,
+ * another bench's of the same second, waits for the next second, twice at most) with its
+ * CSV headers and a meta.json of status "running". 0, or -1 with err naming the path.
  */
 int results_open(struct results *r, const char *root, const char *name, char *err,
     size_t errlen);

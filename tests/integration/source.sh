@@ -7,7 +7,12 @@
 # for the outputs; a destination inside the source (and a source inside the destination) is
 # refused with exit 2 and one line naming both, before anything runs. `dataset index` of the
 # corpus folder and of the prefix it was loaded to give the same manifest, which `dataset
-# verify` accepts against the prefix.
+# verify` accepts against the prefix. A scenario with `dataset = ./photos` (10 of the corpus's
+# photos, beside the scenario file): --dry-run counts its files and uploads nothing; a bench
+# indexes it into DATA/dir-HASH (HASH recomputed here from the manifest with jq and sha256sum)
+# and loads it there, meta.json and the report name the folder, its path and the index; a
+# second bench reuses the index and the objects (no upload); a copy of the folder elsewhere
+# gives the same dir-HASH; an added photo gives a new one; a missing folder is refused.
 set -uo pipefail
 bin=${1:?usage: tests/integration/source.sh path/to/exifbench}
 : "${AWS_ENDPOINT_URL:?run through harness/with-s3-local}"
@@ -164,5 +169,77 @@ expect 0 "$photos ok, 0 missing, 0 mismatched, 0 failed" "$bin" dataset verify "
 expect 3 "bucket 'exifbench-src-none' does not exist" "$bin" dataset index \
 	s3://exifbench-src-none/x --out "$tmp/none.jsonl"
 expect 2 "needs DIR or s3://BUCKET" "$bin" dataset index "$corpus"
+
+# 6. dataset = DIR: a folder of photos, indexed and loaded once, reused after.
+mkdir -p "$tmp/scen/photos"
+find "$corpus" -maxdepth 1 -type f -name '*.jpg' | sort | head -n 10 |
+    xargs -d '\n' cp -t "$tmp/scen/photos"
+chmod u+w "$tmp/scen/photos"/*
+printf '%s\n' "name = dirset" "dataset = ./photos" "data_bucket = $data_bucket" \
+    "out_bucket = $out_bucket" "models = sequential" "concurrency = 1" >"$tmp/scen/dir.conf"
+# dirbench ARGS...: a bench of dir.conf with ARGS into a results folder of its own.
+dirbench() {
+	runs=$((${runs:-0} + 1))
+	"$bin" bench --scenario "$tmp/scen/dir.conf" --results "$tmp/dirres$runs" \
+	    --data "$tmp/dirdata" --quiet "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	dir=$(ls -d "$tmp/dirres$runs"/*/ 2>/dev/null | tail -n 1)
+}
+# hash_of MANIFEST: the dir-NAME its photos give: sorted (key, size, sha256) lines, SHA-256.
+hash_of() {
+	echo "dir-$(jq -r '[.key, .size, .sha256] | @tsv' "$1" | LC_ALL=C sort | sha256sum |
+	    cut -c1-16)"
+}
+expect 0 "dataset: the folder \./photos \($tmp/scen/photos\): 10 files, .* not indexed yet" \
+	"$bin" bench --scenario "$tmp/scen/dir.conf" --data "$tmp/dirdata" --dry-run
+check "a dry run indexes nothing" [ ! -e "$tmp/dirdata" ]
+check "a dry run uploads nothing" [ -z "$("$bin" dataset ls "s3://$data_bucket" | grep dir-)" ]
+dirbench
+check "a bench over a folder ends 0: $rc, $(tail -n 2 "$tmp/err")" [ "$rc" -eq 0 ]
+name=$(ls "$tmp/dirdata" | grep '^dir-' | head -n 1)
+check "the folder was indexed into DATA/dir-HASH ($name)" \
+	[ -f "$tmp/dirdata/$name/manifest.jsonl" -a "$(ls "$tmp/dirdata" | grep -c '^dir-')" -eq 1 ]
+check "HASH is the sorted (key, size, sha256) lines' SHA-256" \
+	[ "$(hash_of "$tmp/dirdata/$name/manifest.jsonl")" = "$name" ]
+check "the first bench loaded the folder" grep -q "loading $tmp/scen/photos into s3://$data_bucket/$name" "$tmp/err"
+check "its 10 photos are under s3://$data_bucket/$name" \
+	[ "$("$bin" dataset ls "s3://$data_bucket/$name" | wc -l)" -eq 10 ]
+check "meta.json names the folder as given, its path and its index" jqe --arg p "$tmp/scen/photos" \
+	--arg n "$name" --arg u "s3://$data_bucket/$name" '.dataset.folder == "./photos" and
+	.dataset.path == $p and .dataset.index == $n and .dataset.uri == $u and
+	.dataset.images == 10 and .dataset.stats.from == "manifest" and
+	.dataset.stats.images == 10 and .scenario.dataset == "./photos"' "$dir/meta.json"
+check "the run took the 10 photos" [ "$(col "$dir/summary.csv" images)" = 10 ]
+line="^- \`dirset\`: \`\./photos\` \(the folder \`$tmp/scen/photos\`, loaded as "
+line+="\`s3://$data_bucket/$name\`\), 10 images, [0-9.]+ KB in all; size p50 .* with EXIF"
+check "the report names the folder and counts its photos" grep -qE "$line" "$dir/report.md"
+expect 0 "indexed as $tmp/dirdata/$name" "$bin" bench --scenario "$tmp/scen/dir.conf" \
+	--data "$tmp/dirdata" --dry-run
+"$bin" dataset ls "s3://$data_bucket/$name" >"$tmp/dirbefore"
+dirbench
+check "a second bench ends 0: $rc" [ "$rc" -eq 0 ]
+check "it reuses the index" grep -q "index reused from $tmp/dirdata/$name" "$tmp/err"
+check "it reuses the objects" grep -q "reusing s3://$data_bucket/$name" "$tmp/err"
+check "it uploads nothing" [ -z "$(grep -E "loading|loaded [0-9]" "$tmp/err")" ]
+"$bin" dataset ls "s3://$data_bucket/$name" >"$tmp/dirafter"
+check "the loaded objects are unchanged" cmp -s "$tmp/dirbefore" "$tmp/dirafter"
+cp -r "$tmp/scen/photos" "$tmp/copy"
+dirbench --set dataset="$tmp/copy"
+check "the same photos elsewhere give the same dir-HASH, indexed anew: $rc" \
+	grep -q "indexed into $tmp/dirdata/$name" "$tmp/err"
+check "... and not uploaded again" grep -q "reusing s3://$data_bucket/$name" "$tmp/err"
+check "... and no other index" [ "$(ls "$tmp/dirdata" | grep -c '^dir-')" -eq 1 ]
+cp "$(find "$corpus" -maxdepth 1 -type f -name '*.jpg' | sort | sed -n 11p)" "$tmp/scen/photos/"
+dirbench
+new=$(jq -r .dataset.index "$dir/meta.json")
+check "an added photo gives a new dir-HASH ($new): $rc" [ "$rc" -eq 0 -a "$new" != "$name" -a \
+	"$(hash_of "$tmp/dirdata/$new/manifest.jsonl")" = "$new" ]
+check "... loaded" grep -q "loading $tmp/scen/photos into s3://$data_bucket/$new" "$tmp/err"
+check "... of 11 images" jqe '.dataset.images == 11' "$dir/meta.json"
+expect 2 "--set dataset=\./gone: key 'dataset': folder '\./gone': No such file" \
+	"$bin" bench --scenario "$tmp/scen/dir.conf" --dry-run --set dataset=./gone
+sed -i 's|^dataset = .*|dataset = ./gone|' "$tmp/scen/dir.conf"
+expect 2 "dir.conf:2: key 'dataset': folder '\./gone' \($tmp/scen/\./gone\): No such file" \
+	"$bin" bench --scenario "$tmp/scen/dir.conf" --dry-run
 
 summary "source integration"

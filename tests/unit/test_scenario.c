@@ -10,7 +10,11 @@
  * tests/data/scenario/ are checked: full.conf sets every key away from its default, and each
  * bad_*.conf holds its expected error on its first line ("# want: ..." after the path). The
  * JSON round trip sets every JSON member back as text and must give the same JSON, with exactly
- * the table's keys. test_inval feeds NULL arguments, a missing file and a NULL error buffer.
+ * the table's keys. test_dataset_folder gives the dataset key folders: which values are
+ * folders ('/', or a leading '.' or '~'), relative ones resolved against the file's folder
+ * (scenario_set: the working directory, a full.dataset line: the file's folder too), ~
+ * expanded, and a missing, empty or not-a-folder one refused with the key and the folder
+ * named, the scenario left as it was. test_inval feeds NULL arguments, a missing file and a NULL error buffer.
  */
 #include "harness/engine/scenario.c"
 
@@ -149,8 +153,12 @@ test_kinds(void **state)
 		    "or '_'" },
 		{ "name", "", "!key 'name': no value" },
 		{ "dataset", "seed003", "\"seed003\"" },
-		{ "dataset", "../x", "!key 'dataset': '../x' is not 1 to 31 letters, digits, '-' "
-		    "or '_'" },
+		{ "dataset", "a b", "!key 'dataset': 'a b' is neither a profile name (1 to 31 "
+		    "letters, digits, '-' or '_') nor a folder (a path with a '/', or starting with "
+		    "'.' or '~')" },
+		{ "dataset", "/nonexistent/photos", "!key 'dataset': folder '/nonexistent/photos': "
+		    "No such file or directory" },
+		{ "dataset", "/dev/null", "!key 'dataset': '/dev/null' is not a folder" },
 		{ "data_bucket", "my-photos.eu", "\"my-photos.eu\"" },
 		{ "data_bucket", "ab", "!key 'data_bucket': 's3://ab': bucket names are 3 to 63 "
 		    "characters of a-z 0-9 . -" },
@@ -709,6 +717,94 @@ test_inval(void **state)
 	scenario_defaults(NULL);
 }
 
+/* The dataset key's folders, in a scratch tree: top/s.conf, top/photos/a.jpg, top/empty/. */
+static void
+test_dataset_folder(void **state)
+{
+	struct fixture *fx = *state;
+	static char text[] = "dataset = tiny\nfull.dataset = photos/\n";
+	char top[256], conf[512], want[1024], cwd[4096], *before, *after;
+	const char *home = getenv("HOME");
+
+	assert_int_equal(testutil_tmpdir(top, sizeof(top), "test_scenario"), 0);
+	snprintf(conf, sizeof(conf), "%s/photos", top);
+	assert_int_equal(mkdir(conf, 0777), 0);
+	testutil_write(conf, "a.jpg", "not really a JPEG");
+	snprintf(conf, sizeof(conf), "%s/empty", top);
+	assert_int_equal(mkdir(conf, 0777), 0);
+	testutil_write(conf, "manifest.jsonl", "");	/* not a file the bench loads */
+	snprintf(conf, sizeof(conf), "%s/sub", top);
+	assert_int_equal(mkdir(conf, 0777), 0);
+	testutil_write(top, "s.conf", "");
+	snprintf(conf, sizeof(conf), "%s/s.conf", top);
+
+	/* Relative to the file's folder, whatever the working directory. */
+	assert_int_equal(parse_text(fx, conf, "dataset = ./photos\n"), 0);
+	assert_string_equal(fx->sc.dataset, "./photos");
+	snprintf(want, sizeof(want), "%s/photos", top);
+	assert_string_equal(fx->sc.dataset_dir, want);
+	assert_int_equal(parse_text(fx, conf, "dataset = sub/../photos/\n"), 0);
+	assert_string_equal(fx->sc.dataset_dir, want);
+	assert_int_equal(parse_text(fx, conf, "dataset = tiny\nfull.dataset = photos/\n"), 0);
+	assert_string_equal(fx->sc.dataset_dir, "");
+	fx->f = fmemopen(text, strlen(text), "r");
+	assert_int_equal(scenario_parse(fx->f, conf, "full", &fx->sc, fx->err,
+	    sizeof(fx->err)), 0);
+	assert_string_equal(fx->sc.dataset, "photos/");
+	assert_string_equal(fx->sc.dataset_dir, want);
+
+	/* A profile name again clears the folder. */
+	assert_int_equal(scenario_set(&fx->sc, "dataset", "seed003", fx->err, sizeof(fx->err)),
+	    0);
+	assert_string_equal(fx->sc.dataset_dir, "");
+
+	/* scenario_set: the working directory; absolute paths as they are. */
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(top), 0);
+	assert_int_equal(scenario_set(&fx->sc, "dataset", "./photos", fx->err, sizeof(fx->err)),
+	    0);
+	assert_string_equal(fx->sc.dataset_dir, want);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(scenario_set(&fx->sc, "dataset", want, fx->err, sizeof(fx->err)), 0);
+	assert_string_equal(fx->sc.dataset_dir, want);
+	assert_int_equal(scenario_set(&fx->sc, "dataset", ".", fx->err, sizeof(fx->err)), 0);
+	assert_string_equal(fx->sc.dataset_dir, cwd);
+
+	/* ~ is $HOME. */
+	assert_int_equal(setenv("HOME", top, 1), 0);
+	assert_int_equal(scenario_set(&fx->sc, "dataset", "~/photos", fx->err, sizeof(fx->err)),
+	    0);
+	assert_string_equal(fx->sc.dataset_dir, want);
+	if (home != NULL)
+		setenv("HOME", home, 1);
+	else
+		unsetenv("HOME");
+
+	/* Errors name the key and the folder, with the path tried, and change nothing. */
+	before = dump(&fx->sc, NULL);
+	assert_int_equal(parse_text(fx, conf, "\ndataset = ./nope\n"), -1);
+	snprintf(want, sizeof(want), "%s:2: key 'dataset': folder './nope' (%s/./nope): No such "
+	    "file or directory", conf, top);
+	assert_string_equal(fx->err, want);
+	assert_int_equal(parse_text(fx, conf, "dataset = empty/\n"), -1);
+	snprintf(want, sizeof(want), "%s:1: key 'dataset': folder 'empty/' (%s/empty/) holds no "
+	    "regular file", conf, top);
+	assert_string_equal(fx->err, want);
+	assert_int_equal(parse_text(fx, conf, "dataset = ./s.conf\n"), -1);
+	snprintf(want, sizeof(want), "%s:1: key 'dataset': './s.conf' (%s/./s.conf) is not a "
+	    "folder", conf, top);
+	assert_string_equal(fx->err, want);
+	assert_int_equal(scenario_set(&fx->sc, "dataset", "~no-such-user-h19/x", fx->err,
+	    sizeof(fx->err)), -1);
+	assert_string_equal(fx->err, "key 'dataset': folder '~no-such-user-h19/x': cannot "
+	    "expand its '~'");
+	after = dump(&fx->sc, NULL);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	assert_int_equal(testutil_rmtree(top), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -727,6 +823,7 @@ main(void)
 		T(test_bad_files),
 		T(test_json_round_trip),
 		T(test_profiles),
+		T(test_dataset_folder),
 		T(test_inval),
 	};
 
