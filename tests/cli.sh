@@ -45,6 +45,14 @@ expect 3 'AWS_ENDPOINT_URL is not set' env -u AWS_ENDPOINT_URL "$bin" dataset lo
 expect 3 'must start with http' env AWS_ENDPOINT_URL=ftp://h AWS_ACCESS_KEY_ID=a \
 	AWS_SECRET_ACCESS_KEY=b "$bin" dataset load "$tmp" s3://abc/x
 
+# run --results: a new or empty folder only, checked before any S3 setting is read
+mkdir "$tmp/full" && touch "$tmp/full/x"
+expect 2 "--results '$tmp/full' is not empty" "$bin" run -m async --src s3://abc/a --dst s3://abc/b \
+	--results "$tmp/full"
+expect 2 "--results '$tmp/full/x' is not a folder" "$bin" run -m async --src s3://abc/a \
+	--dst s3://abc/b --results "$tmp/full/x"
+expect 0 '--results DIR' "$bin" run --help
+
 # the option loop (cli_options): help on stdout, a bad option's usage on stderr, exit 2
 expect 0 '^  hybrid  ' "$bin" run -h
 expect 0 '^usage: exifbench dataset gen' "$bin" dataset gen --he

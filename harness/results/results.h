@@ -8,6 +8,8 @@
  *   samples.csv   the sampler's time series (columns: samples_cols.h);
  *   trace.csv     one row per image of every run, its labels, then trace_cols.h's columns;
  *   logs/         each run's stderr.
+ * `exifbench run --results DIR` writes the same files for its one run into DIR (no samples:
+ * a plain run has no sampler; its meta.json says what is not recorded).
  */
 #ifndef EXIFBENCH_RESULTS_H
 #define EXIFBENCH_RESULTS_H
@@ -47,6 +49,15 @@ struct result_row {
  */
 int results_open(struct results *r, const char *root, const char *name, char *err,
     size_t errlen);
+
+/*
+ * The same folder's files in dir itself, which must not exist or be empty (a one-run folder of
+ * `exifbench run --results DIR`): created if missing. 0, or -1 with err naming dir.
+ */
+int results_open_dir(struct results *r, const char *dir, char *err, size_t errlen);
+
+/* 0 when dir does not exist or is an empty folder, else -1 with err naming it and why. */
+int results_empty_dir(const char *dir, char *err, size_t errlen);
 
 /* Writes meta (not consumed) as DIR/meta.json, atomically (a temporary file, then rename). */
 int results_meta(struct results *r, json_t *meta, char *err, size_t errlen);
