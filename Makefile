@@ -94,7 +94,7 @@ SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -sh
 
 UNIT_TESTS := s3url s3xml retry manifest index dsstats gen s3config exif transform stage job run models \
 	scenario plan tracestats procfs taskstats pidscan proctab stats shape sampler_cost usl \
-	analysis plot plotdata csv resultset rs_dataset compare gnuplot
+	analysis plot plotdata csv resultset rs_dataset compare gnuplot results
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -183,6 +183,7 @@ TESTED_plotdata := harness/report/plotdata.o harness/report/plotdata_runs.o
 TESTED_rs_dataset := harness/report/rs_dataset.o
 TESTED_compare := harness/report/compare.o
 TESTED_gnuplot := harness/report/gnuplot.o
+TESTED_results := harness/results/results.o
 
 # The shared EXIF corpus the tests read (absolute, so any test's working folder will do).
 EXIFBENCH_CORPUS ?= $(firstword $(wildcard $(abspath ../shared/exif-corpus) \

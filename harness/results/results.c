@@ -54,6 +54,10 @@ results_empty_dir(const char *dir, char *err, size_t errlen)
 	struct stat st;
 	DIR *d;
 
+	if (dir == NULL) {
+		snprintf(err, errlen, "results_empty_dir: NULL argument");
+		return -1;
+	}
 	if (stat(dir, &st) < 0)
 		return errno == ENOENT ? 0 : (snprintf(err, errlen, "'%s': %s", dir,
 		    strerror(errno)), -1);
@@ -83,6 +87,10 @@ results_open_dir(struct results *r, const char *dir, char *err, size_t errlen)
 	json_t *meta;
 	int rv;
 
+	if (r == NULL) {
+		snprintf(err, errlen, "results_open_dir: NULL argument");
+		return -1;
+	}
 	memset(r, 0, sizeof(*r));
 	if (results_empty_dir(dir, err, errlen) < 0)
 		return -1;
