@@ -248,6 +248,7 @@ load(struct bench *b, const struct overrides *o)
 {
 	char err[512], key[64], list[SCENARIO_MAX_CPUSETS * 64], *eq;
 	size_t i;
+	int over;
 
 	if (b->scenario_path != adhoc_path &&
 	    scenario_load(b->scenario_path, b->profile, &b->sc, err, sizeof(err)) < 0) {
@@ -277,11 +278,12 @@ load(struct bench *b, const struct overrides *o)
 		fprintf(stderr, "exifbench: %s: server_cpus: %s\n", b->scenario_path, err);
 		return EXIT_USAGE;
 	}
+	for (i = 0, over = o->ncpus > 0 || o->nsets > 0 || o->server != NULL; i < BENCH_NKEYS; i++)
+		over |= o->keys[i] != NULL;
 	if (plan_make(&b->sc, &b->plan, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s%s: %s\n", b->scenario_path,
-		    b->scenario_path != adhoc_path && (o->ncpus > 0 || o->nsets > 0 ||
-		    o->server != NULL) ? " (with the command line's settings)" : "",
-		    err);
+		    b->scenario_path != adhoc_path && over ? " (with the command line's settings)" :
+		    "", err);
 		return EXIT_USAGE;
 	}
 	return -1;
