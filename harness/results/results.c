@@ -28,21 +28,30 @@ results_open(struct results *r, const char *root, const char *name, char *err,
     size_t errlen)
 {
 	char stamp[32], dir[PATH_MAX];
-	time_t now = time(NULL);
 	struct tm tm;
+	time_t now;
+	int tries;
 
 	memset(r, 0, sizeof(*r));
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	if (mkdir(root, 0777) < 0 && errno != EEXIST) {
 		snprintf(err, errlen, "cannot create results folder '%s': %s", root,
 		    strerror(errno));
 		return -1;
 	}
-	snprintf(dir, sizeof(dir), "%s/%s-%s", root, stamp, name);
-	if (mkdir(dir, 0777) < 0) {
-		snprintf(err, errlen, "cannot create '%s': %s", dir, strerror(errno));
-		return -1;
+	/* A bench of the same name began this second: wait for the next one (names sort by time). */
+	for (tries = 0;; tries++) {
+		now = time(NULL);
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		snprintf(dir, sizeof(dir), "%s/%s-%s", root, stamp, name);
+		if (mkdir(dir, 0777) == 0)
+			break;
+		if (errno != EEXIST || tries == 3) {
+			snprintf(err, errlen, "cannot create '%s': %s", dir, strerror(errno));
+			return -1;
+		}
+		while (time(NULL) == now)
+			usleep(50000);
 	}
 	return results_open_dir(r, dir, err, errlen);
 }

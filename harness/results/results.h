@@ -44,8 +44,9 @@ struct result_row {
 };
 
 /*
- * Creates root (if missing) and root/<YYYYMMDDTHHMMSSZ>-<name>/ with its CSV headers and a
- * meta.json of status "running". 0, or -1 with err naming the path.
+ * Creates root (if missing) and root/<YYYYMMDDTHHMMSSZ>-<name>/ (when a bench of that name
+ * began in the same second, it waits for the next one) with its CSV headers and a meta.json
+ * of status "running". 0, or -1 with err naming the path.
  */
 int results_open(struct results *r, const char *root, const char *name, char *err,
     size_t errlen);

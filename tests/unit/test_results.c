@@ -3,7 +3,8 @@
  * (a folder that is missing or empty is fine; one with a file, or a file, is refused, naming
  * it) and results_open_dir (creates the folder, its meta.json saying "running", the three
  * CSV files with their headers and logs/; refuses a folder that is not empty and leaves it
- * as it was); and NULL arguments.
+ * as it was); results_open twice with one name in the same second makes two folders, the
+ * second's name sorting after the first's; and NULL arguments.
  */
 #include "harness/results/results.c"
 
@@ -115,6 +116,20 @@ test_open_dir(void **state)
 }
 
 static void
+test_same_second(void **state)
+{
+	struct fixture *fx = *state;
+	struct results a, b;
+	char err[256];
+
+	assert_int_equal(results_open(&a, fx->root, "x", err, sizeof(err)), 0);
+	assert_int_equal(results_open(&b, fx->root, "x", err, sizeof(err)), 0);
+	assert_true(strcmp(a.dir, b.dir) < 0);
+	assert_int_equal(results_close(&a), 0);
+	assert_int_equal(results_close(&b), 0);
+}
+
+static void
 test_inval(void **state)
 {
 	struct results r;
@@ -133,6 +148,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_empty_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_second, setup, teardown),
 		cmocka_unit_test(test_inval),
 	};
 
