@@ -79,7 +79,7 @@ REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c r
 	plotdata_out.c plotdata.c plotdata_runs.c plot.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC)
 BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_dataset_index.c \
-	cmd_exif.c cmd_run.c run_opts.c cmd_shape.c cmd_bench.c bench_setup.c bench_run.c \
+	cmd_exif.c cmd_run.c run_opts.c run_results.c cmd_shape.c cmd_bench.c bench_keys.c bench_setup.c bench_run.c \
 	cmd_report.c cmd_compare.c)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
@@ -95,7 +95,7 @@ SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -sh
 
 UNIT_TESTS := s3url s3xml retry manifest index dsstats gen s3config exif transform stage job run models \
 	scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape sampler_cost usl \
-	analysis plot plotdata csv resultset rs_dataset compare gnuplot
+	analysis plot plotdata csv resultset rs_dataset compare gnuplot results
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -185,6 +185,7 @@ TESTED_plotdata := harness/report/plotdata.o harness/report/plotdata_runs.o
 TESTED_rs_dataset := harness/report/rs_dataset.o
 TESTED_compare := harness/report/compare.o
 TESTED_gnuplot := harness/report/gnuplot.o
+TESTED_results := harness/results/results.o
 
 # The shared EXIF corpus the tests read (absolute, so any test's working folder will do).
 EXIFBENCH_CORPUS ?= $(firstword $(wildcard $(abspath ../shared/exif-corpus) \

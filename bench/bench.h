@@ -4,11 +4,13 @@
  * harness/with-s3-local, the dataset, the binding, the result folder, the shaper) and stops
  * it (bench_finish); bench_run.c, above it, runs the plan, one measured process per run, and
  * records each run. Where the runs read and write is the plan's (plan.h: the scenario's
- * source or data_bucket, its out_bucket and out_prefix).
+ * source or data_bucket, its out_bucket and out_prefix). bench_keys.c holds the flags that
+ * set one scenario key each (--model, --levels, ...), with or without a scenario file.
  */
 #ifndef EXIFBENCH_BENCH_H
 #define EXIFBENCH_BENCH_H
 
+#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <signal.h>
@@ -27,6 +29,7 @@ struct bench {
 	const char *scenario_path, *results_root, *data_dir;
 	int json, quiet, dry_run, progress;
 	int no_report;			/* --no-report: skip the report at the end */
+	int adhoc;			/* no scenario file: the command line's (--model) */
 	const char *profile;		/* --profile: quick (default) or full */
 	char exe[PATH_MAX], home[PATH_MAX];
 	struct s3_config s3;
@@ -42,6 +45,28 @@ struct bench {
 	json_t *meta, *rows;
 	int any_failed, any_error;
 };
+
+/*
+ * The key flags (bench_keys.c): --model (models), --levels (concurrency), --source, --stage,
+ * --stage-cmd, --transform, --cpu-spin-ms, --images, --repeat, --workers, --latency-ms and
+ * --name, each the scenario key of its name. Flag i's getopt code is BENCH_KEY_OPT + i.
+ */
+#define BENCH_NKEYS 12
+#define BENCH_KEY_OPT 512
+enum { BENCH_KEY_MODEL, BENCH_KEY_LEVELS };	/* the first two: only without a scenario */
+
+/* Their getopt entries into opts[0..BENCH_NKEYS - 1], then the terminating zero entry. */
+void bench_key_options(struct option *opts);
+
+/* Flag i's name ("levels") and the name of the key it sets ("concurrency"). */
+const char *bench_key_flag(size_t i);
+const char *bench_key_name(size_t i);
+
+/*
+ * Sets flag i's key in sc from the flag's value (a list's commas as the key's spaces): 0, or
+ * -1 after a one-line error on stderr naming the flag and saying what the key refused.
+ */
+int bench_key_set(struct scenario *sc, size_t i, const char *value);
 
 /* Set by the SIGINT and SIGTERM handler that bench_setup installs. */
 extern volatile sig_atomic_t bench_interrupted;

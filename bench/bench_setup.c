@@ -241,6 +241,8 @@ meta_running(const struct bench *b, const char *endpoint, json_t *shared)
 	    "profile", b->s3.profile[0] ? b->s3.profile : NULL, "session_token",
 	    b->s3.session_token[0] != '\0'));
 	json_object_set_new(meta, "methodology", plan_methodology());
+	json_object_set_new(meta, "scenario_file", b->adhoc ? json_null() :
+	    json_string(b->scenario_path));
 	return meta;
 }
 

@@ -4,6 +4,11 @@
  * --dry-run, else hands over to bench_setup and bench_run (bench.h). Each run of the plan is
  * a separate measured `exifbench run` process; the result folder is described in
  * harness/results/results.h and docs/harness.md.
+ *
+ * Without --scenario, --model makes an ad-hoc scenario ("adhoc", or --name) from the
+ * defaults. The flags that name one key (bench_keys.c: --model, --levels, --images...) go
+ * through scenario_set like a file's line, so their checks and errors are the scenario's
+ * own; --set comes after them, so it wins.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -19,7 +24,8 @@
 /* What the command line sets over the scenario, kept until the scenario is read. */
 struct overrides {
 	struct bench *b;
-	const char *sets[64], *cpus[SCENARIO_MAX_CPUSETS], *server, *source;
+	const char *sets[64], *cpus[SCENARIO_MAX_CPUSETS], *server;
+	const char *keys[BENCH_NKEYS];	/* bench_keys.c's flags' values, NULL: not given */
 	size_t nsets, ncpus;
 };
 
@@ -27,12 +33,18 @@ static int parse(struct bench *b, int argc, char **argv);
 static int on_option(int ch, const char *arg, void *ctx);
 static int find_scenario(struct bench *b);
 static int load(struct bench *b, const struct overrides *o);
+static int load_adhoc(struct bench *b, const struct overrides *o);
+static int set_keys(struct bench *b, const struct overrides *o);
 static void release(struct bench *b);
 static void report(const struct bench *b);
 static void print_folder(const struct bench *b);
 
+/* What messages call the scenario of an ad-hoc bench (compared by address). */
+static const char adhoc_path[] = "the ad-hoc scenario";
+
 static const char usage[] =
     "usage: exifbench bench --scenario FILE [options]\n"
+    "       exifbench bench --model LIST [--levels LIST] [--source s3://B/P] [options]\n"
     "Runs every model and concurrency level of a scenario (bench/*.conf) as separate\n"
     "measured processes, and writes results/<UTC>-<scenario>/: meta.json, summary.csv,\n"
     "samples.csv, trace.csv, logs/, then the report (report.md, report.json, plots/: see\n"
@@ -45,11 +57,28 @@ static const char usage[] =
     "                          says the files are\n"
     "  -p, --profile NAME      quick (default: the scenario's plain keys) or full (its\n"
     "                          full.KEY lines too: bigger dataset, wider sweeps)\n"
-    "      --set KEY=VALUE     override one scenario key (repeatable); dataset=DIR (a\n"
-    "                          '/' in it, or a leading '.' or '~') is a folder of photos,\n"
-    "                          indexed into DATA/dir-HASH once and loaded once\n"
+    "      --set KEY=VALUE     override one scenario key (repeatable; after the flags\n"
+    "                          below, so it wins over them); dataset=DIR (a '/' in it,\n"
+    "                          or a leading '.' or '~') is a folder of photos, indexed\n"
+    "                          into DATA/dir-HASH once and loaded once\n"
+    "Without --scenario, --model makes an ad-hoc scenario from the keys' defaults (the\n"
+    "`default` generated dataset unless --source); each flag below sets one key, checked\n"
+    "as in a file (with --scenario they override its keys, but for --model and --levels):\n"
+    "  -m, --model LIST        models, comma-separated (sequential,pthreads,forkpool,\n"
+    "                          async,hybrid): the key models\n"
+    "      --levels LIST       concurrency levels, comma-separated (1,16,64): the key\n"
+    "                          concurrency\n"
     "      --source s3://B/P   run over the objects already under B/P (your photos):\n"
-    "                          nothing generated or uploaded (--set source=s3://B/P)\n"
+    "                          nothing generated or uploaded (source)\n"
+    "      --stage FILE.so[:ARG]  your plugin CPU stage (stage)\n"
+    "      --stage-cmd CMD     your co-process CPU stage (stage_cmd)\n"
+    "      --transform KIND    none, thumbnail or recompress (transform)\n"
+    "      --cpu-spin-ms X     CPU burnt per image (cpu_spin_ms)\n"
+    "      --images N          keys per run, 0 = the whole dataset (images)\n"
+    "      --repeat N          runs of each model and level (repeat)\n"
+    "      --workers N         hybrid's CPU-stage threads (workers)\n"
+    "      --latency-ms MS     one-way delay through the shaper (latency_ms)\n"
+    "      --name NAME         the scenario's name, default adhoc (name)\n"
     "      --client-cpus LIST  bind the models to these PUs (hwloc list, e.g. 0 or 0-1);\n"
     "                          repeatable: one sweep per list (overrides client_cpus)\n"
     "      --server-cpus LIST  bind the S3 server and the shaper to these PUs\n"
@@ -92,7 +121,6 @@ parse(struct bench *b, int argc, char **argv)
 		{ "profile", required_argument, NULL, 'p' },
 		{ "no-report", no_argument, NULL, 'R' },
 		{ "set", required_argument, NULL, 'S' },
-		{ "source", required_argument, NULL, 'U' },
 		{ "client-cpus", required_argument, NULL, 'C' },
 		{ "server-cpus", required_argument, NULL, 'V' },
 		{ "results", required_argument, NULL, 'r' },
@@ -101,20 +129,44 @@ parse(struct bench *b, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
 	};
+	struct option opts[sizeof(longopts) / sizeof(longopts[0]) + BENCH_NKEYS + 1];
 	struct overrides o = { .b = b };
+	size_t i;
 	int rc;
 
+	memcpy(opts, longopts, sizeof(longopts));
+	bench_key_options(opts + sizeof(longopts) / sizeof(longopts[0]));
 	b->results_root = "results", b->data_dir = "data";
-	if ((rc = cli_options(argc, argv, "s:p:njqh", longopts, usage, on_option, &o)) >= 0)
+	if ((rc = cli_options(argc, argv, "s:p:m:njqh", opts, usage, on_option, &o)) >= 0)
 		return rc;
-	if (optind < argc || b->scenario_path == NULL) {
-		fprintf(stderr, "exifbench: bench needs --scenario FILE and no other argument "
-		    "(see --help)\n");
+	if (optind < argc) {
+		fprintf(stderr, "exifbench: bench: unexpected argument '%s' (see --help)\n",
+		    argv[optind]);
 		return EXIT_USAGE;
 	}
-	if ((rc = find_scenario(b)) >= 0 || (rc = load(b, &o)) >= 0)
+	if (b->scenario_path == NULL && o.keys[BENCH_KEY_MODEL] == NULL) {
+		fprintf(stderr, "exifbench: bench needs --scenario FILE, or --model LIST for an "
+		    "ad-hoc bench (see --help)\n");
+		return EXIT_USAGE;
+	}
+	if (b->scenario_path != NULL && (o.keys[BENCH_KEY_MODEL] != NULL ||
+	    o.keys[BENCH_KEY_LEVELS] != NULL)) {
+		i = o.keys[BENCH_KEY_MODEL] != NULL ? BENCH_KEY_MODEL : BENCH_KEY_LEVELS;
+		fprintf(stderr, "exifbench: bench: --%s is for an ad-hoc bench, not with --scenario "
+		    "(with a scenario: --set %s=...)\n", bench_key_flag(i), bench_key_name(i));
+		return EXIT_USAGE;
+	}
+	if (b->scenario_path == NULL && b->profile != NULL) {
+		fprintf(stderr, "exifbench: bench: --profile needs --scenario (an ad-hoc bench "
+		    "has no full.KEY lines)\n");
+		return EXIT_USAGE;
+	}
+	if (b->scenario_path == NULL)
+		rc = load_adhoc(b, &o);
+	else if ((rc = find_scenario(b)) < 0)
+		rc = load(b, &o);
+	if (rc >= 0)
 		return rc;
 	if (b->dry_run) {
 		plan_print(&b->plan, &b->sc, stdout);
@@ -153,12 +205,15 @@ on_option(int ch, const char *arg, void *ctx)
 		o->cpus[o->ncpus++] = arg;
 		break;
 	case 'V': o->server = arg; break;
-	case 'U': o->source = arg; break;
+	case 'm': o->keys[BENCH_KEY_MODEL] = arg; break;
 	case 'r': b->results_root = arg; break;
 	case 'D': b->data_dir = arg; break;
 	case 'n': b->dry_run = 1; break;
 	case 'j': b->json = 1; break;
 	case 'q': b->quiet = 1; break;
+	default:
+		if (ch >= BENCH_KEY_OPT && ch < BENCH_KEY_OPT + BENCH_NKEYS)
+			o->keys[ch - BENCH_KEY_OPT] = arg;
 	}
 	return -1;
 }
@@ -190,17 +245,24 @@ find_scenario(struct bench *b)
 	return -1;
 }
 
-/* The scenario with the command line's overrides, then its plan: -1, or EXIT_USAGE. */
+/*
+ * The scenario (its file's, or load_adhoc's already in b->sc) with the command line's
+ * overrides, then its plan: -1, or EXIT_USAGE.
+ */
 static int
 load(struct bench *b, const struct overrides *o)
 {
 	char err[512], key[64], list[SCENARIO_MAX_CPUSETS * 64], *eq;
 	size_t i;
+	int over;
 
-	if (scenario_load(b->scenario_path, b->profile, &b->sc, err, sizeof(err)) < 0) {
+	if (b->scenario_path != adhoc_path &&
+	    scenario_load(b->scenario_path, b->profile, &b->sc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s\n", err);
 		return EXIT_USAGE;
 	}
+	if (set_keys(b, o) < 0)
+		return EXIT_USAGE;
 	for (i = 0; i < o->nsets; i++) {
 		eq = strchr(o->sets[i], '=');
 		snprintf(key, sizeof(key), "%.*s", (int)(eq - o->sets[i]), o->sets[i]);
@@ -212,8 +274,7 @@ load(struct bench *b, const struct overrides *o)
 	for (i = 0, list[0] = '\0'; i < o->ncpus; i++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? " " : "",
 		    o->cpus[i]);
-	if ((o->source != NULL && scenario_set(&b->sc, "source", o->source, err, sizeof(err)) < 0) ||
-	    (o->ncpus > 0 && scenario_set(&b->sc, "client_cpus", list, err, sizeof(err)) < 0) ||
+	if ((o->ncpus > 0 && scenario_set(&b->sc, "client_cpus", list, err, sizeof(err)) < 0) ||
 	    (o->server != NULL && scenario_set(&b->sc, "server_cpus", o->server, err,
 	    sizeof(err)) < 0) || scenario_check(&b->sc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s: %s\n", b->scenario_path, err);
@@ -223,11 +284,12 @@ load(struct bench *b, const struct overrides *o)
 		fprintf(stderr, "exifbench: %s: server_cpus: %s\n", b->scenario_path, err);
 		return EXIT_USAGE;
 	}
+	for (i = 0, over = o->ncpus > 0 || o->nsets > 0 || o->server != NULL; i < BENCH_NKEYS; i++)
+		over |= o->keys[i] != NULL;
 	if (plan_make(&b->sc, &b->plan, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s%s: %s\n", b->scenario_path,
-		    o->ncpus > 0 || o->nsets > 0 || o->source != NULL ?
-	    " (with the command line's settings)" : "",
-		    err);
+		    b->scenario_path != adhoc_path && over ? " (with the command line's settings)" :
+		    "", err);
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -256,6 +318,37 @@ print_folder(const struct bench *b)
 		printf("not indexed yet: a bench indexes it into %s/dir-HASH and loads it into "
 		    "s3://%s/%s\n", b->data_dir, b->plan.src_bucket, b->sc.data_prefix[0] ?
 		    b->sc.data_prefix : "dir-HASH");
+
+/*
+ * The ad-hoc scenario: the defaults, named "adhoc" (--name changes it), then the same
+ * overrides as a file's (load). -1, or EXIT_USAGE.
+ */
+static int
+load_adhoc(struct bench *b, const struct overrides *o)
+{
+	char err[256];
+
+	b->scenario_path = adhoc_path, b->adhoc = 1;
+	scenario_defaults(&b->sc);
+	if (home_find(b->home, sizeof(b->home), err, sizeof(err)) < 0)
+		b->home[0] = '\0';	/* bench_setup and report say it when they need it */
+	if (scenario_set(&b->sc, "name", "adhoc", err, sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return load(b, o);
+}
+
+/* The key flags given, in bench_keys.c's order, over b->sc: 0, or -1 after a one-line error. */
+static int
+set_keys(struct bench *b, const struct overrides *o)
+{
+	size_t i;
+
+	for (i = 0; i < BENCH_NKEYS; i++)
+		if (o->keys[i] != NULL && bench_key_set(&b->sc, i, o->keys[i]) < 0)
+			return -1;
+	return 0;
 }
 
 static void

@@ -23,6 +23,7 @@ static int on_option(int ch, const char *arg, void *ctx);
 static void print_text(const struct compare *c, const char *a, const char *b);
 static void print_scenario(const struct cmp_scenario *cs, double threshold);
 static void print_row(const struct cmp_row *r, double threshold);
+static void print_not_recorded(const char *side, const struct rs_scenario *s);
 static const char *num(char *buf, int prec, double v);
 static const char *pct(char *buf, double v);
 static const char *dir_name(const char *dir);
@@ -30,12 +31,14 @@ static const char *dir_name(const char *dir);
 static const char usage[] =
     "usage: exifbench compare [--json] [--threshold PCT] A B\n"
     "Two result folders side by side. A and B are each a folder written by `exifbench\n"
-    "bench` (it holds meta.json) or a folder of several (what `make bench` fills).\n"
+    "bench` or `exifbench run --results` (it holds meta.json) or a folder of several\n"
+    "(what `make bench` fills).\n"
     "Scenarios pair by name (the k-th of a name in A with the k-th in B); runs by model,\n"
     "level and client PU set. For each scenario, a row per run: images/s in A and B and\n"
     "the change, e2e p50 and p99 A -> B and their change, errors A/B, and a note; then\n"
     "every scenario, dataset, machine and versions key of meta.json whose value differs.\n"
-    "Runs and scenarios found on one side only are listed as such.\n"
+    "Runs and scenarios found on one side only are listed as such; a side that lacks\n"
+    "figures (`exifbench run --results`: no sampler) says which.\n"
     "Noise rule (images/s): B - A is within noise when\n"
     "  |B - A| <= 2 sqrt(seA^2 + seB^2)\n"
     "where se is the standard error of the run's images/s from its per-second completion\n"
@@ -48,7 +51,9 @@ static const char usage[] =
     "                          name, a, b (folders or null), runs[] (model, level,\n"
     "                          client_pus, in, a and b {reps, images_per_s, se,\n"
     "                          e2e_p50_ms, e2e_p99_ms, errors}, *_change_pct, noise,\n"
-    "                          rule, within_noise, note) and differences[] {key, a, b}\n"
+    "                          rule, within_noise, note), differences[] {key, a, b}\n"
+    "                          and not_recorded {a, b} (what a side's meta.json says it\n"
+    "                          lacks, e.g. a single `exifbench run`'s sampler figures)\n"
     "  -h, --help              this text\n"
     "Exit: 0 compared (whatever changed), 1 no scenario name is in both,\n"
     "2 usage, or a folder that is not a results folder or does not read.\n";
@@ -149,6 +154,8 @@ print_scenario(const struct cmp_scenario *cs, double threshold)
 		return;
 	}
 	printf("\n%s (A %s, B %s)\n", cs->name, dir_name(cs->a->dir), dir_name(cs->b->dir));
+	print_not_recorded("A", cs->a);
+	print_not_recorded("B", cs->b);
 	printf("%-10s %5s %-5s %10s %10s %8s %22s %8s %22s %8s %11s  %s\n", "model", "level",
 	    "PUs", "images/s A", "B", "change", "e2e p50 ms A -> B", "change",
 	    "e2e p99 ms A -> B", "change", "errors A/B", "note");
@@ -168,6 +175,22 @@ print_scenario(const struct cmp_scenario *cs, double threshold)
 		free(va);
 		free(vb);
 	}
+}
+
+/* What a side's meta.json says it lacks (a single `exifbench run`: no sampler). */
+static void
+print_not_recorded(const char *side, const struct rs_scenario *s)
+{
+	json_t *nr = rs_meta(s, "not_recorded");
+	size_t k;
+
+	if (json_array_size(nr) == 0)
+		return;
+	printf("not recorded in %s%s: ", side, strcmp(rs_meta_str(s, "command"), "run") == 0 ?
+	    " (a single `exifbench run`: no sampler)" : "");
+	for (k = 0; k < json_array_size(nr); k++)
+		printf("%s%s", k ? "; " : "", json_string_value(json_array_get(nr, k)) ?: "?");
+	printf("\n");
 }
 
 static void

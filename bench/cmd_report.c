@@ -23,8 +23,9 @@ static int on_option(int ch, const char *arg, void *ctx);
 
 static const char usage[] =
     "usage: exifbench report [--no-plots] [--json] [--quiet] RESULTS_DIR\n"
-    "Reads RESULTS_DIR -- a folder `exifbench bench` wrote (it holds meta.json), or a folder\n"
-    "of several (`make bench` writes one per run of it) -- and writes into it:\n"
+    "Reads RESULTS_DIR -- a folder `exifbench bench` or `exifbench run --results` wrote (it\n"
+    "holds meta.json), or a folder of several (`make bench` writes one per run of it) --\n"
+    "and writes into it (what a folder says it did not record, it says too):\n"
     "  report.md     the report: summary per model and scenario, where one image's time\n"
     "                goes, the verdict (I/O- or CPU-bound) and why, bounds and efficiency,\n"
     "                USL scaling fits and recommended concurrency, hardware scaling,\n"

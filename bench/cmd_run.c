@@ -11,6 +11,9 @@
  * line to the pipe it passed, at most five times a second. No reader needs the trace while
  * the run goes, and its rows keep the order in which jobs were recorded.
  *
+ * With --results DIR the run is also a one-run result folder (run_results.h): its trace goes
+ * to DIR/logs/ unless --trace names one, and is read back once the run has ended.
+ *
  * Ctrl-C (or SIGTERM) sets a flag: no new key is started, the jobs in flight end and are
  * recorded, the summary says "stopped", and the exit code is 130. A second Ctrl-C kills.
  * --duration sets the same flag from SIGALRM: the run ends as if its keys had run out
@@ -29,6 +32,7 @@
 
 #include "cli.h"
 #include "run_opts.h"
+#include "run_results.h"
 #include "models/core/s3.h"
 #include "harness/engine/runner.h"
 #include "harness/results/trace.h"
@@ -49,6 +53,9 @@ struct run_cli {
 	/* the delivering thread's (on_record), read by the main thread after a flush */
 	int64_t last_progress;
 	uint64_t done, failed;
+	struct run_folder folder;	/* --results */
+	double wall_s;			/* the model's run, for the folder */
+	char error[512];		/* the run's error, for the folder */
 };
 
 static atomic_int stop_flag;	/* set by on_signal, read by every worker thread */
@@ -68,6 +75,7 @@ static void progress(struct run_cli *c, int64_t now);
 static int prepare_dst(struct run_cli *c);
 static void summary(struct run_cli *c, struct run *r, double wall_s);
 static double cpu_seconds(struct rusage *self, struct rusage *kids);
+static int close_folder(struct run_cli *c, int rc);
 
 int
 cmd_run(int argc, char **argv)
@@ -84,12 +92,36 @@ cmd_run(int argc, char **argv)
 	catch_signals();
 	if (prepare_dst(&c) < 0)
 		return EXIT_SETUP;
+	if (c.a.results_dir != NULL && run_folder_open(&c.folder, &c.a, argc, argv, c.error,
+	    sizeof(c.error)) < 0) {
+		fprintf(stderr, "exifbench: --results: %s\n", c.error);
+		return EXIT_SETUP;
+	}
 	if ((rc = open_files(&c)) >= 0)
-		return rc;
+		return close_folder(&c, rc);
 	if ((rc = set_up(&c, &r)) < 0)
 		rc = measure(&c, r);
 	run_free(r);	/* before the trace is closed: it delivers what is left */
-	return close_files(&c, rc);
+	return close_folder(&c, close_files(&c, rc));
+}
+
+/* With --results, the folder's summary row and final meta.json: rc, or EXIT_SETUP. */
+static int
+close_folder(struct run_cli *c, int rc)
+{
+	char err[1024];
+
+	if (c->a.results_dir == NULL)
+		return rc;
+	if (run_folder_close(&c->folder, &c->a, rc, c->wall_s, c->error, err,
+	    sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: --results: %s\n", err);
+		return rc ? rc : EXIT_SETUP;
+	}
+	if (!c->a.quiet)
+		fprintf(stderr, "run: result folder %s (exifbench report %s)\n",
+		    c->a.results_dir, c->a.results_dir);
+	return rc;
 }
 
 /* The trace and the keys file: -1, or the exit code to return now (nothing left open). */
@@ -154,9 +186,11 @@ measure(struct run_cli *c, struct run *r)
 	progress(c, 0);
 	if (c->progress)
 		fputs("\r\033[K", stderr);
-	summary(c, r, (double)(t_end - c->t0) / 1e9);
+	c->wall_s = (double)(t_end - c->t0) / 1e9;
+	summary(c, r, c->wall_s);
 	if (mrc < 0 || run_error(r)[0] != '\0') {
 		fprintf(stderr, "exifbench: run: %s\n", run_error(r));
+		snprintf(c->error, sizeof(c->error), "%s", run_error(r));
 		return EXIT_SETUP;
 	}
 	if (t.stopped && !timed_out)

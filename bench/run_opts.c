@@ -13,9 +13,10 @@
 #include "models/core/s3.h"
 #include "harness/engine/plan.h"
 #include "harness/engine/topo.h"
+#include "harness/results/results.h"
 
 enum { O_THUMB = 256, O_SPIN, O_GIL, O_UPLOAD, O_TRACE, O_QUIET, O_KEYS, O_DURATION,
-	O_STAGE, O_STAGE_TIMEOUT, O_STAGE_CMD };
+	O_STAGE, O_STAGE_TIMEOUT, O_STAGE_CMD, O_RESULTS };
 
 /* The result, and what the parse needs beyond it. */
 struct parse_state {
@@ -30,6 +31,7 @@ static int parse_stage_opt(struct run_args *a, int ch, const char *arg);
 static int check_folders(struct run_args *a, const struct parse_state *st);
 static int check_model(struct run_args *a, const struct parse_state *st);
 static int check_stage(struct run_args *a);
+static int check_results(const struct run_args *a);
 static int set_stage(struct run_args *a, const char *opt, const char *arg,
     int (*parse)(struct stage_conf *, const char *, char *, size_t));
 static int parse_uri(const char *opt, const char *uri, char *bucket, char *prefix);
@@ -57,6 +59,7 @@ static const struct option longopts[] = {
 	{ "stage-timeout-ms", required_argument, NULL, O_STAGE_TIMEOUT },
 	{ "stage-cmd", required_argument, NULL, O_STAGE_CMD },
 	{ "trace", required_argument, NULL, O_TRACE },
+	{ "results", required_argument, NULL, O_RESULTS },
 	{ "keys", required_argument, NULL, O_KEYS },
 	{ "json", no_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, O_QUIET },
@@ -106,6 +109,12 @@ const char run_usage[] =
     "                          wait for the call to end (a stage that never returns hangs);\n"
     "                          a --stage-cmd co-process is killed at MS under every model\n"
     "      --trace FILE        write one CSV row per image (stage times, CPU, curl timings)\n"
+    "      --results DIR       also write the run as a one-run result folder in DIR (a new\n"
+    "                          or empty folder): meta.json (the command line, model,\n"
+    "                          concurrency, source, destination), summary.csv, trace.csv,\n"
+    "                          logs/, as `bench` writes them, for `exifbench report DIR` and\n"
+    "                          `exifbench compare DIR1 DIR2`; no sampler runs, so samples.csv\n"
+    "                          has no rows and CPU shares and server CPU are not recorded\n"
     "  -j, --json              print the summary as one JSON object\n"
     "      --quiet             no progress line and no per-key errors on stderr\n"
     "  -h, --help              this text\n"
@@ -132,7 +141,8 @@ run_args_parse(struct run_args *a, int argc, char **argv)
 		fprintf(stderr, "exifbench: run needs --model, --src and --dst (see --help)\n");
 		return EXIT_USAGE;
 	}
-	if ((rc = check_folders(a, &st)) >= 0 || (rc = check_model(a, &st)) >= 0)
+	if ((rc = check_folders(a, &st)) >= 0 || (rc = check_model(a, &st)) >= 0 ||
+	    (rc = check_results(a)) >= 0)
 		return rc;
 	if (!st.concurrency_set)
 		a->opts.concurrency = a->model->max_concurrency > 0 &&
@@ -163,6 +173,7 @@ parse_opt(int ch, const char *arg, void *ctx)
 	case O_GIL: a->opts.global_lock = 1; break;
 	case O_UPLOAD: a->p.upload_image = 1; break;
 	case O_TRACE: a->trace_path = arg; break;
+	case O_RESULTS: a->results_dir = arg; break;
 	case O_KEYS: a->keys_path = arg; break;
 	case 'j': a->json = 1; break;
 	case O_QUIET: a->quiet = 1; break;
@@ -267,7 +278,20 @@ set_stage(struct run_args *a, const char *opt, const char *arg,
 		return EXIT_USAGE;
 	}
 	a->p.stage.timeout_ms = a->stage_timeout_ms;
+	a->stage_text = arg;
 	return -1;
+}
+
+/* --results names a folder that does not exist yet or is empty. */
+static int
+check_results(const struct run_args *a)
+{
+	char err[PATH_MAX + 128];
+
+	if (a->results_dir == NULL || results_empty_dir(a->results_dir, err, sizeof(err)) == 0)
+		return -1;
+	fprintf(stderr, "exifbench: --results %s\n", err);
+	return EXIT_USAGE;
 }
 
 /* A plugin or co-process stage replaces the built-in one; it is started once here, to fail now. */

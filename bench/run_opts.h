@@ -18,6 +18,8 @@ struct run_args {
 	const char *trace_path;	/* --trace, or NULL */
 	const char *keys_path;	/* --keys, or NULL */
 	long stage_timeout_ms;	/* --stage-timeout-ms, also in p.stage once --stage is read */
+	const char *stage_text;	/* --stage or --stage-cmd as given, or NULL */
+	const char *results_dir;/* --results: the one-run result folder to write, or NULL */
 };
 
 /*

@@ -48,6 +48,14 @@ expect 3 'AWS_ENDPOINT_URL is not set' env -u AWS_ENDPOINT_URL "$bin" dataset lo
 expect 3 'must start with http' env AWS_ENDPOINT_URL=ftp://h AWS_ACCESS_KEY_ID=a \
 	AWS_SECRET_ACCESS_KEY=b "$bin" dataset load "$tmp" s3://abc/x
 
+# run --results: a new or empty folder only, checked before any S3 setting is read
+mkdir "$tmp/full" && touch "$tmp/full/x"
+expect 2 "--results '$tmp/full' is not empty" "$bin" run -m async --src s3://abc/a --dst s3://abc/b \
+	--results "$tmp/full"
+expect 2 "--results '$tmp/full/x' is not a folder" "$bin" run -m async --src s3://abc/a \
+	--dst s3://abc/b --results "$tmp/full/x"
+expect 0 '--results DIR' "$bin" run --help
+
 # the option loop (cli_options): help on stdout, a bad option's usage on stderr, exit 2
 expect 0 '^  hybrid  ' "$bin" run -h
 expect 0 '^usage: exifbench dataset gen' "$bin" dataset gen --he
@@ -99,6 +107,35 @@ expect 2 "client_cpus" "$bin" bench --scenario bench/io-bound.conf -n --client-c
 expect 2 "level 8 given twice" "$bin" bench --scenario bench/io-bound.conf -n --set "concurrency=8 8"
 expect 2 "client_cpus: '0' given twice" "$bin" bench --scenario bench/io-bound.conf -n \
 	--client-cpus 0 --client-cpus 0
+
+# bench without a scenario file: --model and --levels make an ad-hoc scenario (its keys' own checks)
+expect 0 '^ +exifbench bench --model LIST \[--levels LIST\]' "$bin" bench --help
+expect 0 '--levels LIST' "$bin" bench --help
+"$bin" bench --model async,hybrid --levels 1,16,64 --dry-run >"$tmp/plan" 2>&1
+check "an ad-hoc dry run prints 6 runs of adhoc" grep -q '^6 runs of adhoc; each runs the whole dataset' "$tmp/plan"
+check "its plan has async and hybrid at 1, 16 and 64, in order" [ "$(awk 'NR > 1 && NF == 6 {
+	printf "%s:%s ", $2, $3 }' "$tmp/plan")" = "async:1 async:16 async:64 hybrid:1 hybrid:16 hybrid:64 " ]
+expect 0 '^3 runs of mine; each runs its images' "$bin" bench --model sequential,async --levels 1,4 \
+	--images 12 --name mine --source s3://mybucket/photos -n
+expect 0 '^2 +async +8 .* 2$' "$bin" bench --model async --repeat 2 -n
+expect 0 '^1 +async +2 ' "$bin" bench --model async --levels 1,16 --set concurrency=2 -n
+expect 2 'needs --scenario FILE, or --model LIST' "$bin" bench --levels 1,4 -n
+expect 2 '--model is for an ad-hoc bench, not with --scenario' "$bin" bench --scenario \
+	bench/io-bound.conf --model async -n
+expect 2 '--levels is for an ad-hoc bench' "$bin" bench -s bench/io-bound.conf --levels 1 -n
+expect 2 "--model async,threads: key 'models': unknown model 'threads'" "$bin" bench \
+	--model async,threads -n
+expect 2 "--levels '1,,4': expected a comma-separated list" "$bin" bench --model async --levels 1,,4 -n
+expect 2 "--levels 0: key 'concurrency': '0' is not an integer" "$bin" bench --model async --levels 0 -n
+expect 2 "--cpu-spin-ms x: key 'cpu_spin_ms'" "$bin" bench --model async --cpu-spin-ms x -n
+expect 2 "--images -1: key 'images'" "$bin" bench --model async --images -1 -n
+expect 2 "--source http://x: key 'source'" "$bin" bench --model async --source http://x -n
+expect 2 "stage_cmd cat replaces the built-in stage" "$bin" bench --model async --stage-cmd cat \
+	--transform thumbnail -n
+expect 2 '--profile needs --scenario' "$bin" bench --model async --profile full -n
+expect 2 "unexpected argument 'x'" "$bin" bench --model async x -n
+expect 0 '^1 +async +8 ' "$bin" bench --scenario bench/io-bound.conf -n --set models=async \
+	--set concurrency=8 --images 3 --set repeat=1
 
 # shape: the command line
 expect 0 '^usage: exifbench shape' "$bin" shape --help

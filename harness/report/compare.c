@@ -159,9 +159,11 @@ compare_json(const struct compare *c)
 		for (j = 0; j < cs->n_rows; j++)
 			bad |= json_array_append_new(runs,
 			    row_json(&cs->rows[j], c->threshold_pct)) < 0;
-		s = json_pack("{s:s, s:s?, s:s?, s:o, s:O?}", "name", cs->name, "a",
-		    cs->a != NULL ? cs->a->dir : NULL, "b", cs->b != NULL ? cs->b->dir : NULL,
-		    "runs", runs, "differences", cs->diffs);
+		s = json_pack("{s:s, s:s?, s:s?, s:o, s:O?, s:{s:O?, s:O?}}", "name", cs->name,
+		    "a", cs->a != NULL ? cs->a->dir : NULL, "b", cs->b != NULL ? cs->b->dir : NULL,
+		    "runs", runs, "differences", cs->diffs, "not_recorded", "a", cs->a != NULL ?
+		    rs_meta(cs->a, "not_recorded") : NULL, "b", cs->b != NULL ?
+		    rs_meta(cs->b, "not_recorded") : NULL);
 		bad |= json_array_append_new(all, s) < 0;
 	}
 	if (bad) {

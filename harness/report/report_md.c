@@ -18,6 +18,7 @@
 #include "harness/engine/versions.h"
 
 static void header(struct report_out *o, const struct report *rep);
+static void not_recorded(struct report_out *o, const struct report *rep);
 static void summary(struct report_out *o, const struct report *rep);
 static void datasets(struct report_out *o, const struct report *rep);
 static const char *bytes(char *buf, size_t len, json_t *v);
@@ -69,19 +70,48 @@ header(struct report_out *o, const struct report *rep)
 		    rs_meta_num(s0, "machine.cores"), rs_meta_str(s0, "machine.os.release"),
 		    rs_meta_str(s0, "versions.git_commit"), rs_meta_str(s0, "endpoint"),
 		    rs_meta_num(s0, "server.local") == 1 ? "the local server, on this machine" :
-		    "not a local server: its CPU is not sampled", rs_meta_str(s0, "dataset.profile"),
-		    rs_meta_str(s0, "started_utc"));
+		    rs_meta_num(s0, "server.sampled") == 0 ? "not sampled: no sampler ran" :
+		    "not a local server: its CPU is not sampled",
+		    *rs_meta_str(s0, "dataset.profile") ? rs_meta_str(s0, "dataset.profile") :
+		    rs_meta_str(s0, "dataset.source"), rs_meta_str(s0, "started_utc"));
 		json_object_set_new(o->js, "machine", json_deep_copy(json_object_get(s0->meta,
 		    "machine")));
 	}
 	fprintf(o->md, "\nEvery number below is computed from the folders' summary.csv, "
 	    "trace.csv and samples.csv; how each is measured, and its limits, is in "
 	    "docs/methodology.md. A figure marked *prediction* is not measured.\n");
+	not_recorded(o, rep);
 	if (!o->plots)
 		fprintf(o->md, "\n**The figures were not drawn** (`--no-plots`, or gnuplot "
 		    "failed: see plots/gnuplot.log); the tables are complete.\n");
 	json_object_set_new(o->js, "generated_by", json_string("exifbench " EXIFBENCH_VERSION));
 	json_object_set_new(o->js, "results", json_string(rep->dir));
+}
+
+/*
+ * What a folder says it lacks (meta.json's not_recorded: a single `exifbench run` has no
+ * sampler), a paragraph per such scenario; its figures print as "-". report.json: the same.
+ */
+static void
+not_recorded(struct report_out *o, const struct report *rep)
+{
+	json_t *all = json_object(), *nr;
+	size_t i, k;
+
+	for (i = 0; i < rep->n; i++) {
+		nr = rs_meta(rep->sc[i].rs, "not_recorded");
+		if (json_array_size(nr) == 0)
+			continue;
+		fprintf(o->md, "\n**Not recorded** in `%s` (%s): ", rep->sc[i].label,
+		    strcmp(rs_meta_str(rep->sc[i].rs, "command"), "run") == 0 ?
+		    "a single `exifbench run`: no sampler" : "its meta.json says");
+		for (k = 0; k < json_array_size(nr); k++)
+			fprintf(o->md, "%s%s", k ? "; " : "",
+			    json_string_value(json_array_get(nr, k)) ?: "?");
+		fprintf(o->md, ". The tables show '-' for those figures.\n");
+		json_object_set(all, rep->sc[i].label, nr);
+	}
+	json_object_set_new(o->js, "not_recorded", all);
 }
 
 static void

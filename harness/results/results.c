@@ -3,6 +3,7 @@
  * summary_cols.h's X-macro, so its header, its rows and its reader cannot drift apart;
  * docs/harness.md describes each. The macros below are the helpers its expressions use.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +27,10 @@ int
 results_open(struct results *r, const char *root, const char *name, char *err,
     size_t errlen)
 {
-	char stamp[32];
-	time_t now;
+	char stamp[32], dir[PATH_MAX];
 	struct tm tm;
-	json_t *meta;
-	int rv, n;
+	time_t now;
+	int tries;
 
 	memset(r, 0, sizeof(*r));
 	if (mkdir(root, 0777) < 0 && errno != EEXIST) {
@@ -38,22 +38,74 @@ results_open(struct results *r, const char *root, const char *name, char *err,
 		    strerror(errno));
 		return -1;
 	}
-	/*
-	 * Another bench in the same second (scripts, tests): the next second's name, so that
-	 * the names still sort in time.
-	 */
-	for (n = 0; n < 3; n++) {
-		if (n > 0)
-			sleep(1);
+	/* A bench of the same name began this second: wait for the next one (names sort by time). */
+	for (tries = 0;; tries++) {
 		now = time(NULL);
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-		snprintf(r->dir, sizeof(r->dir), "%s/%s-%s", root, stamp, name);
-		if ((rv = mkdir(r->dir, 0777)) == 0 || errno != EEXIST)
+		snprintf(dir, sizeof(dir), "%s/%s-%s", root, stamp, name);
+		if (mkdir(dir, 0777) == 0)
 			break;
+		if (errno != EEXIST || tries == 3) {
+			snprintf(err, errlen, "cannot create '%s': %s", dir, strerror(errno));
+			return -1;
+		}
+		while (time(NULL) == now)
+			usleep(50000);
 	}
-	if (rv < 0) {
-		snprintf(err, errlen, "cannot create '%s': %s", r->dir, strerror(errno));
+	return results_open_dir(r, dir, err, errlen);
+}
+
+int
+results_empty_dir(const char *dir, char *err, size_t errlen)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	if (dir == NULL) {
+		snprintf(err, errlen, "results_empty_dir: NULL argument");
+		return -1;
+	}
+	if (stat(dir, &st) < 0)
+		return errno == ENOENT ? 0 : (snprintf(err, errlen, "'%s': %s", dir,
+		    strerror(errno)), -1);
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "'%s' is not a folder", dir);
+		return -1;
+	}
+	if ((d = opendir(dir)) == NULL) {
+		snprintf(err, errlen, "'%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL && (strcmp(de->d_name, ".") == 0 ||
+	    strcmp(de->d_name, "..") == 0))
+		;
+	closedir(d);
+	if (de != NULL) {
+		snprintf(err, errlen, "'%s' is not empty (a result folder goes into a new or "
+		    "empty folder)", dir);
+		return -1;
+	}
+	return 0;
+}
+
+int
+results_open_dir(struct results *r, const char *dir, char *err, size_t errlen)
+{
+	json_t *meta;
+	int rv;
+
+	if (r == NULL) {
+		snprintf(err, errlen, "results_open_dir: NULL argument");
+		return -1;
+	}
+	memset(r, 0, sizeof(*r));
+	if (results_empty_dir(dir, err, errlen) < 0)
+		return -1;
+	if (snprintf(r->dir, sizeof(r->dir), "%s", dir) >= (int)sizeof(r->dir) ||
+	    (mkdir(r->dir, 0777) < 0 && errno != EEXIST)) {
+		snprintf(err, errlen, "cannot create '%s': %s", dir, strerror(errno));
 		return -1;
 	}
 	meta = json_pack("{s:s}", "status", "running");

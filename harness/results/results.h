@@ -8,6 +8,8 @@
  *   samples.csv   the sampler's time series (columns: samples_cols.h);
  *   trace.csv     one row per image of every run, its labels, then trace_cols.h's columns;
  *   logs/         each run's stderr.
+ * `exifbench run --results DIR` writes the same files for its one run into DIR (no samples:
+ * a plain run has no sampler; its meta.json says what is not recorded).
  */
 #ifndef EXIFBENCH_RESULTS_H
 #define EXIFBENCH_RESULTS_H
@@ -42,12 +44,21 @@ struct result_row {
 };
 
 /*
- * Creates root (if missing) and root/<YYYYMMDDTHHMMSSZ>-<name>/ (when that folder exists,
- * another bench's of the same second, waits for the next second, twice at most) with its
- * CSV headers and a meta.json of status "running". 0, or -1 with err naming the path.
+ * Creates root (if missing) and root/<YYYYMMDDTHHMMSSZ>-<name>/ (when a bench of that name
+ * began in the same second, it waits for the next one) with its CSV headers and a meta.json
+ * of status "running". 0, or -1 with err naming the path.
  */
 int results_open(struct results *r, const char *root, const char *name, char *err,
     size_t errlen);
+
+/*
+ * The same folder's files in dir itself, which must not exist or be empty (a one-run folder of
+ * `exifbench run --results DIR`): created if missing. 0, or -1 with err naming dir.
+ */
+int results_open_dir(struct results *r, const char *dir, char *err, size_t errlen);
+
+/* 0 when dir does not exist or is an empty folder, else -1 with err naming it and why. */
+int results_empty_dir(const char *dir, char *err, size_t errlen);
 
 /* Writes meta (not consumed) as DIR/meta.json, atomically (a temporary file, then rename). */
 int results_meta(struct results *r, json_t *meta, char *err, size_t errlen);

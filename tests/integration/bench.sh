@@ -6,7 +6,9 @@
 # column count; the report written at the end (report.md, report.json, figures). Then: the dataset is reused on a second bench; the sampler's CPU seconds agree
 # with getrusage on a CPU-heavy run; Ctrl-C leaves a folder marked "partial" with the stopped
 # run's row; a bench started with no AWS_ENDPOINT_URL runs itself under harness/with-s3-local;
-# --client-cpus binds the runs; no process is left behind.
+# --client-cpus binds the runs; an ad-hoc bench (--model, --levels, no scenario file) gives the
+# same folder and report; `run --results DIR` writes a one-run folder that report and compare
+# read; no process is left behind.
 set -uo pipefail
 bin=${1:?usage: tests/integration/bench.sh path/to/exifbench}
 : "${AWS_ENDPOINT_URL:?run through harness/with-s3-local}"
@@ -20,6 +22,7 @@ bgpid=
 cleanup() {
 	[ -z "$bgpid" ] || kill -9 "$bgpid" 2>/dev/null
 	"$bin" dataset rm "s3://exifbench-out/tiny" >/dev/null 2>&1
+	"$bin" dataset rm "s3://exifbench-out/adhoc" >/dev/null 2>&1
 	"$bin" dataset rm "s3://exifbench-data/tiny" >/dev/null 2>&1
 	rm -rf "$tmp"
 }
@@ -132,6 +135,58 @@ check "sampler CPU seconds agree with getrusage within 5%" awk -F, 'NR == 1 {
 		for (i = 1; i <= NF; i++) c[$i] = i; next }
 	{ s = $c["model_cpu_s"]; r = $c["rusage_cpu_s"]; printf "sampler %.3f s, rusage %.3f s\n", s, r
 	  exit !(r > 0.5 && (s - r) / r < 0.05 && (r - s) / r < 0.05) }' "$dir/summary.csv"
+
+# 2b. An ad-hoc bench: no scenario file, the flags make the scenario "adhoc" (two models, two
+# levels, 12 images of the tiny dataset, reused), with the same result folder and report.
+"$bin" bench --model sequential,async --levels 1,4 --images 12 --set dataset=tiny \
+    --results "$tmp/adhoc" --data "$tmp/data" >"$tmp/out" 2>"$tmp/err"
+check "an ad-hoc bench exits 0 ($(tail -n 2 "$tmp/err"))" [ $? -eq 0 ]
+dir=$(ls -d "$tmp"/adhoc/*/ | tail -n 1)
+check "its folder is named <UTC>-adhoc" grep -qE '/[0-9]{8}T[0-9]{6}Z-adhoc/$' <<<"$dir"
+check "its meta.json has the flags' scenario, from no file" jqe '.scenario.name == "adhoc" and
+	.scenario.models == ["sequential", "async"] and .scenario.concurrency == [1, 4] and
+	.scenario.images == 12 and .scenario_file == null and .status == "complete"' "$dir/meta.json"
+check "it ran sequential at 1 and async at 1 and 4, 12 images each, all ok" [ "$(paste -d: \
+	<(col "$dir/summary.csv" model) <(col "$dir/summary.csv" level) \
+	<(col "$dir/summary.csv" ok) <(col "$dir/summary.csv" errors) | tr '\n' ' ')" = \
+	"sequential:1:12:0 async:1:12:0 async:4:12:0 " ]
+check "its report.md names both models" grep -q '^| adhoc | sequential | 1 |' "$dir/report.md" &&
+	grep -q '^| adhoc | async | ' "$dir/report.md"
+
+# 2c. `run --results DIR`: a one-run result folder (no sampler) that report and compare read.
+for r in r1 r2; do
+	"$bin" run --model async --concurrency 4 --src s3://exifbench-data/tiny --limit 12 \
+	    --dst "s3://exifbench-out/tiny/$r" --results "$tmp/$r" >"$tmp/out" 2>"$tmp/err"
+	check "run --results $r exits 0 ($(tail -n 1 "$tmp/err"))" [ $? -eq 0 ]
+done
+check "its meta.json says a single run: command line, model, concurrency, source, destination" \
+	jqe '.command == "run" and .status == "complete" and .runs_done == 1 and
+	.run.model == "async" and .run.concurrency == 4 and .run.source == "s3://exifbench-data/tiny"
+	and .run.destination == "s3://exifbench-out/tiny/r1" and
+	(.run.command_line | startswith("exifbench run --model async --concurrency 4")) and
+	.scenario.name == "run" and .scenario.models == ["async"] and (.not_recorded | length) > 0' \
+	"$tmp/r1/meta.json"
+check "no credential in its meta.json" bash -c "! grep -qF -- '${AWS_SECRET_ACCESS_KEY:-none}' \
+	'$tmp/r1/meta.json'"
+check "its summary row: async at 4, 12 images, 12 ok, 0 errors, ok, CPU shares blank" \
+	[ "$(paste -d: <(col "$tmp/r1/summary.csv" model) <(col "$tmp/r1/summary.csv" level) \
+	<(col "$tmp/r1/summary.csv" images) <(col "$tmp/r1/summary.csv" ok) \
+	<(col "$tmp/r1/summary.csv" errors) <(col "$tmp/r1/summary.csv" status) \
+	<(col "$tmp/r1/summary.csv" model_on_pct))" = "async:4:12:12:0:ok:" ]
+check "summary.csv has the header's columns" same_columns "$tmp/r1/summary.csv"
+check "its trace.csv has the run's labels and 12 rows" [ "$(grep -c '^async,4,all,1,' \
+	"$tmp/r1/trace.csv")" -eq 12 ] && head -n 1 "$tmp/r1/trace.csv" | grep -q '^model,level,'
+check "its samples.csv is a header only, and no trace is left in logs/" \
+	[ "$(wc -l <"$tmp/r1/samples.csv")" -eq 1 ] && [ -z "$(ls "$tmp/r1/logs")" ]
+expect 0 'report: written to' "$bin" report "$tmp/r1"
+check "its report names the model and the count" grep -q '^| run | async | 4 | ' "$tmp/r1/report.md" &&
+	grep -q '`run`: `s3://exifbench-data/tiny`, 12 images' "$tmp/r1/report.md"
+check "its report says what is not recorded" grep -q '^\*\*Not recorded\*\* in `run`' "$tmp/r1/report.md"
+expect 0 '^async +4 +all +[0-9.]+ +[0-9.]+ .* 0/0 ' "$bin" compare "$tmp/r1" "$tmp/r2"
+expect 0 'not recorded in B \(a single `exifbench run`' "$bin" compare "$tmp/r1" "$tmp/r2"
+expect 0 '^1$' bash -c "'$bin' compare --json '$tmp/r1' '$tmp/r2' | jq '.matched'"
+expect 2 "--results '$tmp/r1' is not empty" "$bin" run --model async --src s3://exifbench-data/tiny \
+	--dst s3://exifbench-out/tiny/r3 --results "$tmp/r1"
 
 # 3. Ctrl-C: the run in progress stops, its row is kept, the folder says partial.
 bench_bg 40 5

@@ -1,0 +1,44 @@
+/*
+ * run_results.h: `exifbench run --results DIR`: the run written as a one-run result folder in
+ * the format `exifbench bench` writes (harness/results/results.h), so that `exifbench report
+ * DIR` and `exifbench compare DIR1 DIR2` read it: meta.json, summary.csv (one row), trace.csv
+ * (the run's rows behind its labels), samples.csv (its header only: a plain run has no
+ * sampler) and logs/. The scenario of its meta.json is the run's options as scenario keys,
+ * named "run", so two such folders pair in `compare`; "command": "run" and "run" (the command
+ * line, model, concurrency, source, destination) say what made it; "not_recorded" lists what
+ * the folder lacks for want of a sampler.
+ */
+#ifndef EXIFBENCH_RUN_RESULTS_H
+#define EXIFBENCH_RUN_RESULTS_H
+
+#include <jansson.h>
+#include <limits.h>
+
+#include "run_opts.h"
+#include "harness/results/results.h"
+
+struct run_folder {
+	struct results res;
+	json_t *meta;
+	char trace[PATH_MAX + 32];	/* the run's own trace: DIR/logs/run.trace.csv */
+	int own_trace;			/* 1: trace is ours (no --trace), removed once copied */
+};
+
+/*
+ * Creates the folder a->results_dir (a new or empty one) with its CSV headers and a meta.json
+ * of status "running" recording argv (no credential is ever on it; a NAME=VALUE argument whose
+ * NAME says secret, token, password or an access or API key has its value masked); points a->trace_path at
+ * f->trace unless --trace gave one. 0, or -1 with err naming the folder.
+ */
+int run_folder_open(struct run_folder *f, struct run_args *a, int argc, char **argv,
+    char *err, size_t errlen);
+
+/*
+ * After the run (its trace closed): its summary row from the trace, and the final meta.json:
+ * "complete" for exit 0 or 1, "partial" for 130 (stopped), else "failed" with error. wall_s
+ * is the run's own. 0, or -1 with err; f is released either way.
+ */
+int run_folder_close(struct run_folder *f, const struct run_args *a, int exit_code,
+    double wall_s, const char *error, char *err, size_t errlen);
+
+#endif
