@@ -318,6 +318,7 @@ print_folder(const struct bench *b)
 		printf("not indexed yet: a bench indexes it into %s/dir-HASH and loads it into "
 		    "s3://%s/%s\n", b->data_dir, b->plan.src_bucket, b->sc.data_prefix[0] ?
 		    b->sc.data_prefix : "dir-HASH");
+}
 
 /*
  * The ad-hoc scenario: the defaults, named "adhoc" (--name changes it), then the same
