@@ -1,5 +1,5 @@
 # tests/lib.sh: what the shell test scripts share; sourced, not run. `expect` runs a command and
-# checks its exit status and output; `check` records a condition tested by hand; `summary`
+# checks its exit status and output; `jqe` tests a JSON file; `check` records a condition tested by hand; `summary`
 # prints the count and sets the exit status. Every output is also appended to $EXPECT_LOG
 # (when set), so a script can search it afterwards, for a leaked secret say. `mine` finds the
 # processes this script started (they carry its mark in their environment), so a check for a
@@ -15,6 +15,11 @@ mine() {
 		    grep -qx "EXIFBENCH_TEST_MARK=$EXIFBENCH_TEST_MARK" && echo "$p"
 	done
 	return 0
+}
+
+# jqe FILTER FILE: jq's truth of FILTER on FILE (jq -e), quietly.
+jqe() {
+	jq -e "$@" >/dev/null
 }
 
 # expect CODE PATTERN CMD...: exit status CODE, and PATTERN (grep -E) in stdout+stderr.

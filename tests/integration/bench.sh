@@ -51,11 +51,6 @@ bench_bg() {
 	done
 }
 
-# jqe FILTER FILE: jq's truth of FILTER on FILE, quietly.
-jqe() {
-	jq -e "$@" >/dev/null
-}
-
 # newest: the result folder made last.
 newest() {
 	ls -d "$tmp"/results/*/ | sort | tail -n 1

@@ -80,11 +80,6 @@ sts_post() {
 	    -d "$body" --max-time 10 "$ep/"
 }
 
-# jqe ARGS...: jq -e's truth, quietly.
-jqe() {
-	jq -e "$@" >/dev/null
-}
-
 # xml TAG FILE: the text of the first <TAG> element.
 xml() {
 	sed -n "s:.*<$1>\([^<]*\)</$1>.*:\1:p" "$2" | head -n 1

@@ -44,11 +44,6 @@ bench() {
 	rc=$?
 }
 
-# jqe ARGS...: jq's truth, quietly.
-jqe() {
-	jq -e "$@" >/dev/null
-}
-
 newest() {
 	ls -d "$tmp"/results/*/ 2>/dev/null | sort | tail -n 1
 }

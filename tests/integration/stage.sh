@@ -7,8 +7,9 @@
 # model while the others are ok, and under forkpool a crashing and a hanging stage
 # (--stage-timeout-ms) fail those keys with "stage crashed" / "timed out" and the run goes on;
 # a bad --stage is a usage error naming the file. A co-process stage (--stage-cmd, the Python
-# example) under all five models: the same outputs, its errors, its death and restart, a hang. Everything lives in a bucket of its own,
-# removed at the end. Usage: tests/integration/stage.sh path/to/exifbench [BUILD]
+# example) under all five models: the same outputs, its errors, its death and restart, a hang.
+# Both stages through a real bench (the stage and stage_cmd keys). Everything lives in a
+# bucket of its own, removed at the end. Usage: tests/integration/stage.sh path/to/exifbench [BUILD]
 set -uo pipefail
 bin=${1:?usage: tests/integration/stage.sh path/to/exifbench [BUILD]}
 build=${2:-$(dirname "$bin")}
@@ -169,5 +170,35 @@ check "cmd-hang: every key failed, killed at the timeout" test "$(outcomes cmd-h
 expect 2 'one --stage or --stage-cmd at most' "$bin" run -m async --src "$src" \
     --dst "s3://$bucket/x" --stage "$ts:ok" --stage-cmd "$py"
 check "no co-process left behind" test -z "$(mine "stage.py --(fail|crash)-odd")"
+
+# --- both stages through a real bench: the stage_cmd key (an ad-hoc bench's --stage-cmd) and
+# the stage key (a scenario file), over the source prefix; the co-process's CPU (20 ms of CPU
+# time per image, time.process_time) is counted in the client's group ---
+bench() {
+	local name=$1 rc
+	shift
+	"$bin" bench --no-report --json --results "$tmp/$name" --data "$tmp/data" --source "$src" \
+	    --images 10 "$@" >"$tmp/$name.json" 2>"$tmp/$name.err"
+	rc=$?
+	check "bench $name: exit $rc: $(tail -c 300 "$tmp/$name.err")" test "$rc" -eq 0
+	dir=$(ls -d "$tmp/$name"/*/ | head -n 1)
+}
+bench adhoc-cmd --model hybrid,pthreads --levels 2 --stage-cmd "$py --spin-ms 20"
+check "adhoc-cmd meta.json: $(jq -c '.scenario | [.stage_cmd, .models]' "$dir/meta.json")" \
+    jqe --arg c "$py --spin-ms 20" '.scenario.stage_cmd == $c and .scenario.stage == ""' \
+    "$dir/meta.json"
+check "adhoc-cmd: 2 runs of 10 ok, the co-process's CPU in the client group (>= 0.15 s each)" \
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{ n++; if ($c["ok"] != 10 || $c["model_cpu_s"] < 0.15) bad++ }
+	END { exit n != 2 || bad > 0 }' "$dir/summary.csv"
+check "adhoc-cmd: trace.csv has 20 ok rows" test "$(grep -c ',"ok",' "$dir/trace.csv")" -eq 20
+printf 'name = plugin\nstage = %s\nmodels = forkpool async\nconcurrency = 2\n' \
+    "$build/stages/spin.so:2" >"$tmp/plugin.conf"
+bench plugin --scenario "$tmp/plugin.conf"
+check "plugin meta.json: $(jq -c .scenario.stage "$dir/meta.json")" \
+    jqe --arg s "$build/stages/spin.so:2" '.scenario.stage == $s' "$dir/meta.json"
+check "plugin: 2 runs of 10 ok" awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{ n++; if ($c["ok"] != 10) bad++ } END { exit n != 2 || bad > 0 }' "$dir/summary.csv"
+check "no co-process left behind by the bench" test -z "$(mine "stage.py --spin-ms 20")"
 
 summary stage.sh
