@@ -1,11 +1,16 @@
 /*
  * cli.c: small helpers the command files share: the option loop, strict number parsing with
  * one-line errors that name the option, the list of names an unknown-name message gives, the
- * S3 settings of the environment, and JSON printing.
+ * S3 settings of the environment, the checks of a folder argument, and JSON printing.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "models/core/s3.h"
@@ -73,6 +78,53 @@ cli_parse_double(const char *opt, const char *s, double min, double max, double 
 	}
 	*out = v;
 	return 0;
+}
+
+int
+cli_check_dir(const char *what, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		fprintf(stderr, "exifbench: %s '%s': %s\n", what, path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "exifbench: %s '%s': not a folder\n", what, path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_check_out(const char *what, const char *path)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	const char *why;
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	while (stat(dir, &st) < 0 && errno == ENOENT) {	/* the nearest folder that exists */
+		if ((slash = strrchr(dir, '/')) == NULL)
+			snprintf(dir, sizeof(dir), ".");
+		else if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	if (stat(dir, &st) < 0)
+		why = strerror(errno);
+	else if (!S_ISDIR(st.st_mode) && strcmp(dir, path) != 0)
+		why = "not a folder";
+	else if (!S_ISDIR(st.st_mode))
+		return 0;	/* a file there already: its writer says whether it can */
+	else if (access(dir, W_OK | X_OK) < 0)
+		why = strerror(errno);
+	else
+		return 0;
+	fprintf(stderr, "exifbench: %s '%s': cannot write in '%s': %s\n", what, path, dir, why);
+	return -1;
 }
 
 void

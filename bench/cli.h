@@ -54,6 +54,20 @@ int cli_parse_double(const char *opt, const char *s, double min, double max, dou
  */
 void cli_list_add(char *buf, size_t len, const char *name);
 
+/*
+ * The folder an input argument names (what: "dataset load DIR") must exist and be a folder:
+ * 0, or -1 after a one-line error naming it ("exifbench: dataset load DIR '/x': No such file
+ * or directory"); the caller exits EXIT_USAGE.
+ */
+int cli_check_dir(const char *what, const char *path);
+
+/*
+ * Where an output argument goes must be writable: the nearest of path and its parents that
+ * exists must be a writable folder (or path an existing file): 0, or -1 after a one-line
+ * error naming both ("cannot write in '/proc': Permission denied").
+ */
+int cli_check_out(const char *what, const char *path);
+
 struct s3_config;
 
 /*

@@ -180,9 +180,9 @@ gen_main(int argc, char **argv)
 
 	if ((rc = gen_parse(argc, argv, &o, &p, &json)) >= 0)
 		return rc;
-	if (gen_run(&o, &st, err, sizeof(err)) < 0) {
-		fprintf(stderr, "exifbench: %s\n", err);
-		return EXIT_ITEMS;
+	if ((rc = gen_run(&o, &st, err, sizeof(err))) < 0) {
+		fprintf(stderr, "exifbench: dataset gen --out: %s\n", err);
+		return rc == -2 ? EXIT_USAGE : EXIT_SETUP;	/* else a write failed: no space, say */
 	}
 	gen_print(p, &o, &st, json);
 	return 0;

@@ -4,6 +4,7 @@
  * per failed file on stderr, and a summary on stderr (or, with --json and a FILE, as one JSON
  * object on stdout).
  */
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -102,6 +103,8 @@ dataset_index(int argc, char **argv)
 	what = argv[optind];
 	o.concurrency = (unsigned)c.concurrency;
 	if (strncmp(what, "s3://", 5) != 0) {
+		if (cli_check_dir("dataset index DIR", what) < 0)
+			return EXIT_USAGE;
 		o.dir = what;
 	} else if (s3url_parse_uri(what, bucket, sizeof(bucket), prefix, sizeof(prefix), err,
 	    sizeof(err)) < 0) {
@@ -113,9 +116,12 @@ dataset_index(int argc, char **argv)
 	} else {
 		o.cfg = &cfg, o.bucket = bucket, o.prefix = prefix;
 	}
+	if (strcmp(c.out_path, "-") != 0 && cli_check_out("dataset index --out", c.out_path) < 0)
+		return EXIT_USAGE;
 	if ((o.out = strcmp(c.out_path, "-") == 0 ? stdout : fopen(c.out_path, "w")) == NULL) {
-		fprintf(stderr, "exifbench: cannot write '%s'\n", c.out_path);
-		return EXIT_SETUP;
+		fprintf(stderr, "exifbench: dataset index --out '%s': %s\n", c.out_path,
+		    strerror(errno));
+		return EXIT_USAGE;
 	}
 	rc = index_run(&o, &st, err, sizeof(err));
 	if (o.out != stdout && fclose(o.out) != 0 && rc >= 0)

@@ -155,6 +155,8 @@ dataset_load(int argc, char **argv)
 
 	if ((rc = s3cmd_parse(&sc, argc, argv)) >= 0)
 		return rc;
+	if (cli_check_dir("dataset load DIR", sc.args[0]) < 0)
+		return EXIT_USAGE;
 	o.cfg = &sc.cfg;
 	o.dir = sc.args[0];
 	o.bucket = sc.bucket;

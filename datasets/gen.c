@@ -340,8 +340,8 @@ gen_run(const struct gen_options *o, struct gen_stats *st, char *err, size_t err
 	}
 	memset(st, 0, sizeof(*st));
 	if (mkdir_p(o->out_dir) < 0) {
-		snprintf(err, errlen, "%s: %s", o->out_dir, strerror(errno));
-		return -1;
+		snprintf(err, errlen, "cannot create '%s': %s", o->out_dir, strerror(errno));
+		return -2;
 	}
 	if ((g = calloc(1, sizeof(*g))) == NULL ||
 	    (g->entries = calloc(o->count, sizeof(*g->entries))) == NULL) {

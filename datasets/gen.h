@@ -48,8 +48,9 @@ struct gen_stats {
 };
 
 /*
- * Writes every image and <out_dir>/manifest.jsonl (in index order). Returns 0, or -1 with err
- * naming the file that could not be written.
+ * Writes every image and <out_dir>/manifest.jsonl (in index order), creating out_dir and its
+ * parents. Returns 0; -2 with err when out_dir cannot be created (a bad argument); or -1 with
+ * err naming the file that could not be written.
  */
 int gen_run(const struct gen_options *o, struct gen_stats *st, char *err, size_t errlen);
 

@@ -45,6 +45,18 @@ expect 2 "not an s3://BUCKET/PREFIX" "$bin" dataset load "$tmp" http://bucket/x
 expect 2 "bucket names are 3 to 63" "$bin" dataset load "$tmp" s3://AB/x
 expect 2 "--concurrency '0'" "$bin" dataset load --concurrency 0 "$tmp" s3://abc/x
 expect 3 'AWS_ENDPOINT_URL is not set' env -u AWS_ENDPOINT_URL "$bin" dataset load "$tmp" s3://abc/x
+# A bad local folder or output path is a bad input (2), found before any request.
+dead=(env AWS_ENDPOINT_URL=http://127.0.0.1:9 AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b)
+expect 2 "dataset load DIR '$tmp/none': No such file" "${dead[@]}" "$bin" dataset load \
+	"$tmp/none" s3://abc/x
+: >"$tmp/afile"
+expect 2 "dataset load DIR '$tmp/afile': not a folder" "${dead[@]}" "$bin" dataset load \
+	"$tmp/afile" s3://abc/x
+expect 2 "dataset index DIR '$tmp/none': No such file" "$bin" dataset index "$tmp/none" --out -
+expect 2 "dataset index --out '$tmp/afile/m.jsonl': cannot write in" "$bin" dataset index \
+	"$tmp" --out "$tmp/afile/m.jsonl"
+expect 2 "dataset gen --out: cannot create '$tmp/afile/x'" "$bin" dataset gen --profile tiny \
+	--out "$tmp/afile/x"
 expect 3 'must start with http' env AWS_ENDPOINT_URL=ftp://h AWS_ACCESS_KEY_ID=a \
 	AWS_SECRET_ACCESS_KEY=b "$bin" dataset load "$tmp" s3://abc/x
 

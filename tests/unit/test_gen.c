@@ -847,8 +847,8 @@ test_run_unwritable(void **state)
 	/* a parent is a regular file */
 	snprintf(path, sizeof(path), "%s/missing/out/IMG_00000.jpg/out", fx->dir);
 	err[0] = '\0';
-	assert_int_equal(gen_run(&o, &st, err, sizeof(err)), -1);
-	snprintf(want, sizeof(want), "%s: ", path);
+	assert_int_equal(gen_run(&o, &st, err, sizeof(err)), -2);
+	snprintf(want, sizeof(want), "cannot create '%s': ", path);
 	assert_int_equal(strncmp(err, want, strlen(want)), 0);
 	assert_int_equal(stat(path, &sb), -1);
 
@@ -857,7 +857,7 @@ test_run_unwritable(void **state)
 	assert_non_null(f = fopen(path, "w"));
 	fclose(f);
 	err[0] = '\0';
-	assert_int_equal(gen_run(&o, &st, err, sizeof(err)), -1);
+	assert_int_equal(gen_run(&o, &st, err, sizeof(err)), -2);
 	assert_non_null(strstr(err, path));
 	assert_int_equal(stat(path, &sb), 0);
 	assert_true(S_ISREG(sb.st_mode));
