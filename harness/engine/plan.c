@@ -94,6 +94,11 @@ plan_print(const struct plan *p, const struct scenario *sc, FILE *f)
 		    sc->duration_s * (double)p->n);
 	else
 		fprintf(f, "each runs %s\n", sc->images ? "its images" : "the whole dataset");
+	if (sc->latency_auto && !sc->latency_resolved)
+		fprintf(f, "latency: auto: %g ms one-way on the local server, 0 elsewhere (resolved "
+		    "when the bench knows its endpoint)\n", SCENARIO_AUTO_LATENCY_MS);
+	else
+		fprintf(f, "latency: %g ms one-way added\n", sc->latency_ms);
 }
 
 /* The source and the outputs' root of sc into p, refused when they overlap. */
