@@ -9,7 +9,6 @@
 
 #include "harness/engine/scenario.h"
 
-static json_t *stats_json(const struct probe_stats *st);
 static void stats_read(const json_t *o, struct probe_stats *st);
 
 static const char method[] = "time to first byte of a GET of a small object the probe puts "
@@ -30,12 +29,12 @@ netmeta_json(const struct netmeta *m)
 	    "asked", m->asked_auto ? json_string("auto") : json_real(m->asked_ms),
 	    "added_ms", m->added_ms, "auto_rule", m->asked_auto ? rule : NULL,
 	    "probe", "method", method, "object_bytes", PROBE_BYTES,
-	    "direct", stats_json(&m->direct), "through_shaper", stats_json(&m->shaped),
+	    "direct", netmeta_stats_json(&m->direct), "through_shaper", netmeta_stats_json(&m->shaped),
 	    "error", m->error[0] ? m->error : NULL);
 }
 
-static json_t *
-stats_json(const struct probe_stats *st)
+json_t *
+netmeta_stats_json(const struct probe_stats *st)
 {
 	if (st->samples == 0)
 		return json_null();

@@ -39,6 +39,9 @@ struct netmeta {
 /* The object above; NULL if out of memory. */
 json_t *netmeta_json(const struct netmeta *m);
 
+/* One STATS object, or JSON null when st has no samples (also for report.json). */
+json_t *netmeta_stats_json(const struct probe_stats *st);
+
 /*
  * meta's "latency" object into m: recorded 1, or 0 with everything zero and added_ms NaN
  * when meta has none (an older folder).
