@@ -398,6 +398,10 @@ scenario_resolve_latency(struct scenario *sc, int local)
 		return;
 	sc->latency_ms = local ? SCENARIO_AUTO_LATENCY_MS : 0;
 	sc->latency_resolved = 1;
+	if (!local) {	/* the jitter was the emulated latency's: a real network has its own */
+		sc->jitter_ms = 0;
+		snprintf(sc->jitter, sizeof(sc->jitter), "none");
+	}
 }
 
 static int

@@ -104,8 +104,9 @@ int scenario_load(const char *path, const char *profile, struct scenario *sc, ch
 
 /*
  * latency_ms = auto, once the endpoint is known: SCENARIO_AUTO_LATENCY_MS when local (the
- * endpoint is the local server harness/s3-local runs), else 0. A number given is kept as it
- * is. Either way latency_ms is then the latency the shaper adds.
+ * endpoint is the local server harness/s3-local runs), else 0, and then no jitter either
+ * (jitter_ms 0, jitter none): the jitter belonged to the emulated network. A number given is
+ * kept as it is, jitter too. Either way latency_ms is then the latency the shaper adds.
  */
 void scenario_resolve_latency(struct scenario *sc, int local);
 

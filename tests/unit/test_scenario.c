@@ -387,8 +387,9 @@ test_parse_errors(void **state)
 
 /*
  * latency_ms = auto: kept as asked (JSON "auto") until the endpoint is known; then 50 on the
- * local server and 0 elsewhere, as a number in the JSON; a number is left alone; a full.
- * line can ask for auto over a number and a later number clears it.
+ * local server and 0 elsewhere (and no jitter there), as a number in the JSON; a number is
+ * left alone, jitter too; a full. line can ask for auto over a number and a later number
+ * clears it.
  */
 static void
 test_latency_auto(void **state)
@@ -408,8 +409,14 @@ test_latency_auto(void **state)
 	got = dump(&fx->sc, "latency_ms");
 	assert_string_equal(got, "50.0");
 	free(got);
-	scenario_resolve_latency(&fx->sc, 0);
+	assert_int_equal(scenario_set(&fx->sc, "jitter_ms", "2", NULL, 0), 0);
+	assert_int_equal(scenario_set(&fx->sc, "jitter", "normal", NULL, 0), 0);
+	scenario_resolve_latency(&fx->sc, 1);
+	assert_true(fx->sc.jitter_ms == 2 && strcmp(fx->sc.jitter, "normal") == 0);
+	scenario_resolve_latency(&fx->sc, 0);	/* elsewhere: no emulated latency, no jitter */
 	assert_true(fx->sc.latency_ms == 0 && fx->sc.latency_auto);
+	assert_true(fx->sc.jitter_ms == 0 && strcmp(fx->sc.jitter, "none") == 0);
+	assert_int_equal(scenario_check(&fx->sc, fx->err, sizeof(fx->err)), 0);
 	got = dump(&fx->sc, "latency_ms");
 	assert_string_equal(got, "0.0");
 	free(got);
