@@ -113,10 +113,11 @@ probe(struct bench *b)
 	nm.asked_auto = b->sc.latency_auto;
 	nm.asked_ms = nm.added_ms = b->sc.latency_ms;
 	snprintf(key, sizeof(key), "%s/.rtt-probe", b->plan.dst_prefix);
-	if (probe_rtt(&b->s3, via, b->plan.dst_bucket, key, PROBE_GETS, &nm.direct, &nm.shaped,
-	    err, sizeof(err)) < 0) {
+	if (probe_rtt(&b->s3, via, b->plan.dst_bucket, key, PROBE_GETS, &bench_interrupted,
+	    &nm.direct, &nm.shaped, err, sizeof(err)) < 0) {
 		snprintf(nm.error, sizeof(nm.error), "%s", err);
-		fprintf(stderr, "exifbench: note: %s (the runs go on; not measured)\n", err);
+		if (!bench_interrupted)
+			fprintf(stderr, "exifbench: note: %s (the runs go on)\n", err);
 	}
 	snprintf(asked, sizeof(asked), nm.asked_auto ? "auto" : "%g", nm.asked_ms);
 	if (nm.direct.samples > 0)

@@ -11,15 +11,16 @@
 #include <string.h>
 
 static int measure(const struct s3_config *cfg, const char *bucket, const char *key,
-    unsigned n, struct probe_stats *st, char *err, size_t errlen);
+    unsigned n, const volatile sig_atomic_t *stop, struct probe_stats *st, char *err,
+    size_t errlen);
 static int get_once(struct s3_req *r, CURL *easy, double *ms, char *err, size_t errlen);
 static void summarize(double *ms, unsigned n, struct probe_stats *st);
 static int cmp_double(const void *a, const void *b);
 
 int
 probe_rtt(const struct s3_config *cfg, const char *via, const char *bucket,
-    const char *key, unsigned n, struct probe_stats *direct, struct probe_stats *shaped,
-    char *err, size_t errlen)
+    const char *key, unsigned n, const volatile sig_atomic_t *stop, struct probe_stats *direct,
+    struct probe_stats *shaped, char *err, size_t errlen)
 {
 	unsigned char body[PROBE_BYTES];
 	struct s3_config vcfg;
@@ -48,12 +49,12 @@ probe_rtt(const struct s3_config *cfg, const char *via, const char *bucket,
 		snprintf(err, errlen, "round-trip probe: %s", res.error);
 		goto out;
 	}
-	if (measure(cfg, bucket, key, n, direct, err, errlen) < 0)
+	if (measure(cfg, bucket, key, n, stop, direct, err, errlen) < 0)
 		goto del;
 	if (via != NULL) {
 		vcfg = *cfg;
 		snprintf(vcfg.endpoint, sizeof(vcfg.endpoint), "%s", via);
-		rc = measure(&vcfg, bucket, key, n, shaped, err, errlen);
+		rc = measure(&vcfg, bucket, key, n, stop, shaped, err, errlen);
 		explicit_bzero(&vcfg, sizeof(vcfg));
 		if (rc < 0)
 			goto del;
@@ -73,7 +74,7 @@ out:
 /* One warm-up GET, then n timed ones, on one handle (one kept-alive connection). */
 static int
 measure(const struct s3_config *cfg, const char *bucket, const char *key, unsigned n,
-    struct probe_stats *st, char *err, size_t errlen)
+    const volatile sig_atomic_t *stop, struct probe_stats *st, char *err, size_t errlen)
 {
 	struct s3_result res;
 	struct s3_buf sink = { 0 };
@@ -95,9 +96,14 @@ measure(const struct s3_config *cfg, const char *bucket, const char *key, unsign
 	}
 	if (get_once(&r, easy, &warm, err, errlen) < 0)
 		goto out;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (stop != NULL && *stop) {
+			snprintf(err, errlen, "round-trip probe: stopped");
+			goto out;
+		}
 		if (get_once(&r, easy, &ms[i], err, errlen) < 0)
 			goto out;
+	}
 	summarize(ms, n, st);
 	rc = 0;
 out:

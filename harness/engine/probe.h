@@ -19,6 +19,7 @@
 #ifndef EXIFBENCH_PROBE_H
 #define EXIFBENCH_PROBE_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "models/core/s3.h"
@@ -37,10 +38,12 @@ struct probe_stats {
  * http://HOST:PORT, in front of the same server), via into *shaped (zeroed otherwise), with n
  * timed GETs each (1..1000) of the object it PUTs at s3://bucket/key. 0, or -1 with err
  * naming the endpoint, bucket or key (the figures measured before the failure are kept, the
- * object is deleted all the same). Needs curl_global_init. Blocks for about 2 n round trips.
+ * object is deleted all the same). Needs curl_global_init. Blocks for about 2 n round trips;
+ * when stop is not NULL and *stop becomes non-zero (a Ctrl-C handler's flag), it stops before
+ * the next GET with "stopped" in err.
  */
 int probe_rtt(const struct s3_config *cfg, const char *via, const char *bucket,
-    const char *key, unsigned n, struct probe_stats *direct, struct probe_stats *shaped,
-    char *err, size_t errlen);
+    const char *key, unsigned n, const volatile sig_atomic_t *stop, struct probe_stats *direct,
+    struct probe_stats *shaped, char *err, size_t errlen);
 
 #endif
