@@ -3,9 +3,10 @@
  * AWS_ENDPOINT_URL nor the profile's endpoint_url) it runs itself again under
  * harness/with-s3-local; then it installs the Ctrl-C handler, checks
  * the PU lists, finds and binds the local server's processes, makes sure the dataset is
- * loaded (or, for a scenario's source, lists the objects there), creates the result folder
- * with a meta.json of status "running", and starts the shaper when the scenario shapes the
- * network; bench_finish undoes it after the last run (bench_run.c) or a failed set-up. See
+ * loaded (or, for a scenario's source, lists the objects there), resolves latency_ms = auto
+ * (50 ms on the local server, 0 elsewhere), creates the result folder with a meta.json of
+ * status "running", starts the shaper when the scenario shapes the network, and measures the
+ * endpoint's round trip (harness/engine/probe.h) into meta.json's "latency"; bench_finish undoes it after the last run (bench_run.c) or a failed set-up. See
  * bench.h.
  */
 #include <errno.h>
@@ -16,9 +17,11 @@
 #include "bench.h"
 #include "cli.h"
 #include "harness/engine/home.h"
+#include "harness/engine/probe.h"
 #include "harness/engine/topo.h"
 #include "harness/engine/versions.h"
 #include "harness/report/rs_dataset.h"
+#include "harness/results/netmeta.h"
 
 volatile sig_atomic_t bench_interrupted;
 
@@ -29,6 +32,7 @@ static void catch_signals(void);
 static json_t *bind_server(struct bench *b, const char *endpoint);
 static json_t *meta_running(const struct bench *b, const char *endpoint, json_t *shared);
 static void on_signal(int sig);
+static void probe(struct bench *b);
 static char **shaper_args(const struct scenario *sc, char buf[][32]);
 static int shaping(const struct scenario *sc);
 
@@ -37,6 +41,7 @@ bench_setup(struct bench *b, int argc, char **argv)
 {
 	char err[512], bufs[16][32];
 	const char *endpoint = b->s3.endpoint;
+	json_t *shared;
 	int rc;
 
 	/* The endpoint of the environment or of the profile; none: the local server. */
@@ -65,7 +70,9 @@ bench_setup(struct bench *b, int argc, char **argv)
 	}
 	/* From here on, bench_finish unbinds the server whatever happens. */
 	b->rows = json_array();
-	b->meta = meta_running(b, endpoint, bind_server(b, endpoint));
+	shared = bind_server(b, endpoint);
+	scenario_resolve_latency(&b->sc, b->nserver > 0);
+	b->meta = meta_running(b, endpoint, shared);
 	if (shaping(&b->sc) && setup_shaper_start(&b->shaper, b->exe, endpoint,
 	    shaper_args(&b->sc, bufs), b->sc.server_cpus, err, sizeof(err)) < 0) {
 		if (bench_interrupted) {
@@ -78,11 +85,50 @@ bench_setup(struct bench *b, int argc, char **argv)
 	}
 	json_object_set_new(b->meta, "shaper", b->shaper.pid > 0 ? json_pack("{s:s}",
 	    "endpoint", b->shaper.endpoint) : json_null());
-	results_meta(&b->res, b->meta, err, sizeof(err));
 	fprintf(stderr, "bench: %s: %zu runs of up to %zu images, endpoint %s%s, results in %s\n",
 	    b->sc.name, b->plan.n, b->images, endpoint, b->shaper.pid > 0 ?
 	    " through the shaper" : "", b->res.dir);
+	probe(b);
+	results_meta(&b->res, b->meta, err, sizeof(err));
+	if (bench_interrupted) {
+		bench_finish(b, "partial", "stopped before the first run");
+		return BENCH_EXIT_STOPPED;
+	}
 	return -1;
+}
+
+/*
+ * The latency asked and added, and the endpoint's round trip (to the shaper too when it adds
+ * latency), into meta.json's "latency" and on stderr. A probe that fails is noted, not fatal:
+ * the runs say what is wrong with the endpoint, key by key.
+ */
+static void
+probe(struct bench *b)
+{
+	struct netmeta nm;
+	char key[PLAN_PREFIX_MAX + 16], err[512], asked[32];
+	const char *via = b->shaper.pid > 0 && b->sc.latency_ms > 0 ? b->shaper.endpoint : NULL;
+
+	memset(&nm, 0, sizeof(nm));
+	nm.asked_auto = b->sc.latency_auto;
+	nm.asked_ms = nm.added_ms = b->sc.latency_ms;
+	snprintf(key, sizeof(key), "%s/.rtt-probe", b->plan.dst_prefix);
+	if (probe_rtt(&b->s3, via, b->plan.dst_bucket, key, PROBE_GETS, &bench_interrupted,
+	    &nm.direct, &nm.shaped, err, sizeof(err)) < 0) {
+		snprintf(nm.error, sizeof(nm.error), "%s", err);
+		if (!bench_interrupted)
+			fprintf(stderr, "exifbench: note: %s (the runs go on)\n", err);
+	}
+	snprintf(asked, sizeof(asked), nm.asked_auto ? "auto" : "%g", nm.asked_ms);
+	if (nm.direct.samples > 0)
+		fprintf(stderr, "bench: added latency %g ms one-way (asked: %s); endpoint round trip "
+		    "%.2f ms median (p90 %.2f) over %u small GETs%s", nm.added_ms, asked,
+		    nm.direct.median_ms, nm.direct.p90_ms,
+		    nm.direct.samples, nm.shaped.samples > 0 ? "" : "\n");
+	if (nm.shaped.samples > 0)
+		fprintf(stderr, ", through the shaper %.2f ms (p90 %.2f)\n", nm.shaped.median_ms,
+		    nm.shaped.p90_ms);
+	json_object_set_new(b->meta, "latency", netmeta_json(&nm));
 }
 
 /*

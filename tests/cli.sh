@@ -112,7 +112,15 @@ printf 'name = t\n\nlatency_ms = 5\nmodles = async\n' >"$tmp/t.conf"
 expect 2 "t.conf:4: unknown key 'modles'" "$bin" bench --scenario "$tmp/t.conf" -n
 printf 'models = async threads\n' >"$tmp/t.conf"
 expect 2 "t.conf:1: key 'models': unknown model 'threads'" "$bin" bench --scenario "$tmp/t.conf" -n
-expect 2 "key 'latency_ms': 'x'" "$bin" bench --scenario bench/io-bound.conf -n --set latency_ms=x
+expect 2 "key 'latency_ms': 'x' is not auto or a number" "$bin" bench --scenario \
+	bench/io-bound.conf -n --set latency_ms=x
+# latency_ms = auto (the shipped scenarios) resolves only once the endpoint is known.
+expect 0 '^latency: auto: 50 ms one-way on the local server, 0 elsewhere and no jitter there' \
+	"$bin" bench --scenario bench/io-bound.conf -n
+expect 0 '^latency: auto: 50 ms one-way on the local server, 0 elsewhere \(resolved' "$bin" \
+	bench --scenario bench/cpu-bound.conf -n --set latency_ms=auto
+expect 0 '^latency: 7 ms one-way added' "$bin" bench --scenario bench/mixed.conf -n \
+	--set latency_ms=7
 expect 2 "jitter_ms 0 needs|needs jitter_ms" "$bin" bench --scenario bench/io-bound.conf -n --set jitter_ms=0
 expect 2 "PU list '9'" "$bin" bench --scenario bench/io-bound.conf -n --client-cpus 9
 expect 2 "client_cpus" "$bin" bench --scenario bench/io-bound.conf -n --client-cpus 0-x

@@ -5,7 +5,9 @@
 # the same figures (a summary rate is the one in summary.csv; every run has a bound; the
 # verdicts follow the rule), one scenario folder reports on its own, --no-plots draws nothing
 # and says so, bad folders exit 2 naming them, and odd folders still report: one model, a run
-# without a rate, a scenario name twice. Runs on copies, in a temporary folder.
+# without a rate, a scenario name twice. The network line per scenario: "not recorded" for these
+# old folders, the latency asked and added and the probe's round trip when meta.json has them,
+# and a failed probe's error. Runs on copies, in a temporary folder.
 set -uo pipefail
 bin=${1:?usage: tests/report.sh path/to/exifbench}
 data=$(cd "$(dirname "$0")" && pwd)/data/results-small
@@ -119,5 +121,37 @@ for f in throughput-io-bound throughput-io-bound-2 gantt-io-bound-2-async; do
 	check "a name twice: $f.png missing" test -s "$tmp/odd/twice/plots/$f.png"
 	check "a name twice: $f.png not shown" grep -q "](plots/$f.png)" "$tmp/odd/twice/report.md"
 done
+
+# The network line: an old folder has no latency record; a new one states it, and a failed
+# probe says why.
+line='- `io-bound`: added latency 20 ms (asked: not recorded); endpoint round trip not recorded.'
+check "old folders: no 'not recorded' network line" grep -qxF -e "$line" "$md"
+check "old folders: report.json's network not marked unrecorded" jq -e '.network | length == 3
+	and all(.recorded == false and .endpoint_rtt == null) and .[0].added_ms == 20' "$js" \
+	>/dev/null
+mkdir -p "$tmp/net/rtt" "$tmp/net/failed"
+cp -r "$io" "$tmp/net/rtt/a" && cp -r "$io" "$tmp/net/failed/a"
+jq '.latency = {asked: "auto", added_ms: 50, auto_rule: "50 ms one-way on the local server, 0
+	elsewhere", probe: {method: "m", object_bytes: 64, error: null,
+	direct: {samples: 20, median_ms: 0.643, p90_ms: 0.891, min_ms: 0.45, max_ms: 3.7},
+	through_shaper: {samples: 20, median_ms: 100.945, p90_ms: 101.377, min_ms: 100.8,
+	max_ms: 102.4}}}' "$io/meta.json" >"$tmp/net/rtt/a/meta.json"
+expect 0 'written to' "$bin" report -n "$tmp/net/rtt"
+line='- `io-bound`: added latency 50 ms (asked: auto); endpoint round trip measured 0.64 ms'
+line="$line median (p90 0.89) over 20 small GETs; through the shaper 100.94 ms median (p90"
+line="$line 101.38) over 20."
+check "a recorded probe: not in report.md" grep -qxF -e "$line" "$tmp/net/rtt/report.md"
+check "a recorded probe: not in report.json" jq -e '.network == [{scenario: "io-bound",
+	recorded: true, asked: "auto", added_ms: 50, probe_error: null,
+	endpoint_rtt: {samples: 20, median_ms: 0.643, p90_ms: 0.891, min_ms: 0.45, max_ms: 3.7},
+	through_shaper_rtt: {samples: 20, median_ms: 100.945, p90_ms: 101.377, min_ms: 100.8,
+	max_ms: 102.4}}]' "$tmp/net/rtt/report.json" >/dev/null
+jq '.latency = {asked: 5, added_ms: 5, probe: {method: "m", object_bytes: 64, direct: null,
+	through_shaper: null, error: "round-trip probe: PUT s3://b/k: HTTP 403 AccessDenied"}}' \
+	"$io/meta.json" >"$tmp/net/failed/a/meta.json"
+expect 0 'written to' "$bin" report -n "$tmp/net/failed"
+line='- `io-bound`: added latency 5 ms (asked: 5); endpoint round trip not measured'
+line="$line (round-trip probe: PUT s3://b/k: HTTP 403 AccessDenied)."
+check "a failed probe: its error not in report.md" grep -qxF -e "$line" "$tmp/net/failed/report.md"
 
 summary report.sh

@@ -94,6 +94,12 @@ plan_print(const struct plan *p, const struct scenario *sc, FILE *f)
 		    sc->duration_s * (double)p->n);
 	else
 		fprintf(f, "each runs %s\n", sc->images ? "its images" : "the whole dataset");
+	if (sc->latency_auto && !sc->latency_resolved)
+		fprintf(f, "latency: auto: %g ms one-way on the local server, 0 elsewhere%s "
+		    "(resolved when the bench knows its endpoint)\n", SCENARIO_AUTO_LATENCY_MS,
+		    sc->jitter_ms > 0 ? " and no jitter there" : "");
+	else
+		fprintf(f, "latency: %g ms one-way added\n", sc->latency_ms);
 }
 
 /* The source and the outputs' root of sc into p, refused when they overlap. */

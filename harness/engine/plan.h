@@ -46,7 +46,11 @@ struct plan {
 int plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen);
 void plan_free(struct plan *p);
 
-/* The plan as a table, one run per line, then the total and the longest it can take. */
+/*
+ * The plan as a table, one run per line, then the total and the longest it can take, and the
+ * latency the runs add ("latency: auto: ..." and its rule while latency_ms = auto is not
+ * resolved).
+ */
 void plan_print(const struct plan *p, const struct scenario *sc, FILE *f);
 
 /*

@@ -30,7 +30,7 @@ static const struct scenario_key keys[] = {
 	{ "out_prefix", K_PREFIX, F(out_prefix), 0, SCENARIO_PREFIX_MAX, "" },
 	{ "images", K_UINT, F(images), 0, 1e9, "0" },
 	{ "duration", K_DOUBLE, F(duration_s), 0, 86400, "0" },
-	{ "latency_ms", K_DOUBLE, F(latency_ms), 0, 60000, "0" },
+	{ "latency_ms", K_LATENCY, F(latency_ms), 0, 60000, "0" },
 	{ "jitter_ms", K_DOUBLE, F(jitter_ms), 0, 60000, "0" },
 	{ "jitter", K_JITTER, F(jitter), 0, 0, "none" },
 	{ "bandwidth_mbit", K_DOUBLE, F(bandwidth_mbit), 0, 1e6, "0" },
@@ -351,6 +351,10 @@ key_json(const struct scenario *sc, const struct scenario_key *k)
 	int rc = 0;
 
 	switch (k->kind) {
+	case K_LATENCY:
+		if (sc->latency_auto && !sc->latency_resolved)
+			return json_string("auto");
+		/* FALLTHROUGH */
 	case K_DOUBLE:
 		return json_real(*(const double *)p);
 	case K_UINT:
@@ -401,6 +405,19 @@ scenario_json(const struct scenario *sc)
 		}
 	}
 	return o;
+}
+
+void
+scenario_resolve_latency(struct scenario *sc, int local)
+{
+	if (sc == NULL || !sc->latency_auto)
+		return;
+	sc->latency_ms = local ? SCENARIO_AUTO_LATENCY_MS : 0;
+	sc->latency_resolved = 1;
+	if (!local) {	/* the jitter was the emulated latency's: a real network has its own */
+		sc->jitter_ms = 0;
+		snprintf(sc->jitter, sizeof(sc->jitter), "none");
+	}
 }
 
 static int

@@ -33,6 +33,7 @@
 #define SCENARIO_DATASET_MAX 511	/* bytes of the dataset key (a folder's path) */
 #define SCENARIO_DATA_BUCKET "exifbench-data"	/* data_bucket's default */
 #define SCENARIO_OUT_BUCKET "exifbench-out"	/* out_bucket's default */
+#define SCENARIO_AUTO_LATENCY_MS 50.0	/* latency_ms = auto on the local server (0 elsewhere) */
 
 struct scenario {
 	char name[64];			/* name: letters, digits, - and _ (default: file stem) */
@@ -47,7 +48,10 @@ struct scenario {
 	char out_prefix[SCENARIO_PREFIX_MAX + 1];	/* out_prefix: "" = the scenario's name */
 	unsigned long images;		/* images: keys per model run, 0 = the whole dataset */
 	double duration_s;		/* duration: per-run cap in seconds, 0 = none */
-	double latency_ms;		/* latency_ms: one-way delay each direction (0) */
+	double latency_ms;		/* latency_ms: one-way delay each direction (0); with
+					   `auto`, 0 until scenario_resolve_latency */
+	int latency_auto;		/* latency_ms = auto (SCENARIO_AUTO_LATENCY_MS locally) */
+	int latency_resolved;		/* auto: scenario_resolve_latency has set latency_ms */
 	double jitter_ms;		/* jitter_ms: spread of the added jitter (0) */
 	char jitter[16];		/* jitter: none, uniform, normal or pareto ("none") */
 	double bandwidth_mbit;		/* bandwidth_mbit: cap per connection, 0 = none */
@@ -81,9 +85,9 @@ void scenario_defaults(struct scenario *sc);
 
 /*
  * Sets one key from its text value, checking it: 0, or -1 with a message in err naming the key
- * and saying what is wrong ("key 'latency_ms': '-3' is not a number in [0, 60000]"). Used by
- * the file parser and by `exifbench bench --set key=value` (a relative dataset folder is
- * resolved against the working directory).
+ * and saying what is wrong ("key 'latency_ms': '-3' is not auto or a number in [0, 60000]").
+ * Used by the file parser and by `exifbench bench --set key=value` (a relative dataset
+ * folder is resolved against the working directory).
  */
 int scenario_set(struct scenario *sc, const char *key, const char *value, char *err,
     size_t errlen);
@@ -108,7 +112,18 @@ int scenario_check(const struct scenario *sc, char *err, size_t errlen);
 int scenario_load(const char *path, const char *profile, struct scenario *sc, char *err,
     size_t errlen);
 
-/* The scenario as a JSON object, every key by its file name (for meta.json); NULL if OOM. */
+/*
+ * latency_ms = auto, once the endpoint is known: SCENARIO_AUTO_LATENCY_MS when local (the
+ * endpoint is the local server harness/s3-local runs), else 0, and then no jitter either
+ * (jitter_ms 0, jitter none): the jitter belonged to the emulated network. A number given is
+ * kept as it is, jitter too. Either way latency_ms is then the latency the shaper adds.
+ */
+void scenario_resolve_latency(struct scenario *sc, int local);
+
+/*
+ * The scenario as a JSON object, every key by its file name (for meta.json); NULL if OOM.
+ * latency_ms is a number (with auto, the resolved one), or "auto" while not yet resolved.
+ */
 json_t *scenario_json(const struct scenario *sc);
 
 #endif

@@ -1,11 +1,11 @@
 /*
  * scenario_value.c: the scenario file's value parsers, one per kind of key: words, text,
- * plain decimals and integers within the key's bounds, yes/no, the jitter and transform
- * names, the model list (names from the model table, none twice), concurrency levels,
- * hwloc CPU lists, the places in S3 (bucket names, prefixes, s3://BUCKET/PREFIX) and the
- * dataset (a profile name, or a folder, resolved and checked for files now). Each
- * message names the key and says what is wrong. The keys themselves are in scenario.c's
- * table.
+ * plain decimals and integers within the key's bounds (latency_ms: or auto), yes/no, the
+ * jitter and transform names, the model list (names from the model table, none twice),
+ * concurrency levels, hwloc CPU lists, the places in S3 (bucket names, prefixes,
+ * s3://BUCKET/PREFIX) and the dataset (a profile name, or a folder, resolved and checked for
+ * files now). Each message names the key and says what is wrong. The keys themselves are in
+ * scenario.c's table.
  */
 #include "harness/engine/scenario_value.h"
 
@@ -158,6 +158,17 @@ scenario_value(struct scenario *sc, const struct scenario_key *k, const char *v,
 			    "%.0f bytes", k->name, k->max);
 		json_decref(utf8);
 		break;
+	case K_LATENCY:
+		sc->latency_auto = strcmp(v, "auto") == 0, sc->latency_resolved = 0;
+		if (sc->latency_auto) {
+			*(double *)p = 0;
+			return 0;
+		}
+		if (parse_double(v, &d) < 0 || !(d >= k->min && d <= k->max))
+			return scenario_error(err, errlen, "key '%s': '%s' is not auto or a number "
+			    "in [%.10g, %.10g]", k->name, v, k->min, k->max);
+		*(double *)p = d;
+		return 0;
 	case K_DOUBLE:
 		if (parse_double(v, &d) < 0 || !(d >= k->min && d <= k->max))
 			return scenario_error(err, errlen, "key '%s': '%s' is not a number in "

@@ -5,7 +5,8 @@
  * how fast is each model, where does one image's time go, is the work I/O- or CPU-bound,
  * how close is each run to what its costs allow, how does each model scale and where should
  * it run, does a bigger machine help, what does that mean for a fleet, and what could skew it;
- * the summary also says what dataset each scenario ran on.
+ * the summary also says what dataset each scenario ran on, and over what network (the latency
+ * added, the endpoint's measured round trip: report_net.c).
  * Capacity planning, what-ifs and the skew list are in report_plan.c.
  */
 #include <jansson.h>
@@ -155,6 +156,7 @@ summary(struct report_out *o, const struct report *rep)
 	}
 	json_object_set_new(o->js, "summary", arr);
 	datasets(o, rep);
+	report_net(o, rep);
 	for (i = 0; i < rep->n; i++) {
 		report_out_plot(o, "throughput", rep->sc[i].label, NULL,
 		    "images/s per model at its best level");

@@ -49,6 +49,12 @@ json_t *report_jnum(double v);
 /* A run's identity and headline figures as a JSON object. */
 json_t *report_run_json(const struct rs_run *r);
 
+/*
+ * report_net.c: per scenario, the latency added (and asked) and the endpoint's measured round
+ * trip, after the datasets in the summary; report.json's "network".
+ */
+void report_net(struct report_out *o, const struct report *rep);
+
 /* report_plan.c: the hardware-scaling, capacity-planning and skew sections. */
 void report_plan_hardware(struct report_out *o, const struct report *rep);
 void report_plan_capacity(struct report_out *o, const struct report *rep);

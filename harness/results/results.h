@@ -1,8 +1,9 @@
 /*
  * results.h: the result folder of one `exifbench bench`: results/<UTC time>-<scenario>/ with
- *   meta.json     the scenario, machine, versions, endpoint, shaper, and a "status" that is
- *                 "running" from the folder's first moment (with "runs_done" saved after each
- *                 run), then "complete", "partial" (Ctrl-C, or a run that could not start) or
+ *   meta.json     the scenario, machine, versions, endpoint, shaper, the latency asked and
+ *                 added with the endpoint's measured round trip ("latency": netmeta.h), and
+ *                 a "status" that is "running" from the folder's first moment (with
+ *                 "runs_done" saved after each run), then "complete", "partial" (Ctrl-C, or a run that could not start) or
  *                 "failed": a folder is never half-written without saying so;
  *   summary.csv   a row per model, level and repeat (columns: summary_cols.h);
  *   samples.csv   the sampler's time series (columns: samples_cols.h);

@@ -8,7 +8,9 @@
 # run's row; a bench started with no AWS_ENDPOINT_URL runs itself under harness/with-s3-local;
 # --client-cpus binds the runs; an ad-hoc bench (--model, --levels, no scenario file) gives the
 # same folder and report; `run --results DIR` writes a one-run folder that report and compare
-# read; no process is left behind.
+# read; no process is left behind. meta.json and the report state the latency asked and added
+# and the endpoint's measured round trip; latency_ms = auto resolves to 50 ms on the local
+# server and to 0 on another endpoint (no shaper then).
 set -uo pipefail
 bin=${1:?usage: tests/integration/bench.sh path/to/exifbench}
 : "${AWS_ENDPOINT_URL:?run through harness/with-s3-local}"
@@ -44,7 +46,7 @@ bench_bg() {
 	"$bin" bench --scenario "$tiny" --results "$tmp/results" --data "$tmp/data" \
 	    --set models=sequential --set latency_ms="$1" >"$tmp/out" 2>&1 &
 	bgpid=$!
-	for _ in $(seq 200); do
+	for _ in $(seq 400); do	# the round-trip probe comes first: 42 x 600 ms at 300 ms
 		d=$(newest)
 		[ "$d" != "$before" ] && [ "$(wc -l <"$d/samples.csv")" -gt "$2" ] && return
 		sleep 0.1
@@ -86,6 +88,15 @@ check "meta.json records the machine" jqe '.machine.pus > 0 and .machine.cores >
 check "meta.json records versions and the commit" jqe '.versions.libcurl != "" and
 	.versions.libevent != "" and .versions.libexif != "unknown" and .versions.git_commit != ""' "$meta"
 check "meta.json records the scenario" jqe '.scenario.name == "tiny" and .scenario.latency_ms == 5' "$meta"
+check "meta.json records the latency asked and added (5, 5)" jqe '.latency.asked == 5 and
+	.latency.added_ms == 5 and .latency.probe.error == null' "$meta"
+check "meta.json has the endpoint's round trip, direct and through the shaper" jqe '
+	.latency.probe.direct.samples == 20 and .latency.probe.direct.median_ms > 0 and
+	.latency.probe.through_shaper.samples == 20 and .latency.probe.through_shaper.median_ms > 0' \
+	"$meta"
+check "the report states the latency and the round trip" grep -q \
+	'^- `tiny`: added latency 5 ms (asked: 5); endpoint round trip measured .* over 20 small GETs' \
+	"$dir/report.md"
 check "meta.json has the shaper's statistics" jqe '.shaper.connections > 0 and .shaper.bytes_down > 0' "$meta"
 check "meta.json says the server was sampled" jqe '.server.processes > 0' "$meta"
 check "meta.json explains the figures" jqe '.methodology.iowait | test("idle")' "$meta"
@@ -119,6 +130,41 @@ check "trace.csv starts with the run's labels" head -n 1 "$dir/trace.csv" |
 	grep -q '^model,level,client_cpus,rep,key,outcome'
 check "no per-run trace is left in logs/" [ -z "$(ls "$dir"/logs/*.trace.csv 2>/dev/null)" ]
 check "the destination prefixes are cleaned" [ -z "$("$bin" dataset ls s3://exifbench-out/tiny 2>/dev/null)" ]
+
+# 1b. latency_ms = auto: 50 ms on the local server, with the round trip probed both ways; and
+# nothing on an endpoint that is not the local server's (the same server named as localhost,
+# which harness/s3-local does not report: a stand-in for a remote one).
+bench --set models=sequential --set concurrency=1 --set images=4 --set latency_ms=auto \
+    --no-report
+check "a bench with latency_ms = auto exits 0 ($(tail -n 1 "$tmp/err"))" [ $? -eq 0 ]
+meta=$(newest)/meta.json
+check "auto resolves to 50 ms on the local server" jqe '.latency.asked == "auto" and
+	.latency.added_ms == 50 and .scenario.latency_ms == 50 and .server.local == true and
+	.shaper.connections > 0' "$meta"
+check "auto: the probe has samples and a positive median, direct and through the shaper" jqe '
+	.latency.probe.direct.samples > 0 and .latency.probe.direct.median_ms > 0 and
+	.latency.probe.through_shaper.samples > 0 and .latency.probe.through_shaper.median_ms > 0' \
+	"$meta"
+check "auto: the bench says what it added and measured" grep -q \
+	'added latency 50 ms one-way (asked: auto); endpoint round trip .* through the shaper' \
+	"$tmp/err"
+check "the probe's object is cleaned" [ -z "$("$bin" dataset ls s3://exifbench-out/tiny 2>/dev/null)" ]
+if [ "${AWS_ENDPOINT_URL#http://127.0.0.1:}" != "$AWS_ENDPOINT_URL" ]; then
+	# Its own results root: it ends within a second, and the next bench's folder, named
+	# by the UTC second, would collide with its own.
+	AWS_ENDPOINT_URL=http://localhost:${AWS_ENDPOINT_URL#http://127.0.0.1:} "$bin" bench \
+	    --scenario "$tiny" --results "$tmp/elsewhere" --data "$tmp/data" --no-report \
+	    --set models=sequential --set concurrency=1 --set images=4 --set latency_ms=auto \
+	    >"$tmp/out" 2>"$tmp/err"
+	check "auto elsewhere: the bench exits 0 ($(tail -n 1 "$tmp/err"))" [ $? -eq 0 ]
+	meta=$(ls -d "$tmp"/elsewhere/*/)meta.json
+	check "auto elsewhere resolves to 0: no shaper, no probe through it" jqe '
+		.latency.asked == "auto" and .latency.added_ms == 0 and .scenario.latency_ms == 0 and
+		.server.local == false and .shaper == null and .latency.probe.through_shaper == null' \
+		"$meta"
+	check "auto elsewhere: the endpoint's round trip is measured" jqe '
+		.latency.probe.direct.samples > 0 and .latency.probe.direct.median_ms > 0' "$meta"
+fi
 
 # 2. The dataset is loaded once, then reused; --set and --client-cpus; the sampler agrees with
 # getrusage on a run that burns CPU (20 ms per image on 2 threads, about 0.8 s).

@@ -4,7 +4,8 @@
  * inside the source (equal included) with one line naming both, and, both ways, a source
  * inside the outputs; plan_make resolves the source (source, else data_bucket with
  * data_prefix or the dataset's name) and the outputs (out_bucket with out_prefix or the
- * scenario's name), refuses an overlap, and plan_argv passes them to `exifbench run`.
+ * scenario's name), refuses an overlap, and plan_argv passes them to `exifbench run`;
+ * plan_print ends with the latency added, or with auto and the rule it resolves by.
  */
 #include "harness/engine/plan.c"
 
@@ -121,6 +122,43 @@ test_places(void **state)
 	assert_null(p.run);
 }
 
+/* plan_print's last line: the latency added, or auto and how it resolves. */
+static void
+test_print_latency(void **state)
+{
+	static const char *const fixed[] = { "latency_ms", "5", NULL };
+	static const char *const autolat[] = { "latency_ms", "auto", NULL };
+	struct scenario sc;
+	struct plan p;
+	char err[512], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	scenario_with(&sc, fixed);
+	assert_int_equal(plan_make(&sc, &p, err, sizeof(err)), 0);
+	assert_non_null(f = open_memstream(&buf, &len));
+	plan_print(&p, &sc, f);
+	fclose(f);
+	assert_non_null(strstr(buf, "\nlatency: 5 ms one-way added\n"));
+	free(buf), buf = NULL;
+	plan_free(&p);
+	scenario_with(&sc, autolat);
+	assert_int_equal(plan_make(&sc, &p, err, sizeof(err)), 0);
+	assert_non_null(f = open_memstream(&buf, &len));
+	plan_print(&p, &sc, f);
+	fclose(f);
+	assert_non_null(strstr(buf, "\nlatency: auto: 50 ms one-way on the local server, 0 "
+	    "elsewhere (resolved when the bench knows its endpoint)\n"));
+	free(buf), buf = NULL;
+	scenario_resolve_latency(&sc, 0);
+	assert_non_null(f = open_memstream(&buf, &len));
+	plan_print(&p, &sc, f);
+	fclose(f);
+	assert_non_null(strstr(buf, "\nlatency: 0 ms one-way added\n"));
+	free(buf);
+	plan_free(&p);
+}
+
 int
 main(void)
 {
@@ -128,6 +166,7 @@ main(void)
 		cmocka_unit_test(test_inside),
 		cmocka_unit_test(test_overlap),
 		cmocka_unit_test(test_places),
+		cmocka_unit_test(test_print_latency),
 	};
 
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);

@@ -193,14 +193,23 @@ test_kinds(void **state)
 		{ "latency_ms", "2.5", "2.5" },
 		{ "latency_ms", "60000", "60000.0" },
 		{ "latency_ms", "1e3", "1000.0" },
-		{ "latency_ms", "-3", "!key 'latency_ms': '-3' is not a number in [0, 60000]" },
-		{ "latency_ms", "60000.5", "!key 'latency_ms': '60000.5' is not a number in [0, "
-		    "60000]" },
-		{ "latency_ms", "abc", "!key 'latency_ms': 'abc' is not a number in [0, 60000]" },
-		{ "latency_ms", "nan", "!key 'latency_ms': 'nan' is not a number in [0, 60000]" },
-		{ "latency_ms", "0x10", "!key 'latency_ms': '0x10' is not a number in [0, 60000]" },
-		{ "latency_ms", "5ms", "!key 'latency_ms': '5ms' is not a number in [0, 60000]" },
-		{ "latency_ms", "1e999", "!key 'latency_ms': '1e999' is not a number in [0, 60000]" },
+		{ "latency_ms", "auto", "\"auto\"" },
+		{ "latency_ms", "-3", "!key 'latency_ms': '-3' is not auto or a number "
+		    "in [0, 60000]" },
+		{ "latency_ms", "Auto", "!key 'latency_ms': 'Auto' is not auto or a number "
+		    "in [0, 60000]" },
+		{ "latency_ms", "60000.5", "!key 'latency_ms': '60000.5' is not auto or a number "
+		    "in [0, 60000]" },
+		{ "latency_ms", "abc", "!key 'latency_ms': 'abc' is not auto or a number "
+		    "in [0, 60000]" },
+		{ "latency_ms", "nan", "!key 'latency_ms': 'nan' is not auto or a number "
+		    "in [0, 60000]" },
+		{ "latency_ms", "0x10", "!key 'latency_ms': '0x10' is not auto or a number "
+		    "in [0, 60000]" },
+		{ "latency_ms", "5ms", "!key 'latency_ms': '5ms' is not auto or a number "
+		    "in [0, 60000]" },
+		{ "latency_ms", "1e999", "!key 'latency_ms': '1e999' is not auto or a number "
+		    "in [0, 60000]" },
 		{ "latency_ms", "", "!key 'latency_ms': no value" },
 		{ "reset_fraction", "1", "1.0" },
 		{ "reset_fraction", "1.01", "!key 'reset_fraction': '1.01' is not a number in [0, 1]" },
@@ -342,7 +351,7 @@ test_parse_errors(void **state)
 		{ "quality =\n", "t.conf:1: key 'quality': no value" },
 		{ "quality = # none\n", "t.conf:1: key 'quality': no value" },
 		{ "\n\nlatency_ms = -3\n",
-		    "t.conf:3: key 'latency_ms': '-3' is not a number in [0, 60000]" },
+		    "t.conf:3: key 'latency_ms': '-3' is not auto or a number in [0, 60000]" },
 		{ "stall_fraction = 0.1\n", "t.conf: stall_fraction 0.1 needs stall_ms > 0" },
 		{ "stall_ms = 500\n", "t.conf: stall_ms 500 needs stall_fraction > 0" },
 		{ "jitter_ms = 5\n", "t.conf: jitter_ms 5 needs jitter uniform, normal or pareto" },
@@ -382,6 +391,61 @@ test_parse_errors(void **state)
 	scenario_defaults(&fx->sc);
 	assert_int_equal(parse_text(fx, "t.conf", "stall_ms = 1\nstall_fraction = 1\n"
 	    "jitter = normal\njitter_ms = 3\n"), 0);
+}
+
+/*
+ * latency_ms = auto: kept as asked (JSON "auto") until the endpoint is known; then 50 on the
+ * local server and 0 elsewhere (and no jitter there), as a number in the JSON; a number is
+ * left alone, jitter too; a full. line can ask for auto over a number and a later number
+ * clears it.
+ */
+static void
+test_latency_auto(void **state)
+{
+	struct fixture *fx = *state;
+	char *got;
+
+	if (parse_text(fx, "t.conf", "latency_ms = auto\n") < 0)
+		fail_msg("%s", fx->err);
+	assert_true(fx->sc.latency_auto && !fx->sc.latency_resolved);
+	assert_true(fx->sc.latency_ms == 0);
+	got = dump(&fx->sc, "latency_ms");
+	assert_string_equal(got, "\"auto\"");
+	free(got);
+	scenario_resolve_latency(&fx->sc, 1);
+	assert_true(fx->sc.latency_ms == SCENARIO_AUTO_LATENCY_MS && fx->sc.latency_resolved);
+	got = dump(&fx->sc, "latency_ms");
+	assert_string_equal(got, "50.0");
+	free(got);
+	assert_int_equal(scenario_set(&fx->sc, "jitter_ms", "2", NULL, 0), 0);
+	assert_int_equal(scenario_set(&fx->sc, "jitter", "normal", NULL, 0), 0);
+	scenario_resolve_latency(&fx->sc, 1);
+	assert_true(fx->sc.jitter_ms == 2 && strcmp(fx->sc.jitter, "normal") == 0);
+	scenario_resolve_latency(&fx->sc, 0);	/* elsewhere: no emulated latency, no jitter */
+	assert_true(fx->sc.latency_ms == 0 && fx->sc.latency_auto);
+	assert_true(fx->sc.jitter_ms == 0 && strcmp(fx->sc.jitter, "none") == 0);
+	assert_int_equal(scenario_check(&fx->sc, fx->err, sizeof(fx->err)), 0);
+	got = dump(&fx->sc, "latency_ms");
+	assert_string_equal(got, "0.0");
+	free(got);
+	/* A number is what it says, wherever the endpoint is. */
+	assert_int_equal(scenario_set(&fx->sc, "latency_ms", "7", NULL, 0), 0);
+	assert_true(!fx->sc.latency_auto && !fx->sc.latency_resolved);
+	scenario_resolve_latency(&fx->sc, 1);
+	assert_true(fx->sc.latency_ms == 7);
+	/* The full profile's line replaces the plain one, either way. */
+	fx->f = fmemopen("latency_ms = 5\nfull.latency_ms = auto\n", 38, "r");
+	assert_non_null(fx->f);
+	assert_int_equal(scenario_parse(fx->f, "t.conf", "full", &fx->sc, fx->err,
+	    sizeof(fx->err)), 0);
+	assert_true(fx->sc.latency_auto && fx->sc.latency_ms == 0);
+	rewind(fx->f);
+	assert_int_equal(scenario_parse(fx->f, "t.conf", "quick", &fx->sc, fx->err,
+	    sizeof(fx->err)), 0);
+	assert_true(!fx->sc.latency_auto && fx->sc.latency_ms == 5);
+	fclose(fx->f);
+	fx->f = NULL;
+	scenario_resolve_latency(NULL, 1);
 }
 
 /* A plugin stage is loaded once at parse time and passed on as it is written. */
@@ -814,6 +878,7 @@ main(void)
 		T(test_defaults),
 		T(test_kinds),
 		T(test_format),
+		T(test_latency_auto),
 		T(test_parse_errors),
 		T(test_long_lines),
 		T(test_lists),
