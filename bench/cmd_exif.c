@@ -1,9 +1,12 @@
 /*
- * cmd_exif.c: `exifbench exif FILE...`. Reads each file whole, runs the pipeline's EXIF step
+ * cmd_exif.c: `exifbench exif FILE...`. Reads each file whole (up to S3_MAX_OBJECT_BYTES, the
+ * cap of an S3 object, so memory stays bounded), runs the pipeline's EXIF step
  * (exif_extract) on it and prints one compact JSON line per file on stdout,
  * {"file":NAME,"exif":{...}}, in the order given. A file that cannot be read gives one line on
  * stderr and the rest still print; the exit code then says some items failed.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -12,6 +15,7 @@
 
 #include "cli.h"
 #include "models/core/exif.h"
+#include "models/core/s3.h"
 
 #define CHUNK 65536
 
@@ -25,23 +29,39 @@ static const char exif_usage[] =
     "  {\"file\":\"NAME\",\"exif\":{\"Make\":\"Canon\",\"Orientation\":1,\"FNumber\":7.1,...}}\n"
     "Keys are EXIF tag names; only tags the file holds are listed, so a JPEG without EXIF\n"
     "gives \"exif\":{}. GPSLatitude and GPSLongitude are signed decimal degrees.\n"
-    "A file that cannot be read is reported on stderr and the others still print.\n"
+    "A file that cannot be read, or is over 256 MiB (the cap of an S3 object), is\n"
+    "reported on stderr and the others still print.\n"
     "exit codes: 0 ok, 1 some files could not be read, 2 usage error\n";
 
-/* The whole file in a malloc'd buffer (its length in *lenp), or NULL with errno set. */
+/*
+ * The whole file in a malloc'd buffer (its length in *lenp), or NULL with errno set: EFBIG
+ * for a file over S3_MAX_OBJECT_BYTES, the cap of an S3 object, so memory stays bounded.
+ */
 static unsigned char *
 slurp(const char *path, size_t *lenp)
 {
 	unsigned char *buf = NULL, *nbuf;
 	size_t len = 0, cap = 0, got;
+	struct stat st;
 	FILE *f;
 	int e;
 
 	if ((f = fopen(path, "rb")) == NULL)
 		return NULL;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size > S3_MAX_OBJECT_BYTES) {
+		errno = EFBIG;	/* said before reading; a pipe is counted as it is read */
+		goto fail;
+	}
 	do {
+		if (len > S3_MAX_OBJECT_BYTES) {
+			errno = EFBIG;
+			goto fail;
+		}
 		if (len == cap) {
 			cap = cap ? 2 * cap : CHUNK;
+			if (cap > S3_MAX_OBJECT_BYTES + 1)
+				cap = S3_MAX_OBJECT_BYTES + 1;	/* one byte over tells it is too big */
 			if ((nbuf = realloc(buf, cap)) == NULL)
 				goto fail;
 			buf = nbuf;
@@ -101,7 +121,11 @@ print_one(const char *path)
 
 	errno = 0;
 	if ((buf = slurp(path, &len)) == NULL) {
-		fprintf(stderr, "exifbench: %s: %s\n", path, strerror(errno));
+		if (errno == EFBIG)
+			fprintf(stderr, "exifbench: %s: larger than %llu MiB, the cap of an image\n",
+			    path, (unsigned long long)(S3_MAX_OBJECT_BYTES >> 20));
+		else
+			fprintf(stderr, "exifbench: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	/* json_object_set_new releases the value whatever happens, even with a NULL object. */

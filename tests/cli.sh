@@ -23,6 +23,9 @@ expect 0 'seed003' "$bin" dataset profiles
 # exif: local files, no server
 corpus=${EXIFBENCH_CORPUS:-../shared/exif-corpus}
 expect 0 '^usage: exifbench exif' "$bin" exif --help
+truncate -s 257M "$tmp/huge.jpg"	# sparse: no disk, no memory when refused before reading
+expect 1 "huge.jpg: larger than 256 MiB, the cap of an image" "$bin" exif "$tmp/huge.jpg"
+rm -f "$tmp/huge.jpg"
 expect 2 'needs at least one FILE' "$bin" exif
 expect 0 '"Make":"Canon","Model":"Canon EOS 40D"' "$bin" exif "$corpus/jpeg/exif-samples__Canon_40D.jpg"
 expect 1 "/nonexist: No such file" "$bin" exif /nonexist "$corpus/jpeg/exif-samples__Canon_40D.jpg"

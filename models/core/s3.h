@@ -30,6 +30,9 @@
 /* Longest session token kept (AWS documents no limit; STS tokens run to about 2 KiB). */
 #define S3_TOKEN_MAX 4096
 
+/* The default cap on an object read whole (a GET; `exifbench exif`'s local file): 256 MiB. */
+#define S3_MAX_OBJECT_BYTES ((uint64_t)256 << 20)
+
 struct s3_config {
 	char endpoint[256];		/* scheme://host[:port], from AWS_ENDPOINT_URL */
 	char access_key[128];		/* AWS_ACCESS_KEY_ID */
@@ -42,7 +45,7 @@ struct s3_config {
 	int virtual_hosted;		/* AWS_S3_ADDRESSING_STYLE=virtual: BUCKET.host/KEY URLs */
 	long connect_timeout_ms;	/* default 5,000 */
 	long low_speed_secs;		/* abort a transfer under 1 byte/s for this long; 30 */
-	uint64_t max_object_bytes;	/* a GET of a larger object fails; 256 MiB */
+	uint64_t max_object_bytes;	/* a GET of a larger object fails; S3_MAX_OBJECT_BYTES */
 	struct retry_policy retry;	/* RETRY_POLICY_DEFAULT */
 };
 

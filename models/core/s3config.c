@@ -369,7 +369,7 @@ s3_config_from_env(struct s3_config *cfg, char *err, size_t errlen)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->connect_timeout_ms = 5000;
 	cfg->low_speed_secs = 30;
-	cfg->max_object_bytes = (uint64_t)256 << 20;
+	cfg->max_object_bytes = S3_MAX_OBJECT_BYTES;
 	cfg->retry = dflt;
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		snprintf(err, errlen, "s3: out of memory");
