@@ -101,6 +101,8 @@ for sc in bench/io-bound.conf bench/cpu-bound.conf bench/mixed.conf bench/hardwa
 done
 expect 0 '^usage: exifbench bench' "$bin" bench --help
 expect 0 '14 runs of hardware-scaling' "$bin" bench --scenario bench/hardware-scaling.conf -n
+printf '# nothing but a comment\n\n' >"$tmp/empty.conf"
+expect 2 "empty.conf: no key in it \\(an empty scenario\\)" "$bin" bench --scenario "$tmp/empty.conf" -n
 expect 0 '^1 +sequential +1 ' "$bin" bench --scenario bench/io-bound.conf -n --set models=sequential
 expect 0 '4 runs of io-bound' "$bin" bench --scenario bench/io-bound.conf -n --set models=async \
 	--set repeat=1 --client-cpus 0

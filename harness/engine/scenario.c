@@ -79,6 +79,7 @@ struct parse {
 	const char *name, *profile;
 	char base[PATH_MAX];
 	unsigned lineno, first[NKEYS], pfirst[NKEYS];	/* 0: not yet given */
+	unsigned nkeys;			/* key lines read, plain or full. */
 	struct profile_line later[NKEYS];
 	size_t nlater;
 	struct scenario sc;
@@ -169,7 +170,11 @@ scenario_parse(FILE *f, const char *name, const char *profile, struct scenario *
 		if (split_line(&ps, line, &key, &val, err, errlen) < 0 ||
 		    (key != NULL && take_line(&ps, key, val, err, errlen) < 0))
 			return -1;
+		ps.nkeys += key != NULL;
 	}
+	if (ps.nkeys == 0 && !ferror(f))
+		return scenario_error(err, errlen, "%s: no key in it (an empty scenario); for "
+		    "every key's default, `exifbench bench --model LIST` needs no file", name);
 	for (i = 0; i < ps.nlater; i++)
 		if (set_key(&ps.sc, ps.later[i].key->name, ps.later[i].val, ps.base, msg,
 		    sizeof(msg)) < 0)

@@ -96,7 +96,8 @@ int scenario_set(struct scenario *sc, const char *key, const char *value, char *
  * Reads a scenario from f (named name in messages) over the defaults, with profile's lines
  * applied ("quick" or NULL: the plain keys only; "full"): 0, or -1 with one line in err:
  * "NAME:LINE: key 'K': what is wrong" (or "NAME:LINE: expected key = value", or an unknown
- * profile). When the file gives no name, name's stem (without folders and ".conf") is used.
+ * profile, or "NAME: no key in it" for a file of only comments and blank lines). When the file
+ * gives no name, name's stem (without folders and ".conf") is used.
  */
 int scenario_parse(FILE *f, const char *name, const char *profile, struct scenario *sc,
     char *err, size_t errlen);

@@ -326,12 +326,18 @@ test_format(void **state)
 	assert_int_equal(fx->sc.repeat, 2);
 	assert_string_equal(fx->sc.name, "io-bound");
 
-	/* Empty input: the defaults (whatever sc held), named after the file. */
-	assert_int_equal(parse_text(fx, "empty.conf", ""), 0);
+	/* One key: the others at their defaults (whatever sc held), named after the file. */
+	assert_int_equal(parse_text(fx, "empty.conf", "# all defaults\nrepeat = 1\n"), 0);
 	assert_string_equal(fx->sc.name, "empty");
 	assert_double_same(fx->sc.latency_ms, 0);
 	assert_int_equal(fx->sc.n_models, 5);
 	assert_int_equal(fx->sc.repeat, 1);
+
+	/* No key at all: an error, not the defaults in silence. */
+	assert_int_equal(parse_text(fx, "empty.conf", ""), -1);
+	assert_non_null(strstr(fx->err, "empty.conf: no key in it"));
+	assert_int_equal(parse_text(fx, "empty.conf", "# nothing\n\n  \n"), -1);
+	assert_non_null(strstr(fx->err, "empty.conf: no key in it"));
 }
 
 static void
@@ -543,13 +549,13 @@ test_stem(void **state)
 	static const struct {
 		const char *path, *text, *want;
 	} cases[] = {
-		{ "bench/io-bound.conf", "", "io-bound" },
-		{ "/a/b.c/cpu_bound", "", "cpu_bound" },
-		{ "x.conf.conf", "", "!x.conf.conf: no name given: key 'name': 'x.conf' is not 1 to "
+		{ "bench/io-bound.conf", "repeat = 1\n", "io-bound" },
+		{ "/a/b.c/cpu_bound", "repeat = 1\n", "cpu_bound" },
+		{ "x.conf.conf", "repeat = 1\n", "!x.conf.conf: no name given: key 'name': 'x.conf' is not 1 to "
 		    "63 letters, digits, '-' or '_'" },
-		{ "dir/.conf", "", "!dir/.conf: no name given: key 'name': '.conf' is not 1 to 63 "
+		{ "dir/.conf", "repeat = 1\n", "!dir/.conf: no name given: key 'name': '.conf' is not 1 to 63 "
 		    "letters, digits, '-' or '_'" },
-		{ "dir/", "", "!dir/: no name given: key 'name': no value" },
+		{ "dir/", "repeat = 1\n", "!dir/: no name given: key 'name': no value" },
 		{ "my scenario.conf", "name = mine\n", "mine" },
 	};
 	struct fixture *fx = *state;
