@@ -4,8 +4,9 @@
  * sum must lie between two queries), and for a zombie child, where the kernel's sum leaves the
  * leader out and taskstats_read_best must still see its CPU. A batch of queries on stopped
  * children must give exactly what one query at a time gives, past a stale reply. A reply built
- * by hand checks the reply parser's bounds. Without taskstats in the kernel the query tests are
- * skipped. test_inval feeds NULL and bad pids.
+ * by hand checks the reply parser's bounds. Without taskstats in the kernel, or without the
+ * right to query it (CAP_NET_ADMIN: a plain user), the query tests are skipped, saying why; the
+ * children of a failed test are killed at teardown. test_inval feeds NULL and bad pids.
  */
 #include "harness/sampler/taskstats.c"
 
@@ -22,18 +23,27 @@
 #include "../testutil.h"
 
 struct fixture {
-	struct taskstats_nl *nl;	/* NULL: no taskstats here */
-	char err[128];
+	struct taskstats_nl *nl;	/* NULL: no taskstats here, or no right to query it */
+	char err[160];
+	pid_t kids[TASKSTATS_BATCH];	/* test_many's children, killed by teardown if left */
 };
 
 static int
 setup(void **state)
 {
+	struct taskstats_tgid tg;
 	struct fixture *fx;
 
 	if ((fx = calloc(1, sizeof(*fx))) == NULL)
 		return -1;
 	fx->nl = taskstats_nl_new(fx->err, sizeof(fx->err));
+	/* The socket opens for anyone; a query needs CAP_NET_ADMIN (not there for a user). */
+	if (fx->nl != NULL && taskstats_read_tgid(fx->nl, getpid(), &tg) < 0) {
+		snprintf(fx->err, sizeof(fx->err), "a query of this process was refused: taskstats "
+		    "needs CAP_NET_ADMIN (run as root for these tests)");
+		taskstats_nl_free(fx->nl);
+		fx->nl = NULL;
+	}
 	*state = fx;
 	return 0;
 }
@@ -42,7 +52,13 @@ static int
 teardown(void **state)
 {
 	struct fixture *fx = *state;
+	size_t i;
 
+	for (i = 0; i < TASKSTATS_BATCH; i++)	/* a failed assertion left them stopped */
+		if (fx->kids[i] > 0) {
+			kill(fx->kids[i], SIGKILL);
+			waitpid(fx->kids[i], NULL, 0);
+		}
 	taskstats_nl_free(fx->nl);
 	free(fx);
 	return 0;
@@ -153,10 +169,12 @@ test_many(void **state)
 			_exit(0);
 		}
 		assert_true(ask[i].pid > 0);
+		fx->kids[i] = ask[i].pid;
 		assert_int_equal(waitpid(ask[i].pid, NULL, WUNTRACED), ask[i].pid);
 	}
 	kill(ask[n - 1].pid, SIGKILL);	/* the last one: reaped */
 	assert_int_equal(waitpid(ask[n - 1].pid, NULL, 0), ask[n - 1].pid);
+	fx->kids[n - 1] = 0;
 	/* A request whose reply is never read: left in the socket for the batch to skip. */
 	memset(&r, 0, sizeof(r));
 	r.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_HDRLEN + sizeof(id);
@@ -175,6 +193,7 @@ test_many(void **state)
 		assert_int_equal(taskstats_read_tgid(fx->nl, ask[i].pid, &one), 0);
 		assert_memory_equal(&one, &ask[i].tg, sizeof(one));
 		testutil_reap(ask[i].pid);
+		fx->kids[i] = 0;
 	}
 	assert_true(ask[n - 2].tg.sched.run_ns > ask[0].tg.sched.run_ns);
 	assert_int_equal(ask[n - 1].ok, 0);
