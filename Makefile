@@ -59,6 +59,7 @@ say :=
 endif
 
 CORE_SRC := $(addprefix models/core/,s3config.c s3req.c s3.c s3list.c s3url.c s3xml.c retry.c \
+	location.c local.c walk.c \
 	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c stage.c \
 	stage_cmd.c job.c)
 MODEL_SRC := $(addprefix models/,run.c lister.c records.c models.c evio.c evio_curl.c sequential.c \

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "run_opts.h"
+#include "models/core/location.h"
 #include "models/core/s3.h"
 #include "harness/engine/plan.h"
 #include "harness/engine/topo.h"
@@ -32,7 +33,10 @@ static int check_model(struct run_args *a, const struct parse_state *st);
 static int check_stage(struct run_args *a);
 static int set_stage(struct run_args *a, const char *opt, const char *arg,
     int (*parse)(struct stage_conf *, const char *, char *, size_t));
-static int parse_uri(const char *opt, const char *uri, char *bucket, char *prefix);
+static int parse_place(const char *opt, const char *arg, char *bucket, char *prefix,
+    char *dir);
+static int check_inside(struct run_args *a, const struct parse_state *st);
+static int local_config(struct s3_config *cfg);
 static const char *names(int (*has)(const struct model *), char *buf, size_t len);
 static int any_model(const struct model *m);
 static int uses_workers(const struct model *m);
@@ -65,13 +69,18 @@ static const struct option longopts[] = {
 };
 
 const char run_usage[] =
-    "usage: exifbench run --model NAME --src s3://B[/P] --dst s3://B[/P] [options]\n"
+    "usage: exifbench run --model NAME --src WHERE --dst WHERE [options]\n"
     "Runs the pipeline (GET each JPEG under --src, extract its EXIF, optionally transform\n"
-    "it, PUT DST/KEY.json) under one concurrency model, and prints a summary.\n"
+    "it, PUT DST/KEY.json) under one concurrency model, and prints a summary. WHERE is\n"
+    "s3://B[/P], or a local folder: a path (./photos, /data/in) or file:///PATH, read and\n"
+    "written through curl's FILE protocol (docs/local.md); any mix of the two works.\n"
     "  -m, --model NAME        one of the models listed below\n"
-    "  -s, --src s3://B[/P]    the input folder (listed page by page)\n"
-    "  -d, --dst s3://B[/P]    the output folder (the bucket is created if missing);\n"
-    "                          must not lie inside --src\n"
+    "  -s, --src WHERE         the input folder (listed page by page; a local one walked,\n"
+    "                          regular files, recursively, in byte order of their paths)\n"
+    "  -d, --dst WHERE         the output folder (the bucket or folder is created if\n"
+    "                          missing); must not lie inside --src (real paths compared)\n"
+    "                          async, hybrid: a local file is read or written inline on the\n"
+    "                          event loop's thread, blocking the loop while it lasts\n"
     "  -c, --concurrency N     requests in flight: threads (pthreads), processes\n"
     "                          (forkpool) or transfers (async, hybrid); default 8, and 1\n"
     "                          for sequential, which accepts no other value\n"
@@ -80,7 +89,8 @@ const char run_usage[] =
     "  -n, --limit N           stop after N keys (default: all)\n"
     "      --duration S        start no key after S seconds; the keys in flight end\n"
     "      --keys FILE         run the keys listed in FILE (one full key of the --src\n"
-    "                          bucket per line; - for stdin) instead of listing --src\n"
+    "                          bucket, or path relative to a local --src, per line; -\n"
+    "                          for stdin) instead of listing --src\n"
     "  -t, --transform KIND    none (default), thumbnail or recompress\n"
     "  -q, --quality Q         JPEG quality of the transform, 1..100 (85)\n"
     "      --thumb-max PX      thumbnail: longest side to reach by DCT scaling (160)\n"
@@ -141,6 +151,8 @@ run_args_parse(struct run_args *a, int argc, char **argv)
 		a->opts.workers = topo_bound_cores();
 	if ((rc = check_stage(a)) >= 0)
 		return rc;
+	if (a->p.src_dir[0] != '\0' && a->p.dst_dir[0] != '\0')
+		return local_config(&a->p.s3);
 	return cli_s3_config(&a->p.s3);
 }
 
@@ -296,14 +308,38 @@ check_stage(struct run_args *a)
 	return -1;
 }
 
-/* --src and --dst as buckets and prefixes, the outputs not among the inputs. */
+/* --src and --dst as buckets and prefixes or local folders, the outputs not among the inputs. */
 static int
 check_folders(struct run_args *a, const struct parse_state *st)
 {
-	if (parse_uri("--src", st->src, a->p.src_bucket, a->p.src_prefix) < 0 ||
-	    parse_uri("--dst", st->dst, a->p.dst_bucket, a->p.dst_prefix) < 0)
+	char err[LOCATION_DIR_MAX + 64];
+
+	if (parse_place("--src", st->src, a->p.src_bucket, a->p.src_prefix, a->p.src_dir) < 0 ||
+	    parse_place("--dst", st->dst, a->p.dst_bucket, a->p.dst_prefix, a->p.dst_dir) < 0)
 		return EXIT_USAGE;
-	if (plan_inside(a->p.dst_bucket, a->p.dst_prefix, a->p.src_bucket, a->p.src_prefix)) {
+	if (a->p.src_dir[0] != '\0' && location_readable(a->p.src_dir, err, sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: --src %s\n", err);
+		return EXIT_USAGE;
+	}
+	return check_inside(a, st);
+}
+
+/* The "--dst inside --src" refusal: plan_inside's rule for S3, real paths for folders. */
+static int
+check_inside(struct run_args *a, const struct parse_state *st)
+{
+	char err[LOCATION_DIR_MAX + 64];
+	int in = 0;
+
+	if (a->p.src_dir[0] == '\0' && a->p.dst_dir[0] == '\0')
+		in = plan_inside(a->p.dst_bucket, a->p.dst_prefix, a->p.src_bucket,
+		    a->p.src_prefix);
+	else if (a->p.src_dir[0] != '\0' && a->p.dst_dir[0] != '\0' &&
+	    (in = location_inside(a->p.dst_dir, a->p.src_dir, err, sizeof(err))) < 0) {
+		fprintf(stderr, "exifbench: --dst %s: %s\n", st->dst, err);
+		return EXIT_USAGE;
+	}
+	if (in) {
 		fprintf(stderr, "exifbench: --dst %s lies inside --src %s: the outputs would be "
 		    "listed as inputs\n", st->dst, st->src);
 		return EXIT_USAGE;
@@ -339,17 +375,34 @@ check_model(struct run_args *a, const struct parse_state *st)
 	return -1;
 }
 
+/* One of --src, --dst into bucket and prefix, or (a local folder) dir: 0, or -1 after the error. */
 static int
-parse_uri(const char *opt, const char *uri, char *bucket, char *prefix)
+parse_place(const char *opt, const char *arg, char *bucket, char *prefix, char *dir)
 {
-	char err[256];
+	struct location loc;
+	char err[LOCATION_DIR_MAX + 64];
 
-	if (s3url_parse_uri(uri, bucket, JOB_BUCKET_MAX, prefix, JOB_KEY_MAX, err,
-	    sizeof(err)) < 0) {
+	if (location_parse(arg, &loc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: %s: %s\n", opt, err);
 		return -1;
 	}
+	snprintf(bucket, JOB_BUCKET_MAX, "%s", loc.bucket);
+	snprintf(prefix, JOB_KEY_MAX, "%s", loc.prefix);
+	snprintf(dir, LOCATION_DIR_MAX, "%s", loc.dir);
 	return 0;
+}
+
+/*
+ * Local to local needs no endpoint nor keys: only the defaults are used (the GET size cap),
+ * whatever the AWS_* settings say.
+ */
+static int
+local_config(struct s3_config *cfg)
+{
+	char err[512];
+
+	(void)s3_config_from_env(cfg, err, sizeof(err));	/* sets the defaults first */
+	return -1;
 }
 
 /* The names of the models that have `has`, in table order, comma-separated, into buf. */
