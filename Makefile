@@ -93,7 +93,7 @@ STAGE_CORE := $(addprefix models/core/,transform.c transform_ctx.c transform_spi
 SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -shared \
 	-fvisibility=hidden
 
-UNIT_TESTS := s3url s3xml retry manifest index dsstats gen s3config exif transform stage job run models \
+UNIT_TESTS := s3url location local walk s3xml retry manifest index dsstats gen s3config exif transform stage job run models \
 	scenario plan tracestats procfs taskstats pidscan proctab stats shape sampler_cost usl \
 	analysis plot plotdata csv resultset rs_dataset compare gnuplot
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
@@ -148,6 +148,9 @@ $(BUILD)/tests/integration/test_%: tests/integration/test_%.c $(LIB_OBJ) | deps
 
 # The objects each unit test includes (its .c files), left out of its link.
 TESTED_s3url := models/core/s3url.o
+TESTED_location := models/core/location.o
+TESTED_local := models/core/local.o
+TESTED_walk := models/core/walk.o
 TESTED_s3xml := models/core/s3xml.o
 TESTED_retry := models/core/retry.o
 TESTED_manifest := datasets/manifest.o

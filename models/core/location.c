@@ -52,13 +52,18 @@ set_dir(struct location *loc, const char *arg, const char *path, char *err, size
 	size_t n;
 	int len;
 
+	while (path[0] == '.' && path[1] == '/')
+		for (path += 2; *path == '/'; path++)
+			;
+	if (strcmp(path, ".") == 0 || *path == '\0')
+		path = "";
 	if (path[0] == '/')
 		len = snprintf(loc->dir, sizeof(loc->dir), "%s", path);
 	else if (getcwd(cwd, sizeof(cwd)) == NULL)
 		len = -1;
 	else
-		len = snprintf(loc->dir, sizeof(loc->dir), "%s/%s", strcmp(cwd, "/") ? cwd : "",
-		    path);
+		len = snprintf(loc->dir, sizeof(loc->dir), "%s%s%s", strcmp(cwd, "/") ? cwd : "",
+		    *path || !strcmp(cwd, "/") ? "/" : "", path);
 	if (len < 0 || (size_t)len >= sizeof(loc->dir)) {
 		snprintf(err, errlen, "'%s': path too long", arg);
 		return -1;
