@@ -26,7 +26,8 @@
  *	{"key":K,"size":N,"sha256":H,"width":W,"height":H,"jpeg_warnings":N,"exif":{...}
  *	 [,"transform":NAME,"output_size":N,"output_sha256":H]}
  *
- * (the transform fields when the stage made an output image; NAME is the plugin's own)
+ * (the transform fields when the stage made an output image; NAME is the plugin's own;
+ * K is the object's key, or a local file's path relative to the --src folder)
  *
  * compact, keys in that order, so that every model writes the same bytes. jpeg_warnings
  * counts what libjpeg skipped with a warning (garbage between markers, data that ends

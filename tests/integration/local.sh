@@ -146,7 +146,7 @@ expect 2 "^exifbench: --src $tmp/none: No such file or directory$" \
 expect 2 "^exifbench: --src $src/sub/with space %41.jpg: not a folder$" \
     "$bin" run -m sequential --src "$src/sub/with space %41.jpg" --dst "$tmp/out"
 check "refused runs wrote nothing" test ! -e "$src/out" -a ! -e "$tmp/out" -a ! -e "$src/new"
-expect 0 'async, hybrid: a local file is read or written inline on the' "$bin" run --help
+expect 0 '^async, hybrid: local files are read and written inline on the loop, blocking it\.$' "$bin" run --help
 
 # Keys that cannot be files under --src, and a file that is gone: failed, the run goes on.
 printf '%s\n' "${jpegs[0]}" "sub/../${jpegs[1]}" "/etc/passwd" "gone.jpg" \
