@@ -84,8 +84,11 @@ walk_next(struct walk *w, char *rel, size_t rellen, char *err, size_t errlen)
 		lv->name[lv->next++] = NULL;
 		n = strlen(name);
 		if (lv->rel_len + n >= sizeof(w->rel) || lv->rel_len + n >= rellen) {
-			snprintf(w->error, sizeof(w->error), "%s/%.*s%s: path longer than %zu bytes",
-			    w->root, (int)lv->rel_len, w->rel, name, rellen - 1);
+			/* the reason first: the path may not fit in the message */
+			snprintf(w->error, sizeof(w->error), "path longer than %zu bytes under %s: "
+			    "%.*s%.100s...", rellen - 1, w->root,
+			    (int)(lv->rel_len < 100 ? lv->rel_len : 100), w->rel,
+			    lv->rel_len < 100 ? name : "");
 			free(name);
 			w->failed = 1;
 			break;
