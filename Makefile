@@ -79,7 +79,7 @@ REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c r
 	plotdata_out.c plotdata.c plotdata_runs.c plot.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC)
 BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_dataset_index.c \
-	cmd_exif.c cmd_run.c run_opts.c cmd_shape.c cmd_bench.c bench_setup.c bench_run.c \
+	cmd_exif.c cmd_run.c run_opts.c run_where.c cmd_shape.c cmd_bench.c bench_setup.c bench_run.c \
 	cmd_report.c cmd_compare.c)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench

@@ -1,8 +1,8 @@
 /*
  * run_opts.c: `exifbench run`'s options, into the model, its options and the pipeline. The
  * option loop (cli_options_help) hands each option to the parser of its group (the run's
- * shape, the pipeline's CPU stage); the checks that need every option (the folders, what the
- * model takes) come after the loop. See run_opts.h.
+ * shape, the pipeline's CPU stage); the checks that need every option (the folders:
+ * run_where.c; what the model takes) come after the loop. See run_opts.h.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -10,9 +10,8 @@
 
 #include "cli.h"
 #include "run_opts.h"
-#include "models/core/location.h"
+#include "run_where.h"
 #include "models/core/s3.h"
-#include "harness/engine/plan.h"
 #include "harness/engine/topo.h"
 
 enum { O_THUMB = 256, O_SPIN, O_GIL, O_UPLOAD, O_TRACE, O_QUIET, O_KEYS, O_DURATION,
@@ -28,15 +27,10 @@ struct parse_state {
 static int parse_opt(int ch, const char *arg, void *ctx);
 static int parse_run_opt(struct run_args *a, struct parse_state *st, int ch, const char *arg);
 static int parse_stage_opt(struct run_args *a, int ch, const char *arg);
-static int check_folders(struct run_args *a, const struct parse_state *st);
 static int check_model(struct run_args *a, const struct parse_state *st);
 static int check_stage(struct run_args *a);
 static int set_stage(struct run_args *a, const char *opt, const char *arg,
     int (*parse)(struct stage_conf *, const char *, char *, size_t));
-static int parse_place(const char *opt, const char *arg, char *bucket, char *prefix,
-    char *dir);
-static int check_inside(struct run_args *a, const struct parse_state *st);
-static int local_config(struct s3_config *cfg);
 static const char *names(int (*has)(const struct model *), char *buf, size_t len);
 static int any_model(const struct model *m);
 static int uses_workers(const struct model *m);
@@ -141,7 +135,7 @@ run_args_parse(struct run_args *a, int argc, char **argv)
 		fprintf(stderr, "exifbench: run needs --model, --src and --dst (see --help)\n");
 		return EXIT_USAGE;
 	}
-	if ((rc = check_folders(a, &st)) >= 0 || (rc = check_model(a, &st)) >= 0)
+	if ((rc = run_where(&a->p, st.src, st.dst)) >= 0 || (rc = check_model(a, &st)) >= 0)
 		return rc;
 	if (!st.concurrency_set)
 		a->opts.concurrency = a->model->max_concurrency > 0 &&
@@ -150,9 +144,7 @@ run_args_parse(struct run_args *a, int argc, char **argv)
 		a->opts.workers = topo_bound_cores();
 	if ((rc = check_stage(a)) >= 0)
 		return rc;
-	if (a->p.src_dir[0] != '\0' && a->p.dst_dir[0] != '\0')
-		return local_config(&a->p.s3);
-	return cli_s3_config(&a->p.s3);
+	return run_where_config(&a->p);
 }
 
 /* One option of the option loop (ctx: the parse_state): -1 to go on, else the exit code. */
@@ -307,45 +299,6 @@ check_stage(struct run_args *a)
 	return -1;
 }
 
-/* --src and --dst as buckets and prefixes or local folders, the outputs not among the inputs. */
-static int
-check_folders(struct run_args *a, const struct parse_state *st)
-{
-	char err[LOCATION_DIR_MAX + 64];
-
-	if (parse_place("--src", st->src, a->p.src_bucket, a->p.src_prefix, a->p.src_dir) < 0 ||
-	    parse_place("--dst", st->dst, a->p.dst_bucket, a->p.dst_prefix, a->p.dst_dir) < 0)
-		return EXIT_USAGE;
-	if (a->p.src_dir[0] != '\0' && location_readable(a->p.src_dir, err, sizeof(err)) < 0) {
-		fprintf(stderr, "exifbench: --src %s\n", err);
-		return EXIT_USAGE;
-	}
-	return check_inside(a, st);
-}
-
-/* The "--dst inside --src" refusal: plan_inside's rule for S3, real paths for folders. */
-static int
-check_inside(struct run_args *a, const struct parse_state *st)
-{
-	char err[LOCATION_DIR_MAX + 64];
-	int in = 0;
-
-	if (a->p.src_dir[0] == '\0' && a->p.dst_dir[0] == '\0')
-		in = plan_inside(a->p.dst_bucket, a->p.dst_prefix, a->p.src_bucket,
-		    a->p.src_prefix);
-	else if (a->p.src_dir[0] != '\0' && a->p.dst_dir[0] != '\0' &&
-	    (in = location_inside(a->p.dst_dir, a->p.src_dir, err, sizeof(err))) < 0) {
-		fprintf(stderr, "exifbench: --dst %s: %s\n", st->dst, err);
-		return EXIT_USAGE;
-	}
-	if (in) {
-		fprintf(stderr, "exifbench: --dst %s lies inside --src %s: the outputs would be "
-		    "listed as inputs\n", st->dst, st->src);
-		return EXIT_USAGE;
-	}
-	return -1;
-}
-
 /* The options that only some models take. */
 static int
 check_model(struct run_args *a, const struct parse_state *st)
@@ -371,36 +324,6 @@ check_model(struct run_args *a, const struct parse_state *st)
 		    strchr(buf, ',') != NULL ? "s" : "");
 		return EXIT_USAGE;
 	}
-	return -1;
-}
-
-/* One of --src, --dst into bucket and prefix, or (a local folder) dir: 0, or -1 after the error. */
-static int
-parse_place(const char *opt, const char *arg, char *bucket, char *prefix, char *dir)
-{
-	struct location loc;
-	char err[LOCATION_DIR_MAX + 64];
-
-	if (location_parse(arg, &loc, err, sizeof(err)) < 0) {
-		fprintf(stderr, "exifbench: %s: %s\n", opt, err);
-		return -1;
-	}
-	snprintf(bucket, JOB_BUCKET_MAX, "%s", loc.bucket);
-	snprintf(prefix, JOB_KEY_MAX, "%s", loc.prefix);
-	snprintf(dir, LOCATION_DIR_MAX, "%s", loc.dir);
-	return 0;
-}
-
-/*
- * Local to local needs no endpoint nor keys: only the defaults are used (the GET size cap),
- * whatever the AWS_* settings say.
- */
-static int
-local_config(struct s3_config *cfg)
-{
-	char err[512];
-
-	(void)s3_config_from_env(cfg, err, sizeof(err));	/* sets the defaults first */
 	return -1;
 }
 
