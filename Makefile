@@ -60,6 +60,7 @@ say :=
 endif
 
 CORE_SRC := $(addprefix models/core/,s3config.c s3req.c s3.c s3list.c s3url.c s3xml.c retry.c \
+	location.c local.c walk.c \
 	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c stage.c \
 	stage_cmd.c job.c)
 MODEL_SRC := $(addprefix models/,run.c lister.c records.c models.c evio.c evio_curl.c sequential.c \
@@ -80,7 +81,8 @@ REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c r
 	plotdata_out.c plotdata.c plotdata_runs.c plot.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC)
 BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_dataset_index.c \
-	cmd_exif.c cmd_run.c run_opts.c run_results.c cmd_shape.c cmd_bench.c bench_keys.c bench_setup.c bench_run.c \
+	cmd_exif.c cmd_run.c run_opts.c run_results.c run_where.c cmd_shape.c cmd_bench.c bench_keys.c \
+	bench_setup.c bench_run.c \
 	cmd_report.c cmd_compare.c)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
@@ -94,9 +96,9 @@ STAGE_CORE := $(addprefix models/core/,transform.c transform_ctx.c transform_spi
 SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -shared \
 	-fvisibility=hidden
 
-UNIT_TESTS := s3url s3xml retry manifest index dsstats gen s3config exif transform stage job run models \
-	scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape sampler_cost usl \
-	analysis plot plotdata csv resultset rs_dataset compare gnuplot results
+UNIT_TESTS := s3url location local walk s3xml retry manifest index dsstats gen s3config exif transform \
+	stage job run models scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape \
+	sampler_cost usl analysis plot plotdata csv resultset rs_dataset compare gnuplot results
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -149,6 +151,9 @@ $(BUILD)/tests/integration/test_%: tests/integration/test_%.c $(LIB_OBJ) | deps
 
 # The objects each unit test includes (its .c files), left out of its link.
 TESTED_s3url := models/core/s3url.o
+TESTED_location := models/core/location.o
+TESTED_local := models/core/local.o
+TESTED_walk := models/core/walk.o
 TESTED_s3xml := models/core/s3xml.o
 TESTED_retry := models/core/retry.o
 TESTED_manifest := datasets/manifest.o
@@ -209,7 +214,7 @@ integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS)
 		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN) && \
 		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN) && \
 		tests/integration/source.sh $(BIN) && tests/integration/creds.sh $(BIN) && \
-		tests/integration/stage.sh $(BIN) $(BUILD)'
+		tests/integration/stage.sh $(BIN) $(BUILD) && tests/integration/local.sh $(BIN)'
 
 # The report's results: the shipped scenarios, each a result folder inside one
 # results/<UTC>-bench-PROFILE/, then one report over them all. The quick profile (the

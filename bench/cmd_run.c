@@ -33,6 +33,7 @@
 #include "cli.h"
 #include "run_opts.h"
 #include "run_results.h"
+#include "models/core/local.h"
 #include "models/core/s3.h"
 #include "harness/engine/runner.h"
 #include "harness/results/trace.h"
@@ -249,15 +250,28 @@ status_fd(void)
 	return (int)fd;
 }
 
-/* Creates the destination bucket unless it exists: 0, or -1 after a one-line error. */
+/*
+ * Creates the destination bucket, or local folder, unless it exists: 0, or -1 after a
+ * one-line error.
+ */
 static int
 prepare_dst(struct run_cli *c)
 {
+	char probe[LOCATION_DIR_MAX + 4];
 	struct s3_result res;
-	struct s3 *s3 = s3_new(&c->a.p.s3);
+	struct s3 *s3;
 	int rv;
 
-	if (s3 == NULL) {
+	if (c->a.p.dst_dir[0] != '\0') {
+		snprintf(probe, sizeof(probe), "%s/x", c->a.p.dst_dir);
+		if (local_mkdirs(probe) < 0 || access(c->a.p.dst_dir, W_OK) < 0) {
+			fprintf(stderr, "exifbench: --dst: cannot create or write folder %s: %s\n",
+			    c->a.p.dst_dir, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if ((s3 = s3_new(&c->a.p.s3)) == NULL) {
 		fprintf(stderr, "exifbench: out of memory\n");
 		return -1;
 	}
@@ -368,11 +382,12 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 	run_totals(r, &t);
 	rate = wall_s > 0 ? (double)t.ok / wall_s : 0;
 	if (c->a.json) {
-		cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:f, s:b, s:I,"
-		    " s:I, s:I, s:f, s:f, s:f, s:f, s:i, s:f, s:f, s:I, s:I, s:b, s:b, s:s, s:s}",
-		    "model", c->a.model->name, "src_bucket", c->a.p.src_bucket, "src_prefix",
-		    c->a.p.src_prefix, "dst_bucket", c->a.p.dst_bucket, "dst_prefix",
-		    c->a.p.dst_prefix, "concurrency", (int)c->a.opts.concurrency, "workers",
+		cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:f,"
+		    " s:b, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:i, s:f, s:f, s:I, s:I, s:b, s:b, s:s,"
+		    " s:s}", "model", c->a.model->name, "src_bucket", c->a.p.src_bucket,
+		    "src_prefix", c->a.p.src_prefix, "src_dir", c->a.p.src_dir, "dst_bucket",
+		    c->a.p.dst_bucket, "dst_prefix", c->a.p.dst_prefix, "dst_dir", c->a.p.dst_dir,
+		    "concurrency", (int)c->a.opts.concurrency, "workers",
 		    (int)c->a.opts.workers, "transform", transform_kind_name(c->a.p.transform.kind),
 		    "cpu_spin_ms", c->a.p.transform.spin_ms, "global_lock", c->a.opts.global_lock,
 		    "listed", (json_int_t)t.listed, "ok", (json_int_t)t.ok, "failed",

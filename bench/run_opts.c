@@ -1,8 +1,8 @@
 /*
  * run_opts.c: `exifbench run`'s options, into the model, its options and the pipeline. The
  * option loop (cli_options_help) hands each option to the parser of its group (the run's
- * shape, the pipeline's CPU stage); the checks that need every option (the folders, what the
- * model takes) come after the loop. See run_opts.h.
+ * shape, the pipeline's CPU stage); the checks that need every option (the folders:
+ * run_where.c; what the model takes) come after the loop. See run_opts.h.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -10,8 +10,8 @@
 
 #include "cli.h"
 #include "run_opts.h"
+#include "run_where.h"
 #include "models/core/s3.h"
-#include "harness/engine/plan.h"
 #include "harness/engine/topo.h"
 #include "harness/results/results.h"
 
@@ -28,13 +28,11 @@ struct parse_state {
 static int parse_opt(int ch, const char *arg, void *ctx);
 static int parse_run_opt(struct run_args *a, struct parse_state *st, int ch, const char *arg);
 static int parse_stage_opt(struct run_args *a, int ch, const char *arg);
-static int check_folders(struct run_args *a, const struct parse_state *st);
 static int check_model(struct run_args *a, const struct parse_state *st);
 static int check_stage(struct run_args *a);
 static int check_results(const struct run_args *a);
 static int set_stage(struct run_args *a, const char *opt, const char *arg,
     int (*parse)(struct stage_conf *, const char *, char *, size_t));
-static int parse_uri(const char *opt, const char *uri, char *bucket, char *prefix);
 static const char *names(int (*has)(const struct model *), char *buf, size_t len);
 static int any_model(const struct model *m);
 static int uses_workers(const struct model *m);
@@ -68,13 +66,17 @@ static const struct option longopts[] = {
 };
 
 const char run_usage[] =
-    "usage: exifbench run --model NAME --src s3://B[/P] --dst s3://B[/P] [options]\n"
+    "usage: exifbench run --model NAME --src WHERE --dst WHERE [options]\n"
     "Runs the pipeline (GET each JPEG under --src, extract its EXIF, optionally transform\n"
-    "it, PUT DST/KEY.json) under one concurrency model, and prints a summary.\n"
+    "it, PUT DST/KEY.json) under one concurrency model, and prints a summary. WHERE is\n"
+    "s3://B[/P], or a local folder: a path (./photos, /data/in) or file:///PATH, read and\n"
+    "written through curl's FILE protocol (docs/local.md); any mix of the two works.\n"
+    "async, hybrid: local files are read and written inline on the loop, blocking it.\n"
     "  -m, --model NAME        one of the models listed below\n"
-    "  -s, --src s3://B[/P]    the input folder (listed page by page)\n"
-    "  -d, --dst s3://B[/P]    the output folder (the bucket is created if missing);\n"
-    "                          must not lie inside --src\n"
+    "  -s, --src WHERE         the input folder (listed page by page; a local one walked,\n"
+    "                          regular files, recursively, in byte order of their paths)\n"
+    "  -d, --dst WHERE         the output folder (the bucket or folder is created if\n"
+    "                          missing); must not lie inside --src (real paths compared)\n"
     "  -c, --concurrency N     requests in flight: threads (pthreads), processes\n"
     "                          (forkpool) or transfers (async, hybrid); default 8, and 1\n"
     "                          for sequential, which accepts no other value\n"
@@ -83,7 +85,8 @@ const char run_usage[] =
     "  -n, --limit N           stop after N keys (default: all)\n"
     "      --duration S        start no key after S seconds; the keys in flight end\n"
     "      --keys FILE         run the keys listed in FILE (one full key of the --src\n"
-    "                          bucket per line; - for stdin) instead of listing --src\n"
+    "                          bucket, or path relative to a local --src, per line; -\n"
+    "                          for stdin) instead of listing --src\n"
     "  -t, --transform KIND    none (default), thumbnail or recompress\n"
     "  -q, --quality Q         JPEG quality of the transform, 1..100 (85)\n"
     "      --thumb-max PX      thumbnail: longest side to reach by DCT scaling (160)\n"
@@ -141,7 +144,7 @@ run_args_parse(struct run_args *a, int argc, char **argv)
 		fprintf(stderr, "exifbench: run needs --model, --src and --dst (see --help)\n");
 		return EXIT_USAGE;
 	}
-	if ((rc = check_folders(a, &st)) >= 0 || (rc = check_model(a, &st)) >= 0 ||
+	if ((rc = run_where(&a->p, st.src, st.dst)) >= 0 || (rc = check_model(a, &st)) >= 0 ||
 	    (rc = check_results(a)) >= 0)
 		return rc;
 	if (!st.concurrency_set)
@@ -151,7 +154,7 @@ run_args_parse(struct run_args *a, int argc, char **argv)
 		a->opts.workers = topo_bound_cores();
 	if ((rc = check_stage(a)) >= 0)
 		return rc;
-	return cli_s3_config(&a->p.s3);
+	return run_where_config(&a->p);
 }
 
 /* One option of the option loop (ctx: the parse_state): -1 to go on, else the exit code. */
@@ -320,21 +323,6 @@ check_stage(struct run_args *a)
 	return -1;
 }
 
-/* --src and --dst as buckets and prefixes, the outputs not among the inputs. */
-static int
-check_folders(struct run_args *a, const struct parse_state *st)
-{
-	if (parse_uri("--src", st->src, a->p.src_bucket, a->p.src_prefix) < 0 ||
-	    parse_uri("--dst", st->dst, a->p.dst_bucket, a->p.dst_prefix) < 0)
-		return EXIT_USAGE;
-	if (plan_inside(a->p.dst_bucket, a->p.dst_prefix, a->p.src_bucket, a->p.src_prefix)) {
-		fprintf(stderr, "exifbench: --dst %s lies inside --src %s: the outputs would be "
-		    "listed as inputs\n", st->dst, st->src);
-		return EXIT_USAGE;
-	}
-	return -1;
-}
-
 /* The options that only some models take. */
 static int
 check_model(struct run_args *a, const struct parse_state *st)
@@ -361,19 +349,6 @@ check_model(struct run_args *a, const struct parse_state *st)
 		return EXIT_USAGE;
 	}
 	return -1;
-}
-
-static int
-parse_uri(const char *opt, const char *uri, char *bucket, char *prefix)
-{
-	char err[256];
-
-	if (s3url_parse_uri(uri, bucket, JOB_BUCKET_MAX, prefix, JOB_KEY_MAX, err,
-	    sizeof(err)) < 0) {
-		fprintf(stderr, "exifbench: %s: %s\n", opt, err);
-		return -1;
-	}
-	return 0;
 }
 
 /* The names of the models that have `has`, in table order, comma-separated, into buf. */

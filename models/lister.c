@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "models/core/job.h"
+#include "models/core/walk.h"
 #include "lister.h"
 
 struct page {
@@ -26,7 +27,8 @@ struct page {
 };
 
 struct lister {
-	struct s3 *s3;
+	struct s3 *s3;		/* or walk, for a local folder */
+	struct walk *walk;
 	char bucket[JOB_BUCKET_MAX + 1];
 	char folder[JOB_KEY_MAX + 2];
 	uint64_t limit;
@@ -52,7 +54,7 @@ struct lister {
 	char error[512];
 
 	/* the thread's */
-	char token[4096];
+	char token[4096];	/* "": no page after this one */
 	uint64_t received;
 };
 
@@ -63,10 +65,12 @@ static int take(struct lister *l, int wait);
 static void fill(struct lister *l);
 static void waited(struct lister *l);
 static void drop(struct page *pg);
+static struct lister *alloc(void);
+static int walk_page(struct lister *l, struct page *pg, struct s3_result *res);
 
-struct lister *
-lister_new(const struct s3_config *cfg, const char *bucket, const char *prefix,
-    uint64_t limit, atomic_int *stop)
+/* A lister with its lock, eventfd and page arrays; its source is the caller's to set. */
+static struct lister *
+alloc(void)
 {
 	struct lister *l = calloc(1, sizeof(*l));
 
@@ -75,16 +79,46 @@ lister_new(const struct s3_config *cfg, const char *bucket, const char *prefix,
 	pthread_mutex_init(&l->lock, NULL);
 	pthread_cond_init(&l->cond, NULL);
 	l->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	l->s3 = s3_new(cfg);
 	l->cur.key = calloc(LISTER_PAGE_KEYS, sizeof(char *));
 	l->ahead.key = calloc(LISTER_PAGE_KEYS, sizeof(char *));
-	if (l->efd < 0 || l->s3 == NULL || l->cur.key == NULL || l->ahead.key == NULL) {
+	if (l->efd < 0 || l->cur.key == NULL || l->ahead.key == NULL) {
+		lister_free(l);
+		return NULL;
+	}
+	return l;
+}
+
+struct lister *
+lister_new(const struct s3_config *cfg, const char *bucket, const char *prefix,
+    uint64_t limit, atomic_int *stop)
+{
+	struct lister *l = alloc();
+
+	if (l == NULL)
+		return NULL;
+	if ((l->s3 = s3_new(cfg)) == NULL) {
 		lister_free(l);
 		return NULL;
 	}
 	snprintf(l->bucket, sizeof(l->bucket), "%s", bucket);
 	/* "a/b/", not "a/b", which would also list "a/bc" */
 	s3url_join(l->folder, sizeof(l->folder), prefix, "");
+	l->limit = limit;
+	l->stop = stop;
+	return l;
+}
+
+struct lister *
+lister_new_local(const char *dir, uint64_t limit, atomic_int *stop)
+{
+	struct lister *l = alloc();
+
+	if (l == NULL)
+		return NULL;
+	if ((l->walk = walk_new(dir)) == NULL) {
+		lister_free(l);
+		return NULL;
+	}
 	l->limit = limit;
 	l->stop = stop;
 	return l;
@@ -109,6 +143,7 @@ lister_free(struct lister *l)
 	free(l->cur.key);
 	free(l->ahead.key);
 	s3_free(l->s3);
+	walk_free(l->walk);
 	if (l->efd >= 0)
 		close(l->efd);
 	free(l);
@@ -272,8 +307,11 @@ fetch(struct lister *l, struct page *pg)
 	struct s3_result res;
 	int rv;
 
-	rv = s3_list_page(l->s3, l->bucket, l->folder, LISTER_PAGE_KEYS, l->token,
-	    sizeof(l->token), page_key, pg, &res);
+	if (l->walk != NULL)
+		rv = walk_page(l, pg, &res);
+	else
+		rv = s3_list_page(l->s3, l->bucket, l->folder, LISTER_PAGE_KEYS, l->token,
+		    sizeof(l->token), page_key, pg, &res);
 	l->received += pg->n;
 	if (rv == 0)
 		return 0;
@@ -283,6 +321,26 @@ fetch(struct lister *l, struct page *pg)
 	    "out of memory, or a page of more keys than the 1,000 asked for");
 	pthread_mutex_unlock(&l->lock);
 	return -1;
+}
+
+/*
+ * Up to a page of the walk's paths into pg, as s3_list_page would give them: 0 (token "" once
+ * the walk is over), or -1 with res->error set.
+ */
+static int
+walk_page(struct lister *l, struct page *pg, struct s3_result *res)
+{
+	char rel[JOB_KEY_MAX + 1];
+	int got = 1;
+
+	while (pg->n < LISTER_PAGE_KEYS &&
+	    (got = walk_next(l->walk, rel, sizeof(rel), res->error, sizeof(res->error))) == 1)
+		if (page_key(rel, 0, pg) != 0)
+			return 1;
+	if (got < 0)
+		return -1;
+	snprintf(l->token, sizeof(l->token), "%s", got == 0 ? "" : "more");
+	return 0;
 }
 
 /* A page holds at most LISTER_PAGE_KEYS, the size asked of the server: more is an error. */

@@ -1,8 +1,10 @@
 /*
- * lister.h: the run's key stream from a ListObjectsV2 listing, fetched one page ahead on a
- * thread of its own, so that no model waits for a LIST, or sleeps through its retry
- * backoff, while keys are left. At most two pages are in memory: the one the consumer takes
- * keys from, and the next, fetched while the first is used up.
+ * lister.h: the run's key stream from a ListObjectsV2 listing, or from a walk of a local
+ * folder (models/core/walk.h), fetched one page ahead on a thread of its own, so that no
+ * model waits for a LIST (or a readdir), or sleeps through its retry backoff, while keys are
+ * left. At most two pages are in memory: the one the consumer takes keys from, and the next,
+ * fetched while the first is used up; a walk adds the names of the folders it is inside
+ * (walk.h says what bounds them).
  *
  * One consumer at a time (callers serialise lister_next); the thread starts at the first
  * lister_next, so the first page is fetched inside the measured run.
@@ -28,6 +30,12 @@ struct lister;
  */
 struct lister *lister_new(const struct s3_config *cfg, const char *bucket, const char *prefix,
     uint64_t limit, atomic_int *stop);
+
+/*
+ * A listing of the regular files under the local folder dir (copied), recursively, as paths
+ * relative to it, in walk.h's order; limit and stop as above. NULL when out of memory.
+ */
+struct lister *lister_new_local(const char *dir, uint64_t limit, atomic_int *stop);
 
 /* Stops the thread (after the request it is in, if any) and frees everything. NULL is ok. */
 void lister_free(struct lister *l);

@@ -65,7 +65,8 @@ run_new(const struct pipeline *p, const struct model_opts *opts, uint64_t limit,
 	r->on_record = on_record;
 	r->arg = arg;
 	pthread_mutex_init(&r->lock, NULL);
-	r->lister = lister_new(&p->s3, p->src_bucket, p->src_prefix, limit, stop);
+	r->lister = p->src_dir[0] != '\0' ? lister_new_local(p->src_dir, limit, stop) :
+	    lister_new(&p->s3, p->src_bucket, p->src_prefix, limit, stop);
 	r->records = records_new(counted, r);
 	if (r->lister == NULL || r->records == NULL) {
 		run_free(r);
@@ -143,7 +144,9 @@ next_key(struct run *r, char *key, int wait)
 		got = 0;
 	} else if (r->keys != NULL) {
 		got = read_key(r, key);
-	} else if ((got = lister_next(r->lister, key, wait)) < 0) {
+	} else if ((got = lister_next(r->lister, key, wait)) < 0 && r->p->src_dir[0] != '\0') {
+		run_fail(r, "listing %s: %s", r->p->src_dir, lister_error(r->lister));
+	} else if (got < 0) {
 		run_fail(r, "listing s3://%s/%s: %s", r->p->src_bucket, r->p->src_prefix,
 		    lister_error(r->lister));
 	}

@@ -37,7 +37,10 @@ expect 2 "unknown --model 'x'" "$bin" run --model x --src s3://abc/a --dst s3://
 expect 2 "unknown --transform 'blur'" "$bin" run -m async -t blur --src s3://abc/a --dst s3://abc/b
 expect 2 "--quality '0' must be" "$bin" run -m async -q 0 --src s3://abc/a --dst s3://abc/b
 expect 2 "--cpu-spin-ms '-1' must be" "$bin" run -m async --cpu-spin-ms -1 --src s3://abc/a --dst s3://abc/b
-expect 2 "--src: .*not an s3://" "$bin" run -m async --src abc --dst s3://abc/b
+expect 2 "--src: 'http://abc/x' is not s3://BUCKET\\[/PREFIX\\], a folder or file:///PATH" \
+    "$bin" run -m async --src http://abc/x --dst s3://abc/b
+expect 2 "^exifbench: --src /.*/no-such-folder-h16: No such file or directory$" \
+    "$bin" run -m async --src no-such-folder-h16 --dst s3://abc/b
 expect 3 'AWS_ENDPOINT_URL is not set' env -u AWS_ENDPOINT_URL "$bin" run -m async --src s3://abc/a --dst s3://abc/b
 expect 2 "unknown dataset command 'nope'" "$bin" dataset nope
 expect 2 "unknown profile 'huge'" "$bin" dataset gen --profile huge --out "$tmp/x"

@@ -29,7 +29,9 @@ struct job {
 	int worker;
 	struct stage *stage;	/* the worker's CPU stage, or NULL: the built-in one */
 	struct s3_req req;
-	int req_live;		/* req holds a request across its attempts */
+	struct local_req lreq;	/* instead of req when the side's folder is local */
+	int req_live;		/* req (or lreq) holds a request across its attempts */
+	int local;		/* the request is lreq */
 	CURL *easy;		/* the handle of the attempt under way */
 	struct s3_result res;
 	long delay_ms;
@@ -48,6 +50,7 @@ static void fail(struct job *j, const char *fmt, ...) __attribute__((format(prin
 static void stage_begin(struct job *j, enum job_stage s);
 static void stage_end(struct job *j, enum job_stage s, int cpu_known);
 static void release_request(struct job *j);
+static int request_init(struct job *j);
 static int process(struct job *j, char *err, size_t errlen);
 static char *record_json(struct job *j, json_t *exif, const struct jpeg_info *info, int warns);
 static int dst_key(struct job *j, const char *suffix);
@@ -155,7 +158,6 @@ job_retry_delay_ms(const struct job *j)
 int
 job_prepare(struct job *j, CURL *easy)
 {
-	const struct pipeline *p = j->p;
 	enum job_stage s = j->st == ST_GET ? JOB_GET : JOB_PUT;
 	int rv = 0;
 
@@ -164,20 +166,12 @@ job_prepare(struct job *j, CURL *easy)
 		if (j->rec.stage[s].start_ns == 0)
 			stage_begin(j, s);
 		memset(&j->res, 0, sizeof(j->res));
-		if (j->st == ST_GET)
-			rv = s3_req_init(&j->req, &p->s3, S3_GET, p->src_bucket, j->rec.key, NULL, 0,
-			    NULL, 0, NULL, &j->in, &j->res);
-		else if (j->st == ST_PUT_IMAGE)
-			rv = s3_req_init(&j->req, &p->s3, S3_PUT, p->dst_bucket, j->dst_key, NULL, 0,
-			    j->out ? j->out : j->in.data, j->out ? j->out_len : j->in.len,
-			    "image/jpeg", NULL, &j->res);
-		else
-			rv = s3_req_init(&j->req, &p->s3, S3_PUT, p->dst_bucket, j->dst_key, NULL, 0,
-			    j->json, strlen(j->json), "application/json", NULL, &j->res);
+		rv = request_init(j);
 		j->req_live = 1;
 	}
 	if (rv == 0)
-		rv = s3_req_prepare(&j->req, easy, &j->res);
+		rv = j->local ? local_req_prepare(&j->lreq, easy, &j->res) :
+		    s3_req_prepare(&j->req, easy, &j->res);
 	if (rv < 0) {
 		fail(j, "%s", j->res.error);
 		return -1;
@@ -191,7 +185,8 @@ void
 job_transfer_done(struct job *j, CURLcode rc)
 {
 	enum job_stage s = j->st == ST_GET ? JOB_GET : JOB_PUT;
-	enum s3_outcome o = s3_req_finish(&j->req, j->easy, rc, &j->res);
+	enum s3_outcome o = j->local ? local_req_finish(&j->lreq, j->easy, rc, &j->res) :
+	    s3_req_finish(&j->req, j->easy, rc, &j->res);
 
 	j->rec.status = (int32_t)j->res.status;
 	if (o == S3_RETRY) {
@@ -385,10 +380,39 @@ stage_end(struct job *j, enum job_stage s, int cpu_known)
 	j->rec.stage[s].cpu_ns = cpu_known ? job_thread_cpu_ns() - j->cpu0 : -1;
 }
 
+/* The request of the current transfer, on the S3 or the local side: 0, or -1 (res.error). */
+static int
+request_init(struct job *j)
+{
+	const struct pipeline *p = j->p;
+	int get = j->st == ST_GET;
+	const void *body = NULL;
+	size_t len = 0;
+	const char *type = NULL;
+
+	if (j->st == ST_PUT_IMAGE) {
+		body = j->out ? j->out : j->in.data;
+		len = j->out ? j->out_len : j->in.len;
+		type = "image/jpeg";
+	} else if (j->st == ST_PUT_JSON) {
+		body = j->json;
+		len = strlen(j->json);
+		type = "application/json";
+	}
+	j->local = (get ? p->src_dir : p->dst_dir)[0] != '\0';
+	if (j->local)
+		return local_req_init(&j->lreq, get ? S3_GET : S3_PUT, get ? p->src_dir :
+		    p->dst_dir, get ? j->rec.key : j->dst_key, body, len, get ? &j->in : NULL,
+		    p->s3.max_object_bytes, &j->res);
+	return s3_req_init(&j->req, &p->s3, get ? S3_GET : S3_PUT, get ? p->src_bucket :
+	    p->dst_bucket, get ? j->rec.key : j->dst_key, NULL, 0, body, len, type,
+	    get ? &j->in : NULL, &j->res);
+}
+
 static void
 release_request(struct job *j)
 {
-	if (j->req_live)
+	if (j->req_live && !j->local)
 		s3_req_cleanup(&j->req);
 	j->req_live = 0;
 }

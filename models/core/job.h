@@ -17,7 +17,7 @@
  *
  * job_run_blocking() is that loop for the models that block on curl_easy_perform.
  *
- * Steps: GET the input (retried by the S3 retry policy); PROCESS it: probe the JPEG (a file
+ * Steps: GET the input (retried by the S3 retry policy; a local file is read once); PROCESS it: probe the JPEG (a file
  * that is not one fails the job, "corrupt JPEG: ..."), extract EXIF (none is not a failure:
  * an empty record), run the CPU stage (the transform and the spin, or the worker's plugin:
  * job_set_stage); PUT the processed image when
@@ -26,7 +26,8 @@
  *	{"key":K,"size":N,"sha256":H,"width":W,"height":H,"jpeg_warnings":N,"exif":{...}
  *	 [,"transform":NAME,"output_size":N,"output_sha256":H]}
  *
- * (the transform fields when the stage made an output image; NAME is the plugin's own)
+ * (the transform fields when the stage made an output image; NAME is the plugin's own;
+ * K is the object's key, or a local file's path relative to the --src folder)
  *
  * compact, keys in that order, so that every model writes the same bytes. jpeg_warnings
  * counts what libjpeg skipped with a warning (garbage between markers, data that ends
@@ -44,6 +45,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "local.h"
 #include "s3.h"
 #include "stage.h"
 #include "transform.h"
@@ -51,13 +53,19 @@
 #define JOB_KEY_MAX 1024	/* S3's limit on a key, in bytes */
 #define JOB_BUCKET_MAX 64
 
-/* What a run's jobs share; read-only once the run starts. */
+/*
+ * What a run's jobs share; read-only once the run starts. A side with a local folder
+ * (src_dir or dst_dir not "") reads or writes files under it (local.h: curl's FILE protocol)
+ * instead of its bucket; its keys are then paths relative to the folder (its prefix is "").
+ */
 struct pipeline {
 	struct s3_config s3;
 	char src_bucket[JOB_BUCKET_MAX];
 	char src_prefix[JOB_KEY_MAX];
 	char dst_bucket[JOB_BUCKET_MAX];
 	char dst_prefix[JOB_KEY_MAX];
+	char src_dir[LOCATION_DIR_MAX];	/* "" for S3 */
+	char dst_dir[LOCATION_DIR_MAX];
 	struct transform_opts transform;
 	struct stage_conf stage;	/* the CPU stage: built-in (transform) or a plugin */
 	int upload_image;	/* also PUT the processed (or, with no transform, original) image */

@@ -8,6 +8,10 @@
  * and the totals count them. Without threads (forkpool's run), the same keys and records
  * come through with no thread started: the process keeps one task (/proc/self/task), the
  * pages are fetched inside run_next_key and each record reaches on_record inside run_record.
+ * A local --src (p.src_dir): a walk of 2,500 files in two folders comes out whole, in byte
+ * order, in three pages of paths relative to the folder, with and without threads, and no
+ * LIST is made; a path under it longer than a key ends the stream with the run's error
+ * naming the folder.
  */
 #include "models/run.c"
 #include "models/lister.c"
@@ -317,6 +321,86 @@ test_without_threads(void **state)
 	run_free(r);
 }
 
+/* A local --src of n files: d/NNNNN.jpg for the first half, NNNNN.jpg for the rest. */
+static void
+make_folder(struct fixture *f, char *dir, size_t dirlen, unsigned n)
+{
+	char name[64];
+	unsigned i;
+
+	assert_int_equal(testutil_tmpdir(dir, dirlen, "test_run"), 0);
+	snprintf(name, sizeof(name), "%s/d", dir);
+	assert_int_equal(mkdir(name, 0755), 0);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), i < n / 2 ? "d/%05u.jpg" : "%05u.jpg", i);
+		testutil_write(dir, name, "x");
+	}
+	snprintf(f->p.src_dir, sizeof(f->p.src_dir), "%s", dir);
+	f->p.src_prefix[0] = '\0';
+}
+
+static void
+test_local_folder(void **state)
+{
+	struct fixture *f = *state;
+	char dir[256], key[JOB_KEY_MAX + 1], want[64];
+	struct run_totals t;
+	struct run *r;
+	unsigned i, pass;
+
+	make_folder(f, dir, sizeof(dir), 2500);
+	for (pass = 0; pass < 2; pass++) {
+		assert_non_null(r = run_new(&f->p, &f->o, 0, NULL, NULL, NULL));
+		if (pass == 1)
+			run_without_threads(r);
+		/* "01250.jpg" .. "02499.jpg" sort before "d/..." */
+		for (i = 0; i < 2500; i++) {
+			assert_int_equal(run_next_key(r, key), 1);
+			snprintf(want, sizeof(want), i < 1250 ? "%05u.jpg" : "d/%05u.jpg",
+			    i < 1250 ? i + 1250 : i - 1250);
+			assert_string_equal(key, want);
+		}
+		assert_int_equal(run_next_key(r, key), 0);
+		run_totals(r, &t);
+		assert_int_equal(t.listed, 2500);
+		assert_int_equal(t.list_pages, 3);
+		assert_string_equal(run_error(r), "");
+		run_free(r);
+	}
+	assert_int_equal(served.calls, 0);	/* no LIST */
+	testutil_rmtree(dir);
+}
+
+static void
+test_local_folder_error(void **state)
+{
+	struct fixture *f = *state;
+	char dir[256], key[JOB_KEY_MAX + 1], deep[2048], seg[251];
+	struct run *r;
+	unsigned i;
+	int got;
+
+	make_folder(f, dir, sizeof(dir), 4);	/* 00002.jpg 00003.jpg d/00000.jpg d/00001.jpg */
+	memset(seg, 'x', 250);
+	seg[250] = '\0';
+	snprintf(deep, sizeof(deep), "%s", dir);
+	for (i = 0; i < 5; i++) {	/* a path under it over a key's 1,024 bytes */
+		snprintf(deep + strlen(deep), sizeof(deep) - strlen(deep), "/%s", seg);
+		assert_int_equal(mkdir(deep, 0755), 0);
+	}
+	testutil_write(deep, "z.jpg", "x");
+	assert_non_null(r = run_new(&f->p, &f->o, 0, NULL, NULL, NULL));
+	for (i = 0; (got = run_next_key(r, key)) == 1; i++)
+		;
+	assert_int_equal(got, -1);
+	assert_int_equal(i, 0);	/* the first page failed whole */
+	assert_non_null(strstr(run_error(r), "listing "));
+	assert_non_null(strstr(run_error(r), dir));
+	assert_non_null(strstr(run_error(r), "path longer than 1024 bytes"));
+	run_free(r);
+	testutil_rmtree(dir);
+}
+
 int
 main(void)
 {
@@ -327,6 +411,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_list_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_without_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_local_folder, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_local_folder_error, setup, teardown),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
