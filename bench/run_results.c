@@ -5,7 +5,8 @@
  * behind the run's labels into trace.csv, as bench_run.c does. What a plain run cannot
  * measure (no sampler: CPU shares, the server's and shaper's CPU, the machine's split) is
  * left blank in summary.csv and named in meta.json's "not_recorded"; its CPU time is the
- * process's own getrusage (rusage_cpu_s).
+ * process's own getrusage (rusage_cpu_s). Like a bench, it measures the endpoint's round trip
+ * before the run (meta.json's "latency"; a run adds no latency).
  */
 #include <ctype.h>
 #include <sched.h>
@@ -20,15 +21,20 @@
 #include "run_results.h"
 #include "harness/engine/home.h"
 #include "harness/engine/plan.h"
+#include "harness/engine/probe.h"
 #include "harness/engine/scenario.h"
 #include "harness/engine/topo.h"
 #include "harness/engine/versions.h"
+#include "harness/results/netmeta.h"
 
 #define RUN_EXIT_STOPPED 130	/* 128 + SIGINT: cmd_run.c's stopped run */
 
 static json_t *command_line(int argc, char **argv, char *line, size_t len);
 static const char *masked(const char *arg, char *buf, size_t len);
 static void run_scenario(const struct run_args *a, struct scenario *sc);
+static void where(char *buf, size_t len, const char *dir, const char *bucket,
+    const char *prefix);
+static json_t *latency(const struct run_args *a);
 static json_t *meta_new(const struct run_args *a, int argc, char **argv);
 static json_t *not_recorded(void);
 static void fill_row(const struct run_args *a, struct result_row *row,
@@ -134,19 +140,53 @@ fill_row(const struct run_args *a, struct result_row *row, struct runner_result 
 	    ts->mean_requests_ms : -1;
 }
 
+/* A side of the run as the user names it: the local folder, or s3://BUCKET[/PREFIX]. */
+static void
+where(char *buf, size_t len, const char *dir, const char *bucket, const char *prefix)
+{
+	if (dir[0] != '\0')
+		snprintf(buf, len, "%s", dir);
+	else
+		snprintf(buf, len, "s3://%s%s%s", bucket, prefix[0] ? "/" : "", prefix);
+}
+
+/*
+ * meta.json's "latency" (netmeta.h): a run adds none; the endpoint's round trip is measured
+ * as a bench measures it (probe.h), with the probe's own object in the S3 destination, and
+ * not at all when the destination is a local folder (the probe writes nothing into a source).
+ */
+static json_t *
+latency(const struct run_args *a)
+{
+	char key[JOB_KEY_MAX + 16], err[512];
+	struct netmeta nm;
+
+	memset(&nm, 0, sizeof(nm));
+	if (a->p.dst_dir[0] != '\0') {
+		snprintf(nm.error, sizeof(nm.error), "not measured: the destination is a local "
+		    "folder (the probe PUTs an object of its own into an S3 destination)");
+	} else {
+		snprintf(key, sizeof(key), "%s%s.rtt-probe", a->p.dst_prefix,
+		    a->p.dst_prefix[0] ? "/" : "");
+		if (probe_rtt(&a->p.s3, NULL, a->p.dst_bucket, key, PROBE_GETS, NULL, &nm.direct,
+		    &nm.shaped, err, sizeof(err)) < 0)
+			snprintf(nm.error, sizeof(nm.error), "%s", err);
+	}
+	return netmeta_json(&nm);
+}
+
 /* The first meta.json: the command, the run, its options as a scenario, the machine. */
 static json_t *
 meta_new(const struct run_args *a, int argc, char **argv)
 {
-	char src[600], dst[600], home[PATH_MAX], herr[256], line[4096], now[32];
+	char src[LOCATION_DIR_MAX + 8], dst[LOCATION_DIR_MAX + 8], home[PATH_MAX], herr[256];
+	char line[4096], now[32];
 	const struct s3_config *s3 = &a->p.s3;
 	struct scenario sc;
 	json_t *meta;
 
-	snprintf(src, sizeof(src), "s3://%s%s%s", a->p.src_bucket, a->p.src_prefix[0] ? "/" :
-	    "", a->p.src_prefix);
-	snprintf(dst, sizeof(dst), "s3://%s%s%s", a->p.dst_bucket, a->p.dst_prefix[0] ? "/" :
-	    "", a->p.dst_prefix);
+	where(src, sizeof(src), a->p.src_dir, a->p.src_bucket, a->p.src_prefix);
+	where(dst, sizeof(dst), a->p.dst_dir, a->p.dst_bucket, a->p.dst_prefix);
 	run_scenario(a, &sc);
 	meta = json_pack("{s:s, s:s, s:{s:o, s:s, s:s, s:i, s:i, s:s, s:s, s:I, s:f}, s:o, "
 	    "s:o*, s:o*, s:s, s:s, s:{s:b}, s:n, s:i, s:i, s:s, s:{s:s}, s:o, s:o}",
@@ -161,6 +201,8 @@ meta_new(const struct run_args *a, int argc, char **argv)
 	    "shaper", "runs_planned", 1, "runs_done", 0, "started_utc", plan_utc_now(now,
 	    sizeof(now)), "outputs", "uri", dst, "methodology", plan_methodology(),
 	    "not_recorded", not_recorded());
+	if (meta != NULL)
+		json_object_set_new(meta, "latency", latency(a));
 	if (meta != NULL)
 		json_object_set_new(meta, "endpoint_settings", json_pack("{s:s, s:b, s:s?, s:s?, "
 		    "s:b}", "addressing", s3->virtual_hosted ? "virtual" : "path", "tls_verify",

@@ -5,8 +5,10 @@
  * (the run's rows behind its labels), samples.csv (its header only: a plain run has no
  * sampler) and logs/. The scenario of its meta.json is the run's options as scenario keys,
  * named "run", so two such folders pair in `compare`; "command": "run" and "run" (the command
- * line, model, concurrency, source, destination) say what made it; "not_recorded" lists what
- * the folder lacks for want of a sampler.
+ * line, model, concurrency, source, destination) say what made it; "latency" the latency it
+ * added (none) and the endpoint's round trip measured before the run (harness/engine/probe.h,
+ * into an S3 destination only); "not_recorded" lists what the folder lacks for want of a
+ * sampler.
  */
 #ifndef EXIFBENCH_RUN_RESULTS_H
 #define EXIFBENCH_RUN_RESULTS_H
@@ -28,7 +30,8 @@ struct run_folder {
  * Creates the folder a->results_dir (a new or empty one) with its CSV headers and a meta.json
  * of status "running" recording argv (no credential is ever on it; a NAME=VALUE argument whose
  * NAME says secret, token, password or an access or API key has its value masked); points a->trace_path at
- * f->trace unless --trace gave one. 0, or -1 with err naming the folder.
+ * f->trace unless --trace gave one. Measures the endpoint's round trip first (a probe that
+ * fails is recorded, not fatal). 0, or -1 with err naming the folder.
  */
 int run_folder_open(struct run_folder *f, struct run_args *a, int argc, char **argv,
     char *err, size_t errlen);

@@ -228,6 +228,16 @@ expect 0 'report: written to' "$bin" report "$tmp/r1"
 check "its report names the model and the count" grep -q '^| run | async | 4 | ' "$tmp/r1/report.md" &&
 	grep -q '`run`: `s3://exifbench-data/tiny`, 12 images' "$tmp/r1/report.md"
 check "its report says what is not recorded" grep -q '^\*\*Not recorded\*\* in `run`' "$tmp/r1/report.md"
+check "its meta.json: no latency added, the endpoint's round trip measured ($(jq -c .latency \
+	"$tmp/r1/meta.json"))" jqe '.latency.added_ms == 0 and .latency.probe.direct.samples > 0 and
+	.latency.probe.direct.median_ms > 0 and .latency.probe.error == null' "$tmp/r1/meta.json"
+check "its report states the latency added and the round trip" \
+	grep -q 'added latency 0 ms.*endpoint round trip measured' "$tmp/r1/report.md"
+"$bin" run --model sequential --src s3://exifbench-data/tiny --limit 2 --dst "$tmp/r4-out" \
+    --results "$tmp/r4" >/dev/null 2>"$tmp/err"
+check "run --results into a local --dst: exit $? ($(tail -n 1 "$tmp/err")), no probe and why" \
+	jqe '.run.destination == $d and .latency.probe.direct == null and
+	(.latency.probe.error | test("local folder"))' --arg d "$tmp/r4-out" "$tmp/r4/meta.json"
 expect 0 '^async +4 +all +[0-9.]+ +[0-9.]+ .* 0/0 ' "$bin" compare "$tmp/r1" "$tmp/r2"
 expect 0 'not recorded in B \(a single `exifbench run`' "$bin" compare "$tmp/r1" "$tmp/r2"
 expect 0 '^1$' bash -c "'$bin' compare --json '$tmp/r1' '$tmp/r2' | jq '.matched'"
