@@ -159,8 +159,7 @@ on_write(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct local_req *r = arg;
 	struct s3_buf *b = r->sink;
-	size_t n = size * nmemb, cap;
-	unsigned char *p;
+	size_t n = size * nmemb;
 
 	if (b == NULL)
 		return n;
@@ -168,18 +167,7 @@ on_write(char *ptr, size_t size, size_t nmemb, void *arg)
 		r->too_big = 1;
 		return 0;
 	}
-	if (b->len + n + 1 > b->cap) {
-		for (cap = b->cap ? b->cap : 4096; cap < b->len + n + 1; cap *= 2)
-			;
-		if ((p = realloc(b->data, cap)) == NULL)
-			return 0;
-		b->data = p;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, ptr, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-	return n;
+	return s3_buf_append(b, ptr, n) < 0 ? 0 : n;
 }
 
 static size_t

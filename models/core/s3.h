@@ -68,6 +68,12 @@ struct s3_buf {
 	size_t cap;
 };
 
+/* Room for need bytes (and the NUL past them), doubling from 4 KiB: 0, or -1 when out of memory. */
+int s3_buf_reserve(struct s3_buf *b, size_t need);
+
+/* Appends n bytes of p, growing the buffer: 0, or -1 when out of memory (b unchanged). */
+int s3_buf_append(struct s3_buf *b, const void *p, size_t n);
+
 /* Releases the bytes; the buffer is then empty and reusable. NULL is accepted. */
 void s3_buf_free(struct s3_buf *b);
 

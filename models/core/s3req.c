@@ -25,7 +25,6 @@
 			rc = curl_easy_setopt(easy, opt, val); \
 	} while (0)
 
-static int buf_reserve(struct s3_buf *b, size_t need);
 static size_t on_write(char *ptr, size_t size, size_t nmemb, void *arg);
 static size_t on_read(char *ptr, size_t size, size_t nmemb, void *arg);
 static int on_seek(void *arg, curl_off_t offset, int origin);
@@ -38,8 +37,8 @@ static void set_error(struct s3_req *r, CURLcode rc, struct s3_result *res);
 
 static const char *const method_names[] = { "GET", "PUT", "HEAD", "DELETE" };
 
-static int
-buf_reserve(struct s3_buf *b, size_t need)
+int
+s3_buf_reserve(struct s3_buf *b, size_t need)
 {
 	size_t cap;
 	unsigned char *p;
@@ -54,6 +53,17 @@ buf_reserve(struct s3_buf *b, size_t need)
 		return -1;
 	b->data = p;
 	b->cap = cap;
+	return 0;
+}
+
+int
+s3_buf_append(struct s3_buf *b, const void *p, size_t n)
+{
+	if (s3_buf_reserve(b, b->len + n) < 0)
+		return -1;
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
 	return 0;
 }
 
@@ -91,14 +101,11 @@ on_write(char *ptr, size_t size, size_t nmemb, void *arg)
 		if (b->len == r->sink_start &&
 		    curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &clen) ==
 		    CURLE_OK && clen > 0 && (uint64_t)clen <= r->cfg->max_object_bytes &&
-		    buf_reserve(b, b->len + (size_t)clen) < 0)
+		    s3_buf_reserve(b, b->len + (size_t)clen) < 0)
 			return 0;
 	}
-	if (buf_reserve(b, b->len + n) < 0)
+	if (s3_buf_append(b, ptr, n) < 0)
 		return 0;
-	memcpy(b->data + b->len, ptr, n);
-	b->len += n;
-	b->data[b->len] = '\0';
 	return size * nmemb;
 }
 

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -300,12 +301,14 @@ test_read_zombie(void **state)
 	siginfo_t si;
 	pid_t pid;
 	int fd;
-	volatile unsigned long spin = 0;
+	struct timespec cpu;
 
 	(void)state;
 	if ((pid = fork()) == 0) {
-		while (spin < 50000000UL)	/* some CPU, so the counters are not zero */
-			spin++;
+		/* 50 ms of its own CPU time, so the counters are not zero however slow the CPU is */
+		do
+			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+		while (cpu.tv_sec == 0 && cpu.tv_nsec < 50000000L);
 		_exit(0);
 	}
 	assert_true(pid > 0);
