@@ -1,12 +1,14 @@
 /*
  * cli.c: small helpers the command files share: the option loop, strict number parsing with
  * one-line errors that name the option, the list of names an unknown-name message gives, the
- * S3 settings of the environment, the checks of a folder argument, and JSON printing.
+ * S3 settings of the environment, the checks of a folder argument, set-up errors kept for
+ * --json, and JSON printing.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,13 +138,32 @@ cli_list_add(char *buf, size_t len, const char *name)
 		snprintf(buf + n, len - n, "%s%s", n ? ", " : "", name);
 }
 
+static char last_error[1024];	/* cli_error's last message */
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "exifbench: %s\n", last_error);
+}
+
+const char *
+cli_last_error(void)
+{
+	return last_error;
+}
+
 int
 cli_s3_config(struct s3_config *cfg)
 {
 	char err[512];
 
 	if (s3_config_from_env(cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "exifbench: %s\n", err);
+		cli_error("%s", err);
 		return EXIT_SETUP;
 	}
 	return -1;

@@ -68,6 +68,15 @@ int cli_check_dir(const char *what, const char *path);
  */
 int cli_check_out(const char *what, const char *path);
 
+/*
+ * Prints "exifbench: MESSAGE" on stderr, as every set-up error is printed, and keeps the
+ * message for cli_last_error (a command's --json output repeats it on stdout).
+ */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The last cli_error message, "" when there was none. */
+const char *cli_last_error(void);
+
 struct s3_config;
 
 /*

@@ -77,6 +77,7 @@ static int prepare_dst(struct run_cli *c);
 static void summary(struct run_cli *c, struct run *r, double wall_s);
 static double cpu_seconds(struct rusage *self, struct rusage *kids);
 static int close_folder(struct run_cli *c, int rc);
+static int setup_failed(const struct run_cli *c, int rc);
 
 int
 cmd_run(int argc, char **argv)
@@ -88,22 +89,38 @@ cmd_run(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.status_fd = -1;
 	if ((rc = run_args_parse(&c.a, argc, argv)) >= 0)
-		return rc;
+		return rc == EXIT_SETUP ? setup_failed(&c, rc) : rc;
 	/* From here on a Ctrl-C is a stop request, even before the first key. */
 	catch_signals();
 	if (prepare_dst(&c) < 0)
-		return EXIT_SETUP;
+		return setup_failed(&c, EXIT_SETUP);
 	if (c.a.results_dir != NULL && run_folder_open(&c.folder, &c.a, argc, argv, c.error,
 	    sizeof(c.error)) < 0) {
-		fprintf(stderr, "exifbench: --results: %s\n", c.error);
-		return EXIT_SETUP;
+		cli_error("--results: %s", c.error);
+		return setup_failed(&c, EXIT_SETUP);
 	}
 	if ((rc = open_files(&c)) >= 0)
-		return close_folder(&c, rc);
+		return close_folder(&c, setup_failed(&c, rc));
 	if ((rc = set_up(&c, &r)) < 0)
 		rc = measure(&c, r);
+	else
+		setup_failed(&c, rc);
 	run_free(r);	/* before the trace is closed: it delivers what is left */
 	return close_folder(&c, close_files(&c, rc));
+}
+
+/*
+ * A run that could not start: with --json, its outcome on stdout all the same, as a run that
+ * fails midway reports it (nothing listed, the exit code, the error cli_error printed). rc.
+ */
+static int
+setup_failed(const struct run_cli *c, int rc)
+{
+	if (c->a.json)
+		cli_print_json(json_pack("{s:s?, s:i, s:i, s:i, s:i, s:s}", "model",
+		    c->a.model != NULL ? c->a.model->name : NULL, "listed", 0, "ok", 0, "failed",
+		    0, "exit_code", rc, "error", cli_last_error()));
+	return rc;
 }
 
 /* With --results, the folder's summary row and final meta.json: rc, or EXIT_SETUP. */
@@ -134,14 +151,14 @@ open_files(struct run_cli *c)
 	/* Fully buffered: only the delivering thread writes it, and nobody reads it mid-run. */
 	if (trace != NULL && ((c->trace = fopen(trace, "w")) == NULL ||
 	    setvbuf(c->trace, NULL, _IOFBF, TRACE_BUFFER) != 0 || trace_header(c->trace) < 0)) {
-		fprintf(stderr, "exifbench: cannot write --trace file '%s'\n", trace);
+		cli_error("cannot write --trace file '%s'", trace);
 		if (c->trace != NULL)
 			fclose(c->trace);
 		return EXIT_SETUP;
 	}
 	if (keys != NULL && (c->keys = strcmp(keys, "-") == 0 ? stdin : fopen(keys, "r")) ==
 	    NULL) {
-		fprintf(stderr, "exifbench: cannot read --keys file '%s'\n", keys);
+		cli_error("cannot read --keys file '%s'", keys);
 		return close_files(c, EXIT_USAGE);
 	}
 	return -1;
@@ -156,7 +173,7 @@ set_up(struct run_cli *c, struct run **rp)
 	c->status_fd = status_fd();
 	if ((*rp = run_new(&c->a.p, &c->a.opts, c->a.limit, &stop_flag, on_record, c)) ==
 	    NULL) {
-		fprintf(stderr, "exifbench: out of memory\n");
+		cli_error("out of memory");
 		return EXIT_SETUP;
 	}
 	if (c->keys != NULL)
@@ -164,7 +181,7 @@ set_up(struct run_cli *c, struct run **rp)
 	c->cpu0_s = cpu_seconds(&(struct rusage){ 0 }, &(struct rusage){ 0 });
 	c->t0 = job_now_ns();
 	if (c->a.duration_s > 0 && arm_duration(c->a.duration_s) < 0) {
-		fprintf(stderr, "exifbench: --duration: cannot set a timer\n");
+		cli_error("--duration: cannot set a timer");
 		return EXIT_SETUP;
 	}
 	return -1;
@@ -196,6 +213,12 @@ measure(struct run_cli *c, struct run *r)
 	}
 	if (t.stopped && !timed_out)
 		return EXIT_STOPPED;	/* a signal after the last key leaves a whole run */
+	if (t.listed == 0 && c->a.keys_path != NULL)
+		fprintf(stderr, "exifbench: warning: --keys file '%s' names no key: nothing was "
+		    "run\n", c->a.keys_path);
+	else if (t.listed == 0)
+		fprintf(stderr, "exifbench: warning: --src holds no file or object: nothing was "
+		    "run\n");
 	return t.failed > 0 ? EXIT_ITEMS : 0;
 }
 
@@ -265,21 +288,21 @@ prepare_dst(struct run_cli *c)
 	if (c->a.p.dst_dir[0] != '\0') {
 		snprintf(probe, sizeof(probe), "%s/x", c->a.p.dst_dir);
 		if (local_mkdirs(probe) < 0 || access(c->a.p.dst_dir, W_OK) < 0) {
-			fprintf(stderr, "exifbench: --dst: cannot create or write folder %s: %s\n",
-			    c->a.p.dst_dir, strerror(errno));
+			cli_error("--dst: cannot create or write folder %s: %s", c->a.p.dst_dir,
+			    strerror(errno));
 			return -1;
 		}
 		return 0;
 	}
 	if ((s3 = s3_new(&c->a.p.s3)) == NULL) {
-		fprintf(stderr, "exifbench: out of memory\n");
+		cli_error("out of memory");
 		return -1;
 	}
 	rv = s3_check_bucket(s3, c->a.p.dst_bucket, &res);
 	if (rv < 0 && res.status == 404)
 		rv = s3_create_bucket(s3, c->a.p.dst_bucket, &res);
 	if (rv < 0)
-		fprintf(stderr, "exifbench: --dst: %s\n", res.error);
+		cli_error("--dst: %s", res.error);
 	s3_free(s3);
 	return rv;
 }

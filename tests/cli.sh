@@ -66,6 +66,17 @@ expect 2 "dataset gen --out: cannot create '$tmp/afile/x'" "$bin" dataset gen --
 expect 3 'must start with http' env AWS_ENDPOINT_URL=ftp://h AWS_ACCESS_KEY_ID=a \
 	AWS_SECRET_ACCESS_KEY=b "$bin" dataset load "$tmp" s3://abc/x
 
+# A run that cannot start still prints its outcome with --json; a run of nothing says so.
+expect 3 '^\{"model": "async", "listed": 0, "ok": 0, "failed": 0, "exit_code": 3, "error": "--dst: cannot reach S3 endpoint http://127.0.0.1:9' \
+	"${dead[@]}" "$bin" run -m async --src s3://abc/x --dst s3://abd/y --json
+expect 3 '"exit_code": 3, "error": "AWS_ENDPOINT_URL is not set' env -u AWS_ENDPOINT_URL \
+	"$bin" run -m async --src s3://abc/x --dst s3://abd/y --json
+mkdir "$tmp/nothing" && : >"$tmp/nokeys"
+expect 0 'warning: --src holds no file or object: nothing was run' "$bin" run -m sequential \
+	--src "$tmp/nothing" --dst "$tmp/nothing-out"
+expect 0 "warning: --keys file '$tmp/nokeys' names no key: nothing was run" "$bin" run \
+	-m async --src "$tmp/nothing" --dst "$tmp/nothing-out" --keys "$tmp/nokeys"
+
 # run --results: a new or empty folder only, checked before any S3 setting is read
 mkdir "$tmp/full" && touch "$tmp/full/x"
 expect 2 "--results '$tmp/full' is not empty" "$bin" run -m async --src s3://abc/a --dst s3://abc/b \
