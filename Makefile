@@ -60,7 +60,7 @@ say :=
 endif
 
 CORE_SRC := $(addprefix models/core/,s3config.c s3req.c s3.c s3list.c s3url.c s3xml.c retry.c \
-	location.c local.c walk.c \
+	location.c local.c walk.c keyesc.c \
 	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c stage.c \
 	stage_cmd.c job.c)
 MODEL_SRC := $(addprefix models/,run.c lister.c records.c models.c evio.c evio_curl.c sequential.c \
@@ -96,7 +96,7 @@ STAGE_CORE := $(addprefix models/core/,transform.c transform_ctx.c transform_spi
 SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -shared \
 	-fvisibility=hidden
 
-UNIT_TESTS := s3url location local walk s3xml retry manifest index dsstats gen s3config exif transform \
+UNIT_TESTS := s3url location local walk keyesc s3xml retry manifest index dsstats gen s3config exif transform \
 	stage job run models scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape \
 	sampler_cost usl analysis plot plotdata csv resultset rs_dataset compare gnuplot results
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
@@ -154,6 +154,7 @@ TESTED_s3url := models/core/s3url.o
 TESTED_location := models/core/location.o
 TESTED_local := models/core/local.o
 TESTED_walk := models/core/walk.o
+TESTED_keyesc := models/core/keyesc.o
 TESTED_s3xml := models/core/s3xml.o
 TESTED_retry := models/core/retry.o
 TESTED_manifest := datasets/manifest.o

@@ -18,6 +18,7 @@
 #include "datasets/manifest.h"
 #include "datasets/remove.h"
 #include "datasets/verify.h"
+#include "models/core/keyesc.h"
 #include "models/core/s3.h"
 
 struct s3cmd;
@@ -54,7 +55,9 @@ static const char rm_usage[] =
 static const char ls_usage[] =
     "usage: exifbench dataset ls s3://BUCKET[/PREFIX] [--sha256] [--concurrency N] [--json]\n"
     "Lists the objects under PREFIX/ in key order, one line each: KEY<TAB>SIZE, KEY relative\n"
-    "to PREFIX, so that two prefixes can be compared with diff.\n"
+    "to PREFIX, so that two prefixes can be compared with diff. A backslash, tab, newline\n"
+    "or carriage return in a key is written \\\\, \\t, \\n, \\r (jq's @tsv), as run --keys\n"
+    "reads it back.\n"
     "      --sha256          fetch every object and add <TAB>SHA256 of its bytes\n"
     "  -c, --concurrency N   downloads in flight with --sha256 (default 8)\n"
     "  -j, --json            one JSON object per line instead: key, size[, sha256]\n";
@@ -265,11 +268,18 @@ dataset_rm(int argc, char **argv)
 	return rc ? EXIT_ITEMS : 0;
 }
 
+/* KEY (escaped: keyesc.h) TAB SIZE [TAB SHA256]. */
 static void
 print_object(const char *key, uint64_t size, const char *sha256, void *arg)
 {
-	printf("%s\t%llu%s%s\n", key, (unsigned long long)size, sha256 ? "\t" : "",
-	    sha256 ? sha256 : "");
+	char *esc = malloc(KEYESC_SIZE(strlen(key)));
+
+	(void)arg;
+	if (esc != NULL)
+		keyesc_encode(key, esc);
+	printf("%s\t%llu%s%s\n", esc != NULL ? esc : key, (unsigned long long)size,
+	    sha256 ? "\t" : "", sha256 ? sha256 : "");
+	free(esc);
 }
 
 static void

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "lister.h"
+#include "models/core/keyesc.h"
 #include "records.h"
 #include "run.h"
 
@@ -239,6 +240,11 @@ read_key(struct run *r, char *key)
 		if (n > 0)
 			break;
 	}
-	memcpy(key, line, n + 1);
+	if (keyesc_decode(line) < 0) {
+		run_fail(r, "%s:%lu: a backslash that is not \\\\, \\t, \\n or \\r (keys are "
+		    "escaped as dataset ls writes them)", r->keys_name, r->keys_line);
+		return -1;
+	}
+	memcpy(key, line, strlen(line) + 1);
 	return 1;
 }

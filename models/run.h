@@ -70,8 +70,8 @@ void run_free(struct run *r);
 void run_without_threads(struct run *r);
 
 /*
- * Takes the keys from f (one full key per line, blank lines skipped; name is for errors)
- * instead of listing the source prefix. f stays the caller's. Call before the model runs.
+ * Takes the keys from f (one full key per line, escaped as models/core/keyesc.h says, blank
+ * lines skipped; name is for errors) instead of listing the source prefix. f stays the caller's. Call before the model runs.
  */
 void run_set_keys(struct run *r, FILE *f, const char *name);
 

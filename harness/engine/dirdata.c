@@ -20,6 +20,7 @@
 #include "datasets/index.h"
 #include "datasets/manifest.h"
 #include "models/core/digest.h"
+#include "models/core/keyesc.h"
 
 #define SOURCE_NAME "source.json"
 #define INDEX_THREADS 4
@@ -74,25 +75,17 @@ dirdata_scan(const char *dir, struct dirdata_scan *s, char *err, size_t errlen)
 	return 0;
 }
 
-/* "KEY\tSIZE\tSHA256\n", the key escaped as jq's @tsv does; NULL if out of memory. */
+/* "KEY\tSIZE\tSHA256\n", the key escaped as jq's @tsv does (keyesc.h); NULL if out of memory. */
 static char *
 entry_line(const struct manifest_entry *e)
 {
-	static const char special[] = "\\\t\n\r", written[] = "\\tnr";
-	const char *k, *sp;
-	char *line, *p;
+	char *line;
+	size_t n;
 
-	if ((line = malloc(2 * strlen(e->key) + DIGEST_HEX_LEN + 32)) == NULL)
+	if ((line = malloc(KEYESC_SIZE(strlen(e->key)) + DIGEST_HEX_LEN + 32)) == NULL)
 		return NULL;
-	for (p = line, k = e->key; *k != '\0'; k++) {
-		if ((sp = strchr(special, *k)) != NULL) {
-			*p++ = '\\';
-			*p++ = written[sp - special];
-		} else {
-			*p++ = *k;
-		}
-	}
-	sprintf(p, "\t%llu\t%s\n", (unsigned long long)e->size, e->sha256);
+	n = keyesc_encode(e->key, line);
+	sprintf(line + n, "\t%llu\t%s\n", (unsigned long long)e->size, e->sha256);
 	return line;
 }
 

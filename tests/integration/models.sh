@@ -263,6 +263,31 @@ for m in sequential pthreads hybrid; do
 	    grep -q "longkey:3: key longer than 1024 bytes" "$tmp/$m-long.err"
 done
 
+# --- keys with a tab, a newline and a backslash: `dataset ls` writes them escaped (jq's
+# @tsv), one per line, and `run --keys` reads that back: every key ok under every model ---
+one=$(grep -m 1 '^in/tiny/' "$tmp/good")
+mkdir "$tmp/odd"
+for name in "tab${tab}in.jpg" "new
+line.jpg" 'back\slash.jpg' plain.jpg; do
+	cp "$tmp/tiny/${one#in/tiny/}" "$tmp/odd/$name"
+done
+expect 0 'loaded 4/4' "$bin" dataset load "$tmp/odd" "s3://$bucket/odd"
+"$bin" dataset ls "s3://$bucket/odd" >"$tmp/odd.ls"
+check "dataset ls: 4 lines, the keys escaped: $(tr '\n' '|' <"$tmp/odd.ls")" test \
+    "$(wc -l <"$tmp/odd.ls")" -eq 4 -a "$(cut -f1 "$tmp/odd.ls" | tr '\n' '|')" = \
+    'back\\slash.jpg|new\nline.jpg|plain.jpg|tab\tin.jpg|'
+cut -f1 "$tmp/odd.ls" | sed 's|^|odd/|' >"$tmp/oddkeys"
+for m in $models; do	# no --trace: a CSV row with a newline in its key spans two lines
+	"$bin" run --json -m "$m" --src "s3://$bucket/odd" --dst "s3://$bucket/odd-$m" \
+	    --keys "$tmp/oddkeys" >"$tmp/$m-oddkeys.json" 2>"$tmp/$m-oddkeys.err"
+	check "$m-oddkeys: exit $?, 4 listed and ok: $(head -c 300 "$tmp/$m-oddkeys.err")" test \
+	    "$(jq -r '"\(.listed) \(.ok)"' "$tmp/$m-oddkeys.json")" = "4 4"
+done
+printf 'odd/bad\\q.jpg\n' >"$tmp/badesc"
+run badesc 3 0 -m async --src "s3://$bucket/odd" --dst "s3://$bucket/odd-x" --keys "$tmp/badesc"
+check "a bad escape in --keys names the file and line" \
+    grep -q "badesc:1: a backslash that is not" "$tmp/badesc.err"
+
 # --- flags: --limit, --upload-image, --transform, --global-lock ---
 for m in $models; do	# IMG_00000 to 4 are good files
 	run "$m-limit" 0 5 -m "$m" --src "$src/tiny" --dst "s3://$bucket/lim-$m" --limit 5
