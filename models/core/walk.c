@@ -143,7 +143,7 @@ push(struct walk *w)
 	if (rv < 0)
 		snprintf(w->error, sizeof(w->error), "cannot read folder %s: %s", path,
 		    strerror(errno));
-	else
+	else if (lv->n > 1)	/* an empty folder has no array at all: qsort must not see NULL */
 		qsort(lv->name, lv->n, sizeof(*lv->name), name_cmp);
 	return rv;
 }
