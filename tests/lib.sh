@@ -17,6 +17,21 @@ mine() {
 	return 0
 }
 
+# free_port BASE: a port in [BASE, BASE + 100) where nothing listens, nor on the next one,
+# tried from an offset of this script's pid, so that two runs of the tests on one machine (two
+# users, two checkouts) start their private servers on different ports.
+free_port() {
+	local i p
+	for i in $(seq 0 99); do
+		p=$(($1 + ($$ + i) % 100))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
+		(exec 3<>"/dev/tcp/127.0.0.1/$((p + 1))") 2>/dev/null && continue
+		echo "$p"
+		return
+	done
+	echo "$1"
+}
+
 # jqe FILTER FILE: jq's truth of FILTER on FILE (jq -e), quietly.
 jqe() {
 	jq -e "$@" >/dev/null

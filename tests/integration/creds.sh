@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Endpoint and credentials as every AWS tool reads them, against a real local Ceph gateway of
-# its own (harness/s3-local with EXIFBENCH_S3_STS=yes, on EXIFBENCH_S3_PORT + 2 and
-# EXIFBENCH_MON_PORT + 2, stopped at the end) reached as a remote one, every request really
+# its own (harness/s3-local with EXIFBENCH_S3_STS=yes, on free ports of its own (free_port),
+# stopped at the end) reached as a remote one, every request really
 # signed and checked: credentials from a profile file only (no AWS_* key variable); ~/.aws under
 # HOME; the environment winning over the files; temporary credentials with a session token
 # from the gateway's STS API (GetSessionToken), from the environment and from a profile, under
@@ -13,8 +13,9 @@ set -uo pipefail
 bin=${1:?usage: tests/integration/creds.sh path/to/exifbench}
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
-srv=(env EXIFBENCH_S3_DIR="$tmp/s3" EXIFBENCH_S3_PORT=$((${EXIFBENCH_S3_PORT:-7480} + 2))
-    EXIFBENCH_MON_PORT=$((${EXIFBENCH_MON_PORT:-16789} + 2)) EXIFBENCH_S3_STS=yes
+. "$here/../lib.sh"	# free_port
+srv=(env EXIFBENCH_S3_DIR="$tmp/s3" EXIFBENCH_S3_PORT="$(free_port 7780)"
+    EXIFBENCH_MON_PORT="$(free_port 17780)" EXIFBENCH_S3_STS=yes
     EXIFBENCH_S3_MEM_MB=1024 "$here/../../harness/s3-local")
 if ! "${srv[@]}" up >/dev/null 2>"$tmp/up.err"; then
 	echo "creds: could not start a local S3 server with STS: $(tail -n 1 "$tmp/up.err")"
@@ -38,7 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-. "$here/../lib.sh"
 
 # files ARGS...: ARGS with no AWS_* setting in the environment but the two files of $tmp.
 files() {

@@ -20,18 +20,7 @@ tmp=$(mktemp -d)
 bucket=exifbench-itm-$$
 src=s3://$bucket/in
 
-# free_port BASE: a port in [BASE, BASE + 100) where nothing listens, nor on the next one.
-free_port() {
-	local i p
-	for i in $(seq 0 99); do
-		p=$(($1 + ($$ + i) % 100))
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
-		(exec 3<>"/dev/tcp/127.0.0.1/$((p + 1))") 2>/dev/null && continue
-		echo "$p"
-		return
-	done
-	echo "$1"
-}
+. "$(dirname "$0")/../lib.sh"	# free_port, expect, check
 
 # The private server of the stopped-server case, and the settings of the main one.
 srv_dir=/tmp/exifbench-itm-srv-$$
@@ -50,7 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-. "$(dirname "$0")/../lib.sh"
 
 # field NAME FILE: the value of NAME in the one-line JSON summary in FILE.
 field() {
