@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "results.h"
+#include "models/core/local.h"
 #include "summary_cols.h"
 
 #define G(g) (&row->rr->group[SAMPLER_##g])
@@ -33,7 +34,8 @@ results_open(struct results *r, const char *root, const char *name, char *err,
 	int tries;
 
 	memset(r, 0, sizeof(*r));
-	if (mkdir(root, 0777) < 0 && errno != EEXIST) {
+	snprintf(dir, sizeof(dir), "%s/x", root);	/* the root and its parents: mkdir -p */
+	if (local_mkdirs(dir) < 0) {
 		snprintf(err, errlen, "cannot create results folder '%s': %s", root,
 		    strerror(errno));
 		return -1;

@@ -45,7 +45,7 @@ struct result_row {
 };
 
 /*
- * Creates root (if missing) and root/<YYYYMMDDTHHMMSSZ>-<name>/ (when a bench of that name
+ * Creates root and its parents (if missing) and root/<YYYYMMDDTHHMMSSZ>-<name>/ (when a bench of that name
  * began in the same second, it waits for the next one) with its CSV headers and a meta.json
  * of status "running". 0, or -1 with err naming the path.
  */

@@ -129,6 +129,27 @@ test_same_second(void **state)
 	assert_int_equal(results_close(&b), 0);
 }
 
+/* A root whose parents are missing is made with them (mkdir -p); one under a file is refused. */
+static void
+test_deep_root(void **state)
+{
+	struct fixture *fx = *state;
+	struct results r;
+	char root[PATH_MAX + 32], err[PATH_MAX + 128];
+	FILE *f;
+
+	snprintf(root, sizeof(root), "%s/a/b/c", fx->root);
+	assert_int_equal(results_open(&r, root, "x", err, sizeof(err)), 0);
+	assert_int_equal(strncmp(r.dir, root, strlen(root)), 0);
+	assert_int_equal(results_close(&r), 0);
+	snprintf(root, sizeof(root), "%s/file", fx->root);
+	assert_non_null(f = fopen(root, "w"));
+	fclose(f);
+	snprintf(root, sizeof(root), "%s/file/under", fx->root);
+	assert_int_equal(results_open(&r, root, "x", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot create results folder"));
+}
+
 static void
 test_inval(void **state)
 {
@@ -148,6 +169,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_empty_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deep_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_second, setup, teardown),
 		cmocka_unit_test(test_inval),
 	};
