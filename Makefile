@@ -199,7 +199,12 @@ EXIFBENCH_CORPUS ?= $(firstword $(wildcard $(abspath ../shared/exif-corpus) \
 	/work/shared/exif-corpus))
 export EXIFBENCH_CORPUS
 
-check: unit integration
+# Every process the tests start carries one mark (tests/lib.sh); tests/leftover.sh then finds
+# any still running once they are over, and fails the check.
+check:
+	$(Q)mark=check-$$$$-$$(date +%s); \
+	EXIFBENCH_TEST_MARK=$$mark $(MAKE) --no-print-directory unit integration; rc=$$?; \
+	tests/leftover.sh $$mark || rc=1; exit $$rc
 
 unit: $(UNIT_BINS) $(BIN) $(STAGE_SOS)
 	$(Q)for t in $(UNIT_BINS); do $$t || exit 1; done
