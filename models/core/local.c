@@ -24,7 +24,6 @@
 	} while (0)
 
 static size_t on_write(char *ptr, size_t size, size_t nmemb, void *arg);
-static size_t on_read(char *ptr, size_t size, size_t nmemb, void *arg);
 static void set_error(struct local_req *r, CURLcode rc, struct s3_result *res);
 
 int
@@ -98,8 +97,8 @@ local_req_init(struct local_req *r, enum s3_method method, const char *dir, cons
 	memset(r, 0, sizeof(*r));
 	r->method = method;
 	r->key = key;
-	r->body = body;
-	r->body_len = body_len;
+	r->body.data = body;
+	r->body.len = body_len;
 	r->sink = sink;
 	r->sink_start = sink ? sink->len : 0;
 	r->max_bytes = max_bytes;
@@ -128,7 +127,7 @@ local_req_prepare(struct local_req *r, CURL *easy, struct s3_result *res)
 	if (r == NULL || easy == NULL || res == NULL)
 		return -1;
 	curl_easy_reset(easy);
-	r->body_off = 0;
+	r->body.off = 0;
 	r->too_big = 0;
 	r->curl_err[0] = '\0';
 	if (r->sink != NULL)
@@ -142,9 +141,9 @@ local_req_prepare(struct local_req *r, CURL *easy, struct s3_result *res)
 		SET(CURLOPT_WRITEDATA, r);
 	} else {
 		SET(CURLOPT_UPLOAD, 1L);
-		SET(CURLOPT_READFUNCTION, on_read);
-		SET(CURLOPT_READDATA, r);
-		SET(CURLOPT_INFILESIZE_LARGE, (curl_off_t)r->body_len);
+		SET(CURLOPT_READFUNCTION, s3_body_read);
+		SET(CURLOPT_READDATA, &r->body);
+		SET(CURLOPT_INFILESIZE_LARGE, (curl_off_t)r->body.len);
 	}
 	if (rc != CURLE_OK) {
 		snprintf(res->error, sizeof(res->error), "local: libcurl option: %s",
@@ -170,20 +169,6 @@ on_write(char *ptr, size_t size, size_t nmemb, void *arg)
 	return s3_buf_append(b, ptr, n) < 0 ? 0 : n;
 }
 
-static size_t
-on_read(char *ptr, size_t size, size_t nmemb, void *arg)
-{
-	struct local_req *r = arg;
-	size_t n = size * nmemb;
-
-	if (n > r->body_len - r->body_off)
-		n = r->body_len - r->body_off;
-	if (n > 0)
-		memcpy(ptr, r->body + r->body_off, n);
-	r->body_off += n;
-	return n;
-}
-
 enum s3_outcome
 local_req_finish(struct local_req *r, CURL *easy, CURLcode rc, struct s3_result *res)
 {
@@ -199,10 +184,10 @@ local_req_finish(struct local_req *r, CURL *easy, CURLcode rc, struct s3_result 
 	res->t.ttfb_us = curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &v) == CURLE_OK ?
 	    v : 0;
 	res->t.total_us = curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &v) == CURLE_OK ? v : 0;
-	res->bytes = r->method == S3_PUT ? r->body_off : r->sink ? r->sink->len - r->sink_start :
+	res->bytes = r->method == S3_PUT ? r->body.off : r->sink ? r->sink->len - r->sink_start :
 	    0;
 	if (rc == CURLE_OK && !r->too_big &&
-	    (r->method == S3_GET || r->body_off == r->body_len))
+	    (r->method == S3_GET || r->body.off == r->body.len))
 		return S3_OK;
 	set_error(r, rc, res);
 	return S3_FAIL;

@@ -25,9 +25,7 @@
 struct local_req {
 	enum s3_method method;		/* S3_GET or S3_PUT */
 	const char *key;
-	const unsigned char *body;	/* PUT: body_len bytes */
-	size_t body_len;
-	size_t body_off;
+	struct s3_body body;		/* PUT */
 	struct s3_buf *sink;		/* GET: where the file goes (appended) */
 	size_t sink_start;
 	uint64_t max_bytes;		/* a GET of a larger file fails */

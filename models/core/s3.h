@@ -77,6 +77,16 @@ int s3_buf_append(struct s3_buf *b, const void *p, size_t n);
 /* Releases the bytes; the buffer is then empty and reusable. NULL is accepted. */
 void s3_buf_free(struct s3_buf *b);
 
+/* A request body sent from memory: len bytes at data, off of them read so far (not owned). */
+struct s3_body {
+	const unsigned char *data;
+	size_t len;
+	size_t off;
+};
+
+/* CURLOPT_READFUNCTION over a struct s3_body (CURLOPT_READDATA): the next bytes of it. */
+size_t s3_body_read(char *ptr, size_t size, size_t nmemb, void *body);
+
 /* Per-request measurements from libcurl (CURLINFO_*_TIME_T), for the last attempt. */
 struct s3_timing {
 	int64_t connect_us;	/* 0 when a kept-alive connection was reused */
@@ -108,9 +118,7 @@ struct s3_req {
 	enum s3_method method;
 	const char *bucket;
 	const char *key;		/* NULL for bucket requests */
-	const unsigned char *body;	/* PUT body, body_len bytes */
-	size_t body_len;
-	size_t body_off;
+	struct s3_body body;		/* PUT body */
 	struct s3_buf *sink;		/* GET: where the body goes (appended) */
 	size_t sink_start;		/* sink->len when the attempt began */
 	struct s3_buf errbody;		/* a non-2xx body, capped, for the S3 error code */

@@ -26,7 +26,6 @@
 	} while (0)
 
 static size_t on_write(char *ptr, size_t size, size_t nmemb, void *arg);
-static size_t on_read(char *ptr, size_t size, size_t nmemb, void *arg);
 static int on_seek(void *arg, curl_off_t offset, int origin);
 static int build_url(struct s3_req *r, struct s3url_param *params, size_t nparams);
 static struct curl_slist *sign_headers(const struct s3_config *cfg, enum s3_method method,
@@ -65,6 +64,20 @@ s3_buf_append(struct s3_buf *b, const void *p, size_t n)
 	b->len += n;
 	b->data[b->len] = '\0';
 	return 0;
+}
+
+size_t
+s3_body_read(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct s3_body *b = arg;
+	size_t n = size * nmemb;
+
+	if (n > b->len - b->off)
+		n = b->len - b->off;
+	if (n > 0)
+		memcpy(ptr, b->data + b->off, n);
+	b->off += n;
+	return n;
 }
 
 void
@@ -109,28 +122,14 @@ on_write(char *ptr, size_t size, size_t nmemb, void *arg)
 	return size * nmemb;
 }
 
-static size_t
-on_read(char *ptr, size_t size, size_t nmemb, void *arg)
-{
-	struct s3_req *r = arg;
-	size_t n = size * nmemb;
-
-	if (n > r->body_len - r->body_off)
-		n = r->body_len - r->body_off;
-	if (n > 0)
-		memcpy(ptr, r->body + r->body_off, n);
-	r->body_off += n;
-	return n;
-}
-
 static int
 on_seek(void *arg, curl_off_t offset, int origin)
 {
 	struct s3_req *r = arg;
 
-	if (origin != SEEK_SET || offset < 0 || (size_t)offset > r->body_len)
+	if (origin != SEEK_SET || offset < 0 || (size_t)offset > r->body.len)
 		return CURL_SEEKFUNC_CANTSEEK;
-	r->body_off = (size_t)offset;
+	r->body.off = (size_t)offset;
 	return CURL_SEEKFUNC_OK;
 }
 
@@ -155,8 +154,8 @@ s3_req_init(struct s3_req *r, const struct s3_config *cfg, enum s3_method method
 	r->method = method;
 	r->bucket = bucket;
 	r->key = key;
-	r->body = body;
-	r->body_len = body_len;
+	r->body.data = body;
+	r->body.len = body_len;
 	r->sink = sink;
 	r->sink_start = sink ? sink->len : 0;
 	if (build_url(r, params, nparams) < 0) {
@@ -238,7 +237,7 @@ s3_req_prepare(struct s3_req *r, CURL *easy, struct s3_result *res)
 		return -1;
 	curl_easy_reset(easy);
 	r->easy = easy;
-	r->body_off = 0;
+	r->body.off = 0;
 	r->too_big = 0;
 	r->errbody.len = 0;
 	r->curl_err[0] = '\0';
@@ -299,11 +298,11 @@ set_method(struct s3_req *r, CURL *easy)
 		break;
 	case S3_PUT:
 		SET(CURLOPT_UPLOAD, 1L);
-		SET(CURLOPT_READFUNCTION, on_read);
-		SET(CURLOPT_READDATA, r);
+		SET(CURLOPT_READFUNCTION, s3_body_read);
+		SET(CURLOPT_READDATA, &r->body);
 		SET(CURLOPT_SEEKFUNCTION, on_seek);
 		SET(CURLOPT_SEEKDATA, r);
-		SET(CURLOPT_INFILESIZE_LARGE, (curl_off_t)r->body_len);
+		SET(CURLOPT_INFILESIZE_LARGE, (curl_off_t)r->body.len);
 		/*
 		 * Send the body right behind the headers, without waiting for the server's
 		 * `100 Continue`: that wait costs one more round trip per PUT. (Removing the
@@ -380,7 +379,7 @@ s3_req_finish(struct s3_req *r, CURL *easy, CURLcode rc, struct s3_result *res)
 	    v : 0;
 	res->t.total_us = curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &v) == CURLE_OK ? v : 0;
 	if (r->method == S3_PUT)
-		res->bytes = r->body_off;
+		res->bytes = r->body.off;
 	else if (r->sink != NULL)
 		res->bytes = r->sink->len - r->sink_start;
 	if (r->errbody.len > 0)
