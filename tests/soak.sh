@@ -23,11 +23,18 @@ tmp=$(mktemp -d)
 out=${SOAK_DIR:-$tmp}
 bucket=exifbench-soak-$$
 seconds=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 }')
-base_s=$((seconds < 120 ? seconds / 5 : 60))	# the baseline: the first minute (or 20%)
+# The baseline: the first minute (of a shorter soak, 20% of it, but at least 10 s: two samples
+# past start-up).
+base_s=$((seconds >= 120 ? 60 : seconds / 5 > 10 ? seconds / 5 : 10))
+[ "$seconds" -ge 30 ] || { echo "soak: MINUTES must be 0.5 or more: a shorter soak has no sample past its baseline" >&2; exit 2; }
 shaper=
 
 cleanup() {
-	[ -z "$shaper" ] || { kill "$shaper" 2>/dev/null; wait "$shaper" 2>/dev/null; }
+	if [ -n "$shaper" ]; then	# its last line: connections, resets, ...
+		kill "$shaper" 2>/dev/null
+		wait "$shaper" 2>/dev/null
+		echo "soak: the shaper's counters: $(tail -n 1 "$tmp/shape.out")"
+	fi
 	"$bin" dataset rm --bucket "s3://$bucket" >/dev/null 2>&1
 	rm -rf "$tmp"
 }
