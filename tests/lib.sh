@@ -32,6 +32,21 @@ free_port() {
 	echo "$1"
 }
 
+# run_counted NAME WANT_RC CMD...: CMD (an `exifbench run`) with --json --quiet --trace into
+# $tmp/NAME.{json,csv,err}, then checks its exit status and that every key has one row:
+# rows == listed == ok + failed, and listed > 0.
+run_counted() {
+	local name=$1 want=$2 rc listed ok failed rows
+	shift 2
+	"$@" --json --quiet --trace "$tmp/$name.csv" >"$tmp/$name.json" 2>"$tmp/$name.err"
+	rc=$?
+	check "$name: exit $rc, want $want: $(head -c 300 "$tmp/$name.err")" test "$rc" -eq "$want"
+	listed=$(jq -r .listed "$tmp/$name.json") ok=$(jq -r .ok "$tmp/$name.json")
+	failed=$(jq -r .failed "$tmp/$name.json") rows=$(($(wc -l <"$tmp/$name.csv") - 1))
+	check "$name: ok $ok + failed $failed != listed $listed ($rows rows)" \
+	    test $((ok + failed)) -eq "$listed" -a "$rows" -eq "$listed" -a "$listed" -gt 0
+}
+
 # jqe FILTER FILE: jq's truth of FILTER on FILE (jq -e), quietly.
 jqe() {
 	jq -e "$@" >/dev/null

@@ -28,19 +28,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 . "$(dirname "$0")/../lib.sh"
 
-# run NAME WANT_RC ARGS...: exifbench run --json --trace into $tmp/NAME.{json,csv,err}, then
-# checks its exit status and that every key has one row: rows == listed == ok + failed.
+# run NAME WANT_RC ARGS...: exifbench run over the source with ARGS, counted (lib.sh's
+# run_counted).
 run() {
-	local name=$1 want=$2 rc listed ok failed rows
+	local name=$1 want=$2
 	shift 2
-	"$bin" run --json --quiet --trace "$tmp/$name.csv" --src "$src" "$@" \
-	    >"$tmp/$name.json" 2>"$tmp/$name.err"
-	rc=$?
-	check "$name: exit $rc, want $want: $(head -c 300 "$tmp/$name.err")" test "$rc" -eq "$want"
-	listed=$(jq -r .listed "$tmp/$name.json") ok=$(jq -r .ok "$tmp/$name.json")
-	failed=$(jq -r .failed "$tmp/$name.json") rows=$(($(wc -l <"$tmp/$name.csv") - 1))
-	check "$name: ok $ok + failed $failed != listed $listed ($rows rows)" \
-	    test $((ok + failed)) -eq "$listed" -a "$rows" -eq "$listed" -a "$listed" -gt 0
+	run_counted "$name" "$want" "$bin" run --src "$src" "$@"
 }
 
 # outcomes NAME: "KEY<TAB>OUTCOME<TAB>REASON" for each row of run NAME's trace, sorted.
