@@ -35,7 +35,7 @@ endif
 DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libssl-dev libevent-dev \
 	libhwloc-dev hwloc libexif-dev libjpeg62-turbo-dev libjansson-dev libcmocka-dev \
 	gnuplot-nox curl jq procps sysstat libinih-dev radosgw ceph-mon ceph-osd ceph-common \
-	groff-base man-db
+	groff-base man-db openmpi-bin libopenmpi-dev
 PKGS := libcurl libcrypto libevent hwloc libexif libjpeg jansson inih
 
 # Evaluated once, on first use, so that `deps` can run before pkg-config is asked.
@@ -60,7 +60,7 @@ say :=
 endif
 
 CORE_SRC := $(addprefix models/core/,s3config.c s3req.c s3.c s3list.c s3url.c s3xml.c retry.c \
-	location.c local.c walk.c keyesc.c \
+	location.c local.c walk.c keyesc.c shard.c \
 	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c stage.c \
 	stage_cmd.c job.c)
 MODEL_SRC := $(addprefix models/,run.c lister.c records.c models.c evio.c evio_curl.c sequential.c \
@@ -74,7 +74,7 @@ SAMPLER_SRC := $(addprefix harness/sampler/,procfs.c taskstats.c pidscan.c proct
 RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c samples_cols.c trace_cols.c trace.c \
 	tracestats.c results.c netmeta.c)
 ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_value.c plan.c \
-	home.c dirdata.c setup.c runner.c probe.c)
+	home.c dirdata.c setup.c runner.c probe.c gate.c)
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
 	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
 	report_net.c \
@@ -96,14 +96,30 @@ STAGE_CORE := $(addprefix models/core/,transform.c transform_ctx.c transform_spi
 SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -shared \
 	-fvisibility=hidden
 
-UNIT_TESTS := s3url location local walk keyesc s3xml retry manifest index dsstats gen s3config exif transform \
+UNIT_TESTS := s3url location local walk keyesc shard s3xml retry manifest index dsstats gen s3config exif transform \
 	stage job run models scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape \
 	sampler_cost usl analysis plot plotdata csv resultset rs_dataset compare gnuplot results
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
+# The MPI layer (harness/mpi/, docs/scale-out.md): exifbench-mpi, which exifbench execs when
+# mpirun started it. Only comm.c is compiled with mpicc and only this binary links libmpi;
+# `make MPI=no` leaves it out (exifbench then says, under mpirun, that it is missing).
+MPI ?= yes
+MPICC ?= mpicc
+MPI_SRC := $(addprefix harness/mpi/,mpi_main.c rankrun.c recover.c merge.c)
+MPI_BIN := $(if $(filter yes,$(MPI)),$(BUILD)/exifbench-mpi)
+
 .PHONY: all check unit integration bench microbench deps clean format install uninstall
-all: $(BIN) $(STAGE_SOS)
+all: $(BIN) $(STAGE_SOS) $(MPI_BIN)
+
+$(BUILD)/exifbench-mpi: $(patsubst %.c,$(BUILD)/%.o,$(MPI_SRC)) $(BUILD)/harness/mpi/comm.o \
+		$(LIB_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(filter-out bench/main.c,$(BENCH_SRC)))
+	$(call say,LINK,$@)$(MPICC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/harness/mpi/comm.o: harness/mpi/comm.c | deps
+	@mkdir -p $(@D)
+	$(call say,MPCC,$<)$(MPICC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/stages/%.so: models/stages/%.c $(STAGE_CORE) include/exifbench_stage.h \
 		models/core/transform.h models/core/transform_int.h | deps
@@ -132,7 +148,8 @@ $(BUILD)/harness/engine/versions.o: EXTRA_DEFS = -DLIBEXIF_VERSION='"$(shell pkg
 PREFIX ?= /usr/local
 SHAREDIR = $(PREFIX)/share/exifbench
 $(BUILD)/harness/engine/home.o: EXTRA_DEFS = -DEXIFBENCH_SHAREDIR='"$(SHAREDIR)"'
-$(BUILD)/harness/engine/home.o: $(BUILD)/sharedir.stamp
+$(BUILD)/bench/main.o: EXTRA_DEFS = -DEXIFBENCH_LIBEXEC='"$(PREFIX)/lib/exifbench"'
+$(BUILD)/harness/engine/home.o $(BUILD)/bench/main.o: $(BUILD)/sharedir.stamp
 $(BUILD)/sharedir.stamp: FORCE
 	@mkdir -p $(@D)
 	$(Q)echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' >$@
@@ -155,6 +172,7 @@ TESTED_location := models/core/location.o
 TESTED_local := models/core/local.o
 TESTED_walk := models/core/walk.o
 TESTED_keyesc := models/core/keyesc.o
+TESTED_shard := models/core/shard.o
 TESTED_s3xml := models/core/s3xml.o
 TESTED_retry := models/core/retry.o
 TESTED_manifest := datasets/manifest.o

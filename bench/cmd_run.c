@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -35,6 +36,7 @@
 #include "run_results.h"
 #include "models/core/local.h"
 #include "models/core/s3.h"
+#include "harness/engine/gate.h"
 #include "harness/engine/runner.h"
 #include "harness/results/trace.h"
 
@@ -78,6 +80,7 @@ static void summary(struct run_cli *c, struct run *r, double wall_s);
 static double cpu_seconds(struct rusage *self, struct rusage *kids);
 static int close_folder(struct run_cli *c, int rc);
 static int setup_failed(const struct run_cli *c, int rc);
+static int64_t unix_ns(void);
 
 int
 cmd_run(int argc, char **argv)
@@ -168,6 +171,8 @@ open_files(struct run_cli *c)
 static int
 set_up(struct run_cli *c, struct run **rp)
 {
+	int gate;
+
 	c->a.p.shared_io_thread = c->a.model->shared_io_thread;
 	c->progress = !c->a.quiet && isatty(STDERR_FILENO);
 	c->status_fd = status_fd();
@@ -178,8 +183,20 @@ set_up(struct run_cli *c, struct run **rp)
 	}
 	if (c->keys != NULL)
 		run_set_keys(*rp, c->keys, c->a.keys_path);
+	if (run_set_shard(*rp, c->a.shard.index, c->a.shard.count) < 0) {
+		cli_error("out of memory");
+		return EXIT_SETUP;
+	}
+	if ((gate = gate_fd_from_env()) >= 0 && !gate_wait(gate)) {
+		close(gate);
+		cli_error(atomic_load(&stop_flag) ? "stopped before the start" :
+		    "the coordinator called the start off (another client could not start)");
+		return atomic_load(&stop_flag) ? EXIT_STOPPED : EXIT_SETUP;
+	}
 	c->cpu0_s = cpu_seconds(&(struct rusage){ 0 }, &(struct rusage){ 0 });
 	c->t0 = job_now_ns();
+	if (gate >= 0)
+		gate_started(gate, unix_ns());
 	if (c->a.duration_s > 0 && arm_duration(c->a.duration_s) < 0) {
 		cli_error("--duration: cannot set a timer");
 		return EXIT_SETUP;
@@ -401,13 +418,15 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 	struct run_totals t;
 	struct rusage self, kids;
 	double rate, cpu_s = cpu_seconds(&self, &kids) - c->cpu0_s;
+	char shard[32];
 
+	snprintf(shard, sizeof(shard), "%u/%u", c->a.shard.index, c->a.shard.count);
 	run_totals(r, &t);
 	rate = wall_s > 0 ? (double)t.ok / wall_s : 0;
 	if (c->a.json) {
 		cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:f,"
 		    " s:b, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:i, s:f, s:f, s:I, s:I, s:b, s:b, s:s,"
-		    " s:s}", "model", c->a.model->name, "src_bucket", c->a.p.src_bucket,
+		    " s:s, s:s?}", "model", c->a.model->name, "src_bucket", c->a.p.src_bucket,
 		    "src_prefix", c->a.p.src_prefix, "src_dir", c->a.p.src_dir, "dst_bucket",
 		    c->a.p.dst_bucket, "dst_prefix", c->a.p.dst_prefix, "dst_dir", c->a.p.dst_dir,
 		    "concurrency", (int)c->a.opts.concurrency, "workers",
@@ -421,7 +440,7 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 		    "worker_max_rss_kib", (json_int_t)kids.ru_maxrss, "stopped",
 		    t.stopped && !timed_out, "timed_out", (int)timed_out, "error",
 		    run_error(r), "stage", c->a.p.stage.kind != STAGE_BUILTIN ?
-		    c->a.p.stage.path : "builtin"));
+		    c->a.p.stage.path : "builtin", "shard", c->a.shard.count > 1 ? shard : NULL));
 		return;
 	}
 	printf("%s: %llu images: %llu ok, %llu failed in %.2f s: %.1f images/s, %.2f MiB/s in,"
@@ -446,4 +465,14 @@ cpu_seconds(struct rusage *self, struct rusage *kids)
 	return (double)(self->ru_utime.tv_sec + self->ru_stime.tv_sec + kids->ru_utime.tv_sec +
 	    kids->ru_stime.tv_sec) + (double)(self->ru_utime.tv_usec + self->ru_stime.tv_usec +
 	    kids->ru_utime.tv_usec + kids->ru_stime.tv_usec) / 1e6;
+}
+
+/* CLOCK_REALTIME in nanoseconds: the run's start, for a coordinator's common timeline. */
+static int64_t
+unix_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }

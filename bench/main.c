@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "harness/engine/home.h"
 #include "harness/engine/versions.h"
 
 static void usage(FILE *f);
+static int under_mpirun(int argc, char **argv);
 static void warn_insecure(const char *cmd);
 
 static void
@@ -101,6 +103,8 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (under_mpirun(argc, argv))
+		return EXIT_SETUP;	/* it execs the MPI layer, or says why it could not */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "exifbench: libcurl initialisation failed\n");
 		return EXIT_SETUP;
@@ -127,4 +131,38 @@ main(int argc, char **argv)
 	}
 	curl_global_cleanup();
 	return rc;
+}
+
+/*
+ * Started by mpirun (Open MPI's OMPI_COMM_WORLD_SIZE), and not as the MPI layer's own client
+ * (EXIFBENCH_MPI_CHILD): `run` is handed to the MPI layer, exifbench-mpi, beside this binary
+ * or in the installed EXIFBENCH_LIBEXEC (harness/mpi/mpi_main.c), so that this binary never
+ * links libmpi. Returns 0 when not under mpirun (or for another command); 1 after an error.
+ */
+static int
+under_mpirun(int argc, char **argv)
+{
+	char self[PATH_MAX], mpi[PATH_MAX + 32], *slash;
+	ssize_t n;
+
+	if (getenv("OMPI_COMM_WORLD_SIZE") == NULL || getenv("EXIFBENCH_MPI_CHILD") != NULL ||
+	    (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "bench") != 0))
+		return 0;
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0) {
+		perror("exifbench: /proc/self/exe");
+		return 1;
+	}
+	self[n] = '\0';
+	setenv("EXIFBENCH_EXE", self, 1);
+	if ((slash = strrchr(self, '/')) != NULL)
+		*slash = '\0';
+	snprintf(mpi, sizeof(mpi), "%s/exifbench-mpi", self);
+	if (access(mpi, X_OK) != 0)
+		snprintf(mpi, sizeof(mpi), "%s/exifbench-mpi", EXIFBENCH_LIBEXEC);
+	argv[0] = mpi;
+	(void)argc;
+	execv(mpi, argv);
+	fprintf(stderr, "exifbench: started by mpirun, but its MPI layer %s cannot run: it is "
+	    "built when Open MPI is installed (make deps && make)\n", mpi);
+	return 1;
 }

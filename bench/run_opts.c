@@ -16,7 +16,7 @@
 #include "harness/results/results.h"
 
 enum { O_THUMB = 256, O_SPIN, O_GIL, O_UPLOAD, O_TRACE, O_QUIET, O_KEYS, O_DURATION,
-	O_STAGE, O_STAGE_TIMEOUT, O_STAGE_CMD, O_RESULTS };
+	O_STAGE, O_STAGE_TIMEOUT, O_STAGE_CMD, O_RESULTS, O_SHARD };
 
 /* The result, and what the parse needs beyond it. */
 struct parse_state {
@@ -59,6 +59,7 @@ static const struct option longopts[] = {
 	{ "trace", required_argument, NULL, O_TRACE },
 	{ "results", required_argument, NULL, O_RESULTS },
 	{ "keys", required_argument, NULL, O_KEYS },
+	{ "shard", required_argument, NULL, O_SHARD },
 	{ "json", no_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, O_QUIET },
 	{ "help", no_argument, NULL, 'h' },
@@ -88,6 +89,10 @@ const char run_usage[] =
     "                          bucket, or path relative to a local --src, per line; -\n"
     "                          for stdin) instead of listing --src; \\\\ \\t \\n \\r in a\n"
     "                          key stand for a backslash, tab, newline, CR (dataset ls)\n"
+    "      --shard I/N         take only share I (0..N-1) of the keys, by a hash of each\n"
+    "                          key, so N runs together take every key once (docs/scale-out.md);\n"
+    "                          k8s/N reads I from JOB_COMPLETION_INDEX, slurm reads a job\n"
+    "                          array's SLURM_ARRAY_TASK_ID (or an srun step's SLURM_PROCID)\n"
     "  -t, --transform KIND    none (default), thumbnail or recompress\n"
     "  -q, --quality Q         JPEG quality of the transform, 1..100 (85)\n"
     "      --thumb-max PX      thumbnail: longest side to reach by DCT scaling (160)\n"
@@ -134,6 +139,7 @@ run_args_parse(struct run_args *a, int argc, char **argv)
 	int rc;
 
 	a->p.transform = topts;
+	a->shard.count = 1;
 	if ((rc = cli_options_help(argc, argv, "m:s:d:c:w:n:t:q:jh", longopts, print_usage,
 	    run_usage, parse_opt, &st)) >= 0)
 		return rc;
@@ -192,7 +198,7 @@ static int
 parse_run_opt(struct run_args *a, struct parse_state *st, int ch, const char *arg)
 {
 	unsigned long v;
-	char buf[128];
+	char buf[256];
 
 	switch (ch) {
 	case 'm':
@@ -221,6 +227,13 @@ parse_run_opt(struct run_args *a, struct parse_state *st, int ch, const char *ar
 	case O_DURATION:
 		if (cli_parse_double("--duration", arg, 0.001, 86400, &a->duration_s) < 0)
 			return EXIT_USAGE;
+		break;
+	case O_SHARD:
+		if (shard_parse(arg, &a->shard, buf, sizeof(buf)) < 0) {
+			fprintf(stderr, "exifbench: --shard: %s\n", buf);
+			return EXIT_USAGE;
+		}
+		a->shard_text = arg;
 		break;
 	}
 	return -1;

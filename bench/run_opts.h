@@ -7,6 +7,7 @@
 #define EXIFBENCH_RUN_OPTS_H
 
 #include "models/model.h"
+#include "models/core/shard.h"
 
 struct run_args {
 	const struct model *model;
@@ -20,6 +21,8 @@ struct run_args {
 	long stage_timeout_ms;	/* --stage-timeout-ms, also in p.stage once --stage is read */
 	const char *stage_text;	/* --stage or --stage-cmd as given, or NULL */
 	const char *results_dir;/* --results: the one-run result folder to write, or NULL */
+	struct shard shard;	/* --shard: this run's share of the keys (count 1: all) */
+	const char *shard_text;	/* --shard as given, or NULL */
 };
 
 /*

@@ -203,6 +203,9 @@ meta_new(const struct run_args *a, int argc, char **argv)
 	    "not_recorded", not_recorded());
 	if (meta != NULL)
 		json_object_set_new(meta, "latency", latency(a));
+	if (meta != NULL && a->shard.count > 1)
+		json_object_set_new(json_object_get(meta, "run"), "shard", json_pack("{s:i, s:i}",
+		    "index", (int)a->shard.index, "count", (int)a->shard.count));
 	if (meta != NULL)
 		json_object_set_new(meta, "endpoint_settings", json_pack("{s:s, s:b, s:s?, s:s?, "
 		    "s:b}", "addressing", s3->virtual_hosted ? "virtual" : "path", "tls_verify",

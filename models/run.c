@@ -20,6 +20,7 @@
 
 #include "lister.h"
 #include "models/core/keyesc.h"
+#include "models/core/shard.h"
 #include "records.h"
 #include "run.h"
 
@@ -31,6 +32,7 @@ struct run {
 	run_record_cb on_record;
 	void *arg;
 
+	struct shard shard;	/* the share of the keys this run takes (count 1: all) */
 	FILE *keys;		/* keys from a file instead of the listing, or NULL */
 	const char *keys_name;
 	unsigned long keys_line;
@@ -62,6 +64,7 @@ run_new(const struct pipeline *p, const struct model_opts *opts, uint64_t limit,
 	r->p = p;
 	r->opts = *opts;
 	r->limit = limit;
+	r->shard.count = 1;
 	r->stop = stop;
 	r->on_record = on_record;
 	r->arg = arg;
@@ -130,7 +133,7 @@ run_key_fd(const struct run *r)
 	return r->keys != NULL ? -1 : lister_fd(r->lister);
 }
 
-/* run_next_key and run_try_key: the latch, the limit, the count. */
+/* run_next_key and run_try_key: the latch, the limit, the share, the count. */
 static int
 next_key(struct run *r, char *key, int wait)
 {
@@ -138,19 +141,22 @@ next_key(struct run *r, char *key, int wait)
 
 	if (r->ended)
 		return 0;
-	if (run_stopping(r)) {
-		r->t.stopped = 1;
-		got = 0;
-	} else if (r->limit > 0 && r->t.listed >= r->limit) {
-		got = 0;
-	} else if (r->keys != NULL) {
-		got = read_key(r, key);
-	} else if ((got = lister_next(r->lister, key, wait)) < 0 && r->p->src_dir[0] != '\0') {
-		run_fail(r, "listing %s: %s", r->p->src_dir, lister_error(r->lister));
-	} else if (got < 0) {
-		run_fail(r, "listing s3://%s/%s: %s", r->p->src_bucket, r->p->src_prefix,
-		    lister_error(r->lister));
-	}
+	do {
+		if (run_stopping(r)) {
+			r->t.stopped = 1;
+			got = 0;
+		} else if (r->limit > 0 && r->t.listed >= r->limit) {
+			got = 0;
+		} else if (r->keys != NULL) {
+			got = read_key(r, key);
+		} else if ((got = lister_next(r->lister, key, wait)) < 0 &&
+		    r->p->src_dir[0] != '\0') {
+			run_fail(r, "listing %s: %s", r->p->src_dir, lister_error(r->lister));
+		} else if (got < 0) {
+			run_fail(r, "listing s3://%s/%s: %s", r->p->src_bucket, r->p->src_prefix,
+			    lister_error(r->lister));
+		}
+	} while (got == 1 && !shard_has(&r->shard, key));
 	if (got == 1)
 		r->t.listed++;
 	else if (got != RUN_KEY_WAIT)
@@ -206,6 +212,25 @@ run_totals(struct run *r, struct run_totals *t)
 	records_flush(r->records);
 	*t = r->t;
 	lister_stats(r->lister, &t->list_pages, &t->list_ns);
+}
+
+int
+run_set_shard(struct run *r, unsigned index, unsigned count)
+{
+	struct lister *l;
+
+	if (count <= 1)
+		return 0;
+	if (r->limit > 0) {	/* the listing's own cap would count other shares' keys */
+		l = r->p->src_dir[0] != '\0' ? lister_new_local(r->p->src_dir, 0, r->stop) :
+		    lister_new(&r->p->s3, r->p->src_bucket, r->p->src_prefix, 0, r->stop);
+		if (l == NULL)
+			return -1;
+		lister_free(r->lister);
+		r->lister = l;
+	}
+	r->shard.index = index, r->shard.count = count;
+	return 0;
 }
 
 void

@@ -75,6 +75,14 @@ void run_without_threads(struct run *r);
  */
 void run_set_keys(struct run *r, FILE *f, const char *name);
 
+/*
+ * Takes only the keys of share index out of count (models/core/shard.h: by a hash of the key)
+ * from the listing or the keys file; the others are skipped, not counted; the limit then caps
+ * this share's keys. Call before the model runs (and before run_without_threads). 0, or -1
+ * when out of memory.
+ */
+int run_set_shard(struct run *r, unsigned index, unsigned count);
+
 const struct pipeline *run_pipeline(const struct run *r);
 const struct model_opts *run_opts(const struct run *r);
 

@@ -1,0 +1,47 @@
+/*
+ * comm.h: everything the MPI layer asks of MPI, behind calls with no MPI type in them, so
+ * that comm.c is the one file compiled with mpicc and linked with libmpi (the models and the
+ * rest of the harness never see it). Rank 0 is the coordinator that gathers; every call is
+ * collective (all ranks make it) unless it says otherwise.
+ */
+#ifndef EXIFBENCH_COMM_H
+#define EXIFBENCH_COMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* MPI_Init, then this rank and the count of ranks. 0, or -1. */
+int comm_init(int *argc, char ***argv, unsigned *rank, unsigned *size);
+
+/* 1 when ok is true on every rank (an all-reduce). */
+int comm_all(int ok);
+
+/*
+ * Rank 0 against each other rank in turn, 8 round trips of CLOCK_REALTIME stamps: the offset
+ * of that rank's clock to rank 0's (its clock minus rank 0's, ns), taken at the round trip
+ * of least time (*rtt_ns). Rank 0 gets 0 for itself.
+ */
+void comm_clock(int64_t *offset_ns, int64_t *rtt_ns);
+
+/* MPI_Barrier: the seconds this rank waited in it. */
+double comm_barrier(void);
+
+/* Gathers len bytes from every rank into all (size x len bytes, rank order) on rank 0. */
+void comm_gather(const void *mine, size_t len, void *all);
+
+/*
+ * The files under dir (recursively), sent to rank 0 (on a rank other than 0), and on rank 0,
+ * received from rank `from` into the folder dir (created). In 1 MiB pieces: memory is one
+ * piece. 0, or -1 with err (rank 0: a file it could not write; others: one they could not
+ * read, sent as empty).
+ */
+int comm_send_folder(const char *dir, char *err, size_t errlen);
+int comm_recv_folder(unsigned from, const char *dir, char *err, size_t errlen);
+
+/* MPI_Finalize. */
+void comm_finalize(void);
+
+/* MPI_Abort(code): ends every rank. */
+void comm_abort(int code);
+
+#endif
