@@ -355,7 +355,7 @@ rank0_finish(const struct run_args *a, const char *dir, struct results *res,
 		    *rc);
 
 		cli_print_json(o);
-	} else if (t.status != NULL)
+	} else if (t.status != NULL) {
 		printf("%s: %u clients: %llu images: %llu ok, %llu failed; %.1f images/s over the "
 		    "%.2f s all ran (%.2f s in all); barrier %.2f ms, gather %.3f s; %s\n",
 		    a->model->name, n, (unsigned long long)t.listed, (unsigned long long)t.ok,
