@@ -23,8 +23,13 @@ int comm_all(int ok);
  */
 void comm_clock(int64_t *offset_ns, int64_t *rtt_ns);
 
-/* MPI_Barrier: the seconds this rank waited in it. */
-double comm_barrier(void);
+/*
+ * A barrier that sleeps poll_us between its tests instead of spinning (MPI_Ibarrier), so that
+ * ranks waiting on one host leave its CPUs to the clients still running there: the seconds
+ * this rank waited in it. The last rank in is released within about poll_us. poll_us 0:
+ * MPI_Barrier itself (it spins: for a start, when nothing else needs the CPUs).
+ */
+double comm_barrier(long poll_us);
 
 /* Gathers len bytes from every rank into all (size x len bytes, rank order) on rank 0. */
 void comm_gather(const void *mine, size_t len, void *all);

@@ -33,6 +33,8 @@
 #include "harness/engine/gate.h"
 
 #define MAX_ARGS 256
+#define START_POLL_US 0	/* the start: MPI_Barrier's own (the clients are all waiting) */
+#define END_POLL_US 5000	/* waiting for the other clients to end */
 
 /* What each rank tells rank 0 once its client has ended. */
 struct rank_info {
@@ -153,7 +155,7 @@ main(int argc, char **argv)
 	comm_clock(&mine.offset_ns, &mine.rtt_ns);
 	clock_s = now_s() - clock_s;
 	if (mine.ok) {
-		mine.barrier_s = comm_barrier();
+		mine.barrier_s = comm_barrier(START_POLL_US);
 		if (gate_send(child.gate, !stopping) < 0 ||
 		    gate_start_time(child.gate, &mine.start_ns) < 0)
 			mine.start_ns = 0;
@@ -174,7 +176,7 @@ main(int argc, char **argv)
 	} else {
 		mine.exit_code = EXIT_SETUP;
 	}
-	if (mine.ok && mine.signal != 0 && mine.signal != SIGINT && mine.signal != SIGTERM) {
+	if (mine.ok && mine.signal != 0) {
 		char why[128];
 
 		snprintf(why, sizeof(why), "client killed by signal %d before this key was "
@@ -183,6 +185,7 @@ main(int argc, char **argv)
 			snprintf(mine.error, sizeof(mine.error), "accounting for the keys of the "
 			    "killed client: %s", err);
 	}
+	comm_barrier(END_POLL_US);	/* every client has ended: no rank spins meanwhile */
 	if (rank == 0 && (all = calloc(n, sizeof(*all))) == NULL)
 		comm_abort(EXIT_SETUP);
 	comm_gather(&mine, sizeof(mine), all);

@@ -53,6 +53,11 @@ rankrun_start(struct rankrun *rr, const char *exe, char *const *args, unsigned i
 		return -1;
 	}
 	if (rr->pid == 0) {
+		/*
+		 * A process group of its own: mpirun's signals reach the client once, through
+		 * us, not also directly (a second SIGTERM would kill it mid-write).
+		 */
+		setpgid(0, 0);
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		dup2(out[1], STDOUT_FILENO);
 		fcntl(sv[1], F_SETFD, 0);	/* the gate stays open across exec */

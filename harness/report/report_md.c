@@ -157,6 +157,7 @@ summary(struct report_out *o, const struct report *rep)
 	json_object_set_new(o->js, "summary", arr);
 	datasets(o, rep);
 	report_net(o, rep);
+	report_hosts(o, rep);
 	for (i = 0; i < rep->n; i++) {
 		report_out_plot(o, "throughput", rep->sc[i].label, NULL,
 		    "images/s per model at its best level");

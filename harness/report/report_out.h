@@ -55,6 +55,12 @@ json_t *report_run_json(const struct rs_run *r);
  */
 void report_net(struct report_out *o, const struct report *rep);
 
+/*
+ * report_hosts.c: per multi-client folder (its hosts.csv), a row per client; report.json's
+ * "clients".
+ */
+void report_hosts(struct report_out *o, const struct report *rep);
+
 /* report_plan.c: the hardware-scaling, capacity-planning and skew sections. */
 void report_plan_hardware(struct report_out *o, const struct report *rep);
 void report_plan_capacity(struct report_out *o, const struct report *rep);
