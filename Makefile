@@ -233,13 +233,13 @@ unit: $(UNIT_BINS) $(BIN) $(STAGE_SOS)
 	$(Q)tests/install.sh $(BIN) O=$(O) SANITIZER=$(SANITIZER)
 
 # Starts the local S3 server unless AWS_ENDPOINT_URL names one, and stops it afterwards.
-integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS)
+integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS) $(MPI_BIN)
 	$(Q)harness/with-s3-local sh -c 'for t in $(INTEG_BINS); do $$t || exit 1; done && \
 		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN) && \
 		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN) && \
 		tests/integration/source.sh $(BIN) && tests/integration/creds.sh $(BIN) && \
 		tests/integration/stage.sh $(BIN) $(BUILD) && tests/integration/local.sh $(BIN) && \
-		tests/integration/faults.sh $(BIN)'
+		tests/integration/faults.sh $(BIN) && tests/integration/mpi.sh $(BIN)'
 
 # The report's results: the shipped scenarios, each a result folder inside one
 # results/<UTC>-bench-PROFILE/, then one report over them all. The quick profile (the
