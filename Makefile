@@ -102,12 +102,12 @@ UNIT_TESTS := s3url location local walk keyesc shard s3xml retry manifest index 
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
-# The MPI layer (harness/mpi/, docs/scale-out.md): exifbench-mpi, which exifbench execs when
-# mpirun started it. Only comm.c is compiled with mpicc and only this binary links libmpi;
+# The MPI layer (harness/mpi/, its program bench/mpi_main.c; docs/scale-out.md): exifbench-mpi,
+# which exifbench execs when mpirun started it. Only comm.c is compiled with mpicc and only this binary links libmpi;
 # `make MPI=no` leaves it out (exifbench then says, under mpirun, that it is missing).
 MPI ?= yes
 MPICC ?= mpicc
-MPI_SRC := $(addprefix harness/mpi/,mpi_main.c rankrun.c recover.c merge.c)
+MPI_SRC := bench/mpi_main.c $(addprefix harness/mpi/,rankrun.c recover.c merge.c)
 MPI_BIN := $(if $(filter yes,$(MPI)),$(BUILD)/exifbench-mpi)
 
 .PHONY: all check unit integration bench microbench deps clean format install uninstall

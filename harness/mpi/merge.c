@@ -35,14 +35,15 @@ static int move_rows(const char *in, FILE *out, double shift_us, struct span *s,
 static void put_cell(FILE *f, const char *cell, char kind, int shift, double shift_us);
 static int count_window(const char *merged, double a_us, double b_us, uint64_t *kept,
     double *bytes, char *err, size_t errlen);
-static void row_for(const struct run_args *a, unsigned n, struct result_row *row,
+static void row_for(const struct model *m, const struct model_opts *opts, unsigned n, struct result_row *row,
     struct runner_result *rr, const struct tracestats *ts, const struct merge_totals *t,
     double cpu_s, int exit_code);
 static int hosts_csv(const char *dir, const struct merge_client *c, const struct span *s,
     unsigned n, double trim, char *err, size_t errlen);
 
 int
-merge_write(struct results *res, const struct run_args *a, struct merge_client *c,
+merge_write(struct results *res, const struct model *m, const struct model_opts *opts,
+    struct merge_client *c,
     unsigned n, json_t *meta, json_t *coord, struct merge_totals *t, char *err,
     size_t errlen)
 {
@@ -95,14 +96,14 @@ merge_write(struct results *res, const struct run_args *a, struct merge_client *
 	t->status = partial ? "partial" : "complete";
 
 	trim = json_number_value(json_object_get(json_object_get(meta, "scenario"), "trim"));
-	results_label(label, sizeof(label), a->model->name, a->opts.concurrency, "all", 1);
+	results_label(label, sizeof(label), m->name, opts->concurrency, "all", 1);
 	if (tracestats_read(merged, trim, res->trace, label, RESULTS_LABEL_HEADER,
 	    &res->trace_header, &ts, err, errlen) < 0)
 		goto done;
 	unlink(merged);
 	ts.kept = (size_t)kept, ts.window_s = t->window_s, ts.images_per_s = t->images_per_s;
 	ts.mib_per_s = t->window_s > 0 ? bytes / MiB / t->window_s : -1;
-	row_for(a, n, &row, rr, &ts, t, cpu_s, exit_code);
+	row_for(m, opts, n, &row, rr, &ts, t, cpu_s, exit_code);
 	results_row(res, &row);
 	if (hosts_csv(res->dir, c, s, n, trim, err, errlen) < 0)
 		goto done;
@@ -240,7 +241,7 @@ count_window(const char *merged, double a_us, double b_us, uint64_t *kept, doubl
 
 /* summary.csv's row: the clients as one. */
 static void
-row_for(const struct run_args *a, unsigned n, struct result_row *row,
+row_for(const struct model *m, const struct model_opts *opts, unsigned n, struct result_row *row,
     struct runner_result *rr, const struct tracestats *ts, const struct merge_totals *t,
     double cpu_s, int exit_code)
 {
@@ -250,12 +251,12 @@ row_for(const struct run_args *a, unsigned n, struct result_row *row,
 	rr->sys = (struct sampler_system){ -1, -1, -1, -1, -1, -1, -1, -1 };
 	rr->exit_code = exit_code;
 	memset(row, 0, sizeof(*row));
-	row->model = a->model->name, row->level = a->opts.concurrency, row->rep = 1;
-	row->workers = a->model->uses_workers ? a->opts.workers : 0;
+	row->model = m->name, row->level = opts->concurrency, row->rep = 1;
+	row->workers = m->uses_workers ? opts->workers : 0;
 	row->client_cpus = "";
 	row->client_pus = 0;	/* several hosts: their PUs are in hosts.csv's meta, not one figure */
-	row->in_flight = n * model_in_flight(a->model, a->opts.concurrency);
-	row->cpu_threads = n * model_cpu_threads(a->model, &a->opts, 1);
+	row->in_flight = n * model_in_flight(m, opts->concurrency);
+	row->cpu_threads = n * model_cpu_threads(m, opts, 1);
 	row->exit_code = exit_code;
 	row->status = strcmp(t->status, "partial") == 0 ? "stopped" : exit_code == 0 ? "ok" :
 	    exit_code == 1 ? "failed_keys" : "error";

@@ -22,7 +22,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "bench/run_opts.h"
+#include "models/model.h"
+#include "models/run.h"
 #include "harness/results/results.h"
 
 struct merge_client {
@@ -48,10 +49,11 @@ struct merge_totals {
 
 /*
  * Writes the merged folder into res (open on the folder, its ranks/ inside it) for the run of
- * options a over clients c[0..n), meta being rank 0's client's meta.json (taken over), the
- * coordination's figures in coord (added to "clients"). 0 with t, or -1 with err.
+ * model m with opts over clients c[0..n), meta being rank 0's client's meta.json (taken over),
+ * the coordination's figures in coord (added to "clients"). 0 with t, or -1 with err.
  */
-int merge_write(struct results *res, const struct run_args *a, struct merge_client *c,
+int merge_write(struct results *res, const struct model *m, const struct model_opts *opts,
+    struct merge_client *c,
     unsigned n, json_t *meta, json_t *coord, struct merge_totals *t, char *err,
     size_t errlen);
 

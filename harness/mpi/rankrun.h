@@ -1,5 +1,5 @@
 /*
- * rankrun.h: one client of a multi-client run, as the MPI layer (mpi_main.c) drives it, with
+ * rankrun.h: one client of a multi-client run, as the MPI layer (bench/mpi_main.c) drives it, with
  * no MPI in it. The client is a plain `exifbench run` child started before MPI_Init (Open MPI
  * advises against fork after it): with the user's options, this rank's --shard, its own
  * result folder and raw trace, --json on a pipe, and the start gate (harness/engine/gate.h)

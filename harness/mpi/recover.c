@@ -20,14 +20,16 @@
 
 static int cut_partial_row(const char *path);
 static int done_keys(const char *trace, const char *out, char *err, size_t errlen);
-static int share_keys(const struct run_args *a, const char *out, char *err, size_t errlen);
+static int share_keys(const struct pipeline *p, const char *keys_path, uint64_t limit,
+    const struct shard *share, const char *out, char *err, size_t errlen);
 static int put_key(FILE *f, const char *key);
 static int tool(char *const *argv, const char *out);
 static int append_failed(const char *trace, const char *missing, const char *why,
     uint64_t *added, char *err, size_t errlen);
 
 int
-recover_keys(const struct run_args *a, const char *trace, const char *why, uint64_t *added,
+recover_keys(const struct pipeline *p, const char *keys_path, uint64_t limit,
+    const struct shard *share, const char *trace, const char *why, uint64_t *added,
     char *err, size_t errlen)
 {
 	char tmp[] = "/tmp/exifbench-recover-XXXXXX", done[64], all[64], missing[64];
@@ -44,7 +46,7 @@ recover_keys(const struct run_args *a, const char *trace, const char *why, uint6
 	if (cut_partial_row(trace) < 0)
 		snprintf(err, errlen, "%s: %s", trace, strerror(errno));
 	else if (done_keys(trace, done, err, errlen) == 0 &&
-	    share_keys(a, all, err, errlen) == 0) {
+	    share_keys(p, keys_path, limit, share, all, err, errlen) == 0) {
 		char *sort_done[] = { "sort", "-u", done, NULL }, *sort_all[] = { "sort", "-u", all,
 		    NULL }, *comm[] = { "comm", "-23", all, done, NULL };
 
@@ -122,7 +124,8 @@ done_keys(const char *trace, const char *out, char *err, size_t errlen)
 
 /* The keys of the client's share, as it took them (listing or --keys, --limit), into out. */
 static int
-share_keys(const struct run_args *a, const char *out, char *err, size_t errlen)
+share_keys(const struct pipeline *p, const char *keys_path, uint64_t limit,
+    const struct shard *share, const char *out, char *err, size_t errlen)
 {
 	char key[JOB_KEY_MAX + 3];
 	struct lister *l = NULL;
@@ -134,18 +137,18 @@ share_keys(const struct run_args *a, const char *out, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", out, strerror(errno));
 		return -1;
 	}
-	if (a->keys_path != NULL)
-		keys = fopen(a->keys_path, "r");
+	if (keys_path != NULL)
+		keys = fopen(keys_path, "r");
 	else
-		l = a->p.src_dir[0] != '\0' ? lister_new_local(a->p.src_dir, 0, NULL) :
-		    lister_new(&a->p.s3, a->p.src_bucket, a->p.src_prefix, 0, NULL);
+		l = p->src_dir[0] != '\0' ? lister_new_local(p->src_dir, 0, NULL) :
+		    lister_new(&p->s3, p->src_bucket, p->src_prefix, 0, NULL);
 	if (keys == NULL && l == NULL) {
-		snprintf(err, errlen, "cannot read the keys again (%s)", a->keys_path != NULL ?
-		    a->keys_path : "out of memory");
+		snprintf(err, errlen, "cannot read the keys again (%s)", keys_path != NULL ?
+		    keys_path : "out of memory");
 		fclose(o);
 		return -1;
 	}
-	while (a->limit == 0 || taken < a->limit) {
+	while (limit == 0 || taken < limit) {
 		if (keys != NULL) {
 			if (fgets(key, sizeof(key), keys) == NULL)
 				break;
@@ -159,7 +162,7 @@ share_keys(const struct run_args *a, const char *out, char *err, size_t errlen)
 			}
 			break;
 		}
-		if (shard_has(&a->shard, key)) {
+		if (shard_has(share, key)) {
 			taken++;
 			if (put_key(o, key) < 0)
 				rv = -1;

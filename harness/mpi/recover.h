@@ -12,14 +12,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bench/run_opts.h"
+#include "models/model.h"
+#include "models/core/shard.h"
 
 /*
- * For the client of run options a (its pipeline, keys file, limit and shard) whose raw trace
- * is trace (cut at its last whole row first): appends a failed row, error why, for each key
- * of its share the trace lacks. *added counts them. 0, or -1 with err.
+ * For the client of pipeline p (its source), keys file keys_path (NULL: the listing), limit
+ * (0: none) and share, whose raw trace is trace (cut at its last whole row first): appends a
+ * failed row, error why, for each key of its share the trace lacks. *added counts them. 0,
+ * or -1 with err.
  */
-int recover_keys(const struct run_args *a, const char *trace, const char *why,
-    uint64_t *added, char *err, size_t errlen);
+int recover_keys(const struct pipeline *p, const char *keys_path, uint64_t limit,
+    const struct shard *share, const char *trace, const char *why, uint64_t *added,
+    char *err, size_t errlen);
 
 #endif

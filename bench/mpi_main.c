@@ -1,5 +1,5 @@
 /*
- * mpi_main.c: exifbench-mpi, the MPI layer of `mpirun -np N exifbench run ...` (exifbench
+ * mpi_main.c: exifbench-mpi, the MPI layer's program of `mpirun -np N exifbench run ...` (exifbench
  * execs it when it finds itself started by mpirun; docs/scale-out.md). Each rank runs one
  * client: a plain `exifbench run` child (rankrun.h) on its share of the keys (--shard
  * RANK/N: a hash of the key), started before MPI_Init. Once every client has set up, one
@@ -24,13 +24,13 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
-#include "comm.h"
-#include "merge.h"
-#include "rankrun.h"
-#include "recover.h"
-#include "bench/cli.h"
-#include "bench/run_opts.h"
+#include "cli.h"
+#include "run_opts.h"
 #include "harness/engine/gate.h"
+#include "harness/mpi/comm.h"
+#include "harness/mpi/merge.h"
+#include "harness/mpi/rankrun.h"
+#include "harness/mpi/recover.h"
 
 #define MAX_ARGS 256
 #define START_POLL_US 0	/* the start: MPI_Barrier's own (the clients are all waiting) */
@@ -181,7 +181,7 @@ main(int argc, char **argv)
 
 		snprintf(why, sizeof(why), "client killed by signal %d before this key was "
 		    "recorded (rank %u, %s)", mine.signal, rank, mine.host);
-		if (recover_keys(&a, child.trace, why, &mine.recovered, err, sizeof(err)) < 0)
+		if (recover_keys(&a.p, a.keys_path, a.limit, &a.shard, child.trace, why, &mine.recovered, err, sizeof(err)) < 0)
 			snprintf(mine.error, sizeof(mine.error), "accounting for the keys of the "
 			    "killed client: %s", err);
 	}
@@ -338,7 +338,7 @@ rank0_finish(const struct run_args *a, const char *dir, struct results *res,
 	    "each host's CLOCK_REALTIME less its offset to rank 0's, measured over MPI (the "
 	    "least round trip of 8)", "clock_s", clock_s, "barrier_max_ms", bmax * 1e3,
 	    "gather_s", gather_s);
-	if (merge_write(res, a, c, n, meta, coord, &t, err, sizeof(err)) < 0) {
+	if (merge_write(res, a->model, &a->opts, c, n, meta, coord, &t, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: mpi: merging into %s: %s\n", dir, err);
 		*rc = EXIT_SETUP;
 	} else {
