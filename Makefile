@@ -279,11 +279,12 @@ MAN1DIR = $(PREFIX)/share/man/man1
 # script with the shared files.
 STAGEDIR = $(PREFIX)/lib/exifbench/stages
 SHARE_STAGE := models/stages/stage.py
-install: $(BIN) $(STAGE_SOS)
+install: $(BIN) $(STAGE_SOS) $(MPI_BIN)
 	$(Q)$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(STAGEDIR) \
 		$(addprefix $(DESTDIR)$(SHAREDIR)/,plots bench harness models models/stages)
 	$(Q)$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/exifbench
 	$(Q)$(INSTALL) -m 644 $(STAGE_SOS) $(DESTDIR)$(STAGEDIR)/
+	$(Q)[ -z "$(MPI_BIN)" ] || $(INSTALL) -m 755 $(MPI_BIN) $(DESTDIR)$(PREFIX)/lib/exifbench/
 	$(Q)$(INSTALL) -m 644 $(SHARE_STAGE) $(DESTDIR)$(SHAREDIR)/$(SHARE_STAGE)
 	$(Q)sed -e 's|/usr/local/share/exifbench|$(SHAREDIR)|g' \
 		-e 's|/usr/local/lib/exifbench|$(PREFIX)/lib/exifbench|g' docs/exifbench.1 \
@@ -297,7 +298,8 @@ install: $(BIN) $(STAGE_SOS)
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(PREFIX)/bin/exifbench $(DESTDIR)$(MAN1DIR)/exifbench.1 \
 		$(addprefix $(DESTDIR)$(SHAREDIR)/,$(SHARE_FILES) $(SHARE_SCRIPTS) $(SHARE_STAGE)) \
-		$(addprefix $(DESTDIR)$(STAGEDIR)/,$(notdir $(STAGE_SOS)))
+		$(addprefix $(DESTDIR)$(STAGEDIR)/,$(notdir $(STAGE_SOS))) \
+		$(DESTDIR)$(PREFIX)/lib/exifbench/exifbench-mpi
 	$(Q)for d in plots bench harness models/stages models; do \
 		[ ! -d $(DESTDIR)$(SHAREDIR)/$$d ] || rmdir $(DESTDIR)$(SHAREDIR)/$$d || exit 1; done
 	$(Q)[ ! -d $(DESTDIR)$(SHAREDIR) ] || rmdir $(DESTDIR)$(SHAREDIR)
