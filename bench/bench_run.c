@@ -98,7 +98,7 @@ run_one(struct bench *b, const struct plan_run *pr)
 	sum = json_loads(rr->summary, 0, NULL);
 	memset(&row, 0, sizeof(row));
 	row.model = pr->model->name, row.level = pr->level, row.rep = pr->rep;
-	row.workers = pr->workers, row.client_cpus = pr->client_cpus;
+	row.workers = pr->workers, row.client_cpus = pr->client_cpus, row.clients = pr->clients;
 	row.client_pus = pr->client_pus, row.exit_code = rr->exit_code, row.ts = &ts;
 	row.rr = rr;
 	row.wall_s = json_is_real(json_object_get(sum, "wall_s")) ?
@@ -138,7 +138,8 @@ run_names(const struct bench *b, const struct plan_run *pr, struct run_names *n)
 	char name[128];
 
 	plan_cpus_tag(pr, n->tag, sizeof(n->tag));
-	results_label(n->label, sizeof(n->label), pr->model->name, pr->level, n->tag, pr->rep);
+	results_label(n->label, sizeof(n->label), pr->model->name, pr->level, n->tag, pr->rep,
+	    pr->clients);
 	snprintf(name, sizeof(name), "%s-c%u-cpus%s-r%u", pr->model->name, pr->level, n->tag,
 	    pr->rep);
 	snprintf(n->prefix, sizeof(n->prefix), "%s/%s", b->plan.dst_prefix, name);

@@ -152,11 +152,13 @@ expect 0 '^ +exifbench bench --model LIST \[--levels LIST\]' "$bin" bench --help
 expect 0 '--levels LIST' "$bin" bench --help
 "$bin" bench --model async,hybrid --levels 1,16,64 --dry-run >"$tmp/plan" 2>&1
 check "an ad-hoc dry run prints 6 runs of adhoc" grep -q '^6 runs of adhoc; each runs the whole dataset' "$tmp/plan"
-check "its plan has async and hybrid at 1, 16 and 64, in order" [ "$(awk 'NR > 1 && NF == 6 {
+check "its plan has async and hybrid at 1, 16 and 64, in order" [ "$(awk 'NR > 1 && NF == 7 {
 	printf "%s:%s ", $2, $3 }' "$tmp/plan")" = "async:1 async:16 async:64 hybrid:1 hybrid:16 hybrid:64 " ]
 expect 0 '^3 runs of mine; each runs its images' "$bin" bench --model sequential,async --levels 1,4 \
 	--images 12 --name mine --source s3://mybucket/photos -n
-expect 0 '^2 +async +8 .* 2$' "$bin" bench --model async --repeat 2 -n
+expect 0 '^2 +async +8 .* 2 +1$' "$bin" bench --model async --repeat 2 -n
+expect 0 '^4 +async +8 .* 1 +3$' "$bin" bench --model async --levels 1,8 --set 'clients=1 3' -n
+expect 2 "clients: 3 given twice" "$bin" bench --model async --set 'clients=3 3' -n
 expect 0 '^1 +async +2 ' "$bin" bench --model async --levels 1,16 --set concurrency=2 -n
 expect 2 'needs --scenario FILE, or --model LIST' "$bin" bench --levels 1,4 -n
 expect 2 '--model is for an ad-hoc bench, not with --scenario' "$bin" bench --scenario \

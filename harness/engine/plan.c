@@ -11,13 +11,14 @@
 
 static int add(struct plan *p, size_t *cap, const struct plan_run *r);
 static int places(const struct scenario *sc, struct plan *p, char *err, size_t errlen);
+static int add_levels(struct plan *p, size_t *cap, struct plan_run *r,
+    const struct scenario *sc);
 
 int
 plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen)
 {
 	struct plan_run r;
-	size_t cap = 0, c, m, l, k;
-	unsigned max, done_max;
+	size_t cap = 0, c, m, l, k, n;
 	int pus;
 
 	memset(p, 0, sizeof(*p));
@@ -28,6 +29,12 @@ plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen)
 			if (sc->levels[k] == sc->levels[l]) {
 				snprintf(err, errlen, "concurrency: level %u given twice",
 				    sc->levels[l]);
+				return -1;
+			}
+	for (l = 0; l < sc->n_clients; l++)
+		for (k = 0; k < l; k++)
+			if (sc->clients[k] == sc->clients[l]) {
+				snprintf(err, errlen, "clients: %u given twice", sc->clients[l]);
 				return -1;
 			}
 	for (c = 0; c < sc->n_client_cpus; c++) {
@@ -45,21 +52,11 @@ plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen)
 			r.client_cpus = sc->client_cpus[c], r.client_pus = (unsigned)pus;
 			r.workers = r.model->uses_workers ? (sc->workers ? sc->workers :
 			    (unsigned)pus) : 0;
-			max = r.model->max_concurrency;
-			done_max = 0;
-			for (l = 0; l < sc->n_levels; l++) {
-				r.level = sc->levels[l];
-				if (max > 0 && r.level >= max) {
-					if (done_max)
-						continue;
-					r.level = max, done_max = 1;
-				}
-				for (k = 1; k <= sc->repeat; k++) {
-					r.rep = (unsigned)k;
-					if (add(p, &cap, &r) < 0) {
-						snprintf(err, errlen, "out of memory");
-						goto fail;
-					}
+			for (n = 0; n < (sc->n_clients ? sc->n_clients : 1); n++) {
+				r.clients = sc->n_clients ? sc->clients[n] : 1;
+				if (add_levels(p, &cap, &r, sc) < 0) {
+					snprintf(err, errlen, "out of memory");
+					goto fail;
 				}
 			}
 		}
@@ -68,6 +65,33 @@ plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen)
 fail:
 	plan_free(p);
 	return -1;
+}
+
+/*
+ * r at each level and repeat; a model that keeps at most N requests in flight at each level
+ * up to N, and at N once when the levels go past it. 0, or -1 when out of memory.
+ */
+static int
+add_levels(struct plan *p, size_t *cap, struct plan_run *r, const struct scenario *sc)
+{
+	unsigned max = r->model->max_concurrency;
+	int done_max = 0;
+	size_t l, k;
+
+	for (l = 0; l < sc->n_levels; l++) {
+		r->level = sc->levels[l];
+		if (max > 0 && r->level >= max) {
+			if (done_max)
+				continue;
+			r->level = max, done_max = 1;
+		}
+		for (k = 1; k <= sc->repeat; k++) {
+			r->rep = (unsigned)k;
+			if (add(p, cap, r) < 0)
+				return -1;
+		}
+	}
+	return 0;
 }
 
 void
@@ -82,12 +106,12 @@ plan_print(const struct plan *p, const struct scenario *sc, FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "%-4s %-10s %6s %8s %-8s %4s\n", "run", "model", "level", "workers",
-	    "cpus", "rep");
+	fprintf(f, "%-4s %-10s %6s %8s %-8s %4s %7s\n", "run", "model", "level", "workers",
+	    "cpus", "rep", "clients");
 	for (i = 0; i < p->n; i++)
-		fprintf(f, "%-4zu %-10s %6u %8u %-8s %4u\n", i + 1, p->run[i].model->name,
+		fprintf(f, "%-4zu %-10s %6u %8u %-8s %4u %7u\n", i + 1, p->run[i].model->name,
 		    p->run[i].level, p->run[i].workers, p->run[i].client_cpus[0] ?
-		    p->run[i].client_cpus : "all", p->run[i].rep);
+		    p->run[i].client_cpus : "all", p->run[i].rep, p->run[i].clients);
 	fprintf(f, "%zu runs of %s; ", p->n, sc->name);
 	if (sc->duration_s > 0)
 		fprintf(f, "each at most %.0f s, so at most %.0f s of runs\n", sc->duration_s,

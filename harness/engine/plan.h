@@ -1,6 +1,6 @@
 /*
  * plan.h: the runs a scenario makes, in order: for each client CPU set, each model, each
- * concurrency level and each repeat. A model that keeps at most N requests in flight
+ * client count (clients: hosts under mpirun), each concurrency level and each repeat. A model that keeps at most N requests in flight
  * (sequential: 1) runs at each level up to N, and at N once when every level exceeds it.
  * Also what the runs share: where they read and write in S3, the `exifbench run` command line
  * of a run, and the methodology text stored in every meta.json.
@@ -20,6 +20,7 @@ struct plan_run {
 	unsigned level;			/* --concurrency */
 	unsigned workers;		/* hybrid's --workers, else 0 */
 	unsigned rep;			/* 1.. */
+	unsigned clients;		/* client hosts (MPI ranks) the run spreads over: 1.. */
 	const char *client_cpus;	/* into the scenario; "" = unbound */
 	unsigned client_pus;		/* PUs of client_cpus */
 };

@@ -70,6 +70,8 @@ struct scenario {
 	size_t n_models;		/* (default: all five) */
 	unsigned levels[SCENARIO_MAX_LEVELS];	/* concurrency: levels, each >= 1 (default 8) */
 	size_t n_levels;
+	unsigned clients[SCENARIO_MAX_LEVELS];	/* clients: client hosts, under mpirun (1) */
+	size_t n_clients;
 	unsigned workers;		/* workers: hybrid CPU threads, 0 = the client's PUs */
 	char client_cpus[SCENARIO_MAX_CPUSETS][64];	/* client_cpus: hwloc list strings */
 	size_t n_client_cpus;		/* (default: one entry "", meaning unbound) */

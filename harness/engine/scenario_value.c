@@ -378,9 +378,10 @@ set_item(struct scenario *sc, const struct scenario_key *k, size_t i, const char
 		snprintf(sc->models[i], sizeof(sc->models[i]), "%s", v);
 		return 0;
 	case K_LEVELS:
+	case K_CLIENTS:
 		if (parse_uint(k, v, &u, err, errlen) < 0)
 			return -1;
-		sc->levels[i] = (unsigned)u;
+		*(k->kind == K_LEVELS ? &sc->levels[i] : &sc->clients[i]) = (unsigned)u;
 		return 0;
 	default:
 		return set_cpus(k, v, sc->client_cpus[i], sizeof(sc->client_cpus[i]), err,
@@ -396,10 +397,10 @@ set_list(struct scenario *sc, const struct scenario_key *k, const char *value, c
 	size_t n = 0, max, *count;
 	char buf[SCENARIO_LINE_MAX + 1], *tok, *save;
 
-	max = k->kind == K_MODELS ? SCENARIO_MAX_MODELS :
-	    k->kind == K_LEVELS ? SCENARIO_MAX_LEVELS : SCENARIO_MAX_CPUSETS;
-	count = k->kind == K_MODELS ? &sc->n_models :
-	    k->kind == K_LEVELS ? &sc->n_levels : &sc->n_client_cpus;
+	max = k->kind == K_MODELS ? SCENARIO_MAX_MODELS : k->kind == K_LEVELS ||
+	    k->kind == K_CLIENTS ? SCENARIO_MAX_LEVELS : SCENARIO_MAX_CPUSETS;
+	count = k->kind == K_MODELS ? &sc->n_models : k->kind == K_LEVELS ? &sc->n_levels :
+	    k->kind == K_CLIENTS ? &sc->n_clients : &sc->n_client_cpus;
 	if (strlen(value) > SCENARIO_LINE_MAX)
 		return scenario_error(err, errlen, "key '%s': value longer than %d characters",
 		    k->name, SCENARIO_LINE_MAX);

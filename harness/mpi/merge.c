@@ -96,7 +96,7 @@ merge_write(struct results *res, const struct model *m, const struct model_opts 
 	t->status = partial ? "partial" : "complete";
 
 	trim = json_number_value(json_object_get(json_object_get(meta, "scenario"), "trim"));
-	results_label(label, sizeof(label), m->name, opts->concurrency, "all", 1);
+	results_label(label, sizeof(label), m->name, opts->concurrency, "all", 1, n);
 	if (tracestats_read(merged, trim, res->trace, label, RESULTS_LABEL_HEADER,
 	    &res->trace_header, &ts, err, errlen) < 0)
 		goto done;
@@ -251,7 +251,7 @@ row_for(const struct model *m, const struct model_opts *opts, unsigned n, struct
 	rr->sys = (struct sampler_system){ -1, -1, -1, -1, -1, -1, -1, -1 };
 	rr->exit_code = exit_code;
 	memset(row, 0, sizeof(*row));
-	row->model = m->name, row->level = opts->concurrency, row->rep = 1;
+	row->model = m->name, row->level = opts->concurrency, row->rep = 1, row->clients = n;
 	row->workers = m->uses_workers ? opts->workers : 0;
 	row->client_cpus = "";
 	row->client_pus = 0;	/* several hosts: their PUs are in hosts.csv's meta, not one figure */

@@ -287,6 +287,7 @@ run_from_row(struct rs_run *r, const struct rs_row *row)
 	r->workers = (unsigned)fmax(rs_num(row, "workers"), 0);
 	r->client_pus = (unsigned)fmax(rs_num(row, "client_pus"), 0);
 	r->rep = (unsigned)fmax(rs_num(row, "rep"), 0);
+	r->clients = isnan(rs_num(row, "clients")) ? 1 : (unsigned)fmax(rs_num(row, "clients"), 1);
 	snprintf(r->client_cpus, sizeof(r->client_cpus), "%s",
 	    *rs_cell(row, "client_cpus") ? rs_cell(row, "client_cpus") : "all");
 	snprintf(r->tag, sizeof(r->tag), "%s", r->client_cpus);

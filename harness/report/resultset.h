@@ -42,6 +42,7 @@ struct rs_trace {
 struct rs_run {
 	char model[16];
 	unsigned level, workers, client_pus, rep;
+	unsigned clients;		/* client hosts (summary.csv's clients; 1 when absent) */
 	char client_cpus[64];		/* as in summary.csv ("all", "0", "0-1") */
 	char tag[64];			/* the label in trace.csv and samples.csv ("0,2" -> "0+2") */
 	char status[16];

@@ -42,8 +42,10 @@ int
 rs_row_is(const struct rs_row *row, const struct rs_run *r)
 {
 	const char *tag = rs_cell(row, "client_cpus");
+	double clients = rs_num(row, "clients");
 
 	return strcmp(rs_cell(row, "model"), r->model) == 0 &&
+	    (isnan(clients) ? 1 : (unsigned)fmax(clients, 1)) == r->clients &&
 	    (unsigned)fmax(rs_num(row, "level"), 0) == r->level &&
 	    (unsigned)fmax(rs_num(row, "rep"), 0) == r->rep &&
 	    (*tag != '\0' ? strcmp(tag, r->tag) == 0 :

@@ -176,9 +176,9 @@ results_row(struct results *r, const struct result_row *row)
 
 const char *
 results_label(char *buf, size_t len, const char *model, unsigned level, const char *cpus_tag,
-    unsigned rep)
+    unsigned rep, unsigned clients)
 {
-	snprintf(buf, len, "%s,%u,%s,%u", model, level, cpus_tag, rep);
+	snprintf(buf, len, "%s,%u,%s,%u,%u", model, level, cpus_tag, rep, clients ? clients : 1);
 	return buf;
 }
 

@@ -32,6 +32,7 @@ struct results {
 struct result_row {
 	const char *model;
 	unsigned level, workers, rep;
+	unsigned clients;		/* client hosts the run spread over (0 is taken as 1) */
 	const char *client_cpus;	/* "" when unbound */
 	unsigned client_pus;		/* PUs in client_cpus (the machine's when unbound) */
 	unsigned in_flight;		/* requests in flight (model_in_flight) */
@@ -67,10 +68,14 @@ int results_meta(struct results *r, json_t *meta, char *err, size_t errlen);
 /* Appends the summary row of one run. */
 void results_row(struct results *r, const struct result_row *row);
 
-/* The label cells of a run into buf, for samples.csv and trace.csv (cpus_tag: plan.h). */
+/*
+ * The label cells of a run into buf, for samples.csv and trace.csv (cpus_tag: plan.h;
+ * clients: its client hosts, 1 but under mpirun). A folder written before the clients cell
+ * existed lacks it: its readers take 1.
+ */
 const char *results_label(char *buf, size_t len, const char *model, unsigned level,
-    const char *cpus_tag, unsigned rep);
-#define RESULTS_LABEL_HEADER "model,level,client_cpus,rep"
+    const char *cpus_tag, unsigned rep, unsigned clients);
+#define RESULTS_LABEL_HEADER "model,level,client_cpus,rep,clients"
 
 /* Flushes and closes the CSV files: 0, or -1 if a write failed. */
 int results_close(struct results *r);

@@ -37,6 +37,7 @@
 	X(in_flight, I, row->in_flight)                                               \
 	X(cpu_threads, I, row->cpu_threads)                                           \
 	X(rep, I, row->rep)                                                           \
+	X(clients, I, row->clients ? row->clients : 1)                                \
 	X(status, S, row->status)                                                     \
 	X(exit_code, I, row->exit_code)                                               \
 	X(images, I, row->ts->rows)                                                   \
