@@ -37,6 +37,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# cols FILE NAME...: the second line's cells of the named columns (no quoted commas).
+cols() {
+	local f=$1
+	shift
+	awk -F, -v names="$*" 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i }
+	    NR == 2 { n = split(names, w, " "); for (k = 1; k <= n; k++)
+	    printf "%s%s", $(at[w[k]]), k < n ? " " : "\n" }' "$f"
+}
+
 expect 0 'loaded' "$bin" dataset load "$corpus/jpeg" "s3://$bucket-in/jpeg"
 "$bin" dataset gen --profile tiny --out "$tmp/tiny" >/dev/null 2>&1
 expect 0 'loaded' "$bin" dataset load "$tmp/tiny" "s3://$bucket-in/tiny"
@@ -66,8 +75,8 @@ check "np3: merged meta complete with 3 ranks" jqe '.status == "complete" and
     .clients.ranks == 3' "$d/meta.json"
 awk -F'"' 'NR > 1 { print $2 }' "$d/trace.csv" | LC_ALL=C sort >"$tmp/np3.keys"
 check "np3: every key exactly once in the merged trace" cmp -s "$tmp/listing" "$tmp/np3.keys"
-check "np3: summary counts 124 images, 117 ok, 7 errors" test "$(awk -F, 'NR == 2 {
-    print $11, $12, $13 }' "$d/summary.csv")" = "124 117 7"
+check "np3: summary counts 124 images, 117 ok, 7 errors, 3 clients" test "$(cols \
+    "$d/summary.csv" images ok errors clients)" = "124 117 7 3"
 check "np3: hosts.csv has 3 rows that sum to 124" test "$(awk -F, 'NR > 1 { n++; s += $5 }
     END { print n, s }' "$d/hosts.csv")" = "3 124"
 check "np3: ranks/ holds 3 client folders" test "$(ls "$d/ranks" | wc -l)" -eq 3
@@ -125,8 +134,9 @@ sleep 0.5
 check "int: no exifbench process left after Ctrl-C: $(mine exifbench | tr '\n' ' ')" \
     test -z "$(mine exifbench)"
 check "int: the merged folder says partial" jqe '.status == "partial"' "$tmp/int/meta.json"
-check "int: its counts add up (ok + errors == images < 124)" awk -F, \
-    'NR == 2 { exit !($12 + $13 == $11 && $11 < 124) }' "$tmp/int/summary.csv"
+read -r images ok errors <<<"$(cols "$tmp/int/summary.csv" images ok errors)"
+check "int: its counts add up (ok $ok + errors $errors == images $images < 124)" \
+    test $((ok + errors)) -eq "$images" -a "$images" -lt 124
 
 # Refusals.
 expect 2 'needs --results DIR' "${mpi[@]}" -np 2 "$bin" run --model async --src \
