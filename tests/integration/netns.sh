@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Several hosts on one machine (in make check, about 30 s; as non-root it prints "skip: ..."
+# Several hosts on one machine (in make check, about 11 s; as non-root it prints "skip: ..."
 # and passes): network namespaces made by tests/netns.sh, a store and two clients on a
 # private subnet. The store namespace runs a private local server of its own (harness/s3-local
 # up --gateways 3 on the store's address; never the one make check started); the tiny dataset
@@ -8,9 +8,11 @@
 # halves add up to the listing; HAProxy's stats show all 3 gateways served requests; the
 # traffic stayed between the namespaces (each client's veth carried at least its half's bytes;
 # the store is not on the root namespace's 127.0.0.1 and its gateways are not reachable from a
-# client); Open MPI's launcher agent (tests/netns-agent) starts one rank in each client
-# namespace, each seeing its own address; and at the end no namespace, veth, bridge or
-# process of the test is left.
+# client); a second up or with-s3-local asking for another gateway count is refused, saying
+# what to do; a stopped gateway is taken out by HAProxy's health checks, every key still ends
+# ok, and the status says it is down; Open MPI's launcher agent (tests/netns-agent) starts
+# one rank in each client namespace, each seeing its own address and name; and at the end no
+# namespace, veth, bridge or process of the test is left.
 # Usage: tests/integration/netns.sh path/to/exifbench
 set -uo pipefail
 bin=${1:?usage: tests/integration/netns.sh path/to/exifbench}
@@ -114,6 +116,30 @@ gw=$(sed -n 's/.*gateway gw1: up, .*http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' <<<"$st
 check "no port for gateway gw1 in the status: $status" test -n "$gw"
 check "gateway gw1 answers a client on $NETNS_ADDR_STORE:$gw" test "$(on "$c1" curl -s \
     -o /dev/null -w '%{http_code}' --max-time 2 "http://$NETNS_ADDR_STORE:$gw/")" = 000
+
+# The count is kept: a second up, or with-s3-local, asking for another one says what to do.
+expect 1 "with 3 gateways, not 1; run 's3-local down', then 's3-local up --gateways 1'" \
+    "${srv[@]}" up
+expect 3 'runs 3 gateway\(s\), not 2' env -u AWS_ENDPOINT_URL EXIFBENCH_S3_DIR="$tmp/s3" \
+    "$here/../../harness/with-s3-local" --gateways 2 true
+expect 2 "'0': want a count from 1 to 16" "${srv[@]}" up --gateways 0
+
+# Health checks: gateway gw3 stopped, HAProxy takes it out and every key still ends ok; the
+# status says gw3 is down (exit 1: partly running).
+gw3=$(sed -n 's/^  gateway gw3: up, pid \([0-9]*\),.*/\1/p' <<<"$status")
+check "no pid for gateway gw3 in the status: $status" test -n "$gw3"
+kill "$gw3" 2>/dev/null
+for _ in $(seq 100); do
+	on "$NETNS_STORE" curl -fsS --max-time 2 "$stats" 2>/dev/null |
+	    grep -q '^gateways,gw3,.*,DOWN,' && break
+	sleep 0.1
+done
+on "$NETNS_STORE" curl -fsS --max-time 5 "$stats" >"$tmp/stats-down.csv" 2>&1
+check "HAProxy does not show gw3 DOWN once stopped: $(grep gw3 "$tmp/stats-down.csv")" \
+    grep -q '^gateways,gw3,.*,DOWN,' "$tmp/stats-down.csv"
+run_counted down3 0 on "$c1" "$bin" run -m async -c 8 --src "s3://$bucket/in" \
+    --dst "s3://$bucket/down3" --keys "$tmp/keys1"
+expect 1 '  gateway gw3: down,' "${srv[@]}" status
 
 # Open MPI's launcher agent: one rank per client namespace, each with its own address and
 # its namespace's name as its host name.
