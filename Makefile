@@ -31,11 +31,12 @@ SANFLAGS += -fno-sanitize-recover=all
 endif
 endif
 
-# Debian packages: build and test dependencies, plus the local S3 server (Ceph RGW).
+# Debian packages: build and test dependencies, plus the local S3 server (Ceph RGW, and
+# HAProxy in front of several gateways) and Open MPI (clients on several hosts).
 DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libssl-dev libevent-dev \
 	libhwloc-dev hwloc libexif-dev libjpeg62-turbo-dev libjansson-dev libcmocka-dev \
 	gnuplot-nox curl jq procps sysstat libinih-dev radosgw ceph-mon ceph-osd ceph-common \
-	groff-base man-db openmpi-bin libopenmpi-dev
+	groff-base man-db haproxy openmpi-bin libopenmpi-dev
 PKGS := libcurl libcrypto libevent hwloc libexif libjpeg jansson inih
 
 # Evaluated once, on first use, so that `deps` can run before pkg-config is asked.
@@ -239,7 +240,8 @@ integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS) $(MPI_BIN)
 		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN) && \
 		tests/integration/source.sh $(BIN) && tests/integration/creds.sh $(BIN) && \
 		tests/integration/stage.sh $(BIN) $(BUILD) && tests/integration/local.sh $(BIN) && \
-		tests/integration/faults.sh $(BIN) && tests/integration/mpi.sh $(BIN)'
+		tests/integration/faults.sh $(BIN) && tests/integration/mpi.sh $(BIN) && \
+		tests/integration/netns.sh $(BIN)'
 
 # The report's results: the shipped scenarios, each a result folder inside one
 # results/<UTC>-bench-PROFILE/, then one report over them all. The quick profile (the
