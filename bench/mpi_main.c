@@ -42,6 +42,7 @@ struct rank_info {
 	int32_t ok;		/* its client started (set up and went) */
 	int32_t exit_code, signal;
 	int64_t start_ns;	/* its client's start, on its own clock */
+	int64_t barrier_ns;	/* when it entered the start barrier, on its own clock */
 	int64_t offset_ns, rtt_ns;
 	double barrier_s, cpu_s;
 	int64_t max_rss_kib;
@@ -61,6 +62,7 @@ static void rank0_finish(const struct run_args *a, const char *dir, struct resul
 static void print_errors(const struct rank_info *all, unsigned n);
 static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw);
 static double now_s(void);
+static int64_t unix_ns(void);
 
 static const char usage[] =
     "usage: mpirun -np N [--host H1,H2,...] exifbench run --results DIR [run options]\n"
@@ -155,6 +157,7 @@ main(int argc, char **argv)
 	comm_clock(&mine.offset_ns, &mine.rtt_ns);
 	clock_s = now_s() - clock_s;
 	if (mine.ok) {
+		mine.barrier_ns = unix_ns();
 		mine.barrier_s = comm_barrier(START_POLL_US);
 		if (gate_send(child.gate, !stopping) < 0 ||
 		    gate_start_time(child.gate, &mine.start_ns) < 0)
@@ -323,6 +326,7 @@ rank0_finish(const struct run_args *a, const char *dir, struct results *res,
 		snprintf(c[i].trace, sizeof(c[i].trace), "%s/ranks/rank-%03u/logs/run.trace.csv",
 		    dir, i);
 		c[i].start_ns = all[i].start_ns - all[i].offset_ns;
+		c[i].barrier_ns = all[i].barrier_ns - all[i].offset_ns;
 		c[i].offset_ms = all[i].offset_ns / 1e6, c[i].rtt_ms = all[i].rtt_ns / 1e6;
 		c[i].exit_code = all[i].exit_code, c[i].signal = all[i].signal;
 		c[i].cpu_s = all[i].cpu_s, c[i].max_rss_kib = (long)all[i].max_rss_kib;
@@ -396,4 +400,13 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int64_t
+unix_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }

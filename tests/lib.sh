@@ -82,3 +82,14 @@ summary() {
 	echo "$1: $((n - fails))/$n checks passed"
 	[ "$fails" -eq 0 ]
 }
+
+# barrier_held HOSTS_CSV: 0 when every client of a multi-client folder (its hosts.csv) started
+# after every rank had entered the start barrier (within the clocks' measured round trip);
+# prints the clients' start spread in ms either way.
+barrier_held() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; next }
+	    { s = $(at["start_ms"]); b = $(at["barrier_in_ms"]); r = $(at["clock_rtt_ms"])
+	      if (n++ == 0 || s < smin) smin = s; if (n == 1 || s > smax) smax = s
+	      if (n == 1 || b > bmax) bmax = b; if (r > rmax) rmax = r }
+	    END { printf "%.3f\n", smax - smin; exit !(n > 0 && bmax <= smin + rmax) }' "$1"
+}

@@ -128,19 +128,20 @@ hosts_csv(const char *dir, const struct merge_client *c, const struct timeline_c
 		return -1;
 	}
 	fputs("rank,host,exit_code,signal,images,ok,errors,recovered,start_ms,end_s,"
-	    "images_per_s,e2e_p50_ms,e2e_p99_ms,cpu_s,max_rss_kib,clock_offset_ms,clock_rtt_ms\n",
-	    f);
+	    "images_per_s,e2e_p50_ms,e2e_p99_ms,cpu_s,max_rss_kib,clock_offset_ms,clock_rtt_ms,"
+	    "barrier_in_ms\n", f);
 	for (i = 0; i < n; i++) {
 		if (tracestats_read(c[i].trace, trim, NULL, NULL, NULL, NULL, &ts, terr,
 		    sizeof(terr)) < 0)
 			ts.images_per_s = -1, ts.lat_ms[TS_E2E][0] = ts.lat_ms[TS_E2E][2] = -1;
 		fprintf(f, "%u,\"%s\",%d,%d,%llu,%llu,%llu,%llu,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%ld,"
-		    "%.3f,%.3f\n", c[i].rank, c[i].host, c[i].exit_code, c[i].signal,
+		    "%.3f,%.3f,%.3f\n", c[i].rank, c[i].host, c[i].exit_code, c[i].signal,
 		    (unsigned long long)s[i].rows, (unsigned long long)s[i].ok,
 		    (unsigned long long)s[i].failed, (unsigned long long)c[i].recovered,
 		    s[i].start_us / 1e3, s[i].end_us / 1e6, ts.images_per_s,
 		    ts.lat_ms[TS_E2E][0], ts.lat_ms[TS_E2E][2], c[i].cpu_s, c[i].max_rss_kib,
-		    c[i].offset_ms, c[i].rtt_ms);
+		    c[i].offset_ms, c[i].rtt_ms, s[i].start_us / 1e3 - (double)(c[i].start_ns -
+		    c[i].barrier_ns) / 1e6);
 	}
 	if (fclose(f) != 0) {
 		snprintf(err, errlen, "%s: write error", path);

@@ -9,7 +9,9 @@
  *                which every client was running (from the last client's start to the first
  *                client's last image: the overlap, trimmed of the ends where fewer ran);
  *                in_flight and cpu_threads summed over the clients; rusage_cpu_s their sum;
- *   hosts.csv    a row per client (rank, host, its counts, rate, latency, CPU, clock);
+ *   hosts.csv    a row per client (rank, host, its counts, rate, latency, CPU, clock, and
+ *                when its rank entered the start barrier: every start must come after
+ *                every entry, which is what shows the barrier held);
  *   meta.json    rank 0's client's, with "clients" (ranks, hosts, clock, window, the cost of
  *                the barrier and the gather) and a status over all: "complete", or
  *                "partial" when a client was stopped or killed (its keys then failed, with
@@ -31,6 +33,7 @@ struct merge_client {
 	char host[64];
 	char trace[PATH_MAX + 48];	/* its raw trace (run --trace), on rank 0 */
 	int64_t start_ns;	/* its start, on rank 0's CLOCK_REALTIME */
+	int64_t barrier_ns;	/* when its rank entered the start barrier, on that clock */
 	double offset_ms;	/* its clock minus rank 0's */
 	double rtt_ms;		/* the round trip of the offset's sample */
 	int exit_code, signal;
