@@ -80,7 +80,8 @@ REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c r
 	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
 	report_net.c report_hosts.c \
 	plotdata_out.c plotdata.c plotdata_runs.c plot.c)
-HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC)
+HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC) \
+	harness/mpi/timeline.c
 BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_dataset_index.c \
 	cmd_exif.c cmd_run.c run_opts.c run_results.c run_where.c cmd_shape.c cmd_bench.c bench_keys.c \
 	bench_setup.c bench_run.c \
@@ -108,7 +109,7 @@ INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test
 # `make MPI=no` leaves it out (exifbench then says, under mpirun, that it is missing).
 MPI ?= yes
 MPICC ?= mpicc
-MPI_SRC := bench/mpi_main.c $(addprefix harness/mpi/,rankrun.c recover.c timeline.c merge.c)
+MPI_SRC := bench/mpi_main.c bench/mpi_bench.c $(addprefix harness/mpi/,rankrun.c recover.c merge.c)
 MPI_BIN := $(if $(filter yes,$(MPI)),$(BUILD)/exifbench-mpi)
 
 .PHONY: all check unit integration bench microbench deps clean format install uninstall

@@ -21,6 +21,7 @@
 #include "models/core/s3.h"
 #include "harness/engine/scenario.h"
 #include "harness/engine/setup.h"
+#include "harness/mpi/timeline.h"
 
 #define BENCH_EXIT_STOPPED 130			/* 128 + SIGINT */
 
@@ -67,6 +68,31 @@ const char *bench_key_name(size_t i);
  * -1 after a one-line error on stderr naming the flag and saying what the key refused.
  */
 int bench_key_set(struct scenario *sc, size_t i, const char *value);
+
+/*
+ * A bench under mpirun (bench/mpi_bench.c sets bench_clients before it calls cmd_bench on
+ * rank 0; NULL otherwise): a run of C > 1 clients spreads over ranks 0..C-1, each on its
+ * share (--shard R/C), rank 0's client measured by the runner as any run, the others started
+ * beside it, all let go after one barrier; their traces then join rank 0's on one timeline
+ * (timeline.h) and the run's row has the overlap's rate and every client's CPU.
+ */
+struct bench_clients {
+	unsigned ranks;
+	/*
+	 * Before the run (argv: rank 0's client's command, --shard 0/C in it): the other
+	 * clients start. *gate then is rank 0's client's end of its start gate. 0, or -1.
+	 */
+	int (*begin)(unsigned clients, char *const *argv, int *gate);
+	/* The runner's started hook (arg unused): the barrier, then go. */
+	void (*started)(void *arg);
+	/*
+	 * After the run (started or not): the other clients' traces joined to trace (rank 0's
+	 * client's), in place; their CPU into *cpu_s; the window into w. 0, or -1 with err.
+	 */
+	int (*end)(const char *trace, double *cpu_s, struct timeline_window *w, char *err,
+	    size_t errlen);
+};
+extern const struct bench_clients *bench_clients;
 
 /* Set by the SIGINT and SIGTERM handler that bench_setup installs. */
 extern volatile sig_atomic_t bench_interrupted;

@@ -30,6 +30,13 @@ static void on_progress(size_t done, double elapsed_s, void *arg);
 static void clean_prefix(struct bench *b, const char *prefix);
 static void row_model(struct result_row *row, const struct plan_run *pr,
     const struct scenario *sc);
+static int check_clients(const struct bench *b);
+static int spread(struct bench *b, const struct plan_run *pr, char **argv, int *gate,
+    struct runner_spec *spec);
+static void join(const struct plan_run *pr, const char *trace, struct runner_result *rr,
+    struct timeline_window *w, int *have_w, const char *label);
+
+const struct bench_clients *bench_clients;
 
 int
 bench_run(struct bench *b)
@@ -38,6 +45,10 @@ bench_run(struct bench *b)
 	size_t i, done = 0;
 	int rc, missing = 0;
 
+	if (check_clients(b) < 0) {
+		bench_finish(b, "failed", NULL);
+		return EXIT_USAGE;
+	}
 	for (i = 0; i < b->plan.n && !bench_interrupted; i++) {
 		b->run_index = i + 1;
 		if (run_one(b, &b->plan.run[i]) < 0) {
@@ -70,18 +81,28 @@ run_one(struct bench *b, const struct plan_run *pr)
 	struct runner_spec spec;
 	struct runner_result *rr;
 	struct tracestats ts;
+	struct timeline_window w;
 	struct result_row row;
 	json_t *sum;
-	int rv = -1;
+	int rv = -1, gate = -1, have_w = 0;
 
 	if ((rr = calloc(1, sizeof(*rr))) == NULL)
 		return -1;
 	run_names(b, pr, &n);
 	clean_prefix(b, n.prefix);
-	plan_argv(&b->plan, pr, &b->sc, b->exe, n.prefix, n.trace, b->images, argv, 48);
+	plan_argv(&b->plan, pr, &b->sc, b->exe, n.prefix, n.trace, b->images, argv, 45);
 	run_spec(b, pr, argv, n.label, n.log, &spec);
 	b->cur = pr;
-	if ((rv = runner_run(&spec, rr, err, sizeof(err))) != 0) {
+	if (pr->clients > 1 && spread(b, pr, argv, &gate, &spec) < 0) {
+		free(rr);
+		return -1;
+	}
+	rv = runner_run(&spec, rr, err, sizeof(err));
+	if (gate >= 0)
+		close(gate);
+	if (pr->clients > 1)
+		join(pr, n.trace, rr, &w, &have_w, n.label);
+	if (rv != 0) {
 		if (rv < 0)
 			fprintf(stderr, "%sexifbench: %s: %s\n", b->progress ? "\r\033[K" : "",
 			    n.label, err);
@@ -95,6 +116,8 @@ run_one(struct bench *b, const struct plan_run *pr)
 		fprintf(stderr, "exifbench: %s: %s (its log: %s)\n", n.label, err, n.log);
 	else
 		unlink(n.trace);
+	if (have_w)
+		timeline_apply(&w, &ts);	/* the rate over the overlap of the clients */
 	sum = json_loads(rr->summary, 0, NULL);
 	memset(&row, 0, sizeof(row));
 	row.model = pr->model->name, row.level = pr->level, row.rep = pr->rep;
@@ -142,6 +165,8 @@ run_names(const struct bench *b, const struct plan_run *pr, struct run_names *n)
 	    pr->clients);
 	snprintf(name, sizeof(name), "%s-c%u-cpus%s-r%u", pr->model->name, pr->level, n->tag,
 	    pr->rep);
+	if (pr->clients > 1)	/* a run of several clients: -nCLIENTS */
+		snprintf(name + strlen(name), sizeof(name) - strlen(name), "-n%u", pr->clients);
 	snprintf(n->prefix, sizeof(n->prefix), "%s/%s", b->plan.dst_prefix, name);
 	snprintf(n->trace, sizeof(n->trace), "%s/logs/%s.trace.csv", b->res.dir, name);
 	snprintf(n->log, sizeof(n->log), "%s/logs/%s.log", b->res.dir, name);
@@ -218,3 +243,71 @@ clean_prefix(struct bench *b, const char *prefix)
 		    err);
 }
 
+
+/*
+ * Runs of several clients need the MPI layer, with ranks enough, and no shaper (it runs
+ * beside rank 0 only: the other clients could not reach it). 0, or -1 after saying why.
+ */
+static int
+check_clients(const struct bench *b)
+{
+	unsigned most = 1, ranks = bench_clients != NULL ? bench_clients->ranks : 1;
+	size_t i;
+
+	for (i = 0; i < b->plan.n; i++)
+		most = b->plan.run[i].clients > most ? b->plan.run[i].clients : most;
+	if (most > ranks) {
+		fprintf(stderr, "exifbench: bench: clients %u needs as many MPI ranks: mpirun -np "
+		    "%u exifbench bench ... (%s)\n", most, most, bench_clients != NULL ?
+		    "this mpirun has fewer" : "not started by mpirun");
+		return -1;
+	}
+	if (most > 1 && b->shaper.pid > 0) {
+		fprintf(stderr, "exifbench: bench: clients > 1 with latency_ms (the shaper) is not "
+		    "taken: the shaper runs on rank 0's host only, out of the other clients' "
+		    "reach; set latency_ms = 0\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A run of pr->clients clients: rank 0's (argv) takes share 0, the others start beside it
+ * (bench_clients), all gated. 0, or -1 when they could not start.
+ */
+static int
+spread(struct bench *b, const struct plan_run *pr, char **argv, int *gate,
+    struct runner_spec *spec)
+{
+	static char shard[32];
+	size_t n = 0;
+
+	(void)b;
+	while (argv[n] != NULL)
+		n++;
+	snprintf(shard, sizeof(shard), "0/%u", pr->clients);
+	argv[n] = "--shard", argv[n + 1] = shard, argv[n + 2] = NULL;
+	if (bench_clients->begin(pr->clients, argv, gate) < 0)
+		return -1;
+	spec->gate = gate, spec->started = bench_clients->started;
+	return 0;
+}
+
+/* After a run of several clients: their traces joined to rank 0's, their CPU added. */
+static void
+join(const struct plan_run *pr, const char *trace, struct runner_result *rr,
+    struct timeline_window *w, int *have_w, const char *label)
+{
+	double cpu_s = 0;
+	char err[512];
+	long us;
+
+	(void)pr;
+	if (bench_clients->end(trace, &cpu_s, w, err, sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: %s: joining the clients' traces: %s\n", label, err);
+		return;
+	}
+	*have_w = 1;
+	us = (long)(cpu_s * 1e6) + rr->ru.ru_utime.tv_usec;
+	rr->ru.ru_utime.tv_sec += us / 1000000, rr->ru.ru_utime.tv_usec = us % 1000000;
+}

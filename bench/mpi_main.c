@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "mpi_bench.h"
 #include "run_opts.h"
 #include "harness/engine/gate.h"
 #include "harness/mpi/comm.h"
@@ -96,11 +97,21 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	env_rank = (unsigned)atoi(s), env_size = (unsigned)atoi(getenv("OMPI_COMM_WORLD_SIZE"));
+	if (argc > 1 && strcmp(argv[1], "bench") == 0) {
+		self_exe(exe, sizeof(exe));
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		if (comm_init(&argc, &argv, &rank, &n) < 0) {
+			fprintf(stderr, "exifbench-mpi: MPI_Init failed\n");
+			return EXIT_SETUP;
+		}
+		rc = mpi_bench(argc - 1, argv + 1, rank, n, exe);
+		comm_finalize();
+		return rc;
+	}
 	if (argc < 2 || strcmp(argv[1], "run") != 0) {
 		if (env_rank == 0)
-			fprintf(stderr, "exifbench: under mpirun only `run` is taken so far (not "
-			    "'%s'); bench's clients sweep is not built yet\n", argc > 1 ? argv[1] :
-			    "");
+			fprintf(stderr, "exifbench: under mpirun only `run` and `bench` are taken "
+			    "(not '%s')\n", argc > 1 ? argv[1] : "");
 		return EXIT_USAGE;
 	}
 	if ((nargs = take_args(argc - 1, argv + 1, args, &dir, &json)) < 0 ||
@@ -140,7 +151,7 @@ main(int argc, char **argv)
 		snprintf(rankdir, sizeof(rankdir), "%s/rank-%03u", tmp, env_rank);
 	}
 	if (ok && rankrun_start(&child, self_exe(exe, sizeof(exe)), args, env_rank, env_size,
-	    rankdir, err, sizeof(err)) < 0) {
+	    rankdir, NULL, err, sizeof(err)) < 0) {
 		snprintf(mine.error, sizeof(mine.error), "starting the client: %s", err);
 		ok = 0;
 	}

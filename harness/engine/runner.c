@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gate.h"
 #include "runner.h"
 #include "topo.h"
 
@@ -57,6 +58,8 @@ runner_run(const struct runner_spec *spec, struct runner_result *res, char *err,
 	memset(&w, 0, sizeof(w));
 	w.out[0] = w.out[1] = w.status[0] = w.status[1] = w.log_fd = -1;
 	if (start(spec, &w, err, errlen) == 0) {
+		if (spec->started != NULL)
+			spec->started(spec->arg);
 		follow(spec, &w, res);
 		finish(&w, res);
 		rv = 0;
@@ -217,6 +220,11 @@ spawn(const struct runner_spec *spec, const struct watch *w, char *err, size_t e
 			snprintf(fd, sizeof(fd), "%d", w->status[1]);
 			if (fcntl(w->status[1], F_SETFD, 0) < 0 ||
 			    setenv(RUNNER_STATUS_ENV, fd, 1) < 0)
+				_exit(127);
+		}
+		if (spec->gate != NULL) {
+			snprintf(fd, sizeof(fd), "%d", *spec->gate);
+			if (fcntl(*spec->gate, F_SETFD, 0) < 0 || setenv(RUN_GATE_ENV, fd, 1) < 0)
 				_exit(127);
 		}
 		if (spec->endpoint != NULL)

@@ -47,6 +47,13 @@ struct runner_spec {
 	runner_progress_fn progress;	/* NULL: none */
 	void *arg;
 	volatile sig_atomic_t *interrupt;
+	/*
+	 * A start gate (gate.h), or none: *gate is the child's end of it, kept across the exec
+	 * and named in RUN_GATE_ENV; started(arg) is called once the child runs, before the
+	 * first sample (the caller holds the barrier and says go there).
+	 */
+	const int *gate;
+	void (*started)(void *arg);
 };
 
 struct runner_result {

@@ -21,6 +21,7 @@
 #define CLOCK_ROUNDS 8
 #define TAG_CLOCK 1
 #define TAG_FILE 2
+#define BCAST_POLL_US 1000	/* a rank waiting for rank 0's word sleeps, not spins */
 
 struct file_head {
 	int64_t size;		/* -1: no more files */
@@ -122,6 +123,22 @@ comm_barrier(long poll_us)
 		nanosleep(&nap, NULL);
 	}
 	return (double)(now_ns() - t) / 1e9;
+}
+
+void
+comm_bcast(void *buf, size_t len)
+{
+	struct timespec nap = { 0, BCAST_POLL_US * 1000 };
+	MPI_Request req;
+	int done = 0;
+
+	MPI_Ibcast(buf, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
+	for (;;) {
+		MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+		if (done)
+			return;
+		nanosleep(&nap, NULL);
+	}
 }
 
 void

@@ -31,6 +31,12 @@ void comm_clock(int64_t *offset_ns, int64_t *rtt_ns);
  */
 double comm_barrier(long poll_us);
 
+/*
+ * Rank 0's len bytes at buf, into buf on every rank; a rank waiting for them sleeps 1 ms
+ * between tests (a rank may wait a whole run for the next word).
+ */
+void comm_bcast(void *buf, size_t len);
+
 /* Gathers len bytes from every rank into all (size x len bytes, rank order) on rank 0. */
 void comm_gather(const void *mine, size_t len, void *all);
 

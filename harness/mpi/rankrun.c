@@ -19,15 +19,18 @@
 
 int
 rankrun_start(struct rankrun *rr, const char *exe, char *const *args, unsigned index,
-    unsigned count, const char *dir, char *err, size_t errlen)
+    unsigned count, const char *dir, const char *trace, char *err, size_t errlen)
 {
 	char *argv[MAX_ARGS + 12], shard[32], fdtext[16];
 	int sv[2], out[2], n = 0, i;
 
 	memset(rr, 0, sizeof(*rr));
 	rr->pid = -1, rr->gate = rr->out = -1;
-	snprintf(rr->dir, sizeof(rr->dir), "%s", dir);
-	snprintf(rr->trace, sizeof(rr->trace), "%s/logs/run.trace.csv", dir);
+	snprintf(rr->dir, sizeof(rr->dir), "%s", dir != NULL ? dir : "");
+	if (dir != NULL)
+		snprintf(rr->trace, sizeof(rr->trace), "%s/logs/run.trace.csv", dir);
+	else
+		snprintf(rr->trace, sizeof(rr->trace), "%s", trace);
 	snprintf(shard, sizeof(shard), "%u/%u", index, count);
 	argv[n++] = (char *)exe;
 	for (i = 0; args[i] != NULL; i++) {
@@ -38,7 +41,8 @@ rankrun_start(struct rankrun *rr, const char *exe, char *const *args, unsigned i
 		argv[n++] = args[i];
 	}
 	argv[n++] = "--shard", argv[n++] = shard;
-	argv[n++] = "--results", argv[n++] = rr->dir;
+	if (dir != NULL)
+		argv[n++] = "--results", argv[n++] = rr->dir;
 	argv[n++] = "--trace", argv[n++] = rr->trace;
 	argv[n++] = "--json";
 	argv[n] = NULL;

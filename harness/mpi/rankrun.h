@@ -33,11 +33,11 @@ struct rankrun_end {
 /*
  * Starts `exe run ARGS --shard INDEX/COUNT --results DIR --trace DIR/logs/run.trace.csv
  * --json` with args (args[0] is "run", NULL-terminated; already free of --results, --trace,
- * --shard and --json) into rr. The child's stderr is ours; it gets SIGTERM if we die.
- * 0, or -1 with err.
+ * --shard and --json) into rr; with dir NULL, no --results and the trace at trace. The
+ * child's stderr is ours; it gets SIGTERM if we die. 0, or -1 with err.
  */
 int rankrun_start(struct rankrun *rr, const char *exe, char *const *args, unsigned index,
-    unsigned count, const char *dir, char *err, size_t errlen);
+    unsigned count, const char *dir, const char *trace, char *err, size_t errlen);
 
 /* Passes sig on to the child (SIGINT, SIGTERM: it stops taking keys). Async-signal-safe. */
 void rankrun_signal(const struct rankrun *rr, int sig);

@@ -154,6 +154,8 @@ pick_main_set(struct report_scenario *s)
 	size_t i, j;
 
 	for (i = 0; i < rs->n_runs; i++) {
+		if (rs->runs[i].clients > 1)
+			continue;	/* runs of several clients: their own table (report_hosts.c) */
 		for (j = 0; j < i && strcmp(rs->runs[j].tag, rs->runs[i].tag) != 0; j++)
 			;
 		if (j == i)
@@ -179,7 +181,7 @@ group_models(struct report_scenario *s)
 		memset(m, 0, sizeof(*m));
 		for (i = 0; i < rs->n_runs; i++) {
 			r = &rs->runs[i];
-			if (strcmp(r->model, model_table[k]->name) != 0 ||
+			if (strcmp(r->model, model_table[k]->name) != 0 || r->clients > 1 ||
 			    strcmp(r->tag, s->main_tag) != 0 || r->rep > 1 ||
 			    m->n_runs == REPORT_MAX_LEVELS)
 				continue;
@@ -219,7 +221,7 @@ fit_model(struct report_model *m, const struct report_scenario *s, const char *s
 		const struct rs_run *r = &s->rs->runs[i];
 
 		if (strcmp(r->model, m->name) == 0 && strcmp(r->tag, s->main_tag) == 0 &&
-		    r->v[RS_images_per_s] > 0)
+		    r->clients <= 1 && r->v[RS_images_per_s] > 0)
 			n[k] = r->level, x[k++] = r->v[RS_images_per_s];
 	}
 	for (i = 1, j = 0; i < k; i++)

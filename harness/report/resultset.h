@@ -81,7 +81,10 @@ double rs_meta_num(const struct rs_scenario *s, const char *path);
 /* The meta's string at a dotted path, or "" (never NULL). */
 const char *rs_meta_str(const struct rs_scenario *s, const char *path);
 
-/* A run of s by model, level and tag (NULL tag: any); the first repeat. NULL if none. */
+/*
+ * A run of one client of s by model, level and tag (NULL tag: any); the first repeat. NULL if
+ * none.
+ */
 const struct rs_run *rs_find(const struct rs_scenario *s, const char *model, unsigned level,
     const char *tag);
 

@@ -9,7 +9,10 @@
 # tiny dataset (counts add up past a handful of clients; the barrier's and the gather's cost
 # printed); a client killed by kill -9 mid-run leaves a partial folder with its keys failed,
 # the reason given, the counts still equal to the listing; Ctrl-C on mpirun stops every rank
-# and leaves no process behind; the refusals (no --results, --shard). Usage: mpi.sh BIN
+# and leaves no process behind; `bench` under mpirun sweeps the clients key (clients = 1 2:
+# each run's trace holds every key once, the report has throughput against clients), and
+# refuses a client count above the ranks, or without mpirun; the refusals (no --results,
+# --shard). Usage: mpi.sh BIN
 set -uo pipefail
 bin=${1:?usage: tests/integration/mpi.sh path/to/exifbench}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
@@ -138,6 +141,25 @@ check "int: the merged folder says partial" jqe '.status == "partial"' "$tmp/int
 read -r images ok errors <<<"$(cols "$tmp/int/summary.csv" images ok errors)"
 check "int: its counts add up (ok $ok + errors $errors == images $images < 124)" \
     test $((ok + errors)) -eq "$images" -a "$images" -lt 124
+
+# bench under mpirun: the clients key as a sweep, beside the concurrency one.
+expect 1 'bench: complete results' "${mpi[@]}" -np 2 "$bin" bench --model sequential,async \
+    --levels 4 --set 'clients=1 2' --source "s3://$bucket-in/jpeg" --set \
+    "out_bucket=$bucket-out" --results "$tmp/bench" --no-report --quiet
+b=$(ls -d "$tmp"/bench/*/ 2>/dev/null | head -n 1)
+check "bench: 4 runs, clients 1 and 2 for each model: $(cut -d, -f1,2,9 "$b/summary.csv" | tr '\n' ' ')" \
+    test "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; next }
+    { printf "%s:%s ", $1, $(at["clients"]) }' "$b/summary.csv")" = \
+    "sequential:1 sequential:2 async:1 async:2 "
+check "bench: each run's trace has the 124 keys once" test "$(awk -F, 'NR > 1 {
+    print $1, $5 }' "$b/trace.csv" | sort | uniq -c | awk '{ print $1 }' | sort -u)" = 124
+expect 0 'written to' "$bin" report "$b"
+check "bench: the report's clients table has both models" test "$(grep -cE \
+    '^\| (sequential|async) \| [0-9]+ \| [0-9.]+ \| [0-9.]+ \([0-9.]+x\) \|$' "$b/report.md")" -eq 2
+expect 2 'clients 2 needs as many MPI ranks' "$bin" bench --model async --levels 4 \
+    --set 'clients=1 2' --source "s3://$bucket-in/jpeg" --results "$tmp/nompi"
+expect 2 'clients 3 needs as many MPI ranks' "${mpi[@]}" -np 2 "$bin" bench --model async \
+    --levels 4 --set 'clients=3' --source "s3://$bucket-in/jpeg" --results "$tmp/np2c3"
 
 # Refusals.
 expect 2 'needs --results DIR' "${mpi[@]}" -np 2 "$bin" run --model async --src \

@@ -84,7 +84,9 @@ if [ -n "${MEASURE:-}" ]; then
 		for r in $(seq "$MEASURE"); do
 			for n in 1 2 3; do
 				mpi "$n" "$tmp/m-$g-$n-$r" --model async --concurrency 64 \
-				    --src "s3://$bucket/default" --dst "s3://$bucket/out" >/dev/null 2>&1
+				    --src "s3://$bucket/default" --dst "s3://$bucket/out" \
+				    >"$tmp/m.out" 2>&1 || [ -s "$tmp/m-$g-$n-$r/summary.csv" ] ||
+				    { echo "failed: $(tail -n 3 "$tmp/m.out")"; continue; }
 				echo "gateways $g clients $n run $r: $(cols "$tmp/m-$g-$n-$r/summary.csv" \
 				    images ok images_per_s e2e_p50_ms rusage_cpu_s) (images ok images/s p50_ms cpu_s)"
 			done
