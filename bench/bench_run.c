@@ -129,6 +129,7 @@ run_one(struct bench *b, const struct plan_run *pr)
 	row.status = rr->exit_code == 0 ? "ok" : rr->exit_code == EXIT_ITEMS ? "failed_keys" :
 	    rr->exit_code == BENCH_EXIT_STOPPED ? "stopped" : "error";
 	row_model(&row, pr, &b->sc);
+	row.in_flight *= pr->clients, row.cpu_threads *= pr->clients;	/* every client's */
 	row.littles_ips = ts.mean_requests_ms > 0 ? row.in_flight * 1e3 /
 	    ts.mean_requests_ms : -1;
 	results_row(&b->res, &row);

@@ -153,9 +153,12 @@ pick_main_set(struct report_scenario *s)
 	const struct rs_scenario *rs = s->rs;
 	size_t i, j;
 
+	for (i = 0; i < rs->n_runs; i++)	/* the fewest clients: 1 but in a merged run */
+		if (s->main_clients == 0 || rs->runs[i].clients < s->main_clients)
+			s->main_clients = rs->runs[i].clients;
 	for (i = 0; i < rs->n_runs; i++) {
-		if (rs->runs[i].clients > 1)
-			continue;	/* runs of several clients: their own table (report_hosts.c) */
+		if (rs->runs[i].clients != s->main_clients)
+			continue;	/* more clients: their own table (report_hosts.c) */
 		for (j = 0; j < i && strcmp(rs->runs[j].tag, rs->runs[i].tag) != 0; j++)
 			;
 		if (j == i)
@@ -181,7 +184,8 @@ group_models(struct report_scenario *s)
 		memset(m, 0, sizeof(*m));
 		for (i = 0; i < rs->n_runs; i++) {
 			r = &rs->runs[i];
-			if (strcmp(r->model, model_table[k]->name) != 0 || r->clients > 1 ||
+			if (strcmp(r->model, model_table[k]->name) != 0 ||
+			    r->clients != s->main_clients ||
 			    strcmp(r->tag, s->main_tag) != 0 || r->rep > 1 ||
 			    m->n_runs == REPORT_MAX_LEVELS)
 				continue;
@@ -221,7 +225,7 @@ fit_model(struct report_model *m, const struct report_scenario *s, const char *s
 		const struct rs_run *r = &s->rs->runs[i];
 
 		if (strcmp(r->model, m->name) == 0 && strcmp(r->tag, s->main_tag) == 0 &&
-		    r->clients <= 1 && r->v[RS_images_per_s] > 0)
+		    r->clients == s->main_clients && r->v[RS_images_per_s] > 0)
 			n[k] = r->level, x[k++] = r->v[RS_images_per_s];
 	}
 	for (i = 1, j = 0; i < k; i++)

@@ -42,6 +42,8 @@ struct report_scenario {
 					   before in the same report: names the figures and files */
 	char main_tag[64];		/* the main client PU set's label */
 	unsigned main_pus;
+	unsigned main_clients;		/* the fewest clients of its runs: the concurrency
+					   analysis takes those (1, but in a merged mpirun run) */
 	struct report_model models[REPORT_MAX_MODELS];
 	size_t n_models;
 	const struct rs_run *seq;	/* sequential (or the first level 1 run) in the main set */

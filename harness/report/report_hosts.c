@@ -9,6 +9,7 @@
  * rate and its ratio to one client's: report.json's "clients_sweep". (The concurrency
  * analysis elsewhere takes the runs of one client.)
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@ static void one(struct report_out *o, const struct report_scenario *s, FILE *f, 
 static void sweep(struct report_out *o, const struct report_scenario *s, json_t *arr);
 static const struct rs_run *find(const struct rs_scenario *rs, const char *model,
     unsigned level, unsigned clients);
+static void bound_cell(struct report_out *o, const struct report_scenario *s,
+    const struct rs_run *r, json_t *row);
 
 void
 report_hosts(struct report_out *o, const struct report *rep)
@@ -73,8 +76,8 @@ sweep(struct report_out *o, const struct report_scenario *s, json_t *arr)
 	    "ran; in brackets, against one client):\n\n| model | level |", s->label);
 	for (k = 0; k < nc; k++)
 		fprintf(o->md, " %u client%s |", counts[k], counts[k] > 1 ? "s" : "");
-	fputs("\n|---|---|", o->md);
-	for (k = 0; k < nc; k++)
+	fprintf(o->md, " tightest bound at %u |\n|---|---|", counts[nc - 1]);
+	for (k = 0; k <= nc; k++)
 		fputs("---|", o->md);
 	fputs("\n", o->md);
 	for (i = 0; i < rs->n_runs; i++) {
@@ -107,9 +110,31 @@ sweep(struct report_out *o, const struct report_scenario *s, json_t *arr)
 			    json_pack("{s:i, s:o}", "clients", (int)counts[k], "value",
 			    report_jnum(seen->v[RS_images_per_s])));
 		}
+		bound_cell(o, s, find(rs, r->model, r->level, counts[nc - 1]), row);
 		fputs("\n", o->md);
 		json_array_append_new(arr, row);
 	}
+}
+
+/*
+ * The tightest bound of run r (analysis.h: the resource that allows the fewest images/s, from
+ * the run's own measured costs), the store's CPU among them: what more clients run into.
+ */
+static void
+bound_cell(struct report_out *o, const struct report_scenario *s, const struct rs_run *r,
+    json_t *row)
+{
+	const struct bound *b = r != NULL && s->bounds != NULL ? &s->bounds[r - s->rs->runs] :
+	    NULL;
+
+	if (b == NULL || b->limit == B_N || !isfinite(b->best)) {
+		fputs(" not known (no sampler's figures) |", o->md);
+		return;
+	}
+	fprintf(o->md, " %s, %s images/s |", analysis_bound_name(b->limit), report_num(o,
+	    b->best, 0));
+	json_object_set_new(row, "bound", json_pack("{s:s, s:o}", "kind",
+	    analysis_bound_name(b->limit), "images_per_s", report_jnum(b->best)));
 }
 
 /* The first repeat of model at level with that many clients, or NULL. */

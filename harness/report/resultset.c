@@ -123,7 +123,7 @@ rs_find(const struct rs_scenario *s, const char *model, unsigned level, const ch
 
 	for (i = 0; i < s->n_runs; i++)
 		if (strcmp(s->runs[i].model, model) == 0 && s->runs[i].level == level &&
-		    s->runs[i].clients <= 1 && (tag == NULL || strcmp(s->runs[i].tag, tag) == 0))
+		    (tag == NULL || strcmp(s->runs[i].tag, tag) == 0))
 			return &s->runs[i];
 	return NULL;
 }

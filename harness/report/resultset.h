@@ -82,8 +82,8 @@ double rs_meta_num(const struct rs_scenario *s, const char *path);
 const char *rs_meta_str(const struct rs_scenario *s, const char *path);
 
 /*
- * A run of one client of s by model, level and tag (NULL tag: any); the first repeat. NULL if
- * none.
+ * A run of s by model, level and tag (NULL tag: any); the first repeat (and, in a sweep of
+ * the client count, the fewest clients: the plan runs them first). NULL if none.
  */
 const struct rs_run *rs_find(const struct rs_scenario *s, const char *model, unsigned level,
     const char *tag);
