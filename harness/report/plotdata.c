@@ -1,7 +1,7 @@
 /*
  * plotdata.c: writes the figures' data files (formats: plotdata.h) from a built report. This
  * half holds the entry point, the files drawn from the report's summary figures (throughput,
- * cpu, scaling, uslfit, models, hardware); the files that stream a run's samples or trace are
+ * cpu, scaling, uslfit, models, hardware, clients); the files that stream a run's samples or trace are
  * plotdata_runs.c's, and the output helpers both use are plotdata_out.c's, below them. gnuplot
  * does not count a block with no rows as an index (a later `index i` would then pick the wrong
  * model), so an empty block gets one row of NaN instead.
@@ -45,6 +45,11 @@ static int write_models(const struct report_scenario *s, const char *dir, char *
     size_t errlen);
 static int write_hardware(const struct report_scenario *s, const char *dir, char *err,
     size_t errlen);
+static long clients_rows(const struct report_scenario *s, const struct report_model *m,
+    FILE *f, char *err, size_t errlen);
+
+static const struct per_model clients_file = { "clients",
+	"clients images_per_s mi level linear_images_per_s", 5, 1, clients_rows };
 
 static const struct per_model per_model[] = {
 	{ "throughput", "model mi images_per_s level speedup_over_sequential", 5, 0,
@@ -85,8 +90,43 @@ plotdata_write(const struct report *rep, const char *dir, char *err, size_t errl
 				return -1;
 		if (s->n_tags >= 2 && write_hardware(s, dir, err, errlen) < 0)
 			return -1;
+		if (s->n_clients >= 2 && write_per_model(s, &clients_file, dir, err, errlen) < 0)
+			return -1;
 	}
 	return 0;
+}
+
+/*
+ * A clients sweep: the model's rate against clients, at its best level of one client, and
+ * the rate linear in clients from its fewest (what a store with room to spare would give).
+ */
+static long
+clients_rows(const struct report_scenario *s, const struct report_model *m, FILE *f,
+    char *err, size_t errlen)
+{
+	const struct rs_run *r, *few = NULL;
+	long n = 0;
+	size_t i, pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; m->best != NULL && i < s->rs->n_runs; i++) {
+			r = &s->rs->runs[i];
+			if (strcmp(r->model, m->name) != 0 || r->level != m->best->level ||
+			    r->rep > 1 || strcmp(r->tag, s->main_tag) != 0)
+				continue;
+			if (pass == 0) {
+				if (few == NULL || r->clients < few->clients)
+					few = r;
+				continue;
+			}
+			plotdata_num(f, "", r->clients);
+			plotdata_num(f, " ", r->v[RS_images_per_s]);
+			fprintf(f, " %d %u", m->mi, r->level);
+			plotdata_num(f, " ", few->v[RS_images_per_s] * r->clients / few->clients);
+			fputc('\n', f);
+			n++;
+		}
+	return n;
 }
 
 static int

@@ -153,9 +153,13 @@ pick_main_set(struct report_scenario *s)
 	const struct rs_scenario *rs = s->rs;
 	size_t i, j;
 
-	for (i = 0; i < rs->n_runs; i++)	/* the fewest clients: 1 but in a merged run */
+	for (i = 0; i < rs->n_runs; i++) {	/* the fewest clients: 1 but in a merged run */
 		if (s->main_clients == 0 || rs->runs[i].clients < s->main_clients)
 			s->main_clients = rs->runs[i].clients;
+		for (j = 0; j < i && rs->runs[j].clients != rs->runs[i].clients; j++)
+			;
+		s->n_clients += j == i;
+	}
 	for (i = 0; i < rs->n_runs; i++) {
 		if (rs->runs[i].clients != s->main_clients)
 			continue;	/* more clients: their own table (report_hosts.c) */

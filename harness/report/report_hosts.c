@@ -114,6 +114,8 @@ sweep(struct report_out *o, const struct report_scenario *s, json_t *arr)
 		fputs("\n", o->md);
 		json_array_append_new(arr, row);
 	}
+	report_out_plot(o, "clients", s->label, NULL, "throughput against client hosts, each "
+	    "model at its best level of one client");
 }
 
 /*

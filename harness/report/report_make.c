@@ -96,6 +96,8 @@ draw_all(const struct report *rep, const char *plots, FILE *progress, char *err,
 				    err, errlen);
 		if (rep->sc[i].n_tags >= 2)
 			draw_one(rep, plots, "hardware", sc, NULL, &drawn, &bad, err, errlen);
+		if (rep->sc[i].n_clients >= 2)
+			draw_one(rep, plots, "clients", sc, NULL, &drawn, &bad, err, errlen);
 		if (progress != NULL)
 			fprintf(progress, "report: %s: %zu figures drawn so far\n", sc, drawn);
 	}

@@ -156,6 +156,7 @@ check "bench: each run's trace has the 124 keys once" test "$(awk -F, 'NR > 1 {
 expect 0 'written to' "$bin" report "$b"
 check "bench: the report's clients table has both models" test "$(grep -cE \
     '^\| (sequential|async) \| [0-9]+ \| [0-9.]+ \| [0-9.]+ \([0-9.]+x\) \|$' "$b/report.md")" -eq 2
+check "bench: the report drew throughput against clients" test -s "$b/plots/clients-adhoc.png"
 expect 2 'clients 2 needs as many MPI ranks' "$bin" bench --model async --levels 4 \
     --set 'clients=1 2' --source "s3://$bucket-in/jpeg" --results "$tmp/nompi"
 expect 2 'clients 3 needs as many MPI ranks' "${mpi[@]}" -np 2 "$bin" bench --model async \
