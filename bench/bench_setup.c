@@ -21,6 +21,7 @@
 #include "harness/engine/topo.h"
 #include "harness/engine/versions.h"
 #include "harness/report/rs_dataset.h"
+#include "harness/results/epstats.h"
 #include "harness/results/netmeta.h"
 
 volatile sig_atomic_t bench_interrupted;
@@ -286,6 +287,7 @@ meta_running(const struct bench *b, const char *endpoint, json_t *shared)
 	    !b->s3.tls_insecure, "ca_bundle", b->s3.ca_bundle[0] ? b->s3.ca_bundle : NULL,
 	    "profile", b->s3.profile[0] ? b->s3.profile : NULL, "session_token",
 	    b->s3.session_token[0] != '\0'));
+	json_object_set_new(meta, "endpoints", epstats_urls_json(&b->s3));
 	json_object_set_new(meta, "methodology", plan_methodology());
 	json_object_set_new(meta, "scenario_file", b->adhoc ? json_null() :
 	    json_string(b->scenario_path));

@@ -42,6 +42,7 @@ report_write(const struct report *rep, const char *dir, int plots, char *err, si
 	header(&o, rep);
 	summary(&o, rep);
 	breakdown(&o, rep);
+	report_endpoints(&o, rep);
 	verdicts(&o, rep);
 	bounds(&o, rep);
 	scaling(&o, rep);

@@ -4,7 +4,9 @@
  *
  * Each request is an s3_req living in the job across its attempts; the job hands the model
  * an easy handle's worth of options and reads the outcome back, so the same code serves the
- * blocking models (job_run_blocking) and the event loop ones. Buffers are kept from one key to
+ * blocking models (job_run_blocking) and the event loop ones. A job's GET and PUTs go to one
+ * gateway of the store, chosen from its key (s3_endpoint_of), so every model spreads its
+ * jobs over several endpoints alike, with no code of its own. Buffers are kept from one key to
  * the next, so a long run allocates only while its images grow.
  */
 #include <stdarg.h>
@@ -120,6 +122,7 @@ job_start(struct job *j, const char *key)
 	j->st = ST_GET;
 	j->rec.outcome = JOB_OK;
 	memcpy(j->rec.key, key, n < JOB_KEY_MAX ? n : JOB_KEY_MAX);
+	j->rec.endpoint = (int32_t)s3_endpoint_of(&j->p->s3, j->rec.key);
 	if (n > JOB_KEY_MAX)
 		fail(j, "key longer than %d bytes", JOB_KEY_MAX);
 }
@@ -404,8 +407,8 @@ request_init(struct job *j)
 		return local_req_init(&j->lreq, get ? S3_GET : S3_PUT, get ? p->src_dir :
 		    p->dst_dir, get ? j->rec.key : j->dst_key, body, len, get ? &j->in : NULL,
 		    p->s3.max_object_bytes, &j->res);
-	return s3_req_init(&j->req, &p->s3, get ? S3_GET : S3_PUT, get ? p->src_bucket :
-	    p->dst_bucket, get ? j->rec.key : j->dst_key, NULL, 0, body, len, type,
+	return s3_req_init_at(&j->req, &p->s3, (unsigned)j->rec.endpoint, get ? S3_GET : S3_PUT,
+	    get ? p->src_bucket : p->dst_bucket, get ? j->rec.key : j->dst_key, body, len, type,
 	    get ? &j->in : NULL, &j->res);
 }
 
