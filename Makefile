@@ -183,6 +183,7 @@ TESTED_taskstats := harness/sampler/taskstats.o
 TESTED_pidscan := harness/sampler/pidscan.o
 TESTED_proctab := harness/sampler/proctab.o
 TESTED_stats := harness/results/stats.o
+TESTED_epstats := harness/results/epstats.o
 TESTED_usl := harness/report/usl.o
 TESTED_analysis := harness/report/analysis.o
 TESTED_plot := harness/report/plot.o
@@ -221,7 +222,7 @@ integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS)
 		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN) && \
 		tests/integration/source.sh $(BIN) && tests/integration/creds.sh $(BIN) && \
 		tests/integration/stage.sh $(BIN) $(BUILD) && tests/integration/local.sh $(BIN) && \
-		tests/integration/faults.sh $(BIN)'
+		tests/integration/faults.sh $(BIN) && tests/integration/endpoints.sh $(BIN)'
 
 # The report's results: the shipped scenarios, each a result folder inside one
 # results/<UTC>-bench-PROFILE/, then one report over them all. The quick profile (the

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -45,6 +46,11 @@ bench_setup(struct bench *b, int argc, char **argv)
 	json_t *shared;
 	int rc;
 
+	/* The scenario's endpoints go to every run (and to the settings) as the variable. */
+	if (b->sc.endpoints[0] != '\0' && setenv("EXIFBENCH_ENDPOINTS", b->sc.endpoints, 1) < 0) {
+		fprintf(stderr, "exifbench: endpoints: %s\n", strerror(errno));
+		return EXIT_SETUP;
+	}
 	/* The endpoint of the environment or of the profile; none: the local server. */
 	(void)s3_config_from_env(&b->s3, err, sizeof(err));
 	if ((rc = relaunch(b, endpoint, argc, argv)) >= 0)

@@ -25,7 +25,7 @@ struct ep {
 
 struct epstats {
 	unsigned n;
-	struct ep ep[];
+	struct ep *ep;		/* n of them */
 };
 
 static void hist_add(struct hist *h, double ms);
@@ -37,9 +37,12 @@ epstats_new(unsigned n)
 {
 	struct epstats *s;
 
-	if (n == 0 || n > S3_ENDPOINTS_MAX ||
-	    (s = calloc(1, sizeof(*s) + n * sizeof(s->ep[0]))) == NULL)
+	if (n == 0 || n > S3_ENDPOINTS_MAX || (s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
+	if ((s->ep = calloc(n, sizeof(s->ep[0]))) == NULL) {
+		free(s);
+		return NULL;
+	}
 	s->n = n;
 	return s;
 }
@@ -47,6 +50,8 @@ epstats_new(unsigned n)
 void
 epstats_free(struct epstats *s)
 {
+	if (s != NULL)
+		free(s->ep);
 	free(s);
 }
 

@@ -332,9 +332,13 @@ check_url(char *url, const char *what, char *err, size_t errlen)
 		snprintf(err, errlen, "%s '%s' must start with http:// or https://", what, url);
 		return -1;
 	}
-	while (n > 0 && url[n - 1] == '/')
-		url[--n] = '\0';
+	if (url[strcspn(url, " \t\r\n")] != '\0') {
+		snprintf(err, errlen, "%s '%s' holds a blank (a list is URL[,URL...])", what, url);
+		return -1;
+	}
 	host = strstr(url, "://") + 3;
+	while (n > (size_t)(host - url) && url[n - 1] == '/')
+		url[--n] = '\0';
 	if (strchr(host, '/') != NULL || strchr(host, '?') != NULL) {
 		snprintf(err, errlen, "%s '%s' must be scheme://host[:port], without a path",
 		    what, url);

@@ -215,7 +215,7 @@ req_init(struct s3_req *r, const struct s3_config *cfg, const char *endpoint,
 static int
 build_url(struct s3_req *r, struct s3url_param *params, size_t nparams)
 {
-	const char *ep = r->endpoint, *host, *rest;
+	const char *ep = r->endpoint ? r->endpoint : r->cfg->endpoint, *host, *rest;
 	char path[S3URL_MAX];
 	int n;
 
@@ -365,7 +365,8 @@ set_method(struct s3_req *r, CURL *easy)
 static void
 set_error(struct s3_req *r, CURLcode rc, struct s3_result *res)
 {
-	const char *ep = r->endpoint, *m = method_names[r->method];
+	const char *ep = r->endpoint ? r->endpoint : r->cfg->endpoint;
+	const char *m = method_names[r->method];
 	const char *k = r->key ? r->key : "";
 	const char *why = r->curl_err[0] ? r->curl_err : curl_easy_strerror(rc);
 
