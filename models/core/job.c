@@ -56,7 +56,6 @@ static int request_init(struct job *j);
 static int process(struct job *j, char *err, size_t errlen);
 static char *record_json(struct job *j, json_t *exif, const struct jpeg_info *info, int warns);
 static int dst_key(struct job *j, const char *suffix);
-static uint64_t key_hash(const char *key);
 
 static int64_t
 clock_ns(clockid_t id)
@@ -118,7 +117,7 @@ job_start(struct job *j, const char *key)
 	j->json = NULL;
 	j->delay_ms = 0;
 	/* forked workers hold jobs at the same address: the pid keeps their jitter apart */
-	j->rng = rng_seed2((uint64_t)(uintptr_t)j ^ (uint64_t)getpid() << 32, key_hash(key));
+	j->rng = rng_seed2((uint64_t)(uintptr_t)j ^ (uint64_t)getpid() << 32, rng_fnv1a(key));
 	j->st = ST_GET;
 	j->rec.outcome = JOB_OK;
 	memcpy(j->rec.key, key, n < JOB_KEY_MAX ? n : JOB_KEY_MAX);
@@ -355,17 +354,6 @@ dst_key(struct job *j, const char *suffix)
 	len = snprintf(j->dst_key, sizeof(j->dst_key), "%s%s%s%s", p->dst_prefix,
 	    p->dst_prefix[0] ? "/" : "", rel, suffix);
 	return len < 0 || len > JOB_KEY_MAX ? -1 : 0;
-}
-
-/* FNV-1a, to seed a job's retry jitter from its key. */
-static uint64_t
-key_hash(const char *key)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
-
-	for (; *key; key++)
-		h = (h ^ (unsigned char)*key) * UINT64_C(1099511628211);
-	return h;
 }
 
 static void

@@ -164,12 +164,11 @@ s3_req_init_at(struct s3_req *r, const struct s3_config *cfg, unsigned ep,
 unsigned
 s3_endpoint_of(const struct s3_config *cfg, const char *key)
 {
-	uint64_t h = UINT64_C(14695981039346656037);
+	uint64_t h;
 
 	if (cfg == NULL || key == NULL || cfg->nendpoints < 2)
 		return 0;
-	for (; *key; key++)
-		h = (h ^ (unsigned char)*key) * UINT64_C(1099511628211);
+	h = rng_fnv1a(key);
 	return (unsigned)(rng_next(&h) % cfg->nendpoints);
 }
 
@@ -318,6 +317,9 @@ set_common(struct s3_req *r, CURL *easy)
 	SET(CURLOPT_ERRORBUFFER, r->curl_err);
 	SET(CURLOPT_WRITEFUNCTION, on_write);
 	SET(CURLOPT_WRITEDATA, r);
+	/* An easy handle keeps 5 connections: room for one to each gateway beyond that. */
+	if (r->cfg->nendpoints > 5)
+		SET(CURLOPT_MAXCONNECTS, (long)r->cfg->nendpoints);
 	if (r->cfg->ca_bundle[0] != '\0')
 		SET(CURLOPT_CAINFO, r->cfg->ca_bundle);
 	if (r->cfg->tls_insecure) {

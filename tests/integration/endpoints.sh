@@ -7,9 +7,10 @@
 # hash of the key picks it: 120 keys give about 60 each); both get the same keys under every
 # model; the --json summary's "endpoints" block adds up and shows the shaped endpoint's GET
 # slower than the direct one's (a ratio in one run, not a time); the text summary has a line
-# per endpoint; meta.json lists both and `exifbench report` tables them. EXIFBENCH_ENDPOINTS
-# does what --endpoints does; a bad URL in the list is a one-line error naming it (exit 2);
-# with one endpoint the summary has no block.
+# per endpoint; meta.json lists both and `exifbench report` tables them; a bench whose scenario
+# lists them (key endpoints) spreads every run too, and one with a shaped network is refused.
+# EXIFBENCH_ENDPOINTS does what --endpoints does; a bad URL in the list is a one-line error
+# naming it (exit 2); with one endpoint the summary has no block.
 set -uo pipefail
 bin=${1:?usage: tests/integration/endpoints.sh path/to/exifbench}
 : "${AWS_ENDPOINT_URL:?run through harness/with-s3-local}"
@@ -88,6 +89,24 @@ check "report.md has no per-endpoint table" grep -q "^| pthreads | 8 | [0-9]* | 
 check "report.json has no per-endpoint rows" jqe '(.endpoints | length) == 1 and
     (.endpoints[0].runs[0].endpoints | length) == 2 and
     ([.endpoints[0].runs[0].endpoints[].jobs] | add) == 120' "$tmp/res/report.json"
+
+# A bench whose scenario lists the endpoints: every run spreads over both, and its report
+# tables them; with a shaped network it is refused.
+"$bin" bench --model async --levels 4 --images 20 --set dataset=tiny --set "endpoints=$eps" \
+    --no-report --results "$tmp/bench" --data "$tmp/data" >"$tmp/bench.out" 2>"$tmp/bench.err"
+check "a bench with endpoints exits $? ($(tail -n 2 "$tmp/bench.err"))" [ $? -eq 0 ]
+dir=$(ls -d "$tmp"/bench/*/ | tail -n 1)
+check "the bench's meta.json does not list both endpoints" jqe --arg u1 "http://$listen" \
+    '.endpoints == [env.AWS_ENDPOINT_URL, $u1] and .scenario.endpoints != ""' "$dir/meta.json"
+read -r n0 n1 other <<<"$(per_ep "$dir/trace.csv")"
+check "the bench's trace: $n0 + $n1 (+ $other) rows by endpoint, want 20 over both" \
+    test $((n0 + n1)) -eq 20 -a "$n0" -gt 0 -a "$n1" -gt 0 -a "$other" -eq 0
+expect 0 '' "$bin" report --no-plots --quiet "$dir"
+check "the bench's report.md has no per-endpoint table" grep -q "^| async | 4 | [0-9]* | 1 | http://$listen |" \
+    "$dir/report.md"
+expect 2 "endpoints: the shaper fronts one endpoint" "$bin" bench --model async --levels 4 \
+    --images 20 --set dataset=tiny --set "endpoints=$eps" --set latency_ms=5 \
+    --results "$tmp/bench" --data "$tmp/data"
 
 # One endpoint: as before, no block. Bad lists: one line naming the URL, exit 2 (3 from the
 # environment, like any S3 setting).

@@ -25,6 +25,20 @@ assert_near(double got, double want)
 		fail_msg("got %g, want %g within 1%%", got, want);
 }
 
+/* Endpoint ep's counts are jobs, ok (failed: the rest) and bytes in. */
+static void
+assert_counts(const struct epstats *s, unsigned ep, uint64_t jobs, uint64_t ok, uint64_t in,
+    struct epstats_row *r)
+{
+	epstats_get(s, ep, r);
+	if (r->jobs != jobs || r->ok != ok || r->failed != jobs - ok || r->bytes_in != in)
+		fail_msg("endpoint %u: %llu jobs, %llu ok, %llu failed, %llu bytes in; want %llu, "
+		    "%llu, %llu, %llu", ep, (unsigned long long)r->jobs, (unsigned long long)r->ok,
+		    (unsigned long long)r->failed, (unsigned long long)r->bytes_in,
+		    (unsigned long long)jobs, (unsigned long long)ok,
+		    (unsigned long long)(jobs - ok), (unsigned long long)in);
+}
+
 static void
 test_percentiles(void **state)
 {
@@ -44,18 +58,13 @@ test_percentiles(void **state)
 	}
 	for (i = 0; i < 1000; i++)
 		epstats_add(s, 1, 1, v[i], v[i] / 10, 100, 10);
-	epstats_get(s, 1, &r);
-	assert_int_equal(r.jobs, 1000);
-	assert_int_equal(r.ok, 1000);
-	assert_int_equal(r.failed, 0);
-	assert_int_equal(r.bytes_in, 100000);
+	assert_counts(s, 1, 1000, 1000, 100000, &r);
 	assert_int_equal(r.bytes_out, 10000);
 	assert_near(r.get_p50_ms, 500);
 	assert_near(r.get_p99_ms, 990);
 	assert_near(r.put_p50_ms, 50);
 	assert_near(r.put_p99_ms, 99);
-	epstats_get(s, 0, &r);	/* untouched */
-	assert_int_equal(r.jobs, 0);
+	assert_counts(s, 0, 0, 0, 0, &r);	/* untouched */
 	assert_true(r.get_p50_ms == -1 && r.put_p99_ms == -1);
 	epstats_free(s);
 
@@ -77,11 +86,7 @@ test_counts(void **state)
 	epstats_add(s, 2, 0, 5, 5, 7, 0);	/* failed: counted, not timed */
 	epstats_add(s, 2, 1, 4, -1, 3, 0);	/* ok, its PUT never ran */
 	epstats_add(s, 2, 1, 8, NAN, 3, 0);
-	epstats_get(s, 2, &r);
-	assert_int_equal(r.jobs, 3);
-	assert_int_equal(r.ok, 2);
-	assert_int_equal(r.failed, 1);
-	assert_int_equal(r.bytes_in, 13);
+	assert_counts(s, 2, 3, 2, 13, &r);
 	assert_near(r.get_p50_ms, 4);
 	assert_near(r.get_p99_ms, 8);
 	assert_true(r.put_p50_ms == -1);
@@ -108,14 +113,11 @@ test_record(void **state)
 	epstats_add_record(s, &rec);
 	rec.endpoint = -1;		/* counted nowhere */
 	epstats_add_record(s, &rec);
-	epstats_get(s, 1, &r);
-	assert_int_equal(r.jobs, 1);
+	assert_counts(s, 1, 1, 1, 1000, &r);
 	assert_near(r.get_p50_ms, 30);
 	assert_near(r.put_p50_ms, 2);
 	assert_int_equal(r.bytes_out, 200);
-	epstats_get(s, 0, &r);
-	assert_int_equal(r.jobs, 1);
-	assert_int_equal(r.failed, 1);
+	assert_counts(s, 0, 1, 0, 1000, &r);
 	epstats_free(s);
 }
 
@@ -175,10 +177,8 @@ test_inval(void **state)
 	assert_int_equal(r.jobs, 0);
 	s = epstats_new(1);
 	epstats_add(s, 1, 1, 1, 1, 1, 1);	/* past the last: nowhere */
-	epstats_get(s, 1, &r);
-	assert_int_equal(r.jobs, 0);
-	epstats_get(s, 0, &r);
-	assert_int_equal(r.jobs, 0);
+	assert_counts(s, 1, 0, 0, 0, &r);
+	assert_counts(s, 0, 0, 0, 0, &r);
 	epstats_free(s);
 }
 

@@ -560,17 +560,6 @@ test_endpoints_parse(void **state)
 	assert_non_null(strstr(err, "AWS_ENDPOINT_URL is not set"));
 }
 
-/* FNV-1a, as run --shard hashes a key. */
-static uint64_t
-fnv1a(const char *s)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
-	return h;
-}
-
 static void
 test_endpoints_spread(void **state)
 {
@@ -601,7 +590,7 @@ test_endpoints_spread(void **state)
 	cfg.nendpoints = 2;
 	for (i = 0; i < 4000; i++) {
 		snprintf(key, sizeof(key), "k%d", i);
-		if (fnv1a(key) % 2 == 0)
+		if (rng_fnv1a(key) % 2 == 0)	/* run --shard's FNV-1a(key) mod N */
 			shard[s3_endpoint_of(&cfg, key)]++;
 	}
 	assert_true(shard[0] > 800 && shard[1] > 800);
