@@ -81,6 +81,7 @@ static void progress(struct run_cli *c, int64_t now);
 static int prepare_dst(struct run_cli *c);
 static void summary(struct run_cli *c, struct run *r, double wall_s);
 static void endpoints_summary(const struct run_cli *c, json_t *o);
+static const char *ms_text(char buf[16], double ms);
 static double cpu_seconds(struct rusage *self, struct rusage *kids);
 static int close_folder(struct run_cli *c, int rc);
 static int setup_failed(const struct run_cli *c, int rc);
@@ -459,6 +460,7 @@ endpoints_summary(const struct run_cli *c, json_t *o)
 {
 	const struct s3_config *cfg = &c->a.p.s3;
 	struct epstats_row e;
+	char t[4][16];
 	json_t *arr;
 	unsigned i;
 
@@ -470,14 +472,26 @@ endpoints_summary(const struct run_cli *c, json_t *o)
 			continue;
 		}
 		epstats_get(c->eps, i, &e);
-		printf("  endpoint %u %s: %llu jobs, %llu ok, %llu failed; GET p50 %.1f p99 %.1f "
-		    "ms, PUT p50 %.1f p99 %.1f ms; %.2f MiB in, %.2f MiB out\n", i,
-		    cfg->endpoints[i], (unsigned long long)e.jobs, (unsigned long long)e.ok,
-		    (unsigned long long)e.failed, e.get_p50_ms, e.get_p99_ms, e.put_p50_ms,
-		    e.put_p99_ms, (double)e.bytes_in / MiB, (double)e.bytes_out / MiB);
+		printf("  endpoint %u %s: %llu jobs, %llu ok, %llu failed; GET p50 %s p99 %s ms, "
+		    "PUT p50 %s p99 %s ms; %.2f MiB in, %.2f MiB out\n", i, cfg->endpoints[i],
+		    (unsigned long long)e.jobs, (unsigned long long)e.ok,
+		    (unsigned long long)e.failed, ms_text(t[0], e.get_p50_ms),
+		    ms_text(t[1], e.get_p99_ms), ms_text(t[2], e.put_p50_ms),
+		    ms_text(t[3], e.put_p99_ms), (double)e.bytes_in / MiB,
+		    (double)e.bytes_out / MiB);
 	}
 	if (o != NULL)
 		json_object_set_new(o, "endpoints", arr);
+}
+
+/* ms with one decimal, or "-" when unknown (no job ended ok there). */
+static const char *
+ms_text(char buf[16], double ms)
+{
+	if (ms < 0)
+		return "-";
+	snprintf(buf, 16, "%.1f", ms);
+	return buf;
 }
 
 /*
