@@ -73,12 +73,12 @@ DATA_SRC := $(addprefix datasets/,gen.c picture.c exifwrite.c manifest.c load.c 
 SHAPE_SRC := $(addprefix harness/shape/,shape.c shape_proxy.c shape_conn.c shape_pipe.c)
 SAMPLER_SRC := $(addprefix harness/sampler/,procfs.c taskstats.c pidscan.c proctab.c sampler.c)
 RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c samples_cols.c trace_cols.c trace.c \
-	tracestats.c results.c netmeta.c)
+	tracestats.c results.c netmeta.c epstats.c)
 ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_value.c plan.c \
 	home.c dirdata.c setup.c runner.c probe.c gate.c)
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
 	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
-	report_net.c report_hosts.c \
+	report_net.c report_hosts.c report_endpoints.c \
 	plotdata_out.c plotdata.c plotdata_runs.c plot.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC) \
 	harness/mpi/timeline.c
@@ -100,7 +100,7 @@ SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -sh
 
 UNIT_TESTS := s3url location local walk keyesc shard s3xml retry manifest index dsstats gen s3config exif transform \
 	stage job run models scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape \
-	sampler_cost usl analysis plot plotdata csv resultset rs_dataset compare gnuplot results
+	sampler_cost usl analysis plot plotdata csv resultset rs_dataset compare gnuplot results epstats
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -203,6 +203,7 @@ TESTED_taskstats := harness/sampler/taskstats.o
 TESTED_pidscan := harness/sampler/pidscan.o
 TESTED_proctab := harness/sampler/proctab.o
 TESTED_stats := harness/results/stats.o
+TESTED_epstats := harness/results/epstats.o
 TESTED_usl := harness/report/usl.o
 TESTED_analysis := harness/report/analysis.o
 TESTED_plot := harness/report/plot.o
@@ -241,7 +242,8 @@ integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS) $(MPI_BIN)
 		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN) && \
 		tests/integration/source.sh $(BIN) && tests/integration/creds.sh $(BIN) && \
 		tests/integration/stage.sh $(BIN) $(BUILD) && tests/integration/local.sh $(BIN) && \
-		tests/integration/faults.sh $(BIN) && tests/integration/mpi.sh $(BIN) && tests/integration/mpi_netns.sh $(BIN) && \
+		tests/integration/faults.sh $(BIN) && tests/integration/endpoints.sh $(BIN) && \
+		tests/integration/mpi.sh $(BIN) && tests/integration/mpi_netns.sh $(BIN) && \
 		tests/integration/netns.sh $(BIN)'
 
 # The report's results: the shipped scenarios, each a result folder inside one

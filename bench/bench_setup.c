@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "harness/engine/topo.h"
 #include "harness/engine/versions.h"
 #include "harness/report/rs_dataset.h"
+#include "harness/results/epstats.h"
 #include "harness/results/netmeta.h"
 
 volatile sig_atomic_t bench_interrupted;
@@ -44,6 +46,11 @@ bench_setup(struct bench *b, int argc, char **argv)
 	json_t *shared;
 	int rc;
 
+	/* The scenario's endpoints go to every run (and to the settings) as the variable. */
+	if (b->sc.endpoints[0] != '\0' && setenv("EXIFBENCH_ENDPOINTS", b->sc.endpoints, 1) < 0) {
+		fprintf(stderr, "exifbench: endpoints: %s\n", strerror(errno));
+		return EXIT_SETUP;
+	}
 	/* The endpoint of the environment or of the profile; none: the local server. */
 	(void)s3_config_from_env(&b->s3, err, sizeof(err));
 	if ((rc = relaunch(b, endpoint, argc, argv)) >= 0)
@@ -289,6 +296,7 @@ meta_running(const struct bench *b, const char *endpoint, json_t *shared)
 	    !b->s3.tls_insecure, "ca_bundle", b->s3.ca_bundle[0] ? b->s3.ca_bundle : NULL,
 	    "profile", b->s3.profile[0] ? b->s3.profile : NULL, "session_token",
 	    b->s3.session_token[0] != '\0'));
+	json_object_set_new(meta, "endpoints", epstats_urls_json(&b->s3));
 	json_object_set_new(meta, "methodology", plan_methodology());
 	json_object_set_new(meta, "scenario_file", b->adhoc ? json_null() :
 	    json_string(b->scenario_path));

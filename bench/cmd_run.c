@@ -11,6 +11,9 @@
  * line to the pipe it passed, at most five times a second. No reader needs the trace while
  * the run goes, and its rows keep the order in which jobs were recorded.
  *
+ * With several endpoints (--endpoints, EXIFBENCH_ENDPOINTS) the summary adds each one's jobs,
+ * outcomes, GET and PUT times and bytes (harness/results/epstats.h), counted on that thread.
+ *
  * With --results DIR the run is also a one-run result folder (run_results.h): its trace goes
  * to DIR/logs/ unless --trace names one, and is read back once the run has ended.
  *
@@ -38,6 +41,7 @@
 #include "models/core/s3.h"
 #include "harness/engine/gate.h"
 #include "harness/engine/runner.h"
+#include "harness/results/epstats.h"
 #include "harness/results/trace.h"
 
 #define EXIT_STOPPED 130	/* 128 + SIGINT, as a shell reports it */
@@ -56,6 +60,7 @@ struct run_cli {
 	/* the delivering thread's (on_record), read by the main thread after a flush */
 	int64_t last_progress;
 	uint64_t done, failed;
+	struct epstats *eps;		/* per endpoint, with more than one; else NULL */
 	struct run_folder folder;	/* --results */
 	double wall_s;			/* the model's run, for the folder */
 	char error[512];		/* the run's error, for the folder */
@@ -77,6 +82,8 @@ static void on_record(const struct job_record *rec, void *arg);
 static void progress(struct run_cli *c, int64_t now);
 static int prepare_dst(struct run_cli *c);
 static void summary(struct run_cli *c, struct run *r, double wall_s);
+static void endpoints_summary(const struct run_cli *c, json_t *o);
+static const char *ms_text(char buf[16], double ms);
 static double cpu_seconds(struct rusage *self, struct rusage *kids);
 static int close_folder(struct run_cli *c, int rc);
 static int setup_failed(const struct run_cli *c, int rc);
@@ -109,6 +116,7 @@ cmd_run(int argc, char **argv)
 	else
 		setup_failed(&c, rc);
 	run_free(r);	/* before the trace is closed: it delivers what is left */
+	epstats_free(c.eps);
 	return close_folder(&c, close_files(&c, rc));
 }
 
@@ -176,6 +184,10 @@ set_up(struct run_cli *c, struct run **rp)
 	c->a.p.shared_io_thread = c->a.model->shared_io_thread;
 	c->progress = !c->a.quiet && isatty(STDERR_FILENO);
 	c->status_fd = status_fd();
+	if (c->a.p.s3.nendpoints > 1 && (c->eps = epstats_new(c->a.p.s3.nendpoints)) == NULL) {
+		cli_error("out of memory");
+		return EXIT_SETUP;
+	}
 	if ((*rp = run_new(&c->a.p, &c->a.opts, c->a.limit, &stop_flag, on_record, c)) ==
 	    NULL) {
 		cli_error("out of memory");
@@ -379,6 +391,7 @@ on_record(const struct job_record *rec, void *arg)
 	}
 	if (c->trace != NULL)
 		trace_row(c->trace, rec, c->t0);
+	epstats_add_record(c->eps, rec);
 	if ((c->progress || c->status_fd >= 0) &&
 	    (now = job_now_ns()) - c->last_progress >= PROGRESS_NS)
 		progress(c, now);
@@ -419,12 +432,13 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 	struct rusage self, kids;
 	double rate, cpu_s = cpu_seconds(&self, &kids) - c->cpu0_s;
 	char shard[32];
+	json_t *o;
 
 	snprintf(shard, sizeof(shard), "%u/%u", c->a.shard.index, c->a.shard.count);
 	run_totals(r, &t);
 	rate = wall_s > 0 ? (double)t.ok / wall_s : 0;
 	if (c->a.json) {
-		cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:f,"
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:f,"
 		    " s:b, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:i, s:f, s:f, s:I, s:I, s:b, s:b, s:s,"
 		    " s:s, s:s?}", "model", c->a.model->name, "src_bucket", c->a.p.src_bucket,
 		    "src_prefix", c->a.p.src_prefix, "src_dir", c->a.p.src_dir, "dst_bucket",
@@ -440,7 +454,9 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 		    "worker_max_rss_kib", (json_int_t)kids.ru_maxrss, "stopped",
 		    t.stopped && !timed_out, "timed_out", (int)timed_out, "error",
 		    run_error(r), "stage", c->a.p.stage.kind != STAGE_BUILTIN ?
-		    c->a.p.stage.path : "builtin", "shard", c->a.shard.count > 1 ? shard : NULL));
+		    c->a.p.stage.path : "builtin", "shard", c->a.shard.count > 1 ? shard : NULL);
+		endpoints_summary(c, o);
+		cli_print_json(o);
 		return;
 	}
 	printf("%s: %llu images: %llu ok, %llu failed in %.2f s: %.1f images/s, %.2f MiB/s in,"
@@ -451,6 +467,50 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 	    wall_s > 0 ? 100 * cpu_s / wall_s : 0.0, (double)self.ru_maxrss / 1024,
 	    timed_out ? " (--duration reached: later keys were not run)" : t.stopped ?
 	    " (stopped by a signal: keys not yet listed were not run)" : "");
+	endpoints_summary(c, NULL);
+}
+
+/*
+ * With several endpoints, each one's jobs, outcomes, GET and PUT stage times and bytes:
+ * the --json summary's "endpoints" array into o, or (o NULL) a line each on stdout.
+ */
+static void
+endpoints_summary(const struct run_cli *c, json_t *o)
+{
+	const struct s3_config *cfg = &c->a.p.s3;
+	struct epstats_row e;
+	char t[4][16];
+	json_t *arr;
+	unsigned i;
+
+	if (c->eps == NULL || (o != NULL && (arr = json_array()) == NULL))
+		return;
+	for (i = 0; i < epstats_n(c->eps); i++) {
+		if (o != NULL) {
+			json_array_append_new(arr, epstats_json(c->eps, i, cfg->endpoints[i]));
+			continue;
+		}
+		epstats_get(c->eps, i, &e);
+		printf("  endpoint %u %s: %llu jobs, %llu ok, %llu failed; GET p50 %s p99 %s ms, "
+		    "PUT p50 %s p99 %s ms; %.2f MiB in, %.2f MiB out\n", i, cfg->endpoints[i],
+		    (unsigned long long)e.jobs, (unsigned long long)e.ok,
+		    (unsigned long long)e.failed, ms_text(t[0], e.get_p50_ms),
+		    ms_text(t[1], e.get_p99_ms), ms_text(t[2], e.put_p50_ms),
+		    ms_text(t[3], e.put_p99_ms), (double)e.bytes_in / MiB,
+		    (double)e.bytes_out / MiB);
+	}
+	if (o != NULL)
+		json_object_set_new(o, "endpoints", arr);
+}
+
+/* ms with one decimal, or "-" when unknown (no job ended ok there). */
+static const char *
+ms_text(char buf[16], double ms)
+{
+	if (ms < 0)
+		return "-";
+	snprintf(buf, 16, "%.1f", ms);
+	return buf;
 }
 
 /*

@@ -4,8 +4,10 @@
  * shape, the pipeline's CPU stage); the checks that need every option (the folders:
  * run_where.c; what the model takes) come after the loop. See run_opts.h.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -16,7 +18,7 @@
 #include "harness/results/results.h"
 
 enum { O_THUMB = 256, O_SPIN, O_GIL, O_UPLOAD, O_TRACE, O_QUIET, O_KEYS, O_DURATION,
-	O_STAGE, O_STAGE_TIMEOUT, O_STAGE_CMD, O_RESULTS, O_SHARD };
+	O_STAGE, O_STAGE_TIMEOUT, O_STAGE_CMD, O_RESULTS, O_SHARD, O_ENDPOINTS };
 
 /* The result, and what the parse needs beyond it. */
 struct parse_state {
@@ -28,6 +30,7 @@ struct parse_state {
 static int parse_opt(int ch, const char *arg, void *ctx);
 static int parse_run_opt(struct run_args *a, struct parse_state *st, int ch, const char *arg);
 static int parse_stage_opt(struct run_args *a, int ch, const char *arg);
+static int set_endpoints(const char *arg);
 static int check_model(struct run_args *a, const struct parse_state *st);
 static int check_stage(struct run_args *a);
 static int check_results(const struct run_args *a);
@@ -60,6 +63,7 @@ static const struct option longopts[] = {
 	{ "results", required_argument, NULL, O_RESULTS },
 	{ "keys", required_argument, NULL, O_KEYS },
 	{ "shard", required_argument, NULL, O_SHARD },
+	{ "endpoints", required_argument, NULL, O_ENDPOINTS },
 	{ "json", no_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, O_QUIET },
 	{ "help", no_argument, NULL, 'h' },
@@ -93,6 +97,13 @@ const char run_usage[] =
     "                          key, so N runs together take every key once (docs/scale-out.md);\n"
     "                          k8s/N reads I from JOB_COMPLETION_INDEX, slurm reads a job\n"
     "                          array's SLURM_ARRAY_TASK_ID (or an srun step's SLURM_PROCID)\n"
+    "      --endpoints URL[,URL...]\n"
+    "                          gateways of one store (same keys, same buckets), instead of\n"
+    "                          AWS_ENDPOINT_URL (also EXIFBENCH_ENDPOINTS): each key's GET\n"
+    "                          and PUTs go to one of them, picked by a hash of the key, so\n"
+    "                          each gets about its share; the listing and the bucket check\n"
+    "                          use the first; the summary and the trace break jobs down by\n"
+    "                          endpoint. A bad URL is an error naming it (exit 2)\n"
     "  -t, --transform KIND    none (default), thumbnail or recompress\n"
     "  -q, --quality Q         JPEG quality of the transform, 1..100 (85)\n"
     "      --thumb-max PX      thumbnail: longest side to reach by DCT scaling (160)\n"
@@ -185,6 +196,7 @@ parse_opt(int ch, const char *arg, void *ctx)
 	case O_TRACE: a->trace_path = arg; break;
 	case O_RESULTS: a->results_dir = arg; break;
 	case O_KEYS: a->keys_path = arg; break;
+	case O_ENDPOINTS: return set_endpoints(arg);
 	case 'j': a->json = 1; break;
 	case O_QUIET: a->quiet = 1; break;
 	default:
@@ -296,6 +308,28 @@ set_stage(struct run_args *a, const char *opt, const char *arg,
 	}
 	a->p.stage.timeout_ms = a->stage_timeout_ms;
 	a->stage_text = arg;
+	return -1;
+}
+
+/*
+ * --endpoints: checked here, so a bad URL is a usage error naming it, then handed on as
+ * EXIFBENCH_ENDPOINTS, which the S3 settings read (s3_config_from_env) wherever they are read.
+ */
+static int
+set_endpoints(const char *arg)
+{
+	struct s3_config cfg;
+	char err[512];
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (s3_config_set_endpoints(&cfg, arg, "--endpoints", err, sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (setenv("EXIFBENCH_ENDPOINTS", arg, 1) < 0) {
+		fprintf(stderr, "exifbench: --endpoints: %s\n", strerror(errno));
+		return EXIT_USAGE;
+	}
 	return -1;
 }
 

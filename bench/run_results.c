@@ -25,6 +25,7 @@
 #include "harness/engine/scenario.h"
 #include "harness/engine/topo.h"
 #include "harness/engine/versions.h"
+#include "harness/results/epstats.h"
 #include "harness/results/netmeta.h"
 
 #define RUN_EXIT_STOPPED 130	/* 128 + SIGINT: cmd_run.c's stopped run */
@@ -206,6 +207,8 @@ meta_new(const struct run_args *a, int argc, char **argv)
 	if (meta != NULL && a->shard.count > 1)
 		json_object_set_new(json_object_get(meta, "run"), "shard", json_pack("{s:i, s:i}",
 		    "index", (int)a->shard.index, "count", (int)a->shard.count));
+	if (meta != NULL)
+		json_object_set_new(meta, "endpoints", epstats_urls_json(s3));
 	if (meta != NULL)
 		json_object_set_new(meta, "endpoint_settings", json_pack("{s:s, s:b, s:s?, s:s?, "
 		    "s:b}", "addressing", s3->virtual_hosted ? "virtual" : "path", "tls_verify",

@@ -44,4 +44,15 @@ rng_seed2(uint64_t seed, uint64_t index)
 	return s;
 }
 
+/* FNV-1a (64-bit) of a string: a seed from a key (a job's jitter, its endpoint). */
+static inline uint64_t
+rng_fnv1a(const char *s)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+	return h;
+}
+
 #endif

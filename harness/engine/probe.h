@@ -1,7 +1,8 @@
 /*
  * probe.h: the endpoint's measured round trip, taken by `exifbench bench` before the runs of
  * a scenario: time to first byte of a small GET at 1 in flight, to the endpoint directly and,
- * when the shaper adds latency, through the shaper as well.
+ * when the shaper adds latency, through the shaper as well. With several endpoints (the
+ * config's endpoints, run --endpoints) it measures the first, cfg->endpoint, only.
  *
  * The object: the probe PUTs PROBE_BYTES bytes of its own at a key of the outputs (the
  * caller's bucket and key; the bucket is created when missing, as `exifbench run` does), GETs

@@ -51,6 +51,7 @@ static const struct scenario_key keys[] = {
 	{ "workers", K_UINT, F(workers), 0, 4096, "0" },
 	{ "client_cpus", K_CPUS, F(client_cpus), 0, 0, "all" },
 	{ "server_cpus", K_CPUSET, F(server_cpus), 0, 0, "all" },
+	{ "endpoints", K_ENDPOINTS, F(endpoints), 0, 1023, "" },
 	{ "trim", K_DOUBLE, F(trim), 0, 0.45, "0.1" },
 	{ "sample_hz", K_DOUBLE, F(sample_hz), 1, 100, "10" },
 	{ "repeat", K_UINT, F(repeat), 1, 20, "1" },
@@ -139,7 +140,7 @@ set_key(struct scenario *sc, const char *key, const char *value, const char *bas
 	if ((k = key_find(key)) == NULL)
 		return scenario_error(err, errlen, "unknown key '%s'", key);
 	if (*value == '\0' && k->kind != K_TEXT && k->kind != K_CPUS && k->kind != K_CPUSET &&
-	    k->kind != K_PREFIX && k->kind != K_SOURCE)
+	    k->kind != K_PREFIX && k->kind != K_SOURCE && k->kind != K_ENDPOINTS)
 		return scenario_error(err, errlen, "key '%s': no value", key);
 	tmp = *sc;
 	if (scenario_value(&tmp, k, value, base, err, errlen) < 0)
@@ -314,6 +315,12 @@ scenario_check(const struct scenario *sc, char *err, size_t errlen)
 		    "pareto", sc->jitter_ms);
 	if (sc->jitter_ms == 0 && !no_jitter)
 		return scenario_error(err, errlen, "jitter %s needs jitter_ms > 0", sc->jitter);
+	if (sc->endpoints[0] != '\0' && (sc->latency_ms > 0 || sc->jitter_ms > 0 ||
+	    sc->bandwidth_mbit > 0 || sc->total_bandwidth_mbit > 0 || sc->reset_fraction > 0 ||
+	    sc->stall_fraction > 0))
+		return scenario_error(err, errlen, "endpoints: the shaper fronts one endpoint; "
+		    "with endpoints listed, leave latency_ms (or auto), jitter, bandwidth, resets "
+		    "and stalls unset, and list shaped endpoints (exifbench shape) instead");
 	return check_stage(sc, err, errlen);
 }
 
@@ -420,6 +427,8 @@ scenario_resolve_latency(struct scenario *sc, int local)
 {
 	if (sc == NULL || !sc->latency_auto)
 		return;
+	if (sc->endpoints[0] != '\0')
+		local = 0;
 	sc->latency_ms = local ? SCENARIO_AUTO_LATENCY_MS : 0;
 	sc->latency_resolved = 1;
 	if (!local) {	/* the jitter was the emulated latency's: a real network has its own */

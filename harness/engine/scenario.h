@@ -76,6 +76,9 @@ struct scenario {
 	char client_cpus[SCENARIO_MAX_CPUSETS][64];	/* client_cpus: hwloc list strings */
 	size_t n_client_cpus;		/* (default: one entry "", meaning unbound) */
 	char server_cpus[64];		/* server_cpus: hwloc list string, "" = unbound */
+	char endpoints[1024];		/* endpoints: URL[,URL...], gateways of one store the
+					   runs spread jobs over (run --endpoints); "": the
+					   environment's endpoint. Not with a shaped network */
 	double trim;			/* trim: fraction of completions cut at each end (0.1) */
 	double sample_hz;		/* sample_hz: sampler rate, 1..100 (10) */
 	unsigned repeat;		/* repeat: runs of each model and level, 1..20 (1) */
@@ -120,6 +123,7 @@ int scenario_load(const char *path, const char *profile, struct scenario *sc, ch
  * endpoint is the local server harness/s3-local runs), else 0, and then no jitter either
  * (jitter_ms 0, jitter none): the jitter belonged to the emulated network. A number given is
  * kept as it is, jitter too. Either way latency_ms is then the latency the shaper adds.
+ * With endpoints listed, auto is 0 (the shaper fronts one endpoint; the scenario runs none).
  */
 void scenario_resolve_latency(struct scenario *sc, int local);
 

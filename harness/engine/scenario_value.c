@@ -19,6 +19,7 @@
 
 #include "harness/engine/dirdata.h"
 #include "models/model.h"
+#include "models/core/s3.h"
 #include "models/core/s3url.h"
 #include "models/core/transform.h"
 
@@ -44,6 +45,8 @@ static int check_name(const struct scenario_key *k, const char **v, char *err,
     size_t errlen);
 static int set_item(struct scenario *sc, const struct scenario_key *k, size_t i, const char *v,
     char *err, size_t errlen);
+static int check_endpoints(const struct scenario_key *k, const char *v, char *err,
+    size_t errlen);
 static int set_list(struct scenario *sc, const struct scenario_key *k, const char *value,
     char *err, size_t errlen);
 
@@ -202,6 +205,11 @@ scenario_value(struct scenario *sc, const struct scenario_key *k, const char *v,
 		return set_place(k, v, p, k->size, err, errlen);
 	case K_DATASET:
 		return set_dataset(sc, k, v, base, err, errlen);
+	case K_ENDPOINTS:
+		if (len > k->max || check_endpoints(k, v, err, errlen) < 0)
+			return len > k->max ? scenario_error(err, errlen, "key '%s': longer than "
+			    "%.0f bytes", k->name, k->max) : -1;
+		break;
 	default:
 		return set_list(sc, k, v, err, errlen);
 	}
@@ -418,4 +426,22 @@ set_list(struct scenario *sc, const struct scenario_key *k, const char *value, c
 		return scenario_error(err, errlen, "key '%s': no value", k->name);
 	*count = n;
 	return 0;
+}
+
+/* endpoints: "" (the environment's), or URL[,URL...] as run --endpoints takes them. */
+static int
+check_endpoints(const struct scenario_key *k, const char *v, char *err, size_t errlen)
+{
+	struct s3_config *cfg;
+	char what[48], msg[512];
+	int rc;
+
+	if (*v == '\0')
+		return 0;
+	if ((cfg = calloc(1, sizeof(*cfg))) == NULL)
+		return scenario_error(err, errlen, "key '%s': out of memory", k->name);
+	snprintf(what, sizeof(what), "key '%s': endpoint", k->name);
+	rc = s3_config_set_endpoints(cfg, v, what, msg, sizeof(msg));
+	free(cfg);
+	return rc < 0 ? scenario_error(err, errlen, "%s", msg) : 0;
 }

@@ -13,7 +13,8 @@
 #define SCENARIO_LINE_MAX 1023	/* characters, without the line end */
 
 enum scenario_kind { K_WORD, K_TEXT, K_DOUBLE, K_UINT, K_BOOL, K_JITTER, K_TRANSFORM,
-	K_MODELS, K_LEVELS, K_CLIENTS, K_CPUS, K_CPUSET, K_BUCKET, K_PREFIX, K_SOURCE, K_DATASET, K_LATENCY };
+	K_MODELS, K_LEVELS, K_CLIENTS, K_CPUS, K_CPUSET, K_BUCKET, K_PREFIX, K_SOURCE, K_DATASET,
+	K_LATENCY, K_ENDPOINTS };
 
 /* A key of the scenario file: its kind, its field in struct scenario, its bounds, its default. */
 struct scenario_key {

@@ -6,7 +6,8 @@
  * how close is each run to what its costs allow, how does each model scale and where should
  * it run, does a bigger machine help, what does that mean for a fleet, and what could skew it;
  * the summary also says what dataset each scenario ran on, and over what network (the latency
- * added, the endpoint's measured round trip: report_net.c).
+ * added, the endpoint's measured round trip: report_net.c); a run spread over several
+ * endpoints gets a per-endpoint table after the breakdown (report_endpoints.c).
  * Capacity planning, what-ifs and the skew list are in report_plan.c.
  */
 #include <jansson.h>
@@ -42,6 +43,7 @@ report_write(const struct report *rep, const char *dir, int plots, char *err, si
 	header(&o, rep);
 	summary(&o, rep);
 	breakdown(&o, rep);
+	report_endpoints(&o, rep);
 	verdicts(&o, rep);
 	bounds(&o, rep);
 	scaling(&o, rep);

@@ -61,6 +61,13 @@ void report_net(struct report_out *o, const struct report *rep);
  */
 void report_hosts(struct report_out *o, const struct report *rep);
 
+/*
+ * report_endpoints.c: per run and endpoint of the scenarios that spread jobs over several
+ * (meta.json's "endpoints"), the jobs, outcomes, GET and PUT times and bytes, after the
+ * breakdown; report.json's "endpoints". Nothing when no scenario had more than one.
+ */
+void report_endpoints(struct report_out *o, const struct report *rep);
+
 /* report_plan.c: the hardware-scaling, capacity-planning and skew sections. */
 void report_plan_hardware(struct report_out *o, const struct report *rep);
 void report_plan_capacity(struct report_out *o, const struct report *rep);

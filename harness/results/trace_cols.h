@@ -5,7 +5,8 @@
  * plotdata_runs.c), with the two figures every reader derives from a row the same way: when
  * the image finished, and its end-to-end time. Times are microseconds from the run's start,
  * -1 when the stage did not happen; cpu is -1 where a stage's CPU cannot be told apart from
- * other jobs' (see job.h).
+ * other jobs' (see job.h). endpoint is the gateway the job's requests went to, an index into
+ * the run's endpoint list (meta.json's "endpoints"; 0 with one endpoint).
  */
 #ifndef EXIFBENCH_TRACE_COLS_H
 #define EXIFBENCH_TRACE_COLS_H
@@ -30,6 +31,7 @@
 	X(exif_tags, I, r->exif_tags)                          \
 	X(bytes_in, I, r->bytes_in)                            \
 	X(bytes_out, I, r->bytes_out)                          \
+	X(endpoint, I, r->endpoint)                            \
 	X(get_connect_us, I, r->get_t.connect_us)              \
 	X(get_ttfb_us, I, r->get_t.ttfb_us)                    \
 	X(get_total_us, I, r->get_t.total_us)                  \

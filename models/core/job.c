@@ -4,7 +4,9 @@
  *
  * Each request is an s3_req living in the job across its attempts; the job hands the model
  * an easy handle's worth of options and reads the outcome back, so the same code serves the
- * blocking models (job_run_blocking) and the event loop ones. Buffers are kept from one key to
+ * blocking models (job_run_blocking) and the event loop ones. A job's GET and PUTs go to one
+ * gateway of the store, chosen from its key (s3_endpoint_of), so every model spreads its
+ * jobs over several endpoints alike, with no code of its own. Buffers are kept from one key to
  * the next, so a long run allocates only while its images grow.
  */
 #include <stdarg.h>
@@ -54,7 +56,6 @@ static int request_init(struct job *j);
 static int process(struct job *j, char *err, size_t errlen);
 static char *record_json(struct job *j, json_t *exif, const struct jpeg_info *info, int warns);
 static int dst_key(struct job *j, const char *suffix);
-static uint64_t key_hash(const char *key);
 
 static int64_t
 clock_ns(clockid_t id)
@@ -116,10 +117,11 @@ job_start(struct job *j, const char *key)
 	j->json = NULL;
 	j->delay_ms = 0;
 	/* forked workers hold jobs at the same address: the pid keeps their jitter apart */
-	j->rng = rng_seed2((uint64_t)(uintptr_t)j ^ (uint64_t)getpid() << 32, key_hash(key));
+	j->rng = rng_seed2((uint64_t)(uintptr_t)j ^ (uint64_t)getpid() << 32, rng_fnv1a(key));
 	j->st = ST_GET;
 	j->rec.outcome = JOB_OK;
 	memcpy(j->rec.key, key, n < JOB_KEY_MAX ? n : JOB_KEY_MAX);
+	j->rec.endpoint = (int32_t)s3_endpoint_of(&j->p->s3, j->rec.key);
 	if (n > JOB_KEY_MAX)
 		fail(j, "key longer than %d bytes", JOB_KEY_MAX);
 }
@@ -354,17 +356,6 @@ dst_key(struct job *j, const char *suffix)
 	return len < 0 || len > JOB_KEY_MAX ? -1 : 0;
 }
 
-/* FNV-1a, to seed a job's retry jitter from its key. */
-static uint64_t
-key_hash(const char *key)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
-
-	for (; *key; key++)
-		h = (h ^ (unsigned char)*key) * UINT64_C(1099511628211);
-	return h;
-}
-
 static void
 stage_begin(struct job *j, enum job_stage s)
 {
@@ -404,8 +395,8 @@ request_init(struct job *j)
 		return local_req_init(&j->lreq, get ? S3_GET : S3_PUT, get ? p->src_dir :
 		    p->dst_dir, get ? j->rec.key : j->dst_key, body, len, get ? &j->in : NULL,
 		    p->s3.max_object_bytes, &j->res);
-	return s3_req_init(&j->req, &p->s3, get ? S3_GET : S3_PUT, get ? p->src_bucket :
-	    p->dst_bucket, get ? j->rec.key : j->dst_key, NULL, 0, body, len, type,
+	return s3_req_init_at(&j->req, &p->s3, (unsigned)j->rec.endpoint, get ? S3_GET : S3_PUT,
+	    get ? p->src_bucket : p->dst_bucket, get ? j->rec.key : j->dst_key, body, len, type,
 	    get ? &j->in : NULL, &j->res);
 }
 

@@ -99,7 +99,7 @@ struct job_record {
 	int32_t outcome;	/* enum job_outcome */
 	int32_t status;		/* HTTP status of the last request, 0 if none answered */
 	int32_t exif_tags;	/* tags in the EXIF record */
-	int32_t pad;
+	int32_t endpoint;	/* the gateway of its requests: s3_endpoint_of(&p->s3, key) */
 	int64_t bytes_in;	/* the input object */
 	int64_t bytes_out;	/* everything uploaded */
 	struct s3_timing get_t;	/* curl's timings of the GET's last attempt */

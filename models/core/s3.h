@@ -30,11 +30,17 @@
 /* Longest session token kept (AWS documents no limit; STS tokens run to about 2 KiB). */
 #define S3_TOKEN_MAX 4096
 
+/* The most gateways one client spreads its jobs over (EXIFBENCH_ENDPOINTS, run --endpoints). */
+#define S3_ENDPOINTS_MAX 16
+
 /* The default cap on an object read whole (a GET; `exifbench exif`'s local file): 256 MiB. */
 #define S3_MAX_OBJECT_BYTES ((uint64_t)256 << 20)
 
 struct s3_config {
-	char endpoint[256];		/* scheme://host[:port], from AWS_ENDPOINT_URL */
+	char endpoint[256];		/* scheme://host[:port], from AWS_ENDPOINT_URL: the first
+					   of endpoints, which every request but a job's uses */
+	char endpoints[S3_ENDPOINTS_MAX][256];	/* the gateways of one store jobs spread over */
+	unsigned nendpoints;		/* >= 1 once configured; 1 unless EXIFBENCH_ENDPOINTS */
 	char access_key[128];		/* AWS_ACCESS_KEY_ID */
 	char secret_key[128];		/* AWS_SECRET_ACCESS_KEY: never printed */
 	char session_token[S3_TOKEN_MAX]; /* AWS_SESSION_TOKEN, "" for none: never printed */
@@ -60,6 +66,25 @@ struct s3_config {
  * neither the environment nor the profile names an endpoint.
  */
 int s3_config_from_env(struct s3_config *cfg, char *err, size_t errlen);
+
+/*
+ * Sets the gateways of cfg from list, "URL[,URL...]" (EXIFBENCH_ENDPOINTS, which
+ * s3_config_from_env reads with this, over AWS_ENDPOINT_URL): each scheme://host[:port],
+ * http or https, no path, no user:password@ (a trailing '/' is dropped), none twice, at most
+ * S3_ENDPOINTS_MAX. cfg->endpoint becomes the first. Returns 0, or -1 with one line in err
+ * naming what (e.g. "--endpoints") and the bad URL; cfg is then unchanged.
+ */
+int s3_config_set_endpoints(struct s3_config *cfg, const char *list, const char *what,
+    char *err, size_t errlen);
+
+/*
+ * The gateway (an index into cfg->endpoints) a job for key uses for its GET and PUTs:
+ * splitmix64 of the key's FNV-1a hash, mod nendpoints. So one image's requests go to one
+ * gateway, every model and every rerun sends a key to the same one (their per-endpoint
+ * figures compare the same images), forked workers need no shared counter, and the choice
+ * is independent of run --shard's FNV-1a(key) mod N. 0 with one endpoint (or none).
+ */
+unsigned s3_endpoint_of(const struct s3_config *cfg, const char *key);
 
 /* A growable byte buffer; len bytes are valid, data is NUL-terminated past len when non-NULL. */
 struct s3_buf {
@@ -115,6 +140,7 @@ enum s3_outcome { S3_OK, S3_RETRY, S3_FAIL };
  */
 struct s3_req {
 	const struct s3_config *cfg;
+	const char *endpoint;		/* one of cfg->endpoints (cfg->endpoint by default) */
 	enum s3_method method;
 	const char *bucket;
 	const char *key;		/* NULL for bucket requests */
@@ -140,6 +166,14 @@ int s3_req_init(struct s3_req *r, const struct s3_config *cfg, enum s3_method me
     const char *bucket, const char *key, struct s3url_param *params, size_t nparams,
     const void *body, size_t body_len, const char *content_type, struct s3_buf *sink,
     struct s3_result *res);
+
+/*
+ * s3_req_init of an object request (no query) to gateway ep of cfg (s3_endpoint_of; an ep
+ * past cfg->nendpoints fails): what a job's GET and PUTs use.
+ */
+int s3_req_init_at(struct s3_req *r, const struct s3_config *cfg, unsigned ep,
+    enum s3_method method, const char *bucket, const char *key, const void *body,
+    size_t body_len, const char *content_type, struct s3_buf *sink, struct s3_result *res);
 
 /*
  * Sets every option of an attempt on easy (after curl_easy_reset, so connections, not

@@ -6,8 +6,9 @@
  * (~/.aws/credentials, sections [NAME]) and AWS_CONFIG_FILE (~/.aws/config, sections
  * [profile NAME] or [default]), read with libinih. Keys and their token come as one set, from
  * the environment or from the profile, never mixed. EXIFBENCH_TLS_VERIFY=no turns certificate
- * checks off. An error names the variable, file or key concerned; a value never, so a secret
- * cannot leak into a message.
+ * checks off. EXIFBENCH_ENDPOINTS, a comma list of gateways of one store, replaces the
+ * endpoint (s3_config_set_endpoints). An error names the variable, file or key concerned; a
+ * value never, so a secret cannot leak into a message.
  */
 #include "s3.h"
 
@@ -63,6 +64,7 @@ static int read_file(struct profile *p, const char *path, int creds, char *err, 
 static int read_profile(struct profile *p, char *err, size_t errlen);
 static int take(char *dst, size_t dstlen, const char *env, const char *from_file,
     const char *what, char *err, size_t errlen);
+static int check_url(char *url, const char *what, char *err, size_t errlen);
 static int check_settings(struct s3_config *cfg, const char *addressing, char *err,
     size_t errlen);
 static int credentials(struct s3_config *cfg, const struct profile *p, char *err,
@@ -313,27 +315,119 @@ credentials(struct s3_config *cfg, const struct profile *p, char *err, size_t er
 	return 0;
 }
 
-/* The endpoint's scheme and slashes, the addressing style, the CA bundle, TLS checks. */
+/*
+ * One endpoint URL, in place: scheme://host[:port] of http or https, a trailing '/' dropped, no
+ * path, no user:password@ (it would be printed), a port of 1..65535. 0, or -1 with err naming
+ * what and the URL.
+ */
+static int
+check_url(char *url, const char *what, char *err, size_t errlen)
+{
+	const char *host, *port;
+	char *end;
+	size_t n = strlen(url);
+	long v;
+
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+		snprintf(err, errlen, "%s '%s' must start with http:// or https://", what, url);
+		return -1;
+	}
+	if (url[strcspn(url, " \t\r\n")] != '\0') {
+		snprintf(err, errlen, "%s '%s' holds a blank (a list is URL[,URL...])", what, url);
+		return -1;
+	}
+	host = strstr(url, "://") + 3;
+	while (n > (size_t)(host - url) && url[n - 1] == '/')
+		url[--n] = '\0';
+	if (strchr(host, '/') != NULL || strchr(host, '?') != NULL) {
+		snprintf(err, errlen, "%s '%s' must be scheme://host[:port], without a path",
+		    what, url);
+		return -1;
+	}
+	if (strchr(host, '@') != NULL) {	/* named with the user:password masked */
+		snprintf(err, errlen, "%s '%.*s***%s' must not hold a user or password (the keys "
+		    "go in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)", what, (int)(host - url),
+		    url, strrchr(host, '@'));
+		return -1;
+	}
+	port = host[0] == '[' ? strchr(host, ']') : host;
+	port = port != NULL ? strrchr(port, ':') : NULL;
+	if (host[0] == '\0' || host[0] == ':' || (port != NULL && ((v = strtol(port + 1, &end,
+	    10)) < 1 || v > 65535 || *end != '\0' || end == port + 1))) {
+		snprintf(err, errlen, "%s '%s' must be scheme://host[:port] with a host and a port "
+		    "of 1..65535", what, url);
+		return -1;
+	}
+	return 0;
+}
+
+int
+s3_config_set_endpoints(struct s3_config *cfg, const char *list, const char *what,
+    char *err, size_t errlen)
+{
+	char (*eps)[sizeof(cfg->endpoints[0])];
+	const char *p, *comma;
+	unsigned n = 0, i;
+	size_t len;
+	int rc = -1;
+
+	if (cfg == NULL || list == NULL || what == NULL || err == NULL)
+		return -1;
+	if ((eps = calloc(S3_ENDPOINTS_MAX, sizeof(*eps))) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", what);
+		return -1;
+	}
+	for (p = list;; p = comma + 1) {
+		comma = strchr(p, ',');
+		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if (len == 0) {
+			snprintf(err, errlen, "%s '%s' has an empty URL (URL[,URL...])", what, list);
+			goto out;
+		}
+		if (n == S3_ENDPOINTS_MAX || len >= sizeof(eps[0])) {
+			snprintf(err, errlen, n == S3_ENDPOINTS_MAX ? "%s: more than %d endpoints" :
+			    "%s: an endpoint is longer than %d bytes", what, n == S3_ENDPOINTS_MAX ?
+			    S3_ENDPOINTS_MAX : (int)sizeof(eps[0]) - 1);
+			goto out;
+		}
+		memcpy(eps[n], p, len);
+		if (check_url(eps[n], what, err, errlen) < 0)
+			goto out;
+		for (i = 0; i < n; i++)
+			if (strcmp(eps[i], eps[n]) == 0) {
+				snprintf(err, errlen, "%s '%s' is listed twice", what, eps[n]);
+				goto out;
+			}
+		n++;
+		if (comma == NULL)
+			break;
+	}
+	memcpy(cfg->endpoints, eps, sizeof(cfg->endpoints));
+	memcpy(cfg->endpoint, eps[0], sizeof(cfg->endpoint));
+	cfg->nendpoints = n;
+	rc = 0;
+out:
+	free(eps);
+	return rc;
+}
+
+/* The endpoints, the addressing style, the CA bundle, TLS checks. */
 static int
 check_settings(struct s3_config *cfg, const char *addressing, char *err, size_t errlen)
 {
-	const char *v = getenv("EXIFBENCH_TLS_VERIFY");
-	size_t n;
+	const char *v = getenv("EXIFBENCH_ENDPOINTS");
 
-	if (strncmp(cfg->endpoint, "http://", 7) != 0 &&
-	    strncmp(cfg->endpoint, "https://", 8) != 0) {
-		snprintf(err, errlen, "AWS_ENDPOINT_URL '%s' must start with http:// or https://",
-		    cfg->endpoint);
-		return -1;
+	/* The list replaces AWS_ENDPOINT_URL (or endpoint_url), which need not be set then. */
+	if (v != NULL && *v != '\0') {
+		if (s3_config_set_endpoints(cfg, v, "EXIFBENCH_ENDPOINTS", err, errlen) < 0)
+			return -1;
+	} else {
+		if (check_url(cfg->endpoint, "AWS_ENDPOINT_URL", err, errlen) < 0)
+			return -1;
+		memcpy(cfg->endpoints[0], cfg->endpoint, sizeof(cfg->endpoint));
+		cfg->nendpoints = 1;
 	}
-	n = strlen(cfg->endpoint);
-	while (n > 0 && cfg->endpoint[n - 1] == '/')
-		cfg->endpoint[--n] = '\0';
-	if (strchr(cfg->endpoint + 8, '/') != NULL) {
-		snprintf(err, errlen, "AWS_ENDPOINT_URL '%s' must be scheme://host[:port], "
-		    "without a path", cfg->endpoint);
-		return -1;
-	}
+	v = getenv("EXIFBENCH_TLS_VERIFY");
 	if (strcmp(addressing, "virtual") == 0)
 		cfg->virtual_hosted = 1;
 	else if (addressing[0] != '\0' && strcmp(addressing, "path") != 0) {
@@ -379,7 +473,8 @@ s3_config_from_env(struct s3_config *cfg, char *err, size_t errlen)
 	    take(cfg->endpoint, sizeof(cfg->endpoint), "AWS_ENDPOINT_URL", p->endpoint,
 	    "endpoint_url", err, errlen) < 0)
 		goto out;
-	if (cfg->endpoint[0] == '\0') {
+	if (cfg->endpoint[0] == '\0' && (getenv("EXIFBENCH_ENDPOINTS") == NULL ||
+	    *getenv("EXIFBENCH_ENDPOINTS") == '\0')) {
 		snprintf(err, errlen, "AWS_ENDPOINT_URL is not set, nor endpoint_url in profile "
 		    "'%s' (see harness/s3-local env)", p->name);
 		goto out;

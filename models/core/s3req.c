@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "s3xml.h"
+#include "include/rng.h"
 
 #define ERRBODY_MAX 4096
 #define CONTENT_TYPE_DEFAULT "application/octet-stream"
@@ -27,6 +28,10 @@
 
 static size_t on_write(char *ptr, size_t size, size_t nmemb, void *arg);
 static int on_seek(void *arg, curl_off_t offset, int origin);
+static int req_init(struct s3_req *r, const struct s3_config *cfg, const char *endpoint,
+    enum s3_method method, const char *bucket, const char *key, struct s3url_param *params,
+    size_t nparams, const void *body, size_t body_len, const char *content_type,
+    struct s3_buf *sink, struct s3_result *res);
 static int build_url(struct s3_req *r, struct s3url_param *params, size_t nparams);
 static struct curl_slist *sign_headers(const struct s3_config *cfg, enum s3_method method,
     const void *body, size_t body_len, const char *content_type, struct s3_result *res);
@@ -139,11 +144,45 @@ s3_req_init(struct s3_req *r, const struct s3_config *cfg, enum s3_method method
     const void *body, size_t body_len, const char *content_type, struct s3_buf *sink,
     struct s3_result *res)
 {
+	return req_init(r, cfg, cfg != NULL ? cfg->endpoint : NULL, method, bucket, key, params,
+	    nparams, body, body_len, content_type, sink, res);
+}
+
+int
+s3_req_init_at(struct s3_req *r, const struct s3_config *cfg, unsigned ep,
+    enum s3_method method, const char *bucket, const char *key, const void *body,
+    size_t body_len, const char *content_type, struct s3_buf *sink, struct s3_result *res)
+{
+	const char *url = NULL;
+
+	if (cfg != NULL)
+		url = ep == 0 ? cfg->endpoint : ep < cfg->nendpoints ? cfg->endpoints[ep] : NULL;
+	return req_init(r, cfg, url, method, bucket, key, NULL, 0, body, body_len,
+	    content_type, sink, res);
+}
+
+unsigned
+s3_endpoint_of(const struct s3_config *cfg, const char *key)
+{
+	uint64_t h;
+
+	if (cfg == NULL || key == NULL || cfg->nendpoints < 2)
+		return 0;
+	h = rng_fnv1a(key);
+	return (unsigned)(rng_next(&h) % cfg->nendpoints);
+}
+
+static int
+req_init(struct s3_req *r, const struct s3_config *cfg, const char *endpoint,
+    enum s3_method method, const char *bucket, const char *key, struct s3url_param *params,
+    size_t nparams, const void *body, size_t body_len, const char *content_type,
+    struct s3_buf *sink, struct s3_result *res)
+{
 	if (res == NULL)
 		return -1;
 	memset(res, 0, sizeof(*res));
-	if (r == NULL || cfg == NULL || bucket == NULL || (unsigned)method > S3_DELETE ||
-	    (body == NULL && body_len > 0)) {
+	if (r == NULL || cfg == NULL || endpoint == NULL || bucket == NULL ||
+	    (unsigned)method > S3_DELETE || (body == NULL && body_len > 0)) {
 		snprintf(res->error, sizeof(res->error), "s3: invalid request arguments");
 		if (r != NULL)
 			memset(r, 0, sizeof(*r));
@@ -151,6 +190,7 @@ s3_req_init(struct s3_req *r, const struct s3_config *cfg, enum s3_method method
 	}
 	memset(r, 0, sizeof(*r));
 	r->cfg = cfg;
+	r->endpoint = endpoint;
 	r->method = method;
 	r->bucket = bucket;
 	r->key = key;
@@ -174,7 +214,7 @@ s3_req_init(struct s3_req *r, const struct s3_config *cfg, enum s3_method method
 static int
 build_url(struct s3_req *r, struct s3url_param *params, size_t nparams)
 {
-	const char *ep = r->cfg->endpoint, *host, *rest;
+	const char *ep = r->endpoint ? r->endpoint : r->cfg->endpoint, *host, *rest;
 	char path[S3URL_MAX];
 	int n;
 
@@ -277,6 +317,9 @@ set_common(struct s3_req *r, CURL *easy)
 	SET(CURLOPT_ERRORBUFFER, r->curl_err);
 	SET(CURLOPT_WRITEFUNCTION, on_write);
 	SET(CURLOPT_WRITEDATA, r);
+	/* An easy handle keeps 5 connections: room for one to each gateway beyond that. */
+	if (r->cfg->nendpoints > 5)
+		SET(CURLOPT_MAXCONNECTS, (long)r->cfg->nendpoints);
 	if (r->cfg->ca_bundle[0] != '\0')
 		SET(CURLOPT_CAINFO, r->cfg->ca_bundle);
 	if (r->cfg->tls_insecure) {
@@ -324,7 +367,8 @@ set_method(struct s3_req *r, CURL *easy)
 static void
 set_error(struct s3_req *r, CURLcode rc, struct s3_result *res)
 {
-	const char *ep = r->cfg->endpoint, *m = method_names[r->method];
+	const char *ep = r->endpoint ? r->endpoint : r->cfg->endpoint;
+	const char *m = method_names[r->method];
 	const char *k = r->key ? r->key : "";
 	const char *why = r->curl_err[0] ? r->curl_err : curl_easy_strerror(rc);
 

@@ -1,5 +1,5 @@
 /*
- * shard.c: which share of the keys a key is in (FNV-1a), and the --shard value's forms,
+ * shard.c: which share of the keys a key is in (FNV-1a, include/rng.h), and the --shard value's forms,
  * literal or read from a batch system's environment. See shard.h.
  */
 #include <errno.h>
@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "shard.h"
+#include "include/rng.h"
 
-static uint64_t fnv1a(const char *s);
 static int number(const char *text, unsigned long max, unsigned long *v);
 static int from_env(const char *name, unsigned long max, unsigned long *v, char *err,
     size_t errlen);
@@ -18,7 +18,7 @@ static int from_env(const char *name, unsigned long max, unsigned long *v, char 
 int
 shard_has(const struct shard *s, const char *key)
 {
-	return s->count <= 1 || fnv1a(key) % s->count == s->index;
+	return s->count <= 1 || rng_fnv1a(key) % s->count == s->index;
 }
 
 int
@@ -75,19 +75,6 @@ shard_parse(const char *text, struct shard *s, char *err, size_t errlen)
 	}
 	s->index = (unsigned)index, s->count = (unsigned)count;
 	return 0;
-}
-
-/* FNV-1a, 64 bits: small, fast, and the same on every host. */
-static uint64_t
-fnv1a(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
 }
 
 /* A decimal number, digits only, at most max: 0, or -1. */

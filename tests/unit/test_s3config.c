@@ -5,7 +5,8 @@
  * folder: both files, the environment winning, long tokens, nested s3 settings, each bad input
  * named), the headers and URL a request is signed with (the body's real SHA-256 for a PUT, the
  * empty-body hash otherwise, Content-Type, the session token, virtual-hosted URLs), and the
- * one-line error of each failure class.
+ * one-line error of each failure class; several endpoints (EXIFBENCH_ENDPOINTS, run
+ * --endpoints): each bad URL named, how keys spread over them, the URL a job's request gets.
  */
 #include "models/core/s3config.c"
 #include "models/core/s3req.c"
@@ -19,7 +20,8 @@
 #define SECRET "s3cr3t-never-printed"
 
 static const char *const unset_vars[] = { "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE",
-	"AWS_SESSION_TOKEN", "AWS_CA_BUNDLE", "AWS_S3_ADDRESSING_STYLE", "EXIFBENCH_TLS_VERIFY" };
+	"AWS_SESSION_TOKEN", "AWS_CA_BUNDLE", "AWS_S3_ADDRESSING_STYLE", "EXIFBENCH_TLS_VERIFY",
+	"EXIFBENCH_ENDPOINTS" };
 static char tmpdir[64];
 
 /* The variables of a local server; no profile files (they name files that do not exist). */
@@ -488,6 +490,125 @@ test_inval(void **state)
 	assert_int_equal(s3_list(NULL, "b", "", 0, NULL, NULL, NULL, &res), -1);
 }
 
+static void
+test_endpoints_parse(void **state)
+{
+	static const struct {
+		const char *list, *want;	/* want: the error's text, or NULL for good */
+	} cases[] = {
+		{ "http://a:1,https://b/", NULL },
+		{ "http://[::1]:7480", NULL },
+		{ "", "has an empty URL" },
+		{ "http://a,", "has an empty URL" },
+		{ "http://a,,http://b", "has an empty URL" },
+		{ "http://a,ftp://b", "--endpoints 'ftp://b' must start with http:// or https://" },
+		{ "http://a/p", "'http://a/p' must be scheme://host[:port], without a path" },
+		{ "http://a?x=1", "without a path" },
+		{ "http://", "'http://' must be scheme://host[:port] with a host" },
+		{ "http://a:0", "'http://a:0' must be scheme://host[:port] with a host and a port" },
+		{ "http://a:99999", "a port of 1..65535" },
+		{ "http://a:x", "a port of 1..65535" },
+		{ "http://a:", "a port of 1..65535" },
+		{ "http://a,http://a/", "'http://a' is listed twice" },
+		{ "http://me:" SECRET "@a", "'http://***@a' must not hold a user or password" },
+	};
+	struct s3_config cfg;
+	char err[512], many[4096] = "";
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&cfg, 0, sizeof(cfg));
+		snprintf(cfg.endpoint, sizeof(cfg.endpoint), "http://before");
+		err[0] = '\0';
+		assert_int_equal(s3_config_set_endpoints(&cfg, cases[i].list, "--endpoints", err,
+		    sizeof(err)), cases[i].want ? -1 : 0);
+		if (cases[i].want == NULL)
+			continue;
+		if (strstr(err, cases[i].want) == NULL)
+			fail_msg("%s: '%s', want '%s'", cases[i].list, err, cases[i].want);
+		assert_null(strchr(err, '\n'));
+		assert_null(strstr(err, SECRET));
+		assert_string_equal(cfg.endpoint, "http://before");	/* unchanged */
+		assert_int_equal(cfg.nendpoints, 0);
+	}
+	assert_int_equal(s3_config_set_endpoints(&cfg, "http://a:1,https://b/", "x", err,
+	    sizeof(err)), 0);
+	assert_int_equal(cfg.nendpoints, 2);
+	assert_string_equal(cfg.endpoint, "http://a:1");
+	assert_string_equal(cfg.endpoints[1], "https://b");
+	for (i = 0; i <= S3_ENDPOINTS_MAX; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), "%shttp://h%zu",
+		    i ? "," : "", i);
+	assert_int_equal(s3_config_set_endpoints(&cfg, many, "--endpoints", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "more than 16 endpoints"));
+
+	/* From the environment: it replaces AWS_ENDPOINT_URL, which need not be set. */
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.nendpoints, 1);
+	assert_string_equal(cfg.endpoints[0], cfg.endpoint);
+	unsetenv("AWS_ENDPOINT_URL");
+	setenv("EXIFBENCH_ENDPOINTS", "http://g1:80,http://g2:81", 1);
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.nendpoints, 2);
+	assert_string_equal(cfg.endpoint, "http://g1:80");
+	setenv("EXIFBENCH_ENDPOINTS", "http://g1:80,gopher://g2", 1);
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "EXIFBENCH_ENDPOINTS 'gopher://g2' must start with http:// or "
+	    "https://");
+	unsetenv("EXIFBENCH_ENDPOINTS");
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "AWS_ENDPOINT_URL is not set"));
+}
+
+static void
+test_endpoints_spread(void **state)
+{
+	struct s3_config cfg;
+	struct s3_result res;
+	struct s3_req r;
+	unsigned n[3] = { 0 }, shard[2] = { 0 }, e;
+	char err[256], key[32];
+	int i;
+
+	assert_int_equal(s3_config_from_env(&cfg, err, sizeof(err)), 0);
+	assert_int_equal(s3_endpoint_of(&cfg, "any"), 0);	/* one endpoint */
+	assert_int_equal(s3_endpoint_of(NULL, "any"), 0);
+	assert_int_equal(s3_config_set_endpoints(&cfg, "http://a:1,http://b:2,http://c:3", "x",
+	    err, sizeof(err)), 0);
+	for (i = 0; i < 3000; i++) {
+		snprintf(key, sizeof(key), "in/img-%05d.jpg", i);
+		e = s3_endpoint_of(&cfg, key);
+		assert_true(e < 3);
+		assert_int_equal(e, s3_endpoint_of(&cfg, key));	/* the same every time */
+		n[e]++;
+	}
+	for (i = 0; i < 3; i++)		/* 1,000 each, give or take 10% */
+		if (n[i] < 900 || n[i] > 1100)
+			fail_msg("endpoint %d got %u of 3000 keys", i, n[i]);
+
+	/* One shard of run --shard I/2 still spreads over both of two endpoints. */
+	cfg.nendpoints = 2;
+	for (i = 0; i < 4000; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		if (rng_fnv1a(key) % 2 == 0)	/* run --shard's FNV-1a(key) mod N */
+			shard[s3_endpoint_of(&cfg, key)]++;
+	}
+	assert_true(shard[0] > 800 && shard[1] > 800);
+
+	/* A job's request goes to its endpoint; one past the last fails. */
+	assert_int_equal(s3_req_init_at(&r, &cfg, 1, S3_GET, "bk", "a/b", NULL, 0, NULL, NULL,
+	    &res), 0);
+	assert_string_equal(r.url, "http://b:2/bk/a/b");
+	s3_req_cleanup(&r);
+	assert_int_equal(s3_req_init_at(&r, &cfg, 0, S3_PUT, "bk", "k", "x", 1, NULL, NULL,
+	    &res), 0);
+	assert_string_equal(r.url, "http://a:1/bk/k");
+	s3_req_cleanup(&r);
+	assert_int_equal(s3_req_init_at(&r, &cfg, 2, S3_GET, "bk", "k", NULL, 0, NULL, NULL,
+	    &res), -1);
+	s3_req_cleanup(&r);
+}
+
 int
 main(void)
 {
@@ -504,6 +625,8 @@ main(void)
 		cmocka_unit_test_setup(test_tls_and_addressing, set_env),
 		cmocka_unit_test_setup(test_error_lines, set_env),
 		cmocka_unit_test_setup(test_inval, set_env),
+		cmocka_unit_test_setup(test_endpoints_parse, set_env),
+		cmocka_unit_test_setup(test_endpoints_spread, set_env),
 	};
 
 	return cmocka_run_group_tests_name("s3 config and requests", tests, NULL, NULL);

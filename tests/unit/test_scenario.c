@@ -267,6 +267,12 @@ test_kinds(void **state)
 		    "0, 0-1 or 0,2-3" },
 		{ "server_cpus", "cpu0", "!key 'server_cpus': 'cpu0' is not all or a CPU list such "
 		    "as 0, 0-1 or 0,2-3" },
+		{ "endpoints", "http://a:1,http://b:2/", "\"http://a:1,http://b:2/\"" },
+		{ "endpoints", "", "\"\"" },
+		{ "endpoints", "http://a,ftp://b", "!key 'endpoints': endpoint 'ftp://b' must start "
+		    "with http:// or https://" },
+		{ "endpoints", "http://a http://b", "!key 'endpoints': endpoint 'http://a http://b' "
+		    "holds a blank (a list is URL[,URL...])" },
 		{ "latncy_ms", "5", "!unknown key 'latncy_ms'" },
 		{ "Latency_ms", "5", "!unknown key 'Latency_ms'" },
 	};
@@ -361,6 +367,10 @@ test_parse_errors(void **state)
 		{ "stall_fraction = 0.1\n", "t.conf: stall_fraction 0.1 needs stall_ms > 0" },
 		{ "stall_ms = 500\n", "t.conf: stall_ms 500 needs stall_fraction > 0" },
 		{ "jitter_ms = 5\n", "t.conf: jitter_ms 5 needs jitter uniform, normal or pareto" },
+		{ "endpoints = http://a,http://b\nlatency_ms = 5\n", "t.conf: endpoints: the shaper "
+		    "fronts one endpoint; with endpoints listed, leave latency_ms (or auto), jitter, "
+		    "bandwidth, resets and stalls unset, and list shaped endpoints (exifbench shape) "
+		    "instead" },
 		{ "jitter = uniform\n", "t.conf: jitter uniform needs jitter_ms > 0" },
 		{ "jitter = uniform\njitter_ms = 0\n",
 		    "t.conf: jitter uniform needs jitter_ms > 0" },
@@ -427,6 +437,11 @@ test_latency_auto(void **state)
 	assert_int_equal(scenario_set(&fx->sc, "jitter", "normal", NULL, 0), 0);
 	scenario_resolve_latency(&fx->sc, 1);
 	assert_true(fx->sc.jitter_ms == 2 && strcmp(fx->sc.jitter, "normal") == 0);
+	assert_int_equal(scenario_set(&fx->sc, "endpoints", "http://a,http://b", NULL, 0), 0);
+	fx->sc.latency_resolved = 0;
+	scenario_resolve_latency(&fx->sc, 1);	/* endpoints listed: auto adds nothing */
+	assert_true(fx->sc.latency_ms == 0);
+	assert_int_equal(scenario_set(&fx->sc, "endpoints", "", NULL, 0), 0);
 	scenario_resolve_latency(&fx->sc, 0);	/* elsewhere: no emulated latency, no jitter */
 	assert_true(fx->sc.latency_ms == 0 && fx->sc.latency_auto);
 	assert_true(fx->sc.jitter_ms == 0 && strcmp(fx->sc.jitter, "none") == 0);
@@ -591,6 +606,8 @@ test_full_file(void **state)
 	for (i = 0; i < NKEYS; i++) {
 		if (strcmp(keys[i].name, "stage") == 0 || strcmp(keys[i].name, "stage_cmd") == 0)
 			continue;	/* they exclude transform: test_stage_key, test_errors */
+		if (strcmp(keys[i].name, "endpoints") == 0)
+			continue;	/* it excludes shaping: test_kinds, test_parse_errors */
 		a = dump(&dflt, keys[i].name);
 		b = dump(&fx->sc, keys[i].name);
 		if (strcmp(a, b) == 0)
