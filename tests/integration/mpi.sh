@@ -33,7 +33,7 @@ mpi=(mpirun --oversubscribe --mca btl self,tcp,vader)
 
 cleanup() {
 	local p
-	for p in $(mine "exifbench"); do kill -9 "$p" 2>/dev/null; done
+	for p in $(mine "exifbench (run|bench)|exifbench-mpi"); do kill -9 "$p" 2>/dev/null; done
 	"$bin" dataset rm --bucket "s3://$bucket-in" >/dev/null 2>&1
 	"$bin" dataset rm --bucket "s3://$bucket-out" >/dev/null 2>&1
 	rm -rf "$tmp"
@@ -155,7 +155,8 @@ check "bench: each run's trace has the 124 keys once" test "$(awk -F, 'NR > 1 {
     print $1, $5 }' "$b/trace.csv" | sort | uniq -c | awk '{ print $1 }' | sort -u)" = 124
 expect 0 'written to' "$bin" report "$b"
 check "bench: the report's clients table has both models" test "$(grep -cE \
-    '^\| (sequential|async) \| [0-9]+ \| [0-9.]+ \| [0-9.]+ \([0-9.]+x\) \|$' "$b/report.md")" -eq 2
+    '^\| (sequential|async) \| [0-9]+ \| [0-9.]+ \| [0-9.]+ \([0-9.]+x\) \| .* \|$' \
+    "$b/report.md")" -eq 2
 check "bench: the report drew throughput against clients" test -s "$b/plots/clients-adhoc.png"
 expect 2 'clients 2 needs as many MPI ranks' "$bin" bench --model async --levels 4 \
     --set 'clients=1 2' --source "s3://$bucket-in/jpeg" --results "$tmp/nompi"

@@ -37,7 +37,7 @@ bucket=exifbench-mpins-$$
 
 cleanup() {
 	local p
-	for p in $(mine "exifbench"); do kill -9 "$p" 2>/dev/null; done
+	for p in $(mine "exifbench (run|bench)|exifbench-mpi"); do kill -9 "$p" 2>/dev/null; done
 	"${srv[@]}" down >/dev/null 2>&1
 	[ -n "${KEEP:-}" ] || rm -rf "$tmp"
 }
