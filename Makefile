@@ -37,6 +37,9 @@ DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libssl-dev libevent-
 	gnuplot-nox curl jq procps sysstat libinih-dev radosgw ceph-mon ceph-osd ceph-common \
 	groff-base man-db
 PKGS := libcurl libcrypto libevent hwloc libexif libjpeg jansson inih
+# S3's XML answers are read with expat (models/core/s3xml.c).
+DEB_PKGS += libexpat1-dev
+PKGS += expat
 
 # Evaluated once, on first use, so that `deps` can run before pkg-config is asked.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
