@@ -263,7 +263,7 @@ FUZZ_PKGS := clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
-	-fno-sanitize-recover=undefined -DEXIFBENCH_SHAREDIR='"$(SHAREDIR)"'
+	-fno-sanitize-recover=undefined -Wno-unknown-warning-option -DEXIFBENCH_SHAREDIR='"$(SHAREDIR)"'
 FUZZ_OBJ = $(patsubst %.c,$(O)/fuzz/obj/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC) \
 	tests/fuzz/fuzz_util.c)
 REPLAY_BINS := $(addprefix $(BUILD)/tests/fuzz/replay_,$(FUZZ_TARGETS))
