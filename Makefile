@@ -258,7 +258,7 @@ $(BUILD)/bench/microbench: $(BUILD)/bench/microbench.o $(BUILD)/bench/microbench
 # tests/fuzz/seeds/<target>/ (and the shared EXIF corpus), one line per target. `make unit`
 # replays seeds/ and regress/ through tests/fuzz/replay.c, built with $(CC) and SANITIZER=.
 FUZZ_TARGETS := exif s3xml scenario csv resultset manifest keyesc s3config taskstats \
-	shape_addr stage_cmd
+	shape_addr stage_cmd procfs
 FUZZ_PKGS := clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang

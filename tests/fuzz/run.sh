@@ -18,9 +18,11 @@ for t in "$@"; do
 		-print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" $seeds >"$log" 2>&1
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+	# The corpus libFuzzer kept in the end (DIR/corpus/TARGET also holds inputs it replaced).
+	units=$(sed -n 's/.* corp: \([0-9]*\)\/.*/\1/p' "$log" | tail -n 1)
 	n=$(find "$crashes" -type f | wc -l)
 	printf 'fuzz %-11s %10s executions %7s exec/s corpus %5s crashes %s\n' "$t" \
-		"${execs:-?}" "${rate:-?}" "$(find "$corpus" -type f | wc -l)" "$n"
+		"${execs:-?}" "${rate:-?}" "${units:-?}" "$n"
 	[ "$n" -eq 0 ] && [ -n "$execs" ] || { bad=1; echo "  see $log" >&2; }
 done
 exit $bad
