@@ -43,7 +43,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.from = fd[0];
 	if (stage_cmd_call(&c, image, sizeof(image), &out, &out_len, 5000, err, sizeof(err)) == 0)
 		free(out);
-	if (c.pid > 0)
+	if (c.pid > 0) {
+		/* It has written all and exits: reap it here, so stop does not poll for it. */
+		waitpid(c.pid, NULL, 0);
+		c.pid = 0;
 		stage_cmd_stop(&c);
+	}
 	return 0;
 }
