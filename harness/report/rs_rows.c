@@ -38,16 +38,25 @@ rs_num(const struct rs_row *row, const char *name)
 	return end == c ? NAN : v;
 }
 
+unsigned
+rs_count(const struct rs_row *row, const char *name)
+{
+	double v = rs_num(row, name);
+
+	if (!(v > 0))	/* NaN too */
+		return 0;
+	return v >= (double)UINT_MAX ? UINT_MAX : (unsigned)v;
+}
+
 int
 rs_row_is(const struct rs_row *row, const struct rs_run *r)
 {
 	const char *tag = rs_cell(row, "client_cpus");
 
 	return strcmp(rs_cell(row, "model"), r->model) == 0 &&
-	    (unsigned)fmax(rs_num(row, "level"), 0) == r->level &&
-	    (unsigned)fmax(rs_num(row, "rep"), 0) == r->rep &&
+	    rs_count(row, "level") == r->level && rs_count(row, "rep") == r->rep &&
 	    (*tag != '\0' ? strcmp(tag, r->tag) == 0 :
-	    (unsigned)fmax(rs_num(row, "client_pus"), 0) == r->client_pus);
+	    rs_count(row, "client_pus") == r->client_pus);
 }
 
 int

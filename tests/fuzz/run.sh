@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/fuzz/run.sh DIR SECONDS TARGET...: `make fuzz`'s runner. Runs DIR/fuzz_TARGET for
-# SECONDS from its seeds (tests/fuzz/seeds/TARGET, and $EXIFBENCH_CORPUS for exif), growing
+# SECONDS from its seeds (tests/fuzz/seeds/TARGET, the regression inputs of
+# tests/fuzz/regress/TARGET, and $EXIFBENCH_CORPUS for exif), growing
 # DIR/corpus/TARGET, with crashing, hanging or leaking inputs written to DIR/crashes/TARGET/;
 # then prints one line per target: executions, exec/s, corpus size, crashes. Exit 1 when any
 # target crashed (copy the input to tests/fuzz/regress/TARGET/ once the parser is fixed).
@@ -11,6 +12,7 @@ for t in "$@"; do
 	corpus=$dir/corpus/$t crashes=$dir/crashes/$t log=$dir/log/$t.log
 	mkdir -p "$corpus" "$crashes" "$dir/log" || exit 2
 	seeds="tests/fuzz/seeds/$t"
+	[ ! -d "tests/fuzz/regress/$t" ] || seeds="$seeds tests/fuzz/regress/$t"
 	maxlen=65536
 	if [ "$t" = exif ] && [ -n "$EXIFBENCH_CORPUS" ]; then seeds="$seeds $EXIFBENCH_CORPUS"; fi
 	# shellcheck disable=SC2086
