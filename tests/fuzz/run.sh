@@ -10,7 +10,7 @@ shift 2 || { echo "usage: run.sh DIR SECONDS TARGET..." >&2; exit 2; }
 bad=0
 for t in "$@"; do
 	corpus=$dir/corpus/$t crashes=$dir/crashes/$t log=$dir/log/$t.log
-	mkdir -p "$corpus" "$crashes" "$dir/log" || exit 2
+	mkdir -p "$corpus" "$crashes" "$dir/log" && : >"$dir/log/$t.start" || exit 2
 	seeds="tests/fuzz/seeds/$t"
 	[ ! -d "tests/fuzz/regress/$t" ] || seeds="$seeds tests/fuzz/regress/$t"
 	maxlen=65536
@@ -22,7 +22,7 @@ for t in "$@"; do
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
 	# The corpus libFuzzer kept in the end (DIR/corpus/TARGET also holds inputs it replaced).
 	units=$(sed -n 's/.* corp: \([0-9]*\)\/.*/\1/p' "$log" | tail -n 1)
-	n=$(find "$crashes" -type f | wc -l)
+	n=$(find "$crashes" -type f -newer "$dir/log/$t.start" | wc -l)	# this run's only
 	printf 'fuzz %-11s %10s executions %7s exec/s corpus %5s crashes %s\n' "$t" \
 		"${execs:-?}" "${rate:-?}" "${units:-?}" "$n"
 	[ "$n" -eq 0 ] && [ -n "$execs" ] || { bad=1; echo "  see $log" >&2; }
