@@ -4,6 +4,8 @@
 #   make check           unit tests, then integration tests against a real local S3 server
 #   make bench           the main job: the shipped scenarios (bench/*.conf) into results/
 #   make deps            install exactly the Debian packages the project needs (idempotent)
+#   make fuzz [FUZZ_SECONDS=N]   every libFuzzer target of tests/fuzz/ for N s each (60), with
+#                        ASan and UBSan, from its seeds; installs clang first if missing
 #   make SANITIZER=address|undefined|thread ...   sanitized build in build/san-<name>/
 #   make O=DIR ...       objects and binaries under DIR instead of build/
 #   make install         the binary, its man page, shipped files and example stages under
@@ -38,6 +40,9 @@ DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libssl-dev libevent-
 	gnuplot-nox curl jq procps sysstat libinih-dev radosgw ceph-mon ceph-osd ceph-common \
 	groff-base man-db haproxy openmpi-bin libopenmpi-dev
 PKGS := libcurl libcrypto libevent hwloc libexif libjpeg jansson inih
+# S3's XML answers are read with expat (models/core/s3xml.c).
+DEB_PKGS += libexpat1-dev
+PKGS += expat
 
 # Evaluated once, on first use, so that `deps` can run before pkg-config is asked.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
@@ -269,6 +274,43 @@ microbench: $(BUILD)/bench/microbench
 $(BUILD)/bench/microbench: $(BUILD)/bench/microbench.o $(BUILD)/bench/microbench_passes.o \
 		$(LIB_OBJ)
 	$(call say,LINK,$@)$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+# Fuzzing (tests/fuzz/): a libFuzzer target per parser of outside input. `make fuzz` installs
+# clang if missing (FUZZ_PKGS, so that `make check` needs none), builds every target with
+# clang -fsanitize=fuzzer,address,undefined into $(O)/fuzz/ and runs each FUZZ_SECONDS from
+# tests/fuzz/seeds/<target>/ (and the shared EXIF corpus), one line per target. `make unit`
+# replays seeds/ and regress/ through tests/fuzz/replay.c, built with $(CC) and SANITIZER=.
+FUZZ_TARGETS := exif s3xml scenario csv resultset manifest keyesc s3config taskstats \
+	shape_addr stage_cmd procfs
+FUZZ_PKGS := clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined -Wno-unknown-warning-option -DEXIFBENCH_SHAREDIR='"$(SHAREDIR)"'
+FUZZ_OBJ = $(patsubst %.c,$(O)/fuzz/obj/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC) \
+	tests/fuzz/fuzz_util.c)
+REPLAY_BINS := $(addprefix $(BUILD)/tests/fuzz/replay_,$(FUZZ_TARGETS))
+.PHONY: fuzz fuzz-deps fuzz-replay
+.PRECIOUS: $(O)/fuzz/obj/%.o
+fuzz: $(addprefix $(O)/fuzz/fuzz_,$(FUZZ_TARGETS))
+	$(Q)tests/fuzz/run.sh $(O)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+fuzz-deps:
+	$(Q)command -v $(FUZZ_CC) >/dev/null 2>&1 || harness/deps $(FUZZ_PKGS)
+$(O)/fuzz/obj/%.o: %.c | deps fuzz-deps
+	@mkdir -p $(@D)
+	$(call say,FCC,$<)$(FUZZ_CC) $(FUZZ_FLAGS) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+$(O)/fuzz/fuzz_%: $(O)/fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_OBJ)
+	$(call say,LINK,$@)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz_util.c \
+		tests/fuzz/fuzz.h $(LIB_OBJ) | deps
+	@mkdir -p $(@D)
+	$(call say,TEST,$@)$(CC) $(ALL_CFLAGS) -o $@ $(filter %.c,$^) $(LIB_OBJ) $(LDLIBS)
+fuzz-replay: $(REPLAY_BINS)
+	$(Q)for t in $(FUZZ_TARGETS); do x=; [ $$t != exif ] || x="$$EXIFBENCH_CORPUS"; \
+		find tests/fuzz/seeds/$$t $$x $$([ ! -d tests/fuzz/regress/$$t ] || \
+		echo tests/fuzz/regress/$$t) -type f -exec $(BUILD)/tests/fuzz/replay_$$t {} + || \
+		{ echo "fuzz replay: $$t failed" >&2; exit 1; }; done
+unit: fuzz-replay
 
 deps:
 	$(Q)harness/deps $(DEB_PKGS)

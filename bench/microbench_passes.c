@@ -8,14 +8,22 @@
  * exif_read sets; exif_read is the extraction (APP1 search, libexif, the tag table into a
  * fixed-size record, no JSON); exif_extract is the pipeline's step, exif_read and then
  * exif_record_json, the jansson object.
+ *
+ * s3xml_list_1000 is not about images: per image it parses one 1,000-key ListObjectsV2 page
+ * shaped like Ceph RGW's (tests/data/s3xml_rgw_list_page1.xml: ETags in &quot;, an Owner per
+ * object, one key in ten with an &amp;), built once; its us/image is microseconds per page.
  */
 #include <jansson.h>
 #include <libexif/exif-data.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "microbench.h"
 #include "models/core/exif.h"
+#include "models/core/s3xml.h"
 #include "models/core/transform.h"
 
 static size_t pass_libexif(const struct mb_corpus *c);
@@ -27,8 +35,11 @@ static size_t pass_thumbnail(const struct mb_corpus *c);
 static size_t pass_recompress(const struct mb_corpus *c);
 static size_t pass_spin_1ms(const struct mb_corpus *c);
 static size_t pass_thread_clock(const struct mb_corpus *c);
+static size_t pass_s3xml_list(const struct mb_corpus *c);
 static size_t transform_pass(const struct mb_corpus *c, enum transform_kind kind);
 static size_t libexif_load(const struct mb_corpus *c, int keep_unknown);
+static char *list_page_1000(size_t *len);
+static int count_key(const char *key, uint64_t size, void *arg);
 
 const struct microbench microbench_table[] = {
 	{ "libexif", "bare libexif: exif_data_new, FOLLOW_SPECIFICATION off, load the JPEG, "
@@ -48,6 +59,8 @@ const struct microbench microbench_table[] = {
 	    pass_spin_1ms, { NULL } },
 	{ "thread_clock", "one CLOCK_THREAD_CPUTIME_ID reading per image: what the spin and the "
 	    "job's stage timing pay per check", pass_thread_clock, { NULL } },
+	{ "s3xml_list_1000", "s3xml_list_page over one 1,000-key ListObjectsV2 page per image "
+	    "(us/image = us per page)", pass_s3xml_list, { NULL } },
 };
 
 const size_t microbench_count = sizeof(microbench_table) / sizeof(microbench_table[0]);
@@ -172,5 +185,57 @@ pass_spin_1ms(const struct mb_corpus *c)
 
 	for (i = 0; i < c->n; i++)
 		sink += (size_t)transform_spin(1.0);
+	return sink;
+}
+
+/* A ListObjectsV2 page of 1,000 objects in RGW's layout; the caller frees it. */
+static char *
+list_page_1000(size_t *len)
+{
+	static const char head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult "
+				   "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>"
+				   "exifbench</Name><Prefix>jpeg/</Prefix><MaxKeys>1000</MaxKeys>"
+				   "<IsTruncated>true</IsTruncated>";
+	static const char tail[] = "<NextContinuationToken>jpeg/IMG_00999.jpg"
+				   "</NextContinuationToken><KeyCount>1000</KeyCount>"
+				   "</ListBucketResult>";
+	size_t cap = 400 * 1000 + sizeof(head) + sizeof(tail), n, i;
+	char *s = malloc(cap);
+
+	if (s == NULL)
+		return NULL;
+	n = (size_t)snprintf(s, cap, "%s", head);
+	for (i = 0; i < 1000; i++)
+		n += (size_t)snprintf(s + n, cap - n, "<Contents><Key>jpeg/IMG_%05zu%s.jpg</Key>"
+		    "<LastModified>2026-11-21T17:52:58.309Z</LastModified><ETag>&quot;"
+		    "87682bef8fbd7d1a6e8ffb0b3bf69b70&quot;</ETag><Size>%zu</Size><StorageClass>"
+		    "STANDARD</StorageClass><Owner><ID>exifbench</ID><DisplayName>exifbench"
+		    "</DisplayName></Owner><Type>Normal</Type></Contents>", i,
+		    i % 10 == 0 ? " &amp; co" : "", 18000 + i);
+	n += (size_t)snprintf(s + n, cap - n, "%s", tail);
+	*len = n;
+	return s;
+}
+
+static int
+count_key(const char *key, uint64_t size, void *arg)
+{
+	*(size_t *)arg += strlen(key) + (size_t)size;
+	return 0;
+}
+
+static size_t
+pass_s3xml_list(const struct mb_corpus *c)
+{
+	static char *page;
+	static size_t len;
+	struct s3xml_page pg;
+	size_t i, sink = 0;
+
+	if (page == NULL && (page = list_page_1000(&len)) == NULL)
+		return 0;
+	for (i = 0; i < c->n; i++)
+		if (s3xml_list_page(page, len, count_key, &sink, &pg) == 0)
+			sink += pg.objects;
 	return sink;
 }

@@ -283,11 +283,12 @@ run_from_row(struct rs_run *r, const struct rs_row *row)
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->model, sizeof(r->model), "%s", rs_cell(row, "model"));
-	r->level = (unsigned)fmax(rs_num(row, "level"), 0);	/* NaN (blank) -> 0 */
-	r->workers = (unsigned)fmax(rs_num(row, "workers"), 0);
-	r->client_pus = (unsigned)fmax(rs_num(row, "client_pus"), 0);
-	r->rep = (unsigned)fmax(rs_num(row, "rep"), 0);
-	r->clients = isnan(rs_num(row, "clients")) ? 1 : (unsigned)fmax(rs_num(row, "clients"), 1);
+	r->level = rs_count(row, "level");
+	r->workers = rs_count(row, "workers");
+	r->client_pus = rs_count(row, "client_pus");
+	r->rep = rs_count(row, "rep");
+	r->clients = isnan(rs_num(row, "clients")) ? 1 : rs_count(row, "clients");
+	r->clients = r->clients ? r->clients : 1;
 	snprintf(r->client_cpus, sizeof(r->client_cpus), "%s",
 	    *rs_cell(row, "client_cpus") ? rs_cell(row, "client_cpus") : "all");
 	snprintf(r->tag, sizeof(r->tag), "%s", r->client_cpus);

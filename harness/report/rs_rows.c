@@ -38,6 +38,16 @@ rs_num(const struct rs_row *row, const char *name)
 	return end == c ? NAN : v;
 }
 
+unsigned
+rs_count(const struct rs_row *row, const char *name)
+{
+	double v = rs_num(row, name);
+
+	if (!(v > 0))	/* NaN too */
+		return 0;
+	return v >= (double)UINT_MAX ? UINT_MAX : (unsigned)v;
+}
+
 int
 rs_row_is(const struct rs_row *row, const struct rs_run *r)
 {
@@ -45,11 +55,11 @@ rs_row_is(const struct rs_row *row, const struct rs_run *r)
 	double clients = rs_num(row, "clients");
 
 	return strcmp(rs_cell(row, "model"), r->model) == 0 &&
-	    (isnan(clients) ? 1 : (unsigned)fmax(clients, 1)) == r->clients &&
-	    (unsigned)fmax(rs_num(row, "level"), 0) == r->level &&
-	    (unsigned)fmax(rs_num(row, "rep"), 0) == r->rep &&
+	    (isnan(clients) ? 1 : rs_count(row, "clients") ? rs_count(row, "clients") : 1) ==
+	    r->clients &&
+	    rs_count(row, "level") == r->level && rs_count(row, "rep") == r->rep &&
 	    (*tag != '\0' ? strcmp(tag, r->tag) == 0 :
-	    (unsigned)fmax(rs_num(row, "client_pus"), 0) == r->client_pus);
+	    rs_count(row, "client_pus") == r->client_pus);
 }
 
 int

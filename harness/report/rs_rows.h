@@ -22,6 +22,11 @@ struct rs_row {
 const char *rs_cell(const struct rs_row *row, const char *name);
 /* The cell as a number; NaN when blank, absent or not a number. */
 double rs_num(const struct rs_row *row, const char *name);
+/*
+ * The cell as a count (level, rep, workers, client_pus): 0 when blank, absent, not a number or
+ * negative, UINT_MAX when beyond it (converting such a double to unsigned is undefined).
+ */
+unsigned rs_count(const struct rs_row *row, const char *name);
 
 /*
  * Whether a row of trace.csv or samples.csv carries run r's labels: model, level, rep, and

@@ -54,8 +54,8 @@ s3_list_page(struct s3 *c, const char *bucket, const char *prefix, unsigned page
 		rv = s3xml_list_page((const char *)body.data, body.len, list_object, &lc, &page);
 		if (rv < 0)
 			snprintf(res->error, sizeof(res->error),
-			    "malformed ListObjectsV2 answer for bucket '%s' from %s", bucket,
-			    s3_config(c)->endpoint);
+			    "malformed ListObjectsV2 answer for bucket '%s' from %s%s%s", bucket,
+			    s3_config(c)->endpoint, page.error[0] ? ": " : "", page.error);
 	}
 	if (rv == 0 && page.truncated && page.next_token[0] == '\0') {
 		snprintf(res->error, sizeof(res->error),

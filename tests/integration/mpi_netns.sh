@@ -10,8 +10,10 @@
 # show every gateway served; a client killed by kill -9 mid-run leaves a partial folder with
 # its keys failed and the reason; Ctrl-C on mpirun stops every rank and leaves no process.
 # Nothing is left at the end: namespaces, veths, bridge, processes.
-# With MEASURE=N (not in make check): the merged rate of 1, 2 and 3 client hosts against 1
-# and 3 gateways over the `default` dataset (2,000 images), N runs each, one line per run.
+# With MEASURE=N (not in make check): `mpirun -np 3 exifbench bench` with clients = 1 2 3,
+# async and hybrid at 64 in flight, N repeats, over the `default` dataset (2,000 images),
+# against 1 and 3 gateways: two result folders in MEASURE_DIR (default: the temporary one)
+# for `exifbench report`.
 # Usage: tests/integration/mpi_netns.sh path/to/exifbench
 set -uo pipefail
 bin=${1:?usage: tests/integration/mpi_netns.sh path/to/exifbench}
@@ -81,16 +83,12 @@ if [ -n "${MEASURE:-}" ]; then
 	for g in 1 3; do
 		store_up "$g"
 		on "$c1" "$bin" dataset load "$tmp/default" "s3://$bucket/default" >/dev/null
-		for r in $(seq "$MEASURE"); do
-			for n in 1 2 3; do
-				mpi "$n" "$tmp/m-$g-$n-$r" --model async --concurrency 64 \
-				    --src "s3://$bucket/default" --dst "s3://$bucket/out" \
-				    >"$tmp/m.out" 2>&1 || [ -s "$tmp/m-$g-$n-$r/summary.csv" ] ||
-				    { echo "failed: $(tail -n 3 "$tmp/m.out")"; continue; }
-				echo "gateways $g clients $n run $r: $(cols "$tmp/m-$g-$n-$r/summary.csv" \
-				    images ok images_per_s e2e_p50_ms rusage_cpu_s) (images ok images/s p50_ms cpu_s)"
-			done
-		done
+		netns_mpirun "$c1:1,$c2:1,$c3:1" -np 3 env EXIFBENCH_S3_DIR="$tmp/s3" \
+		    "$bin" bench --model async,hybrid --levels 64 --set 'clients=1 2 3' \
+		    --repeat "$MEASURE" --source "s3://$bucket/default" --set out_bucket="$bucket-out" \
+		    --name "gateways$g" --results "${MEASURE_DIR:-$tmp/measure}" --quiet \
+		    >"$tmp/m.out" 2>&1
+		echo "gateways $g: $(tail -n 2 "$tmp/m.out" | head -c 300)"
 	done
 	exit 0
 fi
