@@ -287,8 +287,7 @@ run_from_row(struct rs_run *r, const struct rs_row *row)
 	r->workers = rs_count(row, "workers");
 	r->client_pus = rs_count(row, "client_pus");
 	r->rep = rs_count(row, "rep");
-	r->clients = isnan(rs_num(row, "clients")) ? 1 : rs_count(row, "clients");
-	r->clients = r->clients ? r->clients : 1;
+	r->clients = rs_count(row, "clients") ? rs_count(row, "clients") : 1;	/* 0: none */
 	snprintf(r->client_cpus, sizeof(r->client_cpus), "%s",
 	    *rs_cell(row, "client_cpus") ? rs_cell(row, "client_cpus") : "all");
 	snprintf(r->tag, sizeof(r->tag), "%s", r->client_cpus);

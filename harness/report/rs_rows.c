@@ -52,11 +52,10 @@ int
 rs_row_is(const struct rs_row *row, const struct rs_run *r)
 {
 	const char *tag = rs_cell(row, "client_cpus");
-	double clients = rs_num(row, "clients");
+	unsigned clients = rs_count(row, "clients");	/* 0: no such cell (an older folder) */
 
 	return strcmp(rs_cell(row, "model"), r->model) == 0 &&
-	    (isnan(clients) ? 1 : rs_count(row, "clients") ? rs_count(row, "clients") : 1) ==
-	    r->clients &&
+	    (clients ? clients : 1) == r->clients &&
 	    rs_count(row, "level") == r->level && rs_count(row, "rep") == r->rep &&
 	    (*tag != '\0' ? strcmp(tag, r->tag) == 0 :
 	    rs_count(row, "client_pus") == r->client_pus);
