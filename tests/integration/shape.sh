@@ -21,7 +21,10 @@ sign=(--aws-sigv4 "aws:amz:$AWS_REGION:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRE
 # start_shaper ARGS...: runs the shaper in the background; sets pid and url (http://ADDR).
 start_shaper() {
 	local i addr
-	"$bin" shape --json "$@" >"$tmp/shape.out" 2>"$tmp/shape.err" &
+	# Emptied here, not by the background job's redirection, which may come after the first
+	# read below and leave it the previous shaper's address.
+	: >"$tmp/shape.out"
+	"$bin" shape --json "$@" >>"$tmp/shape.out" 2>"$tmp/shape.err" &
 	pid=$!
 	for i in $(seq 100); do
 		addr=$(sed -n '1s/^{"listen":"\([^"]*\)".*/\1/p' "$tmp/shape.out")
