@@ -62,7 +62,7 @@ endif
 
 CORE_SRC := $(addprefix models/core/,s3config.c s3req.c s3.c s3list.c s3url.c s3xml.c retry.c \
 	location.c local.c walk.c keyesc.c shard.c \
-	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c stage.c \
+	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c stage.c breaker.c \
 	stage_cmd.c job.c)
 MODEL_SRC := $(addprefix models/,run.c lister.c records.c models.c evio.c evio_curl.c sequential.c \
 	pthreads.c forkpool.c forkpool_child.c async.c hybrid.c)
@@ -97,7 +97,7 @@ STAGE_CORE := $(addprefix models/core/,transform.c transform_ctx.c transform_spi
 SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -shared \
 	-fvisibility=hidden
 
-UNIT_TESTS := s3url location local walk keyesc shard s3xml retry manifest index dsstats gen s3config exif transform \
+UNIT_TESTS := s3url location local walk keyesc shard s3xml retry breaker manifest index dsstats gen s3config exif transform \
 	stage job run models scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape \
 	sampler_cost usl analysis plot plotdata csv resultset rs_dataset compare gnuplot results
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
@@ -176,6 +176,7 @@ TESTED_keyesc := models/core/keyesc.o
 TESTED_shard := models/core/shard.o
 TESTED_s3xml := models/core/s3xml.o
 TESTED_retry := models/core/retry.o
+TESTED_breaker := models/core/breaker.o
 TESTED_manifest := datasets/manifest.o
 TESTED_gen := datasets/gen.o
 TESTED_index := datasets/index.o
@@ -241,7 +242,7 @@ integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS) $(MPI_BIN)
 		tests/integration/source.sh $(BIN) && tests/integration/creds.sh $(BIN) && \
 		tests/integration/stage.sh $(BIN) $(BUILD) && tests/integration/local.sh $(BIN) && \
 		tests/integration/faults.sh $(BIN) && tests/integration/mpi.sh $(BIN) && \
-		tests/integration/netns.sh $(BIN)'
+		tests/integration/netns.sh $(BIN) && tests/integration/breaker.sh $(BIN)'
 
 # The report's results: the shipped scenarios, each a result folder inside one
 # results/<UTC>-bench-PROFILE/, then one report over them all. The quick profile (the

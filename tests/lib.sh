@@ -36,10 +36,23 @@ free_port() {
 # $tmp/NAME.{json,csv,err}, then checks its exit status and that every key has one row:
 # rows == listed == ok + failed, and listed > 0.
 run_counted() {
-	local name=$1 want=$2 rc listed ok failed rows
+	local name=$1 want=$2
 	shift 2
+	run_traced "$name" "$@"
+	check_counted "$name" "$want" $?
+}
+
+# run_traced NAME CMD...: CMD with --json --quiet --trace into $tmp/NAME.{json,csv,err}; its
+# exit status. For a run in the background: `run_traced ... &`, then check_counted.
+run_traced() {
+	local name=$1
+	shift
 	"$@" --json --quiet --trace "$tmp/$name.csv" >"$tmp/$name.json" 2>"$tmp/$name.err"
-	rc=$?
+}
+
+# check_counted NAME WANT_RC RC: run_counted's checks of a run_traced run that exited RC.
+check_counted() {
+	local name=$1 want=$2 rc=$3 listed ok failed rows
 	check "$name: exit $rc, want $want: $(head -c 300 "$tmp/$name.err")" test "$rc" -eq "$want"
 	listed=$(jq -r .listed "$tmp/$name.json") ok=$(jq -r .ok "$tmp/$name.json")
 	failed=$(jq -r .failed "$tmp/$name.json") rows=$(($(wc -l <"$tmp/$name.csv") - 1))
