@@ -32,6 +32,15 @@ free_port() {
 	echo "$1"
 }
 
+# private_server PORT: sets srv to the harness/s3-local command of a private server of the
+# script's own: its folder $tmp/s3, its port and its monitor's free ones from PORT and
+# PORT + 10000 (free_port), its data in 1 GiB of RAM. "${srv[@]}" up, env, down.
+private_server() {
+	srv=(env EXIFBENCH_S3_DIR="$tmp/s3" EXIFBENCH_S3_PORT="$(free_port "$1")"
+	    EXIFBENCH_MON_PORT="$(free_port $(($1 + 10000)))" EXIFBENCH_S3_MEM_MB=1024
+	    "$(dirname "${BASH_SOURCE[0]}")/../harness/s3-local")
+}
+
 # run_counted NAME WANT_RC CMD...: CMD (an `exifbench run`) with --json --quiet --trace into
 # $tmp/NAME.{json,csv,err}, then checks its exit status and that every key has one row:
 # rows == listed == ok + failed, and listed > 0.

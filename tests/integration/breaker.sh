@@ -13,15 +13,11 @@
 set -uo pipefail
 bin=${1:?usage: tests/integration/breaker.sh path/to/exifbench}
 here=$(cd "$(dirname "$0")" && pwd)
-models="sequential pthreads forkpool async hybrid"
-tmp=$(mktemp -d)
 . "$here/../lib.sh"
-srv=(env EXIFBENCH_S3_DIR="$tmp/s3" EXIFBENCH_S3_PORT="$(free_port 7980)"
-    EXIFBENCH_MON_PORT="$(free_port 17980)" EXIFBENCH_S3_MEM_MB=1024 "$here/../../harness/s3-local")
-bucket=exifbench-breaker-$$
+window=3 shaper= tmp=$(mktemp -d)
+bucket=exifbench-breaker-$$ models="sequential pthreads forkpool async hybrid"
 src=s3://$bucket/in
-window=3
-shaper=
+private_server 7980
 
 cleanup() {
 	stop_shaper
