@@ -190,7 +190,7 @@ TESTED_stage := models/core/stage.o
 $(BUILD)/tests/unit/test_stage $(BUILD)/tests/unit/test_scenario: $(TEST_STAGE_SOS)
 $(BUILD)/tests/unit/test_stage $(BUILD)/tests/unit/test_scenario: \
 	EXTRA_DEFS = -DTEST_STAGES='"$(BUILD)/tests/stages"' 
-TESTED_run := models/run.o models/lister.o models/records.o
+TESTED_run := models/run.o models/lister.o models/records.o models/core/breaker.o
 TESTED_models := models/models.o
 WRAP_run := -Wl,--wrap=s3_list_page
 TESTED_scenario := harness/engine/scenario.o
