@@ -242,17 +242,16 @@ test_inval(void **state)
 	assert_true(s.window_s == 0);
 }
 
+/* A test on a fresh breaker (setup, teardown). */
+#define ON_BREAKER(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_connection_failures),
-		cmocka_unit_test_setup_teardown(test_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_backoff_and_give_up, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_close, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hold, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_shared_with_child, setup, teardown),
-		cmocka_unit_test(test_inval),
+		cmocka_unit_test(test_connection_failures), ON_BREAKER(test_trip),
+		ON_BREAKER(test_backoff_and_give_up), ON_BREAKER(test_close), ON_BREAKER(test_hold),
+		ON_BREAKER(test_shared_with_child), cmocka_unit_test(test_inval),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

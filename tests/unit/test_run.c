@@ -450,13 +450,15 @@ open_run(struct fixture *f, double window_s, int up, char *held)
 	return r;
 }
 
+/* Its window ends with no answer, then (a new run) its probe answers. */
 static void
-test_breaker_gives_up(void **state)
+test_breaker(void **state)
 {
 	struct fixture *f = *state;
 	char held[JOB_KEY_MAX + 1], key[JOB_KEY_MAX + 1];
 	struct run *r = open_run(f, 0.2, 0, held);
 	struct run_totals t;
+	int n = 0;
 
 	assert_int_equal(run_try_key(r, key), RUN_KEY_WAIT);
 	assert_true(run_key_wait_ms(r) >= 1 && run_key_wait_ms(r) <= BREAKER_POLL_MS);
@@ -470,17 +472,9 @@ test_breaker_gives_up(void **state)
 	assert_true(t.breaker.down);
 	run_free(r);
 	breaker_free(f->p.breaker);
-}
 
-static void
-test_breaker_closes(void **state)
-{
-	struct fixture *f = *state;
-	char held[JOB_KEY_MAX + 1], key[JOB_KEY_MAX + 1];
-	struct run *r = open_run(f, 10, 1, held);
-	struct run_totals t;
-	int n = 0;
-
+	memset(&served, 0, sizeof(served));
+	r = open_run(f, 10, 1, held);
 	assert_int_equal(run_next_key(r, key), 1);	/* the probe answered: the held key */
 	assert_string_equal(key, held);
 	put_refused(r, key);	/* a failure after the close, of a job started after it */
@@ -509,8 +503,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_without_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_local_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_local_folder_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_breaker_gives_up, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_breaker_closes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_breaker, setup, teardown),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
