@@ -67,7 +67,7 @@ endif
 
 CORE_SRC := $(addprefix models/core/,s3config.c s3req.c s3.c s3list.c s3url.c s3xml.c retry.c \
 	location.c local.c walk.c keyesc.c shard.c \
-	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c stage.c \
+	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c stage.c breaker.c \
 	stage_cmd.c job.c)
 MODEL_SRC := $(addprefix models/,run.c lister.c records.c models.c evio.c evio_curl.c sequential.c \
 	pthreads.c forkpool.c forkpool_child.c async.c hybrid.c)
@@ -103,7 +103,7 @@ STAGE_CORE := $(addprefix models/core/,transform.c transform_ctx.c transform_spi
 SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -shared \
 	-fvisibility=hidden
 
-UNIT_TESTS := s3url location local walk keyesc shard s3xml retry manifest index dsstats gen s3config exif transform \
+UNIT_TESTS := s3url location local walk keyesc shard s3xml retry breaker manifest index dsstats gen s3config exif transform \
 	stage job run models scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape \
 	sampler_cost usl analysis plot plotdata csv resultset rs_dataset compare gnuplot results epstats
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
@@ -182,6 +182,7 @@ TESTED_keyesc := models/core/keyesc.o
 TESTED_shard := models/core/shard.o
 TESTED_s3xml := models/core/s3xml.o
 TESTED_retry := models/core/retry.o
+TESTED_breaker := models/core/breaker.o
 TESTED_manifest := datasets/manifest.o
 TESTED_gen := datasets/gen.o
 TESTED_index := datasets/index.o
@@ -195,7 +196,7 @@ TESTED_stage := models/core/stage.o
 $(BUILD)/tests/unit/test_stage $(BUILD)/tests/unit/test_scenario: $(TEST_STAGE_SOS)
 $(BUILD)/tests/unit/test_stage $(BUILD)/tests/unit/test_scenario: \
 	EXTRA_DEFS = -DTEST_STAGES='"$(BUILD)/tests/stages"' 
-TESTED_run := models/run.o models/lister.o models/records.o
+TESTED_run := models/run.o models/lister.o models/records.o models/core/breaker.o
 TESTED_models := models/models.o
 WRAP_run := -Wl,--wrap=s3_list_page
 TESTED_scenario := harness/engine/scenario.o
@@ -248,8 +249,8 @@ integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS) $(MPI_BIN)
 		tests/integration/source.sh $(BIN) && tests/integration/creds.sh $(BIN) && \
 		tests/integration/stage.sh $(BIN) $(BUILD) && tests/integration/local.sh $(BIN) && \
 		tests/integration/faults.sh $(BIN) && tests/integration/endpoints.sh $(BIN) && \
-		tests/integration/mpi.sh $(BIN) && tests/integration/mpi_netns.sh $(BIN) && \
-		tests/integration/netns.sh $(BIN)'
+		tests/integration/breaker.sh $(BIN) && tests/integration/mpi.sh $(BIN) && \
+		tests/integration/mpi_netns.sh $(BIN) && tests/integration/netns.sh $(BIN)'
 
 # The report's results: the shipped scenarios, each a result folder inside one
 # results/<UTC>-bench-PROFILE/, then one report over them all. The quick profile (the

@@ -21,6 +21,9 @@
  * recorded, the summary says "stopped", and the exit code is 130. A second Ctrl-C kills.
  * --duration sets the same flag from SIGALRM: the run ends as if its keys had run out
  * ("timed_out" in the summary, exit 0 or 1), which is how the harness caps a run's length.
+ *
+ * With an S3 side, the run's circuit breaker (models/core/breaker.h) is made here, before the
+ * model can fork, and handed to the run in the pipeline; the summary says what it did.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -63,6 +66,8 @@ struct run_cli {
 	struct epstats *eps;		/* per endpoint, with more than one; else NULL */
 	struct run_folder folder;	/* --results */
 	double wall_s;			/* the model's run, for the folder */
+	struct run_totals t;		/* its counts, for the folder */
+	int ran;			/* t is set */
 	char error[512];		/* the run's error, for the folder */
 };
 
@@ -117,6 +122,7 @@ cmd_run(int argc, char **argv)
 		setup_failed(&c, rc);
 	run_free(r);	/* before the trace is closed: it delivers what is left */
 	epstats_free(c.eps);
+	breaker_free(c.a.p.breaker);
 	return close_folder(&c, close_files(&c, rc));
 }
 
@@ -142,8 +148,8 @@ close_folder(struct run_cli *c, int rc)
 
 	if (c->a.results_dir == NULL)
 		return rc;
-	if (run_folder_close(&c->folder, &c->a, rc, c->wall_s, c->error, err,
-	    sizeof(err)) < 0) {
+	if (run_folder_close(&c->folder, &c->a, rc, c->wall_s, c->ran ? &c->t : NULL, c->error,
+	    err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: --results: %s\n", err);
 		return rc ? rc : EXIT_SETUP;
 	}
@@ -188,6 +194,13 @@ set_up(struct run_cli *c, struct run **rp)
 		cli_error("out of memory");
 		return EXIT_SETUP;
 	}
+	if (c->a.breaker_window_s > 0 && (c->a.p.src_dir[0] == '\0' ||
+	    c->a.p.dst_dir[0] == '\0') && (c->a.p.breaker = breaker_new(&c->a.p.s3,
+	    c->a.p.src_dir[0] == '\0' ? c->a.p.src_bucket : c->a.p.dst_bucket,
+	    c->a.breaker_window_s)) == NULL) {
+		cli_error("cannot map the circuit breaker's shared state");
+		return EXIT_SETUP;
+	}
 	if ((*rp = run_new(&c->a.p, &c->a.opts, c->a.limit, &stop_flag, on_record, c)) ==
 	    NULL) {
 		cli_error("out of memory");
@@ -230,6 +243,8 @@ measure(struct run_cli *c, struct run *r)
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	run_totals(r, &t);	/* every record delivered: no progress line after this */
+	c->t = t;
+	c->ran = 1;
 	progress(c, 0);
 	if (c->progress)
 		fputs("\r\033[K", stderr);
@@ -440,7 +455,7 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 	if (c->a.json) {
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:f,"
 		    " s:b, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:i, s:f, s:f, s:I, s:I, s:b, s:b, s:s,"
-		    " s:s, s:s?}", "model", c->a.model->name, "src_bucket", c->a.p.src_bucket,
+		    " s:s, s:s?, s:o}", "model", c->a.model->name, "src_bucket", c->a.p.src_bucket,
 		    "src_prefix", c->a.p.src_prefix, "src_dir", c->a.p.src_dir, "dst_bucket",
 		    c->a.p.dst_bucket, "dst_prefix", c->a.p.dst_prefix, "dst_dir", c->a.p.dst_dir,
 		    "concurrency", (int)c->a.opts.concurrency, "workers",
@@ -454,7 +469,8 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 		    "worker_max_rss_kib", (json_int_t)kids.ru_maxrss, "stopped",
 		    t.stopped && !timed_out, "timed_out", (int)timed_out, "error",
 		    run_error(r), "stage", c->a.p.stage.kind != STAGE_BUILTIN ?
-		    c->a.p.stage.path : "builtin", "shard", c->a.shard.count > 1 ? shard : NULL);
+		    c->a.p.stage.path : "builtin", "shard", c->a.shard.count > 1 ? shard : NULL,
+		    "breaker", run_breaker_json(&t));
 		endpoints_summary(c, o);
 		cli_print_json(o);
 		return;
@@ -467,6 +483,13 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 	    wall_s > 0 ? 100 * cpu_s / wall_s : 0.0, (double)self.ru_maxrss / 1024,
 	    timed_out ? " (--duration reached: later keys were not run)" : t.stopped ?
 	    " (stopped by a signal: keys not yet listed were not run)" : "");
+	if (t.breaker.opened > 0)
+		printf("circuit breaker: opened %u time%s, open %.2f s in all; %s; %llu key%s run "
+		    "again, %llu failed \"endpoint down\"\n", t.breaker.opened,
+		    t.breaker.opened == 1 ? "" : "s", (double)t.breaker.open_ns / 1e9,
+		    t.breaker.down ? "gave up on the endpoint" : "the endpoint answered again",
+		    (unsigned long long)t.breaker_retried, t.breaker_retried == 1 ? "" : "s",
+		    (unsigned long long)t.breaker_failed);
 	endpoints_summary(c, NULL);
 }
 

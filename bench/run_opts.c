@@ -17,7 +17,7 @@
 #include "harness/engine/topo.h"
 #include "harness/results/results.h"
 
-enum { O_THUMB = 256, O_SPIN, O_GIL, O_UPLOAD, O_TRACE, O_QUIET, O_KEYS, O_DURATION,
+enum { O_THUMB = 256, O_SPIN, O_GIL, O_UPLOAD, O_TRACE, O_QUIET, O_KEYS, O_DURATION, O_BREAKER,
 	O_STAGE, O_STAGE_TIMEOUT, O_STAGE_CMD, O_RESULTS, O_SHARD, O_ENDPOINTS };
 
 /* The result, and what the parse needs beyond it. */
@@ -50,6 +50,7 @@ static const struct option longopts[] = {
 	{ "workers", required_argument, NULL, 'w' },
 	{ "limit", required_argument, NULL, 'n' },
 	{ "duration", required_argument, NULL, O_DURATION },
+	{ "breaker-window", required_argument, NULL, O_BREAKER },
 	{ "transform", required_argument, NULL, 't' },
 	{ "quality", required_argument, NULL, 'q' },
 	{ "thumb-max", required_argument, NULL, O_THUMB },
@@ -89,6 +90,12 @@ const char run_usage[] =
     "                          process may use, from hwloc)\n"
     "  -n, --limit N           stop after N keys (default: all)\n"
     "      --duration S        start no key after S seconds; the keys in flight end\n"
+    "      --breaker-window S  the circuit breaker: after 3 connection failures in a row\n"
+    "                          (no HTTP answer) across the workers, start no key and probe\n"
+    "                          the endpoint (HEAD of the bucket, backing off) for up to S\n"
+    "                          seconds (default 10): an answer resumes the run, the keys the\n"
+    "                          outage failed run again; none fails every key left, \"endpoint\n"
+    "                          down\". 0: no breaker. S3 sides only\n"
     "      --keys FILE         run the keys listed in FILE (one full key of the --src\n"
     "                          bucket, or path relative to a local --src, per line; -\n"
     "                          for stdin) instead of listing --src; \\\\ \\t \\n \\r in a\n"
@@ -151,6 +158,7 @@ run_args_parse(struct run_args *a, int argc, char **argv)
 
 	a->p.transform = topts;
 	a->shard.count = 1;
+	a->breaker_window_s = BREAKER_WINDOW_S_DEFAULT;
 	if ((rc = cli_options_help(argc, argv, "m:s:d:c:w:n:t:q:jh", longopts, print_usage,
 	    run_usage, parse_opt, &st)) >= 0)
 		return rc;
@@ -246,6 +254,10 @@ parse_run_opt(struct run_args *a, struct parse_state *st, int ch, const char *ar
 			return EXIT_USAGE;
 		}
 		a->shard_text = arg;
+		break;
+	case O_BREAKER:
+		if (cli_parse_double("--breaker-window", arg, 0, 3600, &a->breaker_window_s) < 0)
+			return EXIT_USAGE;
 		break;
 	}
 	return -1;

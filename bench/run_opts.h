@@ -15,6 +15,7 @@ struct run_args {
 	struct model_opts opts;
 	unsigned long limit;	/* --limit: 0, or the keys to run at most */
 	double duration_s;	/* --duration: 0, or the wall time after which no key starts */
+	double breaker_window_s;/* --breaker-window: the probe window; 0: no circuit breaker */
 	int json, quiet;
 	const char *trace_path;	/* --trace, or NULL */
 	const char *keys_path;	/* --keys, or NULL */

@@ -66,7 +66,7 @@ run_folder_open(struct run_folder *f, struct run_args *a, int argc, char **argv,
 
 int
 run_folder_close(struct run_folder *f, const struct run_args *a, int exit_code,
-    double wall_s, const char *error, char *err, size_t errlen)
+    double wall_s, const struct run_totals *t, const char *error, char *err, size_t errlen)
 {
 	struct runner_result *rr = calloc(1, sizeof(*rr));
 	char label[160], now[32], terr[512] = "";
@@ -93,6 +93,8 @@ run_folder_close(struct run_folder *f, const struct run_args *a, int exit_code,
 	    json_string_value(json_object_get(json_object_get(f->meta, "run"), "source")),
 	    "uri", json_string_value(json_object_get(json_object_get(f->meta, "run"), "source")),
 	    "images", (json_int_t)ts.rows));
+	if (t != NULL)
+		json_object_set_new(f->meta, "breaker", run_breaker_json(t));
 	if (error != NULL && *error != '\0')
 		json_object_set_new(f->meta, "error", json_string(error));
 	else if (terr[0] != '\0')
@@ -109,6 +111,15 @@ run_folder_close(struct run_folder *f, const struct run_args *a, int exit_code,
 	free(rr);
 	f->meta = NULL;
 	return rv;
+}
+
+json_t *
+run_breaker_json(const struct run_totals *t)
+{
+	return json_pack("{s:f, s:i, s:f, s:b, s:I, s:I}", "window_s", t->breaker.window_s,
+	    "opened", (int)t->breaker.opened, "open_s", (double)t->breaker.open_ns / 1e9,
+	    "gave_up", t->breaker.down, "retried", (json_int_t)t->breaker_retried,
+	    "endpoint_down", (json_int_t)t->breaker_failed);
 }
 
 /* summary.csv's row: the trace's figures, what the model is, no sampler's. */

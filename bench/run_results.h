@@ -39,9 +39,18 @@ int run_folder_open(struct run_folder *f, struct run_args *a, int argc, char **a
 /*
  * After the run (its trace closed): its summary row from the trace, and the final meta.json:
  * "complete" for exit 0 or 1, "partial" for 130 (stopped), else "failed" with error. wall_s
- * is the run's own. 0, or -1 with err; f is released either way.
+ * is the run's own; t its counts (NULL when the model never ran), whose circuit breaker's
+ * figures go in as "breaker" (run_breaker_json). 0, or -1 with err; f is released either way.
  */
 int run_folder_close(struct run_folder *f, const struct run_args *a, int exit_code,
-    double wall_s, const char *error, char *err, size_t errlen);
+    double wall_s, const struct run_totals *t, const char *error, char *err, size_t errlen);
+
+/*
+ * What the run's circuit breaker did, for the summary and meta.json: {"window_s" (0: there
+ * was none), "opened" (times), "open_s" (in all), "gave_up" (a window ended with no answer),
+ * "retried" (keys run again after it closed), "endpoint_down" (keys failed when it gave
+ * up)}. A new reference, NULL when out of memory.
+ */
+json_t *run_breaker_json(const struct run_totals *t);
 
 #endif

@@ -8,6 +8,9 @@
  * Keys come from run_try_key, which never blocks: a slot that finds the next page not yet
  * listed is parked, and the run's eventfd (a read event here) wakes the parked slots when the
  * listing thread has it. So the loop never waits on a LIST nor sleeps through its retries.
+ * While the run's circuit breaker is open (run.h) the parked slots start nothing and a loop
+ * timer, `gate`, asks again when the run says to; a slot asks again after every record, even
+ * once the keys ran out, since a key the breaker held may come back.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,9 +34,9 @@ struct evio {
 	evio_process_fn process;
 	void *arg;
 	struct event *keys;	/* run_key_fd: the listing has keys again */
+	struct event *gate;	/* the breaker is open: ask again later */
 	struct evio_slot *slot;
 	unsigned nslots, live;	/* live: slots not retired */
-	int keys_left;
 	int failed;
 };
 
@@ -44,6 +47,8 @@ static int start_transfer(struct evio_slot *s);
 static void on_done(CURL *easy, CURLcode rc, void *arg);
 static void on_backoff(evutil_socket_t fd, short what, void *arg);
 static void on_keys(evutil_socket_t fd, short what, void *arg);
+static void on_gate(evutil_socket_t fd, short what, void *arg);
+static void wake_parked(struct evio *io);
 
 struct evio *
 evio_new(struct run *r, unsigned slots, evio_process_fn fn, void *arg)
@@ -56,10 +61,10 @@ evio_new(struct run *r, unsigned slots, evio_process_fn fn, void *arg)
 	io->r = r;
 	io->process = fn;
 	io->arg = arg;
-	io->keys_left = 1;
 	io->base = event_base_new();
 	io->slot = calloc(slots, sizeof(*io->slot));
 	if (io->base == NULL || io->slot == NULL ||
+	    (io->gate = evtimer_new(io->base, on_gate, io)) == NULL ||
 	    (io->curl = evio_curl_new(io->base, (long)slots, on_done, io)) == NULL)
 		goto fail;
 	if (run_key_fd(r) >= 0 && ((io->keys = event_new(io->base, run_key_fd(r),
@@ -98,6 +103,8 @@ evio_free(struct evio *io)
 	free(io->slot);
 	if (io->keys != NULL)
 		event_free(io->keys);
+	if (io->gate != NULL)
+		event_free(io->gate);
 	evio_curl_free(io->curl);
 	if (io->base != NULL)
 		event_base_free(io->base);
@@ -148,16 +155,23 @@ take_key(struct evio_slot *s)
 {
 	struct evio *io = s->io;
 	char key[JOB_KEY_MAX + 1];
-	int got = io->keys_left ? run_try_key(io->r, key) : 0;
+	int got = run_try_key(io->r, key);
+	struct timeval tv;
 	unsigned i;
+	long ms;
 
 	s->parked = got == RUN_KEY_WAIT;
 	if (got == 1) {
 		job_start(s->job, key);
 		return 1;
 	}
+	if (got == RUN_KEY_WAIT && (ms = run_key_wait_ms(io->r)) >= 0 &&
+	    !evtimer_pending(io->gate, NULL)) {
+		tv.tv_sec = ms / 1000;
+		tv.tv_usec = ms % 1000 * 1000;
+		evtimer_add(io->gate, &tv);
+	}
 	if (got != RUN_KEY_WAIT) {
-		io->keys_left = 0;
 		io->failed |= got < 0;
 		retire(s);
 		for (i = 0; i < io->nslots; i++)
@@ -181,11 +195,26 @@ on_keys(evutil_socket_t fd, short what, void *arg)
 {
 	struct evio *io = arg;
 	uint64_t n;
-	unsigned i;
 
 	(void)what;
 	if (read(fd, &n, sizeof(n)) < 0)
 		return;		/* EAGAIN: already cleared */
+	wake_parked(io);
+}
+
+/* The breaker's wait is over: the parked slots ask again. */
+static void
+on_gate(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	wake_parked(arg);
+}
+
+static void
+wake_parked(struct evio *io)
+{
+	unsigned i;
+
 	for (i = 0; i < io->nslots; i++)
 		if (io->slot[i].parked && take_key(&io->slot[i]))
 			advance(&io->slot[i]);

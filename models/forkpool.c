@@ -19,6 +19,10 @@
  * Ctrl-C reaches the whole process group): stop is the parent's decision. Stop: the parent
  * hands out no more keys, waits for the answers in flight, then closes the key pipes, so each
  * child reads end-of-file and exits; every child is reaped before the model returns.
+ * The run's circuit breaker (run.h) lives in shared memory made before the forks: the
+ * children note their requests in it, and the parent, while it is open, hands out no key
+ * (run_next_key waits, and probes) and reads the answers after; a slot asks again after every
+ * answer, even once the keys ran out, since a key the breaker held may come back.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -174,7 +178,7 @@ dispatch(struct fp *fp, unsigned i)
 {
 	struct slot *s = &fp->s[i];
 
-	if (s->pid <= 0 || !fp->keys_left)
+	if (s->pid <= 0)
 		return;
 	if (run_next_key(fp->r, s->key) != 1) {
 		fp->keys_left = 0;

@@ -11,6 +11,10 @@
  * still measured (list_pages; list_ns, now the time a model had no key to start). With
  * run_set_keys the keys come from a file instead, a line at a time, read by the model's
  * thread.
+ *
+ * The circuit breaker's part (run.h) is a gate in front of the key stream and a hold in
+ * front of the records: the keys held for another try sit in a small array under `lock`,
+ * touched only while the breaker is not closed, so a healthy run takes no lock per key.
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -21,6 +25,7 @@
 #include "lister.h"
 #include "models/core/keyesc.h"
 #include "models/core/shard.h"
+#include "models/core/retry.h"
 #include "records.h"
 #include "run.h"
 
@@ -45,11 +50,27 @@ struct run {
 	 * t.bytes_out the delivering thread's; run_totals reads them after a flush.
 	 */
 	struct run_totals t;
-	pthread_mutex_t lock;	/* the error */
+	pthread_mutex_t lock;	/* the error, the held keys */
 	char error[512];
+
+	struct breaker *breaker;	/* the pipeline's, or NULL */
+	char (*held)[JOB_KEY_MAX + 1];	/* keys to run again once it closes */
+	unsigned nheld, held_cap;
+	int held_shut;		/* it gave up: no more holding */
+	long wait_ms;		/* run_key_wait_ms */
+	uint64_t retried;	/* the key stream's, as t.listed */
+	atomic_ullong down_keys;
 };
 
+#define GATE_PASS 3	/* gate: on to the key stream */
+
 static int next_key(struct run *r, char *key, int wait);
+static int stream_key(struct run *r, char *key, int wait);
+static int gate(struct run *r, char *key, int wait);
+static int hold(struct run *r, const struct job_record *rec);
+static int pop_held(struct run *r, char *key);
+static int fail_rest(struct run *r, const char *reason, int stream);
+static void fail_key(struct run *r, const char *key, const char *reason, int down);
 static int read_key(struct run *r, char *key);
 static void counted(const struct job_record *rec, void *arg);
 
@@ -68,6 +89,9 @@ run_new(const struct pipeline *p, const struct model_opts *opts, uint64_t limit,
 	r->stop = stop;
 	r->on_record = on_record;
 	r->arg = arg;
+	r->breaker = p->breaker;
+	r->held_cap = opts->concurrency > 0 ? opts->concurrency : 1;
+	r->wait_ms = -1;
 	pthread_mutex_init(&r->lock, NULL);
 	r->lister = p->src_dir[0] != '\0' ? lister_new_local(p->src_dir, limit, stop) :
 	    lister_new(&p->s3, p->src_bucket, p->src_prefix, limit, stop);
@@ -93,6 +117,7 @@ run_free(struct run *r)
 		return;
 	records_free(r->records);
 	lister_free(r->lister);
+	free(r->held);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 }
@@ -133,9 +158,134 @@ run_key_fd(const struct run *r)
 	return r->keys != NULL ? -1 : lister_fd(r->lister);
 }
 
-/* run_next_key and run_try_key: the latch, the limit, the share, the count. */
+long
+run_key_wait_ms(const struct run *r)
+{
+	return r->wait_ms;
+}
+
+/* run_next_key and run_try_key: the breaker's gate, then the key stream. */
 static int
 next_key(struct run *r, char *key, int wait)
+{
+	int got;
+
+	r->wait_ms = -1;
+	if (r->breaker != NULL && (got = gate(r, key, wait)) != GATE_PASS)
+		return got;
+	return stream_key(r, key, wait);
+}
+
+/*
+ * While the breaker is open: waits (wait), or RUN_KEY_WAIT. Closed: a held key (1), else
+ * GATE_PASS. Down: every key left failed, then 0 or -1. Stopped: the held keys failed, then
+ * GATE_PASS (the stream says stop).
+ */
+static int
+gate(struct run *r, char *key, int wait)
+{
+	struct breaker_stats bs;
+	enum breaker_state st;
+	char reason[128];
+	long ms;
+
+	while ((st = breaker_step(r->breaker, &ms)) == BREAKER_OPEN && !run_stopping(r)) {
+		if (!wait) {
+			r->wait_ms = ms;
+			return RUN_KEY_WAIT;
+		}
+		retry_sleep_ms(ms);
+	}
+	if (run_stopping(r)) {
+		(void)fail_rest(r, "not run again: the run was stopped while the endpoint was "
+		    "down", 0);
+		return GATE_PASS;
+	}
+	if (st == BREAKER_CLOSED) {
+		if (!pop_held(r, key))
+			return GATE_PASS;
+		r->retried++;	/* callers serialise: no lock */
+		return 1;
+	}
+	breaker_stats(r->breaker, &bs);
+	snprintf(reason, sizeof(reason), "endpoint down (no answer to the circuit breaker's "
+	    "probes for %.1f s)", bs.window_s);
+	return fail_rest(r, reason, 1);
+}
+
+/*
+ * Fails the held keys with reason, then stops holding; with stream, every key the stream
+ * has left too, each counted as listed. Returns the stream's last answer (0 or -1), or 0.
+ */
+static int
+fail_rest(struct run *r, const char *reason, int stream)
+{
+	char key[JOB_KEY_MAX + 1];
+	int got = 0;
+
+	pthread_mutex_lock(&r->lock);
+	r->held_shut = 1;
+	pthread_mutex_unlock(&r->lock);
+	while (pop_held(r, key))
+		fail_key(r, key, reason, stream);
+	while (stream && (got = stream_key(r, key, 1)) == 1)
+		fail_key(r, key, reason, 1);
+	return got;
+}
+
+/* Records key failed with reason; down: one of the keys the breaker gave up on. */
+static void
+fail_key(struct run *r, const char *key, const char *reason, int down)
+{
+	struct job_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	snprintf(rec.key, sizeof(rec.key), "%s", key);
+	snprintf(rec.error, sizeof(rec.error), "%s", reason);
+	rec.outcome = JOB_FAILED;
+	if (down)
+		atomic_fetch_add(&r->down_keys, 1);
+	records_put(r->records, &rec);
+}
+
+/* Keeps rec's key for another try when the breaker says the outage failed it: 1, else 0. */
+static int
+hold(struct run *r, const struct job_record *rec)
+{
+	int kept = 0;
+
+	if (!breaker_hold(r->breaker, rec->curl_code, rec->status,
+	    rec->stage[JOB_GET].start_ns))
+		return 0;
+	pthread_mutex_lock(&r->lock);
+	if (r->held == NULL && !r->held_shut)
+		r->held = calloc(r->held_cap, sizeof(*r->held));
+	if (r->held != NULL && !r->held_shut && r->nheld < r->held_cap) {
+		memcpy(r->held[r->nheld++], rec->key, sizeof(rec->key));
+		kept = 1;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return kept;
+}
+
+/* A held key into key: 1, or 0 when none is held. */
+static int
+pop_held(struct run *r, char *key)
+{
+	int got = 0;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->nheld > 0) {
+		memcpy(key, r->held[--r->nheld], JOB_KEY_MAX + 1);
+		got = 1;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return got;
+}
+
+/* The key stream: the latch, the limit, the share, the count. */
+static int
+stream_key(struct run *r, char *key, int wait)
 {
 	int got;
 
@@ -167,6 +317,8 @@ next_key(struct run *r, char *key, int wait)
 void
 run_record(struct run *r, const struct job_record *rec)
 {
+	if (r->breaker != NULL && rec->outcome != JOB_OK && hold(r, rec))
+		return;
 	records_put(r->records, rec);
 }
 
@@ -212,6 +364,9 @@ run_totals(struct run *r, struct run_totals *t)
 	records_flush(r->records);
 	*t = r->t;
 	lister_stats(r->lister, &t->list_pages, &t->list_ns);
+	breaker_stats(r->breaker, &t->breaker);
+	t->breaker_retried = r->retried;
+	t->breaker_failed = atomic_load(&r->down_keys);
 }
 
 int

@@ -9,6 +9,16 @@
  * The rule every model keeps: each key run_next_key hands out gets exactly one
  * run_record, ok or failed with a reason, before model->run returns; so at the end
  * ok + failed == listed, whatever happened (a failed key, a dead worker, Ctrl-C).
+ *
+ * With the pipeline's circuit breaker (models/core/breaker.h) the run also gates the keys:
+ * while it is open, run_next_key waits (run_try_key answers RUN_KEY_WAIT, run_key_wait_ms
+ * says how long), and it probes the endpoint meanwhile. A record that failed because of the
+ * outage (breaker_hold) is not counted: run_record keeps its key (one per request in flight
+ * at most) and a later run_next_key hands it out again once the breaker has closed, even
+ * after an answer of 0; so a model that recorded a key asks for a key again before it stops.
+ * Once the breaker gives up, the next call fails every key left, those kept and those not
+ * yet handed out (still listed, and counted), "endpoint down", and returns 0 (or -1 when the
+ * listing failed too).
  */
 #ifndef EXIFBENCH_RUN_H
 #define EXIFBENCH_RUN_H
@@ -48,6 +58,9 @@ struct run_totals {
 	 */
 	int64_t list_ns;
 	int stopped;		/* the stop flag cut the run short */
+	struct breaker_stats breaker;	/* the pipeline's circuit breaker: all 0 without one */
+	uint64_t breaker_retried;	/* keys run again after the breaker closed */
+	uint64_t breaker_failed;	/* keys failed "endpoint down" once it gave up */
 };
 
 /*
@@ -101,6 +114,12 @@ int run_next_key(struct run *r, char *key);
  * for the listing; run_key_fd then becomes readable once a call can answer.
  */
 int run_try_key(struct run *r, char *key);
+
+/*
+ * After a RUN_KEY_WAIT: the milliseconds after which to call again (the circuit breaker is
+ * open: nothing will make run_key_fd readable), or -1: wait for run_key_fd.
+ */
+long run_key_wait_ms(const struct run *r);
 
 /*
  * A non-blocking eventfd, readable after a RUN_KEY_WAIT once run_try_key can answer (read 8

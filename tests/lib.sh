@@ -32,14 +32,36 @@ free_port() {
 	echo "$1"
 }
 
+# private_server PORT: sets srv to the harness/s3-local command of a private server of the
+# script's own: its folder $tmp/s3, its port and its monitor's free ones from PORT and
+# PORT + 10000 (free_port), its data in 1 GiB of RAM. "${srv[@]}" up, env, down.
+private_server() {
+	srv=(env EXIFBENCH_S3_DIR="$tmp/s3" EXIFBENCH_S3_PORT="$(free_port "$1")"
+	    EXIFBENCH_MON_PORT="$(free_port $(($1 + 10000)))" EXIFBENCH_S3_MEM_MB=1024
+	    "$(dirname "${BASH_SOURCE[0]}")/../harness/s3-local")
+}
+
 # run_counted NAME WANT_RC CMD...: CMD (an `exifbench run`) with --json --quiet --trace into
 # $tmp/NAME.{json,csv,err}, then checks its exit status and that every key has one row:
 # rows == listed == ok + failed, and listed > 0.
 run_counted() {
-	local name=$1 want=$2 rc listed ok failed rows
+	local name=$1 want=$2
 	shift 2
+	run_traced "$name" "$@"
+	check_counted "$name" "$want" $?
+}
+
+# run_traced NAME CMD...: CMD with --json --quiet --trace into $tmp/NAME.{json,csv,err}; its
+# exit status. For a run in the background: `run_traced ... &`, then check_counted.
+run_traced() {
+	local name=$1
+	shift
 	"$@" --json --quiet --trace "$tmp/$name.csv" >"$tmp/$name.json" 2>"$tmp/$name.err"
-	rc=$?
+}
+
+# check_counted NAME WANT_RC RC: run_counted's checks of a run_traced run that exited RC.
+check_counted() {
+	local name=$1 want=$2 rc=$3 listed ok failed rows
 	check "$name: exit $rc, want $want: $(head -c 300 "$tmp/$name.err")" test "$rc" -eq "$want"
 	listed=$(jq -r .listed "$tmp/$name.json") ok=$(jq -r .ok "$tmp/$name.json")
 	failed=$(jq -r .failed "$tmp/$name.json") rows=$(($(wc -l <"$tmp/$name.csv") - 1))

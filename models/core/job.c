@@ -191,6 +191,10 @@ job_transfer_done(struct job *j, CURLcode rc)
 	    s3_req_finish(&j->req, j->easy, rc, &j->res);
 
 	j->rec.status = (int32_t)j->res.status;
+	if (!j->local) {
+		j->rec.curl_code = (int32_t)rc;
+		breaker_note(j->p->breaker, (int)rc, j->res.status);
+	}
 	if (o == S3_RETRY) {
 		j->delay_ms = retry_delay_ms(&j->p->s3.retry, j->res.attempts, &j->rng);
 		return;

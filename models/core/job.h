@@ -45,6 +45,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "breaker.h"
 #include "local.h"
 #include "s3.h"
 #include "stage.h"
@@ -74,6 +75,11 @@ struct pipeline {
 	 * CPU time during a transfer then belongs to many jobs, so transfer stages record none.
 	 */
 	int shared_io_thread;
+	/*
+	 * The run's circuit breaker (breaker.h), or NULL for none: every S3 request's end is
+	 * noted in it. The pointer is read-only; the breaker it points at is shared state.
+	 */
+	struct breaker *breaker;
 };
 
 enum job_stage { JOB_GET, JOB_PROC, JOB_PUT, JOB_NSTAGES };
@@ -100,6 +106,8 @@ struct job_record {
 	int32_t status;		/* HTTP status of the last request, 0 if none answered */
 	int32_t exif_tags;	/* tags in the EXIF record */
 	int32_t endpoint;	/* the gateway of its requests: s3_endpoint_of(&p->s3, key) */
+	int32_t curl_code;	/* libcurl's result of the last S3 request, 0 if none */
+	int32_t pad;
 	int64_t bytes_in;	/* the input object */
 	int64_t bytes_out;	/* everything uploaded */
 	struct s3_timing get_t;	/* curl's timings of the GET's last attempt */

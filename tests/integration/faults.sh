@@ -16,8 +16,7 @@ corpus=${EXIFBENCH_CORPUS:-}
 models="sequential pthreads forkpool async hybrid"
 tmp=$(mktemp -d)
 . "$here/../lib.sh"
-srv=(env EXIFBENCH_S3_DIR="$tmp/s3" EXIFBENCH_S3_PORT="$(free_port 7880)"
-    EXIFBENCH_MON_PORT="$(free_port 17880)" EXIFBENCH_S3_MEM_MB=1024 "$here/../../harness/s3-local")
+private_server 7880
 bucket=exifbench-faults-$$
 src=s3://$bucket/in
 shaper= runs=0 keys=0 oks=0 faileds=0 lost=0 crashes=0

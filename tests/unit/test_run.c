@@ -11,9 +11,14 @@
  * A local --src (p.src_dir): a walk of 2,500 files in two folders comes out whole, in byte
  * order, in three pages of paths relative to the folder, with and without threads, and no
  * LIST is made; a path under it longer than a key ends the stream with the run's error
- * naming the folder.
+ * naming the folder. With a circuit breaker (its probe the test's): while it is open
+ * run_try_key answers RUN_KEY_WAIT with a wait, a record that failed by a connection
+ * failure is held (not counted); when the probe answers, the held key comes out of the next
+ * run_next_key (not counted as listed again); when the window ends with no answer, that call
+ * fails the held key and every key left "endpoint down", so ok + failed == listed.
  */
 #include "models/run.c"
+#include "models/core/breaker.c"
 #include "models/lister.c"
 #include "models/records.c"
 
@@ -401,6 +406,91 @@ test_local_folder_error(void **state)
 	testutil_rmtree(dir);
 }
 
+static int probe_up;
+
+static int
+fake_probe(struct breaker *b)
+{
+	(void)b;
+	return probe_up;
+}
+
+/* A failed record of key as the outage leaves it: refused, no HTTP status, started now. */
+static void
+put_refused(struct run *r, const char *key)
+{
+	struct job_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	snprintf(rec.key, sizeof(rec.key), "%s", key);
+	snprintf(rec.error, sizeof(rec.error), "refused");
+	rec.outcome = JOB_FAILED;
+	rec.curl_code = CURLE_COULDNT_CONNECT;
+	rec.stage[JOB_GET].start_ns = now_ns() - 1;
+	run_record(r, &rec);
+}
+
+/* A run over 50 keys whose breaker (window_s, the probe answering up) is open, one key held. */
+static struct run *
+open_run(struct fixture *f, double window_s, int up, char *held)
+{
+	struct run *r;
+	int i;
+
+	served.nkeys = 50;
+	probe_up = up;
+	f->p.breaker = breaker_new(&f->p.s3, "src", window_s);
+	assert_non_null(f->p.breaker);
+	f->p.breaker->probe = fake_probe;
+	assert_non_null(r = run_new(&f->p, &f->o, 0, NULL, NULL, NULL));
+	assert_int_equal(run_next_key(r, held), 1);
+	for (i = 0; i < BREAKER_TRIP; i++)
+		breaker_note(f->p.breaker, CURLE_COULDNT_CONNECT, 0);
+	put_refused(r, held);
+	return r;
+}
+
+/* Its window ends with no answer, then (a new run) its probe answers. */
+static void
+test_breaker(void **state)
+{
+	struct fixture *f = *state;
+	char held[JOB_KEY_MAX + 1], key[JOB_KEY_MAX + 1];
+	struct run *r = open_run(f, 0.2, 0, held);
+	struct run_totals t;
+	int n = 0;
+
+	assert_int_equal(run_try_key(r, key), RUN_KEY_WAIT);
+	assert_true(run_key_wait_ms(r) >= 1 && run_key_wait_ms(r) <= BREAKER_POLL_MS);
+	assert_int_equal(run_next_key(r, key), 0);	/* waits out the window */
+	assert_int_equal(run_next_key(r, key), 0);
+	run_totals(r, &t);
+	assert_int_equal(t.listed, 50);
+	assert_int_equal(t.ok + t.failed, 50);
+	assert_int_equal(t.breaker_failed, 50);		/* the held one too */
+	assert_int_equal(t.breaker.opened, 1);
+	assert_true(t.breaker.down);
+	run_free(r);
+	breaker_free(f->p.breaker);
+
+	memset(&served, 0, sizeof(served));
+	r = open_run(f, 10, 1, held);
+	assert_int_equal(run_next_key(r, key), 1);	/* the probe answered: the held key */
+	assert_string_equal(key, held);
+	put_refused(r, key);	/* a failure after the close, of a job started after it */
+	while (run_next_key(r, key) == 1)
+		n++;
+	assert_int_equal(n, 49);
+	run_totals(r, &t);
+	assert_int_equal(t.listed, 50);
+	assert_int_equal(t.failed, 1);
+	assert_int_equal(t.breaker_retried, 1);
+	assert_int_equal(t.breaker_failed, 0);
+	assert_false(t.breaker.down);
+	run_free(r);
+	breaker_free(f->p.breaker);
+}
+
 int
 main(void)
 {
@@ -413,6 +503,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_without_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_local_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_local_folder_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_breaker, setup, teardown),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
