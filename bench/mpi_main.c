@@ -64,6 +64,7 @@ static void print_errors(const struct rank_info *all, unsigned n);
 static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw);
 static double now_s(void);
 static int64_t unix_ns(void);
+static int running_meta(struct results *res, unsigned ranks, char *err, size_t errlen);
 
 static const char usage[] =
     "usage: mpirun -np N [--host H1,H2,...] exifbench run --results DIR [run options]\n"
@@ -133,7 +134,8 @@ main(int argc, char **argv)
 	memset(&mine, 0, sizeof(mine));
 	gethostname(mine.host, sizeof(mine.host) - 1);
 	if (env_rank == 0) {
-		if (results_open_dir(&res, dir, err, sizeof(err)) < 0) {
+		if (results_open_dir(&res, dir, err, sizeof(err)) < 0 ||
+		    running_meta(&res, env_size, err, sizeof(err)) < 0) {
 			snprintf(mine.error, sizeof(mine.error), "--results: %s", err);
 			ok = 0;
 		} else {
@@ -420,4 +422,19 @@ unix_ns(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * The merged folder's first meta.json, "running" until rank 0 merges: a run cut short before
+ * that (mpirun's SIGKILL a second after Ctrl-C) leaves a folder that says it is not whole.
+ */
+static int
+running_meta(struct results *res, unsigned ranks, char *err, size_t errlen)
+{
+	json_t *meta = json_pack("{s:s, s:s, s:{s:i}}", "status", "running", "command", "run",
+	    "clients", "ranks", (int)ranks);
+	int rv = results_meta(res, meta, err, errlen);
+
+	json_decref(meta);
+	return rv;
 }

@@ -32,11 +32,23 @@ free_port() {
 	echo "$1"
 }
 
+# find_corpus: sets corpus to the shared EXIF corpus (EXIFBENCH_CORPUS, or ../shared or
+# /work/shared's exif-corpus: the first with a jpeg/ folder), or leaves it as it was.
+find_corpus() {
+	local c
+	corpus=${EXIFBENCH_CORPUS:-}
+	for c in "$corpus" ../shared/exif-corpus /work/shared/exif-corpus; do
+		[ -n "$c" ] && [ -d "$c/jpeg" ] && corpus=$c && break
+	done
+}
+
 # private_server PORT: sets srv to the harness/s3-local command of a private server of the
 # script's own: its folder $tmp/s3, its port and its monitor's free ones from PORT and
-# PORT + 10000 (free_port), its data in 1 GiB of RAM. "${srv[@]}" up, env, down.
+# PORT + 10000 (free_port), its data in 1 GiB of RAM. "${srv[@]}" up, env, down; its port
+# in srv_port.
 private_server() {
-	srv=(env EXIFBENCH_S3_DIR="$tmp/s3" EXIFBENCH_S3_PORT="$(free_port "$1")"
+	srv_port=$(free_port "$1")
+	srv=(env EXIFBENCH_S3_DIR="$tmp/s3" EXIFBENCH_S3_PORT="$srv_port"
 	    EXIFBENCH_MON_PORT="$(free_port $(($1 + 10000)))" EXIFBENCH_S3_MEM_MB=1024
 	    "$(dirname "${BASH_SOURCE[0]}")/../harness/s3-local")
 }
@@ -114,4 +126,26 @@ barrier_held() {
 	      if (n++ == 0 || s < smin) smin = s; if (n == 1 || s > smax) smax = s
 	      if (n == 1 || b > bmax) bmax = b; if (r > rmax) rmax = r }
 	    END { printf "%.3f\n", smax - smin; exit !(n > 0 && bmax <= smin + rmax) }' "$1"
+}
+
+# kill_share_midrun DIR SHARE: waits (10 s at most) for the client of `--shard SHARE` of a
+# multi-client run into DIR and for rank 0's own folder there, lets it run 1.5 s more, then
+# kills that client with SIGKILL (its rank then accounts for its keys).
+kill_share_midrun() {
+	local victim= i
+	for i in $(seq 100); do
+		victim=$(mine "exifbench run .*--shard $2" | head -n 1)
+		[ -n "$victim" ] && [ -s "$1/ranks/rank-000/meta.json" ] && break
+		sleep 0.1
+	done
+	sleep 1.5
+	[ -n "$victim" ] && kill -9 "$victim"
+}
+
+# check_partial_keys NAME DIR LISTING: a multi-client folder DIR says partial, and its
+# trace.csv holds every key of the sorted file LISTING exactly once.
+check_partial_keys() {
+	check "$1: the merged folder is partial" jqe '.status == "partial"' "$2/meta.json"
+	awk -F'"' 'NR > 1 { print $2 }' "$2/trace.csv" | LC_ALL=C sort >"$2.keys"
+	check "$1: every key once in the merged trace, killed or not" cmp -s "$3" "$2.keys"
 }

@@ -94,54 +94,80 @@ shifted(const char *name)
 	    (n > 7 && strcmp(name + n - 7, "_end_us") == 0);
 }
 
-/* Pass one: the client's rows, moved by its start, to out; its counts and its last end. */
+/* A raw trace's rows, each with its cells and its numbers, to fn (-1 from fn stops). */
+typedef int (*row_fn)(char **cell, double *v, void *arg);
+
 static int
-move_rows(struct timeline_client *s, FILE *out, char *err, size_t errlen)
+each_row(const char *path, row_fn fn, void *arg, char *err, size_t errlen)
 {
-	const char *in = s->trace;
-	double shift_us = s->start_us;
-	FILE *f = fopen(in, "r");
+	FILE *f = fopen(path, "r");
 	char *line = NULL, *cell[TRACE_NCOL + 1];
 	size_t cap = 0, lineno = 0, n, i;
-	double v[TRACE_NCOL], fin;
+	double v[TRACE_NCOL];
+	int rv = 0;
 
 	if (f == NULL) {
-		snprintf(err, errlen, "cannot read %s", in);
+		snprintf(err, errlen, "cannot read %s", path);
 		return -1;
 	}
-	s->end_us = s->start_us;
-	while (csv_record(f, &line, &cap, &lineno) == 0) {
+	while (rv == 0 && csv_record(f, &line, &cap, &lineno) == 0) {
 		n = csv_split(line, cell, TRACE_NCOL + 1);
 		if (lineno == 1 && n > 0 && strcmp(cell[0], "key") == 0)
 			continue;	/* the header */
 		if (n != TRACE_NCOL) {
-			snprintf(err, errlen, "%s:%zu: %zu cells, not %d", in, lineno, n,
+			snprintf(err, errlen, "%s:%zu: %zu cells, not %d", path, lineno, n,
 			    TRACE_NCOL);
-			free(line);
-			fclose(f);
-			return -1;
+			rv = -1;
+			break;
 		}
-		for (i = 0; i < n; i++) {
-			char *end;
-
-			v[i] = col_kind[i] == 'I' ? strtod(cell[i], &end) : NAN;
-			if (col_kind[i] == 'I' && shifted(trace_col_name[i]) && v[i] >= 0)
-				v[i] += shift_us;
-			put_cell(out, cell[i], col_kind[i], col_kind[i] == 'I' &&
-			    shifted(trace_col_name[i]), shift_us);
-			fputc(i + 1 < n ? ',' : '\n', out);
-		}
-		s->rows++;
-		if (strcmp(cell[TRACE_outcome], "ok") == 0)
-			s->ok++;
-		else
-			s->failed++;
-		if ((fin = trace_finish_us(v)) > s->end_us)
-			s->end_us = fin;
+		for (i = 0; i < n; i++)
+			v[i] = col_kind[i] == 'I' ? strtod(cell[i], NULL) : NAN;
+		rv = fn(cell, v, arg);
 	}
 	free(line);
 	fclose(f);
+	return rv;
+}
+
+/* Pass one's state: the client, and where its rows go. */
+struct moving {
+	struct timeline_client *c;
+	FILE *out;
+};
+
+/* Pass one, a row: moved by the client's start, to out; its counts and its last end. */
+static int
+move_row(char **cell, double *v, void *arg)
+{
+	struct moving *m = arg;
+	struct timeline_client *s = m->c;
+	double fin;
+	size_t i;
+
+	for (i = 0; i < TRACE_NCOL; i++) {
+		if (col_kind[i] == 'I' && shifted(trace_col_name[i]) && v[i] >= 0)
+			v[i] += s->start_us;
+		put_cell(m->out, cell[i], col_kind[i], col_kind[i] == 'I' &&
+		    shifted(trace_col_name[i]), s->start_us);
+		fputc(i + 1 < TRACE_NCOL ? ',' : '\n', m->out);
+	}
+	s->rows++;
+	if (strcmp(cell[TRACE_outcome], "ok") == 0)
+		s->ok++;
+	else
+		s->failed++;
+	if ((fin = trace_finish_us(v)) > s->end_us)
+		s->end_us = fin;
 	return 0;
+}
+
+static int
+move_rows(struct timeline_client *s, FILE *out, char *err, size_t errlen)
+{
+	struct moving m = { s, out };
+
+	s->end_us = s->start_us;
+	return each_row(s->trace, move_row, &m, err, errlen);
 }
 
 /* A cell as the trace writes it: strings quoted, times moved. */
@@ -165,33 +191,34 @@ put_cell(FILE *f, const char *cell, char kind, int shift, double shift_us)
 	}
 }
 
-/* Pass two: the images that finished inside the window, and their bytes. */
+/* Pass two's state: the window, and the bytes of the images inside it. */
+struct counting {
+	struct timeline_window *w;
+	double bytes;
+};
+
+/* Pass two, a row: counted when the image finished inside the window. */
+static int
+count_row(char **cell, double *v, void *arg)
+{
+	struct counting *k = arg;
+	double fin = trace_finish_us(v);
+
+	(void)cell;
+	if (fin >= k->w->from_us && fin <= k->w->to_us) {
+		k->w->kept++;
+		k->bytes += v[TRACE_bytes_in] + v[TRACE_bytes_out];
+	}
+	return 0;
+}
+
 static int
 count_window(const char *merged, struct timeline_window *w, double *bytes, char *err,
     size_t errlen)
 {
-	FILE *f = fopen(merged, "r");
-	char *line = NULL, *cell[TRACE_NCOL + 1];
-	size_t cap = 0, lineno = 0, n, i;
-	double v[TRACE_NCOL], fin;
+	struct counting k = { w, 0 };
+	int rv = each_row(merged, count_row, &k, err, errlen);
 
-	if (f == NULL) {
-		snprintf(err, errlen, "cannot read %s", merged);
-		return -1;
-	}
-	while (csv_record(f, &line, &cap, &lineno) == 0) {
-		if (lineno == 1 || (n = csv_split(line, cell, TRACE_NCOL + 1)) != TRACE_NCOL)
-			continue;
-		for (i = 0; i < n; i++)
-			v[i] = col_kind[i] == 'I' ? strtod(cell[i], NULL) : NAN;
-		fin = trace_finish_us(v);
-		if (fin >= w->from_us && fin <= w->to_us) {
-			w->kept++;
-			*bytes += v[TRACE_bytes_in] + v[TRACE_bytes_out];
-		}
-	}
-	free(line);
-	fclose(f);
-	return 0;
+	*bytes = k.bytes;
+	return rv;
 }
-

@@ -5,15 +5,12 @@
 # line, never print the secret, and remove everything afterwards.
 set -uo pipefail
 bin=${1:?usage: tests/integration/dataset.sh path/to/exifbench}
-corpus=${EXIFBENCH_CORPUS:-}
-for c in "$corpus" ../shared/exif-corpus /work/shared/exif-corpus; do
-	[ -n "$c" ] && [ -d "$c/jpeg" ] && corpus=$c && break
-done
 tmp=$(mktemp -d)
 bucket=exifbench-ds-$$
 export EXPECT_LOG=$tmp/all-output.log
 trap '"$bin" dataset rm --bucket "s3://$bucket" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/../lib.sh"
+find_corpus
 
 expect 0 'generated 50 files' "$bin" dataset gen --profile tiny --out "$tmp/tiny" --bad-fraction 0.2
 expect 0 'loaded 50/50 files .* LIST shows 50/50' "$bin" dataset load "$tmp/tiny" "s3://$bucket/tiny"

@@ -14,10 +14,6 @@ set -uo pipefail
 bin=${1:?usage: tests/integration/local.sh path/to/exifbench}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 : "${AWS_ENDPOINT_URL:?run through harness/with-s3-local}"
-corpus=${EXIFBENCH_CORPUS:-}
-for c in "$corpus" ../shared/exif-corpus /work/shared/exif-corpus; do
-	[ -n "$c" ] && [ -d "$c/jpeg" ] && corpus=$c && break
-done
 models="sequential pthreads forkpool async hybrid"
 tmp=$(mktemp -d)
 bucket=exifbench-itl-$$
@@ -32,6 +28,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 . "$(dirname "$0")/../lib.sh"
+find_corpus
 
 # run NAME WANT_RC CMD...: lib.sh's run_counted.
 run() {

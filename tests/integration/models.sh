@@ -9,10 +9,6 @@
 set -uo pipefail
 bin=${1:?usage: tests/integration/models.sh path/to/exifbench}
 : "${AWS_ENDPOINT_URL:?run through harness/with-s3-local}"
-corpus=${EXIFBENCH_CORPUS:-}
-for c in "$corpus" ../shared/exif-corpus /work/shared/exif-corpus; do
-	[ -n "$c" ] && [ -d "$c/jpeg" ] && corpus=$c && break
-done
 s3local=$(cd "$(dirname "$0")/../../harness" && pwd)/s3-local
 models="sequential pthreads forkpool async hybrid"
 t0=$(date +%s.%N)
@@ -21,6 +17,7 @@ bucket=exifbench-itm-$$
 src=s3://$bucket/in
 
 . "$(dirname "$0")/../lib.sh"	# free_port, expect, check
+find_corpus
 
 # The private server of the stopped-server case, and the settings of the main one.
 srv_dir=/tmp/exifbench-itm-srv-$$

@@ -17,11 +17,8 @@ set -uo pipefail
 bin=${1:?usage: tests/integration/mpi.sh path/to/exifbench}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 : "${AWS_ENDPOINT_URL:?run through harness/with-s3-local}"
-corpus=${EXIFBENCH_CORPUS:-}
-for c in "$corpus" ../shared/exif-corpus /work/shared/exif-corpus; do
-	[ -n "$c" ] && [ -d "$c/jpeg" ] && corpus=$c && break
-done
 . "$(dirname "$0")/../lib.sh"
+find_corpus
 if ! command -v mpirun >/dev/null || [ ! -x "$(dirname "$bin")/exifbench-mpi" ]; then
 	echo "mpi: skip: no mpirun or no $(dirname "$bin")/exifbench-mpi (make deps && make)"
 	exit 0
@@ -107,19 +104,10 @@ echo "mpi: 32 ranks: $(jq -r '.clients | "barrier \(.barrier_max_ms) ms, gather 
 "${mpi[@]}" -np 3 "$bin" run --model sequential --cpu-spin-ms 40 --src "s3://$bucket-in/jpeg" \
     --dst "s3://$bucket-out/kill" --results "$tmp/kill" --quiet >"$tmp/kill.out" 2>&1 &
 mp=$!
-for _ in $(seq 100); do
-	victim=$(mine "exifbench run .*--shard 2/3" | head -n 1)
-	[ -n "$victim" ] && [ -s "$tmp/kill/ranks/rank-000/meta.json" ] && break
-	sleep 0.1
-done
-sleep 1.5
-[ -n "$victim" ] && kill -9 "$victim"
+kill_share_midrun "$tmp/kill" 2/3
 wait "$mp"
 d=$tmp/kill
-check "kill: the merged folder is partial" jqe '.status == "partial"' "$d/meta.json"
-awk -F'"' 'NR > 1 { print $2 }' "$d/trace.csv" | LC_ALL=C sort >"$tmp/kill.keys"
-check "kill: every key once in the merged trace, killed or not" cmp -s "$tmp/listing" \
-    "$tmp/kill.keys"
+check_partial_keys kill "$d" "$tmp/listing"
 check "kill: rank 2's missing keys failed with the reason" grep -q \
     'killed by signal 9 before this key was recorded (rank 2' "$d/trace.csv"
 check "kill: hosts.csv: rank 2 killed (signal 9), keys recovered" awk -F, \
@@ -140,10 +128,16 @@ wait "$mp"
 sleep 0.5
 check "int: no exifbench process left after Ctrl-C: $(mine "$procs" | tr '\n' ' ')" \
     test -z "$(mine "$procs")"
-check "int: the merged folder says partial" jqe '.status == "partial"' "$tmp/int/meta.json"
-read -r images ok errors <<<"$(cols "$tmp/int/summary.csv" images ok errors)"
-check "int: its counts add up (ok $ok + errors $errors == images $images < 124)" \
-    test $((ok + errors)) -eq "$images" -a "$images" -lt 124
+# Rank 0 merges when it finishes within the second mpirun gives (odls_base_sigkill_timeout):
+# usually, but not on a busy machine, where its meta.json then still says running.
+st=$(jq -r .status "$tmp/int/meta.json" 2>/dev/null)
+check "int: the merged folder says '$st', not partial (or running: rank 0 was killed first)" \
+    test "$st" = partial -o "$st" = running
+if [ "$st" = partial ]; then
+	read -r images ok errors <<<"$(cols "$tmp/int/summary.csv" images ok errors)"
+	check "int: its counts add up (ok $ok + errors $errors == images $images < 124)" \
+	    test $((ok + errors)) -eq "$images" -a "$images" -lt 124
+fi
 
 # bench under mpirun: the clients key as a sweep, beside the concurrency one.
 expect 1 'bench: complete results' "${mpi[@]}" -np 2 "$bin" bench --model sequential,async \

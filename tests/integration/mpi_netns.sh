@@ -20,21 +20,17 @@ bin=${1:?usage: tests/integration/mpi_netns.sh path/to/exifbench}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
+find_corpus
 . "$here/../netns.sh"
 netns_skip_unless_able mpi_netns
 for tool in mpirun haproxy; do
 	command -v "$tool" >/dev/null || { echo "mpi_netns: $tool is missing (make deps)"; exit 1; }
 done
 [ -x "$(dirname "$bin")/exifbench-mpi" ] || { echo "mpi_netns: no exifbench-mpi (make)"; exit 1; }
-corpus=${EXIFBENCH_CORPUS:-}
-for c in "$corpus" ../shared/exif-corpus /work/shared/exif-corpus; do
-	[ -n "$c" ] && [ -d "$c/jpeg" ] && corpus=$c && break
-done
 tmp=$(mktemp -d)
 prefix=exbm$(($$ % 100000))
-port=$(free_port 7990)
-srv=(env EXIFBENCH_S3_DIR="$tmp/s3" EXIFBENCH_S3_PORT="$port"
-    EXIFBENCH_MON_PORT="$(free_port 17990)" EXIFBENCH_S3_MEM_MB=1024 "$here/../../harness/s3-local")
+private_server 7990
+port=$srv_port
 bucket=exifbench-mpins-$$
 
 cleanup() {
@@ -123,18 +119,9 @@ echo "mpi_netns: 3 hosts: start spread $spread ms, $(jq -r '.clients |
 mpi 3 "$tmp/kill" --model sequential --cpu-spin-ms 40 --src "s3://$bucket/jpeg" \
     --dst "s3://$bucket/kill" >"$tmp/kill.out" 2>&1 &
 mp=$!
-victim=
-for _ in $(seq 100); do
-	victim=$(mine "exifbench run .*--shard 2/3" | head -n 1)
-	[ -n "$victim" ] && [ -s "$tmp/kill/ranks/rank-000/meta.json" ] && break
-	sleep 0.1
-done
-sleep 1.5
-[ -n "$victim" ] && kill -9 "$victim"
+kill_share_midrun "$tmp/kill" 2/3
 wait "$mp"
-check "kill: the merged folder is partial" jqe '.status == "partial"' "$tmp/kill/meta.json"
-awk -F'"' 'NR > 1 { print $2 }' "$tmp/kill/trace.csv" | LC_ALL=C sort >"$tmp/kill.keys"
-check "kill: every key once in the merged trace" cmp -s "$tmp/listing" "$tmp/kill.keys"
+check_partial_keys kill "$tmp/kill" "$tmp/listing"
 check "kill: the killed client's keys failed with the reason" grep -q \
     "killed by signal 9 before this key was recorded (rank 2, $c3)" "$tmp/kill/trace.csv"
 
@@ -154,7 +141,9 @@ wait "$mp"
 sleep 0.5
 left=$(mine "exifbench run|exifbench-mpi")
 check "int: no exifbench process left: $(for p in $left; do ps -o pid=,args= -p "$p"; done | cut -c1-100)" test -z "$left"
-check "int: the merged folder is not complete" jqe '.status != "complete"' "$tmp/int/meta.json"
+st=$(jq -r .status "$tmp/int/meta.json" 2>/dev/null)	# running: rank 0 ran out of time
+check "int: the merged folder says '$st', not partial (or running: rank 0 was killed first)" \
+    test "$st" = partial -o "$st" = running
 
 expect 0 'stopped' "${srv[@]}" down
 netns_down

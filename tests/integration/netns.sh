@@ -26,9 +26,8 @@ for tool in mpirun haproxy; do
 done
 tmp=$(mktemp -d)
 prefix=exbn$(($$ % 100000))
-port=$(free_port 7980)
-srv=(env EXIFBENCH_S3_DIR="$tmp/s3" EXIFBENCH_S3_PORT="$port"
-    EXIFBENCH_MON_PORT="$(free_port 17980)" EXIFBENCH_S3_MEM_MB=1024 "$here/../../harness/s3-local")
+private_server 7980
+port=$srv_port
 bucket=exifbench-netns-$$
 
 cleanup() {
