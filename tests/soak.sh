@@ -56,9 +56,13 @@ listen=$(sed -n 's/^exifbench shape: listening on \([^,]*\),.*/\1/p' "$tmp/shape
 # sample PID CSV: every 5 s until PID is gone, t_s,rss_kib,fds of the client: the process
 # and its children (forkpool's workers, co-processes), summed.
 sample() {
-	local pid=$1 csv=$2 t0=$SECONDS rss fds p procs
+	local pid=$1 csv=$2 t0=$SECONDS rss fds p procs start
 	echo "t_s,rss_kib,fds" >"$csv"
-	while kill -0 "$pid" 2>/dev/null; do
+	# The run's start time (field 22 of its stat): once bash has reaped the run, its pid may
+	# name another process (pids wrap at pid_max, 32768 here), which must not be sampled.
+	start=$(awk '{ print $22 }' "/proc/$pid/stat" 2>/dev/null)
+	while [ -n "$start" ] && [ "$(awk '{ print $22 }' "/proc/$pid/stat" 2>/dev/null)" = "$start" ] &&
+	    [ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
 		procs="$pid $(pgrep -P "$pid" | tr '\n' ' ')" rss=0 fds=0
 		for p in $procs; do
 			rss=$((rss + $(awk '/^VmRSS:/ { r = $2 } END { print r + 0 }' \
