@@ -260,6 +260,9 @@ measure(struct run_cli *c, struct run *r)
 	if (t.listed == 0 && c->a.keys_path != NULL)
 		fprintf(stderr, "exifbench: warning: --keys file '%s' names no key: nothing was "
 		    "run\n", c->a.keys_path);
+	else if (t.listed == 0 && c->a.shard.count > 1)
+		fprintf(stderr, "exifbench: note: share %u/%u of --src holds no key: nothing was "
+		    "run here\n", c->a.shard.index, c->a.shard.count);
 	else if (t.listed == 0)
 		fprintf(stderr, "exifbench: warning: --src holds no file or object: nothing was "
 		    "run\n");
