@@ -92,7 +92,6 @@ static const char *ms_text(char buf[16], double ms);
 static double cpu_seconds(struct rusage *self, struct rusage *kids);
 static int close_folder(struct run_cli *c, int rc);
 static int setup_failed(const struct run_cli *c, int rc);
-static int64_t unix_ns(void);
 
 int
 cmd_run(int argc, char **argv)
@@ -221,7 +220,7 @@ set_up(struct run_cli *c, struct run **rp)
 	c->cpu0_s = cpu_seconds(&(struct rusage){ 0 }, &(struct rusage){ 0 });
 	c->t0 = job_now_ns();
 	if (gate >= 0)
-		gate_started(gate, unix_ns());
+		gate_started(gate, gate_unix_ns());
 	if (c->a.duration_s > 0 && arm_duration(c->a.duration_s) < 0) {
 		cli_error("--duration: cannot set a timer");
 		return EXIT_SETUP;
@@ -551,14 +550,4 @@ cpu_seconds(struct rusage *self, struct rusage *kids)
 	return (double)(self->ru_utime.tv_sec + self->ru_stime.tv_sec + kids->ru_utime.tv_sec +
 	    kids->ru_stime.tv_sec) + (double)(self->ru_utime.tv_usec + self->ru_stime.tv_usec +
 	    kids->ru_utime.tv_usec + kids->ru_stime.tv_usec) / 1e6;
-}
-
-/* CLOCK_REALTIME in nanoseconds: the run's start, for a coordinator's common timeline. */
-static int64_t
-unix_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }

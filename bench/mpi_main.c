@@ -77,7 +77,6 @@ static void rank0_finish(const struct run_args *a, const char *dir, struct resul
 static void print_errors(const struct rank_info *all, unsigned n);
 static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw);
 static double now_s(void);
-static int64_t unix_ns(void);
 static int running_meta(struct results *res, unsigned ranks, char *err, size_t errlen);
 
 static const char usage[] =
@@ -184,7 +183,7 @@ main(int argc, char **argv)
 	comm_clock(&mine.offset_ns, &mine.rtt_ns);
 	clock_s = now_s() - clock_s;
 	if (mine.ok) {
-		mine.barrier_ns = unix_ns();
+		mine.barrier_ns = gate_unix_ns();
 		mine.barrier_s = comm_barrier(START_POLL_US);
 		if (gate_send(child.gate, !stopping) < 0 ||
 		    gate_start_time(child.gate, &mine.start_ns) < 0)
@@ -434,15 +433,6 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int64_t
-unix_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /*

@@ -32,6 +32,25 @@ free_port() {
 	echo "$1"
 }
 
+# cols FILE NAME...: the second line's cells of the named columns of a CSV file with a header
+# (a summary.csv of one run; no quoted commas), space-separated.
+cols() {
+	local f=$1
+	shift
+	awk -F, -v names="$*" 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i }
+	    NR == 2 { n = split(names, w, " "); for (k = 1; k <= n; k++)
+	    printf "%s%s", $(at[w[k]]), k < n ? " " : "\n" }' "$f"
+}
+
+# need_tools NAME TOOL...: exits 1, saying which is missing, unless every TOOL is on PATH.
+need_tools() {
+	local name=$1 tool
+	shift
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null || { echo "$name: $tool is missing (make deps)"; exit 1; }
+	done
+}
+
 # find_corpus: sets corpus to the shared EXIF corpus (EXIFBENCH_CORPUS, or ../shared or
 # /work/shared's exif-corpus: the first with a jpeg/ folder), or leaves it as it was.
 find_corpus() {

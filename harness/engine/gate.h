@@ -16,6 +16,9 @@
 
 #define RUN_GATE_ENV "EXIFBENCH_GATE_FD"
 
+/* CLOCK_REALTIME in nanoseconds: the clock of the start times the gate carries. */
+int64_t gate_unix_ns(void);
+
 /* The run's side. */
 
 /*

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "comm.h"
+#include "harness/engine/gate.h"
 
 #define PIECE (1024 * 1024)
 #define CLOCK_ROUNDS 8
@@ -28,7 +29,6 @@ struct file_head {
 	char name[PATH_MAX];	/* relative to the folder */
 };
 
-static int64_t now_ns(void);
 static int send_file(const char *path, const struct stat *st, int type, struct FTW *ftw);
 static int mkdirs(char *path);
 
@@ -71,11 +71,11 @@ comm_clock(int64_t *offset_ns, int64_t *rtt_ns)
 			continue;
 		for (k = 0; k < CLOCK_ROUNDS; k++) {
 			if (rank == 0) {
-				t1 = now_ns();
+				t1 = gate_unix_ns();
 				MPI_Send(&t1, 1, MPI_INT64_T, peer, TAG_CLOCK, MPI_COMM_WORLD);
 				MPI_Recv(&theirs, 1, MPI_INT64_T, peer, TAG_CLOCK, MPI_COMM_WORLD,
 				    MPI_STATUS_IGNORE);
-				t2 = now_ns();
+				t2 = gate_unix_ns();
 				rtt = t2 - t1;
 				if (k == 0 || rtt < *rtt_ns) {
 					*rtt_ns = rtt;
@@ -84,7 +84,7 @@ comm_clock(int64_t *offset_ns, int64_t *rtt_ns)
 			} else {
 				MPI_Recv(&t1, 1, MPI_INT64_T, 0, TAG_CLOCK, MPI_COMM_WORLD,
 				    MPI_STATUS_IGNORE);
-				theirs = now_ns();
+				theirs = gate_unix_ns();
 				MPI_Send(&theirs, 1, MPI_INT64_T, 0, TAG_CLOCK, MPI_COMM_WORLD);
 			}
 		}
@@ -107,13 +107,13 @@ double
 comm_barrier(long poll_us)
 {
 	struct timespec nap = { 0, poll_us * 1000 };
-	int64_t t = now_ns();
+	int64_t t = gate_unix_ns();
 	MPI_Request req;
 	int done = 0;
 
 	if (poll_us == 0) {
 		MPI_Barrier(MPI_COMM_WORLD);
-		return (double)(now_ns() - t) / 1e9;
+		return (double)(gate_unix_ns() - t) / 1e9;
 	}
 	MPI_Ibarrier(MPI_COMM_WORLD, &req);
 	for (;;) {
@@ -122,7 +122,7 @@ comm_barrier(long poll_us)
 			break;
 		nanosleep(&nap, NULL);
 	}
-	return (double)(now_ns() - t) / 1e9;
+	return (double)(gate_unix_ns() - t) / 1e9;
 }
 
 void
@@ -249,15 +249,6 @@ void
 comm_abort(int code)
 {
 	MPI_Abort(MPI_COMM_WORLD, code);
-}
-
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* The parent folders of path (not path itself). 0, or -1. */

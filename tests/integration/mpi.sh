@@ -41,15 +41,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# cols FILE NAME...: the second line's cells of the named columns (no quoted commas).
-cols() {
-	local f=$1
-	shift
-	awk -F, -v names="$*" 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i }
-	    NR == 2 { n = split(names, w, " "); for (k = 1; k <= n; k++)
-	    printf "%s%s", $(at[w[k]]), k < n ? " " : "\n" }' "$f"
-}
-
 expect 0 'loaded' "$bin" dataset load "$corpus/jpeg" "s3://$bucket-in/jpeg"
 "$bin" dataset gen --profile tiny --out "$tmp/tiny" >/dev/null 2>&1
 expect 0 'loaded' "$bin" dataset load "$tmp/tiny" "s3://$bucket-in/tiny"

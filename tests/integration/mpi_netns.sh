@@ -23,9 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 find_corpus
 . "$here/../netns.sh"
 netns_skip_unless_able mpi_netns
-for tool in mpirun haproxy; do
-	command -v "$tool" >/dev/null || { echo "mpi_netns: $tool is missing (make deps)"; exit 1; }
-done
+need_tools mpi_netns mpirun haproxy
 [ -x "$(dirname "$bin")/exifbench-mpi" ] || { echo "mpi_netns: no exifbench-mpi (make)"; exit 1; }
 tmp=$(mktemp -d)
 prefix=exbm$(($$ % 100000))
@@ -54,15 +52,6 @@ store_up() {
 		exit 1
 	fi
 	eval "$("${srv[@]}" env)"
-}
-
-# cols FILE NAME...: the second line's cells of the named columns.
-cols() {
-	local f=$1
-	shift
-	awk -F, -v names="$*" 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i }
-	    NR == 2 { n = split(names, w, " "); for (k = 1; k <= n; k++)
-	    printf "%s%s", $(at[w[k]]), k < n ? " " : "\n" }' "$f"
 }
 
 # mpi N OUT ARGS...: `exifbench run ARGS --results OUT` on the first N client hosts.

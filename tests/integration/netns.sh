@@ -21,9 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 . "$here/../netns.sh"
 netns_skip_unless_able netns
-for tool in mpirun haproxy; do
-	command -v "$tool" >/dev/null || { echo "netns: $tool is missing (make deps)"; exit 1; }
-done
+need_tools netns mpirun haproxy
 tmp=$(mktemp -d)
 prefix=exbn$(($$ % 100000))
 private_server 7980
