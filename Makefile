@@ -114,7 +114,7 @@ INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test
 # `make MPI=no` leaves it out (exifbench then says, under mpirun, that it is missing).
 MPI ?= yes
 MPICC ?= mpicc
-MPI_SRC := bench/mpi_main.c bench/mpi_bench.c $(addprefix harness/mpi/,rankrun.c recover.c merge.c)
+MPI_SRC := bench/mpi_main.c bench/mpi_finish.c bench/mpi_bench.c $(addprefix harness/mpi/,rankrun.c recover.c merge.c)
 MPI_BIN := $(if $(filter yes,$(MPI)),$(BUILD)/exifbench-mpi)
 
 .PHONY: all check unit integration bench microbench deps clean format install uninstall

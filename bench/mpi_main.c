@@ -26,6 +26,7 @@
 
 #include "cli.h"
 #include "mpi_bench.h"
+#include "mpi_finish.h"
 #include "run_opts.h"
 #include "harness/engine/gate.h"
 #include "harness/mpi/comm.h"
@@ -37,19 +38,6 @@
 #define START_POLL_US 0	/* the start: MPI_Barrier's own (the clients are all waiting) */
 #define END_POLL_US 5000	/* waiting for the other clients to end */
 
-/* What each rank tells rank 0 once its client has ended. */
-struct rank_info {
-	char host[64];
-	int32_t ok;		/* its client started (set up and went) */
-	int32_t exit_code, signal;
-	int64_t start_ns;	/* its client's start, on its own clock */
-	int64_t barrier_ns;	/* when it entered the start barrier, on its own clock */
-	int64_t offset_ns, rtt_ns;
-	double barrier_s, cpu_s;
-	int64_t max_rss_kib;
-	uint64_t recovered;
-	char error[512];
-};
 
 static struct rankrun child;
 static volatile sig_atomic_t stopping;
@@ -72,12 +60,8 @@ static int take_args(int argc, char **argv, char **args, const char **dir, int *
 static int parse_quietly(struct run_args *a, int n, char **args, int quiet);
 static void on_signal(int sig);
 static const char *self_exe(char *buf, size_t len);
-static void rank0_finish(const struct run_args *a, const char *dir, struct results *res,
-    struct rank_info *all, unsigned n, double clock_s, double gather_s, int json, int *rc);
-static void print_errors(const struct rank_info *all, unsigned n);
 static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw);
 static double now_s(void);
-static int running_meta(struct results *res, unsigned ranks, char *err, size_t errlen);
 
 static const char usage[] =
     "usage: mpirun -np N [--host H1,H2,...] exifbench run --results DIR [run options]\n"
@@ -148,7 +132,7 @@ main(int argc, char **argv)
 	gethostname(mine.host, sizeof(mine.host) - 1);
 	if (env_rank == 0) {
 		if (results_open_dir(&res, dir, err, sizeof(err)) < 0 ||
-		    running_meta(&res, env_size, err, sizeof(err)) < 0) {
+		    mpi_running_meta(&res, env_size, err, sizeof(err)) < 0) {
 			snprintf(mine.error, sizeof(mine.error), "--results: %s", err);
 			ok = 0;
 		} else {
@@ -230,7 +214,7 @@ main(int argc, char **argv)
 		gather_s = now_s() - gather_s;
 	}
 	if (rank == 0)
-		rank0_finish(&a, dir, &res, all, n, clock_s, gather_s, json, &rc);
+		rc = mpi_finish(&a, dir, &res, all, n, clock_s, gather_s, json);
 	if (tmp[0] != '\0')
 		nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(all);
@@ -322,103 +306,6 @@ self_exe(char *buf, size_t len)
 	return buf;
 }
 
-/* Rank 0: the merged folder, or the failure; the summary on stdout. */
-static void
-rank0_finish(const struct run_args *a, const char *dir, struct results *res,
-    struct rank_info *all, unsigned n, double clock_s, double gather_s, int json, int *rc)
-{
-	struct merge_client *c = calloc(n, sizeof(*c));
-	struct merge_totals t;
-	char path[PATH_MAX + 64], err[512];
-	double bmax = 0;
-	json_t *meta, *coord, *hosts;
-	unsigned i;
-
-	if (!all[0].ok || c == NULL) {
-		print_errors(all, n);
-		if (all[0].error[0] == '\0' || strncmp(all[0].error, "--results", 9) != 0)
-			results_close(res);
-		*rc = EXIT_SETUP;
-		free(c);
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/ranks/rank-000/meta.json", dir);
-	if ((meta = json_load_file(path, 0, NULL)) == NULL)
-		meta = json_object();
-	hosts = json_array();
-	for (i = 0; i < n; i++) {
-		c[i].rank = i;
-		snprintf(c[i].host, sizeof(c[i].host), "%s", all[i].host);
-		snprintf(c[i].trace, sizeof(c[i].trace), "%s/ranks/rank-%03u/logs/run.trace.csv",
-		    dir, i);
-		c[i].start_ns = all[i].start_ns - all[i].offset_ns;
-		c[i].barrier_ns = all[i].barrier_ns - all[i].offset_ns;
-		c[i].offset_ms = all[i].offset_ns / 1e6, c[i].rtt_ms = all[i].rtt_ns / 1e6;
-		c[i].exit_code = all[i].exit_code, c[i].signal = all[i].signal;
-		c[i].cpu_s = all[i].cpu_s, c[i].max_rss_kib = (long)all[i].max_rss_kib;
-		c[i].recovered = all[i].recovered;
-		bmax = all[i].barrier_s > bmax ? all[i].barrier_s : bmax;
-		json_array_append_new(hosts, json_string(all[i].host));
-		if (all[i].error[0] != '\0')
-			fprintf(stderr, "exifbench: mpi: rank %u (%s): %s\n", i, all[i].host,
-			    all[i].error);
-	}
-	coord = json_pack("{s:i, s:o, s:s, s:s, s:f, s:f, s:f}", "ranks", (int)n, "hosts", hosts,
-	    "split", "hash: a key is rank FNV-1a(key) mod ranks' (run --shard)", "clock",
-	    "each host's CLOCK_REALTIME less its offset to rank 0's, measured over MPI (the "
-	    "least round trip of 8)", "clock_s", clock_s, "barrier_max_ms", bmax * 1e3,
-	    "gather_s", gather_s);
-	if (merge_write(res, a->model, &a->opts, c, n, meta, coord, &t, err, sizeof(err)) < 0) {
-		fprintf(stderr, "exifbench: mpi: merging into %s: %s\n", dir, err);
-		*rc = EXIT_SETUP;
-	} else {
-		*rc = strcmp(t.status, "partial") == 0 ? 130 : t.failed > 0 ? EXIT_ITEMS : 0;
-		for (i = 0; i < n; i++)
-			if (all[i].exit_code > 1 && all[i].exit_code != 130 && all[i].signal == 0)
-				*rc = all[i].exit_code;
-	}
-	if (results_close(res) < 0 && *rc == 0)
-		*rc = EXIT_SETUP;
-	if (json) {
-		json_t *o = json_pack("{s:s, s:i, s:I, s:I, s:I, s:f, s:f, s:f, s:s,"
-		    " s:s, s:i}", "model", a->model->name, "clients", (int)n, "listed",
-		    (json_int_t)t.listed, "ok", (json_int_t)t.ok, "failed", (json_int_t)t.failed,
-		    "images_per_s", t.images_per_s, "window_s", t.window_s, "wall_s", t.wall_s,
-		    "status", t.status != NULL ? t.status : "failed", "results", dir, "exit_code",
-		    *rc);
-
-		cli_print_json(o);
-	} else if (t.status != NULL) {
-		char rate[96];
-
-		if (t.images_per_s >= 0)
-			snprintf(rate, sizeof(rate), "%.1f images/s over the %.2f s all ran",
-			    t.images_per_s, t.window_s);
-		else
-			snprintf(rate, sizeof(rate), "no rate: no time in which all %u ran (a client "
-			    "ended before the last started)", n);
-		printf("%s: %u clients: %llu images: %llu ok, %llu failed; %s (%.2f s in all); "
-		    "barrier %.2f ms, gather %.3f s; %s\n", a->model->name, n,
-		    (unsigned long long)t.listed, (unsigned long long)t.ok,
-		    (unsigned long long)t.failed, rate, t.wall_s, bmax * 1e3, gather_s, dir);
-	}
-	json_decref(meta);
-	json_decref(coord);
-	free(c);
-}
-
-static void
-print_errors(const struct rank_info *all, unsigned n)
-{
-	unsigned i;
-
-	for (i = 0; i < n; i++)
-		if (all[i].error[0] != '\0')
-			fprintf(stderr, "exifbench: mpi: rank %u (%s) could not start: %s\n", i,
-			    all[i].host, all[i].error);
-	fprintf(stderr, "exifbench: mpi: no client ran (every client waits for all)\n");
-}
-
 static int
 rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
@@ -433,19 +320,4 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/*
- * The merged folder's first meta.json, "running" until rank 0 merges: a run cut short before
- * that (mpirun's SIGKILL a second after Ctrl-C) leaves a folder that says it is not whole.
- */
-static int
-running_meta(struct results *res, unsigned ranks, char *err, size_t errlen)
-{
-	json_t *meta = json_pack("{s:s, s:s, s:{s:i}}", "status", "running", "command", "run",
-	    "clients", "ranks", (int)ranks);
-	int rv = results_meta(res, meta, err, errlen);
-
-	json_decref(meta);
-	return rv;
 }
