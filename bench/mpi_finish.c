@@ -39,8 +39,16 @@ mpi_finish(const struct run_args *a, const char *dir, struct results *res,
 
 	if (!all[0].ok || c == NULL) {
 		print_errors(all, n);
-		if (all[0].error[0] == '\0' || strncmp(all[0].error, "--results", 9) != 0)
+		if (all[0].error[0] == '\0' || strncmp(all[0].error, "--results", 9) != 0) {
+			for (i = 0; i < n && all[i].error[0] == '\0'; i++)
+				;
+			meta = json_pack("{s:s, s:s, s:{s:i}, s:s}", "status", "failed", "command",
+			    "run", "clients", "ranks", (int)n, "error", i < n ? all[i].error :
+			    "out of memory");
+			results_meta(res, meta, err, sizeof(err));
+			json_decref(meta);
 			results_close(res);
+		}
 		free(c);
 		return EXIT_SETUP;
 	}

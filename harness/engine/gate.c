@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,7 +47,7 @@ gate_wait(int fd)
 	char c;
 	ssize_t n;
 
-	if (write(fd, "R\n", 2) != 2)
+	if (send(fd, "R\n", 2, MSG_NOSIGNAL) != 2)
 		return 0;
 	n = read(fd, &c, 1);	/* a signal (EINTR) is a stop: the caller checks its flag */
 	return n == 1 && c == 'G';
@@ -58,7 +59,7 @@ gate_started(int fd, int64_t unix_ns)
 	char line[40];
 	int n = snprintf(line, sizeof(line), "S %" PRId64 "\n", unix_ns);
 
-	if (write(fd, line, (size_t)n) != n) {
+	if (send(fd, line, (size_t)n, MSG_NOSIGNAL) != n) {
 		/* the coordinator is gone: its own checks say so */
 	}
 	close(fd);
@@ -78,7 +79,7 @@ gate_send(int fd, int go)
 	ssize_t n;
 
 	do
-		n = write(fd, go ? "G" : "Q", 1);
+		n = send(fd, go ? "G" : "Q", 1, MSG_NOSIGNAL);	/* a run gone: -1, no SIGPIPE */
 	while (n < 0 && errno == EINTR);
 	return n == 1 ? 0 : -1;
 }
