@@ -151,6 +151,13 @@ expect 2 'clients 2 needs as many MPI ranks' "$bin" bench --model async --levels
 expect 2 'clients 3 needs as many MPI ranks' "${mpi[@]}" -np 2 "$bin" bench --model async \
     --levels 4 --set 'clients=3' --source "s3://$bucket-in/jpeg" --results "$tmp/np2c3"
 
+# A client that cannot set up: no client starts, the folder says failed with its error.
+expect 3 'rank 0 \(.*\) could not start: --dst: cannot create or write folder /proc/nope' \
+    "${mpi[@]}" -np 2 "$bin" run --model async --src "s3://$bucket-in/tiny" --dst /proc/nope \
+    --results "$tmp/nostart"
+check "nostart: the folder says failed, naming the folder" jqe '.status == "failed" and
+    (.error | test("/proc/nope"))' "$tmp/nostart/meta.json"
+
 # Refusals.
 expect 2 'needs --results DIR' "${mpi[@]}" -np 2 "$bin" run --model async --src \
     "s3://$bucket-in/tiny" --dst "s3://$bucket-out/x"
