@@ -161,6 +161,17 @@ kill_share_midrun() {
 	[ -n "$victim" ] && kill -9 "$victim"
 }
 
+# wait_clients N: waits (10 s at most) until N clients of a multi-client run (`exifbench run
+# ... --shard`) of this script are running, then 1 s more, so that a signal finds them at work.
+wait_clients() {
+	local i
+	for i in $(seq 100); do
+		[ "$(mine "exifbench run .*--shard" | wc -l)" -ge "$1" ] && break
+		sleep 0.1
+	done
+	sleep 1
+}
+
 # check_partial_keys NAME DIR LISTING: a multi-client folder DIR says partial, and its
 # trace.csv holds every key of the sorted file LISTING exactly once.
 check_partial_keys() {

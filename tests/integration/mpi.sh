@@ -109,11 +109,7 @@ env --default-signal=INT "${mpi[@]}" -np 3 "$bin" run --model sequential \
     --cpu-spin-ms 40 --src "s3://$bucket-in/jpeg" --dst "s3://$bucket-out/int" --results \
     "$tmp/int" --quiet >"$tmp/int.out" 2>&1 &
 mp=$!
-for _ in $(seq 100); do
-	[ "$(mine "exifbench run .*--shard" | wc -l)" -ge 3 ] && break
-	sleep 0.1
-done
-sleep 1
+wait_clients 3
 kill -INT "$mp"
 wait "$mp"
 sleep 0.5

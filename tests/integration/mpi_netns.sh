@@ -120,11 +120,7 @@ env --default-signal=INT bash -c '. "$1"; shift; netns_mpirun "$@"' _ "$here/../
     --src "s3://$bucket/jpeg" --dst "s3://$bucket/int" --results "$tmp/int" --quiet \
     >"$tmp/int.out" 2>&1 &
 mp=$!
-for _ in $(seq 100); do
-	[ "$(mine "exifbench run .*--shard" | wc -l)" -ge 3 ] && break
-	sleep 0.1
-done
-sleep 1
+wait_clients 3
 pkill -INT -P "$mp" mpirun 2>/dev/null || kill -INT "$mp"
 wait "$mp"
 sleep 0.5
