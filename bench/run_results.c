@@ -84,7 +84,8 @@ run_folder_close(struct run_folder *f, const struct run_args *a, int exit_code,
 		fill_row(a, &row, rr, &ts, exit_code, wall_s);
 		results_row(&f->res, &row);
 	}
-	json_object_set_new(f->meta, "status", json_string(exit_code == 0 || exit_code == 1 ?
+	json_object_set_new(f->meta, "status", json_string(exit_code == 0 || exit_code == 1 ||
+	    exit_code == EXIT_UNSUSTAINED ?
 	    "complete" : exit_code == RUN_EXIT_STOPPED ? "partial" : "failed"));
 	json_object_set_new(f->meta, "runs_done", json_integer(rr != NULL));
 	json_object_set_new(f->meta, "finished_utc", json_string(plan_utc_now(now,
@@ -146,7 +147,8 @@ fill_row(const struct run_args *a, struct result_row *row, struct runner_result 
 	row->in_flight = model_in_flight(a->model, a->opts.concurrency);
 	row->cpu_threads = model_cpu_threads(a->model, &a->opts, pus);
 	row->status = exit_code == 0 ? "ok" : exit_code == 1 ? "failed_keys" :
-	    exit_code == RUN_EXIT_STOPPED ? "stopped" : "error";
+	    exit_code == EXIT_UNSUSTAINED ? "unsustained" : exit_code == RUN_EXIT_STOPPED ?
+	    "stopped" : "error";
 	row->wall_s = wall_s, row->ts = ts, row->rr = rr;
 	row->littles_ips = ts->mean_requests_ms > 0 ? row->in_flight * 1e3 /
 	    ts->mean_requests_ms : -1;

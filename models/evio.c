@@ -8,8 +8,9 @@
  * Keys come from run_try_key, which never blocks: a slot that finds the next page not yet
  * listed is parked, and the run's eventfd (a read event here) wakes the parked slots when the
  * listing thread has it. So the loop never waits on a LIST nor sleeps through its retries.
- * While the run's circuit breaker is open (run.h) the parked slots start nothing and a loop
- * timer, `gate`, asks again when the run says to; a slot asks again after every record, even
+ * While the run's circuit breaker is open, or in an open-loop run until the next key is due
+ * (run.h), the parked slots start nothing and a loop timer, `gate`, asks again when the run
+ * says to; a slot asks again after every record, even
  * once the keys ran out, since a key the breaker held may come back.
  */
 #include <stdint.h>
@@ -158,17 +159,18 @@ take_key(struct evio_slot *s)
 	int got = run_try_key(io->r, key);
 	struct timeval tv;
 	unsigned i;
-	long ms;
+	long us;
 
 	s->parked = got == RUN_KEY_WAIT;
 	if (got == 1) {
 		job_start(s->job, key);
+		job_set_due(s->job, run_key_due_ns(io->r));
 		return 1;
 	}
-	if (got == RUN_KEY_WAIT && (ms = run_key_wait_ms(io->r)) >= 0 &&
+	if (got == RUN_KEY_WAIT && (us = run_key_wait_us(io->r)) >= 0 &&
 	    !evtimer_pending(io->gate, NULL)) {
-		tv.tv_sec = ms / 1000;
-		tv.tv_usec = ms % 1000 * 1000;
+		tv.tv_sec = us / 1000000;
+		tv.tv_usec = us % 1000000;
 		evtimer_add(io->gate, &tv);
 	}
 	if (got != RUN_KEY_WAIT) {

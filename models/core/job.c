@@ -127,6 +127,12 @@ job_start(struct job *j, const char *key)
 }
 
 void
+job_set_due(struct job *j, int64_t due_ns)
+{
+	j->rec.due_ns = due_ns;
+}
+
+void
 job_set_worker(struct job *j, int worker)
 {
 	j->worker = worker;
