@@ -371,7 +371,8 @@ stage_begin(struct job *j, enum job_stage s)
 {
 	j->rec.stage[s].start_ns = job_now_ns();
 	j->rec.stage[s].worker = j->worker;
-	j->cpu0 = job_thread_cpu_ns();
+	/* a transfer on a shared I/O thread records no CPU (stage_end): no clock read */
+	j->cpu0 = s == JOB_PROC || !j->p->shared_io_thread ? job_thread_cpu_ns() : 0;
 }
 
 static void
