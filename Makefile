@@ -271,8 +271,11 @@ bench: $(BIN)
 	echo "make bench: the report is $$out/report.md"; [ $$rc -le 1 ]; }
 
 # Speed of the core steps (EXIF extraction, transforms, spin accuracy): figures, not tests.
-microbench: $(BUILD)/bench/microbench
+# The CPU steps on one core, then the client's whole cost per image on real runs against
+# the local server (bench/client-cost.sh: getrusage per image, RSS, per model and level).
+microbench: $(BUILD)/bench/microbench $(BIN)
 	$(Q)$(BUILD)/bench/microbench
+	$(Q)harness/with-s3-local bench/client-cost.sh $(BIN) $(CLIENT_COST_ARGS)
 
 $(BUILD)/bench/microbench: $(BUILD)/bench/microbench.o $(BUILD)/bench/microbench_passes.o \
 		$(LIB_OBJ)
