@@ -84,13 +84,13 @@ ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
 	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
 	report_net.c report_hosts.c report_endpoints.c capacity.c capacity_pick.c \
-	plotdata_out.c plotdata.c plotdata_runs.c plot.c)
+	capacity_whatif.c plotdata_out.c plotdata.c plotdata_runs.c plot.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC) \
 	harness/mpi/timeline.c
 BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_dataset_index.c \
 	cmd_exif.c cmd_run.c run_opts.c run_results.c run_where.c cmd_shape.c cmd_bench.c bench_keys.c \
 	bench_setup.c bench_run.c \
-	cmd_report.c cmd_compare.c cmd_plan.c plan_text.c plan_check.c)
+	cmd_report.c cmd_compare.c cmd_plan.c plan_doc.c plan_text.c plan_check.c)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 

@@ -1,7 +1,7 @@
 /*
- * plan_cmd.h: what the files of `exifbench plan` share. cmd_plan.c reads the command line and
- * builds the plan as one JSON document (the same for text and --json: docs/planning.md
- * describes it); plan_text.c prints that document as text; plan_check.c compares a
+ * plan_cmd.h: what the files of `exifbench plan` share. cmd_plan.c reads the command line;
+ * plan_doc.c builds the plan as one JSON document (the same for text and --json:
+ * docs/planning.md describes it); plan_text.c prints that document as text; plan_check.c compares a
  * prediction document with the runs of a later bench (--check).
  */
 #ifndef EXIFBENCH_PLAN_CMD_H
@@ -20,7 +20,14 @@ struct plan_opts {
 	int json;
 };
 
-/* Prints the plan document doc (cmd_plan.c's) as text on stdout. */
+/*
+ * The plan of rep under o (plan_doc.c): a new document, "kind" "prediction" when a what-if
+ * was asked, else "plan"; or NULL with err (summary.csv could not be read again).
+ */
+json_t *plan_doc(const struct plan_opts *o, const struct report *rep, char *err,
+    size_t errlen);
+
+/* Prints the plan document doc (plan_doc's) as text on stdout. */
 void plan_text(const json_t *doc);
 
 /*

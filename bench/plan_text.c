@@ -86,13 +86,15 @@ scenario(const json_t *doc, const json_t *sc)
 	}
 	if (!pred)
 		return;
-	printf("\n  what if: PREDICTIONS, not measurements (latency %s ms, CPU stage %s): the USL "
+	printf("\n  what if: PREDICTIONS, not measurements (one-way latency %s, CPU stage %s): the USL "
 	    "fit\n  (lambda rescaled to the new R0 for a CPU change) capped by the bounds "
 	    "recomputed there, at the level chosen for the new conditions\n",
 	    json_is_string(json_object_get(in, "latency_ms")) ? json_string_value(
 	    json_object_get(in, "latency_ms")) : "as measured", json_is_string(
 	    json_object_get(in, "cpu_ms")) ? json_string_value(json_object_get(in, "cpu_ms")) :
 	    "as measured");
+	printf("  (a bare number is milliseconds, Kx K times the measured figure; mean ms is "
+	    "the predicted N/X, Little's law: no p99 is predicted)\n");
 	printf("  %-10s %9s %6s %9s %11s %11s %-18s %9s %7s %9s %9s\n", "model", "lat ms",
 	    "spin", "level", "images/s", "mean ms", "limit", "machines", "up", "hours",
 	    "total/M");

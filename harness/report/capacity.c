@@ -11,16 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A rate that fits exactly in k machines must not ask for k + 1 through rounding. */
-#define CAPACITY_SLACK 1e-9
-
 static int number(const char *s, double *v, char **end);
 
 void
 capacity_plan(double ips, double gets, double puts, const struct cap_in *in,
     struct cap_plan *p)
 {
-	double m;
+	struct capacity c;
 
 	if (p == NULL)
 		return;
@@ -34,8 +31,9 @@ capacity_plan(double ips, double gets, double puts, const struct cap_in *in,
 	p->ips = ips;
 	p->planned_ips = ips * (1 - in->headroom);
 	p->machines = in->images / (p->planned_ips * in->deadline_s);
-	m = ceil(p->machines * (1 - CAPACITY_SLACK));
-	p->machines_up = m >= 1 ? m : 1;
+	/* the rounding (up, but not past an exact fit) is analysis_capacity's */
+	analysis_capacity(p->planned_ips, in->images, in->deadline_s, &c);
+	p->machines_up = c.machines;
 	p->hours = in->images / (p->planned_ips * p->machines_up) / 3600;
 	p->machine_hours = p->machines_up * p->hours;
 	/* per million: the machine-hours of 1e6 images, which rounding up does not change */
