@@ -105,7 +105,7 @@ SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -sh
 
 UNIT_TESTS := s3url location local walk keyesc shard s3xml retry breaker manifest index dsstats gen s3config exif transform \
 	stage job run models scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape \
-	sampler_cost usl analysis plot plotdata csv resultset rs_dataset compare gnuplot results epstats
+	sampler_cost usl analysis capacity plot plotdata csv resultset rs_dataset compare gnuplot results epstats
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -212,6 +212,8 @@ TESTED_stats := harness/results/stats.o
 TESTED_epstats := harness/results/epstats.o
 TESTED_usl := harness/report/usl.o
 TESTED_analysis := harness/report/analysis.o
+TESTED_capacity := harness/report/capacity.o harness/report/capacity_pick.o \
+	harness/report/capacity_whatif.o
 TESTED_plot := harness/report/plot.o
 TESTED_resultset := harness/report/resultset.o harness/report/rs_trace.o
 TESTED_csv := harness/results/csv.o
