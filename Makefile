@@ -239,6 +239,7 @@ unit: $(UNIT_BINS) $(BIN) $(STAGE_SOS)
 	$(Q)for t in $(UNIT_BINS); do $$t || exit 1; done
 	$(Q)tests/cli.sh $(BIN)
 	$(Q)tests/report.sh $(BIN)
+	$(Q)tests/plan.sh $(BIN)
 	$(Q)tests/compare.sh $(BIN)
 	$(Q)tests/layout.sh $(BUILD)
 	$(Q)tests/install.sh $(BIN) O=$(O) SANITIZER=$(SANITIZER)

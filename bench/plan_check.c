@@ -106,9 +106,12 @@ plan_check(const struct plan_opts *o, const char *dir)
 		}
 	out = json_pack("{s:s,s:s,s:s,s:i,s:i,s:o}", "kind", "check", "prediction", o->check,
 	    "results", dir, "predictions", (int)asked, "matched", (int)matched, "rows", rows);
-	if (o->json)
-		cli_print_json(out);
-	else {
+	if (o->json) {
+		/* full precision, as the prediction's own document: the errors are recomputable */
+		json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(out);
+	} else {
 		printf("error = (predicted - measured) / measured; machines for %.0f images within "
 		    "%g s at headroom %g, from each rate\n", in.images, in.deadline_s, in.headroom);
 		json_decref(out);
