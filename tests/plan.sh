@@ -133,6 +133,20 @@ check "report.json: capacity differs from plan's" jqe --slurpfile p "$tmp/plan.j
 check "report.json: a what-if not labelled a prediction" jqe '.whatif | length > 0 and
 	all(.kind == "prediction" and .level_latency >= 1)' "$h/report.json"
 
+# With the scenario's prices (keys price_per_hour, request_prices), the report's cost column:
+# sequential's 1 M images at 10/s, 27.78 machine-hours at 0.5; 1 GET and 1 PUT (no trace rows).
+mkdir -p "$tmp/priced"
+cp "$h/summary.csv" "$h/trace.csv" "$tmp/priced/"
+jq '.scenario.price_per_hour = 0.5 | .scenario.request_prices = "0.0004,0.005"' \
+	"$h/meta.json" >"$tmp/priced/meta.json"
+expect 0 '' "$bin" report -n -q "$tmp/priced"
+check "report: sequential's cost per 1 M not 13.8889 + 5.4000" grep -qF \
+	'| hand | sequential | 1 | 10.0 | 864000 | 27.8 | 27.78 (28) | 277.8 | 277.78 (278) | 13.8889 + 5.4000 |' \
+	"$tmp/priced/report.md"
+check "report: a cost without prices" grep -qF '| 277.78 (278) | - |' "$h/report.md"
+expect 2 "request_prices '0.1' must be two prices" "$bin" bench --dry-run --model sequential \
+	--set request_prices=0.1
+
 # A what-if: twice the latency. Every figure of it labelled a prediction, with its inputs.
 "$bin" plan "$h" --images 1M --deadline 1h --latency-ms 2x --json >"$tmp/pred.json"
 "$bin" plan "$h" --images 1M --deadline 1h --latency-ms 2x >"$tmp/pred.txt"

@@ -30,6 +30,8 @@ static void skews_scenario(struct report_out *o, const struct report_scenario *s
 static void skews_scan(const struct report_scenario *s, struct skews *w);
 static const struct rs_run *at(const struct report_scenario *s, const char *model,
     unsigned level, unsigned pus);
+static json_t *cost_cell(struct report_out *o, const struct report_scenario *s,
+    const struct rs_run *b, double ips);
 static void whatif_table(struct report_out *o, const struct report_scenario *s, json_t *arr);
 static const char *limit_name(const struct report_model *m, const struct bound *b, char *buf,
     size_t len);
@@ -123,7 +125,7 @@ report_plan_capacity(struct report_out *o, const struct report *rep)
 	const struct report_scenario *s;
 	const struct rs_run *b;
 	struct cap_plan c1, c10;
-	json_t *arr = json_array(), *wi = json_array();
+	json_t *arr = json_array(), *wi = json_array(), *cost;
 	double ips;
 	size_t i, k;
 
@@ -131,12 +133,14 @@ report_plan_capacity(struct report_out *o, const struct report *rep)
 	fprintf(o->md, "At each model's best measured rate, on one machine like this one (and, "
 	    "for the fleet, assuming the S3 service keeps up, which the local server does not "
 	    "prove): images per day, how long 1 M and 10 M images take on one machine, and how "
-	    "many machines finish them within an hour (N / (rate x 3600), then rounded up). "
+	    "many machines finish them within an hour (N / (rate x 3600), then rounded up); with "
+	    "the scenario's prices (price_per_hour, request_prices), the cost of a million "
+	    "images (requests per image from the trace's attempt counts). "
 	    "`exifbench plan` plans any batch and deadline, with costs, headroom and a latency "
 	    "objective (docs/planning.md).\n\n");
 	fprintf(o->md, "| scenario | model | in flight | images/s | images/day | 1 M: hours | "
-	    "machines for 1 h | 10 M: hours | machines for 1 h |\n"
-	    "|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
+	    "machines for 1 h | 10 M: hours | machines for 1 h | cost per 1 M: machine time + "
+	    "requests |\n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
 	for (i = 0; i < rep->n; i++)
 		for (s = &rep->sc[i], k = 0; k < s->n_models; k++) {
 			b = s->models[k].best;
@@ -150,8 +154,9 @@ report_plan_capacity(struct report_out *o, const struct report *rep)
 			fprintf(o->md, "%s (%s) | %s | ", report_num(o, c1.machines, 2),
 			    report_num(o, c1.machines_up, 0),
 			    report_num(o, c10.hours * c10.machines_up, 1));
-			fprintf(o->md, "%s (%s) |\n", report_num(o, c10.machines, 2),
+			fprintf(o->md, "%s (%s) | ", report_num(o, c10.machines, 2),
 			    report_num(o, c10.machines_up, 0));
+			cost = cost_cell(o, s, b, ips);
 			json_array_append_new(arr, json_pack("{s:s,s:s,s:i,s:o,s:o,s:o,s:o,s:o,s:o,"
 			    "s:o,s:o}", "scenario", s->label, "model", b->model, "level",
 			    (int)b->level, "images_per_s", report_jnum(ips), "images_per_day",
@@ -161,6 +166,8 @@ report_plan_capacity(struct report_out *o, const struct report *rep)
 			    report_jnum(c1.machines), "hours_10m", report_jnum(c10.machine_hours),
 			    "machines_10m_1h", report_jnum(c10.machines_up),
 			    "machines_10m_1h_exact", report_jnum(c10.machines)));
+			json_object_set_new(json_array_get(arr, json_array_size(arr) - 1),
+			    "cost_per_million", cost);
 		}
 	json_object_set_new(o->js, "capacity", arr);
 	fprintf(o->md, "\n### What if (*predictions, not measurements*)\n\n"
@@ -180,6 +187,38 @@ report_plan_capacity(struct report_out *o, const struct report *rep)
 	for (i = 0; i < rep->n; i++)
 		whatif_table(o, &rep->sc[i], wi);
 	json_object_set_new(o->js, "whatif", wi);
+}
+
+/*
+ * The cost of a million images at run b's rate under the scenario's prices, as a table cell
+ * ("-" without prices) and as JSON {compute, requests} (null without prices).
+ */
+static json_t *
+cost_cell(struct report_out *o, const struct report_scenario *s, const struct rs_run *b,
+    double ips)
+{
+	struct cap_in in = { 1e6, 3600, 0, -1, -1, -1 };
+	double price = rs_meta_num(s->rs, "scenario.price_per_hour"), gets, puts;
+	const char *req = rs_meta_str(s->rs, "scenario.request_prices");
+	struct cap_plan p;
+	char err[160];
+
+	if (price > 0)
+		in.price_hour = price;
+	if (*req != '\0' && capacity_parse_prices(req, &in.get_1k, &in.put_1k, err,
+	    sizeof(err)) < 0)
+		in.get_1k = in.put_1k = -1;
+	if (in.price_hour < 0 && in.get_1k < 0) {
+		fprintf(o->md, "- |\n");
+		return json_null();
+	}
+	if (capacity_requests(s->rs, b, &gets, &puts) < 0)
+		gets = puts = 1;	/* the pipeline: a GET and a PUT */
+	capacity_plan(ips, gets, puts, &in, &p);
+	fprintf(o->md, "%s + %s |\n", report_num(o, p.compute_per_m, 4),
+	    report_num(o, p.requests_per_m, 4));
+	return json_pack("{s:o,s:o}", "compute", report_jnum(p.compute_per_m), "requests",
+	    report_jnum(p.requests_per_m));
 }
 
 static void
