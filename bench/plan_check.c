@@ -19,12 +19,14 @@ struct check_row {
 	unsigned level, level_measured;
 	unsigned reps;
 	double predicted, measured, machines_p, machines_m;
+	double others_base, others_m;	/* CPU cores busy outside the runs (capacity.h) */
 };
 
 static int find_measured(const struct resultset *rs, const char *scenario, const char *model,
     unsigned level, struct check_row *row, const struct cap_in *in);
 static void cap_in_of(const json_t *doc, struct cap_in *in);
 static double pct(double predicted, double measured);
+static const char *cores(char *buf, double v);
 static json_t *jnum(double v);
 static json_t *jpct(double v);
 
@@ -35,6 +37,7 @@ plan_check(const struct plan_opts *o, const char *dir)
 	struct resultset rs;
 	struct check_row r;
 	struct cap_in in;
+	char ob[16], om[16];
 	json_error_t je;
 	char err[1024];
 	size_t i, k, matched = 0, asked = 0;
@@ -60,9 +63,10 @@ plan_check(const struct plan_opts *o, const char *dir)
 	rows = json_array();
 	if (!o->json)
 		printf("check: predictions of %s (made %s) against the runs in %s\n  %-12s %-10s "
-		    "%6s %8s %10s %10s %8s %9s %9s %8s\n", o->check, json_string_value(
+		    "%6s %8s %10s %10s %8s %9s %9s %8s %13s\n", o->check, json_string_value(
 		    json_object_get(doc, "made_utc")), dir, "scenario", "model", "level",
-		    "measured", "predicted", "measured", "error", "machines", "measured", "error");
+		    "measured", "predicted", "measured", "error", "machines", "measured", "error",
+		    "other cores");
 	sc = json_object_get(doc, "scenarios");
 	for (i = 0; i < json_array_size(sc); i++)
 		for (k = 0; k < json_array_size(json_object_get(json_array_get(sc, i), "models"));
@@ -79,6 +83,9 @@ plan_check(const struct plan_opts *o, const char *dir)
 			r.predicted = json_number_value(json_object_get(pr, "images_per_s"));
 			r.machines_p = json_number_value(json_object_get(json_object_get(pr, "plan"),
 			    "machines"));
+			r.others_base = json_is_number(json_object_get(json_object_get(pr, "inputs"),
+			    "base_other_cpu_cores")) ? json_number_value(json_object_get(
+			    json_object_get(pr, "inputs"), "base_other_cpu_cores")) : NAN;
 			if (r.scenario == NULL || r.model == NULL || find_measured(&rs, r.scenario,
 			    r.model, r.level, &r, &in) < 0) {
 				if (!o->json)
@@ -90,10 +97,12 @@ plan_check(const struct plan_opts *o, const char *dir)
 			matched++;
 			if (!o->json)
 				printf("  %-12s %-10s %6u %8u %10.1f %10.1f %+7.1f%% %9.3f %9.3f "
-				    "%+7.1f%%%s\n", r.scenario, r.model, r.level, r.level_measured,
-				    r.predicted, r.measured, pct(r.predicted, r.measured),
-				    r.machines_p, r.machines_m, pct(r.machines_p, r.machines_m),
-				    r.level_measured != r.level ? "  (nearest level measured)" : "");
+				    "%+7.1f%% %5s -> %-4s%s\n", r.scenario, r.model, r.level,
+				    r.level_measured, r.predicted, r.measured,
+				    pct(r.predicted, r.measured), r.machines_p, r.machines_m,
+				    pct(r.machines_p, r.machines_m), cores(ob, r.others_base),
+				    cores(om, r.others_m), r.level_measured != r.level ?
+				    "  (nearest level measured)" : "");
 			json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:i,s:i,s:b,s:i,s:o,"
 			    "s:o,s:o,s:o,s:o,s:o}", "scenario", r.scenario, "model", r.model,
 			    "measured_in", r.found_in, "level", (int)r.level, "level_measured",
@@ -103,6 +112,9 @@ plan_check(const struct plan_opts *o, const char *dir)
 			    jpct(pct(r.predicted, r.measured)), "predicted_machines",
 			    jnum(r.machines_p), "measured_machines", jnum(r.machines_m),
 			    "machines_error_pct", jpct(pct(r.machines_p, r.machines_m))));
+			json_object_set_new(json_array_get(rows, json_array_size(rows) - 1),
+			    "other_cpu_cores", json_pack("{s:o,s:o}", "base", jnum(r.others_base),
+			    "measured", jnum(r.others_m)));
 		}
 	out = json_pack("{s:s,s:s,s:s,s:i,s:i,s:o}", "kind", "check", "prediction", o->check,
 	    "results", dir, "predictions", (int)asked, "matched", (int)matched, "rows", rows);
@@ -113,7 +125,9 @@ plan_check(const struct plan_opts *o, const char *dir)
 		json_decref(out);
 	} else {
 		printf("error = (predicted - measured) / measured; machines for %.0f images within "
-		    "%g s at headroom %g, from each rate\n", in.images, in.deadline_s, in.headroom);
+		    "%g s at headroom %g, from each rate; other cores: the CPU the machine spent "
+		    "outside the run (other tenants, steal), in the prediction's base run -> in the "
+		    "measured one\n", in.images, in.deadline_s, in.headroom);
 		json_decref(out);
 	}
 	resultset_free(&rs);
@@ -155,6 +169,7 @@ find_measured(const struct resultset *rs, const char *scenario, const char *mode
 			if ((d = fabs(log((double)c->level / level))) < bd) {
 				row->level_measured = c->level, row->reps = c->reps;
 				row->measured = c->ips, from = &rs->sc[i];
+				row->others_m = capacity_other_cores(from, c->run);
 				bd = d;
 				if (capacity_requests(from, c->run, &gets, &puts) < 0)
 					gets = puts = 1;
@@ -178,6 +193,17 @@ cap_in_of(const json_t *doc, struct cap_in *in)
 	in->deadline_s = json_number_value(json_object_get(i, "deadline_s"));
 	in->headroom = json_number_value(json_object_get(i, "headroom"));
 	in->price_hour = in->get_1k = in->put_1k = -1;
+}
+
+/* Cores with two decimals, "-" unknown (a prediction made before the figure was kept). */
+static const char *
+cores(char *buf, double v)
+{
+	if (v >= 0)
+		snprintf(buf, 16, "%.2f", v);
+	else
+		snprintf(buf, 16, "-");
+	return buf;
 }
 
 static double

@@ -114,6 +114,8 @@ model_doc(const struct plan_opts *o, const struct report_scenario *s,
 		    jnum(b->p99_ms), "p99_column", b->p99_resp ? "resp_p99_ms" : "e2e_p99_ms",
 		    "requests_per_image", "gets", gets, "puts", puts, "source", src, "plan",
 		    plan_json(&p)));
+		json_object_set_new(json_object_get(md, "measured"), "other_cpu_cores",
+		    jnum(capacity_other_cores(s->rs, b->run)));
 	}
 	if (o->latency != NULL || o->cpu != NULL)
 		json_object_set_new(md, "prediction", whatif_doc(o, s, m, (b ? b : any)->run,
@@ -132,6 +134,7 @@ whatif_doc(const struct plan_opts *o, const struct report_scenario *s,
 	struct cap_whatif w;
 	struct cap_plan p;
 	char err[256];
+	json_t *doc;
 
 	spin = spin >= 0 ? spin : 0, nspin = spin;
 	if (o->latency != NULL)
@@ -146,7 +149,7 @@ whatif_doc(const struct plan_opts *o, const struct report_scenario *s,
 	in.slo_ms = o->slo_ms;
 	capacity_whatif(s, m, base, &in, &w);
 	capacity_plan(w.ips, gets, puts, &o->in, &p);
-	return json_pack("{s:s,s:f,s:f,s:i,s:f,s:o,s:o,s:s,s:b,s:s,s:{s:i,s:o,s:o,s:o,s:o,s:b,"
+	doc = json_pack("{s:s,s:f,s:f,s:i,s:f,s:o,s:o,s:s,s:b,s:s,s:{s:i,s:o,s:o,s:o,s:o,s:b,"
 	    "s:i,s:o},s:o}", "kind", "prediction", "latency_ms", nlat, "cpu_spin_ms", nspin,
 	    "level", (int)w.level, "in_flight", w.in_flight, "images_per_s", jnum(w.ips),
 	    "mean_latency_ms", jnum(w.mean_ms), "limit", w.from_fit ? "USL fit" :
@@ -159,6 +162,9 @@ whatif_doc(const struct plan_opts *o, const struct report_scenario *s,
 	    "bound_images_per_s", jnum(isfinite(w.b.best) ? w.b.best : -1), "lambda_rescaled",
 	    in.rescale, "searched_to", (int)w.cap, "measured_images_per_s",
 	    jnum(base->v[RS_images_per_s]), "plan", plan_json(&p));
+	json_object_set_new(json_object_get(doc, "inputs"), "base_other_cpu_cores",
+	    jnum(capacity_other_cores(s->rs, base)));
+	return doc;
 }
 
 static json_t *

@@ -165,6 +165,14 @@ void capacity_scale(const struct report_scenario *s, const struct rs_run *r,
 void capacity_whatif(const struct report_scenario *s, const struct report_model *m,
     const struct rs_run *base, const struct cap_whatif_in *in, struct cap_whatif *w);
 
+/*
+ * The CPU the machine spent outside run r (its client, server and shaper), in cores: the
+ * machine's busy share ((100 - idle - iowait)% of meta.json's machine.pus) less theirs. Other
+ * tenants of a shared machine, and steal; the sampler's and the bench's own little too.
+ * NaN when a figure is missing.
+ */
+double capacity_other_cores(const struct rs_scenario *s, const struct rs_run *r);
+
 /* The one-way latency s added (meta.json's latency record, else scenario.latency_ms); >= 0. */
 double capacity_latency_ms(const struct rs_scenario *s);
 

@@ -132,6 +132,20 @@ capacity_requests(const struct rs_scenario *s, const struct rs_run *r, double *g
 }
 
 double
+capacity_other_cores(const struct rs_scenario *s, const struct rs_run *r)
+{
+	double pus = rs_meta_num(s, "machine.pus"), idle = r->v[RS_sys_idle_pct];
+	double io = r->v[RS_sys_iowait_pct], ours = r->v[RS_model_cpu_pct];
+	double srv = r->v[RS_server_cpu_pct], shp = r->v[RS_shaper_cpu_pct];
+
+	if (!(pus > 0) || !(idle >= 0) || !(ours >= 0))
+		return NAN;
+	/* a party the run did not have (no shaper, a remote server) leaves a blank: none */
+	ours += (srv >= 0 ? srv : 0) + (shp >= 0 ? shp : 0);
+	return fmax(0, (100 - idle - (io >= 0 ? io : 0)) / 100 * pus - ours / 100);
+}
+
+double
 capacity_latency_ms(const struct rs_scenario *s)
 {
 	struct netmeta nm;

@@ -8,7 +8,8 @@
  * an open-loop run's p99 from resp_p99_ms, requests per image from the trace; the SLO filter
  * and the nearest level. The what-if's choice of level on a hand-made USL fit: the peak, a
  * CPU bound that makes a lower level as good, an objective that holds it lower still, none
- * met, and the model's cap. test_inval feeds NULL and bad values.
+ * met, and the model's cap. The CPU a run's machine spent outside it. test_inval feeds NULL
+ * and bad values.
  */
 #include "harness/report/capacity.c"
 #include "harness/report/capacity_pick.c"
@@ -364,6 +365,36 @@ test_bound_at(void **state)
 	assert_close(at.parallel, 2);	/* async, hybrid: the threads the run had */
 }
 
+/* The CPU spent outside a run: 95% of 2 PUs busy, the run's parties 1.85 cores of it. */
+static void
+test_other_cores(void **state)
+{
+	struct rs_scenario s;
+	struct rs_run r;
+	size_t i;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	memset(&r, 0, sizeof(r));
+	for (i = 0; i < RS_NCOL; i++)
+		r.v[i] = NAN;
+	s.meta = json_pack("{s:{s:i}}", "machine", "pus", 2);
+	r.v[RS_sys_idle_pct] = 5, r.v[RS_sys_iowait_pct] = 0;
+	r.v[RS_model_cpu_pct] = 100, r.v[RS_server_cpu_pct] = 77.5;
+	r.v[RS_shaper_cpu_pct] = 7.5;
+	assert_close(capacity_other_cores(&s, &r), 0.05);
+	r.v[RS_shaper_cpu_pct] = NAN;	/* no shaper */
+	assert_close(capacity_other_cores(&s, &r), 0.125);
+	r.v[RS_model_cpu_pct] = 300;	/* more than the machine had: none outside */
+	assert_close(capacity_other_cores(&s, &r), 0);
+	r.v[RS_sys_idle_pct] = NAN;
+	assert_true(isnan(capacity_other_cores(&s, &r)));
+	json_decref(s.meta);
+	s.meta = NULL;
+	r.v[RS_sys_idle_pct] = 5;
+	assert_true(isnan(capacity_other_cores(&s, &r)));	/* no machine.pus */
+}
+
 static void
 test_inval(void **state)
 {
@@ -399,6 +430,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_settings, setup_folder, teardown_folder),
 		cmocka_unit_test(test_choose),
 		cmocka_unit_test(test_bound_at),
+		cmocka_unit_test(test_other_cores),
 		cmocka_unit_test(test_inval),
 	};
 
