@@ -67,7 +67,6 @@ cmd_plan(int argc, char **argv)
 	struct plan_opts o;
 	struct report rep;
 	char home[4096], err[1024];
-	double x;
 	json_t *doc;
 	int rv;
 
@@ -87,14 +86,6 @@ cmd_plan(int argc, char **argv)
 	if (!(o.in.images > 0) || !(o.in.deadline_s > 0)) {
 		fprintf(stderr, "exifbench: plan: --images and --deadline are needed (see "
 		    "--help)\n");
-		return EXIT_USAGE;
-	}
-	/* the what-if values are checked now; "Kx" is resolved per scenario */
-	if ((o.latency != NULL && capacity_parse_scaled(o.latency, 1, &x, err, sizeof(err)) < 0) ||
-	    (o.cpu != NULL && capacity_parse_scaled(o.cpu, 1, &x, err, sizeof(err)) < 0)) {
-		fprintf(stderr, "exifbench: plan: --%s %s\n", o.latency != NULL &&
-		    capacity_parse_scaled(o.latency, 1, &x, err, sizeof(err)) < 0 ? "latency-ms" :
-		    "cpu-ms", err);
 		return EXIT_USAGE;
 	}
 	if (home_find(home, sizeof(home), err, sizeof(err)) < 0) {
@@ -127,6 +118,7 @@ on_option(int ch, const char *arg, void *ctx)
 	struct plan_opts *o = ctx;
 	char err[256];
 	const char *name = "";
+	double x;
 	int bad = 0;
 
 	switch (ch) {
@@ -157,8 +149,13 @@ on_option(int ch, const char *arg, void *ctx)
 			return EXIT_USAGE;
 		}
 		return -1;
-	case O_LAT: o->latency = arg; return -1;
-	case O_CPU: o->cpu = arg; return -1;
+	case O_LAT:
+	case O_CPU:
+		/* checked now; "Kx" is resolved per scenario, against what it measured */
+		name = ch == O_LAT ? "--latency-ms" : "--cpu-ms";
+		bad = capacity_parse_scaled(arg, 1, &x, err, sizeof(err));
+		*(ch == O_LAT ? &o->latency : &o->cpu) = arg;
+		break;
 	case O_CHECK: o->check = arg; return -1;
 	case 'j': o->json = 1; return -1;
 	}

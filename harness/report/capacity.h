@@ -13,7 +13,7 @@
  *   rate; each setting's images/s is the mean over its repeats that ended ok, its p99 the
  *   worst of them (resp_p99_ms where the run has it, open loop, else e2e_p99_ms); requests
  *   per image from the trace's get_attempts and put_attempts.
- * - what-if (capacity_pick.c): a model under a new one-way latency or a heavier CPU stage,
+ * - what-if (capacity_whatif.c): a model under a new one-way latency or a heavier CPU stage,
  *   from analysis_whatif at each allowed level (powers of 2 up to the model's cap and 4096),
  *   the level chosen for the new conditions rather than kept. Every figure is a prediction.
  */
