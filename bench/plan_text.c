@@ -77,6 +77,9 @@ scenario(const json_t *doc, const json_t *sc)
 	    json_string_value(json_object_get(sc, "client_pus_set")),
 	    json_string_value(json_object_get(on, "cpu_model")), num(on, "pus"),
 	    num(sc, "latency_ms"), num(sc, "cpu_spin_ms"));
+	printf("  each model at its best measured setting (mean images/s over the repeats that "
+	    "ended ok, the worst repeat's p99);\n  machines, hours and costs are that rate's "
+	    "arithmetic, assuming every machine makes it\n");
 	printf("  %-10s %6s %5s %10s %9s %9s %7s %9s %11s %11s %9s  %s\n", "model", "level",
 	    "reps", "images/s", "p99 ms", "machines", "up", "hours", "compute/M",
 	    "requests/M", "total/M", "requests per image");
