@@ -6,7 +6,8 @@
 # with its best p99), the same figures in --json as in the text, the report's capacity table
 # from the same code; a what-if labelled a prediction, then --check's error arithmetic against
 # a later folder (exact level, nearest level, none), and the error messages with their exit
-# codes. Then the checked-in results (tests/data/results-small), which a real bench wrote.
+# codes; an open-loop folder (a setting per offered rate, its p99 from resp_p99_ms). Then the
+# checked-in results (tests/data/results-small), which a real bench wrote.
 set -uo pipefail
 bin=${1:?usage: tests/plan.sh path/to/exifbench}
 data=$(cd "$(dirname "$0")" && pwd)/data/results-small
@@ -121,6 +122,22 @@ check "SLO 120: best p99s not 130 and 140" jqe '[.scenarios[0].models[].best_p99
 expect 0 'no setting meets the latency objective' "$bin" plan "$h" --images 1M --deadline 1h \
 	--slo-p99-ms 120
 expect 0 'its best p99: 140.0 ms' "$bin" plan "$h" --images 1M --deadline 1h --slo-p99-ms 120
+
+# Open loop (run --rate): a setting per offered rate, its p99 the response time from schedule
+# (resp_p99_ms), not e2e_p99_ms. At 100/s offered the backlog grew (resp p99 900 ms).
+mkdir -p "$tmp/open"
+cp "$h/meta.json" "$tmp/open/"
+{ echo "model,level,client_cpus,client_pus,in_flight,cpu_threads,rep,clients,status,images,images_per_s,e2e_p99_ms,arrivals,offered_per_s,sustained,resp_p99_ms"
+  echo "pthreads,16,all,2,16,16,1,1,ok,100,49.5,60,constant,50,1,80"
+  echo "pthreads,16,all,2,16,16,1,1,ok,100,97,70,constant,100,1,900"; } >"$tmp/open/summary.csv"
+"$bin" plan "$tmp/open" --images 1M --deadline 1h --slo-p99-ms 500 --json >"$tmp/open.json"
+check "open loop: not the 50/s setting by resp_p99_ms" jqe '.scenarios[0].models[0].measured |
+	.offered_per_s == 50 and .images_per_s == 49.5 and .p99_ms == 80 and
+	.p99_column == "resp_p99_ms"' "$tmp/open.json"
+expect 0 'pthreads +16@50/s +1 +49\.5 +80\.0' "$bin" plan "$tmp/open" --images 1M \
+	--deadline 1h --slo-p99-ms 500
+expect 0 'p99 is the response time from schedule \(resp_p99_ms\)' "$bin" plan "$tmp/open" \
+	--images 1M --deadline 1h
 
 # The report's capacity table is the same code: 1M within 1 h at sequential's 10/s.
 expect 0 '' "$bin" report -n -q "$h"
