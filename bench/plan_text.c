@@ -162,6 +162,9 @@ predicted_row(const json_t *md)
 	    fmt(f, sizeof(f), json_object_get(pl, "total_per_million"), 4),
 	    json_is_true(json_object_get(pr, "meets_slo")) ? "" : "  (no level meets the "
 	    "objective: the lowest predicted latency)");
+	if (!json_is_number(json_object_get(json_object_get(pr, "inputs"), "r0_s_measured")))
+		printf("  %-10s R0 unknown (no run at one in flight): no latency bound, so the "
+		    "level rests on the other bounds alone\n", "");
 }
 
 /* A JSON number with prec decimals, or "-" when null. */
