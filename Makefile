@@ -83,14 +83,14 @@ ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_
 	home.c dirdata.c setup.c runner.c probe.c gate.c)
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
 	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
-	report_net.c report_hosts.c report_endpoints.c \
-	plotdata_out.c plotdata.c plotdata_runs.c plot.c)
+	report_net.c report_hosts.c report_endpoints.c capacity.c capacity_pick.c \
+	capacity_whatif.c plotdata_out.c plotdata.c plotdata_runs.c plot.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC) \
 	harness/mpi/timeline.c
 BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_dataset_index.c \
 	cmd_exif.c cmd_run.c run_opts.c run_rate.c run_results.c run_where.c cmd_shape.c cmd_bench.c bench_keys.c \
 	bench_setup.c bench_run.c \
-	cmd_report.c cmd_compare.c)
+	cmd_report.c cmd_compare.c cmd_plan.c plan_doc.c plan_text.c plan_check.c)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
 
@@ -105,7 +105,7 @@ SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -sh
 
 UNIT_TESTS := s3url location local walk keyesc shard arrivals s3xml retry breaker manifest index dsstats gen s3config exif transform \
 	stage job run models scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape \
-	sampler_cost usl analysis plot plotdata csv resultset rs_dataset compare gnuplot results epstats
+	sampler_cost usl analysis capacity plot plotdata csv resultset rs_dataset compare gnuplot results epstats
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -213,6 +213,8 @@ TESTED_stats := harness/results/stats.o
 TESTED_epstats := harness/results/epstats.o
 TESTED_usl := harness/report/usl.o
 TESTED_analysis := harness/report/analysis.o
+TESTED_capacity := harness/report/capacity.o harness/report/capacity_pick.o \
+	harness/report/capacity_whatif.o
 TESTED_plot := harness/report/plot.o
 TESTED_resultset := harness/report/resultset.o harness/report/rs_trace.o
 TESTED_csv := harness/results/csv.o
@@ -238,6 +240,7 @@ unit: $(UNIT_BINS) $(BIN) $(STAGE_SOS)
 	$(Q)for t in $(UNIT_BINS); do $$t || exit 1; done
 	$(Q)tests/cli.sh $(BIN)
 	$(Q)tests/report.sh $(BIN)
+	$(Q)tests/plan.sh $(BIN)
 	$(Q)tests/compare.sh $(BIN)
 	$(Q)tests/layout.sh $(BUILD)
 	$(Q)tests/install.sh $(BIN) O=$(O) SANITIZER=$(SANITIZER)

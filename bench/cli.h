@@ -109,4 +109,7 @@ int cmd_report(int argc, char **argv);
 /* `exifbench compare A B`: two result folders side by side. */
 int cmd_compare(int argc, char **argv);
 
+/* `exifbench plan DIR --images N --deadline T`: the capacity planner (and --check). */
+int cmd_plan(int argc, char **argv);
+
 #endif

@@ -44,6 +44,9 @@ usage(FILE *f)
 	      "                   into results/<UTC>-<scenario>/\n"
 	      "  report DIR       write DIR/report.md and its plots from result folders\n"
 	      "  compare A B      two result folders side by side: throughput and latency changes\n"
+	      "  plan DIR         machines, hours and cost for N images within a deadline, from\n"
+	      "                   measured rates; what-if predictions (--latency-ms, --cpu-ms) and\n"
+	      "                   their check against a later bench (--check)\n"
 	      "\n"
 	      "`exifbench COMMAND SUBCOMMAND --help` describes each; `man exifbench` all of\n"
 	      "them. The S3 endpoint and credentials come from AWS_ENDPOINT_URL,\n"
@@ -124,6 +127,8 @@ main(int argc, char **argv)
 		rc = cmd_report(argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "compare") == 0) {
 		rc = cmd_compare(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "plan") == 0) {
+		rc = cmd_plan(argc - 1, argv + 1);
 	} else {
 		fprintf(stderr, "exifbench: unknown command '%s' (see exifbench --help)\n",
 		    argv[1]);

@@ -55,6 +55,8 @@ static const struct scenario_key keys[] = {
 	{ "trim", K_DOUBLE, F(trim), 0, 0.45, "0.1" },
 	{ "sample_hz", K_DOUBLE, F(sample_hz), 1, 100, "10" },
 	{ "repeat", K_UINT, F(repeat), 1, 20, "1" },
+	{ "price_per_hour", K_DOUBLE, F(price_per_hour), 0, 1e12, "0" },
+	{ "request_prices", K_TEXT, F(request_prices), 0, 63, "" },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -63,6 +65,7 @@ static const struct scenario_key *key_find(const char *name);
 static json_t *key_json(const struct scenario *sc, const struct scenario_key *k);
 static int profile_known(const char *name, size_t len);
 static int check_stage(const struct scenario *sc, char *err, size_t errlen);
+static int prices_ok(const char *s);
 static int set_key(struct scenario *sc, const char *key, const char *value, const char *base,
     char *err, size_t errlen);
 
@@ -321,6 +324,9 @@ scenario_check(const struct scenario *sc, char *err, size_t errlen)
 		return scenario_error(err, errlen, "endpoints: the shaper fronts one endpoint; "
 		    "with endpoints listed, leave latency_ms (or auto), jitter, bandwidth, resets "
 		    "and stalls unset, and list shaped endpoints (exifbench shape) instead");
+	if (sc->request_prices[0] != '\0' && !prices_ok(sc->request_prices))
+		return scenario_error(err, errlen, "request_prices '%s' must be two prices per "
+		    "1000 requests, GET,PUT (e.g. 0.0004,0.005)", sc->request_prices);
 	return check_stage(sc, err, errlen);
 }
 
@@ -353,6 +359,17 @@ check_stage(const struct scenario *sc, char *err, size_t errlen)
 	    stage_check(&c, why, sizeof(why)) < 0)
 		return scenario_error(err, errlen, "key 'stage': %s", why);
 	return 0;
+}
+
+/* "GET,PUT": two numbers >= 0 (the report reads them for its costs). */
+static int
+prices_ok(const char *s)
+{
+	double g, p;
+	int n = -1;
+
+	return sscanf(s, "%lf,%lf%n", &g, &p, &n) == 2 && n >= 0 && s[n] == '\0' &&
+	    isdigit((unsigned char)*s) && g >= 0 && p >= 0 && g < 1e12 && p < 1e12;
 }
 
 static json_t *

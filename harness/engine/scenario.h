@@ -63,6 +63,9 @@ struct scenario {
 	unsigned quality;		/* quality: 1..100 (85) */
 	unsigned thumb_max;		/* thumb_max: pixels (160) */
 	double cpu_spin_ms;		/* cpu_spin_ms: CPU burnt per image (0) */
+	double price_per_hour;		/* price_per_hour: of a machine-hour, for the report's
+					   costs (0: not given) */
+	char request_prices[64];	/* request_prices: GET,PUT per 1000 ("": not given) */
 	char stage[512];		/* stage: FILE.so[:ARG], a plugin CPU stage ("": built-in) */
 	char stage_cmd[512];		/* stage_cmd: a co-process CPU stage's command ("": none) */
 	int global_lock;		/* global_lock: yes/no, pthreads only (no) */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "capacity.h"
 #include "compare.h"
 #include "report_out.h"
 
@@ -29,6 +30,8 @@ static void skews_scenario(struct report_out *o, const struct report_scenario *s
 static void skews_scan(const struct report_scenario *s, struct skews *w);
 static const struct rs_run *at(const struct report_scenario *s, const char *model,
     unsigned level, unsigned pus);
+static json_t *cost_cell(struct report_out *o, const struct report_scenario *s,
+    const struct rs_run *b, double ips);
 static void whatif_table(struct report_out *o, const struct report_scenario *s, json_t *arr);
 static const char *limit_name(const struct report_model *m, const struct bound *b, char *buf,
     size_t len);
@@ -117,103 +120,155 @@ hardware_row(struct report_out *o, const struct report_scenario *s,
 void
 report_plan_capacity(struct report_out *o, const struct report *rep)
 {
+	static const struct cap_in in1 = { 1e6, 3600, 0, -1, -1, -1 };
+	static const struct cap_in in10 = { 1e7, 3600, 0, -1, -1, -1 };
 	const struct report_scenario *s;
 	const struct rs_run *b;
-	struct capacity c1, c10;
-	json_t *arr = json_array(), *wi = json_array();
+	struct cap_plan c1, c10;
+	json_t *arr = json_array(), *wi = json_array(), *cost;
+	double ips;
 	size_t i, k;
 
 	report_out_section(o, "Capacity planning");
 	fprintf(o->md, "At each model's best measured rate, on one machine like this one (and, "
 	    "for the fleet, assuming the S3 service keeps up, which the local server does not "
-	    "prove): images per day, how long 1 M and 10 M images take, and how many machines "
-	    "finish them within an hour.\n\n");
+	    "prove): images per day, how long 1 M and 10 M images take on one machine, and how "
+	    "many machines finish them within an hour (N / (rate x 3600), then rounded up); with "
+	    "the scenario's prices (price_per_hour, request_prices), the cost of a million "
+	    "images (requests per image from the trace's attempt counts). "
+	    "`exifbench plan` plans any batch and deadline, with costs, headroom and a latency "
+	    "objective (docs/planning.md).\n\n");
 	fprintf(o->md, "| scenario | model | in flight | images/s | images/day | 1 M: hours | "
-	    "machines for 1 h | 10 M: hours | machines for 1 h |\n"
-	    "|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
+	    "machines for 1 h | 10 M: hours | machines for 1 h | cost per 1 M: machine time + "
+	    "requests |\n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
 	for (i = 0; i < rep->n; i++)
 		for (s = &rep->sc[i], k = 0; k < s->n_models; k++) {
 			b = s->models[k].best;
-			analysis_capacity(b->v[RS_images_per_s], 1e6, 3600, &c1);
-			analysis_capacity(b->v[RS_images_per_s], 1e7, 3600, &c10);
+			ips = b->v[RS_images_per_s];
+			capacity_plan(ips, -1, -1, &in1, &c1);
+			capacity_plan(ips, -1, -1, &in10, &c10);
 			fprintf(o->md, "| %s | %s | %u | %s | ", s->label, b->model, b->level,
-			    report_num(o, b->v[RS_images_per_s], 1));
-			fprintf(o->md, "%s | %s | ", report_num(o, c1.per_day, 0),
-			    report_num(o, c1.hours, 1));
-			fprintf(o->md, "%s | %s | ", report_num(o, c1.machines, 0),
-			    report_num(o, c10.hours, 1));
-			fprintf(o->md, "%s |\n", report_num(o, c10.machines, 0));
-			json_array_append_new(arr, json_pack("{s:s,s:s,s:i,s:o,s:o,s:o,s:o,s:o,s:o}",
-			    "scenario", s->label, "model", b->model, "level", (int)b->level,
-			    "images_per_s", report_jnum(b->v[RS_images_per_s]), "images_per_day",
-			    report_jnum(c1.per_day), "hours_1m", report_jnum(c1.hours),
-			    "machines_1m_1h", report_jnum(c1.machines), "hours_10m",
-			    report_jnum(c10.hours), "machines_10m_1h", report_jnum(c10.machines)));
+			    report_num(o, ips, 1));
+			fprintf(o->md, "%s | %s | ", report_num(o, ips > 0 ? ips * 86400 : -1, 0),
+			    report_num(o, c1.hours * c1.machines_up, 1));
+			fprintf(o->md, "%s (%s) | %s | ", report_num(o, c1.machines, 2),
+			    report_num(o, c1.machines_up, 0),
+			    report_num(o, c10.hours * c10.machines_up, 1));
+			fprintf(o->md, "%s (%s) | ", report_num(o, c10.machines, 2),
+			    report_num(o, c10.machines_up, 0));
+			cost = cost_cell(o, s, b, ips);
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:i,s:o,s:o,s:o,s:o,s:o,s:o,"
+			    "s:o,s:o}", "scenario", s->label, "model", b->model, "level",
+			    (int)b->level, "images_per_s", report_jnum(ips), "images_per_day",
+			    report_jnum(ips > 0 ? ips * 86400 : -1), "hours_1m",
+			    report_jnum(c1.machine_hours), "machines_1m_1h",
+			    report_jnum(c1.machines_up), "machines_1m_1h_exact",
+			    report_jnum(c1.machines), "hours_10m", report_jnum(c10.machine_hours),
+			    "machines_10m_1h", report_jnum(c10.machines_up),
+			    "machines_10m_1h_exact", report_jnum(c10.machines)));
+			json_object_set_new(json_array_get(arr, json_array_size(arr) - 1),
+			    "cost_per_million", cost);
 		}
 	json_object_set_new(o->js, "capacity", arr);
 	fprintf(o->md, "\n### What if (*predictions, not measurements*)\n\n"
-	    "Each model at its recommended concurrency. Twice the latency (or 50 ms where there "
-	    "was none): each image is two requests, so a millisecond more one way adds 4 ms to "
-	    "R0; the prediction is the USL fit at the same concurrency, capped by the bounds "
-	    "recomputed with the new R0 (Little's law). A CPU stage twice as heavy: R0 and the "
-	    "client's CPU per image grow by the stage's measured CPU; the fit's lambda is "
-	    "rescaled to the new R0 and the result capped by the recomputed bounds. A model "
-	    "without a fit (sequential, or too few levels): the bounds alone, an upper limit "
-	    "rather than a prediction. Run the scenario with the changed setting (`exifbench "
-	    "bench --set latency_ms=...` or `--set cpu_spin_ms=...`) to measure it.\n");
+	    "Each model measured at its recommended concurrency, then at the concurrency chosen "
+	    "for the new conditions: of 1, 2, 4, ... up to its cap (at most 4096), the level "
+	    "with the highest predicted rate (the lowest within 1%% of it). Twice the latency "
+	    "(or 50 ms where there was none): each image is two requests, so a millisecond more "
+	    "one way adds 4 ms to R0; the prediction is the USL fit as measured (its contention "
+	    "is the CPU's, which a longer wait does not add to), capped by the bounds recomputed "
+	    "with the new R0 (Little's law). A CPU stage twice as heavy: R0 and the client's CPU "
+	    "per image grow by the stage's measured CPU; the fit's lambda is rescaled to the new "
+	    "R0 and the result capped by the recomputed bounds. A model without a fit "
+	    "(sequential, or too few levels): the bounds alone, an upper limit rather than a "
+	    "prediction. Run the scenario with the changed setting (`exifbench bench --set "
+	    "latency_ms=...` or `--set cpu_spin_ms=...`, at the level given) to measure it; "
+	    "`exifbench plan --check` compares the two.\n");
 	for (i = 0; i < rep->n; i++)
 		whatif_table(o, &rep->sc[i], wi);
 	json_object_set_new(o->js, "whatif", wi);
 }
 
+/*
+ * The cost of a million images at run b's rate under the scenario's prices, as a table cell
+ * ("-" without prices) and as JSON {compute, requests} (null without prices).
+ */
+static json_t *
+cost_cell(struct report_out *o, const struct report_scenario *s, const struct rs_run *b,
+    double ips)
+{
+	struct cap_in in = { 1e6, 3600, 0, -1, -1, -1 };
+	double price = rs_meta_num(s->rs, "scenario.price_per_hour"), gets, puts;
+	const char *req = rs_meta_str(s->rs, "scenario.request_prices");
+	struct cap_plan p;
+	char err[160];
+
+	if (price > 0)
+		in.price_hour = price;
+	if (*req != '\0' && capacity_parse_prices(req, &in.get_1k, &in.put_1k, err,
+	    sizeof(err)) < 0)
+		in.get_1k = in.put_1k = -1;
+	if (in.price_hour < 0 && in.get_1k < 0) {
+		fprintf(o->md, "- |\n");
+		return json_null();
+	}
+	if (capacity_requests(s->rs, b, &gets, &puts) < 0)
+		gets = puts = 1;	/* the pipeline: a GET and a PUT */
+	capacity_plan(ips, gets, puts, &in, &p);
+	fprintf(o->md, "%s + %s |\n", report_num(o, p.compute_per_m, 4),
+	    report_num(o, p.requests_per_m, 4));
+	return json_pack("{s:o,s:o}", "compute", report_jnum(p.compute_per_m), "requests",
+	    report_jnum(p.requests_per_m));
+}
+
 static void
 whatif_table(struct report_out *o, const struct report_scenario *s, json_t *arr)
 {
-	double lat = rs_meta_num(s->rs, "scenario.latency_ms"), lat2, extra, p1, p2, r0;
+	double lat = capacity_latency_ms(s->rs), lat2, extra;
 	char why1[96], why2[96];
 	const struct report_model *m;
 	const struct rs_run *r;
-	struct bound_in in, in2;
-	struct bound b1, b2;
+	struct cap_whatif_in in1, in2;
+	struct cap_whatif w1, w2;
 	size_t k, l;
 
 	if (s->r0_s <= 0 || s->seq == NULL)
 		return;
-	lat = isnan(lat) ? 0 : lat;
 	lat2 = lat > 0 ? 2 * lat : 50;
 	extra = s->seq->tr.stage_cpu_ms[1] >= 0 ? s->seq->tr.stage_cpu_ms[1] :
 	    s->seq->tr.stage_ms[1];
+	extra = extra > 0 ? extra : 0;
+	memset(&in1, 0, sizeof(in1));
+	memset(&in2, 0, sizeof(in2));
+	in1.add_r0_s = 4 * (lat2 - lat) / 1e3;
+	in2.add_r0_s = in2.add_cpu_s = extra / 1e3;
+	in2.rescale = 1;
 	fprintf(o->md, "\n**%s** (measured at %.0f ms one-way; the process stage costs %s ms "
 	    "of CPU per image):\n\n| model | in flight | measured images/s | at %.0f ms: "
-	    "images/s | limit | CPU stage x2: images/s | limit |\n"
-	    "|---|--:|--:|--:|---|--:|---|\n", s->label, lat, report_num(o, extra, 2), lat2);
+	    "in flight | images/s | limit | CPU stage x2: in flight | images/s | limit |\n"
+	    "|---|--:|--:|--:|--:|---|--:|--:|---|\n", s->label, lat, report_num(o, extra, 2),
+	    lat2);
 	for (k = 0; k < s->n_models; k++) {
 		m = &s->models[k];
 		r = m->best;	/* the run at the recommended level, else the best */
 		for (l = 0; l < m->n_runs; l++)
 			if (m->runs[l]->level == m->recommended)
 				r = m->runs[l];
-		report_bound_in(s, r, &in);
-		r0 = in.r0_s;
-		in2 = in;
-		/* latency: the fit as measured (its contention is the CPU's, which a longer wait
-		 * does not add to), capped by Little's law at the new R0 */
-		in.r0_s = r0 + 4 * (lat2 - lat) / 1e3;
-		p1 = analysis_whatif(m->usl_ok ? &m->usl : NULL, in.r0_s, &in, &b1);
-		/* a heavier CPU stage: every image takes longer, alone too (lambda rescaled) */
-		in2.r0_s = r0 + (extra > 0 ? extra / 1e3 : 0);
-		in2.client_cpu_s += extra > 0 ? extra / 1e3 : 0;
-		p2 = analysis_whatif(m->usl_ok ? &m->usl : NULL, r0, &in2, &b2);
-		fprintf(o->md, "| %s | %.0f | %s | ", m->name, in.in_flight,
+		capacity_whatif(s, m, r, &in1, &w1);
+		capacity_whatif(s, m, r, &in2, &w2);
+		fprintf(o->md, "| %s | %s | %s | ", m->name, report_num(o, r->v[RS_in_flight], 0),
 		    report_num(o, r->v[RS_images_per_s], 1));
-		fprintf(o->md, "%s | %s | ", report_num(o, p1, 1), p1 < b1.best ? "USL fit" :
-		    limit_name(m, &b1, why1, sizeof(why1)));
-		fprintf(o->md, "%s | %s |\n", report_num(o, p2, 1), p2 < b2.best ? "USL fit" :
-		    limit_name(m, &b2, why2, sizeof(why2)));
-		json_array_append_new(arr, json_pack("{s:s,s:s,s:f,s:o,s:f,s:o,s:o}", "scenario",
-		    s->label, "model", m->name, "in_flight", in.in_flight, "measured",
+		fprintf(o->md, "%.0f | %s | %s | ", w1.in_flight, report_num(o, w1.ips, 1),
+		    w1.from_fit ? "USL fit" : limit_name(m, &w1.b, why1, sizeof(why1)));
+		fprintf(o->md, "%.0f | %s | %s |\n", w2.in_flight, report_num(o, w2.ips, 1),
+		    w2.from_fit ? "USL fit" : limit_name(m, &w2.b, why2, sizeof(why2)));
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:o,s:o,s:f,s:o,s:i,s:f,s:o,"
+		    "s:i,s:f}", "kind", "prediction", "scenario", s->label, "model", m->name,
+		    "in_flight", report_jnum(r->v[RS_in_flight]), "measured",
 		    report_jnum(r->v[RS_images_per_s]), "latency_ms", lat2, "predicted_latency",
-		    report_jnum(p1), "predicted_cpu_x2", report_jnum(p2)));
+		    report_jnum(w1.ips), "level_latency", (int)w1.level, "in_flight_latency",
+		    w1.in_flight, "predicted_cpu_x2", report_jnum(w2.ips), "level_cpu_x2",
+		    (int)w2.level, "in_flight_cpu_x2", w2.in_flight));
 	}
 }
 
