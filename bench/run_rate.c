@@ -85,6 +85,8 @@ run_rate_json(const struct run_rate *rr, const struct run_totals *t, json_t *o)
 	json_object_set_new(o, "sustained", json_boolean(!t->unsustained));
 	json_object_set_new(o, "behind_ms", open ? json_real((double)t->behind_ns / 1e6) :
 	    json_null());
+	json_object_set_new(o, "behind_end_ms", open ?
+	    json_real((double)t->behind_end_ns / 1e6) : json_null());
 	json_object_set_new(o, "backlog_max", open ? json_integer((json_int_t)t->backlog_max) :
 	    json_null());
 	json_object_set_new(o, "max_backlog", open ? json_integer((json_int_t)rr->max_backlog) :
@@ -104,7 +106,9 @@ run_rate_print(const struct run_rate *rr, const struct run_totals *t)
 		    (double)t->behind_ns / 1e9, (unsigned long long)t->backlog_max,
 		    (unsigned long long)rr->max_backlog, (double)t->gave_up_ns / 1e9);
 	else
-		printf("rate %g/s %s: sustained, at most %.1f ms behind (backlog at most %llu)\n",
-		    rr->rate, arrivals_name(rr->kind), (double)t->behind_ns / 1e6,
-		    (unsigned long long)t->backlog_max);
+		printf("rate %g/s %s: kept within the backlog's bound, at most %.1f ms behind, "
+		    "%.1f ms at the last key (backlog at most %llu of %llu)\n", rr->rate,
+		    arrivals_name(rr->kind), (double)t->behind_ns / 1e6,
+		    (double)t->behind_end_ns / 1e6, (unsigned long long)t->backlog_max,
+		    (unsigned long long)rr->max_backlog);
 }

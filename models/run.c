@@ -243,6 +243,7 @@ paced(struct run *r, char *key, int wait)
 		return drop_pending(r);
 	if (-left > r->t.behind_ns)
 		r->t.behind_ns = -left;
+	r->t.behind_end_ns = left < 0 ? -left : 0;
 	/* due and not handed out: this key, and those of the schedule due by now */
 	backlog = left < 0 ? 1 + arrivals_due_by(&r->sched, now - r->t0_ns, r->max_backlog) : 1;
 	if (backlog > r->t.backlog_max)

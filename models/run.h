@@ -65,6 +65,8 @@ struct run_totals {
 	/* Open loop (run_set_rate); all 0 when closed-loop. */
 	int unsustained;	/* it gave up the rate: the backlog passed its bound */
 	int64_t behind_ns;	/* the most a key was handed out after it was due */
+	int64_t behind_end_ns;	/* how late the last key handed out was: a run falling
+				   behind, not yet past the bound, shows here */
 	uint64_t backlog_max;	/* the most keys due and not yet handed out */
 	int64_t gave_up_ns;	/* when it gave up, from the schedule's start */
 };
