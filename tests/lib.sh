@@ -100,6 +100,24 @@ check_counted() {
 	    test $((ok + failed)) -eq "$listed" -a "$rows" -eq "$listed" -a "$listed" -gt 0
 }
 
+# start_shaper ARGS...: runs `$bin shape --json ARGS` in the background (its output in
+# $tmp/shape.out and shape.err); sets pid and url (http://ADDR). Exits 1 if it does not start.
+start_shaper() {
+	local i addr
+	# Emptied here, not by the background job's redirection, which may come after the first
+	# read below and leave it the previous shaper's address.
+	: >"$tmp/shape.out"
+	"$bin" shape --json "$@" >>"$tmp/shape.out" 2>"$tmp/shape.err" &
+	pid=$!
+	for i in $(seq 100); do
+		addr=$(sed -n '1s/^{"listen":"\([^"]*\)".*/\1/p' "$tmp/shape.out")
+		[ -n "$addr" ] && break
+		sleep 0.05
+	done
+	url=http://$addr
+	[ -n "$addr" ] || { echo "FAIL: shape $* did not start: $(cat "$tmp/shape.err")"; exit 1; }
+}
+
 # jqe FILTER FILE: jq's truth of FILTER on FILE (jq -e), quietly.
 jqe() {
 	jq -e "$@" >/dev/null

@@ -17,7 +17,7 @@ bucket=exifbench-itol-$$
 src=s3://$bucket/in
 shaper=
 
-. "$(dirname "$0")/../lib.sh"	# expect, check, run_counted, check_counted
+. "$(dirname "$0")/../lib.sh"	# expect, check, run_counted, check_counted, start_shaper
 need_tools openloop.sh jq awk
 
 cleanup() {
@@ -44,16 +44,9 @@ early() {
 
 expect 0 'generated 50 files' "$bin" dataset gen --profile tiny --out "$tmp/tiny"
 expect 0 'loaded 50/50' "$bin" dataset load "$tmp/tiny" "$src"
-"$bin" shape --json --latency-ms 10 --upstream "$AWS_ENDPOINT_URL" >"$tmp/shape.out" \
-    2>"$tmp/shape.err" &
-shaper=$!
-for _ in $(seq 100); do
-	addr=$(sed -n '1s/^{"listen":"\([^"]*\)".*/\1/p' "$tmp/shape.out")
-	[ -n "$addr" ] && break
-	sleep 0.05
-done
-[ -n "$addr" ] || { echo "FAIL: the shaper did not start: $(cat "$tmp/shape.err")"; exit 1; }
-export AWS_ENDPOINT_URL=http://$addr
+start_shaper --latency-ms 10 --upstream "$AWS_ENDPOINT_URL"
+shaper=$pid
+export AWS_ENDPOINT_URL=$url
 
 # --- every model on a constant schedule it can keep: 20 images at 10/s (sequential, two
 # requests of 20 ms round trip each, keeps up to about 25/s) ---

@@ -18,23 +18,6 @@ trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null; "$bin" dataset rm --bucket "s3:/
 sign=(--aws-sigv4 "aws:amz:$AWS_REGION:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"
 	-H 'x-amz-content-sha256: UNSIGNED-PAYLOAD')
 
-# start_shaper ARGS...: runs the shaper in the background; sets pid and url (http://ADDR).
-start_shaper() {
-	local i addr
-	# Emptied here, not by the background job's redirection, which may come after the first
-	# read below and leave it the previous shaper's address.
-	: >"$tmp/shape.out"
-	"$bin" shape --json "$@" >>"$tmp/shape.out" 2>"$tmp/shape.err" &
-	pid=$!
-	for i in $(seq 100); do
-		addr=$(sed -n '1s/^{"listen":"\([^"]*\)".*/\1/p' "$tmp/shape.out")
-		[ -n "$addr" ] && break
-		sleep 0.05
-	done
-	url=http://$addr
-	[ -n "$addr" ] || { echo "FAIL: shape $* did not start: $(cat "$tmp/shape.err")"; exit 1; }
-}
-
 # stop_shaper: SIGTERM; the last stdout line (JSON stats) goes to $tmp/stats.json.
 stop_shaper() {
 	kill -TERM "$pid"
