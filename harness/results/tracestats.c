@@ -172,6 +172,7 @@ row_of(char *const *cell, size_t nc, const int *idx, struct row *r)
 	r->lat_us[TS_PROC] = stage_us(v, TRACE_proc_start_us, TRACE_proc_end_us);
 	r->lat_us[TS_PUT] = stage_us(v, TRACE_put_start_us, TRACE_put_end_us);
 	r->lat_us[TS_TTFB] = v[TRACE_get_ttfb_us];
+	r->lat_us[TS_RESP] = r->lat_us[TS_WAIT] = -1;	/* stand-in until main has them */
 	r->req_us = r->ok ? v[TRACE_get_total_us] + v[TRACE_put_total_us] : -1;
 }
 

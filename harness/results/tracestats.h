@@ -21,7 +21,7 @@
 #define TRACESTATS_NP 5
 extern const double tracestats_p[TRACESTATS_NP];
 
-enum tracestats_lat { TS_E2E, TS_GET, TS_PROC, TS_PUT, TS_TTFB, TS_NLAT };
+enum tracestats_lat { TS_E2E, TS_GET, TS_PROC, TS_PUT, TS_TTFB, TS_RESP, TS_WAIT, TS_NLAT };
 
 struct tracestats {
 	size_t rows;		/* images in the trace */
