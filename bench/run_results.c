@@ -76,7 +76,7 @@ run_folder_close(struct run_folder *f, const struct run_args *a, int exit_code,
 	double trim = json_number_value(json_object_get(json_object_get(f->meta, "scenario"),
 	    "trim"));
 
-	results_label(label, sizeof(label), a->model->name, a->opts.concurrency, "all", 1, 1);
+	results_label(label, sizeof(label), a->model->name, a->opts.concurrency, "all", 1, 1, 0);
 	if (tracestats_read(a->trace_path, trim, f->res.trace, label, RESULTS_LABEL_HEADER,
 	    &f->res.trace_header, &ts, terr, sizeof(terr)) == 0 && f->own_trace)
 		unlink(f->trace);
