@@ -162,6 +162,9 @@ pick_main_set(struct report_scenario *s)
 		for (j = 0; j < i && rs->runs[j].clients != rs->runs[i].clients; j++)
 			;
 		s->n_clients += j == i;
+		for (j = 0; j < i && rs->runs[j].rate != rs->runs[i].rate; j++)
+			;
+		s->n_rates += j == i && rs->runs[i].rate > 0;
 	}
 	for (i = 0; i < rs->n_runs; i++) {
 		if (rs->runs[i].clients != s->main_clients)

@@ -7,7 +7,8 @@
  * it run, does a bigger machine help, what does that mean for a fleet, and what could skew it;
  * the summary also says what dataset each scenario ran on, and over what network (the latency
  * added, the endpoint's measured round trip: report_net.c); a run spread over several
- * endpoints gets a per-endpoint table after the breakdown (report_endpoints.c).
+ * endpoints gets a per-endpoint table after the breakdown (report_endpoints.c); a rate sweep
+ * gets the open-loop section after the scaling (report_rates.c).
  * Capacity planning, what-ifs and the skew list are in report_plan.c.
  */
 #include <jansson.h>
@@ -47,6 +48,7 @@ report_write(const struct report *rep, const char *dir, int plots, char *err, si
 	verdicts(&o, rep);
 	bounds(&o, rep);
 	scaling(&o, rep);
+	report_rates(&o, rep);
 	report_plan_hardware(&o, rep);
 	report_plan_capacity(&o, rep);
 	report_plan_skews(&o, rep);
