@@ -7,7 +7,11 @@
  * The objective: the highest kept rate with resp p99 within it (the edge included), unknown
  * p99s skipped, none within, no objective. The runs of a scenario by model and level: sorted
  * by rate then repeat, other PU sets, client counts and closed-loop runs left out, the levels
- * ascending and once each. test_inval feeds NULL points, no points and bad objectives.
+ * ascending and once each. The scenario keys of a sweep (rates, arrivals, max_backlog,
+ * slo_p99_ms: bad values name file, line and key; none; full.rates) and its plan (a run per
+ * level and rate, sequential once; --rate, --arrivals and --max-backlog passed; -rateR in the
+ * run's name; a rate twice or rates with clients > 1 refused). test_inval feeds NULL points,
+ * no points and bad objectives.
  */
 #include "harness/report/rates.c"
 
@@ -17,6 +21,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "harness/engine/plan.h"
+#include "harness/engine/scenario.h"
 
 #define P(o, a, k, p99) { o, a, k, p99 }
 
@@ -167,6 +174,130 @@ test_runs(void **state)
 	assert_int_equal(rates_levels(&s, "pthreads", levels, 4), 0);
 }
 
+/* Parses text as the file t.conf with profile: 0, or -1 with err. */
+static int
+parse(const char *text, const char *profile, struct scenario *sc, char *err, size_t errlen)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int rv;
+
+	assert_non_null(f);
+	rv = scenario_parse(f, "t.conf", profile, sc, err, errlen);
+	fclose(f);
+	return rv;
+}
+
+static void
+test_keys(void **state)
+{
+	static const struct {
+		const char *text, *err;
+	} bad[] = {
+		{ "models = async\nrates = 10 0 5\n", "t.conf:2: key 'rates': '0' is not none or "
+		    "a rate in images/s in [0.01, 1000000]" },
+		{ "rates = 10 fast\n", "t.conf:1: key 'rates': 'fast' is not none or a rate in "
+		    "images/s in [0.01, 1000000]" },
+		{ "rates =\n", "t.conf:1: key 'rates': no value" },
+		{ "rates = 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\n", "t.conf:1: key 'rates': "
+		    "more than 16 values" },
+		{ "arrivals = burst\n", "t.conf:1: key 'arrivals': 'burst' is not one of "
+		    "constant, poisson" },
+		{ "max_backlog = -1\n", "t.conf:1: key 'max_backlog': '-1' is not an integer in "
+		    "[0, 1000000000]" },
+		{ "slo_p99_ms = soon\n", "t.conf:1: key 'slo_p99_ms': 'soon' is not a number in "
+		    "[0, 3600000]" },
+		{ "full.rates = 5 x\n", "t.conf:1: key 'rates': 'x' is not none or a rate in "
+		    "images/s in [0.01, 1000000]" },
+	};
+	struct scenario sc;
+	char err[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse(bad[i].text, NULL, &sc, err, sizeof(err)), -1);
+		assert_string_equal(err, bad[i].err);
+	}
+	assert_int_equal(parse("models = async\n", NULL, &sc, err, sizeof(err)), 0);
+	assert_int_equal(sc.n_rates, 0);	/* closed loop by default */
+	assert_string_equal(sc.arrivals, "constant");
+	assert_true(sc.max_backlog == 0 && sc.slo_p99_ms == 0);
+	assert_int_equal(parse("rates = 2.5 40\narrivals = poisson\nmax_backlog = 64\n"
+	    "slo_p99_ms = 250\nfull.rates = none\n", NULL, &sc, err, sizeof(err)), 0);
+	assert_int_equal(sc.n_rates, 2);
+	assert_true(sc.rates[0] == 2.5 && sc.rates[1] == 40);
+	assert_string_equal(sc.arrivals, "poisson");
+	assert_true(sc.max_backlog == 64 && sc.slo_p99_ms == 250);
+	assert_int_equal(parse("rates = 2.5 40\nfull.rates = none\n", "full", &sc, err,
+	    sizeof(err)), 0);
+	assert_int_equal(sc.n_rates, 0);
+	assert_int_equal(parse("full.rates = 7\n", "full", &sc, err, sizeof(err)), 0);
+	assert_true(sc.n_rates == 1 && sc.rates[0] == 7);
+}
+
+/* The value after opt in argv, or NULL. */
+static const char *
+arg_of(char *const *argv, const char *opt)
+{
+	size_t i;
+
+	for (i = 0; argv[i] != NULL; i++)
+		if (strcmp(argv[i], opt) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+static void
+test_plan(void **state)
+{
+	struct scenario sc;
+	struct plan p;
+	char err[512], name[128], *argv[48];
+
+	(void)state;
+	assert_int_equal(parse("models = sequential async\nconcurrency = 1 4\nrates = 5 50\n",
+	    NULL, &sc, err, sizeof(err)), 0);
+	if (plan_make(&sc, &p, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_int_equal(p.n, 6);	/* sequential at 1 only, async at 1 and 4: each at 2 rates */
+	assert_true(p.run[0].level == 1 && p.run[0].rate == 5 && p.run[1].rate == 50);
+	assert_true(p.run[5].level == 4 && p.run[5].rate == 50 && p.run[5].rep == 1);
+	plan_argv(&p, &p.run[1], &sc, "exifbench", "t/x", "x.csv", 10, argv, 48);
+	assert_string_equal(arg_of(argv, "--rate"), "50");
+	assert_string_equal(arg_of(argv, "--arrivals"), "constant");
+	assert_null(arg_of(argv, "--max-backlog"));
+	assert_string_equal(plan_run_name(&p.run[1], name, sizeof(name)),
+	    "sequential-c1-cpusall-r1-rate50");
+	plan_free(&p);
+
+	assert_int_equal(parse("models = async\nrates = 0.5\narrivals = poisson\n"
+	    "max_backlog = 32\n", NULL, &sc, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&sc, &p, err, sizeof(err)), 0);
+	plan_argv(&p, &p.run[0], &sc, "exifbench", "t/x", "x.csv", 0, argv, 48);
+	assert_string_equal(arg_of(argv, "--rate"), "0.5");
+	assert_string_equal(arg_of(argv, "--arrivals"), "poisson");
+	assert_string_equal(arg_of(argv, "--max-backlog"), "32");
+	assert_string_equal(plan_run_name(&p.run[0], name, sizeof(name)),
+	    "async-c8-cpusall-r1-rate0.5");
+	plan_free(&p);
+
+	assert_int_equal(parse("models = async\n", NULL, &sc, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&sc, &p, err, sizeof(err)), 0);
+	plan_argv(&p, &p.run[0], &sc, "exifbench", "t/x", "x.csv", 0, argv, 48);
+	assert_null(arg_of(argv, "--rate"));	/* closed loop */
+	assert_null(arg_of(argv, "--arrivals"));
+	assert_string_equal(plan_run_name(&p.run[0], name, sizeof(name)), "async-c8-cpusall-r1");
+	plan_free(&p);
+
+	assert_int_equal(parse("rates = 5 20 5.0001\n", NULL, &sc, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&sc, &p, err, sizeof(err)), -1);
+	assert_string_equal(err, "rates: 5.0001 given twice");
+	assert_int_equal(parse("rates = 5\nclients = 1 2\n", NULL, &sc, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&sc, &p, err, sizeof(err)), -1);
+	assert_string_equal(err, "rates with clients 2: open-loop runs over several clients are "
+	    "not supported yet (give clients = 1)");
+}
+
 static void
 test_inval(void **state)
 {
@@ -191,6 +322,8 @@ main(void)
 		cmocka_unit_test(test_knee),
 		cmocka_unit_test(test_slo),
 		cmocka_unit_test(test_runs),
+		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_inval),
 	};
 
