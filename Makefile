@@ -251,7 +251,8 @@ integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS) $(MPI_BIN)
 		tests/integration/source.sh $(BIN) && tests/integration/creds.sh $(BIN) && \
 		tests/integration/stage.sh $(BIN) $(BUILD) && tests/integration/local.sh $(BIN) && \
 		tests/integration/faults.sh $(BIN) && tests/integration/endpoints.sh $(BIN) && \
-		tests/integration/breaker.sh $(BIN) && tests/integration/mpi.sh $(BIN) && \
+		tests/integration/breaker.sh $(BIN) && tests/integration/rates.sh $(BIN) && \
+		tests/integration/mpi.sh $(BIN) && \
 		tests/integration/mpi_netns.sh $(BIN) && tests/integration/netns.sh $(BIN)'
 
 # The report's results: the shipped scenarios, each a result folder inside one
