@@ -359,8 +359,11 @@ bounds(struct report_out *o, const struct report *rep)
 				if (strcmp(r->model, m->name) != 0)
 					continue;
 				b = &s->bounds[l];
-				fprintf(o->md, "| %s | %u | %u | %s | ", r->model, r->client_pus,
-				    r->level, report_num(o, r->v[RS_images_per_s], 1));
+				fprintf(o->md, "| %s", r->model);
+				if (r->rate > 0)	/* a rate sweep's run: its offered rate */
+					fprintf(o->md, " at %g/s", r->rate);
+				fprintf(o->md, " | %u | %u | %s | ", r->client_pus, r->level,
+				    report_num(o, r->v[RS_images_per_s], 1));
 				for (c = 0; c < B_N; c++)
 					fprintf(o->md, "%s | ", report_num(o, b->x[c], -1));
 				fprintf(o->md, "%s | %s%% |\n", b->limit < B_N ?
@@ -376,6 +379,8 @@ bounds(struct report_out *o, const struct report *rep)
 				    NAN));
 				json_object_set_new(j, "limit", json_string(b->limit < B_N ?
 				    analysis_bound_name(b->limit) : "none"));
+				if (r->rate > 0)
+					json_object_set_new(j, "offered_per_s", json_real(r->rate));
 				json_array_append_new(arr, j);
 			}
 	}
