@@ -38,12 +38,13 @@ plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen)
 				snprintf(err, errlen, "rates: %g given twice", sc->rates[l]);
 				return -1;
 			}
-	for (l = 0; sc->n_rates > 0 && l < sc->n_clients; l++)
-		if (sc->clients[l] > 1) {
-			snprintf(err, errlen, "rates with clients %u: open-loop runs over several "
-			    "clients are not supported yet (give clients = 1)", sc->clients[l]);
-			return -1;
-		}
+	for (l = 0; sc->n_rates > 0 && l < sc->n_clients; l++) {
+		if (sc->clients[l] <= 1)
+			continue;
+		snprintf(err, errlen, "rates with clients %u: open-loop runs over several clients "
+		    "are not supported yet (give clients = 1)", sc->clients[l]);
+		return -1;
+	}
 	for (l = 0; l < sc->n_clients; l++)
 		for (k = 0; k < l; k++)
 			if (sc->clients[k] == sc->clients[l]) {

@@ -80,10 +80,10 @@ struct scenario {
 					   once per rate open-loop (run --rate); "none"
 					   (the default): closed loop, n_rates 0 */
 	size_t n_rates;
-	char arrivals[16];		/* arrivals: constant or poisson ("constant"), with rates */
-	unsigned long max_backlog;	/* max_backlog: run --max-backlog, 0 = the run's default */
-	double slo_p99_ms;		/* slo_p99_ms: the resp p99 objective the report judges
-					   rates against, 0 = none */
+	char arrivals[16];		/* arrivals: constant or poisson, with rates (constant) */
+	unsigned long max_backlog;	/* max_backlog: run --max-backlog, 0 = the run's own */
+	double slo_p99_ms;		/* slo_p99_ms: the resp p99 objective the report
+					   judges rates against, 0 = none */
 	unsigned workers;		/* workers: hybrid CPU threads, 0 = the client's PUs */
 	char client_cpus[SCENARIO_MAX_CPUSETS][64];	/* client_cpus: hwloc list strings */
 	size_t n_client_cpus;		/* (default: one entry "", meaning unbound) */
