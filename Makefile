@@ -66,7 +66,7 @@ say :=
 endif
 
 CORE_SRC := $(addprefix models/core/,s3config.c s3req.c s3.c s3list.c s3url.c s3xml.c retry.c \
-	location.c local.c walk.c keyesc.c shard.c \
+	location.c local.c walk.c keyesc.c shard.c arrivals.c \
 	digest.c exif.c exifjson.c transform.c transform_ctx.c transform_spin.c stage.c breaker.c \
 	stage_cmd.c job.c)
 MODEL_SRC := $(addprefix models/,run.c lister.c records.c models.c evio.c evio_curl.c sequential.c \
@@ -88,7 +88,7 @@ REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c r
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC) \
 	harness/mpi/timeline.c
 BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_dataset_index.c \
-	cmd_exif.c cmd_run.c run_opts.c run_results.c run_where.c cmd_shape.c cmd_bench.c bench_keys.c \
+	cmd_exif.c cmd_run.c run_opts.c run_rate.c run_results.c run_where.c cmd_shape.c cmd_bench.c bench_keys.c \
 	bench_setup.c bench_run.c \
 	cmd_report.c cmd_compare.c)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
@@ -103,7 +103,7 @@ STAGE_CORE := $(addprefix models/core/,transform.c transform_ctx.c transform_spi
 SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -shared \
 	-fvisibility=hidden
 
-UNIT_TESTS := s3url location local walk keyesc shard s3xml retry breaker manifest index dsstats gen s3config exif transform \
+UNIT_TESTS := s3url location local walk keyesc shard arrivals s3xml retry breaker manifest index dsstats gen s3config exif transform \
 	stage job run models scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape \
 	sampler_cost usl analysis plot plotdata csv resultset rs_dataset compare gnuplot results epstats \
 	rates
@@ -181,6 +181,7 @@ TESTED_local := models/core/local.o
 TESTED_walk := models/core/walk.o
 TESTED_keyesc := models/core/keyesc.o
 TESTED_shard := models/core/shard.o
+TESTED_arrivals := models/core/arrivals.o
 TESTED_s3xml := models/core/s3xml.o
 TESTED_retry := models/core/retry.o
 TESTED_breaker := models/core/breaker.o
@@ -251,6 +252,7 @@ integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS) $(MPI_BIN)
 		tests/integration/source.sh $(BIN) && tests/integration/creds.sh $(BIN) && \
 		tests/integration/stage.sh $(BIN) $(BUILD) && tests/integration/local.sh $(BIN) && \
 		tests/integration/faults.sh $(BIN) && tests/integration/endpoints.sh $(BIN) && \
+		tests/integration/openloop.sh $(BIN) && \
 		tests/integration/breaker.sh $(BIN) && tests/integration/rates.sh $(BIN) && \
 		tests/integration/mpi.sh $(BIN) && \
 		tests/integration/mpi_netns.sh $(BIN) && tests/integration/netns.sh $(BIN)'

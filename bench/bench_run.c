@@ -15,8 +15,7 @@
 #include "cli.h"
 #include "datasets/remove.h"
 #include "harness/engine/runner.h"
-
-#define RUN_EXIT_UNSUSTAINED 4	/* run --rate: the rate was not sustained */
+#include "run_rate.h"
 
 /* What a run is called: in messages (label), in S3 (prefix), on disk (trace, log). */
 struct run_names {
@@ -133,7 +132,7 @@ run_one(struct bench *b, const struct plan_run *pr)
 	row.wall_s = json_is_real(json_object_get(sum, "wall_s")) ?
 	    json_real_value(json_object_get(sum, "wall_s")) : -1;
 	row.status = rr->exit_code == 0 ? "ok" : rr->exit_code == EXIT_ITEMS ? "failed_keys" :
-	    rr->exit_code == RUN_EXIT_UNSUSTAINED ? "unsustained" :
+	    rr->exit_code == EXIT_UNSUSTAINED ? "unsustained" :
 	    rr->exit_code == BENCH_EXIT_STOPPED ? "stopped" : "error";
 	row_model(&row, pr, &b->sc);
 	row_open(&row, pr, sum);
@@ -143,7 +142,7 @@ run_one(struct bench *b, const struct plan_run *pr)
 	results_row(&b->res, &row);
 	b->any_failed |= rr->exit_code == EXIT_ITEMS;
 	b->any_error |= rr->exit_code != 0 && rr->exit_code != EXIT_ITEMS &&
-	    rr->exit_code != BENCH_EXIT_STOPPED && rr->exit_code != RUN_EXIT_UNSUSTAINED;
+	    rr->exit_code != BENCH_EXIT_STOPPED && rr->exit_code != EXIT_UNSUSTAINED;
 	print_run(b, &row, n.tag, n.label, n.log, sum);
 	json_decref(sum);
 	clean_prefix(b, n.prefix);
@@ -181,7 +180,7 @@ row_open(struct result_row *row, const struct plan_run *pr, json_t *sum)
 	    "constant");
 	row->arrivals = arrivals;
 	row->offered_per_s = offered > 0 ? offered : pr->rate;
-	row->unsustained = row->exit_code == RUN_EXIT_UNSUSTAINED || json_is_false(sust);
+	row->unsustained = row->exit_code == EXIT_UNSUSTAINED || json_is_false(sust);
 	row->behind_ms = jnum(sum, "behind_ms");
 	row->backlog_max = jnum(sum, "backlog_max");
 }
@@ -256,7 +255,7 @@ print_run(struct bench *b, const struct result_row *row, const char *tag, const 
 		    ts->images_per_s, ts->lat_ms[TS_E2E][0], ts->lat_ms[TS_E2E][2],
 		    rr->group[SAMPLER_MODEL].cpu_pct, row->status);
 	if (rr->exit_code != 0 && rr->exit_code != EXIT_ITEMS &&
-	    rr->exit_code != BENCH_EXIT_STOPPED && rr->exit_code != RUN_EXIT_UNSUSTAINED)
+	    rr->exit_code != BENCH_EXIT_STOPPED && rr->exit_code != EXIT_UNSUSTAINED)
 		fprintf(stderr, "exifbench: %s exited %d: %s (log: %s)\n", label, rr->exit_code,
 		    json_string_value(json_object_get(sum, "error")) ?: "see its log", log);
 }

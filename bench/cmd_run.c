@@ -207,6 +207,7 @@ set_up(struct run_cli *c, struct run **rp)
 	}
 	if (c->keys != NULL)
 		run_set_keys(*rp, c->keys, c->a.keys_path);
+	run_rate_apply(&c->a.rate, *rp);
 	if (run_set_shard(*rp, c->a.shard.index, c->a.shard.count) < 0) {
 		cli_error("out of memory");
 		return EXIT_SETUP;
@@ -265,6 +266,8 @@ measure(struct run_cli *c, struct run *r)
 	else if (t.listed == 0)
 		fprintf(stderr, "exifbench: warning: --src holds no file or object: nothing was "
 		    "run\n");
+	if (t.unsustained)
+		return EXIT_UNSUSTAINED;
 	return t.failed > 0 ? EXIT_ITEMS : 0;
 }
 
@@ -473,6 +476,7 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 		    run_error(r), "stage", c->a.p.stage.kind != STAGE_BUILTIN ?
 		    c->a.p.stage.path : "builtin", "shard", c->a.shard.count > 1 ? shard : NULL,
 		    "breaker", run_breaker_json(&t));
+		run_rate_json(&c->a.rate, &t, o);
 		endpoints_summary(c, o);
 		cli_print_json(o);
 		return;
@@ -492,6 +496,7 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 		    t.breaker.down ? "gave up on the endpoint" : "the endpoint answered again",
 		    (unsigned long long)t.breaker_retried, t.breaker_retried == 1 ? "" : "s",
 		    (unsigned long long)t.breaker_failed);
+	run_rate_print(&c->a.rate, &t);
 	endpoints_summary(c, NULL);
 }
 

@@ -51,6 +51,7 @@ static const struct option longopts[] = {
 	{ "limit", required_argument, NULL, 'n' },
 	{ "duration", required_argument, NULL, O_DURATION },
 	{ "breaker-window", required_argument, NULL, O_BREAKER },
+	RUN_RATE_LONGOPTS,
 	{ "transform", required_argument, NULL, 't' },
 	{ "quality", required_argument, NULL, 'q' },
 	{ "thumb-max", required_argument, NULL, O_THUMB },
@@ -90,6 +91,7 @@ const char run_usage[] =
     "                          process may use, from hwloc)\n"
     "  -n, --limit N           stop after N keys (default: all)\n"
     "      --duration S        start no key after S seconds; the keys in flight end\n"
+    RUN_RATE_HELP
     "      --breaker-window S  the circuit breaker: after 3 connection failures in a row\n"
     "                          (no HTTP answer) across the workers, start no key and probe\n"
     "                          the endpoint (HEAD of the bucket, backing off) for up to S\n"
@@ -146,7 +148,8 @@ const char run_usage[] =
     "      --quiet             no progress line and no per-key errors on stderr\n"
     "  -h, --help              this text\n"
     "Exit: 0 every key ok, 1 some keys failed, 2 usage, 3 setup (settings, endpoint,\n"
-    "listing, model start), 130 stopped by Ctrl-C (the summary still counts every key).\n"
+    "listing, model start), 4 the --rate was not sustained (the keys run still counted),\n"
+    "130 stopped by Ctrl-C (the summary still counts every key).\n"
     "The summary's \"timed_out\" says --duration ended the run (not an error).\n";
 
 int
@@ -178,7 +181,8 @@ run_args_parse(struct run_args *a, int argc, char **argv)
 		    a->model->max_concurrency < 8 ? a->model->max_concurrency : 8;
 	if (!st.workers_set)
 		a->opts.workers = topo_bound_cores();
-	if ((rc = check_stage(a)) >= 0)
+	if ((rc = run_rate_check(&a->rate)) >= 0 ||
+	    (rc = check_stage(a)) >= 0)
 		return rc;
 	return run_where_config(&a->p);
 }
@@ -208,6 +212,8 @@ parse_opt(int ch, const char *arg, void *ctx)
 	case 'j': a->json = 1; break;
 	case O_QUIET: a->quiet = 1; break;
 	default:
+		if (ch >= RUN_RATE_OPT)
+			return run_rate_opt(&a->rate, ch, arg);
 		return parse_run_opt(a, st, ch, arg);
 	}
 	return -1;

@@ -8,6 +8,7 @@
 
 #include "models/model.h"
 #include "models/core/shard.h"
+#include "run_rate.h"
 
 struct run_args {
 	const struct model *model;
@@ -16,6 +17,7 @@ struct run_args {
 	unsigned long limit;	/* --limit: 0, or the keys to run at most */
 	double duration_s;	/* --duration: 0, or the wall time after which no key starts */
 	double breaker_window_s;/* --breaker-window: the probe window; 0: no circuit breaker */
+	struct run_rate rate;	/* --rate and its options: the open-loop schedule */
 	int json, quiet;
 	const char *trace_path;	/* --trace, or NULL */
 	const char *keys_path;	/* --keys, or NULL */

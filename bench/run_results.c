@@ -76,15 +76,23 @@ run_folder_close(struct run_folder *f, const struct run_args *a, int exit_code,
 	double trim = json_number_value(json_object_get(json_object_get(f->meta, "scenario"),
 	    "trim"));
 
-	results_label(label, sizeof(label), a->model->name, a->opts.concurrency, "all", 1, 1, 0);
+	results_label(label, sizeof(label), a->model->name, a->opts.concurrency, "all", 1, 1,
+	    a->rate.rate);
 	if (tracestats_read(a->trace_path, trim, f->res.trace, label, RESULTS_LABEL_HEADER,
 	    &f->res.trace_header, &ts, terr, sizeof(terr)) == 0 && f->own_trace)
 		unlink(f->trace);
 	if (rr != NULL) {
 		fill_row(a, &row, rr, &ts, exit_code, wall_s);
+		if (a->rate.kind != ARRIVALS_CLOSED && t != NULL) {	/* summary.csv's open loop */
+			row.arrivals = arrivals_name(a->rate.kind);
+			row.offered_per_s = a->rate.rate, row.unsustained = t->unsustained;
+			row.behind_ms = (double)t->behind_ns / 1e6;
+			row.backlog_max = (double)t->backlog_max;
+		}
 		results_row(&f->res, &row);
 	}
-	json_object_set_new(f->meta, "status", json_string(exit_code == 0 || exit_code == 1 ?
+	json_object_set_new(f->meta, "status", json_string(exit_code == 0 || exit_code == 1 ||
+	    exit_code == EXIT_UNSUSTAINED ?
 	    "complete" : exit_code == RUN_EXIT_STOPPED ? "partial" : "failed"));
 	json_object_set_new(f->meta, "runs_done", json_integer(rr != NULL));
 	json_object_set_new(f->meta, "finished_utc", json_string(plan_utc_now(now,
@@ -146,7 +154,8 @@ fill_row(const struct run_args *a, struct result_row *row, struct runner_result 
 	row->in_flight = model_in_flight(a->model, a->opts.concurrency);
 	row->cpu_threads = model_cpu_threads(a->model, &a->opts, pus);
 	row->status = exit_code == 0 ? "ok" : exit_code == 1 ? "failed_keys" :
-	    exit_code == RUN_EXIT_STOPPED ? "stopped" : "error";
+	    exit_code == EXIT_UNSUSTAINED ? "unsustained" : exit_code == RUN_EXIT_STOPPED ?
+	    "stopped" : "error";
 	row->wall_s = wall_s, row->ts = ts, row->rr = rr;
 	row->littles_ips = ts->mean_requests_ms > 0 ? row->in_flight * 1e3 /
 	    ts->mean_requests_ms : -1;

@@ -100,6 +100,9 @@ on_socket(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
 		if ((ev = event_new(c->base, fd, kind, on_event, c)) == NULL)
 			return -1;
 		curl_multi_assign(c->multi, fd, ev);
+	} else if (event_get_events(ev) == kind && event_pending(ev, EV_READ | EV_WRITE,
+	    NULL)) {
+		return 0;	/* what it watches already */
 	} else {
 		event_del(ev);
 		event_assign(ev, c->base, fd, kind, on_event, c);

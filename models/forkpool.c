@@ -42,6 +42,7 @@ struct slot {
 	int from;		/* records from the child */
 	int busy;		/* key is in flight */
 	int retried;		/* key already killed one child */
+	int64_t due_ns;		/* when key was due (run_key_due_ns): the child cannot know */
 	char key[JOB_KEY_MAX + 1];
 };
 
@@ -127,6 +128,7 @@ poll_answers(struct fp *fp, struct pollfd *pfd, unsigned *idx)
 			continue;
 		}
 		fp->s[idx[i]].busy = 0;
+		rec.due_ns = fp->s[idx[i]].due_ns;
 		run_record(fp->r, &rec);
 		dispatch(fp, idx[i]);
 	}
@@ -184,6 +186,7 @@ dispatch(struct fp *fp, unsigned i)
 		fp->keys_left = 0;
 		return;
 	}
+	s->due_ns = run_key_due_ns(fp->r);
 	s->retried = 0;
 	s->busy = 1;
 	forkpool_send_key(s->to, s->key);	/* failing, the child is gone: its EOF says so */
@@ -219,6 +222,7 @@ on_death(struct fp *fp, unsigned i)
 	snprintf(rec.error, sizeof(rec.error), "worker %u (pid %d) %s%s", i, (int)pid, how,
 	    s->retried && !staged ? ", on the second try of this key" : "");
 	rec.outcome = JOB_FAILED;
+	rec.due_ns = s->due_ns;
 	s->busy = 0;
 	run_record(fp->r, &rec);
 	if (fp->keys_left && spawn(fp, i) == 0)

@@ -74,6 +74,7 @@ worker_main(void *arg)
 	CURL *easy = curl_easy_init();
 	struct job *j = job_new(run_pipeline(r));
 	struct stage *st = stage_new(&run_pipeline(r)->stage, &run_pipeline(r)->transform);
+	int64_t due;
 	int got;
 
 	if (easy == NULL || j == NULL || st == NULL) {
@@ -85,10 +86,12 @@ worker_main(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&pool->keys);
 		got = run_next_key(r, key);
+		due = run_key_due_ns(r);
 		pthread_mutex_unlock(&pool->keys);
 		if (got != 1)
 			break;
 		job_start(j, key);
+		job_set_due(j, due);
 		job_run_blocking(j, easy, run_opts(r)->global_lock ? &pool->gil : NULL);
 		run_record(r, job_record(j));
 	}

@@ -18,6 +18,7 @@
  */
 #include <pthread.h>
 #include <stdarg.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,9 +58,18 @@ struct run {
 	char (*held)[JOB_KEY_MAX + 1];	/* keys to run again once it closes */
 	unsigned nheld, held_cap;
 	int held_shut;		/* it gave up: no more holding */
-	long wait_ms;		/* run_key_wait_ms */
+	long wait_us;		/* run_key_wait_us */
 	uint64_t retried;	/* the key stream's, as t.listed */
 	atomic_ullong down_keys;
+
+	/* Open loop: the key stream's, as t.listed. */
+	struct arrivals sched;	/* kind ARRIVALS_CLOSED: no pacing */
+	uint64_t max_backlog;
+	int64_t t0_ns;		/* the schedule's start: the first call for a key */
+	int64_t due_ns;		/* run_key_due_ns */
+	int pend;		/* pend_key is taken from the stream, due at pend_due */
+	int64_t pend_due;
+	char pend_key[JOB_KEY_MAX + 1];
 };
 
 #define GATE_PASS 3	/* gate: on to the key stream */
@@ -67,6 +77,8 @@ struct run {
 static int next_key(struct run *r, char *key, int wait);
 static int stream_key(struct run *r, char *key, int wait);
 static int gate(struct run *r, char *key, int wait);
+static int paced(struct run *r, char *key, int wait);
+static int drop_pending(struct run *r);
 static int hold(struct run *r, const struct job_record *rec);
 static int pop_held(struct run *r, char *key);
 static int fail_rest(struct run *r, const char *reason, int stream);
@@ -91,7 +103,7 @@ run_new(const struct pipeline *p, const struct model_opts *opts, uint64_t limit,
 	r->arg = arg;
 	r->breaker = p->breaker;
 	r->held_cap = opts->concurrency > 0 ? opts->concurrency : 1;
-	r->wait_ms = -1;
+	r->wait_us = -1;
 	pthread_mutex_init(&r->lock, NULL);
 	r->lister = p->src_dir[0] != '\0' ? lister_new_local(p->src_dir, limit, stop) :
 	    lister_new(&p->s3, p->src_bucket, p->src_prefix, limit, stop);
@@ -159,21 +171,102 @@ run_key_fd(const struct run *r)
 }
 
 long
-run_key_wait_ms(const struct run *r)
+run_key_wait_us(const struct run *r)
 {
-	return r->wait_ms;
+	return r->wait_us;
 }
 
-/* run_next_key and run_try_key: the breaker's gate, then the key stream. */
+int64_t
+run_key_due_ns(const struct run *r)
+{
+	return r->due_ns;
+}
+
+void
+run_set_rate(struct run *r, enum arrivals_kind kind, double rate, uint64_t seed,
+    uint64_t max_backlog)
+{
+	arrivals_init(&r->sched, rate > 0 ? kind : ARRIVALS_CLOSED, rate, seed);
+	r->max_backlog = max_backlog;
+}
+
+/* run_next_key and run_try_key: the breaker's gate, then the key stream, paced or not. */
 static int
 next_key(struct run *r, char *key, int wait)
 {
 	int got;
 
-	r->wait_ms = -1;
+	r->wait_us = -1;
+	r->due_ns = 0;
 	if (r->breaker != NULL && (got = gate(r, key, wait)) != GATE_PASS)
 		return got;
+	if (r->sched.kind != ARRIVALS_CLOSED)
+		return paced(r, key, wait);
 	return stream_key(r, key, wait);
+}
+
+#define PACE_NAP_NS 50000000	/* a paced wait wakes at least this often to see stop */
+
+/*
+ * The open-loop key stream (run_set_rate): the next key once it is due. The key is taken
+ * from the stream first (so a page's LIST is not in its wait), kept as pending while it is
+ * not due, and its lateness, when it is late, measured against the backlog's bound.
+ */
+static int
+paced(struct run *r, char *key, int wait)
+{
+	struct timespec nap;
+	int64_t now, left;
+	uint64_t backlog;
+	int got;
+
+	if (!r->pend) {
+		if ((got = stream_key(r, r->pend_key, wait)) != 1)
+			return got;
+		if (r->t0_ns == 0)
+			r->t0_ns = job_now_ns();
+		r->pend_due = r->t0_ns + arrivals_next(&r->sched);
+		r->pend = 1;
+	}
+	while ((left = r->pend_due - (now = job_now_ns())) > 0) {
+		if (run_stopping(r))
+			return drop_pending(r);
+		if (!wait) {
+			r->wait_us = left > PACE_NAP_NS ? PACE_NAP_NS / 1000 : (left + 999) / 1000;
+			return RUN_KEY_WAIT;
+		}
+		left = left > PACE_NAP_NS ? PACE_NAP_NS : left;
+		nap.tv_sec = left / 1000000000, nap.tv_nsec = left % 1000000000;
+		nanosleep(&nap, NULL);
+	}
+	if (run_stopping(r))
+		return drop_pending(r);
+	if (-left > r->t.behind_ns)
+		r->t.behind_ns = -left;
+	/* due and not handed out: this key, and those of the schedule due by now */
+	backlog = left < 0 ? 1 + arrivals_due_by(&r->sched, now - r->t0_ns, r->max_backlog) : 1;
+	if (backlog > r->t.backlog_max)
+		r->t.backlog_max = backlog;
+	if (backlog > r->max_backlog) {
+		r->t.unsustained = 1;
+		r->t.gave_up_ns = now - r->t0_ns;
+		return drop_pending(r);
+	}
+	memcpy(key, r->pend_key, sizeof(r->pend_key));
+	r->due_ns = r->pend_due;
+	r->pend = 0;
+	return 1;
+}
+
+/* Ends the stream without the pending key, which is then not counted: 0. */
+static int
+drop_pending(struct run *r)
+{
+	r->pend = 0;
+	r->t.listed--;
+	r->t.stopped |= run_stopping(r);
+	r->ended = 1;
+	return 0;
 }
 
 /*
@@ -191,7 +284,7 @@ gate(struct run *r, char *key, int wait)
 
 	while ((st = breaker_step(r->breaker, &ms)) == BREAKER_OPEN && !run_stopping(r)) {
 		if (!wait) {
-			r->wait_ms = ms;
+			r->wait_us = ms * 1000;
 			return RUN_KEY_WAIT;
 		}
 		retry_sleep_ms(ms);
@@ -228,6 +321,10 @@ fail_rest(struct run *r, const char *reason, int stream)
 	pthread_mutex_unlock(&r->lock);
 	while (pop_held(r, key))
 		fail_key(r, key, reason, stream);
+	if (stream && r->pend) {	/* taken from the stream, not yet due */
+		r->pend = 0;
+		fail_key(r, r->pend_key, reason, 1);
+	}
 	while (stream && (got = stream_key(r, key, 1)) == 1)
 		fail_key(r, key, reason, 1);
 	return got;

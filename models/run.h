@@ -11,7 +11,7 @@
  * ok + failed == listed, whatever happened (a failed key, a dead worker, Ctrl-C).
  *
  * With the pipeline's circuit breaker (models/core/breaker.h) the run also gates the keys:
- * while it is open, run_next_key waits (run_try_key answers RUN_KEY_WAIT, run_key_wait_ms
+ * while it is open, run_next_key waits (run_try_key answers RUN_KEY_WAIT, run_key_wait_us
  * says how long), and it probes the endpoint meanwhile. A record that failed because of the
  * outage (breaker_hold) is not counted: run_record keeps its key (one per request in flight
  * at most) and a later run_next_key hands it out again once the breaker has closed, even
@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include "models/core/arrivals.h"
 #include "models/core/job.h"
 
 struct model_opts {
@@ -61,6 +62,11 @@ struct run_totals {
 	struct breaker_stats breaker;	/* the pipeline's circuit breaker: all 0 without one */
 	uint64_t breaker_retried;	/* keys run again after the breaker closed */
 	uint64_t breaker_failed;	/* keys failed "endpoint down" once it gave up */
+	/* Open loop (run_set_rate); all 0 when closed-loop. */
+	int unsustained;	/* it gave up the rate: the backlog passed its bound */
+	int64_t behind_ns;	/* the most a key was handed out after it was due */
+	uint64_t backlog_max;	/* the most keys due and not yet handed out */
+	int64_t gave_up_ns;	/* when it gave up, from the schedule's start */
 };
 
 /*
@@ -96,6 +102,24 @@ void run_set_keys(struct run *r, FILE *f, const char *name);
  */
 int run_set_shard(struct run *r, unsigned index, unsigned count);
 
+/*
+ * Open loop (models/core/arrivals.h): key k of the stream is handed out no earlier than it is
+ * due, t0 + the schedule's k-th offset, t0 being the first call for a key; a call before then
+ * waits (run_next_key sleeps, waking for stop; run_try_key answers RUN_KEY_WAIT and
+ * run_key_wait_us says when to ask again). When more than max_backlog keys are due and not yet
+ * handed out, the run gives up the rate: the stream ends (0 from then on, the key in hand not
+ * counted) and run_totals says unsustained, how far behind it fell and when. Keys the breaker
+ * held are handed out again unpaced (due 0). Call before the model runs.
+ */
+void run_set_rate(struct run *r, enum arrivals_kind kind, double rate, uint64_t seed,
+    uint64_t max_backlog);
+
+/*
+ * When the key last handed out was due (CLOCK_MONOTONIC ns): 0 when closed-loop, or for a key
+ * the breaker held. Callers serialise as for run_next_key; a model passes it to job_set_due.
+ */
+int64_t run_key_due_ns(const struct run *r);
+
 const struct pipeline *run_pipeline(const struct run *r);
 const struct model_opts *run_opts(const struct run *r);
 
@@ -116,10 +140,11 @@ int run_next_key(struct run *r, char *key);
 int run_try_key(struct run *r, char *key);
 
 /*
- * After a RUN_KEY_WAIT: the milliseconds after which to call again (the circuit breaker is
- * open: nothing will make run_key_fd readable), or -1: wait for run_key_fd.
+ * After a RUN_KEY_WAIT: the microseconds after which to call again (the circuit breaker is
+ * open, or the next key is not due yet: nothing will make run_key_fd readable), or -1: wait
+ * for run_key_fd.
  */
-long run_key_wait_ms(const struct run *r);
+long run_key_wait_us(const struct run *r);
 
 /*
  * A non-blocking eventfd, readable after a RUN_KEY_WAIT once run_try_key can answer (read 8

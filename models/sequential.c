@@ -34,6 +34,7 @@ sequential_run(struct run *r)
 	job_set_stage(j, st);
 	while ((rv = run_next_key(r, key)) == 1) {
 		job_start(j, key);
+		job_set_due(j, run_key_due_ns(r));
 		job_run_blocking(j, easy, NULL);
 		run_record(r, job_record(j));
 	}

@@ -37,6 +37,17 @@ expect 2 "unknown --model 'x'" "$bin" run --model x --src s3://abc/a --dst s3://
 expect 2 "unknown --transform 'blur'" "$bin" run -m async -t blur --src s3://abc/a --dst s3://abc/b
 expect 2 "--quality '0' must be" "$bin" run -m async -q 0 --src s3://abc/a --dst s3://abc/b
 expect 2 "--cpu-spin-ms '-1' must be" "$bin" run -m async --cpu-spin-ms -1 --src s3://abc/a --dst s3://abc/b
+# open loop: the schedule's options
+expect 0 '^ *--rate R  *open loop' "$bin" run --help
+expect 2 "--rate '0' must be" "$bin" run -m async --rate 0 --src s3://abc/a --dst s3://abc/b
+expect 2 "--rate '2e6' must be" "$bin" run -m async --rate 2e6 --src s3://abc/a --dst s3://abc/b
+expect 2 "unknown --arrivals 'bursty' \\(constant, poisson\\)" "$bin" run -m async --rate 5 \
+	--arrivals bursty --src s3://abc/a --dst s3://abc/b
+expect 2 "--arrivals needs --rate \\(open loop\\)" "$bin" run -m async --arrivals poisson \
+	--src s3://abc/a --dst s3://abc/b
+expect 2 "--max-backlog needs --rate" "$bin" run -m async --max-backlog 9 --src s3://abc/a --dst s3://abc/b
+expect 2 "--max-backlog '0' must be" "$bin" run -m async --rate 5 --max-backlog 0 \
+	--src s3://abc/a --dst s3://abc/b
 expect 2 "--src: 'http://abc/x' is not s3://BUCKET\\[/PREFIX\\], a folder or file:///PATH" \
     "$bin" run -m async --src http://abc/x --dst s3://abc/b
 expect 2 "^exifbench: --src /.*/no-such-folder-h16: No such file or directory$" \

@@ -27,3 +27,19 @@ trace_e2e_us(const double *v, int ok)
 		return -1;
 	return v[TRACE_put_end_us] - v[TRACE_get_start_us];
 }
+
+double
+trace_resp_us(const double *v, int ok)
+{
+	if (!ok || !(v[TRACE_due_us] >= 0) || !(v[TRACE_put_end_us] >= 0))
+		return -1;
+	return fmax(v[TRACE_put_end_us] - v[TRACE_due_us], 0);
+}
+
+double
+trace_wait_us(const double *v)
+{
+	if (!(v[TRACE_due_us] >= 0) || !(v[TRACE_get_start_us] >= 0))
+		return -1;
+	return fmax(v[TRACE_get_start_us] - v[TRACE_due_us], 0);
+}

@@ -6,7 +6,9 @@
  * the image finished, and its end-to-end time. Times are microseconds from the run's start,
  * -1 when the stage did not happen; cpu is -1 where a stage's CPU cannot be told apart from
  * other jobs' (see job.h). endpoint is the gateway the job's requests went to, an index into
- * the run's endpoint list (meta.json's "endpoints"; 0 with one endpoint).
+ * the run's endpoint list (meta.json's "endpoints"; 0 with one endpoint). due_us is when an
+ * open-loop run's schedule released the image (run --rate; -1 in a closed-loop run): its
+ * response time counts from then, its wait for a free slot runs from then to the GET.
  */
 #ifndef EXIFBENCH_TRACE_COLS_H
 #define EXIFBENCH_TRACE_COLS_H
@@ -40,7 +42,8 @@
 	X(put_total_us, I, r->put_t.total_us)                  \
 	TRACE_STAGE_COLUMNS(X, get, JOB_GET)                   \
 	TRACE_STAGE_COLUMNS(X, proc, JOB_PROC)                 \
-	TRACE_STAGE_COLUMNS(X, put, JOB_PUT)
+	TRACE_STAGE_COLUMNS(X, put, JOB_PUT)                   \
+	X(due_us, I, US(r->due_ns))
 
 #define TRACE_COL_ENUM(name, kind, expr) TRACE_##name,
 enum trace_col { TRACE_COLUMNS(TRACE_COL_ENUM) TRACE_NCOL };
@@ -60,5 +63,12 @@ double trace_finish_us(const double *v);
 
 /* Its end-to-end time: PUT end minus GET start, for an image that ended ok; else -1. */
 double trace_e2e_us(const double *v, int ok);
+
+/*
+ * Open loop: its response time, PUT end minus when it was due, for an image that ended ok;
+ * and its wait for a free slot, GET start minus when it was due. -1 in a closed-loop run.
+ */
+double trace_resp_us(const double *v, int ok);
+double trace_wait_us(const double *v);
 
 #endif

@@ -38,6 +38,7 @@ struct reader {
 	char *line;
 	size_t cap, lineno;
 	int idx[N_NEEDED];
+	int due;		/* the due_us column, or -1 (a trace written before it) */
 };
 
 static void unknown(struct tracestats *st);
@@ -45,7 +46,7 @@ static int read_header(struct reader *rd, FILE *out, const char *label_header, i
     char *err, size_t errlen);
 static int read_rows(struct reader *rd, FILE *out, const char *label, struct row **rows,
     size_t *n, char *err, size_t errlen);
-static void row_of(char *const *cell, size_t nc, const int *idx, struct row *r);
+static void row_of(char *const *cell, size_t nc, const int *idx, int due, struct row *r);
 static double stage_us(const double *v, enum trace_col start, enum trace_col end);
 static int cmp_end(const void *a, const void *b);
 static void compute(struct row *rows, size_t n, double trim, struct tracestats *st);
@@ -54,7 +55,7 @@ int
 tracestats_read(const char *path, double trim, FILE *out, const char *label,
     const char *label_header, int *header, struct tracestats *st, char *err, size_t errlen)
 {
-	struct reader rd = { NULL, path, NULL, 0, 0, { 0 } };
+	struct reader rd = { NULL, path, NULL, 0, 0, { 0 }, -1 };
 	struct row *rows = NULL;
 	size_t n = 0;
 	int rv = -1;
@@ -116,6 +117,7 @@ read_header(struct reader *rd, FILE *out, const char *label_header, int *header,
 			return -1;
 		}
 	}
+	rd->due = csv_index(cell, nc, trace_col_name[TRACE_due_us]);
 	return 0;
 }
 
@@ -144,7 +146,7 @@ read_rows(struct reader *rd, FILE *out, const char *label, struct row **rows, si
 			}
 			*rows = grown;
 		}
-		row_of(cell, nc, rd->idx, &(*rows)[(*n)++]);
+		row_of(cell, nc, rd->idx, rd->due, &(*rows)[(*n)++]);
 	}
 	if (ferror(rd->f)) {
 		snprintf(err, errlen, "%s: read error", rd->path);
@@ -155,7 +157,7 @@ read_rows(struct reader *rd, FILE *out, const char *label, struct row **rows, si
 
 /* The numbers kept of one trace row; a cell past the row's end reads as -1. */
 static void
-row_of(char *const *cell, size_t nc, const int *idx, struct row *r)
+row_of(char *const *cell, size_t nc, const int *idx, int due, struct row *r)
 {
 	double v[TRACE_NCOL];
 	size_t c;
@@ -164,6 +166,8 @@ row_of(char *const *cell, size_t nc, const int *idx, struct row *r)
 		v[c] = -1;
 	for (c = 0; c < N_NEEDED; c++)
 		v[needed[c]] = (size_t)idx[c] < nc ? strtod(cell[idx[c]], NULL) : -1;
+	v[TRACE_due_us] = due >= 0 && (size_t)due < nc && cell[due][0] != '\0' ?
+	    strtod(cell[due], NULL) : -1;
 	r->ok = (size_t)idx[0] < nc && strcmp(cell[idx[0]], "ok") == 0;	/* needed[0]: outcome */
 	r->bytes = fmax(v[TRACE_bytes_in], 0) + fmax(v[TRACE_bytes_out], 0);
 	r->end_us = trace_finish_us(v);
@@ -172,7 +176,8 @@ row_of(char *const *cell, size_t nc, const int *idx, struct row *r)
 	r->lat_us[TS_PROC] = stage_us(v, TRACE_proc_start_us, TRACE_proc_end_us);
 	r->lat_us[TS_PUT] = stage_us(v, TRACE_put_start_us, TRACE_put_end_us);
 	r->lat_us[TS_TTFB] = v[TRACE_get_ttfb_us];
-	r->lat_us[TS_RESP] = r->lat_us[TS_WAIT] = -1;	/* stand-in until main has them */
+	r->lat_us[TS_RESP] = trace_resp_us(v, r->ok);
+	r->lat_us[TS_WAIT] = r->ok ? trace_wait_us(v) : -1;
 	r->req_us = r->ok ? v[TRACE_get_total_us] + v[TRACE_put_total_us] : -1;
 }
 

@@ -21,6 +21,10 @@
 #define TRACESTATS_NP 5
 extern const double tracestats_p[TRACESTATS_NP];
 
+/*
+ * TS_RESP and TS_WAIT are an open-loop run's (trace_cols.h: the response time from when the
+ * image was due, and its wait for a free slot); -1 in a closed-loop run.
+ */
 enum tracestats_lat { TS_E2E, TS_GET, TS_PROC, TS_PUT, TS_TTFB, TS_RESP, TS_WAIT, TS_NLAT };
 
 struct tracestats {

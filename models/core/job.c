@@ -127,6 +127,12 @@ job_start(struct job *j, const char *key)
 }
 
 void
+job_set_due(struct job *j, int64_t due_ns)
+{
+	j->rec.due_ns = due_ns;
+}
+
+void
 job_set_worker(struct job *j, int worker)
 {
 	j->worker = worker;
@@ -365,7 +371,8 @@ stage_begin(struct job *j, enum job_stage s)
 {
 	j->rec.stage[s].start_ns = job_now_ns();
 	j->rec.stage[s].worker = j->worker;
-	j->cpu0 = job_thread_cpu_ns();
+	/* a transfer on a shared I/O thread records no CPU (stage_end): no clock read */
+	j->cpu0 = s == JOB_PROC || !j->p->shared_io_thread ? job_thread_cpu_ns() : 0;
 }
 
 static void

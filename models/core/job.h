@@ -108,6 +108,7 @@ struct job_record {
 	int32_t endpoint;	/* the gateway of its requests: s3_endpoint_of(&p->s3, key) */
 	int32_t curl_code;	/* libcurl's result of the last S3 request, 0 if none */
 	int32_t pad;
+	int64_t due_ns;		/* open loop: when it was due (run.h), else 0 */
 	int64_t bytes_in;	/* the input object */
 	int64_t bytes_out;	/* everything uploaded */
 	struct s3_timing get_t;	/* curl's timings of the GET's last attempt */
@@ -123,6 +124,12 @@ void job_free(struct job *j);
 
 /* Starts key over from the GET, keeping the buffers. A key over JOB_KEY_MAX fails the job. */
 void job_start(struct job *j, const char *key);
+
+/*
+ * The time the job was due (CLOCK_MONOTONIC ns; 0: closed-loop), recorded as its due_ns.
+ * Call after job_start, which clears it.
+ */
+void job_set_due(struct job *j, int64_t due_ns);
 
 /* The worker recorded in the stages that run from now on. */
 void job_set_worker(struct job *j, int worker);

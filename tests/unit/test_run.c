@@ -16,6 +16,10 @@
  * failure is held (not counted); when the probe answers, the held key comes out of the next
  * run_next_key (not counted as listed again); when the window ends with no answer, that call
  * fails the held key and every key left "endpoint down", so ok + failed == listed.
+ * Open loop (run_set_rate): key k is handed out no earlier than its due time, t0 + k / R
+ * exactly, and run_key_due_ns says it; run_try_key answers RUN_KEY_WAIT with a wait of at
+ * most the time left (capped so stop is seen) until then; a caller stalled past the backlog's
+ * bound gets 0, the key in hand not counted, the totals unsustained and how far behind.
  */
 #include "models/run.c"
 #include "models/core/breaker.c"
@@ -461,7 +465,7 @@ test_breaker(void **state)
 	int n = 0;
 
 	assert_int_equal(run_try_key(r, key), RUN_KEY_WAIT);
-	assert_true(run_key_wait_ms(r) >= 1 && run_key_wait_ms(r) <= BREAKER_POLL_MS);
+	assert_true(run_key_wait_us(r) >= 1000 && run_key_wait_us(r) <= BREAKER_POLL_MS * 1000L);
 	assert_int_equal(run_next_key(r, key), 0);	/* waits out the window */
 	assert_int_equal(run_next_key(r, key), 0);
 	run_totals(r, &t);
@@ -491,6 +495,104 @@ test_breaker(void **state)
 	breaker_free(f->p.breaker);
 }
 
+/* Constant at 2,000/s: every key at or after its due time, the due times 0.5 ms apart. */
+static void
+test_paced(void **state)
+{
+	struct fixture *f = *state;
+	struct run *r = run_new(&f->p, &f->o, 0, NULL, NULL, NULL);
+	char key[JOB_KEY_MAX + 1];
+	struct run_totals t;
+	int64_t due, first = 0, prev = 0;
+	unsigned i;
+
+	served.nkeys = 300;
+	assert_non_null(r);
+	run_set_rate(r, ARRIVALS_CONSTANT, 2000, 1, 1000);
+	for (i = 0; i < 300; i++) {
+		assert_int_equal(run_next_key(r, key), 1);
+		due = run_key_due_ns(r);
+		assert_true(job_now_ns() >= due);
+		if (i == 0)
+			first = due;
+		else
+			assert_int_equal(due - prev, 500000);
+		prev = due;
+	}
+	assert_int_equal(prev - first, 299 * 500000LL);
+	assert_int_equal(run_next_key(r, key), 0);
+	run_totals(r, &t);
+	assert_int_equal(t.listed, 300);
+	assert_int_equal(t.unsustained, 0);
+	run_free(r);
+}
+
+/* At 20/s the second key is due 50 ms after the first: a wait, then the key. */
+static void
+test_paced_try(void **state)
+{
+	struct fixture *f = *state;
+	struct run *r = run_new(&f->p, &f->o, 0, NULL, NULL, NULL);
+	char key[JOB_KEY_MAX + 1];
+	struct timespec nap;
+	int64_t first;
+	long us;
+	int got, waits = 0;
+
+	served.nkeys = 2;
+	assert_non_null(r);
+	run_set_rate(r, ARRIVALS_CONSTANT, 20, 1, 100);
+	while ((got = run_try_key(r, key)) == RUN_KEY_WAIT)	/* the first page */
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	assert_int_equal(got, 1);
+	first = run_key_due_ns(r);
+	while ((got = run_try_key(r, key)) == RUN_KEY_WAIT) {
+		us = run_key_wait_us(r);
+		assert_true(us > 0 && us <= 50000);
+		waits++;
+		nap.tv_sec = 0, nap.tv_nsec = us * 1000;
+		nanosleep(&nap, NULL);
+	}
+	assert_int_equal(got, 1);
+	assert_true(waits >= 1);
+	assert_int_equal(run_key_due_ns(r) - first, 50000000);
+	assert_true(job_now_ns() >= run_key_due_ns(r));
+	assert_string_equal(key, "in/00001.jpg");
+	assert_int_equal(run_try_key(r, key), 0);
+	run_free(r);
+}
+
+/*
+ * At 1,000/s with a bound of 5, a caller that stalls 30 ms after its third key finds 30
+ * keys due: the stream ends, that key not counted, and the totals say how far behind.
+ */
+static void
+test_paced_behind(void **state)
+{
+	struct fixture *f = *state;
+	struct run *r = run_new(&f->p, &f->o, 0, NULL, NULL, NULL);
+	char key[JOB_KEY_MAX + 1];
+	struct run_totals t;
+	unsigned i;
+
+	served.nkeys = 1000;
+	assert_non_null(r);
+	run_set_rate(r, ARRIVALS_CONSTANT, 1000, 1, 5);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(run_next_key(r, key), 1);
+	nanosleep(&(struct timespec){ 0, 30000000 }, NULL);	/* a stalled server */
+	assert_int_equal(run_next_key(r, key), 0);
+	assert_int_equal(run_next_key(r, key), 0);
+	run_totals(r, &t);
+	assert_int_equal(t.listed, 3);
+	assert_int_equal(t.unsustained, 1);
+	assert_int_equal(t.stopped, 0);
+	assert_true(t.behind_ns >= 27000000);	/* key 3 was due 3 ms in */
+	assert_true(t.backlog_max > 5);
+	assert_true(t.gave_up_ns >= 30000000);
+	run_free(r);
+}
+
 int
 main(void)
 {
@@ -504,6 +606,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_local_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_local_folder_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_breaker, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paced, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paced_try, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paced_behind, setup, teardown),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
