@@ -2,7 +2,7 @@
 # end) against the load offered, for one scenario, on a log scale: per model and level (its
 # colour; its levels by the points' shape), p99 (solid) and, paler, p50 (dotted) and p99.9
 # (dashed), a ring around each run that gave the rate up, and the scenario's objective
-# (slo_p99_ms) as a grey line when it has one. The x axis turns logarithmic, with a tic at
+# (slo_p99_ms) as a grey line, named in the key, when it has one. The x axis turns logarithmic, with a tic at
 # each rate offered, when the rates span more than 20 times. Reads rates-S.dat and
 # rates-S.txt as rates.gp does.
 _p = 0; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { _p = _i } }
@@ -50,22 +50,24 @@ if (xmin > 0 && xmax / xmin > 20) {
 	set xlabel "offered load (images/s)"
 	set xrange [0:xmax * 1.1]
 }
+# the objective: a grey line, named in the key (a label on the plot would cross the curves)
 if (slo > 0) {
 	set arrow 1 from graph 0, first slo to graph 1, first slo nohead linewidth 1.5 \
 		linecolor rgb "#909090" dashtype 4 back
-	set label 1 sprintf("objective: p99 %g ms", slo) at graph 0.99, first slo right \
-		offset 0,1 textcolor rgb "#606060"
 }
-plot for [i = 1:ng] f index (i - 1) using 1:4 with linespoints linewidth 2.5 \
-		pointtype gpt(i) pointsize 1.5 linecolor rgb model_color(gmi(i)) title gtitle(i), \
-	for [i = 1:ng] f index (i - 1) using 1:3 with linespoints linewidth 1.5 dashtype 3 \
+slo_title = (slo > 0) ? sprintf("objective: p99 %g ms", slo) : ""
+# p50 and p99.9 first, p99 over them: below 1,000 images p99.9 is the max and may equal p99
+plot for [i = 1:ng] f index (i - 1) using 1:3 with linespoints linewidth 1.5 dashtype 3 \
 		pointtype gpt(i) pointsize 0.8 linecolor rgb pale(i) notitle, \
 	for [i = 1:ng] f index (i - 1) using 1:5 with linespoints linewidth 1.5 dashtype 2 \
 		pointtype gpt(i) pointsize 0.8 linecolor rgb pale(i) notitle, \
+	for [i = 1:ng] f index (i - 1) using 1:4 with linespoints linewidth 2.5 \
+		pointtype gpt(i) pointsize 1.5 linecolor rgb model_color(gmi(i)) title gtitle(i), \
 	for [i = 1:ng] f index (i - 1) using 1:($7 == 0 ? $4 : NaN) with points pointtype 6 \
 		pointsize 3 linewidth 2 linecolor rgb "#000000" notitle, \
 	keyentry with lines linewidth 2.5 linecolor rgb "#404040" title "p99", \
 	keyentry with lines linewidth 1.5 dashtype 3 linecolor rgb "#404040" title "p50", \
 	keyentry with lines linewidth 1.5 dashtype 2 linecolor rgb "#404040" title "p99.9", \
 	keyentry with points pointtype 6 pointsize 3 linewidth 2 linecolor rgb "#000000" \
-		title "gave the rate up"
+		title "gave the rate up", \
+	keyentry with lines linewidth 1.5 dashtype 4 linecolor rgb "#909090" title slo_title

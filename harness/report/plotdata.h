@@ -36,7 +36,7 @@
  *   rates-S.dat       for a scenario with a rate sweep, one index per model and level (the
  *                     groups of rates-S.txt, in order), one row per open-loop run by rate:
  *                     offered_per_s images_per_s resp_p50_ms resp_p99_ms resp_p999_ms mi
- *                     kept level (kept: 1 the run kept up, rates.h); first comment lines
+ *                     sustained level (sustained: 1 the run sustained its rate, rates.h); first comment lines
  *                     "# slo_p99_ms X" (0: no objective) and "# rates R1 R2 ..." (every
  *                     rate offered, ascending)
  *   rates-S.txt       one line: per group of rates-S.dat, three words "mi model level"

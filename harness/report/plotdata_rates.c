@@ -47,7 +47,7 @@ plotdata_rates(const struct report_scenario *s, const char *dir, char *err, size
 	    rs_meta_num(s->rs, "scenario.slo_p99_ms") : 0);
 	fputs("# rates", o.f);
 	rates_list(s, o.f);
-	fputs("\n# offered_per_s images_per_s resp_p50_ms resp_p99_ms resp_p999_ms mi kept "
+	fputs("\n# offered_per_s images_per_s resp_p50_ms resp_p99_ms resp_p999_ms mi sustained "
 	    "level\n", o.f);
 	for (k = 0; k < s->n_models; k++) {
 		nl = rates_levels(s, s->models[k].name, levels, REPORT_MAX_LEVELS);
@@ -63,7 +63,7 @@ plotdata_rates(const struct report_scenario *s, const char *dir, char *err, size
 				plotdata_num(o.f, " ", runs[i]->v[RS_resp_p50_ms]);
 				plotdata_num(o.f, " ", runs[i]->v[RS_resp_p99_ms]);
 				plotdata_num(o.f, " ", runs[i]->v[RS_resp_p999_ms]);
-				fprintf(o.f, " %d %d %u\n", s->models[k].mi, rates_kept(runs[i]),
+				fprintf(o.f, " %d %d %u\n", s->models[k].mi, rates_sustained(runs[i]),
 				    levels[l]);
 			}
 		}

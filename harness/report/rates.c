@@ -11,7 +11,7 @@
 static int run_of(const struct report_scenario *s, const struct rs_run *r, const char *model);
 
 int
-rates_kept(const struct rs_run *r)
+rates_sustained(const struct rs_run *r)
 {
 	return r != NULL && r->rate > 0 && (strcmp(r->status, "ok") == 0 ||
 	    strcmp(r->status, "failed_keys") == 0) && r->v[RS_sustained] != 0;
@@ -22,7 +22,7 @@ rates_point(const struct rs_run *r, struct rate_point *p)
 {
 	p->offered = r->rate;
 	p->achieved = r->v[RS_images_per_s];
-	p->kept = rates_kept(r);
+	p->sustained = rates_sustained(r);
 	p->resp_p99_ms = r->v[RS_resp_p99_ms];
 }
 
@@ -33,7 +33,7 @@ rates_knee(const struct rate_point *p, size_t n)
 	int k = -1;
 
 	for (i = 0; p != NULL && i < n; i++)
-		if (p[i].kept && p[i].offered > 0 && p[i].achieved >= RATES_KNEE_SHARE *
+		if (p[i].sustained && p[i].offered > 0 && p[i].achieved >= RATES_KNEE_SHARE *
 		    p[i].offered && (k < 0 || p[i].offered > p[k].offered))
 			k = (int)i;
 	return k;
@@ -48,7 +48,7 @@ rates_slo(const struct rate_point *p, size_t n, double slo_ms)
 	if (!(slo_ms > 0))
 		return -1;
 	for (i = 0; p != NULL && i < n; i++)
-		if (p[i].kept && p[i].offered > 0 && p[i].resp_p99_ms >= 0 &&
+		if (p[i].sustained && p[i].offered > 0 && p[i].resp_p99_ms >= 0 &&
 		    p[i].resp_p99_ms <= slo_ms && (k < 0 || p[i].offered > p[k].offered))
 			k = (int)i;
 	return k;

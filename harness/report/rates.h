@@ -1,15 +1,16 @@
 /*
  * rates.h: the rules the report applies to a rate sweep (a scenario's `rates`: each model run
- * open-loop at each offered rate), on one model's runs at one level: whether a run kept up,
+ * open-loop at each offered rate), on one model's runs at one level: whether a run sustained
+ * its rate,
  * the knee and the highest rate within a latency objective; and the open-loop runs of a
  * scenario, grouped by model and level, that report_rates.c and the figures' data read.
  *
  * The rules, stated once (report.md quotes them):
- * - a run kept up when its status is ok or failed_keys and it sustained the rate (not
+ * - a run sustained its rate when its status is ok or failed_keys and it did not give it up (not
  *   "unsustained": run --rate gave up the schedule, exit 4);
- * - the knee is the highest offered rate whose run kept up and achieved (images/s over the
+ * - the knee is the highest offered rate whose run sustained it and achieved (images/s over the
  *   steady window) at least RATES_KNEE_SHARE of it;
- * - with an objective X ms, the highest offered rate whose run kept up with its response
+ * - with an objective X ms, the highest offered rate whose run sustained it with its response
  *   time p99 (from when each image was due) at most X.
  */
 #ifndef EXIFBENCH_RATES_H
@@ -26,12 +27,12 @@
 struct rate_point {
 	double offered;		/* images/s asked */
 	double achieved;	/* images/s measured; NaN unknown */
-	int kept;		/* the run kept up (rates_kept) */
+	int sustained;		/* the run sustained its rate (rates_sustained) */
 	double resp_p99_ms;	/* response time p99; NaN or negative unknown */
 };
 
-/* Whether run r kept up its rate (the first rule above). */
-int rates_kept(const struct rs_run *r);
+/* Whether run r sustained its rate (the first rule above). */
+int rates_sustained(const struct rs_run *r);
 
 /* The rules' view of run r. */
 void rates_point(const struct rs_run *r, struct rate_point *p);
@@ -40,7 +41,7 @@ void rates_point(const struct rs_run *r, struct rate_point *p);
 int rates_knee(const struct rate_point *p, size_t n);
 
 /*
- * The highest offered rate within a response time p99 of slo_ms: its index, or -1 (none kept
+ * The highest offered rate within a response time p99 of slo_ms: its index, or -1 (none sustained
  * up within it, or slo_ms not above 0).
  */
 int rates_slo(const struct rate_point *p, size_t n, double slo_ms);

@@ -1,9 +1,9 @@
 /*
  * report_rates.c: the report's open-loop section, for the scenarios with a rate sweep (their
  * `rates`): per model and level, a table of its runs by offered rate (achieved, whether it
- * kept up and how far behind it fell, response time p50/p99/p99.9, slot wait p99, service
+ * sustained it and how far behind it fell, response time p50/p99/p99.9, slot wait p99, service
  * p99), the knee and, with the scenario's slo_p99_ms, the highest rate within it (the rules:
- * rates.h); a line per scenario saying which rates were kept; and two figures, achieved
+ * rates.h); a line per scenario saying which rates were sustained; and two figures, achieved
  * against offered and response time against offered. report.json's "open_loop" holds the
  * same. A report with no rate sweep has no section and no "open_loop".
  */
@@ -17,7 +17,7 @@
 #define MAX_RATES 64
 
 static json_t *scenario_rates(struct report_out *o, const struct report_scenario *s);
-static void kept_line(struct report_out *o, const struct report_scenario *s, json_t *js);
+static void sustained_line(struct report_out *o, const struct report_scenario *s, json_t *js);
 static json_t *level_table(struct report_out *o, const struct report_scenario *s,
     const struct report_model *m, unsigned level);
 static void table_row(struct report_out *o, const struct rs_run *r);
@@ -45,10 +45,10 @@ report_rates(struct report_out *o, const struct report *rep)
 			    "queueing out (coordinated omission: docs/methodology.md). A run that "
 			    "fell too far behind gave the rate up and stopped early (`run --rate` "
 			    "exits 4): its achieved rate is then about what the model could do.\n\n"
-			    "The rules: a run *kept up* when its status is ok or failed_keys and it "
+			    "The rules: a run *sustained* its rate when its status is ok or failed_keys "
 			    "sustained the rate; the **knee** is the highest offered rate whose run "
-			    "kept up and achieved at least %.0f%% of it; with the scenario's "
-			    "slo_p99_ms, the highest offered rate whose run kept up with response "
+			    "sustained it and achieved at least %.0f%% of it; with the scenario's "
+			    "slo_p99_ms, the highest offered rate whose run sustained it with response "
 			    "p99 within the objective.\n", 100 * RATES_KNEE_SHARE);
 		}
 		json_array_append_new(arr, scenario_rates(o, &rep->sc[i]));
@@ -57,7 +57,7 @@ report_rates(struct report_out *o, const struct report *rep)
 		json_object_set_new(o->js, "open_loop", arr);
 }
 
-/* One scenario: its kept line, a table per model and level, the figures; its JSON. */
+/* One scenario: its sustained line, a table per model and level, the figures; its JSON. */
 static json_t *
 scenario_rates(struct report_out *o, const struct report_scenario *s)
 {
@@ -75,7 +75,7 @@ scenario_rates(struct report_out *o, const struct report_scenario *s)
 	js = json_pack("{s:s, s:s, s:o, s:[]}", "scenario", s->label, "arrivals",
 	    *arrivals ? arrivals : "constant", "slo_p99_ms", report_jnum(slo > 0 ? slo : NAN),
 	    "models");
-	kept_line(o, s, js);
+	sustained_line(o, s, js);
 	models = json_object_get(js, "models");
 	for (k = 0; k < s->n_models; k++) {
 		nl = rates_levels(s, s->models[k].name, levels, REPORT_MAX_LEVELS);
@@ -83,24 +83,26 @@ scenario_rates(struct report_out *o, const struct report_scenario *s)
 			json_array_append_new(models, level_table(o, s, &s->models[k], levels[l]));
 	}
 	report_out_plot(o, "rates", s->label, NULL, "achieved against offered load: on the "
-	    "y = x line a model kept up; open points: the run gave the rate up");
+	    "y = x line a model kept up; rings: the run gave the rate up");
 	report_out_plot(o, "response", s->label, NULL, "response time (from when each image "
-	    "was due) against offered load, p50, p99 and p99.9, log scale");
+	    "was due) against offered load, p50, p99 and p99.9 (under 1,000 images a run's "
+	    "p99.9 is its max), log scale");
 	return js;
 }
 
 /*
- * The line saying which rates were kept: by every open-loop run at that rate, by some (and
+ * The line saying which rates were sustained: by every open-loop run at that rate, by some (and
  * which did not), by none. report.json: the three lists of rates.
  */
 static void
-kept_line(struct report_out *o, const struct report_scenario *s, json_t *js)
+sustained_line(struct report_out *o, const struct report_scenario *s, json_t *js)
 {
 	static const char *const what[3] = { "by every run", "by some", "by none" };
-	static const char *const key[3] = { "kept_by_all", "kept_by_some", "kept_by_none" };
+	static const char *const key[3] = { "sustained_by_all", "sustained_by_some",
+		"sustained_by_none" };
 	double rates[MAX_RATES];
 	size_t nr = 0, i, j, shown = 0, shown_not, runs[MAX_RATES] = { 0 };
-	size_t kept[MAX_RATES] = { 0 };
+	size_t sust[MAX_RATES] = { 0 };
 	const struct rs_run *r;
 	json_t *list;
 	int c, first;
@@ -118,12 +120,12 @@ kept_line(struct report_out *o, const struct report_scenario *s, json_t *js)
 	for (i = 0; i < s->rs->n_runs; i++)
 		for (j = 0; j < nr; j++)
 			if (s->rs->runs[i].rate == rates[j])
-				runs[j]++, kept[j] += rates_kept(&s->rs->runs[i]);
-	fprintf(o->md, "- Rates kept up");
+				runs[j]++, sust[j] += rates_sustained(&s->rs->runs[i]);
+	fprintf(o->md, "- Rates sustained");
 	for (c = 0; c < 3; c++) {
 		list = json_array();
 		for (first = 1, j = 0; j < nr; j++) {
-			if (c != (kept[j] == runs[j] ? 0 : kept[j] > 0 ? 1 : 2))
+			if (c != (sust[j] == runs[j] ? 0 : sust[j] > 0 ? 1 : 2))
 				continue;
 			if (first)
 				fprintf(o->md, "%s %s: %g", shown++ ? ";" : "", what[c], rates[j]);
@@ -133,7 +135,7 @@ kept_line(struct report_out *o, const struct report_scenario *s, json_t *js)
 			json_array_append_new(list, json_real(rates[j]));
 			for (shown_not = 0, i = 0; c == 1 && i < s->rs->n_runs; i++) {
 				r = &s->rs->runs[i];
-				if (r->rate == rates[j] && !rates_kept(r))
+				if (r->rate == rates[j] && !rates_sustained(r))
 					fprintf(o->md, "%s%s c=%u", shown_not++ ? ", " : " (not by ",
 					    r->model, r->level);
 			}
@@ -157,7 +159,7 @@ level_table(struct report_out *o, const struct report_scenario *s,
 	json_t *js, *arr;
 	int knee, within;
 
-	fprintf(o->md, "\n*%s*, %u in flight:\n\n| offered /s | achieved /s | kept up | "
+	fprintf(o->md, "\n*%s*, %u in flight:\n\n| offered /s | achieved /s | sustained | "
 	    "most behind ms | backlog max | resp p50 ms | resp p99 ms | resp p99.9 ms | "
 	    "wait p99 ms | service p99 ms |\n|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|\n",
 	    m->name, level);
@@ -173,7 +175,7 @@ level_table(struct report_out *o, const struct report_scenario *s,
 		fprintf(o->md, "\nKnee: **%g/s** (achieved %s/s).", p[knee].offered,
 		    report_num(o, p[knee].achieved, 1));
 	} else {
-		fprintf(o->md, "\nKnee: none (no rate kept up within %.0f%%).",
+		fprintf(o->md, "\nKnee: none (no rate sustained within %.0f%%).",
 		    100 * (1 - RATES_KNEE_SHARE));
 	}
 	if (slo > 0 && within >= 0)
@@ -193,7 +195,7 @@ table_row(struct report_out *o, const struct rs_run *r)
 {
 	fprintf(o->md, "| %g%s | %s | ", r->rate, r->rep > 1 ? " (rep 2+)" : "",
 	    report_num(o, r->v[RS_images_per_s], 1));
-	if (rates_kept(r))
+	if (rates_sustained(r))
 		fprintf(o->md, "yes | ");
 	else if (strcmp(r->status, "unsustained") == 0 || r->v[RS_sustained] == 0)
 		fprintf(o->md, "**no**: %s s behind | ", report_num(o,
@@ -214,7 +216,7 @@ run_json(const struct rs_run *r)
 {
 	return json_pack("{s:i, s:f, s:o, s:b, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "rep",
 	    (int)r->rep, "offered_per_s", r->rate, "images_per_s",
-	    report_jnum(r->v[RS_images_per_s]), "kept", rates_kept(r), "status", r->status,
+	    report_jnum(r->v[RS_images_per_s]), "sustained", rates_sustained(r), "status", r->status,
 	    "behind_ms", report_jnum(r->v[RS_behind_ms]), "backlog_max",
 	    report_jnum(r->v[RS_backlog_max]), "resp_p50_ms", report_jnum(r->v[RS_resp_p50_ms]),
 	    "resp_p99_ms", report_jnum(r->v[RS_resp_p99_ms]), "resp_p999_ms",

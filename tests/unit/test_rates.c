@@ -1,11 +1,11 @@
 /*
  * test_rates.c: unit tests of harness/report/rates.c, the rules the report applies to a rate
- * sweep, on hand-made rows. Kept up: ok and failed_keys runs that sustained their rate, not
- * unsustained, stopped or error ones, nor a closed-loop run. The knee: the highest qualifying
- * rate whatever the order, the 5% edge exactly (95% of offered qualifies, just under does
- * not), a rate kept up but achieved too low, an unsustained run that achieved enough, none.
- * The objective: the highest kept rate with resp p99 within it (the edge included), unknown
- * p99s skipped, none within, no objective. The runs of a scenario by model and level: sorted
+ * sweep, on hand-made rows. Sustained: ok and failed_keys runs that did not give their rate
+ * up, not unsustained, stopped or error ones, nor a closed-loop run. The knee: the highest
+ * qualifying rate whatever the order, the 5% edge exactly (95% of offered qualifies, just
+ * under does not), a rate sustained but achieved too low, an unsustained run that achieved
+ * enough, none. The objective: the highest sustained rate with resp p99 within it (the edge
+ * included), unknown p99s skipped, none within, no objective. The runs of a scenario by model and level: sorted
  * by rate then repeat, other PU sets, client counts and closed-loop runs left out, the levels
  * ascending and once each. The scenario keys of a sweep (rates, arrivals, max_backlog,
  * slo_p99_ms: bad values name file, line and key; none; full.rates) and its plan (a run per
@@ -46,12 +46,12 @@ run(struct rs_run *r, const char *model, unsigned level, double rate, unsigned r
 }
 
 static void
-test_kept(void **state)
+test_sustained(void **state)
 {
 	static const struct {
 		const char *status;
-		double rate, sustained;
-		int kept;
+		double rate, cell;	/* cell: summary.csv's sustained */
+		int sustained;
 	} cases[] = {
 		{ "ok", 10, 1, 1 },
 		{ "failed_keys", 10, 1, 1 },
@@ -67,15 +67,15 @@ test_kept(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		run(&r, "async", 4, cases[i].rate, 1, cases[i].status, cases[i].sustained, 9.5);
+		run(&r, "async", 4, cases[i].rate, 1, cases[i].status, cases[i].cell, 9.5);
 		r.v[RS_resp_p99_ms] = 120;
-		assert_int_equal(rates_kept(&r), cases[i].kept);
+		assert_int_equal(rates_sustained(&r), cases[i].sustained);
 		rates_point(&r, &p);
-		assert_int_equal(p.kept, cases[i].kept);
+		assert_int_equal(p.sustained, cases[i].sustained);
 		assert_true(p.offered == cases[i].rate && p.achieved == 9.5 &&
 		    p.resp_p99_ms == 120);
 	}
-	assert_int_equal(rates_kept(NULL), 0);
+	assert_int_equal(rates_sustained(NULL), 0);
 }
 
 static void
@@ -93,10 +93,10 @@ test_knee(void **state)
 		    P(20, 20, 1, 1) }, 4, 2 },
 		{ "95% exactly qualifies", { P(10, 10, 1, 1), P(100, 95, 1, 1) }, 2, 1 },
 		{ "just under 95% does not", { P(10, 10, 1, 1), P(100, 94.99, 1, 1) }, 2, 0 },
-		{ "kept up, achieved too low", { P(10, 9, 1, 1), P(20, 18, 1, 1) }, 2, -1 },
+		{ "sustained, achieved too low", { P(10, 9, 1, 1), P(20, 18, 1, 1) }, 2, -1 },
 		{ "gave up, yet achieved enough", { P(10, 10, 1, 1), P(20, 19.5, 0, 1) }, 2, 0 },
 		{ "achieved unknown", { P(10, NAN, 1, 1) }, 1, -1 },
-		{ "none kept", { P(10, 10, 0, 1), P(20, 20, 0, 1) }, 2, -1 },
+		{ "none sustained", { P(10, 10, 0, 1), P(20, 20, 0, 1) }, 2, -1 },
 	};
 	size_t i;
 
@@ -121,8 +121,8 @@ test_slo(void **state)
 		    P(40, 40, 1, 260) }, 3, 250, 1 },
 		{ "the edge is within", { P(10, 10, 1, 100), P(20, 20, 1, 250) }, 2, 250, 1 },
 		{ "within but gave up", { P(10, 10, 1, 100), P(20, 12, 0, 200) }, 2, 250, 0 },
-		/* kept up, achieved under 95%: the objective's rule does not ask more */
-		{ "kept, achieved low", { P(10, 9, 1, 100) }, 1, 250, 0 },
+		/* sustained, achieved under 95%: the objective's rule does not ask more */
+		{ "sustained, achieved low", { P(10, 9, 1, 100) }, 1, 250, 0 },
 		{ "p99 unknown", { P(10, 10, 1, NAN), P(20, 20, 1, -1) }, 2, 250, -1 },
 		{ "none within", { P(10, 10, 1, 300), P(20, 20, 1, 400) }, 2, 250, -1 },
 		{ "any order", { P(40, 40, 1, 90), P(10, 10, 1, 80), P(80, 80, 1, 900) }, 3,
@@ -318,7 +318,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kept),
+		cmocka_unit_test(test_sustained),
 		cmocka_unit_test(test_knee),
 		cmocka_unit_test(test_slo),
 		cmocka_unit_test(test_runs),
