@@ -265,14 +265,17 @@ on_progress(size_t done, double elapsed_s, void *arg)
 {
 	struct bench *b = arg;
 	double rate = elapsed_s > 0 ? (double)done / elapsed_s : 0, eta = -1;
+	char offered[32] = "";
 
 	if (rate > 0 && b->images > done)
 		eta = (double)(b->images - done) / rate;
 	if (b->sc.duration_s > 0 && (eta < 0 || eta > b->sc.duration_s - elapsed_s))
 		eta = b->sc.duration_s - elapsed_s;
-	fprintf(stderr, "\r\033[K  bench %s [%zu/%zu] %s c=%u pus=%u: %zu/%zu images, "
+	if (b->cur->rate > 0)
+		snprintf(offered, sizeof(offered), " at %g/s", b->cur->rate);
+	fprintf(stderr, "\r\033[K  bench %s [%zu/%zu] %s c=%u pus=%u%s: %zu/%zu images, "
 	    "%.1f/s, ETA %.0f s%s", b->sc.name, b->run_index, b->plan.n, b->cur->model->name,
-	    b->cur->level, b->cur->client_pus, done, b->images, rate, eta > 0 ? eta : 0,
+	    b->cur->level, b->cur->client_pus, offered, done, b->images, rate, eta > 0 ? eta : 0,
 	    bench_interrupted ? " (stopping)" : "");
 }
 
