@@ -84,7 +84,8 @@ ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
 	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
 	report_net.c report_hosts.c report_endpoints.c capacity.c capacity_pick.c \
-	capacity_whatif.c plotdata_out.c plotdata.c plotdata_runs.c plot.c)
+	capacity_whatif.c rates.c report_rates.c plotdata_out.c plotdata.c plotdata_runs.c \
+	plotdata_rates.c plot.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC) \
 	harness/mpi/timeline.c
 BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_dataset_index.c \
@@ -105,7 +106,8 @@ SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -sh
 
 UNIT_TESTS := s3url location local walk keyesc shard arrivals s3xml retry breaker manifest index dsstats gen s3config exif transform \
 	stage job run models scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape \
-	sampler_cost usl analysis capacity plot plotdata csv resultset rs_dataset compare gnuplot results epstats
+	sampler_cost usl analysis capacity plot plotdata csv resultset rs_dataset compare gnuplot results \
+	epstats rates
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -215,6 +217,7 @@ TESTED_usl := harness/report/usl.o
 TESTED_analysis := harness/report/analysis.o
 TESTED_capacity := harness/report/capacity.o harness/report/capacity_pick.o \
 	harness/report/capacity_whatif.o
+TESTED_rates := harness/report/rates.o
 TESTED_plot := harness/report/plot.o
 TESTED_resultset := harness/report/resultset.o harness/report/rs_trace.o
 TESTED_csv := harness/results/csv.o
@@ -254,7 +257,8 @@ integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS) $(MPI_BIN)
 		tests/integration/stage.sh $(BIN) $(BUILD) && tests/integration/local.sh $(BIN) && \
 		tests/integration/faults.sh $(BIN) && tests/integration/endpoints.sh $(BIN) && \
 		tests/integration/openloop.sh $(BIN) && \
-		tests/integration/breaker.sh $(BIN) && tests/integration/mpi.sh $(BIN) && \
+		tests/integration/breaker.sh $(BIN) && tests/integration/rates.sh $(BIN) && \
+		tests/integration/mpi.sh $(BIN) && \
 		tests/integration/mpi_netns.sh $(BIN) && tests/integration/netns.sh $(BIN)'
 
 # The report's results: the shipped scenarios, each a result folder inside one

@@ -3,7 +3,9 @@
  * destination prefix, start it as a measured child process (harness/engine/runner.h), compute
  * its figures from its trace (harness/results/tracestats.h), append its summary row and trace
  * rows, print its line, delete the prefix again. A Ctrl-C stops the plan after the run in
- * progress and marks the folder "partial". See bench.h.
+ * progress and marks the folder "partial". An open-loop run (the scenario's rates) that could
+ * not keep its rate exits 4: its row says "unsustained", a result like any other, with what
+ * its --json summary says of the schedule (how far behind, the backlog). See bench.h.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "cli.h"
 #include "datasets/remove.h"
 #include "harness/engine/runner.h"
+#include "run_rate.h"
 
 /* What a run is called: in messages (label), in S3 (prefix), on disk (trace, log). */
 struct run_names {
@@ -30,6 +33,8 @@ static void on_progress(size_t done, double elapsed_s, void *arg);
 static void clean_prefix(struct bench *b, const char *prefix);
 static void row_model(struct result_row *row, const struct plan_run *pr,
     const struct scenario *sc);
+static void row_open(struct result_row *row, const struct plan_run *pr, json_t *sum);
+static double jnum(json_t *sum, const char *key);
 static int check_clients(const struct bench *b);
 static int spread(struct bench *b, const struct plan_run *pr, char **argv, int *gate,
     struct runner_spec *spec);
@@ -127,15 +132,17 @@ run_one(struct bench *b, const struct plan_run *pr)
 	row.wall_s = json_is_real(json_object_get(sum, "wall_s")) ?
 	    json_real_value(json_object_get(sum, "wall_s")) : -1;
 	row.status = rr->exit_code == 0 ? "ok" : rr->exit_code == EXIT_ITEMS ? "failed_keys" :
+	    rr->exit_code == EXIT_UNSUSTAINED ? "unsustained" :
 	    rr->exit_code == BENCH_EXIT_STOPPED ? "stopped" : "error";
 	row_model(&row, pr, &b->sc);
+	row_open(&row, pr, sum);
 	row.in_flight *= pr->clients, row.cpu_threads *= pr->clients;	/* every client's */
 	row.littles_ips = ts.mean_requests_ms > 0 ? row.in_flight * 1e3 /
 	    ts.mean_requests_ms : -1;
 	results_row(&b->res, &row);
 	b->any_failed |= rr->exit_code == EXIT_ITEMS;
 	b->any_error |= rr->exit_code != 0 && rr->exit_code != EXIT_ITEMS &&
-	    rr->exit_code != BENCH_EXIT_STOPPED;
+	    rr->exit_code != BENCH_EXIT_STOPPED && rr->exit_code != EXIT_UNSUSTAINED;
 	print_run(b, &row, n.tag, n.label, n.log, sum);
 	json_decref(sum);
 	clean_prefix(b, n.prefix);
@@ -155,6 +162,38 @@ row_model(struct result_row *row, const struct plan_run *pr, const struct scenar
 	row->cpu_threads = model_cpu_threads(pr->model, &o, pr->client_pus);
 }
 
+/*
+ * An open-loop run's schedule, from its --json summary (the spec's fields; what was asked
+ * when the summary lacks them: a run that failed before it wrote one).
+ */
+static void
+row_open(struct result_row *row, const struct plan_run *pr, json_t *sum)
+{
+	static char arrivals[16];
+	json_t *sust = json_object_get(sum, "sustained");
+	const char *a = json_string_value(json_object_get(sum, "arrivals"));
+	double offered = jnum(sum, "offered_per_s");
+
+	if (pr->rate <= 0)
+		return;
+	snprintf(arrivals, sizeof(arrivals), "%s", a != NULL && strcmp(a, "closed") != 0 ? a :
+	    "constant");
+	row->arrivals = arrivals;
+	row->offered_per_s = offered > 0 ? offered : pr->rate;
+	row->unsustained = row->exit_code == EXIT_UNSUSTAINED || json_is_false(sust);
+	row->behind_ms = jnum(sum, "behind_ms");
+	row->backlog_max = jnum(sum, "backlog_max");
+}
+
+/* A number of the run's summary; -1 when it has none (null, or no summary). */
+static double
+jnum(json_t *sum, const char *key)
+{
+	json_t *v = json_object_get(sum, key);
+
+	return json_is_number(v) ? json_number_value(v) : -1;
+}
+
 /* The run's label, its S3 prefix and its files' paths. */
 static void
 run_names(const struct bench *b, const struct plan_run *pr, struct run_names *n)
@@ -163,11 +202,8 @@ run_names(const struct bench *b, const struct plan_run *pr, struct run_names *n)
 
 	plan_cpus_tag(pr, n->tag, sizeof(n->tag));
 	results_label(n->label, sizeof(n->label), pr->model->name, pr->level, n->tag, pr->rep,
-	    pr->clients);
-	snprintf(name, sizeof(name), "%s-c%u-cpus%s-r%u", pr->model->name, pr->level, n->tag,
-	    pr->rep);
-	if (pr->clients > 1)	/* a run of several clients: -nCLIENTS */
-		snprintf(name + strlen(name), sizeof(name) - strlen(name), "-n%u", pr->clients);
+	    pr->clients, pr->rate);
+	plan_run_name(pr, name, sizeof(name));
 	snprintf(n->prefix, sizeof(n->prefix), "%s/%s", b->plan.dst_prefix, name);
 	snprintf(n->trace, sizeof(n->trace), "%s/logs/%s.trace.csv", b->res.dir, name);
 	snprintf(n->log, sizeof(n->log), "%s/logs/%s.log", b->res.dir, name);
@@ -195,20 +231,31 @@ print_run(struct bench *b, const struct result_row *row, const char *tag, const 
 	const struct tracestats *ts = row->ts;
 	const struct runner_result *rr = row->rr;
 
-	json_array_append_new(b->rows, json_pack("{s:s, s:i, s:s, s:i, s:i, s:s, s:I, s:I, s:f, "
-	    "s:f, s:f, s:f}", "model", row->model, "level", (int)row->level, "client_cpus", tag,
-	    "client_pus", (int)row->client_pus, "rep", (int)row->rep, "status", row->status,
-	    "ok", (json_int_t)ts->ok, "errors", (json_int_t)ts->failed, "images_per_s",
+	char rate[48] = "";
+	json_t *j;
+
+	j = json_pack("{s:s, s:i, s:s, s:i, s:i, s:s, s:I, s:I, s:f, s:f, s:f, s:f}", "model",
+	    row->model, "level", (int)row->level, "client_cpus", tag, "client_pus",
+	    (int)row->client_pus, "rep", (int)row->rep, "status", row->status, "ok",
+	    (json_int_t)ts->ok, "errors", (json_int_t)ts->failed, "images_per_s",
 	    ts->images_per_s, "e2e_p50_ms", ts->lat_ms[TS_E2E][0], "e2e_p99_ms",
-	    ts->lat_ms[TS_E2E][2], "model_cpu_pct", rr->group[SAMPLER_MODEL].cpu_pct));
+	    ts->lat_ms[TS_E2E][2], "model_cpu_pct", rr->group[SAMPLER_MODEL].cpu_pct);
+	if (row->offered_per_s > 0) {
+		json_object_set_new(j, "offered_per_s", json_real(row->offered_per_s));
+		json_object_set_new(j, "sustained", json_boolean(!row->unsustained));
+		json_object_set_new(j, "resp_p99_ms", json_real(ts->lat_ms[TS_RESP][2]));
+		snprintf(rate, sizeof(rate), " rate %g/s%s", row->offered_per_s,
+		    row->unsustained ? " (not kept)" : "");
+	}
+	json_array_append_new(b->rows, j);
 	if (!b->json || b->progress)
-		fprintf(stderr, "  %-10s c=%-4u pus=%u rep %u: %6zu ok %4zu failed  %8.1f images/s"
-		    "  p50 %7.1f ms  p99 %7.1f ms  client CPU %5.1f%%  %s\n", row->model,
-		    row->level, row->client_pus, row->rep, ts->ok, ts->failed, ts->images_per_s,
-		    ts->lat_ms[TS_E2E][0], ts->lat_ms[TS_E2E][2],
+		fprintf(stderr, "  %-10s c=%-4u pus=%u rep %u%s: %6zu ok %4zu failed  %8.1f "
+		    "images/s  p50 %7.1f ms  p99 %7.1f ms  client CPU %5.1f%%  %s\n", row->model,
+		    row->level, row->client_pus, row->rep, rate, ts->ok, ts->failed,
+		    ts->images_per_s, ts->lat_ms[TS_E2E][0], ts->lat_ms[TS_E2E][2],
 		    rr->group[SAMPLER_MODEL].cpu_pct, row->status);
 	if (rr->exit_code != 0 && rr->exit_code != EXIT_ITEMS &&
-	    rr->exit_code != BENCH_EXIT_STOPPED)
+	    rr->exit_code != BENCH_EXIT_STOPPED && rr->exit_code != EXIT_UNSUSTAINED)
 		fprintf(stderr, "exifbench: %s exited %d: %s (log: %s)\n", label, rr->exit_code,
 		    json_string_value(json_object_get(sum, "error")) ?: "see its log", log);
 }
@@ -218,14 +265,17 @@ on_progress(size_t done, double elapsed_s, void *arg)
 {
 	struct bench *b = arg;
 	double rate = elapsed_s > 0 ? (double)done / elapsed_s : 0, eta = -1;
+	char offered[32] = "";
 
 	if (rate > 0 && b->images > done)
 		eta = (double)(b->images - done) / rate;
 	if (b->sc.duration_s > 0 && (eta < 0 || eta > b->sc.duration_s - elapsed_s))
 		eta = b->sc.duration_s - elapsed_s;
-	fprintf(stderr, "\r\033[K  bench %s [%zu/%zu] %s c=%u pus=%u: %zu/%zu images, "
+	if (b->cur->rate > 0)
+		snprintf(offered, sizeof(offered), " at %g/s", b->cur->rate);
+	fprintf(stderr, "\r\033[K  bench %s [%zu/%zu] %s c=%u pus=%u%s: %zu/%zu images, "
 	    "%.1f/s, ETA %.0f s%s", b->sc.name, b->run_index, b->plan.n, b->cur->model->name,
-	    b->cur->level, b->cur->client_pus, done, b->images, rate, eta > 0 ? eta : 0,
+	    b->cur->level, b->cur->client_pus, offered, done, b->images, rate, eta > 0 ? eta : 0,
 	    bench_interrupted ? " (stopping)" : "");
 }
 

@@ -76,12 +76,19 @@ run_folder_close(struct run_folder *f, const struct run_args *a, int exit_code,
 	double trim = json_number_value(json_object_get(json_object_get(f->meta, "scenario"),
 	    "trim"));
 
-	results_label(label, sizeof(label), a->model->name, a->opts.concurrency, "all", 1, 1);
+	results_label(label, sizeof(label), a->model->name, a->opts.concurrency, "all", 1, 1,
+	    a->rate.rate);
 	if (tracestats_read(a->trace_path, trim, f->res.trace, label, RESULTS_LABEL_HEADER,
 	    &f->res.trace_header, &ts, terr, sizeof(terr)) == 0 && f->own_trace)
 		unlink(f->trace);
 	if (rr != NULL) {
 		fill_row(a, &row, rr, &ts, exit_code, wall_s);
+		if (a->rate.kind != ARRIVALS_CLOSED && t != NULL) {	/* summary.csv's open loop */
+			row.arrivals = arrivals_name(a->rate.kind);
+			row.offered_per_s = a->rate.rate, row.unsustained = t->unsustained;
+			row.behind_ms = (double)t->behind_ns / 1e6;
+			row.backlog_max = (double)t->backlog_max;
+		}
 		results_row(&f->res, &row);
 	}
 	json_object_set_new(f->meta, "status", json_string(exit_code == 0 || exit_code == 1 ||

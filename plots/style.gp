@@ -87,3 +87,8 @@ key_title(m) = (m >= 1 && m <= 5 && has_m[m]) ? model_name(m) : ""
 column_stats = 'undefine STATS_*; stats cs_file using cs_col nooutput; ' . \
 	'cs_n = exists("STATS_records") ? STATS_records : 0; ' . \
 	'cs_min = (cs_n > 0) ? STATS_min : NaN; cs_max = (cs_n > 0) ? STATS_max : NaN'
+
+# On a log y axis (after `set ytics ()`), run `@log_tics_y`: tics at 1, 2 and 5 of each decade
+# from 0.01 to 10^7, so the axis names more than its powers of ten.
+log_tics_y = 'do for [_e = -2:7] { do for [_m in "1 2 5"] { ' . \
+	'set ytics add (sprintf("%g", (_m + 0) * 10.0 ** _e) (_m + 0) * 10.0 ** _e) } }'

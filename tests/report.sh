@@ -5,7 +5,7 @@
 # the same figures (a summary rate is the one in summary.csv; every run has a bound; the
 # verdicts follow the rule), one scenario folder reports on its own, --no-plots draws nothing
 # and says so, bad folders exit 2 naming them, and odd folders still report: one model, a run
-# without a rate, a scenario name twice. The network line per scenario: "not recorded" for these
+# without a rate, a scenario name twice. A hand-made rate sweep gets the open-loop section. The network line per scenario: "not recorded" for these
 # old folders, the latency asked and added and the probe's round trip when meta.json has them,
 # and a failed probe's error. Runs on copies, in a temporary folder.
 set -uo pipefail
@@ -153,5 +153,80 @@ expect 0 'written to' "$bin" report -n "$tmp/net/failed"
 line='- `io-bound`: added latency 5 ms (asked: 5); endpoint round trip not measured'
 line="$line (round-trip probe: PUT s3://b/k: HTTP 403 AccessDenied)."
 check "a failed probe: its error not in report.md" grep -qxF -e "$line" "$tmp/net/failed/report.md"
+
+# A rate sweep, hand-made from the io-bound folder: sequential at 1 in flight and async at 4
+# and 16, each offered 2, 5 and 50 images/s (sequential and async at 4 gave 50 up), with an
+# objective of 250 ms. The open-loop section: its rule, a table per model and level, the knee
+# and the objective's rate, the line of rates kept; its figures; report.json's open_loop.
+make_rates() {
+	local src=$1 dst=$2
+	mkdir -p "$dst"
+	jq '.scenario.rates = [2, 5, 50] | .scenario.arrivals = "constant" |
+		.scenario.slo_p99_ms = 250 | .scenario.name = "rates" |
+		.scenario.concurrency = [1, 4, 16] | .scenario.models = ["sequential", "async"]' \
+		"$src/meta.json" >"$dst/meta.json"
+	awk -F, -v OFS=, '
+	NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i
+		print $0, "arrivals,offered_per_s,sustained,behind_ms,backlog_max,resp_p50_ms," \
+		    "resp_p90_ms,resp_p99_ms,resp_p999_ms,resp_max_ms,wait_p50_ms,wait_p90_ms," \
+		    "wait_p99_ms,wait_p999_ms,wait_max_ms"; next }
+	$1 == "sequential" || ($1 == "async" && ($2 == 4 || $2 == 16)) { t[$1 "," $2] = $0 }
+	END {
+		# model level rate achieved sustained behind backlog p50 p99 p999 wait_p99
+		n = split("sequential 1 2 2.0 1 3 0 95 120 130 2;" \
+		    "sequential 1 5 5.0 1 40 1 110 200 230 90;" \
+		    "sequential 1 50 11.0 0 2500 101 2100 3400 3500 3300;" \
+		    "async 4 2 2.0 1 1 0 90 100 110 1;async 4 5 5.0 1 2 0 90 105 115 1;" \
+		    "async 4 50 44.9 0 1800 101 900 1900 2000 1800;" \
+		    "async 16 2 2.0 1 1 0 90 100 110 1;async 16 5 5.0 1 1 0 90 100 112 1;" \
+		    "async 16 50 49.6 1 60 3 95 300 340 120", row, ";")
+		for (k = 1; k <= n; k++) {
+			split(row[k], f, " ")
+			split(t[f[1] "," f[2]], v, ",")
+			v[c["images_per_s"]] = f[4]
+			v[c["status"]] = f[5] ? "ok" : "unsustained"
+			v[c["exit_code"]] = f[5] ? 0 : 4
+			line = v[1]
+			for (i = 2; i <= length(v); i++)
+				line = line "," v[i]
+			print line, "constant", f[3], f[5], f[6], f[7], f[8], f[8], f[9], f[10],
+			    f[10], 0, 0, f[11], f[11], f[11]
+		}
+	}' "$src/summary.csv" >"$dst/summary.csv"
+	rows_at "$src/trace.csv" >"$dst/trace.csv"
+	rows_at "$src/samples.csv" >"$dst/samples.csv"
+}
+# rows_at FILE: FILE's rows of the template runs again at each rate, a rate cell appended
+rows_at() {
+	awk -F, -v OFS=, 'NR == 1 { print $0, "rate"; next }
+		$1 == "sequential" { for (r = 1; r <= 3; r++) print $0, rr[r] }
+		$1 == "async" && ($2 == 4 || $2 == 16) { for (r = 1; r <= 3; r++) print $0, rr[r] }
+		BEGIN { split("2 5 50", rr, " ") }' "$1"
+}
+make_rates "$io" "$tmp/rates/a"
+expect 0 'written to' "$bin" report "$tmp/rates"
+md=$tmp/rates/report.md js=$tmp/rates/report.json
+check "rates: no open-loop section" grep -q '^## Open loop' "$md"
+check "rates: the knee's rule not stated" grep -q 'the \*\*knee\*\* is the highest offered rate' "$md"
+line='- Rates sustained by every run: 2, 5; by some: 50 (not by sequential c=1, async c=4) (images/s).'
+check "rates: the line of rates kept" grep -qxF -e "$line" "$md"
+check "rates: not three tables" test "$(grep -c '^| offered /s |' "$md")" -eq 3
+check "rates: sequential's knee not 5/s" grep -q '^Knee: \*\*5/s\*\* (achieved 5.0/s). Highest rate with response p99 within 250 ms: \*\*5/s\*\* (p99 200.0 ms).$' "$md"
+check "rates: async c=16's knee not 50/s" grep -q '^Knee: \*\*50/s\*\* (achieved 49.6/s). Highest rate with response p99 within 250 ms: \*\*5/s\*\*' "$md"
+check "rates: an unsustained run not marked" grep -q '^| 50 | 11.0 | \*\*no\*\*: 2.50 s behind | 2500.0 | 101 |' "$md"
+check "rates: report.json's open_loop" jq -e '.open_loop | length == 1 and .[0].slo_p99_ms == 250
+	and .[0].sustained_by_all == [2, 5] and .[0].sustained_by_some == [50] and .[0].sustained_by_none == []
+	and ([.[0].models[] | [.model, .level, .knee_per_s, .slo_per_s]] == [["sequential", 1, 5,
+	5], ["async", 4, 5, 5], ["async", 16, 50, 5]]) and (.[0].models[0].runs | length == 3 and
+	.[2].sustained == false and .[2].status == "unsustained" and .[2].behind_ms == 2500)' "$js" >/dev/null
+for f in rates-rates response-rates; do
+	check "rates: $f.png is not a PNG" bash -c "head -c 8 '$tmp/rates/plots/$f.png' | od -An -tx1 |
+		grep -q '89 50 4e 47 0d 0a 1a 0a'"
+	check "rates: $f.png not shown" grep -q "](plots/$f.png)" "$md"
+done
+check "rates: the concurrency analysis not one run per level" jq -e '[.scaling[] |
+	select(.model == "async")] | length == 1' "$js" >/dev/null
+check "a report without rates has an open-loop section" bash -c "! grep -q '^## Open loop' \
+	'$tmp/all/report.md' && jq -e 'has(\"open_loop\") | not' '$tmp/all/report.json' >/dev/null"
 
 summary report.sh

@@ -1,6 +1,7 @@
 /*
  * plan.c: a scenario's runs, where they read and write, and their command lines. See plan.h.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,6 +32,19 @@ plan_make(const struct scenario *sc, struct plan *p, char *err, size_t errlen)
 				    sc->levels[l]);
 				return -1;
 			}
+	for (l = 0; l < sc->n_rates; l++)
+		for (k = 0; k < l; k++)
+			if (fabs(sc->rates[k] - sc->rates[l]) < 5e-4) {
+				snprintf(err, errlen, "rates: %g given twice", sc->rates[l]);
+				return -1;
+			}
+	for (l = 0; sc->n_rates > 0 && l < sc->n_clients; l++) {
+		if (sc->clients[l] <= 1)
+			continue;
+		snprintf(err, errlen, "rates with clients %u: open-loop runs over several clients "
+		    "are not supported yet (give clients = 1)", sc->clients[l]);
+		return -1;
+	}
 	for (l = 0; l < sc->n_clients; l++)
 		for (k = 0; k < l; k++)
 			if (sc->clients[k] == sc->clients[l]) {
@@ -68,15 +82,15 @@ fail:
 }
 
 /*
- * r at each level and repeat; a model that keeps at most N requests in flight at each level
- * up to N, and at N once when the levels go past it. 0, or -1 when out of memory.
+ * r at each level, rate and repeat; a model that keeps at most N requests in flight at each
+ * level up to N, and at N once when the levels go past it. 0, or -1 when out of memory.
  */
 static int
 add_levels(struct plan *p, size_t *cap, struct plan_run *r, const struct scenario *sc)
 {
 	unsigned max = r->model->max_concurrency;
 	int done_max = 0;
-	size_t l, k;
+	size_t l, k, q;
 
 	for (l = 0; l < sc->n_levels; l++) {
 		r->level = sc->levels[l];
@@ -85,10 +99,13 @@ add_levels(struct plan *p, size_t *cap, struct plan_run *r, const struct scenari
 				continue;
 			r->level = max, done_max = 1;
 		}
-		for (k = 1; k <= sc->repeat; k++) {
-			r->rep = (unsigned)k;
-			if (add(p, cap, r) < 0)
-				return -1;
+		for (q = 0; q < (sc->n_rates ? sc->n_rates : 1); q++) {
+			r->rate = sc->n_rates ? sc->rates[q] : 0;
+			for (k = 1; k <= sc->repeat; k++) {
+				r->rep = (unsigned)k;
+				if (add(p, cap, r) < 0)
+					return -1;
+			}
 		}
 	}
 	return 0;
@@ -106,12 +123,23 @@ plan_print(const struct plan *p, const struct scenario *sc, FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "%-4s %-10s %6s %8s %-8s %4s %7s\n", "run", "model", "level", "workers",
-	    "cpus", "rep", "clients");
-	for (i = 0; i < p->n; i++)
-		fprintf(f, "%-4zu %-10s %6u %8u %-8s %4u %7u\n", i + 1, p->run[i].model->name,
+	fprintf(f, "%-4s %-10s %6s %8s %-8s %4s %7s%s\n", "run", "model", "level", "workers",
+	    "cpus", "rep", "clients", sc->n_rates ? "   rate/s" : "");
+	for (i = 0; i < p->n; i++) {
+		fprintf(f, "%-4zu %-10s %6u %8u %-8s %4u %7u", i + 1, p->run[i].model->name,
 		    p->run[i].level, p->run[i].workers, p->run[i].client_cpus[0] ?
 		    p->run[i].client_cpus : "all", p->run[i].rep, p->run[i].clients);
+		if (sc->n_rates)
+			fprintf(f, " %9g", p->run[i].rate);
+		fputc('\n', f);
+	}
+	if (sc->n_rates && sc->max_backlog)
+		fprintf(f, "open loop: each run offers its rate (%s arrivals) and stops early, "
+		    "unsustained, with more than %lu keys due and not started\n", sc->arrivals,
+		    sc->max_backlog);
+	else if (sc->n_rates)
+		fprintf(f, "open loop: each run offers its rate (%s arrivals) and stops early, "
+		    "unsustained, when its backlog passes the run's default\n", sc->arrivals);
 	fprintf(f, "%zu runs of %s; ", p->n, sc->name);
 	if (sc->duration_s > 0)
 		fprintf(f, "each at most %.0f s, so at most %.0f s of runs\n", sc->duration_s,
@@ -188,7 +216,7 @@ plan_argv(const struct plan *p, const struct plan_run *r, const struct scenario 
     const char *exe, const char *run_prefix, const char *trace, size_t images, char **argv,
     size_t max)
 {
-	static char buf[12][512];
+	static char buf[14][512];
 	size_t n = 0, k = 0;
 
 #define A(s) (n + 1 < max ? (void)(argv[n++] = (char *)(s)) : (void)0)
@@ -214,10 +242,31 @@ plan_argv(const struct plan *p, const struct plan_run *r, const struct scenario 
 		A("--stage-cmd"), A(sc->stage_cmd);
 	if (sc->global_lock && r->model->uses_global_lock)
 		A("--global-lock");
+	if (r->rate > 0) {
+		A("--rate"), F("%.10g", r->rate);
+		A("--arrivals"), A(sc->arrivals);
+		if (sc->max_backlog > 0)
+			A("--max-backlog"), F("%lu", sc->max_backlog);
+	}
 	A("--trace"), A(trace), A("--json"), A("--quiet");
 #undef F
 #undef A
 	argv[n] = NULL;
+}
+
+const char *
+plan_run_name(const struct plan_run *r, char *buf, size_t len)
+{
+	char tag[64];
+	size_t n;
+
+	snprintf(buf, len, "%s-c%u-cpus%s-r%u", r->model->name, r->level,
+	    plan_cpus_tag(r, tag, sizeof(tag)), r->rep);
+	if (r->clients > 1 && (n = strlen(buf)) < len)	/* a run of several clients */
+		snprintf(buf + n, len - n, "-n%u", r->clients);
+	if (r->rate > 0 && (n = strlen(buf)) < len)	/* open loop: its offered rate */
+		snprintf(buf + n, len - n, "-rate%g", r->rate);
+	return buf;
 }
 
 const char *

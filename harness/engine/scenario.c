@@ -48,6 +48,10 @@ static const struct scenario_key keys[] = {
 	{ "models", K_MODELS, F(models), 0, 0, "sequential pthreads forkpool async hybrid" },
 	{ "concurrency", K_LEVELS, F(levels), 1, 4096, "8" },
 	{ "clients", K_CLIENTS, F(clients), 1, 4096, "1" },
+	{ "rates", K_RATES, F(rates), 0.01, 1e6, "none" },
+	{ "arrivals", K_ARRIVALS, F(arrivals), 0, 0, "constant" },
+	{ "max_backlog", K_UINT, F(max_backlog), 0, 1e9, "0" },
+	{ "slo_p99_ms", K_DOUBLE, F(slo_p99_ms), 0, 3.6e6, "0" },
 	{ "workers", K_UINT, F(workers), 0, 4096, "0" },
 	{ "client_cpus", K_CPUS, F(client_cpus), 0, 0, "all" },
 	{ "server_cpus", K_CPUSET, F(server_cpus), 0, 0, "all" },
@@ -397,6 +401,7 @@ key_json(const struct scenario *sc, const struct scenario_key *k)
 	case K_MODELS:
 	case K_LEVELS:
 	case K_CLIENTS:
+	case K_RATES:
 	case K_CPUS:
 		break;
 	default:
@@ -405,11 +410,13 @@ key_json(const struct scenario *sc, const struct scenario_key *k)
 	if ((a = json_array()) == NULL)
 		return NULL;
 	n = k->kind == K_MODELS ? sc->n_models : k->kind == K_LEVELS ? sc->n_levels :
-	    k->kind == K_CLIENTS ? sc->n_clients : sc->n_client_cpus;
+	    k->kind == K_CLIENTS ? sc->n_clients : k->kind == K_RATES ? sc->n_rates :
+	    sc->n_client_cpus;
 	for (i = 0; i < n && rc == 0; i++)
 		rc = json_array_append_new(a, k->kind == K_MODELS ? json_string(sc->models[i]) :
 		    k->kind == K_LEVELS ? json_integer(sc->levels[i]) :
 		    k->kind == K_CLIENTS ? json_integer(sc->clients[i]) :
+		    k->kind == K_RATES ? json_real(sc->rates[i]) :
 		    json_string(sc->client_cpus[i][0] != '\0' ? sc->client_cpus[i] : "all"));
 	if (rc < 0) {
 		json_decref(a);

@@ -6,7 +6,10 @@
  *
  * File format: one `key = value` per line; `#` starts a comment (whole line or after a value);
  * blank lines are ignored; keys are lower-case; a key given twice is an error; list values
- * (models, concurrency, client_cpus) are separated by spaces.
+ * (models, concurrency, clients, rates, client_cpus) are separated by spaces.
+ *
+ * Open loop: with `rates`, each run of a model at a level is made once per rate, offering that
+ * load (`run --rate R --arrivals A`); arrivals, max_backlog and slo_p99_ms only apply then.
  *
  * The dataset: a value with a '/', or starting with '.' or '~', is a folder of photos (~ and
  * ~USER/ expanded); a relative one is resolved against the scenario file's folder (and,
@@ -29,6 +32,7 @@
 #define SCENARIO_MAX_MODELS 8
 #define SCENARIO_MAX_LEVELS 16
 #define SCENARIO_MAX_CPUSETS 4
+#define SCENARIO_MAX_RATES 16
 #define SCENARIO_PREFIX_MAX 255	/* bytes of a prefix key (data_prefix, out_prefix) */
 #define SCENARIO_DATASET_MAX 511	/* bytes of the dataset key (a folder's path) */
 #define SCENARIO_DATA_BUCKET "exifbench-data"	/* data_bucket's default */
@@ -75,6 +79,14 @@ struct scenario {
 	size_t n_levels;
 	unsigned clients[SCENARIO_MAX_LEVELS];	/* clients: client hosts, under mpirun (1) */
 	size_t n_clients;
+	double rates[SCENARIO_MAX_RATES];	/* rates: offered loads in images/s, each run
+					   once per rate open-loop (run --rate); "none"
+					   (the default): closed loop, n_rates 0 */
+	size_t n_rates;
+	char arrivals[16];		/* arrivals: constant or poisson, with rates (constant) */
+	unsigned long max_backlog;	/* max_backlog: run --max-backlog, 0 = the run's own */
+	double slo_p99_ms;		/* slo_p99_ms: the resp p99 objective the report
+					   judges rates against, 0 = none */
 	unsigned workers;		/* workers: hybrid CPU threads, 0 = the client's PUs */
 	char client_cpus[SCENARIO_MAX_CPUSETS][64];	/* client_cpus: hwloc list strings */
 	size_t n_client_cpus;		/* (default: one entry "", meaning unbound) */

@@ -1,11 +1,11 @@
 /*
  * scenario_value.c: the scenario file's value parsers, one per kind of key: words, text,
  * plain decimals and integers within the key's bounds (latency_ms: or auto), yes/no, the
- * jitter and transform names, the model list (names from the model table, none twice),
- * concurrency levels, hwloc CPU lists, the places in S3 (bucket names, prefixes,
- * s3://BUCKET/PREFIX) and the dataset (a profile name, or a folder, resolved and checked for
- * files now). Each message names the key and says what is wrong. The keys themselves are in
- * scenario.c's table.
+ * jitter, arrivals and transform names, the model list (names from the model table, none
+ * twice), concurrency levels, offered rates (or none), hwloc CPU lists, the places in S3
+ * (bucket names, prefixes, s3://BUCKET/PREFIX) and the dataset (a profile name, or a
+ * folder, resolved and checked for files now). Each message names the key and says what is
+ * wrong. The keys themselves are in scenario.c's table.
  */
 #include "harness/engine/scenario_value.h"
 
@@ -27,6 +27,7 @@
 #define PREFIX_CHARS WORD_CHARS "./"
 
 static const char *const jitters[] = { "none", "uniform", "normal", "pareto", NULL };
+static const char *const arrivals[] = { "constant", "poisson", NULL };
 
 static void append(char *buf, size_t len, const char *name);
 static int parse_double(const char *s, double *v);
@@ -193,6 +194,7 @@ scenario_value(struct scenario *sc, const struct scenario_key *k, const char *v,
 		*(int *)p = strcmp(v, "yes") == 0;
 		return 0;
 	case K_JITTER:
+	case K_ARRIVALS:
 	case K_TRANSFORM:
 		if (check_name(k, &v, err, errlen) < 0)
 			return -1;
@@ -335,18 +337,22 @@ set_dataset(struct scenario *sc, const struct scenario_key *k, const char *v,
 	return 0;
 }
 
-/* A jitter or transform name, *v then the transform's own spelling: 0, or -1 with err. */
+/*
+ * A jitter, arrivals or transform name, *v then the transform's own spelling: 0, or -1 with
+ * err.
+ */
 static int
 check_name(const struct scenario_key *k, const char **v, char *err, size_t errlen)
 {
+	const char *const *list = k->kind == K_JITTER ? jitters : arrivals;
 	char names[64] = "";
 	enum transform_kind tk;
 	size_t i;
 
-	if (k->kind == K_JITTER) {
-		for (i = 0; jitters[i] != NULL && strcmp(jitters[i], *v) != 0; i++)
-			append(names, sizeof(names), jitters[i]);
-		if (jitters[i] == NULL)
+	if (k->kind == K_JITTER || k->kind == K_ARRIVALS) {
+		for (i = 0; list[i] != NULL && strcmp(list[i], *v) != 0; i++)
+			append(names, sizeof(names), list[i]);
+		if (list[i] == NULL)
 			return scenario_error(err, errlen, "key '%s': '%s' is not one of %s",
 			    k->name, *v, names);
 		return 0;
@@ -369,6 +375,7 @@ set_item(struct scenario *sc, const struct scenario_key *k, size_t i, const char
 	const struct model *const *m;
 	char names[128] = "";
 	unsigned long u;
+	double d;
 	size_t j;
 
 	switch (k->kind) {
@@ -391,13 +398,22 @@ set_item(struct scenario *sc, const struct scenario_key *k, size_t i, const char
 			return -1;
 		*(k->kind == K_LEVELS ? &sc->levels[i] : &sc->clients[i]) = (unsigned)u;
 		return 0;
+	case K_RATES:
+		if (parse_double(v, &d) < 0 || !(d >= k->min && d <= k->max))
+			return scenario_error(err, errlen, "key '%s': '%s' is not none or a rate "
+			    "in images/s in [%.10g, %.10g]", k->name, v, k->min, k->max);
+		sc->rates[i] = d;
+		return 0;
 	default:
 		return set_cpus(k, v, sc->client_cpus[i], sizeof(sc->client_cpus[i]), err,
 		    errlen);
 	}
 }
 
-/* A space-separated list replaces the list before it; client_cpus "" means one "all". */
+/*
+ * A space-separated list replaces the list before it; client_cpus "" means one "all"; rates
+ * "none" (alone) means none: closed loop.
+ */
 static int
 set_list(struct scenario *sc, const struct scenario_key *k, const char *value, char *err,
     size_t errlen)
@@ -406,9 +422,15 @@ set_list(struct scenario *sc, const struct scenario_key *k, const char *value, c
 	char buf[SCENARIO_LINE_MAX + 1], *tok, *save;
 
 	max = k->kind == K_MODELS ? SCENARIO_MAX_MODELS : k->kind == K_LEVELS ||
-	    k->kind == K_CLIENTS ? SCENARIO_MAX_LEVELS : SCENARIO_MAX_CPUSETS;
+	    k->kind == K_CLIENTS ? SCENARIO_MAX_LEVELS : k->kind == K_RATES ?
+	    SCENARIO_MAX_RATES : SCENARIO_MAX_CPUSETS;
 	count = k->kind == K_MODELS ? &sc->n_models : k->kind == K_LEVELS ? &sc->n_levels :
-	    k->kind == K_CLIENTS ? &sc->n_clients : &sc->n_client_cpus;
+	    k->kind == K_CLIENTS ? &sc->n_clients : k->kind == K_RATES ? &sc->n_rates :
+	    &sc->n_client_cpus;
+	if (k->kind == K_RATES && strcmp(value, "none") == 0) {
+		*count = 0;
+		return 0;
+	}
 	if (strlen(value) > SCENARIO_LINE_MAX)
 		return scenario_error(err, errlen, "key '%s': value longer than %d characters",
 		    k->name, SCENARIO_LINE_MAX);

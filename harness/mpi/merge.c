@@ -59,7 +59,7 @@ merge_write(struct results *res, const struct model *m, const struct model_opts 
 	t->status = partial ? "partial" : "complete";
 
 	trim = json_number_value(json_object_get(json_object_get(meta, "scenario"), "trim"));
-	results_label(label, sizeof(label), m->name, opts->concurrency, "all", 1, n);
+	results_label(label, sizeof(label), m->name, opts->concurrency, "all", 1, n, 0);
 	if (tracestats_read(merged, trim, res->trace, label, RESULTS_LABEL_HEADER,
 	    &res->trace_header, &ts, err, errlen) < 0)
 		goto done;

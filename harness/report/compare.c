@@ -220,7 +220,7 @@ add_scenario(struct compare *c, const struct rs_scenario *a, const struct rs_sce
 	return make_rows(cs, c->threshold_pct);
 }
 
-/* One row per key (model, level, tag) of A's runs, then of B's not in A. */
+/* One row per key (model, level, tag, rate) of A's runs, then of B's not in A. */
 static int
 make_rows(struct cmp_scenario *cs, double threshold_pct)
 {
@@ -240,7 +240,7 @@ make_rows(struct cmp_scenario *cs, double threshold_pct)
 		row = &cs->rows[cs->n_rows++];
 		snprintf(row->model, sizeof(row->model), "%s", r->model);
 		snprintf(row->tag, sizeof(row->tag), "%s", r->tag);
-		row->level = r->level;
+		row->level = r->level, row->rate = r->rate;
 		side_of(cs->a, row, &row->a);
 		side_of(cs->b, row, &row->b);
 		row->ips_pct = compare_change(row->a.ips, row->b.ips);
@@ -289,7 +289,7 @@ static int
 is_key(const struct rs_run *r, const struct cmp_row *key)
 {
 	return r->level == key->level && strcmp(r->model, key->model) == 0 &&
-	    strcmp(r->tag, key->tag) == 0;
+	    strcmp(r->tag, key->tag) == 0 && r->rate == key->rate;
 }
 
 /* Numbers by value, arrays element by element, anything else by jansson. */
@@ -331,8 +331,9 @@ row_json(const struct cmp_row *r, double threshold_pct)
 	char note[64];
 
 	compare_note(r, threshold_pct, note, sizeof(note));
-	return json_pack("{s:s, s:I, s:s, s:s, s:o?, s:o?, s:o?, s:o?, s:o?, s:o?, s:s?, s:o?, "
-	    "s:s}", "model", r->model, "level", (json_int_t)r->level, "client_pus", r->tag, "in",
+	return json_pack("{s:s, s:I, s:s, s:o?, s:s, s:o?, s:o?, s:o?, s:o?, s:o?, s:o?, s:s?, "
+	    "s:o?, s:s}", "model", r->model, "level", (json_int_t)r->level, "client_pus", r->tag,
+	    "offered_per_s", r->rate > 0 ? json_real(r->rate) : NULL, "in",
 	    r->a.reps == 0 ? "b" : r->b.reps == 0 ? "a" : "both", "a", side_json(&r->a), "b",
 	    side_json(&r->b), "images_per_s_change_pct", json_real(r->ips_pct),
 	    "e2e_p50_change_pct", json_real(r->p50_pct), "e2e_p99_change_pct",

@@ -1,8 +1,8 @@
 /*
  * compare.h: two sets of result folders side by side, for `exifbench compare A B`.
  * Scenarios are matched by name (the k-th of a name in A with the k-th in B, so a parent
- * folder holding a scenario twice still pairs in run order); runs by model, level and client
- * PU set (rs_run.tag). Each side of a run is the mean of its repeats, with as its standard
+ * folder holding a scenario twice still pairs in run order); runs by model, level, client
+ * PU set (rs_run.tag) and offered rate (rs_run.rate: a rate sweep's runs pair rate by rate). Each side of a run is the mean of its repeats, with as its standard
  * error the spread of the repeats (sample sd / sqrt(reps)) when there are several, else the
  * run's own trace.ips_se (from its per-second completions; unknown under 5 s).
  *
@@ -45,6 +45,7 @@ struct cmp_row {
 	char model[16];
 	unsigned level;
 	char tag[64];
+	double rate;		/* an open-loop run's offered images/s (rs_run.rate), 0 closed */
 	struct cmp_side a, b;
 	double ips_pct, p50_pct, p99_pct;	/* compare_change of each; NaN unknown */
 	double noise;		/* 2 sqrt(seA^2 + seB^2); -1 when the threshold rule applied */

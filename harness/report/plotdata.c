@@ -2,7 +2,7 @@
  * plotdata.c: writes the figures' data files (formats: plotdata.h) from a built report. This
  * half holds the entry point, the files drawn from the report's summary figures (throughput,
  * cpu, scaling, uslfit, models, hardware, clients); the files that stream a run's samples or trace are
- * plotdata_runs.c's, and the output helpers both use are plotdata_out.c's, below them. gnuplot
+ * plotdata_runs.c's, a rate sweep's plotdata_rates.c's, and the output helpers both use are plotdata_out.c's, below them. gnuplot
  * does not count a block with no rows as an index (a later `index i` would then pick the wrong
  * model), so an empty block gets one row of NaN instead.
  */
@@ -91,6 +91,8 @@ plotdata_write(const struct report *rep, const char *dir, char *err, size_t errl
 		if (s->n_tags >= 2 && write_hardware(s, dir, err, errlen) < 0)
 			return -1;
 		if (s->n_clients >= 2 && write_per_model(s, &clients_file, dir, err, errlen) < 0)
+			return -1;
+		if (s->n_rates > 0 && plotdata_rates(s, dir, err, errlen) < 0)
 			return -1;
 	}
 	return 0;

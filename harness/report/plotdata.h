@@ -33,6 +33,13 @@
  *   hardware-S.dat    for a scenario with two or more client PU sets, one row per model:
  *                     "model" mi images_per_s_at_fewest_pus images_per_s_at_most_pus level
  *                     (the model's highest level); first comment line "# pus P1 P2"
+ *   rates-S.dat       for a scenario with a rate sweep, one index per model and level (the
+ *                     groups of rates-S.txt, in order), one row per open-loop run by rate:
+ *                     offered_per_s images_per_s resp_p50_ms resp_p99_ms resp_p999_ms mi
+ *                     sustained level (sustained: 1 the run sustained its rate, rates.h); first comment lines
+ *                     "# slo_p99_ms X" (0: no objective) and "# rates R1 R2 ..." (every
+ *                     rate offered, ascending)
+ *   rates-S.txt       one line: per group of rates-S.dat, three words "mi model level"
  */
 #ifndef EXIFBENCH_PLOTDATA_H
 #define EXIFBENCH_PLOTDATA_H

@@ -1,6 +1,7 @@
 /*
  * report.c: from result folders to the report's figures. See report.h. For each scenario it
- * picks the main client PU set, groups the runs by model in level order, takes R0 from the
+ * picks the main client PU set, groups the runs by model in level order (in a rate sweep, a
+ * level's closed-loop run, else its open-loop run with the most images/s), takes R0 from the
  * sequential run, derives each run's bound inputs from its measured costs (CPU seconds per
  * image of client, server and shaper; bytes per image; the scenario's bandwidth cap) and from
  * what the bench recorded of its model (in flight, CPU-stage threads: summary.csv), fits
@@ -22,6 +23,8 @@ static int build_scenario(struct report_scenario *s, const struct rs_scenario *r
     const char *script, char *err, size_t errlen);
 static void pick_main_set(struct report_scenario *s);
 static void group_models(struct report_scenario *s);
+static int same_level(struct report_model *m, const struct rs_run *r);
+static int in_runs(const struct report_model *m, const struct rs_run *r);
 static void fit_model(struct report_model *m, const struct report_scenario *s,
     const char *script);
 static void decide(struct report_scenario *s);
@@ -159,6 +162,9 @@ pick_main_set(struct report_scenario *s)
 		for (j = 0; j < i && rs->runs[j].clients != rs->runs[i].clients; j++)
 			;
 		s->n_clients += j == i;
+		for (j = 0; j < i && rs->runs[j].rate != rs->runs[i].rate; j++)
+			;
+		s->n_rates += j == i && rs->runs[i].rate > 0;
 	}
 	for (i = 0; i < rs->n_runs; i++) {
 		if (rs->runs[i].clients != s->main_clients)
@@ -174,7 +180,31 @@ pick_main_set(struct report_scenario *s)
 	}
 }
 
-/* Models in the model table's order; their first-rep runs of the main set by level. */
+/*
+ * A run at a level m already has (a rate sweep runs each level once per rate): the level
+ * keeps one run, closed loop before open, else the most images/s; 1 when r was such a run.
+ */
+static int
+same_level(struct report_model *m, const struct rs_run *r)
+{
+	const struct rs_run **o;
+	size_t j;
+
+	for (j = 0; j < m->n_runs && m->runs[j]->level != r->level; j++)
+		;
+	if (j == m->n_runs)
+		return 0;
+	o = &m->runs[j];
+	if ((r->rate == 0 && (*o)->rate > 0) || ((r->rate > 0) == ((*o)->rate > 0) &&
+	    r->v[RS_images_per_s] > (*o)->v[RS_images_per_s]))
+		*o = r;
+	return 1;
+}
+
+/*
+ * Models in the model table's order; their first-rep runs of the main set by level (one per
+ * level: same_level).
+ */
 static void
 group_models(struct report_scenario *s)
 {
@@ -193,15 +223,18 @@ group_models(struct report_scenario *s)
 			    strcmp(r->tag, s->main_tag) != 0 || r->rep > 1 ||
 			    m->n_runs == REPORT_MAX_LEVELS)
 				continue;
+			if (same_level(m, r))
+				continue;
 			for (j = m->n_runs; j > 0 && m->runs[j - 1]->level > r->level; j--)
 				m->runs[j] = m->runs[j - 1];
 			m->runs[j] = r, m->n_runs++;
-			if (isfinite(r->v[RS_images_per_s]) && (m->best == NULL ||
-			    r->v[RS_images_per_s] > m->best->v[RS_images_per_s]))
-				m->best = r;
 		}
 		if (m->n_runs == 0)
 			continue;
+		for (j = 0; j < m->n_runs; j++)
+			if (isfinite(m->runs[j]->v[RS_images_per_s]) && (m->best == NULL ||
+			    m->runs[j]->v[RS_images_per_s] > m->best->v[RS_images_per_s]))
+				m->best = m->runs[j];
 		if (m->best == NULL)	/* no run with a rate: its figures print as unknown */
 			m->best = m->runs[m->n_runs - 1];
 		snprintf(m->name, sizeof(m->name), "%s", model_table[k]->name);
@@ -217,6 +250,18 @@ group_models(struct report_scenario *s)
 			s->seq = t;
 }
 
+/* Whether r is one of m's runs by level (an open-loop run stands for its level only then). */
+static int
+in_runs(const struct report_model *m, const struct rs_run *r)
+{
+	size_t j;
+
+	for (j = 0; j < m->n_runs; j++)
+		if (m->runs[j] == r)
+			return 1;
+	return 0;
+}
+
 static void
 fit_model(struct report_model *m, const struct report_scenario *s, const char *script)
 {
@@ -229,7 +274,8 @@ fit_model(struct report_model *m, const struct report_scenario *s, const char *s
 		const struct rs_run *r = &s->rs->runs[i];
 
 		if (strcmp(r->model, m->name) == 0 && strcmp(r->tag, s->main_tag) == 0 &&
-		    r->clients == s->main_clients && r->v[RS_images_per_s] > 0)
+		    r->clients == s->main_clients && r->v[RS_images_per_s] > 0 &&
+		    (r->rate == 0 || in_runs(m, r)))
 			n[k] = r->level, x[k++] = r->v[RS_images_per_s];
 	}
 	for (i = 1, j = 0; i < k; i++)

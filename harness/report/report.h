@@ -45,6 +45,8 @@ struct report_scenario {
 	unsigned main_clients;		/* the fewest clients of its runs: the concurrency
 					   analysis takes those (1, but in a merged mpirun run) */
 	unsigned n_clients;		/* client counts among its runs (2+: a clients sweep) */
+	unsigned n_rates;		/* offered rates among its runs (1+: a rate sweep, open
+					   loop: rates.h, report_rates.c) */
 	struct report_model models[REPORT_MAX_MODELS];
 	size_t n_models;
 	const struct rs_run *seq;	/* sequential (or the first level 1 run) in the main set */

@@ -98,6 +98,10 @@ draw_all(const struct report *rep, const char *plots, FILE *progress, char *err,
 			draw_one(rep, plots, "hardware", sc, NULL, &drawn, &bad, err, errlen);
 		if (rep->sc[i].n_clients >= 2)
 			draw_one(rep, plots, "clients", sc, NULL, &drawn, &bad, err, errlen);
+		if (rep->sc[i].n_rates > 0) {
+			draw_one(rep, plots, "rates", sc, NULL, &drawn, &bad, err, errlen);
+			draw_one(rep, plots, "response", sc, NULL, &drawn, &bad, err, errlen);
+		}
 		if (progress != NULL)
 			fprintf(progress, "report: %s: %zu figures drawn so far\n", sc, drawn);
 	}

@@ -7,7 +7,8 @@
  * it run, does a bigger machine help, what does that mean for a fleet, and what could skew it;
  * the summary also says what dataset each scenario ran on, and over what network (the latency
  * added, the endpoint's measured round trip: report_net.c); a run spread over several
- * endpoints gets a per-endpoint table after the breakdown (report_endpoints.c).
+ * endpoints gets a per-endpoint table after the breakdown (report_endpoints.c); a rate sweep
+ * gets the open-loop section after the scaling (report_rates.c).
  * Capacity planning, what-ifs and the skew list are in report_plan.c.
  */
 #include <jansson.h>
@@ -47,6 +48,7 @@ report_write(const struct report *rep, const char *dir, int plots, char *err, si
 	verdicts(&o, rep);
 	bounds(&o, rep);
 	scaling(&o, rep);
+	report_rates(&o, rep);
 	report_plan_hardware(&o, rep);
 	report_plan_capacity(&o, rep);
 	report_plan_skews(&o, rep);
@@ -357,8 +359,11 @@ bounds(struct report_out *o, const struct report *rep)
 				if (strcmp(r->model, m->name) != 0)
 					continue;
 				b = &s->bounds[l];
-				fprintf(o->md, "| %s | %u | %u | %s | ", r->model, r->client_pus,
-				    r->level, report_num(o, r->v[RS_images_per_s], 1));
+				fprintf(o->md, "| %s", r->model);
+				if (r->rate > 0)	/* a rate sweep's run: its offered rate */
+					fprintf(o->md, " at %g/s", r->rate);
+				fprintf(o->md, " | %u | %u | %s | ", r->client_pus, r->level,
+				    report_num(o, r->v[RS_images_per_s], 1));
 				for (c = 0; c < B_N; c++)
 					fprintf(o->md, "%s | ", report_num(o, b->x[c], -1));
 				fprintf(o->md, "%s | %s%% |\n", b->limit < B_N ?
@@ -374,6 +379,8 @@ bounds(struct report_out *o, const struct report *rep)
 				    NAN));
 				json_object_set_new(j, "limit", json_string(b->limit < B_N ?
 				    analysis_bound_name(b->limit) : "none"));
+				if (r->rate > 0)
+					json_object_set_new(j, "offered_per_s", json_real(r->rate));
 				json_array_append_new(arr, j);
 			}
 	}

@@ -68,6 +68,13 @@ void report_hosts(struct report_out *o, const struct report *rep);
  */
 void report_endpoints(struct report_out *o, const struct report *rep);
 
+/*
+ * report_rates.c: per scenario with a rate sweep, each model's runs by offered rate, the knee,
+ * the highest rate within the latency objective and which rates were sustained, after the
+ * scaling section; report.json's "open_loop". Nothing when no scenario had rates.
+ */
+void report_rates(struct report_out *o, const struct report *rep);
+
 /* report_plan.c: the hardware-scaling, capacity-planning and skew sections. */
 void report_plan_hardware(struct report_out *o, const struct report *rep);
 void report_plan_capacity(struct report_out *o, const struct report *rep);

@@ -288,6 +288,7 @@ run_from_row(struct rs_run *r, const struct rs_row *row)
 	r->client_pus = rs_count(row, "client_pus");
 	r->rep = rs_count(row, "rep");
 	r->clients = rs_count(row, "clients") ? rs_count(row, "clients") : 1;	/* 0: none */
+	r->rate = rs_num(row, "offered_per_s") > 0 ? rs_num(row, "offered_per_s") : 0;
 	snprintf(r->client_cpus, sizeof(r->client_cpus), "%s",
 	    *rs_cell(row, "client_cpus") ? rs_cell(row, "client_cpus") : "all");
 	snprintf(r->tag, sizeof(r->tag), "%s", r->client_cpus);

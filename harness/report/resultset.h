@@ -43,6 +43,8 @@ struct rs_run {
 	char model[16];
 	unsigned level, workers, client_pus, rep;
 	unsigned clients;		/* client hosts (summary.csv's clients; 1 when absent) */
+	double rate;			/* offered images/s of an open-loop run (offered_per_s);
+					   0 closed loop, and in a folder from before rates */
 	char client_cpus[64];		/* as in summary.csv ("all", "0", "0-1") */
 	char tag[64];			/* the label in trace.csv and samples.csv ("0,2" -> "0+2") */
 	char status[16];
@@ -83,7 +85,8 @@ const char *rs_meta_str(const struct rs_scenario *s, const char *path);
 
 /*
  * A run of s by model, level and tag (NULL tag: any); the first repeat (and, in a sweep of
- * the client count, the fewest clients: the plan runs them first). NULL if none.
+ * the client count, the fewest clients; in a rate sweep, the lowest rate: the plan runs them
+ * first). NULL if none.
  */
 const struct rs_run *rs_find(const struct rs_scenario *s, const char *model, unsigned level,
     const char *tag);

@@ -53,9 +53,11 @@ rs_row_is(const struct rs_row *row, const struct rs_run *r)
 {
 	const char *tag = rs_cell(row, "client_cpus");
 	unsigned clients = rs_count(row, "clients");	/* 0: no such cell (an older folder) */
+	double rate = rs_num(row, "rate");		/* NaN: no such cell, closed loop */
 
 	return strcmp(rs_cell(row, "model"), r->model) == 0 &&
 	    (clients ? clients : 1) == r->clients &&
+	    fabs((rate > 0 ? rate : 0) - r->rate) < 5e-4 &&
 	    rs_count(row, "level") == r->level && rs_count(row, "rep") == r->rep &&
 	    (*tag != '\0' ? strcmp(tag, r->tag) == 0 :
 	    rs_count(row, "client_pus") == r->client_pus);

@@ -29,8 +29,9 @@ double rs_num(const struct rs_row *row, const char *name);
 unsigned rs_count(const struct rs_row *row, const char *name);
 
 /*
- * Whether a row of trace.csv or samples.csv carries run r's labels: model, level, rep, and
- * client_cpus (the tag) or, in a file without that column, client_pus.
+ * Whether a row of trace.csv or samples.csv carries run r's labels: model, level, rep,
+ * clients, rate (to 3 decimals, as summary.csv has it; a file without the cell: 0, closed
+ * loop), and client_cpus (the tag) or, in a file without that column, client_pus.
  */
 int rs_row_is(const struct rs_row *row, const struct rs_run *r);
 

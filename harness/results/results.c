@@ -19,6 +19,8 @@
 /* A group with no process (no shaper, a server that is not local) has no figures: blank. */
 #define GF(g, f) (G(g)->max_procs > 0 ? (double)G(g)->f : -1)
 #define LAT(k, i) (row->ts->lat_ms[TS_##k][i])
+/* A figure of an open-loop run only: blank for a closed-loop one. */
+#define OPEN(v) (row->offered_per_s > 0 ? (double)(v) : -1)
 
 static FILE *create(struct results *r, const char *name, char *err, size_t errlen);
 static void put_cell_s(FILE *f, const char *s);
@@ -176,9 +178,10 @@ results_row(struct results *r, const struct result_row *row)
 
 const char *
 results_label(char *buf, size_t len, const char *model, unsigned level, const char *cpus_tag,
-    unsigned rep, unsigned clients)
+    unsigned rep, unsigned clients, double rate)
 {
-	snprintf(buf, len, "%s,%u,%s,%u,%u", model, level, cpus_tag, rep, clients ? clients : 1);
+	snprintf(buf, len, "%s,%u,%s,%u,%u,%.10g", model, level, cpus_tag, rep,
+	    clients ? clients : 1, rate > 0 ? rate : 0);
 	return buf;
 }
 

@@ -37,8 +37,14 @@ struct result_row {
 	unsigned client_pus;		/* PUs in client_cpus (the machine's when unbound) */
 	unsigned in_flight;		/* requests in flight (model_in_flight) */
 	unsigned cpu_threads;		/* threads that can run the CPU stage (model_cpu_threads) */
-	const char *status;		/* ok, failed_keys, stopped, error */
+	const char *status;		/* ok, failed_keys, unsustained, stopped, error */
 	int exit_code;
+	/* open loop (run --rate, its --json summary); a zeroed row is a closed-loop run */
+	const char *arrivals;		/* "constant", "poisson"; NULL: "closed" */
+	double offered_per_s;		/* the rate offered; <= 0: closed loop */
+	int unsustained;		/* the run gave up the rate (exit 4) */
+	double behind_ms;		/* the most a key started after it was due */
+	double backlog_max;		/* the most keys due and not started */
 	double wall_s;			/* the run's own, from its summary */
 	double littles_ips;		/* level / mean GET + PUT time: the latency bound */
 	const struct tracestats *ts;
@@ -70,12 +76,13 @@ void results_row(struct results *r, const struct result_row *row);
 
 /*
  * The label cells of a run into buf, for samples.csv and trace.csv (cpus_tag: plan.h;
- * clients: its client hosts, 1 but under mpirun). A folder written before the clients cell
- * existed lacks it: its readers take 1.
+ * clients: its client hosts, 1 but under mpirun; rate: the offered images/s of an open-loop
+ * run, %.10g, 0 closed loop). A folder written before the clients or rate cell existed
+ * lacks it: its readers take 1 client, rate 0.
  */
 const char *results_label(char *buf, size_t len, const char *model, unsigned level,
-    const char *cpus_tag, unsigned rep, unsigned clients);
-#define RESULTS_LABEL_HEADER "model,level,client_cpus,rep,clients"
+    const char *cpus_tag, unsigned rep, unsigned clients, double rate);
+#define RESULTS_LABEL_HEADER "model,level,client_cpus,rep,clients,rate"
 
 /* Flushes and closes the CSV files: 0, or -1 if a write failed. */
 int results_close(struct results *r);

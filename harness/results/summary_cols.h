@@ -11,7 +11,8 @@
  * X(name, kind, expr): kind is S (a string, quoted when it must be), I (an integer), F (a
  * number with 3 decimals) or N (a whole number); F and N are blank when expr is negative
  * (unknown, or no such figure). expr is the writer's, over `row` (a const struct result_row *)
- * with results.c's helpers LAT, GF and tv_s; a reader's X ignores it.
+ * with results.c's helpers LAT, GF, OPEN (an open-loop run's figure, -1 closed) and tv_s; a
+ * reader's X ignores it.
  */
 #define SUMMARY_LAT_COLUMNS(X, name, k) \
 	X(name##_p50_ms, F, LAT(k, 0))  \
@@ -48,10 +49,17 @@
 	X(kept, I, row->ts->kept)                                                     \
 	X(images_per_s, F, row->ts->images_per_s)                                     \
 	X(mib_per_s, F, row->ts->mib_per_s)                                           \
+	X(arrivals, S, row->arrivals ? row->arrivals : "closed")                      \
+	X(offered_per_s, F, OPEN(row->offered_per_s))                                 \
+	X(sustained, I, !row->unsustained)                                            \
+	X(behind_ms, F, OPEN(row->behind_ms))                                         \
+	X(backlog_max, N, OPEN(row->backlog_max))                                     \
 	SUMMARY_LAT_COLUMNS(X, e2e, E2E)                                              \
 	SUMMARY_LAT_COLUMNS(X, get, GET)                                              \
 	SUMMARY_LAT_COLUMNS(X, proc, PROC)                                            \
 	SUMMARY_LAT_COLUMNS(X, put, PUT)                                              \
+	SUMMARY_LAT_COLUMNS(X, resp, RESP)                                            \
+	SUMMARY_LAT_COLUMNS(X, wait, WAIT)                                            \
 	X(ttfb_p50_ms, F, LAT(TTFB, 0))                                               \
 	X(ttfb_p99_ms, F, LAT(TTFB, 2))                                               \
 	X(requests_ms, F, row->ts->mean_requests_ms)                                  \

@@ -749,6 +749,9 @@ test_json_round_trip(void **state)
 				if (json_is_string(item))
 					snprintf(text + n, sizeof(text) - n, "%s%s", j ? " " : "",
 					    json_string_value(item));
+				else if (json_is_real(item))
+					snprintf(text + n, sizeof(text) - n, "%s%.17g", j ? " " : "",
+					    json_real_value(item));
 				else
 					snprintf(text + n, sizeof(text) - n, "%s%lld", j ? " " : "",
 					    (long long)json_integer_value(item));
