@@ -109,6 +109,9 @@ int cmd_report(int argc, char **argv);
 /* `exifbench compare A B`: two result folders side by side. */
 int cmd_compare(int argc, char **argv);
 
+/* `exifbench trace FILE`: a run's stage times from its trace. */
+int cmd_trace(int argc, char **argv);
+
 /* `exifbench plan DIR --images N --deadline T`: the capacity planner (and --check). */
 int cmd_plan(int argc, char **argv);
 

@@ -39,6 +39,7 @@ usage(FILE *f)
 	      "  run              run the pipeline under one concurrency model (--results DIR:\n"
 	      "                   also as a one-run result folder)\n"
 	      "  exif FILE...     print the EXIF record of local JPEG files, one JSON line each\n"
+	      "  trace FILE       the stage times (p50, p99, first image, CPU) of a run's trace\n"
 	      "  shape            a TCP proxy that adds latency, jitter, bandwidth caps, faults\n"
 	      "  bench            run a scenario (bench/*.conf, or --model LIST --levels LIST)\n"
 	      "                   into results/<UTC>-<scenario>/\n"
@@ -127,6 +128,8 @@ main(int argc, char **argv)
 		rc = cmd_report(argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "compare") == 0) {
 		rc = cmd_compare(argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "trace") == 0) {
+		rc = cmd_trace(argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "plan") == 0) {
 		rc = cmd_plan(argc - 1, argv + 1);
 	} else {

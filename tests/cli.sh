@@ -31,6 +31,23 @@ expect 0 '"Make":"Canon","Model":"Canon EOS 40D"' "$bin" exif "$corpus/jpeg/exif
 expect 1 "/nonexist: No such file" "$bin" exif /nonexist "$corpus/jpeg/exif-samples__Canon_40D.jpg"
 expect 1 '"Canon EOS 40D"' "$bin" exif /nonexist "$corpus/jpeg/exif-samples__Canon_40D.jpg"
 
+# trace: a run's stage times, from a local run's trace (no server)
+expect 0 '^usage: exifbench trace' "$bin" trace --help
+expect 2 'trace needs one FILE' "$bin" trace
+expect 2 "trace: $tmp/nope.csv: No such file" "$bin" trace "$tmp/nope.csv"
+printf 'a,b\n1,2\n' >"$tmp/notrace.csv"
+expect 2 "notrace.csv: no column 'outcome': not a trace" "$bin" trace "$tmp/notrace.csv"
+expect 0 'ok' "$bin" run -m sequential --src "$corpus/jpeg" --dst "$tmp/trace-out" --limit 6 \
+	--trace "$tmp/t.csv" --quiet
+expect 0 't.csv: 6 images, [0-9]+ ok' "$bin" trace "$tmp/t.csv"
+expect 0 '^get +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$' "$bin" trace "$tmp/t.csv"
+expect 0 '^process ' "$bin" trace "$tmp/t.csv"
+"$bin" trace --json "$tmp/t.csv" >"$tmp/t.json" 2>&1
+check "trace --json: $(head -c 200 "$tmp/t.json")" jqe '.images == 6 and .ok + .failed == 6 and
+    .stages.get.p50_ms <= .stages.get.max_ms and (.stages.get.cpu_ms | type) == "number" and
+    (.stages.response == null)' "$tmp/t.json"
+rm -rf "$tmp/trace-out"
+
 # run: the command line is checked before any S3 setting is read
 expect 0 '^usage: exifbench run' "$bin" run --help
 expect 2 "unknown --model 'x'" "$bin" run --model x --src s3://abc/a --dst s3://abc/b
