@@ -196,8 +196,10 @@ level_table(struct report_out *o, const struct report_scenario *s,
 static void
 table_row(struct report_out *o, const struct rs_run *r)
 {
-	fprintf(o->md, "| %g%s | %s | ", r->rate, r->rep > 1 ? " (rep 2+)" : "",
-	    report_num(o, r->v[RS_images_per_s], 1));
+	fprintf(o->md, "| %g", r->rate);
+	if (r->rep > 1)		/* a repeat: its own row, after the first */
+		fprintf(o->md, " (rep %u)", r->rep);
+	fprintf(o->md, " | %s | ", report_num(o, r->v[RS_images_per_s], 1));
 	if (rates_kept(r))
 		fprintf(o->md, "yes | ");
 	else if (rates_sustained(r)) {	/* too short a run to pass the backlog's bound */
