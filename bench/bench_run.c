@@ -182,6 +182,7 @@ row_open(struct result_row *row, const struct plan_run *pr, json_t *sum)
 	row->offered_per_s = offered > 0 ? offered : pr->rate;
 	row->unsustained = row->exit_code == EXIT_UNSUSTAINED || json_is_false(sust);
 	row->behind_ms = jnum(sum, "behind_ms");
+	row->behind_end_ms = jnum(sum, "behind_end_ms");
 	row->backlog_max = jnum(sum, "backlog_max");
 }
 

@@ -87,6 +87,7 @@ run_folder_close(struct run_folder *f, const struct run_args *a, int exit_code,
 			row.arrivals = arrivals_name(a->rate.kind);
 			row.offered_per_s = a->rate.rate, row.unsustained = t->unsustained;
 			row.behind_ms = (double)t->behind_ns / 1e6;
+			row.behind_end_ms = (double)t->behind_end_ns / 1e6;
 			row.backlog_max = (double)t->backlog_max;
 		}
 		results_row(&f->res, &row);

@@ -17,6 +17,12 @@ rates_sustained(const struct rs_run *r)
 	    strcmp(r->status, "failed_keys") == 0) && r->v[RS_sustained] != 0;
 }
 
+int
+rates_kept(const struct rs_run *r)
+{
+	return rates_sustained(r) && r->v[RS_images_per_s] >= RATES_KNEE_SHARE * r->rate;
+}
+
 void
 rates_point(const struct rs_run *r, struct rate_point *p)
 {

@@ -34,6 +34,12 @@ struct rate_point {
 /* Whether run r sustained its rate (the first rule above). */
 int rates_sustained(const struct rs_run *r);
 
+/*
+ * Whether run r kept up its rate: sustained it and achieved at least RATES_KNEE_SHARE of it
+ * (a run too short to pass its backlog bound can sustain a rate it did not keep up).
+ */
+int rates_kept(const struct rs_run *r);
+
 /* The rules' view of run r. */
 void rates_point(const struct rs_run *r, struct rate_point *p);
 

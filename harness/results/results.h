@@ -44,6 +44,7 @@ struct result_row {
 	double offered_per_s;		/* the rate offered; <= 0: closed loop */
 	int unsustained;		/* the run gave up the rate (exit 4) */
 	double behind_ms;		/* the most a key started after it was due */
+	double behind_end_ms;		/* how late the last key started */
 	double backlog_max;		/* the most keys due and not started */
 	double wall_s;			/* the run's own, from its summary */
 	double littles_ips;		/* level / mean GET + PUT time: the latency bound */

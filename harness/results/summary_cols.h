@@ -53,6 +53,7 @@
 	X(offered_per_s, F, OPEN(row->offered_per_s))                                 \
 	X(sustained, I, !row->unsustained)                                            \
 	X(behind_ms, F, OPEN(row->behind_ms))                                         \
+	X(behind_end_ms, F, OPEN(row->behind_end_ms))                                 \
 	X(backlog_max, N, OPEN(row->backlog_max))                                     \
 	SUMMARY_LAT_COLUMNS(X, e2e, E2E)                                              \
 	SUMMARY_LAT_COLUMNS(X, get, GET)                                              \

@@ -70,12 +70,17 @@ test_sustained(void **state)
 		run(&r, "async", 4, cases[i].rate, 1, cases[i].status, cases[i].cell, 9.5);
 		r.v[RS_resp_p99_ms] = 120;
 		assert_int_equal(rates_sustained(&r), cases[i].sustained);
+		assert_int_equal(rates_kept(&r), cases[i].sustained);	/* 9.5 of 10: within 5% */
+		r.v[RS_images_per_s] = 9.4;
+		assert_int_equal(rates_kept(&r), 0);	/* sustained, not kept up */
+		r.v[RS_images_per_s] = 9.5;
 		rates_point(&r, &p);
 		assert_int_equal(p.sustained, cases[i].sustained);
 		assert_true(p.offered == cases[i].rate && p.achieved == 9.5 &&
 		    p.resp_p99_ms == 120);
 	}
 	assert_int_equal(rates_sustained(NULL), 0);
+	assert_int_equal(rates_kept(NULL), 0);
 }
 
 static void

@@ -276,7 +276,7 @@ test_load_parent(void **state)
 		for (k = 0; k < RS_NCOL; k++)
 			assert_true(table_col(&t, col_names[k]) >= 0 ||
 			    strcmp(col_names[k], "clients") == 0 ||
-			    strstr(",arrivals,offered_per_s,sustained,behind_ms,backlog_max,",
+			    strstr(",arrivals,offered_per_s,sustained,behind_ms,behind_end_ms,backlog_max,",
 			    col_names[k]) != NULL || strncmp(col_names[k], "resp_", 5) == 0 ||
 			    strncmp(col_names[k], "wait_", 5) == 0);
 		table_free(&t);
