@@ -22,7 +22,7 @@ static int parse(int argc, char **argv, int *json, double *threshold);
 static int on_option(int ch, const char *arg, void *ctx);
 static void print_text(const struct compare *c, const char *a, const char *b);
 static void print_scenario(const struct cmp_scenario *cs, double threshold);
-static void print_row(const struct cmp_row *r, double threshold);
+static void print_row(const struct cmp_row *r, double threshold, int rated);
 static void print_not_recorded(const char *side, const struct rs_scenario *s);
 static const char *num(char *buf, int prec, double v);
 static const char *pct(char *buf, double v);
@@ -147,6 +147,7 @@ print_scenario(const struct cmp_scenario *cs, double threshold)
 	const json_t *d;
 	char *va, *vb;
 	size_t i;
+	int rated;
 
 	if (cs->a == NULL || cs->b == NULL) {
 		printf("\n%s: only in %s (%s)\n", cs->name, cs->a != NULL ? "A" : "B",
@@ -156,11 +157,13 @@ print_scenario(const struct cmp_scenario *cs, double threshold)
 	printf("\n%s (A %s, B %s)\n", cs->name, dir_name(cs->a->dir), dir_name(cs->b->dir));
 	print_not_recorded("A", cs->a);
 	print_not_recorded("B", cs->b);
-	printf("%-10s %5s %-5s %10s %10s %8s %22s %8s %22s %8s %11s  %s\n", "model", "level",
-	    "PUs", "images/s A", "B", "change", "e2e p50 ms A -> B", "change",
-	    "e2e p99 ms A -> B", "change", "errors A/B", "note");
+	for (i = 0, rated = 0; i < cs->n_rows; i++)
+		rated |= cs->rows[i].rate > 0;
+	printf("%-10s %5s %-5s%s %10s %10s %8s %22s %8s %22s %8s %11s  %s\n", "model", "level",
+	    "PUs", rated ? "   rate /s" : "", "images/s A", "B", "change", "e2e p50 ms A -> B",
+	    "change", "e2e p99 ms A -> B", "change", "errors A/B", "note");
 	for (i = 0; i < cs->n_rows; i++)
-		print_row(&cs->rows[i], threshold);
+		print_row(&cs->rows[i], threshold, rated);
 	if (json_array_size(cs->diffs) == 0) {
 		printf("parameters: the same scenario, dataset, machine and versions\n");
 		return;
@@ -193,14 +196,18 @@ print_not_recorded(const char *side, const struct rs_scenario *s)
 	printf("\n");
 }
 
+/* One row; rated: the comparison has open-loop runs, so each row names its offered rate. */
 static void
-print_row(const struct cmp_row *r, double threshold)
+print_row(const struct cmp_row *r, double threshold, int rated)
 {
-	char b[11][32], note[64];
+	char b[11][32], note[64], rate[16] = "";
 
 	compare_note(r, threshold, note, sizeof(note));
-	printf("%-10s %5u %-5s %10s %10s %8s %9s -> %-9s %8s %9s -> %-9s %8s %5s/%-5s  %s\n",
-	    r->model, r->level, r->tag, num(b[0], 3, r->a.ips),
+	if (rated)
+		snprintf(rate, sizeof(rate), " %9s", r->rate > 0 ? num(b[0], 1, r->rate) :
+		    "closed");
+	printf("%-10s %5u %-5s%s %10s %10s %8s %9s -> %-9s %8s %9s -> %-9s %8s %5s/%-5s  %s\n",
+	    r->model, r->level, r->tag, rate, num(b[0], 3, r->a.ips),
 	    num(b[1], 3, r->b.ips), pct(b[2], r->ips_pct),
 	    num(b[3], 1, r->a.p50_ms), num(b[4], 1, r->b.p50_ms),
 	    pct(b[5], r->p50_pct), num(b[6], 1, r->a.p99_ms),
