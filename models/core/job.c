@@ -31,7 +31,11 @@ struct job {
 	int worker;
 	struct stage *stage;	/* the worker's CPU stage, or NULL: the built-in one */
 	struct s3_req req;
-	struct local_req lreq;	/* instead of req when the side's folder is local */
+	/*
+	 * Instead of req when the side's folder is local; made at its first use (20 KiB of
+	 * paths and URL a job on S3 sides never needs: a job is memory per transfer).
+	 */
+	struct local_req *lreq;
 	int req_live;		/* req (or lreq) holds a request across its attempts */
 	int local;		/* the request is lreq */
 	CURL *easy;		/* the handle of the attempt under way */
@@ -97,6 +101,7 @@ job_free(struct job *j)
 		return;
 	release_request(j);
 	s3_buf_free(&j->in);
+	free(j->lreq);
 	free(j->out);
 	free(j->json);
 	free(j);
@@ -178,7 +183,7 @@ job_prepare(struct job *j, CURL *easy)
 		j->req_live = 1;
 	}
 	if (rv == 0)
-		rv = j->local ? local_req_prepare(&j->lreq, easy, &j->res) :
+		rv = j->local ? local_req_prepare(j->lreq, easy, &j->res) :
 		    s3_req_prepare(&j->req, easy, &j->res);
 	if (rv < 0) {
 		fail(j, "%s", j->res.error);
@@ -193,7 +198,7 @@ void
 job_transfer_done(struct job *j, CURLcode rc)
 {
 	enum job_stage s = j->st == ST_GET ? JOB_GET : JOB_PUT;
-	enum s3_outcome o = j->local ? local_req_finish(&j->lreq, j->easy, rc, &j->res) :
+	enum s3_outcome o = j->local ? local_req_finish(j->lreq, j->easy, rc, &j->res) :
 	    s3_req_finish(&j->req, j->easy, rc, &j->res);
 
 	j->rec.status = (int32_t)j->res.status;
@@ -402,8 +407,12 @@ request_init(struct job *j)
 		type = "application/json";
 	}
 	j->local = (get ? p->src_dir : p->dst_dir)[0] != '\0';
+	if (j->local && j->lreq == NULL && (j->lreq = malloc(sizeof(*j->lreq))) == NULL) {
+		snprintf(j->res.error, sizeof(j->res.error), "out of memory");
+		return -1;	/* a local request: nothing to release */
+	}
 	if (j->local)
-		return local_req_init(&j->lreq, get ? S3_GET : S3_PUT, get ? p->src_dir :
+		return local_req_init(j->lreq, get ? S3_GET : S3_PUT, get ? p->src_dir :
 		    p->dst_dir, get ? j->rec.key : j->dst_key, body, len, get ? &j->in : NULL,
 		    p->s3.max_object_bytes, &j->res);
 	return s3_req_init_at(&j->req, &p->s3, (unsigned)j->rec.endpoint, get ? S3_GET : S3_PUT,
