@@ -284,7 +284,7 @@ fit_model(struct report_model *m, const struct report_scenario *s, const char *s
 		snprintf(m->usl_why, sizeof(m->usl_why), "one level only");
 		return;
 	}
-	if (usl_fit(n, x, k, script, &m->usl, err, sizeof(err)) < 0) {
+	if (usl_fit(n, x, k, script, USL_RELATIVE, &m->usl, err, sizeof(err)) < 0) {
 		snprintf(m->usl_why, sizeof(m->usl_why), "%s", strncmp(err, "usl: ", 5) == 0 ?
 		    err + 5 : err);
 		return;
