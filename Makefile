@@ -248,6 +248,7 @@ unit: $(UNIT_BINS) $(BIN) $(STAGE_SOS)
 	$(Q)for t in $(UNIT_BINS); do $$t || exit 1; done
 	$(Q)tests/cli.sh $(BIN)
 	$(Q)tests/report.sh $(BIN)
+	$(Q)tests/report_html.sh $(BIN) $(O)
 	$(Q)tests/plan.sh $(BIN)
 	$(Q)tests/compare.sh $(BIN)
 	$(Q)tests/layout.sh $(BUILD)
