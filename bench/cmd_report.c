@@ -1,7 +1,7 @@
 /*
- * cmd_report.c: `exifbench report RESULTS_DIR`: report.md, report.html, report.json and plots/ from one
- * results folder (one scenario) or the parent of several (what `make bench` writes). The
- * work is report_make's; this file parses the options and prints where the report is.
+ * cmd_report.c: `exifbench report RESULTS_DIR`: report.md, report.html, report.json and plots/
+ * from one results folder (one scenario) or the parent of several (what `make bench` writes).
+ * The work is report_make's; this file parses the options and prints where the report is.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +39,7 @@ static const char usage[] =
     "                data in plots/data/ (gnuplot's messages: plots/gnuplot.log)\n"
     "  -n, --no-plots   tables only: do not run gnuplot for the figures (the USL fit still\n"
     "                   runs gnuplot)\n"
-    "  -j, --json       print one JSON line: report, json and plots (their paths) and\n"
+    "  -j, --json       print one JSON line: report, html, json and plots (their paths) and\n"
     "                   figures (\"drawn\", \"not drawn\" or \"some failed\")\n"
     "  -q, --quiet      no progress lines on stderr\n"
     "  -u, --usl-fit W  weigh the USL fits so, in every scenario: relative (relative\n"
@@ -89,8 +89,9 @@ cmd_report(int argc, char **argv)
 		fprintf(stderr, "exifbench: report: some figures failed: %s\n", err);
 	snprintf(path, sizeof(path), "%s/report.md", argv[optind]);
 	if (fl.json)
-		cli_print_json(json_pack("{s:s,s:s+,s:s+,s:s}", "report", path, "json",
-		    argv[optind], "/report.json", "plots", argv[optind], "/plots", "figures",
+		cli_print_json(json_pack("{s:s,s:s+,s:s+,s:s+,s:s}", "report", path, "html",
+		    argv[optind], "/report.html", "json", argv[optind], "/report.json", "plots",
+		    argv[optind], "/plots", "figures",
 		    !fl.draw ? "not drawn" : rv == 0 ? "drawn" : "some failed"));
 	else if (!fl.quiet)
 		fprintf(stderr, "report: written to %s\n", path);
