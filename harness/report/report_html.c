@@ -22,7 +22,7 @@
 #include "report.h"
 
 #define HTML_FILE_MAX (64u << 20)	/* report.md, or one SVG: larger is not ours */
-#define HTML_MAX_FIGS 256
+#define HTML_MAX_NODES 512	/* images and raw HTML snippets in report.md */
 
 struct buf {
 	char *p;
@@ -54,7 +54,7 @@ static void alt_text(cmark_node *img, struct buf *alt);
 static int svg_inline(const char *dir, const char *url, const char *alt, unsigned fig,
     struct buf *out);
 static int svg_rewrite(const char *svg, const char *alt, unsigned fig, struct buf *out);
-static void rewrite(cmark_node *doc, const char *dir);
+static int rewrite(cmark_node *doc, const char *dir);
 static int write_page(const char *dir, const char *body, char *err, size_t errlen);
 
 int
@@ -82,7 +82,11 @@ report_html(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cmark-gfm could not parse it", path);
 		goto done;
 	}
-	rewrite(doc, dir);
+	if (rewrite(doc, dir) < 0) {
+		snprintf(err, errlen, "%s/report.html: more than %d figures and HTML snippets, or "
+		    "out of memory", dir, HTML_MAX_NODES);
+		goto done;
+	}
 	/* Unsafe only in that it keeps the figures' markup: rewrite left no other. */
 	if ((body = cmark_render_html(doc, CMARK_OPT_UNSAFE,
 	    cmark_parser_get_syntax_extensions(p))) == NULL) {
@@ -119,7 +123,8 @@ read_file(const char *path, struct buf *b, char *err, size_t errlen)
 	bad = ferror(f);
 	fclose(f);
 	put(b, "", 1);
-	b->len--;
+	if (!b->oom)
+		b->len--;
 	if (bad || b->oom || b->len > HTML_FILE_MAX) {
 		snprintf(err, errlen, "%s: %s", path, bad ? "read error" : b->oom ?
 		    "out of memory" : "too big");
@@ -192,29 +197,39 @@ alt_text(cmark_node *img, struct buf *alt)
 
 /*
  * Figures inline, raw HTML as text: the nodes are gathered first and replaced afterwards,
- * since an iterator may not outlive a change to the tree it walks.
+ * since an iterator may not outlive a change to the tree it walks. -1 when a raw HTML node
+ * could be left as it is (too many, or out of memory): the page is then not rendered.
  */
-static void
+static int
 rewrite(cmark_node *doc, const char *dir)
 {
-	cmark_node *todo[HTML_MAX_FIGS * 2], *n, *repl;
+	cmark_node *todo[HTML_MAX_NODES], *n, *repl;
 	cmark_iter *it = cmark_iter_new(doc);
 	struct buf alt, svg;
 	cmark_node_type t;
 	size_t k = 0, i;
 	unsigned fig = 0;
 
-	while (it != NULL && cmark_iter_next(it) != CMARK_EVENT_DONE)
-		if (cmark_iter_get_event_type(it) == CMARK_EVENT_ENTER && k < HTML_MAX_FIGS * 2 &&
+	if (it == NULL)
+		return -1;
+	while (cmark_iter_next(it) != CMARK_EVENT_DONE)
+		if (cmark_iter_get_event_type(it) == CMARK_EVENT_ENTER &&
 		    ((t = cmark_node_get_type(n = cmark_iter_get_node(it))) == CMARK_NODE_IMAGE ||
-		    t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK))
+		    t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK)) {
+			if (k == HTML_MAX_NODES) {
+				cmark_iter_free(it);
+				return -1;
+			}
 			todo[k++] = n;
+		}
 	cmark_iter_free(it);
 	for (i = 0; i < k; i++) {
 		n = todo[i];
 		t = cmark_node_get_type(n);
 		repl = cmark_node_new(t == CMARK_NODE_IMAGE ? CMARK_NODE_HTML_INLINE :
 		    t == CMARK_NODE_HTML_BLOCK ? CMARK_NODE_CODE_BLOCK : CMARK_NODE_CODE);
+		if (repl == NULL && t != CMARK_NODE_IMAGE)
+			return -1;
 		if (repl == NULL)
 			continue;
 		if (t != CMARK_NODE_IMAGE) {
@@ -231,9 +246,13 @@ rewrite(cmark_node *doc, const char *dir)
 		}
 		if (repl != NULL && cmark_node_replace(n, repl))
 			cmark_node_free(n);
-		else if (repl != NULL)
+		else if (repl != NULL && t != CMARK_NODE_IMAGE) {
+			cmark_node_free(repl);
+			return -1;
+		} else if (repl != NULL)
 			cmark_node_free(repl);
 	}
+	return 0;
 }
 
 /* url plots/NAME.png, and DIR/plots/NAME.svg readable and fit: its markup into out. */
