@@ -112,7 +112,7 @@ SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -sh
 UNIT_TESTS := s3url location local walk keyesc shard arrivals s3xml retry breaker manifest index dsstats gen s3config exif transform \
 	stage job run models scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape \
 	sampler_cost usl analysis capacity plot plotdata csv resultset rs_dataset compare gnuplot results \
-	epstats rates
+	epstats rates report_html
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -230,6 +230,7 @@ TESTED_plotdata := harness/report/plotdata.o harness/report/plotdata_runs.o
 TESTED_rs_dataset := harness/report/rs_dataset.o
 TESTED_compare := harness/report/compare.o
 TESTED_gnuplot := harness/report/gnuplot.o
+TESTED_report_html := harness/report/report_html.o
 TESTED_results := harness/results/results.o
 
 # The shared EXIF corpus the tests read (absolute, so any test's working folder will do).
