@@ -2,7 +2,7 @@
 # kappa N (N - 1)) to the points in `datafile` (two columns: level N, throughput X) and prints
 # the result to stdout, one `key value` per line: lambda, sigma, kappa, sigma_err, kappa_err
 # (-1 for one held at a bound), converged, iterations. harness/report/usl.c runs it; by hand:
-#   gnuplot -e "datafile='points.dat'; fixlambda=1; lambda0=4.65" plots/usl-fit.gp
+#   gnuplot -e "datafile='points.dat'; fixlambda=0; lambda0=4.65; weight='ols'" plots/usl-fit.gp
 # fixlambda=1 pins lambda to lambda0 (the measured X(1)); otherwise lambda is fitted too,
 # starting from lambda0. weight='relative' (the default): residuals are relative (each point's
 # error is its own X), so a 2% miss weighs the same at 5 images/s as at 500, and the sum of

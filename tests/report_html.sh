@@ -29,8 +29,8 @@ chromium_run() {
 	local url=$1 sandbox=()
 	shift
 	[ "$(id -u)" -ne 0 ] || sandbox=(--no-sandbox)
-	timeout 120 chromium --headless --disable-gpu "${sandbox[@]}" --user-data-dir="$tmp/profile" \
-		--no-first-run --hide-scrollbars "$@" "$url"
+	timeout 120 chromium --headless --disable-gpu "${sandbox[@]}" \
+		--user-data-dir="$tmp/profile" --no-first-run --hide-scrollbars "$@" "$url"
 }
 
 # The folder: io-bound, with raw HTML where report.md prints the CPU model, and usl_fit ols.
@@ -94,7 +94,8 @@ check "the key's weighting not named" grep -q '^Fit weighting: \*\*ols\*\* (its 
 check "report.json: usl_fit not the key's" jq -e '.usl_fit == {"io-bound": {weight: "ols",
 	from: "its usl_fit key"}}' "$tmp/r/report.json" >/dev/null
 expect 0 'written to' "$bin" report -n --usl-fit relative "$tmp/r"
-check "--usl-fit relative not named" grep -q '^Fit weighting: \*\*relative\*\* (--usl-fit).*The other weighting, \*\*ols\*\*' "$md"
+check "--usl-fit relative not named" grep -q \
+	'^Fit weighting: \*\*relative\*\* (--usl-fit).*The other weighting, \*\*ols\*\*' "$md"
 check "report.json: usl_fit not the option's" jq -e '.usl_fit."io-bound".weight == "relative"' \
 	"$tmp/r/report.json" >/dev/null
 cp -r "$io" "$tmp/plain"

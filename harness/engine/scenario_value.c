@@ -1,8 +1,8 @@
 /*
  * scenario_value.c: the scenario file's value parsers, one per kind of key: words, text,
  * plain decimals and integers within the key's bounds (latency_ms: or auto), yes/no, the
- * jitter, arrivals, transform and USL weighting names, the model list (names from the model table, none
- * twice), concurrency levels, offered rates (or none), hwloc CPU lists, the places in S3
+ * jitter, arrivals, transform and USL weighting names, the model list (names from the model
+ * table, none twice), concurrency levels, offered rates (or none), hwloc CPU lists, the places in S3
  * (bucket names, prefixes, s3://BUCKET/PREFIX) and the dataset (a profile name, or a
  * folder, resolved and checked for files now). Each message names the key and says what is
  * wrong. The keys themselves are in scenario.c's table.

@@ -34,8 +34,8 @@ report_usl_weight(struct report_out *o, const struct report *rep)
 			fprintf(o->md, "\n- `%s`: fit weighting **%s** (%s): %s.", s->label,
 			    usl_weight_name(w), s->usl_weight_from, usl_weight_why(w));
 		if (same || i + 1 == rep->n)
-			fprintf(o->md, "%sThe other weighting, **%s**, is %s; ask for it with `usl_fit "
-			    "= %s` in the scenario or `exifbench report --usl-fit %s`.\n",
+			fprintf(o->md, "%sThe other weighting, **%s**, is %s; ask for it with "
+			    "`usl_fit = %s` in the scenario or `exifbench report --usl-fit %s`.\n",
 			    same ? " " : "\n\n", usl_weight_name(other), usl_weight_why(other),
 			    usl_weight_name(other), usl_weight_name(other));
 		else

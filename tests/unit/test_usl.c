@@ -141,7 +141,8 @@ test_recover(void **state)
 		for (i = 0; i < c->nlevels; i++)
 			x[i] = usl_x(c->lambda, c->sigma, c->kappa, c->levels[i]) *
 			    (1 + (c->noise != NULL ? c->noise[i] : 0));
-		if (usl_fit(c->levels, x, c->nlevels, script(), USL_RELATIVE, &u, err, sizeof(err)) != 0)
+		if (usl_fit(c->levels, x, c->nlevels, script(), USL_RELATIVE, &u, err,
+		    sizeof(err)) != 0)
 			fail_msg("%s: %s", c->name, err);
 		print_message("%-20s sigma %.6f (%.6f) kappa %.3g (%.3g) lambda %.4g r2 %.6f\n",
 		    c->name, u.sigma, c->sigma, u.kappa, c->kappa, u.lambda, u.r2);
@@ -408,22 +409,23 @@ test_inval(void **state)
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		memset(&u, 0xff, sizeof(u));
 		err[0] = '\0';
-		assert_int_equal(usl_fit(c[i].n, c[i].x, c[i].count, script(), USL_RELATIVE, &u, err,
-		    sizeof(err)), -1);
+		assert_int_equal(usl_fit(c[i].n, c[i].x, c[i].count, script(), USL_RELATIVE, &u,
+		    err, sizeof(err)), -1);
 		if (strstr(err, c[i].want) == NULL)
 			fail_msg("case %zu: '%s' has no '%s'", i, err, c[i].want);
 		assert_true(u.points == 0 && u.lambda == 0);	/* cleared, not left as it was */
 	}
 	for (i = 0; i < USL_MAX_POINTS + 1; i++)
 		big[i] = (double)i + 1;
-	assert_int_equal(usl_fit(big, big, USL_MAX_POINTS + 1, script(), USL_RELATIVE, &u, err, sizeof(err)),
-	    -1);
+	assert_int_equal(usl_fit(big, big, USL_MAX_POINTS + 1, script(), USL_RELATIVE, &u, err,
+	    sizeof(err)), -1);
 	assert_int_equal(usl_fit(n, x, 0, script(), USL_RELATIVE, &u, err, sizeof(err)), -1);
 	assert_int_equal(usl_fit(NULL, x, 4, script(), USL_RELATIVE, &u, err, sizeof(err)), -1);
 	assert_int_equal(usl_fit(n, NULL, 4, script(), USL_RELATIVE, &u, err, sizeof(err)), -1);
 	assert_int_equal(usl_fit(n, x, 4, NULL, USL_RELATIVE, &u, err, sizeof(err)), -1);
 	assert_int_equal(usl_fit(n, x, 4, script(), USL_RELATIVE, NULL, err, sizeof(err)), -1);
-	assert_int_equal(usl_fit(n, x, 4, "/nonexistent/usl-fit.gp", USL_RELATIVE, &u, err, sizeof(err)), -1);
+	assert_int_equal(usl_fit(n, x, 4, "/nonexistent/usl-fit.gp", USL_RELATIVE, &u, err,
+	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/usl-fit.gp"));
 	assert_non_null(strstr(err, "No such file"));
 }
