@@ -40,6 +40,10 @@ DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libssl-dev libevent-
 	gnuplot-nox curl jq procps sysstat libinih-dev radosgw ceph-mon ceph-osd ceph-common \
 	groff-base man-db haproxy openmpi-bin libopenmpi-dev
 PKGS := libcurl libcrypto libevent hwloc libexif libjpeg jansson inih
+# report.html: report.md converted by cmark-gfm (libcmark with GitHub's tables, which plain
+# libcmark lacks), checked in a real browser, headless Chromium (tests/report_html.sh).
+DEB_PKGS += libcmark-gfm-dev libcmark-gfm-extensions-dev chromium
+PKGS += libcmark-gfm
 # S3's XML answers are read with expat (models/core/s3xml.c).
 DEB_PKGS += libexpat1-dev
 PKGS += expat
@@ -82,7 +86,8 @@ RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c samples_cols.c trace_c
 ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_value.c plan.c \
 	home.c dirdata.c setup.c runner.c probe.c gate.c)
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
-	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_out.c report_plan.c \
+	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_out.c \
+	report_usl.c report_html.c report_plan.c \
 	report_net.c report_hosts.c report_endpoints.c capacity.c capacity_pick.c \
 	capacity_whatif.c rates.c report_rates.c plotdata_out.c plotdata.c plotdata_runs.c \
 	plotdata_rates.c plot.c)
@@ -107,7 +112,7 @@ SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -sh
 UNIT_TESTS := s3url location local walk keyesc shard arrivals s3xml retry breaker manifest index dsstats gen s3config exif transform \
 	stage job run models scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape \
 	sampler_cost usl analysis capacity plot plotdata csv resultset rs_dataset compare gnuplot results \
-	epstats rates
+	epstats rates report_html
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -225,6 +230,7 @@ TESTED_plotdata := harness/report/plotdata.o harness/report/plotdata_runs.o
 TESTED_rs_dataset := harness/report/rs_dataset.o
 TESTED_compare := harness/report/compare.o
 TESTED_gnuplot := harness/report/gnuplot.o
+TESTED_report_html := harness/report/report_html.o
 TESTED_results := harness/results/results.o
 
 # The shared EXIF corpus the tests read (absolute, so any test's working folder will do).
@@ -243,6 +249,7 @@ unit: $(UNIT_BINS) $(BIN) $(STAGE_SOS)
 	$(Q)for t in $(UNIT_BINS); do $$t || exit 1; done
 	$(Q)tests/cli.sh $(BIN)
 	$(Q)tests/report.sh $(BIN)
+	$(Q)tests/report_html.sh $(BIN) $(O)
 	$(Q)tests/plan.sh $(BIN)
 	$(Q)tests/compare.sh $(BIN)
 	$(Q)tests/layout.sh $(BUILD)

@@ -376,7 +376,7 @@ report(const struct bench *b)
 		fprintf(stderr, "exifbench: report: %s\n", err);
 		return;
 	}
-	rv = report_make(b->res.dir, home, 1, b->quiet ? NULL : stderr, err, sizeof(err));
+	rv = report_make(b->res.dir, home, 1, -1, b->quiet ? NULL : stderr, err, sizeof(err));
 	if (rv != 0)
 		fprintf(stderr, "exifbench: report: %s%s\n", rv > 0 ? "some figures failed: " : "",
 		    err);

@@ -92,7 +92,7 @@ cmd_plan(int argc, char **argv)
 		fprintf(stderr, "exifbench: plan: %s\n", err);
 		return EXIT_SETUP;
 	}
-	if (report_build(&rep, argv[optind], home, err, sizeof(err)) < 0) {
+	if (report_build(&rep, argv[optind], home, -1, err, sizeof(err)) < 0) {
 		fprintf(stderr, "exifbench: plan: %s\n", err);
 		return EXIT_SETUP;
 	}

@@ -2,10 +2,12 @@
 # kappa N (N - 1)) to the points in `datafile` (two columns: level N, throughput X) and prints
 # the result to stdout, one `key value` per line: lambda, sigma, kappa, sigma_err, kappa_err
 # (-1 for one held at a bound), converged, iterations. harness/report/usl.c runs it; by hand:
-#   gnuplot -e "datafile='points.dat'; fixlambda=1; lambda0=4.65" plots/usl-fit.gp
+#   gnuplot -e "datafile='points.dat'; fixlambda=0; lambda0=4.65; weight='ols'" plots/usl-fit.gp
 # fixlambda=1 pins lambda to lambda0 (the measured X(1)); otherwise lambda is fitted too,
-# starting from lambda0. Residuals are relative (each point's error is its own X), so a 2%
-# miss weighs the same at 5 images/s as at 500, and the sum of squares is free of units.
+# starting from lambda0. weight='relative' (the default): residuals are relative (each point's
+# error is its own X), so a 2% miss weighs the same at 5 images/s as at 500, and the sum of
+# squares is free of units. weight='ols': ordinary least squares on X itself, every point's
+# error the same, as the R package usl fits (the largest rates then weigh the most).
 #
 # sigma and kappa are kept in [0, 1] by an active set, not by a parametrisation such as
 # sigma = a^2 / (1 + a^2): noisy near-linear sweeps put the optimum on the boundary, where
@@ -19,6 +21,10 @@
 if (!exists("datafile")) exit error "usl-fit.gp: set datafile='FILE' with -e"
 if (!exists("fixlambda")) fixlambda = 0
 if (!exists("lambda0")) lambda0 = 1.0
+if (!exists("weight")) weight = "relative"
+if (weight ne "relative" && weight ne "ols") exit error "usl-fit.gp: weight is relative or ols"
+rel = weight eq "relative"
+using = rel ? " using 1:2:2 yerror" : " using 1:2"
 
 set fit quiet
 set fit logfile '/dev/null'
@@ -51,11 +57,11 @@ do for [c = 1:6] {
 	    (HOLDK[c] < 0 ? ", q" : "")
 	conv = 1
 	if (strlen(via) > 0) {
-		eval "fit usl(x) datafile using 1:2:2 yerror via " . via[3:]
+		eval "fit usl(x) datafile" . using . " via " . via[3:]
 		conv = FIT_CONVERGED
 		iterations = iterations + FIT_NITER
 	}
-	stats datafile using ((usl($1) - $2) / $2) ** 2 nooutput
+	stats datafile using ((usl($1) - $2) / (rel ? $2 : 1)) ** 2 nooutput
 	inside = sig(p) >= 0 && sig(p) <= 1 && kap(q) >= 0 && kap(q) <= 1
 	if (inside && (best < 0 || STATS_sum < best)) {
 		best = STATS_sum

@@ -56,6 +56,7 @@ static const struct scenario_key keys[] = {
 	{ "client_cpus", K_CPUS, F(client_cpus), 0, 0, "all" },
 	{ "server_cpus", K_CPUSET, F(server_cpus), 0, 0, "all" },
 	{ "endpoints", K_ENDPOINTS, F(endpoints), 0, 1023, "" },
+	{ "usl_fit", K_USLFIT, F(usl_fit), 0, 0, "relative" },
 	{ "trim", K_DOUBLE, F(trim), 0, 0.45, "0.1" },
 	{ "sample_hz", K_DOUBLE, F(sample_hz), 1, 100, "10" },
 	{ "repeat", K_UINT, F(repeat), 1, 20, "1" },

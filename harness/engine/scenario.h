@@ -94,6 +94,8 @@ struct scenario {
 	char endpoints[1024];		/* endpoints: URL[,URL...], gateways of one store the
 					   runs spread jobs over (run --endpoints); "": the
 					   environment's endpoint. Not with a shaped network */
+	char usl_fit[16];		/* usl_fit: the report's USL weighting, relative or ols
+					   (relative: harness/report/usl.h) */
 	double trim;			/* trim: fraction of completions cut at each end (0.1) */
 	double sample_hz;		/* sample_hz: sampler rate, 1..100 (10) */
 	unsigned repeat;		/* repeat: runs of each model and level, 1..20 (1) */

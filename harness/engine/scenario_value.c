@@ -1,8 +1,8 @@
 /*
  * scenario_value.c: the scenario file's value parsers, one per kind of key: words, text,
  * plain decimals and integers within the key's bounds (latency_ms: or auto), yes/no, the
- * jitter, arrivals and transform names, the model list (names from the model table, none
- * twice), concurrency levels, offered rates (or none), hwloc CPU lists, the places in S3
+ * jitter, arrivals, transform and USL weighting names, the model list (names from the model
+ * table, none twice), concurrency levels, offered rates (or none), hwloc CPU lists, the places in S3
  * (bucket names, prefixes, s3://BUCKET/PREFIX) and the dataset (a profile name, or a
  * folder, resolved and checked for files now). Each message names the key and says what is
  * wrong. The keys themselves are in scenario.c's table.
@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "harness/engine/dirdata.h"
+#include "harness/report/usl.h"
 #include "models/model.h"
 #include "models/core/s3.h"
 #include "models/core/s3url.h"
@@ -196,6 +197,7 @@ scenario_value(struct scenario *sc, const struct scenario_key *k, const char *v,
 	case K_JITTER:
 	case K_ARRIVALS:
 	case K_TRANSFORM:
+	case K_USLFIT:
 		if (check_name(k, &v, err, errlen) < 0)
 			return -1;
 		break;
@@ -338,8 +340,8 @@ set_dataset(struct scenario *sc, const struct scenario_key *k, const char *v,
 }
 
 /*
- * A jitter, arrivals or transform name, *v then the transform's own spelling: 0, or -1 with
- * err.
+ * A jitter, arrivals, transform or USL weighting name, *v then the transform's own spelling:
+ * 0, or -1 with err.
  */
 static int
 check_name(const struct scenario_key *k, const char **v, char *err, size_t errlen)
@@ -347,6 +349,7 @@ check_name(const struct scenario_key *k, const char **v, char *err, size_t errle
 	const char *const *list = k->kind == K_JITTER ? jitters : arrivals;
 	char names[64] = "";
 	enum transform_kind tk;
+	enum usl_weight w;
 	size_t i;
 
 	if (k->kind == K_JITTER || k->kind == K_ARRIVALS) {
@@ -356,6 +359,14 @@ check_name(const struct scenario_key *k, const char **v, char *err, size_t errle
 			return scenario_error(err, errlen, "key '%s': '%s' is not one of %s",
 			    k->name, *v, names);
 		return 0;
+	}
+	if (k->kind == K_USLFIT) {
+		if (usl_weight_parse(*v, &w) == 0)
+			return 0;
+		for (i = 0; i < USL_WEIGHTS; i++)
+			append(names, sizeof(names), usl_weight_name((enum usl_weight)i));
+		return scenario_error(err, errlen, "key '%s': '%s' is not one of %s", k->name,
+		    *v, names);
 	}
 	if (transform_kind_parse(*v, &tk) < 0) {
 		for (i = TRANSFORM_NONE; i <= TRANSFORM_RECOMPRESS; i++)

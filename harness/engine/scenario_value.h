@@ -14,7 +14,7 @@
 
 enum scenario_kind { K_WORD, K_TEXT, K_DOUBLE, K_UINT, K_BOOL, K_JITTER, K_TRANSFORM,
 	K_MODELS, K_LEVELS, K_CLIENTS, K_CPUS, K_CPUSET, K_BUCKET, K_PREFIX, K_SOURCE, K_DATASET,
-	K_LATENCY, K_ENDPOINTS, K_RATES, K_ARRIVALS };
+	K_LATENCY, K_ENDPOINTS, K_RATES, K_ARRIVALS, K_USLFIT };
 
 /* A key of the scenario file: its kind, its field in struct scenario, its bounds, its default. */
 struct scenario_key {

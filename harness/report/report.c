@@ -5,7 +5,8 @@
  * sequential run, derives each run's bound inputs from its measured costs (CPU seconds per
  * image of client, server and shaper; bytes per image; the scenario's bandwidth cap) and from
  * what the bench recorded of its model (in flight, CPU-stage threads: summary.csv), fits
- * the USL per model through gnuplot, and applies the verdict rule.
+ * the USL per model through gnuplot (weighed as the caller or the scenario's usl_fit key
+ * asks), and applies the verdict rule.
  */
 #include "report.h"
 
@@ -20,7 +21,8 @@
 #include "rs_dataset.h"
 
 static int build_scenario(struct report_scenario *s, const struct rs_scenario *rs,
-    const char *script, char *err, size_t errlen);
+    const char *script, int usl_fit, char *err, size_t errlen);
+static int pick_weight(struct report_scenario *s, int usl_fit, char *err, size_t errlen);
 static void pick_main_set(struct report_scenario *s);
 static void group_models(struct report_scenario *s);
 static int same_level(struct report_model *m, const struct rs_run *r);
@@ -32,7 +34,8 @@ static double list_pus(const char *list, double all, const char *other);
 static double per_image(double total, const struct rs_run *r);
 
 int
-report_build(struct report *rep, const char *dir, const char *home, char *err, size_t errlen)
+report_build(struct report *rep, const char *dir, const char *home, int usl_fit, char *err,
+    size_t errlen)
 {
 	char script[PATH_MAX];
 	size_t i, j, seen;
@@ -53,7 +56,8 @@ report_build(struct report *rep, const char *dir, const char *home, char *err, s
 			seen += strcmp(rep->rs.sc[j].name, rep->rs.sc[i].name) == 0;
 		snprintf(rep->sc[i].label, sizeof(rep->sc[i].label), seen > 1 ? "%s-%zu" : "%s",
 		    rep->rs.sc[i].name, seen);
-		if (build_scenario(&rep->sc[i], &rep->rs.sc[i], script, err, errlen) < 0)
+		if (build_scenario(&rep->sc[i], &rep->rs.sc[i], script, usl_fit, err,
+		    errlen) < 0)
 			goto fail;
 		rep->sc[i].dataset = rs_dataset(&rep->rs.sc[i]);
 	}
@@ -122,12 +126,14 @@ report_bound_in(const struct report_scenario *s, const struct rs_run *r, struct 
 
 static int
 build_scenario(struct report_scenario *s, const struct rs_scenario *rs, const char *script,
-    char *err, size_t errlen)
+    int usl_fit, char *err, size_t errlen)
 {
 	size_t i;
 
 	s->rs = rs;
 	s->r0_s = -1;
+	if (pick_weight(s, usl_fit, err, errlen) < 0)
+		return -1;
 	pick_main_set(s);
 	group_models(s);
 	if (s->seq != NULL && s->seq->tr.e2e_ms > 0)
@@ -146,6 +152,28 @@ build_scenario(struct report_scenario *s, const struct rs_scenario *rs, const ch
 	for (i = 0; i < s->n_models; i++)
 		fit_model(&s->models[i], s, script);
 	decide(s);
+	return 0;
+}
+
+/* The fits' weighting: the caller's, else the scenario's usl_fit key, else relative. */
+static int
+pick_weight(struct report_scenario *s, int usl_fit, char *err, size_t errlen)
+{
+	const char *key = rs_meta_str(s->rs, "scenario.usl_fit");
+
+	s->usl_weight = USL_RELATIVE;
+	s->usl_weight_from = "the default";
+	if (usl_fit >= 0 && usl_weight_name((enum usl_weight)usl_fit) != NULL) {
+		s->usl_weight = (enum usl_weight)usl_fit;
+		s->usl_weight_from = "--usl-fit";
+	} else if (*key != '\0') {
+		if (usl_weight_parse(key, &s->usl_weight) < 0) {
+			snprintf(err, errlen, "%s/meta.json: scenario.usl_fit '%s' is not relative "
+			    "or ols", s->rs->dir, key);
+			return -1;
+		}
+		s->usl_weight_from = "its usl_fit key";
+	}
 	return 0;
 }
 
@@ -284,7 +312,7 @@ fit_model(struct report_model *m, const struct report_scenario *s, const char *s
 		snprintf(m->usl_why, sizeof(m->usl_why), "one level only");
 		return;
 	}
-	if (usl_fit(n, x, k, script, &m->usl, err, sizeof(err)) < 0) {
+	if (usl_fit(n, x, k, script, s->usl_weight, &m->usl, err, sizeof(err)) < 0) {
 		snprintf(m->usl_why, sizeof(m->usl_why), "%s", strncmp(err, "usl: ", 5) == 0 ?
 		    err + 5 : err);
 		return;

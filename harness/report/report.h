@@ -54,6 +54,8 @@ struct report_scenario {
 	struct bound *bounds;		/* one per rs->runs[i] */
 	struct bound_in *bound_in;	/* their inputs, one per run */
 	struct verdict verdict;
+	enum usl_weight usl_weight;	/* how its models' USL fits were weighed */
+	const char *usl_weight_from;	/* why: "the default", "its usl_fit key", "--usl-fit" */
 	int n_tags;			/* distinct client PU sets */
 	json_t *dataset;		/* its figures (rs_dataset.h), owned; NULL unknown */
 };
@@ -68,11 +70,13 @@ struct report {
 
 /*
  * Loads dir (resultset_load) and computes everything above; home is the folder holding
- * plots/ (the fit runs plots/usl-fit.gp). A model whose fit fails keeps usl_ok 0 and the
- * reason; that is not an error. 0, or -1 with err.
+ * plots/ (the fit runs plots/usl-fit.gp). usl_fit is the fits' weighting (an enum usl_weight)
+ * for every scenario, or -1 for each scenario's own usl_fit key (relative when its meta.json
+ * has none). A model whose fit fails keeps usl_ok 0 and the reason; that is not an error.
+ * 0, or -1 with err (a usl_fit key that is neither relative nor ols is one, naming the folder).
  */
-int report_build(struct report *rep, const char *dir, const char *home, char *err,
-    size_t errlen);
+int report_build(struct report *rep, const char *dir, const char *home, int usl_fit,
+    char *err, size_t errlen);
 
 /* Frees what report_build allocated; rep may be zeroed. */
 void report_free(struct report *rep);
@@ -92,14 +96,22 @@ int report_write(const struct report *rep, const char *dir, int plots, char *err
     size_t errlen);
 
 /*
- * The whole report of dir: report_build, then (when draw) the figures' data into
- * dir/plots/data/ and every figure through gnuplot into dir/plots/, then report_write.
+ * Writes dir/report.html from dir/report.md (as report_write left it): one self-contained
+ * page, the same sections and tables, each figure shown as plots/NAME.png put inline from
+ * plots/NAME.svg (report_html.c). 0, or -1 with err naming the file.
+ */
+int report_html(const char *dir, char *err, size_t errlen);
+
+/*
+ * The whole report of dir: report_build (usl_fit as there), then (when draw) the figures'
+ * data into dir/plots/data/ and every figure through gnuplot into dir/plots/, then
+ * report_write and report_html.
  * progress, when not NULL, gets a line per step. 0; 1 when the report was written but some
  * figures failed (err says which, the report says so); -1 with err when dir could not be read
  * as results (a bad folder: the caller's input); -2 with err when the report could not be
  * written.
  */
-int report_make(const char *dir, const char *home, int draw, FILE *progress, char *err,
-    size_t errlen);
+int report_make(const char *dir, const char *home, int draw, int usl_fit, FILE *progress,
+    char *err, size_t errlen);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * report_make.c: the report from start to end, as `exifbench report` and the end of
  * `exifbench bench` run it: compute, write the figures' data, draw each figure with its
- * script in plots/, then write report.md and report.json. A figure that fails does not stop
- * the report: the report leaves it out and says where gnuplot's errors are.
+ * script in plots/, then write report.md and report.json, and report.html from report.md.
+ * A figure that fails does not stop the report: the report leaves it out and says where
+ * gnuplot's errors are.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,14 +27,14 @@ static int draw_all(const struct report *rep, const char *plots, FILE *progress,
 static int has_model(const struct report_scenario *s, const char *model);
 
 int
-report_make(const char *dir, const char *home, int draw, FILE *progress, char *err,
-    size_t errlen)
+report_make(const char *dir, const char *home, int draw, int usl_fit, FILE *progress,
+    char *err, size_t errlen)
 {
 	char plots[PATH_MAX], data[PATH_MAX], log[PATH_MAX], ferr[512] = "";
 	struct report rep;
 	int failed = 0, rv;
 
-	if (report_build(&rep, dir, home, err, errlen) < 0)
+	if (report_build(&rep, dir, home, usl_fit, err, errlen) < 0)
 		return -1;
 	if (progress != NULL)
 		fprintf(progress, "report: %zu scenario%s read from %s\n", rep.n,
@@ -53,6 +54,8 @@ report_make(const char *dir, const char *home, int draw, FILE *progress, char *e
 		draw = 0, failed = 1;
 	rv = report_write(&rep, dir, draw, err, errlen);
 	report_free(&rep);
+	if (rv == 0)
+		rv = report_html(dir, err, errlen);
 	if (rv < 0)
 		return -2;
 	if (failed) {

@@ -396,13 +396,14 @@ scaling(struct report_out *o, const struct report *rep)
 
 	report_out_section(o, "Scaling: throughput against concurrency");
 	fprintf(o->md, "Each model's levels fitted with the Universal Scalability Law, X(N) = "
-	    "lambda N / (1 + sigma (N - 1) + kappa N (N - 1)), by gnuplot's `fit`, lambda "
-	    "pinned to the measured X(1) when the model ran at one in flight (else fitted too): "
+	    "lambda N / (1 + sigma (N - 1) + kappa N (N - 1)), by gnuplot's `fit`, weighed as "
+	    "said below: "
 	    "sigma is contention (the part that serialises), kappa "
 	    "coherency (the cost that grows with every pair in flight), N* = sqrt((1 - sigma) / "
 	    "kappa) the peak. The recommended concurrency is the smallest N the fit puts within "
 	    "95%% of its peak, not beyond the largest level measured. Few levels make a loose "
 	    "fit: read sigma and kappa with their errors.\n");
+	report_usl_weight(o, rep);
 	for (i = 0; i < rep->n; i++) {
 		s = &rep->sc[i];
 		fprintf(o->md, "\n**%s** (client on %s, %u PUs):\n\n", s->label, s->main_tag,

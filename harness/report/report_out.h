@@ -75,6 +75,12 @@ void report_endpoints(struct report_out *o, const struct report *rep);
  */
 void report_rates(struct report_out *o, const struct report *rep);
 
+/*
+ * report_usl.c: in the scaling section, how the USL fits were weighed (per scenario, when they
+ * differ), why, and how to ask for the other weighting; report.json's "usl_fit".
+ */
+void report_usl_weight(struct report_out *o, const struct report *rep);
+
 /* report_plan.c: the hardware-scaling, capacity-planning and skew sections. */
 void report_plan_hardware(struct report_out *o, const struct report *rep);
 void report_plan_capacity(struct report_out *o, const struct report *rep);

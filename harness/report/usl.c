@@ -4,7 +4,8 @@
  * its stdout and stderr, so none of its chatter reaches the terminal. The script prints
  * `key value` lines; any other line is gnuplot talking, and the last of them is its error
  * message when it fails. The temporary file is removed on every path. r2, N* and the
- * recommendation are computed here, in C.
+ * recommendation are computed here, in C. The weighting is the script's `weight` variable;
+ * under USL_OLS no point pins lambda, so level 1 points are fitted like the others.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,13 +29,24 @@ struct result {
 	char last[256];		/* gnuplot's last line that is not a result */
 };
 
-static int check_points(const double *n, const double *x, size_t count, double *lambda1,
-    char *err, size_t errlen);
+static const char *const weight_names[USL_WEIGHTS] = { "relative", "ols" };
+static const char *const weight_whys[USL_WEIGHTS] = {
+	"relative residuals, (X - fit) / X, with lambda pinned to the measured X(1) when there "
+	"is one (Gunther's way): a run's noise grows with its rate, so a 2% miss counts the same "
+	"at 5 images/s as at 500, and the low levels, which set sigma, are not outweighed by the "
+	"high ones",
+	"ordinary least squares on X, lambda fitted with sigma and kappa and X(1) a point like "
+	"the others (the R package usl's way, so its figures compare with the literature's): the "
+	"highest rates weigh the most, and a noisy X(1) does not set the curve alone",
+};
+
+static int check_points(const double *n, const double *x, size_t count, int pin,
+    double *lambda1, char *err, size_t errlen);
 static int write_points(const double *n, const double *x, size_t count, int skip1,
     char *path, size_t pathlen, char *err, size_t errlen);
 static void parse_output(char *out, struct result *res);
 static int run_script(const double *n, const double *x, size_t count, const char *script,
-    double lambda1, struct result *res, char *err, size_t errlen);
+    enum usl_weight w, double lambda1, struct result *res, char *err, size_t errlen);
 static int take_result(const struct result *res, const char *script, double lambda1,
     struct usl *u, char *err, size_t errlen);
 static double r_squared(const struct usl *u, const double *n, const double *x, size_t count);
@@ -42,11 +54,12 @@ static double r_squared(const struct usl *u, const double *n, const double *x, s
 /*
  * Checks the points and the levels they cover: sigma and kappa are only both determined by
  * two levels besides 1 (a level 1 point says nothing about them), and a free lambda needs a
- * third. *lambda1 is the mean X at level 1, or 0 when there is no such point.
+ * third. *lambda1 is the mean X at level 1 when pin, or 0 when there is no such point or no
+ * pin (lambda free: level 1 is then a level like the others).
  */
 static int
-check_points(const double *n, const double *x, size_t count, double *lambda1, char *err,
-    size_t errlen)
+check_points(const double *n, const double *x, size_t count, int pin, double *lambda1,
+    char *err, size_t errlen)
 {
 	size_t i, j, others = 0, ones = 0;
 	double sum1 = 0;
@@ -68,6 +81,8 @@ check_points(const double *n, const double *x, size_t count, double *lambda1, ch
 			;
 		others += j == i && n[i] != 1;
 	}
+	if (!pin && ones > 0)	/* level 1 counts as one of the 3 levels a free lambda needs */
+		others++, ones = 0;
 	if (ones > 0 ? others < 2 : others < 3 || count < 4) {
 		snprintf(err, errlen, "usl: too few points: %zu at %zu levels (need %s)", count,
 		    others + (ones > 0), ones > 0 ? "2 levels besides 1" : "4 points at 3 levels");
@@ -155,9 +170,34 @@ r_squared(const struct usl *u, const double *n, const double *x, size_t count)
 	return ss_tot > 0 ? 1 - ss_res / ss_tot : 1;
 }
 
+const char *
+usl_weight_name(enum usl_weight w)
+{
+	return (unsigned)w < USL_WEIGHTS ? weight_names[w] : NULL;
+}
+
 int
-usl_fit(const double *n, const double *x, size_t count, const char *script, struct usl *u,
-    char *err, size_t errlen)
+usl_weight_parse(const char *s, enum usl_weight *w)
+{
+	unsigned i;
+
+	for (i = 0; s != NULL && i < USL_WEIGHTS; i++)
+		if (strcmp(s, weight_names[i]) == 0) {
+			*w = (enum usl_weight)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+usl_weight_why(enum usl_weight w)
+{
+	return (unsigned)w < USL_WEIGHTS ? weight_whys[w] : NULL;
+}
+
+int
+usl_fit(const double *n, const double *x, size_t count, const char *script,
+    enum usl_weight w, struct usl *u, char *err, size_t errlen)
 {
 	struct result res;
 	double lambda1;
@@ -167,15 +207,20 @@ usl_fit(const double *n, const double *x, size_t count, const char *script, stru
 		return -1;
 	}
 	memset(u, 0, sizeof(*u));
-	if (check_points(n, x, count, &lambda1, err, errlen) < 0)
+	if ((unsigned)w >= USL_WEIGHTS) {
+		snprintf(err, errlen, "usl: weighting %d is not relative or ols", (int)w);
+		return -1;
+	}
+	if (check_points(n, x, count, w == USL_RELATIVE, &lambda1, err, errlen) < 0)
 		return -1;
 	if (access(script, R_OK) < 0) {
 		snprintf(err, errlen, "usl: %s: %s", script, strerror(errno));
 		return -1;
 	}
-	if (run_script(n, x, count, script, lambda1, &res, err, errlen) < 0 ||
+	if (run_script(n, x, count, script, w, lambda1, &res, err, errlen) < 0 ||
 	    take_result(&res, script, lambda1, u, err, errlen) < 0)
 		return -1;
+	u->weight = w;
 	u->points = count;
 	u->r2 = r_squared(u, n, x, count);
 	return 0;
@@ -186,10 +231,10 @@ usl_fit(const double *n, const double *x, size_t count, const char *script, stru
  * err (and gnuplot's last words after it) when it could not run or failed.
  */
 static int
-run_script(const double *n, const double *x, size_t count, const char *script, double lambda1,
-    struct result *res, char *err, size_t errlen)
+run_script(const double *n, const double *x, size_t count, const char *script,
+    enum usl_weight w, double lambda1, struct result *res, char *err, size_t errlen)
 {
-	char path[256] = "", vars[384], out[4096];
+	char path[256] = "", vars[448], out[4096];
 	size_t k, lo;
 	int rv;
 
@@ -202,8 +247,8 @@ run_script(const double *n, const double *x, size_t count, const char *script, d
 	for (lo = 0, k = 1; k < count; k++)
 		if (n[k] < n[lo])
 			lo = k;
-	snprintf(vars, sizeof(vars), "datafile='%s'; fixlambda=%d; lambda0=%.17e", path,
-	    lambda1 > 0, lambda1 > 0 ? lambda1 : x[lo] / n[lo]);
+	snprintf(vars, sizeof(vars), "datafile='%s'; fixlambda=%d; lambda0=%.17e; weight='%s'",
+	    path, lambda1 > 0, lambda1 > 0 ? lambda1 : x[lo] / n[lo], weight_names[w]);
 	rv = gnuplot_run(script, vars, -1, out, sizeof(out), err, errlen);
 	unlink(path);
 	parse_output(out, res);

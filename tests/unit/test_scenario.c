@@ -237,6 +237,8 @@ test_kinds(void **state)
 		{ "jitter", "gauss", "!key 'jitter': 'gauss' is not one of none, uniform, normal, "
 		    "pareto" },
 		{ "transform", "recompress", "\"recompress\"" },
+		{ "usl_fit", "ols", "\"ols\"" },
+		{ "usl_fit", "OLS", "!key 'usl_fit': 'OLS' is not one of relative, ols" },
 		{ "transform", "thumb", "!key 'transform': 'thumb' is not one of none, thumbnail, "
 		    "recompress" },
 		{ "models", "hybrid  async\tsequential", "[\"hybrid\",\"async\",\"sequential\"]" },
