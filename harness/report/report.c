@@ -24,6 +24,7 @@ static int build_scenario(struct report_scenario *s, const struct rs_scenario *r
 static void pick_main_set(struct report_scenario *s);
 static void group_models(struct report_scenario *s);
 static int same_level(struct report_model *m, const struct rs_run *r);
+static void pick_best(const struct report_scenario *s, struct report_model *m);
 static int in_runs(const struct report_model *m, const struct rs_run *r);
 static void fit_model(struct report_model *m, const struct report_scenario *s,
     const char *script);
@@ -132,7 +133,7 @@ build_scenario(struct report_scenario *s, const struct rs_scenario *rs, const ch
 	group_models(s);
 	if (s->seq != NULL && s->seq->tr.e2e_ms > 0)
 		s->r0_s = s->seq->tr.e2e_ms / 1e3;
-	else if (s->seq != NULL && s->seq->v[RS_e2e_p50_ms] > 0)
+	else if (s->seq != NULL && s->seq->tr.rows == 0 && s->seq->v[RS_e2e_p50_ms] > 0)
 		s->r0_s = s->seq->v[RS_e2e_p50_ms] / 1e3;
 	if (rs->n_runs > 0 && ((s->bounds = calloc(rs->n_runs, sizeof(*s->bounds))) == NULL ||
 	    (s->bound_in = calloc(rs->n_runs, sizeof(*s->bound_in))) == NULL)) {
@@ -231,10 +232,7 @@ group_models(struct report_scenario *s)
 		}
 		if (m->n_runs == 0)
 			continue;
-		for (j = 0; j < m->n_runs; j++)
-			if (isfinite(m->runs[j]->v[RS_images_per_s]) && (m->best == NULL ||
-			    m->runs[j]->v[RS_images_per_s] > m->best->v[RS_images_per_s]))
-				m->best = m->runs[j];
+		pick_best(s, m);
 		if (m->best == NULL)	/* no run with a rate: its figures print as unknown */
 			m->best = m->runs[m->n_runs - 1];
 		snprintf(m->name, sizeof(m->name), "%s", model_table[k]->name);
@@ -248,6 +246,25 @@ group_models(struct report_scenario *s)
 	for (i = 0; i < s->n_models && s->seq == NULL; i++)
 		if ((t = s->models[i].runs[0])->level == 1)
 			s->seq = t;
+}
+
+/*
+ * m's best run: the lowest level within noise of the highest mean images/s over repeats
+ * (analysis_pick), so that noise does not move the choice between runs.
+ */
+static void
+pick_best(const struct report_scenario *s, struct report_model *m)
+{
+	struct estimate e[REPORT_MAX_LEVELS];
+	double x[64];
+	size_t j, n, top;
+
+	for (j = 0; j < m->n_runs; j++) {
+		n = rs_reps(s->rs, m->runs[j], x, 64);
+		analysis_estimate(x, n < 64 ? n : 64, m->runs[j]->tr.ips_se, &e[j]);
+	}
+	if ((j = analysis_pick(e, m->n_runs, &top)) < m->n_runs)
+		m->best = m->runs[j];
 }
 
 /* Whether r is one of m's runs by level (an open-loop run stands for its level only then). */
@@ -299,6 +316,7 @@ decide(struct report_scenario *s)
 {
 	const struct rs_run *best = NULL, *r;
 	struct verdict_in in;
+	char base[64];
 	struct bound_in bi;
 	struct bound b;
 	size_t i;
@@ -312,6 +330,11 @@ decide(struct report_scenario *s)
 	in.seq_on_share = s->seq != NULL && s->seq->v[RS_model_cpu_pct] >= 0 ?
 	    s->seq->v[RS_model_cpu_pct] / 100 : -1;
 	in.seq_ips = s->seq != NULL ? s->seq->v[RS_images_per_s] : 0;
+	if (s->seq != NULL && strcmp(s->seq->model, "sequential") != 0) {
+		snprintf(base, sizeof(base), "%s at 1 in flight (sequential did not run)",
+		    s->seq->model);
+		in.baseline = base;
+	}
 	in.r0_s = s->r0_s;
 	if (best != NULL) {
 		in.best_ips = best->v[RS_images_per_s];
