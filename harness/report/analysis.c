@@ -355,7 +355,7 @@ why_mixed(const struct verdict_in *in, const struct verdict *v, char *buf, size_
 	if (v->kind != VERDICT_MIXED)
 		return;
 	add(buf, len, off, "; mixed: the share says %s (%.1f%% on a CPU) but throughput "
-	    "followed %s (%.2fx on %g PU%s), so neither alone describes this scenario",
+	    "followed %s (%.2fx on %g PU%s): one word alone would mislead",
 	    analysis_verdict_name(v->share_kind), 100 * in->seq_on_share,
 	    v->followed == FOLLOWED_CORES ? "cores" : "concurrency", v->speedup,
 	    in->client_pus, in->client_pus == 1 ? "" : "s");

@@ -64,16 +64,16 @@ enum verdict_kind { VERDICT_UNKNOWN, VERDICT_IO, VERDICT_CPU, VERDICT_MIXED };
 enum followed { FOLLOWED_NEITHER, FOLLOWED_CONCURRENCY, FOLLOWED_CORES };
 
 struct verdict_in {
-	double seq_on_share;	/* the sequential run's client CPU time / wall time, 0..1; < 0
+	double seq_on_share;	/* the baseline run's client CPU time / wall time, 0..1; < 0
 				   unknown (then the verdict is VERDICT_UNKNOWN) */
 	double seq_ips;		/* the baseline run's images/s; <= 0 unknown */
-	const char *baseline;	/* the baseline's name ("sequential", "async at 1 in
-				   flight"); NULL: "sequential" */
 	double best_ips;	/* the best run of any model */
 	double best_level;	/* its level */
 	double client_pus;	/* the client's PUs in that run */
 	double r0_s;		/* R0, as for the bounds; <= 0 unknown */
 	double cpu_bound_ips;	/* the tightest CPU bound at full parallelism; <= 0 unknown */
+	const char *baseline;	/* the baseline's name ("sequential", "async at 1 in
+				   flight"); NULL: "sequential" */
 };
 
 struct verdict {
