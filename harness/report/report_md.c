@@ -257,6 +257,10 @@ summary(struct report_out *o, const struct report *rep)
 			    NULL, base, arr);
 	}
 	json_object_set_new(o->js, "summary", arr);
+	for (i = 0; i < rep->n; i++)
+		if ((s = &rep->sc[i])->seq != NULL && strcmp(s->seq->model, "sequential") != 0)
+			fprintf(o->md, "\n`%s`: sequential did not run; its speedups are over "
+			    "%s at %u in flight.\n", s->label, s->seq->model, s->seq->level);
 	picked(o, rep);
 	datasets(o, rep);
 	report_net(o, rep);
