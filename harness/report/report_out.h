@@ -1,7 +1,8 @@
 /*
  * report_out.h: the report writers' shared output state and formatting (report_md.c,
- * report_plan.c, report_out.c): the markdown stream, the JSON document built beside it,
- * numbers printed as "-" when unknown, and figure references. Internal to the report.
+ * report_summary.c, report_plan.c, report_out.c): the markdown stream, the JSON document
+ * built beside it, numbers printed as "-" when unknown (or with thousands separators), the
+ * figure references and their settings captions. Internal to the report.
  */
 #ifndef EXIFBENCH_REPORT_OUT_H
 #define EXIFBENCH_REPORT_OUT_H
@@ -91,6 +92,14 @@ void report_endpoints(struct report_out *o, const struct report *rep);
  * scaling section; report.json's "open_loop". Nothing when no scenario had rates.
  */
 void report_rates(struct report_out *o, const struct report *rep);
+
+/*
+ * report_summary.c: the settings section (report.json's "settings"), the summary table
+ * ("summary") and the CPU breakdown ("cpu_shares", with the cpu and cputime figures).
+ */
+void report_settings(struct report_out *o, const struct report *rep);
+void report_summary(struct report_out *o, const struct report *rep);
+void report_cpu_shares(struct report_out *o, const struct report *rep);
 
 /* report_plan.c: the hardware-scaling, capacity-planning and skew sections. */
 void report_plan_hardware(struct report_out *o, const struct report *rep);
