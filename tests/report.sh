@@ -100,6 +100,9 @@ check "settings: io-bound's keys, dataset, machine, versions, commit" bash -c "
 	grep -qF -- 'libexif 0.6.24' '$md' && grep -qF -- 'commit 5eba03b05e7f' '$md'"
 cap='settings: 20 ms one-way, no jitter, CPU stage EXIF only, dataset tiny, levels 1, 4, 16, 50 images a run, trim 10%, 1 repeat'
 check "settings: io-bound's caption" grep -qxF "**io-bound** ($cap):" "$md"
+check "plots/data/caption-io-bound.txt is not the caption" grep -qxF "$cap" \
+	"$tmp/all/plots/data/caption-io-bound.txt"
+check "hardware-scaling's caption lacks its PU sets" grep -qF 'levels 1, 16, client on PUs 0 then 0-1, 50 images a run' "$md"
 check "cpu-bound's caption lacks its CPU stage" grep -qF 'CPU stage 5 ms spin, dataset tiny, levels 1, 2, 4' "$md"
 check "not a settings caption under each of the 24 figures" test \
 	"$(grep -c '^<sub>settings: ' "$md")" -eq 24

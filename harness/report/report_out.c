@@ -110,7 +110,7 @@ const char *
 report_caption(const struct report_scenario *s, char *buf, size_t len)
 {
 	const struct rs_scenario *rs = s->rs;
-	json_t *lv = rs_meta(rs, "scenario.concurrency"), *v;
+	json_t *lv = rs_meta(rs, "scenario.concurrency"), *v, *cpus;
 	double lat = rs_meta_num(rs, "scenario.latency_ms"), spin;
 	double jit = rs_meta_num(rs, "scenario.jitter_ms"), dur, images, rep, trim;
 	const char *tf = rs_meta_str(rs, "scenario.transform");
@@ -139,6 +139,17 @@ report_caption(const struct report_scenario *s, char *buf, size_t len)
 		off += cat(buf, len, off, ", levels ");
 		json_array_foreach(lv, i, v)
 			off += cat(buf, len, off, "%s%g", i ? ", " : "", json_number_value(v));
+	}
+	if (rs_meta_num(rs, "scenario.bandwidth_mbit") > 0)
+		off += cat(buf, len, off, ", %g Mbit/s each way", rs_meta_num(rs,
+		    "scenario.bandwidth_mbit"));
+	cpus = rs_meta(rs, "scenario.client_cpus");
+	if (json_array_size(cpus) > 1 || (json_array_size(cpus) == 1 &&
+	    strcmp(json_string_value(json_array_get(cpus, 0)) ?: "all", "all") != 0)) {
+		off += cat(buf, len, off, ", client on PUs ");
+		json_array_foreach(cpus, i, v)
+			off += cat(buf, len, off, "%s%s", i ? " then " : "",
+			    json_string_value(v) ?: "?");
 	}
 	if (dur > 0)
 		off += cat(buf, len, off, ", %g s a run", dur);

@@ -54,8 +54,8 @@ const char *report_count(struct report_out *o, double v);
 
 /*
  * The one-line settings caption of scenario s's figures into buf: the added latency and
- * jitter, the CPU stage, the dataset, the levels, the images or duration per run, the trim
- * and the repeats, from its meta.json ("settings: 20 ms one-way, no jitter, CPU stage
+ * jitter, the CPU stage, the dataset, the levels, a bandwidth cap, the client's PU sets
+ * (when bound), the images or duration per run, the trim and the repeats, from its meta.json ("settings: 20 ms one-way, no jitter, CPU stage
  * none, dataset tiny (50 images), levels 1, 4, 16, 50 images a run, trim 10%, 1 repeat").
  * Returns buf.
  */
