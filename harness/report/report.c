@@ -100,8 +100,12 @@ report_bound_in(const struct report_scenario *s, const struct rs_run *r, struct 
 	/* what the model is at this run, as the bench recorded it (NaN in older folders) */
 	in->in_flight = r->v[RS_in_flight];
 	in->parallel = threads > 0 ? fmin(threads, pus > 0 ? pus : threads) : NAN;
-	/* R0: the model's own run at one in flight in this PU set, else the scenario's */
-	one = rs_find(rs, r->model, 1, r->tag);
+	/*
+	 * R0: the model's own run at one in flight in this PU set (of the same repeat, so a
+	 * noisy machine's repeats each meet their own), else the scenario's
+	 */
+	if ((one = rs_find_rep(rs, r->model, 1, r->tag, r->rep)) == NULL)
+		one = rs_find(rs, r->model, 1, r->tag);
 	in->r0_s = one != NULL && one->tr.e2e_ms > 0 ? one->tr.e2e_ms / 1e3 : s->r0_s;
 	in->client_cpu_s = per_image(r->v[RS_model_cpu_s], r);
 	in->server_cpu_s = per_image(r->v[RS_server_cpu_s], r);

@@ -358,3 +358,16 @@ rs_reps(const struct rs_scenario *s, const struct rs_run *r, double *x, size_t m
 	}
 	return n;
 }
+
+const struct rs_run *
+rs_find_rep(const struct rs_scenario *s, const char *model, unsigned level, const char *tag,
+    unsigned rep)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_runs; i++)
+		if (strcmp(s->runs[i].model, model) == 0 && s->runs[i].level == level &&
+		    s->runs[i].rep == rep && (tag == NULL || strcmp(s->runs[i].tag, tag) == 0))
+			return &s->runs[i];
+	return NULL;
+}

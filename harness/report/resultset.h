@@ -95,6 +95,10 @@ const char *rs_meta_str(const struct rs_scenario *s, const char *path);
 const struct rs_run *rs_find(const struct rs_scenario *s, const char *model, unsigned level,
     const char *tag);
 
+/* As rs_find, but repeat rep only (the fewest clients, the lowest rate); NULL if none. */
+const struct rs_run *rs_find_rep(const struct rs_scenario *s, const char *model,
+    unsigned level, const char *tag, unsigned rep);
+
 /*
  * The repeats of r's setting in s (same model, level, client PU set, clients and offered
  * rate; r among them): up to max of their images/s into x, and their count (all of them,
