@@ -801,6 +801,18 @@ test_trace_synthetic(void **state)
 	assert_true(r->tr.e2e_ms == -1);
 	assert_true(r->tr.stage_cpu_ms[0] == -1 && r->tr.stage_cpu_ms[1] == -1);
 	assert_null(rs_find(s, "async", 9, NULL));
+	/* a setting's repeats, and one repeat by number */
+	assert_ptr_equal(rs_find_rep(s, "async", 8, "all", 2), &s->runs[2]);
+	assert_ptr_equal(rs_find_rep(s, "async", 8, NULL, 1), &s->runs[0]);
+	assert_null(rs_find_rep(s, "async", 8, "all", 3));
+	{
+		double x[4] = { 0, 0, 0, 0 };
+
+		assert_int_equal(rs_reps(s, &s->runs[0], x, 4), 2);
+		assert_true(x[0] == 3 && x[1] == 4);
+		assert_int_equal(rs_reps(s, &s->runs[0], x, 1), 2);	/* counted past max */
+		assert_int_equal(rs_reps(s, &s->runs[1], x, 4), 1);	/* another PU set */
+	}
 	r = &s->runs[2];
 	assert_int_equal(r->rep, 2);
 	assert_int_equal(r->tr.rows, 1);
