@@ -183,6 +183,11 @@ analysis_tied(const struct estimate *a, const struct estimate *b, const char **r
 			*rule = "intervals overlap";
 		return fabs(a->mean - b->mean) <= a->half + b->half;
 	}
+	if (a->mean < b->mean) {	/* the threshold is a share of the higher: symmetric */
+		const struct estimate *t = a;
+
+		a = b, b = t;
+	}
 	ca.reps = a->reps, ca.ips = a->mean, ca.se = a->se;
 	cb.reps = b->reps, cb.ips = b->mean, cb.se = b->se;
 	v = compare_verdict(&ca, &cb, TIE_PCT, &noise);

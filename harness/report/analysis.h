@@ -18,7 +18,8 @@
  *   run, another model at one in flight (the paragraph says which).
  * - interval and ties: the mean of a setting's repeats with a 95% interval (Student t, n - 1
  *   degrees of freedom); two settings are tied when, both repeated, their intervals overlap,
- *   else by compare.h's noise rule (2 standard errors, or without one within 5%). Among
+ *   else by compare.h's noise rule (2 standard errors, or without one within 5% of the
+ *   higher, so the rule reads the same either way round). Among
  *   tied levels the lowest is taken, so the choice does not flip between runs with the noise.
  * - capacity: images per day at a rate, the time one machine needs for a batch, and the
  *   machines a batch needs to finish within a deadline.

@@ -398,6 +398,9 @@ test_tied(void **state)
 		    "2 standard errors" },
 		{ "no se: 5%", { 1, 100, -1, -1 }, { 1, 105, -1, -1 }, 1, "within 5%" },
 		{ "no se: 6%", { 1, 100, -1, -1 }, { 1, 106, -1, -1 }, 0, "within 5%" },
+		/* 5% of the higher: 95.2 is within 5% of 100, 94.9 is not, either way round */
+		{ "no se: 4.8% down", { 1, 100, -1, -1 }, { 1, 95.2, -1, -1 }, 1, "within 5%" },
+		{ "no se: 5.1% down", { 1, 100, -1, -1 }, { 1, 94.9, -1, -1 }, 0, "within 5%" },
 		{ "one se unknown", { 1, 100, 0.1, -1 }, { 1, 104, -1, -1 }, 1, "within 5%" },
 		{ "no rate", { 0, NAN, -1, -1 }, { 1, 100, 1, -1 }, 0, "no rate" },
 	};
