@@ -450,7 +450,7 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 {
 	struct run_totals t;
 	struct rusage self, kids;
-	double rate, cpu_s = cpu_seconds(&self, &kids) - c->cpu0_s;
+	double rate, pct, cpu_s = cpu_seconds(&self, &kids) - c->cpu0_s;
 	char shard[32];
 	json_t *o;
 
@@ -481,12 +481,14 @@ summary(struct run_cli *c, struct run *r, double wall_s)
 		cli_print_json(o);
 		return;
 	}
+	/* a decimal under 10%: an I/O-bound run's 0.3% must not read as 0% */
+	pct = wall_s > 0 ? 100 * cpu_s / wall_s : 0.0;
 	printf("%s: %llu images: %llu ok, %llu failed in %.2f s: %.1f images/s, %.2f MiB/s in,"
-	    " CPU %.0f%% of wall, max RSS %.1f MiB%s\n", c->a.model->name,
+	    " CPU %.*f%% of wall, max RSS %.1f MiB%s\n", c->a.model->name,
 	    (unsigned long long)t.listed, (unsigned long long)t.ok,
 	    (unsigned long long)t.failed, wall_s, rate,
 	    wall_s > 0 ? (double)t.bytes_in / MiB / wall_s : 0.0,
-	    wall_s > 0 ? 100 * cpu_s / wall_s : 0.0, (double)self.ru_maxrss / 1024,
+	    pct < 10 ? 1 : 0, pct, (double)self.ru_maxrss / 1024,
 	    timed_out ? " (--duration reached: later keys were not run)" : t.stopped ?
 	    " (stopped by a signal: keys not yet listed were not run)" : "");
 	if (t.breaker.opened > 0)

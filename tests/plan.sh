@@ -142,7 +142,7 @@ expect 0 'p99 is the response time from schedule \(resp_p99_ms\)' "$bin" plan "$
 # The report's capacity table is the same code: 1M within 1 h at sequential's 10/s.
 expect 0 '' "$bin" report -n -q "$h"
 check "report: sequential's machines for 1 M in 1 h not 27.78 (28)" \
-	grep -qF '| hand | sequential | 1 | 10.0 | 864000 | 27.8 | 27.78 (28) |' "$h/report.md"
+	grep -qF '| hand | sequential | 1 | 10.0 | 864,000 | 27.8 | 27.78 (28) |' "$h/report.md"
 check "report.json: capacity differs from plan's" jqe --slurpfile p "$tmp/plan.json" \
 	'.capacity[] | select(.model == "sequential") | .machines_1m_1h_exact ==
 	($p[0].scenarios[0].models[] | select(.model == "sequential") | .measured.plan.machines)' \
@@ -158,7 +158,7 @@ jq '.scenario.price_per_hour = 0.5 | .scenario.request_prices = "0.0004,0.005"' 
 	"$h/meta.json" >"$tmp/priced/meta.json"
 expect 0 '' "$bin" report -n -q "$tmp/priced"
 check "report: sequential's cost per 1 M not 13.8889 + 5.4000" grep -qF \
-	'| hand | sequential | 1 | 10.0 | 864000 | 27.8 | 27.78 (28) | 277.8 | 277.78 (278) | 13.8889 + 5.4000 |' \
+	'| hand | sequential | 1 | 10.0 | 864,000 | 27.8 | 27.78 (28) | 277.8 | 277.78 (278) | 13.8889 + 5.4000 |' \
 	"$tmp/priced/report.md"
 check "report: a cost without prices" grep -qF '| 277.78 (278) | - |' "$h/report.md"
 expect 2 "request_prices '0.1' must be two prices" "$bin" bench --dry-run --model sequential \

@@ -4,12 +4,19 @@
  * counts as unknown and drops the bound or the sentence that needs it instead of spreading
  * into the report. The verdict's paragraph is built piece by piece into its fixed buffer;
  * a piece that does not fit ends the paragraph there (the text is cut, never overrun).
+ * Ties reuse compare.h's noise rule where there is no interval to overlap, so `report` and
+ * `compare` call two runs the same in the same cases.
  */
 #include "analysis.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+
+#include "compare.h"
+
+/* The threshold of the noise rule when a side has no standard error (compare.h), percent. */
+#define TIE_PCT 5
 
 /* A rate that fits exactly in k machines must not ask for k + 1 through rounding. */
 #define CAPACITY_SLACK 1e-9
@@ -25,6 +32,8 @@ static void why_share(const struct verdict_in *in, const struct verdict *v, char
 static void why_best(const struct verdict_in *in, const struct verdict *v, char *buf,
     size_t len, size_t *off);
 static void why_crossover(const struct verdict_in *in, const struct verdict *v, char *buf,
+    size_t len, size_t *off);
+static void why_mixed(const struct verdict_in *in, const struct verdict *v, char *buf,
     size_t len, size_t *off);
 
 void
@@ -77,7 +86,7 @@ analysis_verdict(const struct verdict_in *in, struct verdict *v)
 
 	if (v == NULL)
 		return;
-	v->kind = VERDICT_UNKNOWN;
+	v->kind = v->share_kind = VERDICT_UNKNOWN;
 	v->speedup = 0;
 	v->followed = FOLLOWED_NEITHER;
 	v->crossover = 0;
@@ -96,9 +105,14 @@ analysis_verdict(const struct verdict_in *in, struct verdict *v)
 		    FOLLOWED_CORES;
 	if (in->r0_s > 0 && in->cpu_bound_ips > 0 && isfinite(in->r0_s * in->cpu_bound_ips))
 		v->crossover = in->r0_s * in->cpu_bound_ips;
+	v->share_kind = v->kind;
+	if ((v->kind == VERDICT_IO && v->followed == FOLLOWED_CORES) ||
+	    (v->kind == VERDICT_CPU && v->followed == FOLLOWED_CONCURRENCY))
+		v->kind = VERDICT_MIXED;
 	why_share(in, v, v->why, sizeof(v->why), &off);
 	why_best(in, v, v->why, sizeof(v->why), &off);
 	why_crossover(in, v, v->why, sizeof(v->why), &off);
+	why_mixed(in, v, v->why, sizeof(v->why), &off);
 }
 
 const char *
@@ -107,8 +121,98 @@ analysis_verdict_name(enum verdict_kind k)
 	switch (k) {
 	case VERDICT_IO: return "I/O-bound";
 	case VERDICT_CPU: return "CPU-bound";
+	case VERDICT_MIXED: return "mixed";
 	default: return "undecided";
 	}
+}
+
+double
+analysis_t95(unsigned df)
+{
+	static const double t[30] = { 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
+		2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101,
+		2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045,
+		2.042 };
+
+	if (df == 0)
+		return NAN;
+	/* past the table, z + (z^3 + z) / (4 df) (Cornish-Fisher): 2.021 at 40, 1.980 at 120 */
+	return df <= 30 ? t[df - 1] : 1.96 + 2.372 / df;
+}
+
+void
+analysis_estimate(const double *x, size_t n, double run_se, struct estimate *e)
+{
+	double sum = 0, ss = 0;
+	size_t i;
+
+	e->reps = 0;
+	e->mean = NAN;
+	e->se = e->half = -1;
+	for (i = 0; x != NULL && i < n; i++)
+		if (x[i] >= 0 && isfinite(x[i]))
+			sum += x[i], e->reps++;
+	if (e->reps == 0)
+		return;
+	e->mean = sum / e->reps;
+	if (e->reps < 2) {
+		e->se = run_se >= 0 && isfinite(run_se) ? run_se : -1;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (x[i] >= 0 && isfinite(x[i]))
+			ss += (x[i] - e->mean) * (x[i] - e->mean);
+	e->se = sqrt(ss / (e->reps - 1)) / sqrt(e->reps);
+	e->half = analysis_t95(e->reps - 1) * e->se;
+}
+
+int
+analysis_tied(const struct estimate *a, const struct estimate *b, const char **rule)
+{
+	struct cmp_side ca = { 0, 0, -1, 0, 0, 0 }, cb = ca;
+	enum cmp_verdict v;
+	double noise;
+
+	if (rule != NULL)
+		*rule = "no rate";
+	if (a == NULL || b == NULL || a->reps == 0 || b->reps == 0 || !isfinite(a->mean) ||
+	    !isfinite(b->mean))
+		return 0;
+	if (a->half >= 0 && b->half >= 0) {
+		if (rule != NULL)
+			*rule = "intervals overlap";
+		return fabs(a->mean - b->mean) <= a->half + b->half;
+	}
+	if (a->mean < b->mean) {	/* the threshold is a share of the higher: symmetric */
+		const struct estimate *t = a;
+
+		a = b, b = t;
+	}
+	ca.reps = a->reps, ca.ips = a->mean, ca.se = a->se;
+	cb.reps = b->reps, cb.ips = b->mean, cb.se = b->se;
+	v = compare_verdict(&ca, &cb, TIE_PCT, &noise);
+	if (rule != NULL)
+		*rule = v == CMP_SE_SAME || v == CMP_SE_CHANGED ? "2 standard errors" :
+		    "within 5%";
+	return v == CMP_SE_SAME || v == CMP_PCT_SAME;
+}
+
+size_t
+analysis_pick(const struct estimate *e, size_t n, size_t *top)
+{
+	size_t i, t = n;
+
+	for (i = 0; e != NULL && i < n; i++)
+		if (e[i].reps > 0 && isfinite(e[i].mean) && (t == n || e[i].mean > e[t].mean))
+			t = i;
+	if (top != NULL)
+		*top = t;
+	if (t == n)
+		return n;
+	for (i = 0; i < t; i++)
+		if (analysis_tied(&e[i], &e[t], NULL))
+			return i;
+	return t;
 }
 
 void
@@ -184,14 +288,16 @@ static void
 why_share(const struct verdict_in *in, const struct verdict *v, char *buf, size_t len,
     size_t *off)
 {
-	if (v->kind == VERDICT_UNKNOWN)
-		add(buf, len, off, "the sequential client's share of time on a CPU was not "
-		    "measured, so the rule (CPU-bound from 50%% on a CPU) cannot decide");
+	if (v->share_kind == VERDICT_UNKNOWN)
+		add(buf, len, off, "the %s client's share of time on a CPU was not measured, "
+		    "so the rule (CPU-bound from 50%% on a CPU) cannot decide",
+		    in->baseline != NULL ? in->baseline : "sequential");
 	else
-		add(buf, len, off, "the sequential client was on a CPU %.1f%% of its wall time "
-		    "(%s the 50%% line), so the time went to %s", 100 * in->seq_on_share,
-		    v->kind == VERDICT_CPU ? "at or over" : "under",
-		    v->kind == VERDICT_CPU ? "computing" : "waiting");
+		add(buf, len, off, "the %s client was on a CPU %.1f%% of its wall time "
+		    "(%s the 50%% line), so the time went to %s", in->baseline != NULL ?
+		    in->baseline : "sequential", 100 * in->seq_on_share,
+		    v->share_kind == VERDICT_CPU ? "at or over" : "under",
+		    v->share_kind == VERDICT_CPU ? "computing" : "waiting");
 }
 
 static void
@@ -207,8 +313,8 @@ why_best(const struct verdict_in *in, const struct verdict *v, char *buf, size_t
 	if (v->speedup <= 0)
 		return;
 	/* Two decimals near the 1.2x and 1.5 x PUs lines, so 1.19 does not read as 1.2. */
-	add(buf, len, off, v->speedup < 10 ? ", %.2fx sequential" : ", %.1fx sequential",
-	    v->speedup);
+	add(buf, len, off, v->speedup < 10 ? ", %.2fx %s" : ", %.1fx %s", v->speedup,
+	    in->baseline != NULL ? in->baseline : "sequential");
 	if (v->speedup < 1.2) {
 		add(buf, len, off, " (under 1.2x): throughput followed neither concurrency "
 		    "nor cores");
@@ -241,4 +347,21 @@ why_crossover(const struct verdict_in *in, const struct verdict *v, char *buf, s
 	else
 		add(buf, len, off, "; the CPU becomes the limit past about %s in flight (R0 %s "
 		    "ms x CPU bound %s images/s)", a, r, x);
+}
+
+/*
+ * The share and the scaling evidence disagree: both numbers again, side by side, so the
+ * reader sees why neither word alone is the verdict.
+ */
+static void
+why_mixed(const struct verdict_in *in, const struct verdict *v, char *buf, size_t len,
+    size_t *off)
+{
+	if (v->kind != VERDICT_MIXED)
+		return;
+	add(buf, len, off, "; mixed: the share says %s (%.1f%% on a CPU) but throughput "
+	    "followed %s (%.2fx on %g PU%s): one word alone would mislead",
+	    analysis_verdict_name(v->share_kind), 100 * in->seq_on_share,
+	    v->followed == FOLLOWED_CORES ? "cores" : "concurrency", v->speedup,
+	    in->client_pus, in->client_pus == 1 ? "" : "s");
 }

@@ -16,6 +16,7 @@
 
 #include "plotdata_int.h"
 #include "report.h"
+#include "report_out.h"
 
 #define FIT_ROWS 100
 
@@ -44,6 +45,8 @@ static int write_per_model(const struct report_scenario *s, const struct per_mod
 static int write_models(const struct report_scenario *s, const char *dir, char *err,
     size_t errlen);
 static int write_hardware(const struct report_scenario *s, const char *dir, char *err,
+    size_t errlen);
+static int write_caption(const struct report_scenario *s, const char *dir, char *err,
     size_t errlen);
 static long clients_rows(const struct report_scenario *s, const struct report_model *m,
     FILE *f, char *err, size_t errlen);
@@ -77,7 +80,8 @@ plotdata_write(const struct report *rep, const char *dir, char *err, size_t errl
 		return -1;
 	for (i = 0; i < rep->n; i++) {
 		s = &rep->sc[i];
-		if (write_models(s, dir, err, errlen) < 0)
+		if (write_models(s, dir, err, errlen) < 0 ||
+		    write_caption(s, dir, err, errlen) < 0)
 			return -1;
 		for (j = 0; j < sizeof(per_model) / sizeof(per_model[0]); j++)
 			if (write_per_model(s, &per_model[j], dir, err, errlen) < 0)
@@ -129,6 +133,19 @@ clients_rows(const struct report_scenario *s, const struct report_model *m, FILE
 			n++;
 		}
 	return n;
+}
+
+/* caption-S.txt: the scenario's settings in one line (report_caption), for every figure. */
+static int
+write_caption(const struct report_scenario *s, const char *dir, char *err, size_t errlen)
+{
+	struct plotdata_out o;
+	char line[320];
+
+	if (plotdata_open(&o, dir, err, errlen, "caption-%s.txt", s->label) < 0)
+		return -1;
+	fprintf(o.f, "%s\n", report_caption(s, line, sizeof(line)));
+	return plotdata_close(&o, err, errlen);
 }
 
 static int

@@ -40,6 +40,10 @@
  *                     "# slo_p99_ms X" (0: no objective) and "# rates R1 R2 ..." (every
  *                     rate offered, ascending)
  *   rates-S.txt       one line: per group of rates-S.dat, three words "mi model level"
+ *   caption-S.txt     one line: the scenario's settings, as under each figure in report.md
+ *                     (report_caption: latency, jitter, CPU stage, dataset, levels, images
+ *                     or duration per run, trim, repeats); gnuplot:
+ *                     `caption = system("cat ...")`
  */
 #ifndef EXIFBENCH_PLOTDATA_H
 #define EXIFBENCH_PLOTDATA_H

@@ -26,6 +26,7 @@ static int pick_weight(struct report_scenario *s, int usl_fit, char *err, size_t
 static void pick_main_set(struct report_scenario *s);
 static void group_models(struct report_scenario *s);
 static int same_level(struct report_model *m, const struct rs_run *r);
+static void pick_best(const struct report_scenario *s, struct report_model *m);
 static int in_runs(const struct report_model *m, const struct rs_run *r);
 static void fit_model(struct report_model *m, const struct report_scenario *s,
     const char *script);
@@ -103,8 +104,12 @@ report_bound_in(const struct report_scenario *s, const struct rs_run *r, struct 
 	/* what the model is at this run, as the bench recorded it (NaN in older folders) */
 	in->in_flight = r->v[RS_in_flight];
 	in->parallel = threads > 0 ? fmin(threads, pus > 0 ? pus : threads) : NAN;
-	/* R0: the model's own run at one in flight in this PU set, else the scenario's */
-	one = rs_find(rs, r->model, 1, r->tag);
+	/*
+	 * R0: the model's own run at one in flight in this PU set (of the same repeat, so a
+	 * noisy machine's repeats each meet their own), else the scenario's
+	 */
+	if ((one = rs_find_rep(rs, r->model, 1, r->tag, r->rep)) == NULL)
+		one = rs_find(rs, r->model, 1, r->tag);
 	in->r0_s = one != NULL && one->tr.e2e_ms > 0 ? one->tr.e2e_ms / 1e3 : s->r0_s;
 	in->client_cpu_s = per_image(r->v[RS_model_cpu_s], r);
 	in->server_cpu_s = per_image(r->v[RS_server_cpu_s], r);
@@ -138,7 +143,7 @@ build_scenario(struct report_scenario *s, const struct rs_scenario *rs, const ch
 	group_models(s);
 	if (s->seq != NULL && s->seq->tr.e2e_ms > 0)
 		s->r0_s = s->seq->tr.e2e_ms / 1e3;
-	else if (s->seq != NULL && s->seq->v[RS_e2e_p50_ms] > 0)
+	else if (s->seq != NULL && s->seq->tr.rows == 0 && s->seq->v[RS_e2e_p50_ms] > 0)
 		s->r0_s = s->seq->v[RS_e2e_p50_ms] / 1e3;
 	if (rs->n_runs > 0 && ((s->bounds = calloc(rs->n_runs, sizeof(*s->bounds))) == NULL ||
 	    (s->bound_in = calloc(rs->n_runs, sizeof(*s->bound_in))) == NULL)) {
@@ -259,10 +264,7 @@ group_models(struct report_scenario *s)
 		}
 		if (m->n_runs == 0)
 			continue;
-		for (j = 0; j < m->n_runs; j++)
-			if (isfinite(m->runs[j]->v[RS_images_per_s]) && (m->best == NULL ||
-			    m->runs[j]->v[RS_images_per_s] > m->best->v[RS_images_per_s]))
-				m->best = m->runs[j];
+		pick_best(s, m);
 		if (m->best == NULL)	/* no run with a rate: its figures print as unknown */
 			m->best = m->runs[m->n_runs - 1];
 		snprintf(m->name, sizeof(m->name), "%s", model_table[k]->name);
@@ -276,6 +278,25 @@ group_models(struct report_scenario *s)
 	for (i = 0; i < s->n_models && s->seq == NULL; i++)
 		if ((t = s->models[i].runs[0])->level == 1)
 			s->seq = t;
+}
+
+/*
+ * m's best run: the lowest level within noise of the highest mean images/s over repeats
+ * (analysis_pick), so that noise does not move the choice between runs.
+ */
+static void
+pick_best(const struct report_scenario *s, struct report_model *m)
+{
+	struct estimate e[REPORT_MAX_LEVELS];
+	double x[64];
+	size_t j, n, top;
+
+	for (j = 0; j < m->n_runs; j++) {
+		n = rs_reps(s->rs, m->runs[j], x, 64);
+		analysis_estimate(x, n < 64 ? n : 64, m->runs[j]->tr.ips_se, &e[j]);
+	}
+	if ((j = analysis_pick(e, m->n_runs, &top)) < m->n_runs)
+		m->best = m->runs[j];
 }
 
 /* Whether r is one of m's runs by level (an open-loop run stands for its level only then). */
@@ -327,6 +348,7 @@ decide(struct report_scenario *s)
 {
 	const struct rs_run *best = NULL, *r;
 	struct verdict_in in;
+	char base[64];
 	struct bound_in bi;
 	struct bound b;
 	size_t i;
@@ -340,6 +362,11 @@ decide(struct report_scenario *s)
 	in.seq_on_share = s->seq != NULL && s->seq->v[RS_model_cpu_pct] >= 0 ?
 	    s->seq->v[RS_model_cpu_pct] / 100 : -1;
 	in.seq_ips = s->seq != NULL ? s->seq->v[RS_images_per_s] : 0;
+	if (s->seq != NULL && strcmp(s->seq->model, "sequential") != 0) {
+		snprintf(base, sizeof(base), "%s at 1 in flight (sequential did not run)",
+		    s->seq->model);
+		in.baseline = base;
+	}
 	in.r0_s = s->r0_s;
 	if (best != NULL) {
 		in.best_ips = best->v[RS_images_per_s];

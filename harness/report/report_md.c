@@ -8,7 +8,9 @@
  * the summary also says what dataset each scenario ran on, and over what network (the latency
  * added, the endpoint's measured round trip: report_net.c); a run spread over several
  * endpoints gets a per-endpoint table after the breakdown (report_endpoints.c); a rate sweep
- * gets the open-loop section after the scaling (report_rates.c).
+ * gets the open-loop section after the scaling (report_rates.c). The settings section, the
+ * summary table and the CPU breakdown are report_summary.c's; every figure carries its
+ * scenario's settings in one line (report_caption, report_out.c).
  * Capacity planning, what-ifs and the skew list are in report_plan.c.
  */
 #include <jansson.h>
@@ -20,9 +22,14 @@
 #include "report_out.h"
 #include "harness/engine/versions.h"
 
+/* A rate this far over its bound is a measurement problem, not rounding (0.5%). */
+#define OVER_SLACK 0.005
+
 static void header(struct report_out *o, const struct report *rep);
 static void not_recorded(struct report_out *o, const struct report *rep);
 static void summary(struct report_out *o, const struct report *rep);
+static void r0_line(struct report_out *o, const struct report_scenario *s);
+static int over_bound(const struct rs_run *r, const struct bound *b);
 static void datasets(struct report_out *o, const struct report *rep);
 static const char *bytes(char *buf, size_t len, json_t *v);
 static void breakdown(struct report_out *o, const struct report *rep);
@@ -41,11 +48,14 @@ report_write(const struct report *rep, const char *dir, int plots, char *err, si
 
 	if (report_out_open(&o, dir, plots, err, errlen) < 0)
 		return -1;
+	o.rep = rep;
 	header(&o, rep);
+	report_settings(&o, rep);
 	summary(&o, rep);
 	breakdown(&o, rep);
 	report_endpoints(&o, rep);
 	verdicts(&o, rep);
+	report_cpu_shares(&o, rep);
 	bounds(&o, rep);
 	scaling(&o, rep);
 	report_rates(&o, rep);
@@ -119,46 +129,13 @@ not_recorded(struct report_out *o, const struct report *rep)
 	json_object_set_new(o->js, "not_recorded", all);
 }
 
+/* The summary table (report_summary.c), then what the scenarios ran on and over. */
 static void
 summary(struct report_out *o, const struct report *rep)
 {
-	const struct report_scenario *s;
-	const struct report_model *m;
-	const struct rs_run *b;
-	json_t *arr = json_array(), *j;
-	double seq;
-	size_t i, k;
+	size_t i;
 
-	report_out_section(o, "Summary: every model at its best level");
-	fprintf(o->md, "Each model's best run (the level with the most images/s) in each "
-	    "scenario. On-CPU and off-CPU are shares of the client's thread time (the rest is "
-	    "the run queue); server CPU is percent of one core.\n\n");
-	fprintf(o->md, "| scenario | model | in flight | images/s | vs sequential | p50 ms | "
-	    "p99 ms | client on-CPU | client off-CPU | server CPU | errors |\n");
-	fprintf(o->md, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
-	for (i = 0; i < rep->n; i++) {
-		s = &rep->sc[i];
-		/* the speedup is over the sequential model only, not a stand-in level 1 run */
-		seq = s->seq != NULL && strcmp(s->seq->model, "sequential") == 0 ?
-		    s->seq->v[RS_images_per_s] : NAN;
-		for (k = 0; k < s->n_models; k++) {
-			m = &s->models[k], b = m->best;
-			fprintf(o->md, "| %s | %s | %u | %s | ", s->label, m->name, b->level,
-			    report_num(o, b->v[RS_images_per_s], 1));
-			fprintf(o->md, "%sx | ", report_num(o, b->v[RS_images_per_s] / seq, 1));
-			fprintf(o->md, "%s | ", report_num(o, b->v[RS_e2e_p50_ms], 0));
-			fprintf(o->md, "%s | ", report_num(o, b->v[RS_e2e_p99_ms], 0));
-			fprintf(o->md, "%s%% | ", report_num(o, b->v[RS_model_on_pct], -1));
-			fprintf(o->md, "%s%% | ", report_num(o, b->v[RS_model_off_pct], -1));
-			fprintf(o->md, "%s%% | ", report_num(o, b->v[RS_server_cpu_pct], -1));
-			fprintf(o->md, "%s |\n", report_num(o, b->v[RS_errors], 0));
-			j = report_run_json(b);
-			json_object_set_new(j, "scenario", json_string(s->label));
-			json_object_set_new(j, "speedup", report_jnum(b->v[RS_images_per_s] / seq));
-			json_array_append_new(arr, j);
-		}
-	}
-	json_object_set_new(o->js, "summary", arr);
+	report_summary(o, rep);
 	datasets(o, rep);
 	report_net(o, rep);
 	report_hosts(o, rep);
@@ -209,8 +186,8 @@ datasets(struct report_out *o, const struct report *rep)
 		if (*rs_meta_str(s->rs, "dataset.folder"))
 			fprintf(o->md, " (the folder `%s`, loaded as `%s`)",
 			    rs_meta_str(s->rs, "dataset.path"), rs_meta_str(s->rs, "dataset.uri"));
-		fprintf(o->md, ", %s images, %s in all; size p50 %s, p99 %s, max %s; ", report_num(o,
-		    json_number_value(json_object_get(d, "images")), 0),
+		fprintf(o->md, ", %s images, %s in all; size p50 %s, p99 %s, max %s; ",
+		    report_count(o, json_number_value(json_object_get(d, "images"))),
 		    bytes(b[0], sizeof(b[0]), json_object_get(d, "bytes")),
 		    bytes(b[1], sizeof(b[1]), json_object_get(d, "size_p50")),
 		    bytes(b[2], sizeof(b[2]), json_object_get(d, "size_p99")),
@@ -305,27 +282,24 @@ verdicts(struct report_out *o, const struct report *rep)
 	    "at least half of its wall time, I/O-bound otherwise. Beside it, the evidence: "
 	    "whether throughput followed concurrency (a speedup beyond 1.5 x the client's PUs, "
 	    "which cores alone cannot give) or cores, and the concurrency past which the CPU "
-	    "bound overtakes the latency bound.\n");
+	    "bound overtakes the latency bound. When the two disagree (under 50%% on a CPU yet "
+	    "throughput followed cores, or the reverse) the verdict is *mixed*, with both "
+	    "numbers. The speedup is over the baseline it names: sequential, or when "
+	    "sequential did not run, a model at one in flight.\n");
 	for (i = 0; i < rep->n; i++) {
 		s = &rep->sc[i];
 		fprintf(o->md, "\n- **%s: %s.** %s.\n", s->label,
 		    analysis_verdict_name(s->verdict.kind), s->verdict.why);
-		json_array_append_new(arr, json_pack("{s:s,s:s,s:o,s:s,s:o,s:s}", "scenario",
-		    s->label, "verdict", analysis_verdict_name(s->verdict.kind), "speedup",
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:o,s:s}",
+		    "scenario", s->label, "verdict", analysis_verdict_name(s->verdict.kind),
+		    "share_says", analysis_verdict_name(s->verdict.share_kind), "baseline",
+		    s->seq == NULL ? "none" : s->seq->model, "speedup",
 		    report_jnum(s->verdict.speedup), "followed",
 		    s->verdict.followed == FOLLOWED_CONCURRENCY ? "concurrency" :
 		    s->verdict.followed == FOLLOWED_CORES ? "cores" : "neither", "crossover",
 		    report_jnum(s->verdict.crossover), "why", s->verdict.why));
 	}
 	json_object_set_new(o->js, "verdicts", arr);
-	for (i = 0; i < rep->n; i++) {
-		report_out_plot(o, "cpu", rep->sc[i].label, NULL,
-		    "where the threads' time went: on a CPU, waiting for one, or off (blocked); "
-		    "the server's share is over all its threads, most of them idle: its CPU in "
-		    "percent of a core is in the tables");
-		report_out_plot(o, "cputime", rep->sc[i].label, NULL,
-		    "CPU over time, each model's best run (100% = one core)");
-	}
 }
 
 static void
@@ -337,7 +311,7 @@ bounds(struct report_out *o, const struct report *rep)
 	const struct rs_run *r;
 	json_t *arr = json_array(), *j;
 	size_t i, k, l;
-	int c;
+	int c, over;
 
 	report_out_section(o, "Bounds and efficiency");
 	fprintf(o->md, "For every run, the most images/s its measured costs allow: N / R0 "
@@ -345,11 +319,17 @@ bounds(struct report_out *o, const struct report *rep)
 	    "client CPU (threads that can run at once / client CPU seconds per image), "
 	    "server CPU, the whole machine's CPU when client, "
 	    "server and shaper share it, and the bandwidth cap. Efficiency is the run against the "
-	    "smallest. A dash: the bound does not apply.\n");
+	    "smallest. A dash: the bound does not apply. R0 is taken from the steady state: the "
+	    "warm-up images cut as the rates are (the scenario's trim), and never the first "
+	    "image, which opened the connection; a run of fewer than 20 images cannot be "
+	    "trimmed and sets no latency bound. A run measured above its own bound is never "
+	    "given an efficiency over 100%%: within noise of the bound (2 standard errors, or "
+	    "5%% for a run too short for one) it reads 100%% with the excess beside it; beyond "
+	    "that it is marked a measurement problem (a cost or R0 measured wrong, or a rate "
+	    "over too short a window).\n");
 	for (i = 0; i < rep->n; i++) {
 		s = &rep->sc[i];
-		fprintf(o->md, "\n**%s** (R0 of %s %s ms):\n\n", s->label,
-		    s->seq != NULL ? s->seq->model : "sequential", report_num(o, s->r0_s * 1e3, 1));
+		r0_line(o, s);
 		fprintf(o->md, "| model | PUs | in flight | images/s | Little | client CPU | "
 		    "server CPU | machine CPU | bandwidth | limit | efficiency |\n");
 		fprintf(o->md, "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|\n");
@@ -366,17 +346,28 @@ bounds(struct report_out *o, const struct report *rep)
 				    report_num(o, r->v[RS_images_per_s], 1));
 				for (c = 0; c < B_N; c++)
 					fprintf(o->md, "%s | ", report_num(o, b->x[c], -1));
-				fprintf(o->md, "%s | %s%% |\n", b->limit < B_N ?
-				    analysis_bound_name(b->limit) : "-", report_num(o,
-				    isfinite(b->best) ? 100 * r->v[RS_images_per_s] / b->best :
-				    NAN, 0));
-				j = json_pack("{s:s,s:s,s:i,s:s,s:o,s:o,s:o}", "scenario",
+				over = over_bound(r, b);
+				fprintf(o->md, "%s | ", b->limit < B_N ?
+				    analysis_bound_name(b->limit) : "-");
+				if (over == 2)
+					fprintf(o->md, "**over its bound: a measurement "
+					    "problem** |\n");
+				else if (over == 1)
+					fprintf(o->md, "100%% (over by %s%%, within noise) |\n",
+					    report_num(o, 100 * r->v[RS_images_per_s] / b->best -
+					    100, 1));
+				else
+					fprintf(o->md, "%s%% |\n", report_num(o,
+					    isfinite(b->best) ? 100 * r->v[RS_images_per_s] /
+					    b->best : NAN, 0));
+				j = json_pack("{s:s,s:s,s:i,s:s,s:o,s:o,s:o,s:b}", "scenario",
 				    s->label, "model", r->model, "level", (int)r->level,
 				    "client_cpus", r->client_cpus, "images_per_s",
 				    report_jnum(r->v[RS_images_per_s]), "bound",
 				    report_jnum(b->best), "efficiency",
-				    report_jnum(isfinite(b->best) ? r->v[RS_images_per_s] / b->best :
-				    NAN));
+				    report_jnum(over == 1 ? 1 : isfinite(b->best) && !over ?
+				    r->v[RS_images_per_s] / b->best : NAN),
+				    "measurement_problem", over == 2);
 				json_object_set_new(j, "limit", json_string(b->limit < B_N ?
 				    analysis_bound_name(b->limit) : "none"));
 				if (r->rate > 0)
@@ -385,6 +376,42 @@ bounds(struct report_out *o, const struct report *rep)
 			}
 	}
 	json_object_set_new(o->js, "bounds", arr);
+}
+
+/*
+ * Whether run r is over its bound b: 0 not (or by rounding only), 1 over but within noise
+ * of it (analysis_tied: its own standard error, else 5%), 2 beyond noise: a measurement
+ * problem.
+ */
+static int
+over_bound(const struct rs_run *r, const struct bound *b)
+{
+	struct estimate er = { 1, 0, -1, -1 }, eb = er;
+
+	if (!isfinite(b->best) || !(r->v[RS_images_per_s] > (1 + OVER_SLACK) * b->best))
+		return 0;
+	er.mean = r->v[RS_images_per_s], er.se = r->tr.ips_se;
+	eb.mean = b->best;
+	return analysis_tied(&er, &eb, NULL) ? 1 : 2;
+}
+
+/* The scenario's heading in the bounds section: its R0, or why it has none. */
+static void
+r0_line(struct report_out *o, const struct report_scenario *s)
+{
+	const struct rs_run *q = s->seq;
+
+	if (s->r0_s > 0)
+		fprintf(o->md, "\n**%s** (R0 of %s %s ms, steady state):\n\n", s->label,
+		    q != NULL ? q->model : "sequential", report_num(o, s->r0_s * 1e3, 1));
+	else if (q != NULL && q->tr.short_run)
+		fprintf(o->md, "\n**%s** (no R0: the %s run at one in flight has %zu images, "
+		    "too few to cut its warm-up (20 needed), so its mean would carry the cold "
+		    "first image; no latency bound is set):\n\n", s->label, q->model,
+		    q->tr.rows);
+	else
+		fprintf(o->md, "\n**%s** (no R0: no run at one in flight with a trace; no "
+		    "latency bound):\n\n", s->label);
 }
 
 static void

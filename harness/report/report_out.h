@@ -1,7 +1,8 @@
 /*
  * report_out.h: the report writers' shared output state and formatting (report_md.c,
- * report_plan.c, report_out.c): the markdown stream, the JSON document built beside it,
- * numbers printed as "-" when unknown, and figure references. Internal to the report.
+ * report_summary.c, report_plan.c, report_out.c): the markdown stream, the JSON document
+ * built beside it, numbers printed as "-" when unknown (or with thousands separators), the
+ * figure references and their settings captions. Internal to the report.
  */
 #ifndef EXIFBENCH_REPORT_OUT_H
 #define EXIFBENCH_REPORT_OUT_H
@@ -17,6 +18,7 @@ struct report_out {
 	json_t *js;		/* report.json's root object */
 	int plots;		/* figures were drawn: reference them */
 	char dir[PATH_MAX];
+	const struct report *rep;	/* for the figures' settings captions; may be NULL */
 	char num[16][40];	/* report_num's rotating buffers */
 	unsigned next;
 };
@@ -32,7 +34,8 @@ void report_out_section(struct report_out *o, const char *title);
 
 /*
  * A figure: plots/NAME-SCENARIO[-MODEL].png with a link to its SVG, when o->plots and the PNG
- * exists; nothing otherwise.
+ * exists; nothing otherwise. Under it, the scenario's settings (report_caption), when o->rep
+ * holds a scenario of that label.
  */
 void report_out_plot(struct report_out *o, const char *name, const char *scenario,
     const char *model, const char *caption);
@@ -42,6 +45,21 @@ void report_out_plot(struct report_out *o, const char *name, const char *scenari
  * infinite or negative. The string lives until 16 more calls.
  */
 const char *report_num(struct report_out *o, double v, int prec);
+
+/*
+ * v as a whole number with thousands separators ("23,997,686"), or "-" as report_num. The
+ * string lives until 16 more calls.
+ */
+const char *report_count(struct report_out *o, double v);
+
+/*
+ * The one-line settings caption of scenario s's figures into buf: the added latency and
+ * jitter, the CPU stage, the dataset, the levels, a bandwidth cap, the client's PU sets
+ * (when bound), the images or duration per run, the trim and the repeats, from its meta.json ("settings: 20 ms one-way, no jitter, CPU stage
+ * none, dataset tiny (50 images), levels 1, 4, 16, 50 images a run, trim 10%, 1 repeat").
+ * Returns buf.
+ */
+const char *report_caption(const struct report_scenario *s, char *buf, size_t len);
 
 /* A JSON real, or null when v is NaN, infinite or negative. */
 json_t *report_jnum(double v);
@@ -80,6 +98,14 @@ void report_rates(struct report_out *o, const struct report *rep);
  * differ), why, and how to ask for the other weighting; report.json's "usl_fit".
  */
 void report_usl_weight(struct report_out *o, const struct report *rep);
+
+/*
+ * report_summary.c: the settings section (report.json's "settings"), the summary table
+ * ("summary") and the CPU breakdown ("cpu_shares", with the cpu and cputime figures).
+ */
+void report_settings(struct report_out *o, const struct report *rep);
+void report_summary(struct report_out *o, const struct report *rep);
+void report_cpu_shares(struct report_out *o, const struct report *rep);
 
 /* report_plan.c: the hardware-scaling, capacity-planning and skew sections. */
 void report_plan_hardware(struct report_out *o, const struct report *rep);

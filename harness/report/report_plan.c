@@ -149,7 +149,7 @@ report_plan_capacity(struct report_out *o, const struct report *rep)
 			capacity_plan(ips, -1, -1, &in10, &c10);
 			fprintf(o->md, "| %s | %s | %u | %s | ", s->label, b->model, b->level,
 			    report_num(o, ips, 1));
-			fprintf(o->md, "%s | %s | ", report_num(o, ips > 0 ? ips * 86400 : -1, 0),
+			fprintf(o->md, "%s | %s | ", report_count(o, ips > 0 ? ips * 86400 : -1),
 			    report_num(o, c1.hours * c1.machines_up, 1));
 			fprintf(o->md, "%s (%s) | %s | ", report_num(o, c1.machines, 2),
 			    report_num(o, c1.machines_up, 0),

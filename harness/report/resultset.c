@@ -298,6 +298,7 @@ run_from_row(struct rs_run *r, const struct rs_row *row)
 	for (i = 0; i < RS_NCOL; i++)
 		r->v[i] = col_kind[i] == KIND_S ? NAN : rs_num(row, col_names[i]);
 	r->tr.rows = 0;
+	r->tr.short_run = 0;
 	for (i = 0; i < 3; i++)
 		r->tr.stage_ms[i] = r->tr.stage_cpu_ms[i] = -1;
 	r->tr.e2e_ms = r->tr.bytes_per_image = r->tr.ips_se = -1;
@@ -338,4 +339,35 @@ set_err(char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+size_t
+rs_reps(const struct rs_scenario *s, const struct rs_run *r, double *x, size_t max)
+{
+	const struct rs_run *o;
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n_runs; i++) {
+		o = &s->runs[i];
+		if (strcmp(o->model, r->model) != 0 || o->level != r->level ||
+		    strcmp(o->tag, r->tag) != 0 || o->clients != r->clients || o->rate != r->rate)
+			continue;
+		if (n < max)
+			x[n] = o->v[RS_images_per_s];
+		n++;
+	}
+	return n;
+}
+
+const struct rs_run *
+rs_find_rep(const struct rs_scenario *s, const char *model, unsigned level, const char *tag,
+    unsigned rep)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_runs; i++)
+		if (strcmp(s->runs[i].model, model) == 0 && s->runs[i].level == level &&
+		    s->runs[i].rep == rep && (tag == NULL || strcmp(s->runs[i].tag, tag) == 0))
+			return &s->runs[i];
+	return NULL;
 }

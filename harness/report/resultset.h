@@ -30,7 +30,11 @@ struct rs_trace {
 	size_t rows;			/* images in the trace */
 	double stage_ms[3];		/* mean wall time of GET, process, PUT */
 	double stage_cpu_ms[3];		/* mean on-CPU time of each (blank for async's I/O) */
-	double e2e_ms;			/* mean end to end */
+	double e2e_ms;			/* mean end to end of the steady images: those
+					   tracestats_cut keeps, and never the first to finish
+					   (the cold one that opened the connection); -1 when
+					   the run had too few images to trim (short) */
+	int short_run;			/* fewer than 20 images: no warm-up could be cut */
 	double bytes_per_image;		/* mean bytes in + out */
 	double bytes_in, bytes_out;	/* mean bytes downloaded, uploaded */
 	double ips_se;			/* standard error of images/s from the per-second counts
@@ -90,5 +94,16 @@ const char *rs_meta_str(const struct rs_scenario *s, const char *path);
  */
 const struct rs_run *rs_find(const struct rs_scenario *s, const char *model, unsigned level,
     const char *tag);
+
+/* As rs_find, but repeat rep only (the fewest clients, the lowest rate); NULL if none. */
+const struct rs_run *rs_find_rep(const struct rs_scenario *s, const char *model,
+    unsigned level, const char *tag, unsigned rep);
+
+/*
+ * The repeats of r's setting in s (same model, level, client PU set, clients and offered
+ * rate; r among them): up to max of their images/s into x, and their count (all of them,
+ * even past max).
+ */
+size_t rs_reps(const struct rs_scenario *s, const struct rs_run *r, double *x, size_t max);
 
 #endif

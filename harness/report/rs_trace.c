@@ -4,7 +4,10 @@
  * standard error of images/s from the per-second completion counts inside the run's steady
  * window (the warm-up rule of tracestats.h, with the scenario's trim). The trace is streamed
  * once; each row is added to its run's sums, and the per-second counts are one counter per
- * second of the run, so memory follows the runs' durations, not their images.
+ * second of the run. The mean end to end (R0, when the run is at one in flight) is that of
+ * the steady images only, so each image's finish and end to end are kept (16 bytes an image)
+ * until the run's images can be ordered by finish and cut: the cold first image, which
+ * opened the connection, never counts, and a run too short to trim has no mean at all.
  */
 #include "rs_trace.h"
 
@@ -19,18 +22,28 @@
 /* The fewest whole seconds a per-second standard error is taken over. */
 #define IPS_SE_MIN_S 3
 
+/* One image's finish and end to end (-1: failed or unknown), microseconds. */
+struct img {
+	double end, e2e;
+};
+
 /* Per-run sums while the trace streams by. */
 struct acc {
-	double stage[3], cpu[3], e2e, bytes, in, out;
+	double stage[3], cpu[3], bytes, in, out;
 	size_t n_ok, n_cpu[3], n_bytes;
 	unsigned *sec;		/* completions in each second since the run's start */
 	size_t nsec;
+	struct img *img;	/* every image with a finish, in trace order */
+	size_t nimg, cap;
 };
 
 static int trace_row(const struct rs_row *row, struct acc *a);
 static void trace_finish(struct rs_trace *t, const struct acc *a, double trim);
 static double ips_se(const unsigned *sec, size_t nsec, double trim);
 static size_t second_of(const unsigned *sec, size_t nsec, size_t i);
+static int add_img(struct acc *a, double end, double e2e);
+static double steady_e2e(struct img *img, size_t n, double trim);
+static int by_end(const void *a, const void *b);
 static struct rs_run *run_of(struct rs_scenario *s, const struct rs_row *row);
 
 struct trace_ctx {
@@ -68,6 +81,7 @@ rs_trace_load(struct rs_scenario *s, double trim, char *err, size_t errlen)
 		if (rv == 0)
 			trace_finish(&s->runs[i].tr, &c.acc[i], trim >= 0 ? trim : 0);
 		free(c.acc[i].sec);
+		free(c.acc[i].img);
 	}
 	free(c.acc);
 	return rv;
@@ -96,6 +110,7 @@ static int
 trace_row(const struct rs_row *row, struct acc *a)
 {
 	double v[TRACE_NCOL], end, e2e, cpu;
+	int ok;
 	unsigned *g;
 	size_t k;
 	int i, j;
@@ -116,15 +131,17 @@ trace_row(const struct rs_row *row, struct acc *a)
 		}
 		a->sec[k]++;
 	}
+	ok = strcmp(rs_cell(row, trace_col_name[TRACE_outcome]), "ok") == 0;
+	e2e = ok ? trace_e2e_us(v, 1) : -1;
+	if (end >= 0 && add_img(a, end, e2e) < 0)
+		return -1;
 	a->in += fmax(v[TRACE_bytes_in], 0);
 	a->out += fmax(v[TRACE_bytes_out], 0);
 	a->bytes += fmax(v[TRACE_bytes_in], 0) + fmax(v[TRACE_bytes_out], 0);
 	a->n_bytes++;
-	if (strcmp(rs_cell(row, trace_col_name[TRACE_outcome]), "ok") != 0)
+	if (!ok)
 		return 0;
 	a->n_ok++;
-	if ((e2e = trace_e2e_us(v, 1)) >= 0)
-		a->e2e += e2e / 1e3;
 	for (i = 0; i < 3; i++) {
 		a->stage[i] += (v[stage_col[i][1]] - v[stage_col[i][0]]) / 1e3;
 		if ((cpu = v[stage_col[i][2]]) >= 0)
@@ -143,8 +160,9 @@ trace_finish(struct rs_trace *t, const struct acc *a, double trim)
 		t->bytes_in = a->in / (double)a->n_bytes;
 		t->bytes_out = a->out / (double)a->n_bytes;
 	}
+	t->short_run = a->nimg < 20;	/* tracestats_cut cuts nothing under 20 */
+	t->e2e_ms = steady_e2e(a->img, a->nimg, trim);
 	if (a->n_ok > 0) {
-		t->e2e_ms = a->e2e / (double)a->n_ok;
 		for (k = 0; k < 3; k++) {
 			t->stage_ms[k] = a->stage[k] / (double)a->n_ok;
 			/* a stage whose CPU was measured for only some images is not attributable */
@@ -153,6 +171,48 @@ trace_finish(struct rs_trace *t, const struct acc *a, double trim)
 		}
 	}
 	t->ips_se = ips_se(a->sec, a->nsec, trim);
+}
+
+static int
+add_img(struct acc *a, double end, double e2e)
+{
+	struct img *g;
+
+	if (a->nimg == a->cap) {
+		if ((g = realloc(a->img, (a->cap ? 2 * a->cap : 64) * sizeof(*g))) == NULL)
+			return -1;
+		a->img = g, a->cap = a->cap ? 2 * a->cap : 64;
+	}
+	a->img[a->nimg].end = end, a->img[a->nimg++].e2e = e2e;
+	return 0;
+}
+
+/*
+ * The mean end to end (ms) of the images tracestats_cut keeps, ordered by finish, and never
+ * the first to finish even when the trim is 0; -1 under 20 images (nothing can be cut, so
+ * the cold first image would weigh in) or when no kept image ended ok.
+ */
+static double
+steady_e2e(struct img *img, size_t n, double trim)
+{
+	size_t cut = tracestats_cut(n, trim), lo = cut > 0 ? cut : 1, i, k = 0;
+	double sum = 0;
+
+	if (n < 20)
+		return -1;
+	qsort(img, n, sizeof(*img), by_end);
+	for (i = lo; i < n - cut; i++)
+		if (img[i].e2e >= 0)
+			sum += img[i].e2e / 1e3, k++;
+	return k > 0 ? sum / (double)k : -1;
+}
+
+static int
+by_end(const void *a, const void *b)
+{
+	const struct img *x = a, *y = b;
+
+	return (x->end > y->end) - (x->end < y->end);
 }
 
 /*

@@ -9,7 +9,11 @@
  * buffer with absurd figures. Capacity: exact arithmetic, machines rounded up (but not past
  * an exact fit by a rounding error), at least one machine, all zero on a bad rate. What-if:
  * doubling R0 halves a lambda-limited prediction, a heavier CPU stage caps it at the new CPU
- * bound, and without a fit the bound alone. test_inval feeds NULL and out-of-range kinds.
+ * bound, and without a fit the bound alone. Mixed verdicts (under 50% yet cores, the issue's
+ * 5 ms stage at 40%; 50% or more yet concurrency) with both numbers, and a named baseline.
+ * Intervals: the t table, hand-made repeats; ties by overlapping intervals, 2 standard
+ * errors or 5%; the best level as the lowest tied with the highest, stable when noise swaps
+ * the tied ones. test_inval feeds NULL and out-of-range kinds.
  */
 #include "harness/report/analysis.c"
 
@@ -92,39 +96,57 @@ test_verdict(void **state)
 		const char *has[NWHY];	/* in `why` */
 		const char *hasnt;	/* not in `why` */
 	} cases[] = {
-		{ "I/O, concurrency", { 0.003, 4.63, 275.2, 64, 2, 0.216, 407 }, VERDICT_IO,
+		{ "I/O, concurrency", { 0.003, 4.63, 275.2, 64, 2, 0.216, 407, NULL }, VERDICT_IO,
 		    FOLLOWED_CONCURRENCY, 275.2 / 4.63, 0.216 * 407,
 		    { "0.3% of its wall time (under the 50% line)", "waiting",
 		    "(64 in flight) made 275.2 images/s", "59.4x sequential on 2 PUs",
 		    "followed concurrency, not cores",
 		    "past about 88 in flight (R0 216 ms x CPU bound 407 images/s)" }, "computing" },
-		{ "CPU, cores", { 0.92, 50, 95, 4, 2, 0.025, 100 }, VERDICT_CPU, FOLLOWED_CORES,
+		{ "CPU, cores", { 0.92, 50, 95, 4, 2, 0.025, 100, NULL }, VERDICT_CPU, FOLLOWED_CORES,
 		    1.9, 2.5, { "92.0% of its wall time (at or over the 50% line)", "computing",
 		    "1.90x sequential on 2 PUs (at most 1.5 x 2)", "followed cores, not concurrency",
 		    "about 2.5 in flight (R0 25 ms x CPU bound 100 images/s)" }, "waiting" },
 		/* The edges: 50% exactly is CPU-bound, 1.2x is a speedup, 1.5 x PUs is cores. */
-		{ "50% line", { 0.5, 100, 300, 8, 2, 0, 0 }, VERDICT_CPU, FOLLOWED_CORES, 3, 0,
+		{ "50% line", { 0.5, 100, 300, 8, 2, 0, 0, NULL }, VERDICT_CPU, FOLLOWED_CORES, 3, 0,
 		    { "50.0%", "at or over", "3.00x sequential", "(at most 1.5 x 2)" }, "limit" },
-		{ "just under", { 0.4999, 100, 300.001, 8, 2, 0, 0 }, VERDICT_IO,
+		{ "just under", { 0.4999, 100, 300.001, 8, 2, 0, 0, NULL }, VERDICT_IO,
 		    FOLLOWED_CONCURRENCY, 3.00001, 0, { "50.0%", "under the 50% line",
 		    "(more than 1.5 x 2)" }, "at or over" },
-		{ "1.2x", { 0.1, 100, 120, 2, 1, 0.1, 50 }, VERDICT_IO, FOLLOWED_CORES, 1.2, 5,
-		    { "1.20x sequential on 1 PU (at most 1.5 x 1)", "about 5 in flight" }, "neither" },
-		{ "under 1.2x", { 0.1, 100, 115, 2, 2, 0.1, 50 }, VERDICT_IO, FOLLOWED_NEITHER,
+		/* Under 50% yet followed cores: the share and the evidence disagree. */
+		{ "1.2x", { 0.1, 100, 120, 2, 1, 0.1, 50, NULL }, VERDICT_MIXED, FOLLOWED_CORES, 1.2, 5,
+		    { "1.20x sequential on 1 PU (at most 1.5 x 1)", "about 5 in flight",
+		    "mixed: the share says I/O-bound (10.0% on a CPU) but throughput followed "
+		    "cores (1.20x on 1 PU)" }, "neither" },
+		/* The case: a 5 ms stage at 40% on a CPU, throughput following cores. */
+		{ "40%, cores", { 0.4, 77.2, 127.8, 2, 2, 0.0129, 200, NULL }, VERDICT_MIXED,
+		    FOLLOWED_CORES, 127.8 / 77.2, 0.0129 * 200, { "40.0% of its wall time",
+		    "mixed: the share says I/O-bound (40.0% on a CPU) but throughput followed "
+		    "cores (1.66x on 2 PUs)" }, "I/O-bound." },
+		/* 50% or more yet followed concurrency: mixed the other way. */
+		{ "CPU, concurrency", { 0.6, 10, 100, 32, 2, 0.1, 100, NULL }, VERDICT_MIXED,
+		    FOLLOWED_CONCURRENCY, 10, 10, { "60.0%", "at or over",
+		    "mixed: the share says CPU-bound (60.0% on a CPU) but throughput followed "
+		    "concurrency (10.00x on 2 PUs)" }, "neither" },
+		/* Sequential did not run: the baseline is named in the paragraph. */
+		{ "baseline", { 0.05, 10, 160, 16, 2, 0.1, 0, "async at 1 in flight "
+		    "(sequential did not run)" }, VERDICT_IO, FOLLOWED_CONCURRENCY, 16, 0,
+		    { "the async at 1 in flight (sequential did not run) client was on a CPU",
+		    "16.0x async at 1 in flight (sequential did not run)" }, "x sequential" },
+		{ "under 1.2x", { 0.1, 100, 115, 2, 2, 0.1, 50, NULL }, VERDICT_IO, FOLLOWED_NEITHER,
 		    1.15, 5, { "1.15x sequential (under 1.2x)",
 		    "followed neither concurrency nor cores" }, "PUs" },
-		{ "share unknown", { -1, 10, 40, 16, 2, 0.5, 400 }, VERDICT_UNKNOWN,
+		{ "share unknown", { -1, 10, 40, 16, 2, 0.5, 400, NULL }, VERDICT_UNKNOWN,
 		    FOLLOWED_CONCURRENCY, 4, 200, { "not measured", "4.00x sequential",
 		    "past about 200 in flight (R0 500 ms x CPU bound 400 images/s)" }, "wall" },
-		{ "share NaN", { NAN, 10, 30, 16, 2, 0, 0 }, VERDICT_UNKNOWN,
+		{ "share NaN", { NAN, 10, 30, 16, 2, 0, 0, NULL }, VERDICT_UNKNOWN,
 		    FOLLOWED_CORES, 3, 0, { "not measured" }, "nan" },
-		{ "speed unknown", { 0.2, 0, 30, 16, 2, 0, 400 }, VERDICT_IO, FOLLOWED_NEITHER, 0,
+		{ "speed unknown", { 0.2, 0, 30, 16, 2, 0, 400, NULL }, VERDICT_IO, FOLLOWED_NEITHER, 0,
 		    0, { "20.0%", "made 30.0 images/s" }, "sequential on" },
-		{ "no best run", { 0.2, 10, 0, 0, 2, 0.1, 0 }, VERDICT_IO, FOLLOWED_NEITHER, 0, 0,
+		{ "no best run", { 0.2, 10, 0, 0, 2, 0.1, 0, NULL }, VERDICT_IO, FOLLOWED_NEITHER, 0, 0,
 		    { "waiting" }, "best" },
-		{ "PUs unknown", { 0.2, 10, 50, 0, 0, 0, 0 }, VERDICT_IO, FOLLOWED_NEITHER, 5, 0,
+		{ "PUs unknown", { 0.2, 10, 50, 0, 0, 0, 0, NULL }, VERDICT_IO, FOLLOWED_NEITHER, 5, 0,
 		    { "the best run made 50.0 images/s, 5.00x sequential" }, "followed" },
-		{ "crossover under 1", { 0.9, 10, 11, 2, 2, 0.002, 300 }, VERDICT_CPU,
+		{ "crossover under 1", { 0.9, 10, 11, 2, 2, 0.002, 300, NULL }, VERDICT_CPU,
 		    FOLLOWED_NEITHER, 1.1, 0.6, { "from one in flight on",
 		    "R0 2 ms x CPU bound 300 images/s = 0.6" }, "past" },
 	};
@@ -156,7 +178,7 @@ test_verdict(void **state)
 static void
 test_why_bounded(void **state)
 {
-	struct verdict_in in = { 0.2, 1, 1e300, 1e300, 1e300, 1e300, 1e300 };
+	struct verdict_in in = { 0.2, 1, 1e300, 1e300, 1e300, 1e300, 1e300, NULL };
 	struct verdict v;
 
 	(void)state;
@@ -272,9 +294,10 @@ test_inval(void **state)
 		"machine CPU", "bandwidth" };
 	struct usl u = { .lambda = 5, .points = 4 };
 	struct bound_in in = { .in_flight = 4, .r0_s = 0.1 };
-	struct verdict_in vin = { 0.9, 10, 20, 4, 2, 0.1, 100 };
+	struct verdict_in vin = { 0.9, 10, 20, 4, 2, 0.1, 100, NULL };
 	struct verdict v;
 	struct capacity c = { 1, 2, 3 };
+	struct estimate e;
 	struct bound b;
 	int k;
 
@@ -302,8 +325,126 @@ test_inval(void **state)
 	assert_string_equal(analysis_bound_name((enum bound_kind)-1), "none");
 	assert_string_equal(analysis_verdict_name(VERDICT_IO), "I/O-bound");
 	assert_string_equal(analysis_verdict_name(VERDICT_CPU), "CPU-bound");
+	assert_string_equal(analysis_verdict_name(VERDICT_MIXED), "mixed");
 	assert_string_equal(analysis_verdict_name(VERDICT_UNKNOWN), "undecided");
+	analysis_estimate(NULL, 3, 1, &e);
+	assert_true(e.reps == 0 && isnan(e.mean) && e.half < 0);
+	assert_false(analysis_tied(NULL, &e, NULL));
+	assert_true(analysis_pick(NULL, 0, NULL) == 0);
+	assert_true(isnan(analysis_t95(0)));
 	assert_string_equal(analysis_verdict_name((enum verdict_kind)9), "undecided");
+}
+
+/* The t quantiles against the published table, and the formula past it. */
+static void
+test_t95(void **state)
+{
+	(void)state;
+	assert_true(close_to(analysis_t95(1), 12.706));
+	assert_true(close_to(analysis_t95(2), 4.303));
+	assert_true(close_to(analysis_t95(9), 2.262));
+	assert_true(close_to(analysis_t95(30), 2.042));
+	assert_true(fabs(analysis_t95(40) - 2.021) < 0.002);
+	assert_true(fabs(analysis_t95(120) - 1.980) < 0.002);
+	assert_true(analysis_t95(100000) > 1.96 && analysis_t95(100000) < 1.961);
+}
+
+/*
+ * The interval on hand-made repeats: 10, 12, 14 have mean 12, sd 2, se 2 / sqrt 3, half
+ * 4.303 x that; a value missing or negative is skipped; one value keeps the run's own se
+ * and has no interval.
+ */
+static void
+test_estimate(void **state)
+{
+	static const double three[] = { 10, 12, 14 }, holes[] = { 10, NAN, 12, -1, 14 };
+	static const double one[] = { 50 }, two[] = { 100, 100 };
+	struct estimate e;
+
+	(void)state;
+	analysis_estimate(three, 3, 0.5, &e);
+	assert_true(e.reps == 3 && close_to(e.mean, 12));
+	assert_true(close_to(e.se, 2 / sqrt(3)));
+	assert_true(close_to(e.half, 4.303 * 2 / sqrt(3)));
+	analysis_estimate(holes, 5, -1, &e);
+	assert_true(e.reps == 3 && close_to(e.mean, 12) && close_to(e.se, 2 / sqrt(3)));
+	analysis_estimate(one, 1, 0.7, &e);
+	assert_true(e.reps == 1 && close_to(e.mean, 50) && close_to(e.se, 0.7) && e.half < 0);
+	analysis_estimate(one, 1, NAN, &e);
+	assert_true(e.se < 0 && e.half < 0);
+	analysis_estimate(two, 2, -1, &e);	/* identical repeats: a zero-width interval */
+	assert_true(e.reps == 2 && e.se == 0 && e.half == 0);
+}
+
+/*
+ * The tie rule on hand-made cases: overlapping intervals tie, disjoint ones do not; a side
+ * without an interval falls back to compare's rule (2 standard errors, else 5%).
+ */
+static void
+test_tied(void **state)
+{
+	static const struct {
+		const char *name;
+		struct estimate a, b;
+		int tied;
+		const char *rule;
+	} cases[] = {
+		{ "overlap", { 3, 100, 2, 8 }, { 3, 110, 2, 4 }, 1, "intervals overlap" },
+		{ "just touching", { 3, 100, 2, 5 }, { 3, 110, 2, 5 }, 1, "intervals overlap" },
+		{ "apart", { 3, 100, 1, 4 }, { 3, 110, 1, 4 }, 0, "intervals overlap" },
+		{ "2 se: within", { 1, 100, 3, -1 }, { 1, 108, 3, -1 }, 1, "2 standard errors" },
+		{ "2 se: beyond", { 1, 100, 3, -1 }, { 1, 109, 3, -1 }, 0, "2 standard errors" },
+		{ "one interval, se", { 3, 100, 3, 13 }, { 1, 109, 3, -1 }, 0,
+		    "2 standard errors" },
+		{ "no se: 5%", { 1, 100, -1, -1 }, { 1, 105, -1, -1 }, 1, "within 5%" },
+		{ "no se: 6%", { 1, 100, -1, -1 }, { 1, 106, -1, -1 }, 0, "within 5%" },
+		/* 5% of the higher: 95.2 is within 5% of 100, 94.9 is not, either way round */
+		{ "no se: 4.8% down", { 1, 100, -1, -1 }, { 1, 95.2, -1, -1 }, 1, "within 5%" },
+		{ "no se: 5.1% down", { 1, 100, -1, -1 }, { 1, 94.9, -1, -1 }, 0, "within 5%" },
+		{ "one se unknown", { 1, 100, 0.1, -1 }, { 1, 104, -1, -1 }, 1, "within 5%" },
+		{ "no rate", { 0, NAN, -1, -1 }, { 1, 100, 1, -1 }, 0, "no rate" },
+	};
+	const char *rule;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (analysis_tied(&cases[i].a, &cases[i].b, &rule) != cases[i].tied ||
+		    strcmp(rule, cases[i].rule) != 0)
+			fail_msg("%s: tied %d by '%s', want %d by '%s'", cases[i].name,
+			    analysis_tied(&cases[i].a, &cases[i].b, NULL), rule, cases[i].tied,
+			    cases[i].rule);
+		/* the rule is symmetric */
+		assert_int_equal(analysis_tied(&cases[i].b, &cases[i].a, NULL), cases[i].tied);
+	}
+}
+
+/*
+ * The best level: the lowest tied with the highest mean, whatever order the noise puts the
+ * tied ones in; a level without a rate is skipped; the highest when nothing ties.
+ */
+static void
+test_pick(void **state)
+{
+	struct estimate e[4] = { { 3, 40, 1, 4 }, { 3, 148, 2, 8 }, { 3, 150, 2, 8 },
+		{ 3, 146, 2, 8 } };
+	size_t top;
+
+	(void)state;
+	assert_true(analysis_pick(e, 4, &top) == 1 && top == 2);
+	/* the noise swaps the two highest: the same level is taken */
+	e[1].mean = 151, e[2].mean = 148;
+	assert_true(analysis_pick(e, 4, &top) == 1 && top == 1);
+	/* nothing ties: the highest */
+	e[1].half = e[2].half = e[3].half = 0.1;
+	assert_true(analysis_pick(e, 4, &top) == 1 && top == 1);
+	e[1].mean = 140;
+	assert_true(analysis_pick(e, 4, &top) == 2 && top == 2);
+	/* a level without a rate */
+	e[2].reps = 0, e[2].mean = NAN;
+	assert_true(analysis_pick(e, 4, &top) == 3 && top == 3);
+	e[0].reps = e[1].reps = e[3].reps = 0;
+	assert_true(analysis_pick(e, 4, &top) == 4 && top == 4);
 }
 
 int
@@ -315,6 +456,10 @@ main(void)
 		cmocka_unit_test(test_why_bounded),
 		cmocka_unit_test(test_capacity),
 		cmocka_unit_test(test_whatif),
+		cmocka_unit_test(test_t95),
+		cmocka_unit_test(test_estimate),
+		cmocka_unit_test(test_tied),
+		cmocka_unit_test(test_pick),
 		cmocka_unit_test(test_inval),
 	};
 

@@ -10,7 +10,8 @@
  * ips_se -1 for these short runs; rs_find, rs_meta_num, rs_meta_str; rs_each over a run's
  * samples and trace rows, stopping when the callback says so. Scenarios written here by hand
  * check ips_se against the per-second formula (the whole seconds of the trimmed window, the
- * 3 s floor), failed images, partly measured CPU, a "0,1" PU list and a trace row of no run.
+ * 3 s floor), the mean end to end of the steady images only (never the cold first; -1
+ * under 20 images), failed images, partly measured CPU, a "0,1" PU list and a trace row of no run.
  * Errors name the file or folder: missing, empty, not a folder, a meta.json that does not
  * parse or has no scenario.name, no or unreadable summary.csv, a short summary row, an
  * unreadable trace.csv; a missing trace.csv is not one; a missing column reads as NaN.
@@ -60,6 +61,7 @@ struct table {
 struct want_tr {
 	size_t rows, ok, n_cpu[3];
 	double stage[3], cpu[3], e2e, bytes;
+	double end[64], one[64];	/* each ok image's finish and end to end (ms) */
 };
 
 static void
@@ -206,6 +208,9 @@ want_trace(const struct table *t, const struct rs_run *r, struct want_tr *w)
 		w->bytes += table_num(t, i, "bytes_in") + table_num(t, i, "bytes_out");
 		if (strcmp(table_cell(t, i, "outcome"), "ok") != 0)
 			continue;
+		if (w->ok < 64)
+			w->end[w->ok] = table_num(t, i, "put_end_us"), w->one[w->ok] =
+			    (table_num(t, i, "put_end_us") - table_num(t, i, "get_start_us")) / 1e3;
 		w->ok++;
 		w->e2e += (table_num(t, i, "put_end_us") - table_num(t, i, "get_start_us")) / 1e3;
 		for (k = 0; k < 3; k++) {
@@ -215,6 +220,27 @@ want_trace(const struct table *t, const struct rs_run *r, struct want_tr *w)
 				w->cpu[k] += table_num(t, i, st[k][2]) / 1e3, w->n_cpu[k]++;
 		}
 	}
+}
+
+/*
+ * The mean end to end of w's steady images (all ok here): ordered by finish, trim x n cut at
+ * each end, and never the first.
+ */
+static double
+want_steady(const struct want_tr *w, double trim)
+{
+	size_t n = w->ok < 64 ? w->ok : 64, cut = tracestats_cut(n, trim), i, j, k = 0;
+	double end[64], one[64], t, sum = 0;
+
+	memcpy(end, w->end, sizeof(end));
+	memcpy(one, w->one, sizeof(one));
+	for (i = 1; i < n; i++)		/* insertion sort by finish */
+		for (j = i; j > 0 && end[j - 1] > end[j]; j--)
+			t = end[j], end[j] = end[j - 1], end[j - 1] = t,
+			t = one[j], one[j] = one[j - 1], one[j - 1] = t;
+	for (i = cut > 0 ? cut : 1; i < n - cut; i++)
+		sum += one[i], k++;
+	return k > 0 ? sum / (double)k : -1;
 }
 
 static void
@@ -347,8 +373,11 @@ test_trace_figures(void **state)
 				assert_true(r->tr.stage_ms[k] > 0);
 				assert_near(r->tr.stage_ms[k], w.stage[k] / (double)w.ok);
 			}
-			assert_near(r->tr.e2e_ms, w.e2e / (double)w.ok);
-			assert_true(r->tr.e2e_ms >= r->tr.stage_ms[0] + r->tr.stage_ms[2]);
+			/* the steady images' mean: the cold first one left out */
+			assert_near(r->tr.e2e_ms, want_steady(&w, rs_meta_num(s,
+			    "scenario.trim")));
+			assert_false(r->tr.short_run);
+			assert_true(r->tr.e2e_ms > 0);
 			assert_near(r->tr.bytes_per_image, w.bytes / (double)w.rows);
 			assert_true(r->tr.bytes_per_image > 0);
 			/* async and hybrid: the I/O thread's CPU is not one image's (cpu_us -1) */
@@ -640,7 +669,11 @@ check_rates(struct fixture *fx, int floor_cases)
 			total += c->count[s];
 		assert_int_equal(r->tr.rows, total);
 		assert_near(r->tr.stage_ms[0], 1);
-		assert_near(r->tr.e2e_ms, 3);
+		/* every image took 3 ms; under 20 images, too few to trim: unknown */
+		if (total >= 20)
+			assert_near(r->tr.e2e_ms, 3);
+		else
+			assert_true(r->tr.e2e_ms == -1 && r->tr.short_run);
 		if (c->last == 0) {
 			want = -1;
 		} else {
@@ -679,6 +712,38 @@ static void
 test_ips_se_under_5s(void **state)
 {
 	check_rates(*state, 1);
+}
+
+/*
+ * The cold first image: 25 images, the first 600 ms (it opened the connection), the others
+ * 100 ms; with trim 0 nothing is cut, yet R0's mean leaves the first out: 100 ms.
+ */
+static void
+test_trace_cold_first(void **state)
+{
+	struct fixture *fx = *state;
+	char dir[128], err[512], tr[8192];
+	const struct rs_run *r;
+	size_t len, i;
+
+	snprintf(dir, sizeof(dir), "%s/cold", fx->tmp);
+	write_file(dir, "meta.json", "{\"scenario\": {\"name\": \"cold\", \"trim\": 0}}\n");
+	write_file(dir, "summary.csv", "model,level,workers,client_cpus,client_pus,rep,status,"
+	    "exit_code,images_per_s\nsequential,1,0,all,2,1,ok,0,5\n");
+	len = (size_t)snprintf(tr, sizeof(tr), "%s", syn_trace_head);
+	for (i = 0; i < 25; i++)
+		len += (size_t)snprintf(tr + len, sizeof(tr) - len, "sequential,1,all,1,\"k\","
+		    "\"ok\",10,10,%zu,%zu,-1,%zu,%zu,-1,%zu,%zu,-1\n", i ? 600000 + i * 100000 : 0,
+		    i ? 650000 + i * 100000 : 300000, i ? 650000 + i * 100000 : 300000,
+		    i ? 650000 + i * 100000 : 300000, i ? 650000 + i * 100000 : 300000,
+		    i ? 700000 + i * 100000 : 600000);
+	assert_true(len < sizeof(tr));
+	write_file(dir, "trace.csv", tr);
+	assert_int_equal(resultset_load(&fx->rs, dir, err, sizeof(err)), 0);
+	r = &fx->rs.sc[0].runs[0];
+	assert_int_equal(r->tr.rows, 25);
+	assert_false(r->tr.short_run);
+	assert_near(r->tr.e2e_ms, 100);
 }
 
 /*
@@ -721,7 +786,7 @@ test_trace_synthetic(void **state)
 	assert_near(r->tr.stage_ms[0], 7);		/* the ok images: (10 + 4) / 2 */
 	assert_near(r->tr.stage_ms[1], 1.5);
 	assert_near(r->tr.stage_ms[2], 9);
-	assert_near(r->tr.e2e_ms, 17.5);
+	assert_true(r->tr.e2e_ms == -1 && r->tr.short_run);	/* 3 images: too few */
 	assert_near(r->tr.stage_cpu_ms[0], 0.2);
 	assert_near(r->tr.stage_cpu_ms[1], 1.0);
 	assert_true(r->tr.stage_cpu_ms[2] == -1);	/* measured for one image of two */
@@ -733,13 +798,25 @@ test_trace_synthetic(void **state)
 	assert_true(isnan(r->v[RS_images_per_s]));
 	assert_true(isnan(r->v[RS_mib_per_s]));
 	assert_int_equal(r->tr.rows, 1);
-	assert_near(r->tr.e2e_ms, 6);
+	assert_true(r->tr.e2e_ms == -1);
 	assert_true(r->tr.stage_cpu_ms[0] == -1 && r->tr.stage_cpu_ms[1] == -1);
 	assert_null(rs_find(s, "async", 9, NULL));
+	/* a setting's repeats, and one repeat by number */
+	assert_ptr_equal(rs_find_rep(s, "async", 8, "all", 2), &s->runs[2]);
+	assert_ptr_equal(rs_find_rep(s, "async", 8, NULL, 1), &s->runs[0]);
+	assert_null(rs_find_rep(s, "async", 8, "all", 3));
+	{
+		double x[4] = { 0, 0, 0, 0 };
+
+		assert_int_equal(rs_reps(s, &s->runs[0], x, 4), 2);
+		assert_true(x[0] == 3 && x[1] == 4);
+		assert_int_equal(rs_reps(s, &s->runs[0], x, 1), 2);	/* counted past max */
+		assert_int_equal(rs_reps(s, &s->runs[1], x, 4), 1);	/* another PU set */
+	}
 	r = &s->runs[2];
 	assert_int_equal(r->rep, 2);
 	assert_int_equal(r->tr.rows, 1);
-	assert_near(r->tr.e2e_ms, 4);
+	assert_true(r->tr.e2e_ms == -1);
 	for (i = 0; i < 3; i++) {
 		struct walk w = { &s->runs[i], 0, 0, 0, -1 };
 
@@ -953,6 +1030,7 @@ main(void)
 		T(test_ips_se_synthetic),
 		T(test_ips_se_under_5s),
 		T(test_trace_synthetic),
+		T(test_trace_cold_first),
 		T(test_errors),
 		T(test_no_trace),
 		T(test_missing_column),
