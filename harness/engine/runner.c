@@ -89,7 +89,7 @@ start(const struct runner_spec *spec, struct watch *w, char *err, size_t errlen)
 	close(w->out[1]), w->out[1] = -1;
 	if (w->status[1] >= 0)
 		close(w->status[1]), w->status[1] = -1;
-	sampler_watch(w->s, SAMPLER_MODEL, w->pid, 1);
+	sampler_watch(w->s, SAMPLER_MODEL, w->pid, SAMPLER_DESCENDANTS | SAMPLER_FROM_BIRTH);
 	for (g = 0; g < spec->nserver; g++)
 		sampler_watch(w->s, SAMPLER_SERVER, spec->server[g], 0);
 	if (spec->shaper > 0)
@@ -145,6 +145,7 @@ finish(struct watch *w, struct runner_result *res)
 	while (wait4(w->pid, &st, 0, &res->ru) < 0 && errno == EINTR)
 		;
 	res->exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	sampler_settle(w->s, SAMPLER_MODEL, &res->ru);
 	drain(w->out[0], w->text, sizeof(w->text), &w->textlen);
 	out[w->textlen] = '\0';
 	/* The summary is the last complete line. */
