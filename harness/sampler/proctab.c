@@ -2,8 +2,10 @@
  * proctab.c: the table of watched processes. Per process it keeps the last counters seen and
  * its /proc/PID/stat open, never a history, so memory is O(watched processes). A sample costs
  * per process a pread of that stat (~3 us; open, read, close: ~9 us) and a taskstats query,
- * 32 to a send (~1.5 us, ~20 us for radosgw's 600 threads); the schedstat and status of every
- * thread would cost ~10 ms with the Ceph server watched, which is why taskstats is preferred.
+ * 32 to a send (~1.5 us, ~20 us for radosgw's 600 threads), and a read of its CPU clock; the
+ * schedstat and status of every thread would cost ~10 ms with the Ceph server watched, which
+ * is why taskstats is preferred. The scan for descendants lists /proc, which walks every task
+ * on the machine (~450 us on a busy one with radosgw's 600 threads): hence proctab_scan_every.
  */
 #include "proctab.h"
 
@@ -40,6 +42,7 @@ struct proctab {
 	struct pidscan *ps;
 	struct taskstats_nl *nl;	/* NULL: per-thread files instead */
 	int started;		/* a sample was taken */
+	double scan_s, scanned;	/* least time between scans for descendants; the last scan */
 	uint64_t boot_first;	/* CLOCK_BOOTTIME at the first sample, in ticks */
 	uint64_t tick_ns;	/* one clock tick */
 	double hz, page_kib;
@@ -305,24 +308,35 @@ proctab_sample(struct proctab *t, struct proctab_acc *g)
 {
 	struct timespec ts;
 	size_t i;
+	double now;
 	int rc = 0, follow = 0;
 
 	if (t == NULL || g == NULL)
 		return -1;
-	if (!t->started) {
-		clock_gettime(CLOCK_BOOTTIME, &ts);
-		t->boot_first = (uint64_t)(((double)ts.tv_sec + (double)ts.tv_nsec / 1e9) * t->hz);
-	}
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (!t->started)
+		t->boot_first = (uint64_t)(now * t->hz);
 	for (i = 0; i < t->nprocs; i++)
 		follow |= t->procs[i].descendants;
-	if (follow && pidscan_run(t->ps, offer, t) == -1)
-		rc = -1;	/* out of memory: still sample what is known */
+	if (follow && (!t->started || now - t->scanned >= t->scan_s)) {
+		t->scanned = now;
+		if (pidscan_run(t->ps, offer, t) == -1)
+			rc = -1;	/* out of memory: still sample what is known */
+	}
 	observe(t);
 	query(t);
 	for (i = 0; i < t->nprocs; i++)
 		account(t, &t->procs[i], &g[t->procs[i].group]);
 	t->started = 1;
 	return rc;
+}
+
+void
+proctab_scan_every(struct proctab *t, double seconds)
+{
+	if (t != NULL)
+		t->scan_s = seconds > 0 ? seconds : 0;
 }
 
 int

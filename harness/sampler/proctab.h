@@ -47,6 +47,14 @@ int proctab_watch(struct proctab *t, int group, pid_t pid, int flags);
  */
 int proctab_sample(struct proctab *t, struct proctab_acc *g);
 
+/*
+ * Scans for new descendants at most once per this many seconds (0, the default: at every
+ * sample; the first sample always scans). A descendant found late still counts from its
+ * birth, and one that is reaped unseen by a group process is in that process's cutime, so
+ * only when the CPU shows in a sample moves, never how much. NULL is ignored.
+ */
+void proctab_scan_every(struct proctab *t, double seconds);
+
 /* 1 when the thread groups' counters come from taskstats, 0 when from every thread's files. */
 int proctab_uses_taskstats(const struct proctab *t);
 

@@ -286,6 +286,13 @@ sampler_ticks(const struct sampler *s)
 	return s != NULL ? s->ticks : 0;
 }
 
+void
+sampler_scan_every(struct sampler *s, double seconds)
+{
+	if (s != NULL)
+		proctab_scan_every(s->tab, seconds);
+}
+
 int
 sampler_uses_taskstats(const struct sampler *s)
 {

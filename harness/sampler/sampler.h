@@ -123,6 +123,13 @@ double sampler_cost_s(const struct sampler *s);
 /* Ticks taken so far, the baseline included. */
 unsigned sampler_ticks(const struct sampler *s);
 
+/*
+ * Looks for new descendants at most once per this many seconds (0, the default: at every
+ * tick). Listing /proc walks every task on the machine, the largest part of a tick on a busy
+ * one; a descendant found later still counts from its birth (proctab_scan_every).
+ */
+void sampler_scan_every(struct sampler *s, double seconds);
+
 /* 1 when the per-thread counters come from taskstats, 0 when from every thread's files. */
 int sampler_uses_taskstats(const struct sampler *s);
 
