@@ -5,10 +5,11 @@
  * writes one samples.csv row per interval plus totals over the window.
  *
  * How the figures are taken:
- *   - cpu_s is the thread group's sum_exec_runtime in nanoseconds (taskstats' sum over live
- *     and exited threads, or the process CPU clock without taskstats): the counter getrusage
- *     sums too, never /proc/PID/stat's utime+stime, which come in whole clock ticks (10 ms)
- *     and read 9-37% below getrusage on short runs. It is kept per process as the last value
+ *   - cpu_s is the process CPU clock (clock_getcpuclockid): the thread group's run time in
+ *     nanoseconds, live and exited threads and their exits included, the counter getrusage
+ *     sums too; never /proc/PID/stat's utime+stime, which come in whole clock ticks (10 ms)
+ *     and read 6-47% below getrusage on short runs, nor taskstats' sum, which misses each
+ *     thread's exit. A process watched from birth counts what it ran before the first tick. It is kept per process as the last value
  *     seen plus deltas, so a process that exits keeps the CPU it had at the last tick. When a
  *     group process reaps a child, its cutime+cstime grow by the child's whole total; what was
  *     already counted for that child (its last CPU and cutime+cstime seen) is subtracted first,
