@@ -6,9 +6,11 @@
 # difference and the target:
 #   - client CPU: the sampler's model_cpu_s (and what its ticks saw before the end's
 #     settling, model_cpu_s - model_cpu_late_s), against getrusage of the same run
-#     (rusage_cpu_s), against pidstat -T CHILD attached to the run's pid (its last row:
-#     pidstat sees only whole seconds after it attached), and `perf stat -e task-clock` of
-#     the plain run against that run's own getrusage (cpu_s of --json); target 2%;
+#     (rusage_cpu_s), against pidstat -T CHILD attached to the run's pid (the sum of its
+#     rows' usr-ms and system-ms: pidstat sees only the whole seconds after it attached and
+#     before the run's last), and `perf stat -e task-clock` of
+#     the plain run against that run's getrusage (the user and sys perf prints, from its
+#     wait4 of the run); target 2%;
 #   - requests: GETs and PUTs the server counted (radosgw's perf counters, over its admin
 #     socket) during the bench, less the round-trip probe's 2 x 21 GETs and 1 PUT, against
 #     the attempts in the run's trace; target 1% (a count, so a rate over the same window);
@@ -105,7 +107,8 @@ for m in $models; do
 			    $c["model_cpu_late_s"], $c["rusage_cpu_s"], $c["ok"],
 			    $c["images_per_s"], $c["sampler_cpu_pct"] }' "$dir/summary.csv")
 		stage=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-			$c["outcome"] == "ok" { d = ($c["get_end_us"] - $c["get_start_us"]) - $c["get_total_us"]
+			$c["outcome"] == "\"ok\"" || $c["outcome"] == "ok" {
+			  d = ($c["get_end_us"] - $c["get_start_us"]) - $c["get_total_us"]
 			  n++; s += d; a = d < 0 ? -d : d; if (a > mx) mx = a
 			  ga += $c["get_attempts"]; pa += $c["put_attempts"] }
 			END { printf "{\"n\":%d,\"mean_ms\":%.4f,\"max_abs_ms\":%.4f,\"get_attempts\":%d," \
@@ -117,7 +120,7 @@ for m in $models; do
 		    lateness_p99_us: .shaper.lateness_p99_us}' "$dir/meta.json")
 		pid_s=null
 		if [ -s "$tmp/pidstat" ]; then
-			pid_s=$(awk '$1 != "#" && NF >= 7 && $4 ~ /^[0-9]+$/ { s = ($4 + $5) / 1000 }
+			pid_s=$(awk '$1 != "#" && NF >= 7 && $4 ~ /^[0-9]+$/ { s += ($4 + $5) / 1000 }
 			    END { if (s == "") print "null"; else print s }' "$tmp/pidstat")
 		fi
 		server=null
@@ -129,13 +132,14 @@ for m in $models; do
 		perf=null
 		if [ -n "$have_perf" ]; then
 			printf '  %s at %s: perf stat\n' "$m" "$l" >&2
-			perf stat -e task-clock -x, -o "$tmp/perf" -- "$bin" run -m "$m" -c "$l" \
+			# perf's own wait4 of the run gives its rusage (user, sys) beside task-clock.
+			LC_ALL=C perf stat -e task-clock -o "$tmp/perf" -- "$bin" run -m "$m" -c "$l" \
 			    --src s3://exifbench-data/default --limit "$images" \
 			    --dst "s3://exifbench-out/verify-$m-$l" --json --quiet >"$tmp/run.json" \
 			    2>"$tmp/err" &&
-			    perf=$(awk -F, '$3 == "task-clock" { printf "%.6f", $1 / 1000 }' "$tmp/perf" |
-			    jq -R --slurpfile r "$tmp/run.json" '{task_clock_s: (. | tonumber),
-			    rusage_s: $r[0].cpu_s}')
+			    perf=$(awk '$3 == "task-clock" { tc = $1 / 1000 } $3 == "user" { u = $1 }
+			    $3 == "sys" { s = $1 } END { printf "{\"task_clock_s\":%.6f," \
+			    "\"rusage_s\":%.6f}", tc, u + s }' "$tmp/perf")
 			"$bin" dataset rm "s3://exifbench-out/verify-$m-$l" >/dev/null 2>&1
 		fi
 		jq -nc --arg m "$m" --argjson l "$l" --argjson b "$row" --argjson st "$stage" \
