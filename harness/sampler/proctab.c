@@ -230,7 +230,7 @@ cpu_clock_ns(pid_t pid, uint64_t *ns)
 /*
  * Adds one live or zombie process's interval to a; the first observation only sets the base.
  * Its own CPU comes from cpu_clock_ns, never /proc/PID/stat's utime+stime, which the kernel
- * truncates to whole clock ticks (10 ms a process: 9-37% of a short run's CPU at 1 to 16 in
+ * truncates to whole clock ticks (10 ms a process: 6-47% of a short run's CPU at 1 to 16 in
  * flight), nor taskstats' sum, which misses a thread's exit (its address space torn down:
  * ms for the last thread) and counts an exiting thread twice for a moment. Reaped children's
  * CPU has no finer source than cutime+cstime: what they used after their last sample is
