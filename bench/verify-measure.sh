@@ -12,7 +12,8 @@
 #     the plain run against that run's getrusage (the user and sys perf prints, from its
 #     wait4 of the run); target 2%;
 #   - requests: GETs and PUTs the server counted (radosgw's perf counters, over its admin
-#     socket) during the bench, less the round-trip probe's 2 x 21 GETs and 1 PUT, against
+#     socket) during the bench, less the round-trip probe's GETs (21 direct, 21 through the
+#     shaper) and its PUT, against
 #     the attempts in the run's trace; target 1% (a count, so a rate over the same window);
 #   - stage latency: each image's GET stage (get_end_us - get_start_us, the toolkit's clock)
 #     against curl's own CURLINFO_TOTAL_TIME (get_total_us), mean and largest difference;
@@ -83,6 +84,10 @@ pidstat_run() {
 	LC_ALL=C pidstat -h -u -T CHILD -p "$child" 1 >"$2" 2>/dev/null
 }
 
+# The round-trip probe's requests: one PUT, a warm-up and 20 timed GETs direct, and as many
+# through the shaper when there is one.
+probe_gets=21
+awk -v l="$latency" 'BEGIN { exit !(l > 0) }' && probe_gets=42
 echo "verify-measure: models $models, levels $levels, $images images of the default dataset," \
     "$latency ms one way through the shaper" >&2
 : >"$tmp/rows.jsonl"
@@ -127,7 +132,7 @@ for m in $models; do
 		if [ -n "$before" ] && [ -n "$after" ]; then
 			read -r g0 p0 <<<"$before"
 			read -r g1 p1 <<<"$after"
-			server="{\"gets\":$((g1 - g0 - 42)),\"puts\":$((p1 - p0 - 1))}"
+			server="{\"gets\":$((g1 - g0 - probe_gets)),\"puts\":$((p1 - p0 - 1))}"
 		fi
 		perf=null
 		if [ -n "$have_perf" ]; then
