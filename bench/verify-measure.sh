@@ -13,8 +13,8 @@
 #     wait4 of the run); target 2%;
 #   - requests: GETs and PUTs the server counted (radosgw's perf counters, over its admin
 #     socket) during the bench, less the round-trip probe's GETs (21 direct, 21 through the
-#     shaper) and its PUT, against
-#     the attempts in the run's trace; target 1% (a count, so a rate over the same window);
+#     shaper) and its PUT, against the attempts in the run's trace; target 1% (a count, so
+#     a rate over the same window);
 #   - stage latency: each image's GET stage (get_end_us - get_start_us, the toolkit's clock)
 #     against curl's own CURLINFO_TOTAL_TIME (get_total_us), mean and largest difference;
 #     target 1 ms;
