@@ -9,15 +9,16 @@
  *     nanoseconds, live and exited threads and their exits included, the counter getrusage
  *     sums too; never /proc/PID/stat's utime+stime, which come in whole clock ticks (10 ms)
  *     and read 6-47% below getrusage on short runs, nor taskstats' sum, which misses each
- *     thread's exit. A process watched from birth counts what it ran before the first tick. It is kept per process as the last value
- *     seen plus deltas, so a process that exits keeps the CPU it had at the last tick. When a
- *     group process reaps a child, its cutime+cstime grow by the child's whole total; what was
- *     already counted for that child (its last CPU and cutime+cstime seen) is subtracted first,
- *     so every CPU second counts once, and the child's CPU after the last tick is not lost --
- *     but known only to a clock tick, the finest the kernel shows of reaped children, until
- *     sampler_settle makes it exact from the root's rusage. Lost: the last interval's CPU of
- *     a group process reaped by a process outside the group (one interval of that process at
- *     most), and the CPU of a descendant whose parent exits before the first scan sees it.
+ *     thread's exit. A process watched from birth counts what it ran before the first tick.
+ *     It is kept per process as the last value seen plus deltas, so a process that exits
+ *     keeps the CPU it had at the last tick. When a group process reaps a child, its
+ *     cutime+cstime grow by the child's whole total; what was already counted for that child
+ *     (its last CPU and cutime+cstime seen) is subtracted first, so every CPU second counts
+ *     once, and the child's CPU after the last tick is not lost -- but known only to a clock
+ *     tick, the finest the kernel shows of reaped children, until sampler_settle makes it
+ *     exact from the root's rusage. Lost: the last interval's CPU of a group process reaped by
+ *     a process outside the group (one interval of that process at most), and the CPU of a
+ *     descendant whose parent exits before the first scan sees it.
  *   - run_s, runq_s come from the kernel's per-thread sum_exec_runtime and run_delay (the
  *     fields of /proc/PID/task/TID/schedstat), summed over each thread group by one taskstats
  *     netlink query per process (threads that exited included), or, when the kernel has no
@@ -30,7 +31,8 @@
  *   - vcsw, ivcsw: voluntary and involuntary context switches summed over live threads (a
  *     thread that exits takes its own counts with it; an interval where the sum drops adds 0).
  *   - Descendants are found by scanning /proc for pids that are new since the last scan and
- *     reading their stat once: a pid whose parent is in the group joins it. The zombie of an
+ *     reading their stat once (at every tick, or as often as sampler_scan_every says): a pid
+ *     whose parent is in the group joins it, counting from its birth. The zombie of an
  *     exited, unreaped process still shows its final counters and stays in the group with
  *     zero threads; once reaped it is dropped.
  */
