@@ -3,6 +3,8 @@
 #   make                 build build/exifbench (installs missing packages first)
 #   make check           unit tests, then integration tests against a real local S3 server
 #   make bench           the main job: the shipped scenarios (bench/*.conf) into results/
+#   make verify-measure  the toolkit's figures against pidstat, perf, the server's counters
+#                        and curl's timings (bench/verify-measure.sh): figures, not tests
 #   make deps            install exactly the Debian packages the project needs (idempotent)
 #   make fuzz [FUZZ_SECONDS=N]   every libFuzzer target of tests/fuzz/ for N s each (60), with
 #                        ASan and UBSan, from its seeds; installs clang first if missing
@@ -47,6 +49,9 @@ PKGS += libcmark-gfm
 # S3's XML answers are read with expat (models/core/s3xml.c).
 DEB_PKGS += libexpat1-dev
 PKGS += expat
+# `make verify-measure` checks the client's CPU against `perf stat -e task-clock` (and
+# pidstat, from sysstat above).
+DEB_PKGS += linux-perf
 
 # Evaluated once, on first use, so that `deps` can run before pkg-config is asked.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
@@ -124,7 +129,7 @@ MPICC ?= mpicc
 MPI_SRC := bench/mpi_main.c bench/mpi_finish.c bench/mpi_bench.c $(addprefix harness/mpi/,rankrun.c recover.c merge.c)
 MPI_BIN := $(if $(filter yes,$(MPI)),$(BUILD)/exifbench-mpi)
 
-.PHONY: all check unit integration bench microbench deps clean format install uninstall
+.PHONY: all check unit integration bench microbench verify-measure deps clean format install uninstall
 all: $(BIN) $(STAGE_SOS) $(MPI_BIN)
 
 $(BUILD)/exifbench-mpi: $(patsubst %.c,$(BUILD)/%.o,$(MPI_SRC)) $(BUILD)/harness/mpi/comm.o \
@@ -290,6 +295,12 @@ bench: $(BIN)
 microbench: $(BUILD)/bench/microbench $(BIN)
 	$(Q)$(BUILD)/bench/microbench
 	$(Q)harness/with-s3-local bench/client-cost.sh $(BIN) $(CLIENT_COST_ARGS)
+
+# What the measurements agree with (bench/verify-measure.sh: the sampler against getrusage,
+# pidstat and perf stat; requests against the server's counters; stage times against curl's;
+# the shaper against what it was told): figures, not tests. docs/methodology.md quotes them.
+verify-measure: $(BIN)
+	$(Q)harness/with-s3-local bench/verify-measure.sh $(BIN) $(VERIFY_MEASURE_ARGS)
 
 $(BUILD)/bench/microbench: $(BUILD)/bench/microbench.o $(BUILD)/bench/microbench_passes.o \
 		$(LIB_OBJ)

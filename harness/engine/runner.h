@@ -4,7 +4,9 @@
  * group of its own, with its stdout (the summary) on a pipe and its stderr in a log file; it
  * samples the model, the S3 server and the shaper at a fixed rate while the run goes, takes a
  * last sample once the child has exited but before it is reaped (so the child's final CPU
- * time is in it), then reaps it with wait4 for its rusage.
+ * time is in it), then reaps it with wait4 for its rusage, which settles the model group's
+ * CPU to the nanosecond counters' total (sampler_settle: what the forked descendants used after
+ * their last tick).
  *
  * On an interrupt (the caller's signal handler sets *interrupt), the runner sends the child one
  * SIGINT: the run stops taking keys, finishes those in flight and prints its summary. Should

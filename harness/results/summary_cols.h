@@ -75,6 +75,7 @@
 	X(sys_softirq_pct, F, row->rr->sys.softirq)                                   \
 	X(sys_steal_pct, F, row->rr->sys.steal)                                       \
 	X(rusage_cpu_s, F, tv_s(&row->rr->ru.ru_utime) + tv_s(&row->rr->ru.ru_stime)) \
+	X(model_cpu_late_s, F, GF(MODEL, late_s))                                     \
 	X(samples, I, row->rr->ticks)                                                 \
 	X(sampler_cpu_pct, F, row->rr->wall_s > 0 ?                                   \
 	    100 * row->rr->sampler_cost_s / row->rr->wall_s : -1)

@@ -2,8 +2,10 @@
  * proctab.c: the table of watched processes. Per process it keeps the last counters seen and
  * its /proc/PID/stat open, never a history, so memory is O(watched processes). A sample costs
  * per process a pread of that stat (~3 us; open, read, close: ~9 us) and a taskstats query,
- * 32 to a send (~1.5 us, ~20 us for radosgw's 600 threads); the schedstat and status of every
- * thread would cost ~10 ms with the Ceph server watched, which is why taskstats is preferred.
+ * 32 to a send (~1.5 us, ~20 us for radosgw's 600 threads), and a read of its CPU clock; the
+ * schedstat and status of every thread would cost ~10 ms with the Ceph server watched, which
+ * is why taskstats is preferred. The scan for descendants lists /proc, which walks every task
+ * on the machine (~450 us on a busy one with radosgw's 600 threads): hence proctab_scan_every.
  */
 #include "proctab.h"
 
@@ -19,18 +21,20 @@
 struct proc {
 	pid_t pid, ppid;
 	int group, descendants;
-	int fresh;		/* born after the first sample: counts from zero */
+	int fresh;		/* born after the first sample, or watched from birth: counts from zero */
 	int seen;		/* has a previous observation */
 	int gone;		/* this sample: exited and reaped, or its pid reused */
 	uint64_t start;		/* starttime, to notice pid reuse */
-	uint64_t self, child;	/* last utime+stime, cutime+cstime (ticks) */
-	uint64_t debt;		/* ticks already counted for reaped children, not yet in child */
+	uint64_t self;		/* last CPU of the thread group, exited threads included (ns) */
+	uint64_t child;		/* last cutime+cstime, in ns (whole clock ticks) */
+	uint64_t debt;		/* ns already counted for reaped children, not yet in child */
 	int fd, have;		/* /proc/PID/stat kept open (-1: read by path); now is set */
 	struct taskstats_tgid ctr, now;
 	struct procfs_stat cur;
 };
 
 #define ZOMBIE(p) ((p)->cur.state == 'Z' || (p)->cur.state == 'X')
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 struct proctab {
 	struct proc *procs;
@@ -38,17 +42,20 @@ struct proctab {
 	struct pidscan *ps;
 	struct taskstats_nl *nl;	/* NULL: per-thread files instead */
 	int started;		/* a sample was taken */
+	double scan_s, scanned;	/* least time between scans for descendants; the last scan */
 	uint64_t boot_first;	/* CLOCK_BOOTTIME at the first sample, in ticks */
+	uint64_t tick_ns;	/* one clock tick */
 	double hz, page_kib;
 };
 
 static struct proc *proc_find(struct proctab *t, pid_t pid, int gone_too);
-static struct proc *proc_add(struct proctab *t, int group, pid_t pid, int descendants,
+static struct proc *proc_add(struct proctab *t, int group, pid_t pid, int flags,
     const struct procfs_stat *st);
 static enum pidscan_verdict offer(void *arg, pid_t pid);
 static void observe(struct proctab *t);
 static void query(struct proctab *t);
 static uint64_t delta(uint64_t now, uint64_t *last);
+static int cpu_clock_ns(pid_t pid, uint64_t *ns);
 static void account(struct proctab *t, struct proc *p, struct proctab_acc *a);
 
 struct proctab *
@@ -65,6 +72,7 @@ proctab_new(void)
 	hz = sysconf(_SC_CLK_TCK);
 	page = sysconf(_SC_PAGESIZE);
 	t->hz = hz > 0 ? (double)hz : 100.0;
+	t->tick_ns = (uint64_t)(1e9 / t->hz);
 	t->page_kib = page > 0 ? (double)page / 1024.0 : 4.0;
 	t->nl = taskstats_nl_new(err, sizeof(err));	/* NULL: fall back to per-thread files */
 	return t;
@@ -97,7 +105,7 @@ proc_find(struct proctab *t, pid_t pid, int gone_too)
 }
 
 static struct proc *
-proc_add(struct proctab *t, int group, pid_t pid, int descendants, const struct procfs_stat *st)
+proc_add(struct proctab *t, int group, pid_t pid, int flags, const struct procfs_stat *st)
 {
 	struct proc *p;
 	size_t cap;
@@ -114,15 +122,15 @@ proc_add(struct proctab *t, int group, pid_t pid, int descendants, const struct 
 	p->pid = pid;
 	p->ppid = st->ppid;
 	p->group = group;
-	p->descendants = descendants;
+	p->descendants = (flags & PROCTAB_DESCENDANTS) != 0;
 	p->start = st->starttime;
-	p->fresh = t->started && st->starttime >= t->boot_first;
+	p->fresh = (flags & PROCTAB_FROM_BIRTH) || (t->started && st->starttime >= t->boot_first);
 	p->fd = procfs_open_stat(pid);	/* a reused pid shows in its starttime */
 	return p;
 }
 
 int
-proctab_watch(struct proctab *t, int group, pid_t pid, int descendants)
+proctab_watch(struct proctab *t, int group, pid_t pid, int flags)
 {
 	struct procfs_stat st;
 	struct proc *p;
@@ -131,10 +139,10 @@ proctab_watch(struct proctab *t, int group, pid_t pid, int descendants)
 		return -1;
 	if ((p = proc_find(t, pid, 0)) != NULL) {
 		p->group = group;
-		p->descendants |= descendants != 0;
+		p->descendants |= (flags & PROCTAB_DESCENDANTS) != 0;
 		return 0;
 	}
-	return proc_add(t, group, pid, descendants != 0, &st) != NULL ? 0 : -1;
+	return proc_add(t, group, pid, flags, &st) != NULL ? 0 : -1;
 }
 
 /* A pid born since the last scan joins its parent's group when the parent follows descendants. */
@@ -149,7 +157,7 @@ offer(void *arg, pid_t pid)
 		return PIDSCAN_DONE;
 	if ((parent = proc_find(t, st.ppid, 0)) == NULL || !parent->descendants)
 		return PIDSCAN_LATER;
-	if (proc_add(t, parent->group, pid, 1, &st) == NULL)
+	if (proc_add(t, parent->group, pid, PROCTAB_DESCENDANTS, &st) == NULL)
 		return PIDSCAN_FAIL;
 	return PIDSCAN_JOINED;
 }
@@ -202,25 +210,59 @@ delta(uint64_t now, uint64_t *last)
 	return d;
 }
 
-/* Adds one live or zombie process's interval to a; the first observation only sets the base. */
+/*
+ * The thread group's CPU clock in ns: live and exited threads, read under the kernel's lock
+ * that moves an exiting thread's time to its group, so it never goes back; what getrusage
+ * sums too. 0, or -1 (reaped; or a zombie leader, on kernels that give it no clock).
+ */
+static int
+cpu_clock_ns(pid_t pid, uint64_t *ns)
+{
+	struct timespec ts;
+	clockid_t id;
+
+	if (clock_getcpuclockid(pid, &id) != 0 || clock_gettime(id, &ts) == -1)
+		return -1;
+	*ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return 0;
+}
+
+/*
+ * Adds one live or zombie process's interval to a; the first observation only sets the base.
+ * Its own CPU comes from cpu_clock_ns, never /proc/PID/stat's utime+stime, which the kernel
+ * truncates to whole clock ticks (10 ms a process: 6-47% of a short run's CPU at 1 to 16 in
+ * flight), nor taskstats' sum, which misses a thread's exit (its address space torn down:
+ * ms for the last thread) and counts an exiting thread twice for a moment. Reaped children's
+ * CPU has no finer source than cutime+cstime: what they used after their last sample is
+ * known to a tick (sampler_settle makes the total exact).
+ */
 static void
 account(struct proctab *t, struct proc *p, struct proctab_acc *a)
 {
 	struct taskstats_tgid c;
-	uint64_t self, child, dself, dchild, paid;
+	uint64_t self = 0, child, dself, dchild, paid;
 	int zombie = ZOMBIE(p);
-	int base = !p->seen && !p->fresh;
+	int base = !p->seen && !p->fresh, readable = 1;
 
 	if (p->have && !zombie)
 		c = p->now;	/* query() asked already */
 	else if (taskstats_read_best(t->nl, p->pid, zombie, &c) == -1 && p->seen)
 		c = p->ctr;	/* unreadable right now: no change */
-	self = p->cur.utime + p->cur.stime;
-	child = p->cur.cutime + p->cur.cstime;
+	if (cpu_clock_ns(p->pid, &self) == -1) {
+		if (!zombie && !p->seen)
+			readable = 0;	/* no base yet: take it at the next sample */
+		else if (!zombie)
+			self = p->self;	/* unreadable right now: no change */
+		else	/* a kernel with no clock for a zombie leader: the ticks */
+			self = MAX(p->self, (p->cur.utime + p->cur.stime) * t->tick_ns);
+	}
+	child = (p->cur.cutime + p->cur.cstime) * t->tick_ns;
 	p->have = 0;
 	a->procs++;
 	a->threads += zombie ? 0 : (unsigned)p->cur.num_threads;
 	a->rss_kib += (uint64_t)((double)p->cur.rss * t->page_kib);
+	if (!readable)
+		return;
 	p->seen = 1;
 	if (base) {
 		p->self = self;
@@ -233,7 +275,7 @@ account(struct proctab *t, struct proc *p, struct proctab_acc *a)
 	paid = dchild < p->debt ? dchild : p->debt;	/* counted already, as a child's */
 	dchild -= paid;
 	p->debt -= paid;
-	a->cpu_s += (double)(dself + dchild) / t->hz;
+	a->cpu_s += (double)(dself + dchild) / 1e9;
 	a->run_s += (double)delta(c.sched.run_ns, &p->ctr.sched.run_ns) / 1e9;
 	a->runq_s += (double)delta(c.sched.wait_ns, &p->ctr.sched.wait_ns) / 1e9;
 	a->vcsw += delta(c.vcsw, &p->ctr.vcsw);
@@ -266,24 +308,35 @@ proctab_sample(struct proctab *t, struct proctab_acc *g)
 {
 	struct timespec ts;
 	size_t i;
+	double now;
 	int rc = 0, follow = 0;
 
 	if (t == NULL || g == NULL)
 		return -1;
-	if (!t->started) {
-		clock_gettime(CLOCK_BOOTTIME, &ts);
-		t->boot_first = (uint64_t)(((double)ts.tv_sec + (double)ts.tv_nsec / 1e9) * t->hz);
-	}
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (!t->started)
+		t->boot_first = (uint64_t)(now * t->hz);
 	for (i = 0; i < t->nprocs; i++)
 		follow |= t->procs[i].descendants;
-	if (follow && pidscan_run(t->ps, offer, t) == -1)
-		rc = -1;	/* out of memory: still sample what is known */
+	if (follow && (!t->started || now - t->scanned >= t->scan_s)) {
+		t->scanned = now;
+		if (pidscan_run(t->ps, offer, t) == -1)
+			rc = -1;	/* out of memory: still sample what is known */
+	}
 	observe(t);
 	query(t);
 	for (i = 0; i < t->nprocs; i++)
 		account(t, &t->procs[i], &g[t->procs[i].group]);
 	t->started = 1;
 	return rc;
+}
+
+void
+proctab_scan_every(struct proctab *t, double seconds)
+{
+	if (t != NULL)
+		t->scan_s = seconds > 0 ? seconds : 0;
 }
 
 int

@@ -13,7 +13,8 @@
 
 /* One group's sums over one interval (or, summed by the caller, over a window). */
 struct proctab_acc {
-	double cpu_s;		/* utime+stime, and reaped children's not counted before */
+	double cpu_s;		/* the thread groups' CPU (ns counters), and reaped children's
+				   not counted before (cutime+cstime, to a clock tick) */
 	double run_s, runq_s;	/* on a CPU, and runnable waiting for one, summed over threads */
 	double thread_s;	/* left to the caller: threads x interval */
 	uint64_t vcsw, ivcsw;	/* context switches */
@@ -26,12 +27,16 @@ struct proctab *proctab_new(void);
 void proctab_free(struct proctab *t);
 
 /*
- * Adds pid to group (>= 0), or moves it there when watched already; descendants also brings
- * in its descendants. A pid watched before the first sample starts counting there; one watched
- * later starts from zero if it was born after the first sample, else from the next sample. 0,
- * or -1 when pid is not a live process or memory runs out.
+ * Adds pid to group (>= 0), or moves it there when watched already. flags: PROCTAB_DESCENDANTS
+ * also brings in its descendants; PROCTAB_FROM_BIRTH counts it from zero (the caller forked it
+ * just now, so all its CPU is the run's). Otherwise a pid watched before the first sample
+ * starts counting there; one watched later starts from zero if it was born after the first
+ * sample, else from the next sample. 0, or -1 when pid is not a live process or memory runs
+ * out.
  */
-int proctab_watch(struct proctab *t, int group, pid_t pid, int descendants);
+#define PROCTAB_DESCENDANTS 1
+#define PROCTAB_FROM_BIRTH 2
+int proctab_watch(struct proctab *t, int group, pid_t pid, int flags);
 
 /*
  * Takes one sample: adopts new descendants, drops the processes that were reaped (or whose pid
@@ -41,6 +46,14 @@ int proctab_watch(struct proctab *t, int group, pid_t pid, int descendants);
  * known is still sampled).
  */
 int proctab_sample(struct proctab *t, struct proctab_acc *g);
+
+/*
+ * Scans for new descendants at most once per this many seconds (0, the default: at every
+ * sample; the first sample always scans). A descendant found late still counts from its
+ * birth, and one that is reaped unseen by a group process is in that process's cutime, so
+ * only when the CPU shows in a sample moves, never how much. NULL is ignored.
+ */
+void proctab_scan_every(struct proctab *t, double seconds);
 
 /* 1 when the thread groups' counters come from taskstats, 0 when from every thread's files. */
 int proctab_uses_taskstats(const struct proctab *t);

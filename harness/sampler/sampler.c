@@ -14,6 +14,9 @@
 #include "proctab.h"
 #include "harness/results/samples_cols.h"
 
+_Static_assert(SAMPLER_DESCENDANTS == PROCTAB_DESCENDANTS &&
+    SAMPLER_FROM_BIRTH == PROCTAB_FROM_BIRTH, "sampler_watch passes its flags on");
+
 /* The window: sums of the intervals, and the largest value seen. */
 #define WIN_SUMS(X) X(cpu_s) X(run_s) X(runq_s) X(thread_s) X(vcsw) X(ivcsw)
 #define WIN_MAXES(X) X(rss_kib) X(procs) X(threads)
@@ -24,6 +27,7 @@ struct sampler {
 	double t_first, t_last;
 	unsigned ticks, samples;
 	struct proctab_acc win[SAMPLER_NGROUPS];	/* WIN_SUMS and WIN_MAXES */
+	double late_s[SAMPLER_NGROUPS];		/* in win[].cpu_s: from sampler_settle */
 	double cost_s;
 };
 
@@ -75,11 +79,27 @@ clock_s(clockid_t id)
 }
 
 int
-sampler_watch(struct sampler *s, enum sampler_group g, pid_t pid, int descendants)
+sampler_watch(struct sampler *s, enum sampler_group g, pid_t pid, int flags)
 {
 	if (s == NULL || (unsigned)g >= SAMPLER_NGROUPS)
 		return -1;
-	return proctab_watch(s->tab, (int)g, pid, descendants);
+	return proctab_watch(s->tab, (int)g, pid, flags);
+}
+
+void
+sampler_settle(struct sampler *s, enum sampler_group g, const struct rusage *ru)
+{
+	double total, late;
+
+	if (s == NULL || ru == NULL || (unsigned)g >= SAMPLER_NGROUPS || s->ticks < 2)
+		return;
+	total = (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec / 1e6 +
+	    (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec / 1e6;
+	late = total - s->win[g].cpu_s;
+	if (late > 0) {
+		s->win[g].cpu_s += late;
+		s->late_s[g] += late;
+	}
 }
 
 /* Shares of thread time; run + runq above it (sampling skew) is scaled down to 100. */
@@ -158,8 +178,11 @@ sampler_csv_header(FILE *f, const char *label_header)
 	fputc('\n', f);
 }
 
-/* Sets the interval's thread_s, and adds the interval to the window (the first tick's only to
-   the maxima). */
+/*
+ * Sets the interval's thread_s, and adds the interval to the window. The first tick adds to
+ * the maxima and to cpu_s only: a process watched from birth has run before it (exec, start
+ * up), and that CPU is the run's; no thread time was observed yet.
+ */
 static void
 add_interval(struct sampler *s, struct proctab_acc *g, double dt)
 {
@@ -173,7 +196,8 @@ add_interval(struct sampler *s, struct proctab_acc *g, double dt)
 #define X(f) w->f += g[i].f;
 			WIN_SUMS(X)
 #undef X
-		}
+		} else
+			w->cpu_s += g[i].cpu_s;
 #define X(f) w->f = g[i].f > w->f ? g[i].f : w->f;
 		WIN_MAXES(X)
 #undef X
@@ -231,6 +255,7 @@ sampler_totals(const struct sampler *s, enum sampler_group g, struct sampler_tot
 #define X(f) t->f = a->f;
 	WIN_SUMS(X)
 #undef X
+	t->late_s = s->late_s[g];
 	t->cpu_pct = t->wall_s > 0 ? 100.0 * t->cpu_s / t->wall_s : 0;
 	shares(a->run_s, a->runq_s, a->thread_s, &t->on_pct, &t->runq_pct, &t->off_pct);
 	t->max_rss_kib = a->rss_kib;
@@ -259,6 +284,13 @@ unsigned
 sampler_ticks(const struct sampler *s)
 {
 	return s != NULL ? s->ticks : 0;
+}
+
+void
+sampler_scan_every(struct sampler *s, double seconds)
+{
+	if (s != NULL)
+		proctab_scan_every(s->tab, seconds);
 }
 
 int

@@ -5,14 +5,20 @@
  * writes one samples.csv row per interval plus totals over the window.
  *
  * How the figures are taken:
- *   - cpu_s is utime+stime of /proc/PID/stat (the whole thread group), kept per process as the
- *     last value seen plus deltas, so a process that exits keeps the CPU it had at the last
- *     tick. When a group process reaps a child, its cutime+cstime grow by the child's whole
- *     total; what was already counted for that child (its last utime+stime+cutime+cstime seen)
- *     is subtracted first, so every CPU second counts once, and the child's CPU after the last
- *     tick is not lost. Lost: the last interval's CPU of a group process reaped by a process
- *     outside the group (one interval of that process at most), and the CPU of a descendant
- *     whose parent exits before the first scan sees it.
+ *   - cpu_s is the process CPU clock (clock_getcpuclockid): the thread group's run time in
+ *     nanoseconds, live and exited threads and their exits included, the counter getrusage
+ *     sums too; never /proc/PID/stat's utime+stime, which come in whole clock ticks (10 ms)
+ *     and read 6-47% below getrusage on short runs, nor taskstats' sum, which misses each
+ *     thread's exit. A process watched from birth counts what it ran before the first tick.
+ *     It is kept per process as the last value seen plus deltas, so a process that exits
+ *     keeps the CPU it had at the last tick. When a group process reaps a child, its
+ *     cutime+cstime grow by the child's whole total; what was already counted for that child
+ *     (its last CPU and cutime+cstime seen) is subtracted first, so every CPU second counts
+ *     once, and the child's CPU after the last tick is not lost -- but known only to a clock
+ *     tick, the finest the kernel shows of reaped children, until sampler_settle makes it
+ *     exact from the root's rusage. Lost: the last interval's CPU of a group process reaped by
+ *     a process outside the group (one interval of that process at most), and the CPU of a
+ *     descendant whose parent exits before the first scan sees it.
  *   - run_s, runq_s come from the kernel's per-thread sum_exec_runtime and run_delay (the
  *     fields of /proc/PID/task/TID/schedstat), summed over each thread group by one taskstats
  *     netlink query per process (threads that exited included), or, when the kernel has no
@@ -25,7 +31,8 @@
  *   - vcsw, ivcsw: voluntary and involuntary context switches summed over live threads (a
  *     thread that exits takes its own counts with it; an interval where the sum drops adds 0).
  *   - Descendants are found by scanning /proc for pids that are new since the last scan and
- *     reading their stat once: a pid whose parent is in the group joins it. The zombie of an
+ *     reading their stat once (at every tick, or as often as sampler_scan_every says): a pid
+ *     whose parent is in the group joins it, counting from its birth. The zombie of an
  *     exited, unreaped process still shows its final counters and stays in the group with
  *     zero threads; once reaped it is dropped.
  */
@@ -34,6 +41,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 enum sampler_group { SAMPLER_MODEL, SAMPLER_SERVER, SAMPLER_SHAPER, SAMPLER_NGROUPS };
@@ -43,7 +51,8 @@ const char *sampler_group_name(enum sampler_group g);
 
 struct sampler_totals {	/* one group, from the first tick to the last */
 	double wall_s;		/* first tick to last tick */
-	double cpu_s;		/* utime+stime (+ reaped children's), summed over processes */
+	double cpu_s;		/* CPU (+ reaped children's), summed over processes; late_s in */
+	double late_s;		/* settled at the end (sampler_settle): seen by no tick */
 	double run_s;		/* on a CPU, summed over threads */
 	double runq_s;		/* runnable but waiting for a CPU, summed over threads */
 	double thread_s;	/* thread-seconds observed (threads alive x interval, summed) */
@@ -65,12 +74,25 @@ struct sampler *sampler_new(void);
 void sampler_free(struct sampler *s);
 
 /*
- * Adds pid to group g; with descendants, also every process descended from it, found as they
- * appear (the model's forked children). A pid watched before the first tick starts counting
- * there; one watched later starts from zero if it was born after the first tick, else from the
- * next tick. 0, or -1 when g is out of range or pid is not a live process.
+ * Adds pid to group g. flags: SAMPLER_DESCENDANTS also adds every process descended from it,
+ * found as they appear (the model's forked children); SAMPLER_FROM_BIRTH counts it from zero
+ * (the caller has just forked it). Otherwise a pid watched before the first tick starts
+ * counting there; one watched later starts from zero if it was born after the first tick, else
+ * from the next tick. 0, or -1 when g is out of range or pid is not a live process.
  */
-int sampler_watch(struct sampler *s, enum sampler_group g, pid_t pid, int descendants);
+#define SAMPLER_DESCENDANTS 1
+#define SAMPLER_FROM_BIRTH 2
+int sampler_watch(struct sampler *s, enum sampler_group g, pid_t pid, int flags);
+
+/*
+ * The caller has reaped the root of group g's one tree of processes (watched with
+ * SAMPLER_DESCENDANTS | SAMPLER_FROM_BIRTH, after the last tick), and ru is what wait4 gave:
+ * its CPU and its reaped descendants', from the same nanosecond counters. What ru has above
+ * the group's cpu_s -- descendants' CPU between their last tick and their exit, which the
+ * ticks know only to a clock tick -- is added to cpu_s and shown as late_s (never negative;
+ * samples.csv rows are not changed). A group of several trees must not be settled.
+ */
+void sampler_settle(struct sampler *s, enum sampler_group g, const struct rusage *ru);
 
 /*
  * Writes the samples.csv header line: "<label_header>,t_s,<system cols>,<group cols>". The
@@ -103,6 +125,13 @@ double sampler_cost_s(const struct sampler *s);
 
 /* Ticks taken so far, the baseline included. */
 unsigned sampler_ticks(const struct sampler *s);
+
+/*
+ * Looks for new descendants at most once per this many seconds (0, the default: at every
+ * tick). Listing /proc walks every task on the machine, the largest part of a tick on a busy
+ * one; a descendant found later still counts from its birth (proctab_scan_every).
+ */
+void sampler_scan_every(struct sampler *s, double seconds);
 
 /* 1 when the per-thread counters come from taskstats, 0 when from every thread's files. */
 int sampler_uses_taskstats(const struct sampler *s);

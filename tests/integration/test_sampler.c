@@ -3,7 +3,9 @@
  * procfs.c) against the kernel's own accounting (no S3 server needed). A forked child burns CPU in
  * two threads and forks a grandchild that burns too and is reaped by the child; the sampler
  * watches the child with descendants at 10 Hz, takes its last tick with the child a zombie (waitid
- * WNOWAIT, as `exifbench bench` does), and its cpu_s must agree with wait4's rusage within 5%. A
+ * WNOWAIT, as `exifbench bench` does), and its cpu_s must agree with wait4's rusage within 5%; a
+ * short run (0.4 s, threads that come and go, forked workers) within 2%, and exactly once
+ * settled (sampler_settle). A
  * child that sleeps must show off_pct near 100, and a run of the same shape is checked against
  * pidstat (sysstat) within 10%. The CSV rows are checked for shape, and the tick cost is printed
  * (mean over all ticks) with the overhead at 10 Hz as % of one core. Burns are measured in thread
@@ -170,6 +172,102 @@ test_rusage(void **state)
 	    sampler_uses_taskstats(fx->s) ? "yes" : "no");
 }
 
+/*
+ * A short run as `exifbench bench` takes one at 1 in flight: a child watched from birth lives
+ * ~0.4 s, makes a short-lived thread for each of 20 "requests" (as curl's resolver does) and
+ * burns 60 ms in all. Its cpu_s must match rusage within 2% before any settling (the ticks
+ * read its CPU clock, exited threads and its own exit included); /proc/PID/stat's 10 ms
+ * ticks read 9-27% below here. Then the same with four forked workers that burn and are
+ * reaped between ticks (the forkpool): before settling cpu_s is short by what they did after
+ * their last tick, and sampler_settle makes it rusage's to the microsecond.
+ */
+static double short_each = 0.003;
+
+static void
+short_child(int workers)
+{
+	pthread_t t;
+	pid_t w[4];
+	int i;
+
+	for (i = 0; i < workers; i++)
+		if ((w[i] = fork()) == 0) {
+			usleep(50000);
+			testutil_burn_cpu(0.02);
+			_exit(0);
+		}
+	for (i = 0; i < 20; i++) {
+		pthread_create(&t, NULL, burner, &short_each);
+		pthread_join(t, NULL);
+		usleep(15000);
+	}
+	for (i = 0; i < workers; i++)
+		waitpid(w[i], NULL, 0);
+	_exit(0);
+}
+
+static void
+short_run(struct fixture *fx, int workers, struct sampler_totals *before,
+    struct sampler_totals *after, double *ru_s)
+{
+	struct rusage ru;
+	siginfo_t si;
+
+	if ((fx->child = fork()) == 0)
+		short_child(workers);
+	assert_true(fx->child > 0);
+	assert_int_equal(sampler_watch(fx->s, SAMPLER_MODEL, fx->child,
+	    SAMPLER_DESCENDANTS | SAMPLER_FROM_BIRTH), 0);
+	assert_int_equal(sampler_tick(fx->s, NULL, NULL), 0);
+	do {
+		usleep(TICK_US);
+		memset(&si, 0, sizeof(si));
+		assert_int_equal(waitid(P_PID, (id_t)fx->child, &si,
+		    WEXITED | WNOHANG | WNOWAIT), 0);
+		assert_int_equal(sampler_tick(fx->s, NULL, NULL), 0);
+	} while (si.si_pid != fx->child);
+	sampler_totals(fx->s, SAMPLER_MODEL, before);
+	assert_int_equal(wait4(fx->child, NULL, 0, &ru), fx->child);
+	fx->child = 0;
+	sampler_settle(fx->s, SAMPLER_MODEL, &ru);
+	sampler_totals(fx->s, SAMPLER_MODEL, after);
+	*ru_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	print_message("%d workers: rusage %.6f s, sampler %.6f s before settling, %.6f after "
+	    "(late %.6f), %u samples\n", workers, *ru_s, before->cpu_s, after->cpu_s,
+	    after->late_s, after->samples);
+}
+
+static void
+test_short(void **state)
+{
+	struct fixture *fx = *state;
+	struct sampler_totals b, a;
+	double ru_s;
+
+	short_run(fx, 0, &b, &a, &ru_s);
+	assert_true(ru_s > 0.055);
+	if (b.cpu_s < 0.98 * ru_s || b.cpu_s > 1.02 * ru_s)
+		fail_msg("sampler cpu_s %.4f vs rusage %.4f: more than 2%% apart", b.cpu_s, ru_s);
+	assert_true(b.late_s == 0 && a.late_s < 0.02 * ru_s);
+	assert_float_equal(a.cpu_s, ru_s > b.cpu_s ? ru_s : b.cpu_s, 1e-9);
+}
+
+static void
+test_short_forked(void **state)
+{
+	struct fixture *fx = *state;
+	struct sampler_totals b, a;
+	double ru_s;
+
+	short_run(fx, 4, &b, &a, &ru_s);
+	assert_true(ru_s > 0.135);
+	assert_true(a.max_procs == 5);
+	/* short only by the workers' CPU after their last tick, known to a clock tick */
+	assert_true(b.cpu_s > ru_s - 0.02 && b.cpu_s < 1.02 * ru_s);
+	assert_true(a.late_s >= 0 && a.cpu_s >= ru_s - 1e-6 && a.cpu_s < 1.02 * ru_s);
+}
+
 /* A child that only sleeps: almost all of its thread time is off CPU. */
 static void
 test_sleeper(void **state)
@@ -301,6 +399,13 @@ test_inval(void **state)
 	sampler_totals(fx->s, SAMPLER_SHAPER, &t);
 	assert_true(t.samples == 0 && t.wall_s == 0);
 	assert_true(t.max_procs == 1);
+	/* Settling needs two ticks, a group and a rusage. */
+	sampler_settle(fx->s, SAMPLER_SHAPER, &(struct rusage){ .ru_utime = { 5, 0 } });
+	sampler_settle(NULL, SAMPLER_SHAPER, &(struct rusage){ .ru_utime = { 5, 0 } });
+	sampler_settle(fx->s, SAMPLER_NGROUPS, &(struct rusage){ .ru_utime = { 5, 0 } });
+	sampler_settle(fx->s, SAMPLER_SHAPER, NULL);
+	sampler_totals(fx->s, SAMPLER_SHAPER, &t);
+	assert_true(t.cpu_s == 0 && t.late_s == 0);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -310,6 +415,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_rusage),
+		T(test_short),
+		T(test_short_forked),
 		T(test_sleeper),
 		T(test_csv),
 		T(test_pidstat),

@@ -1,8 +1,9 @@
 /*
  * test_sampler_cost.c: the sampler's figures and its own cost. test_frozen freezes a watched
  * tree with SIGSTOP between ticks, so every counter holds still while it is read twice: the
- * reference, straight from /proc/PID/stat and taskstats, and the sampler's tick. The interval
- * must then match exactly -- cpu_s with a reaped child's counted CPU subtracted once, run_s,
+ * reference, straight from /proc/PID/stat, taskstats and the process CPU clock, and the
+ * sampler's tick. The interval must then match exactly -- cpu_s (CPU clocks, and a reaped
+ * child's cutime+cstime in ticks with its counted CPU subtracted once), run_s,
  * runq_s, vcsw, ivcsw, rss, procs, threads, a zombie with none -- so any change in what a
  * tick reads or how it adds up fails here. The cost cases fork a pool master with 64 sleeping
  * children (65 processes), one lone process, and one with 600 sleeping threads (radosgw-like),
@@ -44,6 +45,7 @@ struct fixture {
 struct ref {
 	struct procfs_stat st;
 	struct taskstats_tgid ts;
+	uint64_t clock_ns;	/* the process CPU clock */
 };
 
 static int
@@ -74,6 +76,18 @@ teardown(void **state)
 	return 0;
 }
 
+/* pid's CPU clock in ns: the counter the sampler's cpu_s comes from. */
+static uint64_t
+clock_ns(pid_t pid)
+{
+	struct timespec ts;
+	clockid_t id;
+
+	assert_int_equal(clock_getcpuclockid(pid, &id), 0);
+	assert_int_equal(clock_gettime(id, &ts), 0);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* Waits until pid is stopped or a zombie and its counters have settled. */
 static void
 wait_frozen(struct fixture *fx, pid_t pid, struct ref *r)
@@ -86,9 +100,11 @@ wait_frozen(struct fixture *fx, pid_t pid, struct ref *r)
 		if (procfs_read_stat(pid, &a.st) == -1 || (a.st.state != 'T' && a.st.state != 'Z'))
 			continue;
 		assert_int_equal(taskstats_read_best(fx->nl, pid, a.st.state == 'Z', &a.ts), 0);
+		a.clock_ns = clock_ns(pid);
 		usleep(10000);
 		assert_int_equal(procfs_read_stat(pid, &b.st), 0);
 		assert_int_equal(taskstats_read_best(fx->nl, pid, b.st.state == 'Z', &b.ts), 0);
+		b.clock_ns = clock_ns(pid);
 		if (memcmp(&a, &b, sizeof(a)) == 0) {
 			*r = a;
 			return;
@@ -163,9 +179,9 @@ test_frozen(void **state)
 	struct fixture *fx = *state;
 	struct ref m0, c0[2], m1, c1;
 	struct sampler_totals t;
-	double hz = (double)sysconf(_SC_CLK_TCK), page_kib = (double)sysconf(_SC_PAGESIZE) / 1024;
+	double page_kib = (double)sysconf(_SC_PAGESIZE) / 1024;
 	double want_cpu;
-	uint64_t debt, rss;
+	uint64_t tick_ns = (uint64_t)(1e9 / (double)sysconf(_SC_CLK_TCK)), debt, dchild, rss;
 	pid_t kid[2];
 	int i, z;
 
@@ -187,10 +203,12 @@ test_frozen(void **state)
 	assert_int_equal(c1.st.state, 'Z');
 	assert_int_equal(sampler_tick(fx->s, NULL, NULL), 0);
 	sampler_totals(fx->s, SAMPLER_MODEL, &t);
-	debt = c0[!z].st.utime + c0[!z].st.stime + c0[!z].st.cutime + c0[!z].st.cstime;
-	want_cpu = (double)(m1.st.utime + m1.st.stime - m0.st.utime - m0.st.stime) / hz +
-	    (double)(m1.st.cutime + m1.st.cstime - m0.st.cutime - m0.st.cstime - debt) / hz +
-	    (double)(c1.st.utime + c1.st.stime - c0[z].st.utime - c0[z].st.stime) / hz;
+	/* The reaped child's counted CPU is paid from m's cutime+cstime, in whole ticks. */
+	debt = c0[!z].clock_ns + (c0[!z].st.cutime + c0[!z].st.cstime) * tick_ns;
+	dchild = (m1.st.cutime + m1.st.cstime - m0.st.cutime - m0.st.cstime) * tick_ns;
+	want_cpu = (double)(m1.clock_ns - m0.clock_ns) / 1e9 +
+	    (double)(dchild > debt ? dchild - debt : 0) / 1e9 +
+	    (double)(c1.clock_ns - c0[z].clock_ns) / 1e9;
 	print_message("cpu_s %.3f (want %.3f) run_s %.6f runq_s %.6f vcsw %llu ivcsw %llu "
 	    "procs %u threads %u rss %llu KiB\n", t.cpu_s, want_cpu, t.run_s, t.runq_s,
 	    (unsigned long long)t.vcsw, (unsigned long long)t.ivcsw, t.max_procs, t.max_threads,
