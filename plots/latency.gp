@@ -1,6 +1,6 @@
 # latency.gp: the distribution of end-to-end latency (first byte requested to upload done)
-# of each model's best run, as cumulative fractions against milliseconds; the x axis turns
-# logarithmic when the slowest image took over 20 times the fastest. A dotted line marks
+# of each model's best run, as cumulative fractions against milliseconds, over the range of
+# the data; the x axis turns logarithmic when the slowest image took over 20 times the fastest. A dotted line marks
 # the median and the 99th percentile. Reads latency-S.dat; rows matched to a model by mi.
 _p = 0; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { _p = _i } }
 load (_p > 0 ? ARG0[1:_p] : "")."style.gp"
@@ -22,8 +22,11 @@ if (xmin > 0 && xmax / xmin > 20) {
 	set xlabel "end-to-end latency (ms, log scale)"
 	set xrange [xmin / 1.2:xmax * 1.2]
 } else {
+	# the range of the data, 5% of it either side (not from 0: a CDF of images that all took
+	# 25 to 50 ms would leave half the width empty)
 	set xlabel "end-to-end latency (ms)"
-	set xrange [0:xmax * 1.05]
+	_pad = (xmax - xmin) * 0.05 + 0.5
+	set xrange [(xmin - _pad > 0 ? xmin - _pad : 0):xmax + _pad]
 }
 set key bottom right
 set arrow 1 from graph 0, first 0.5 to graph 1, first 0.5 nohead linecolor rgb "#909090" \
