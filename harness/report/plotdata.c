@@ -40,6 +40,8 @@ static long scaling_rows(const struct report_scenario *s, const struct report_mo
     FILE *f, char *err, size_t errlen);
 static long uslfit_rows(const struct report_scenario *s, const struct report_model *m,
     FILE *f, char *err, size_t errlen);
+static long bound_rows(const struct report_scenario *s, const struct report_model *m,
+    FILE *f, char *err, size_t errlen);
 static int write_per_model(const struct report_scenario *s, const struct per_model *p,
     const char *dir, char *err, size_t errlen);
 static int write_models(const struct report_scenario *s, const char *dir, char *err,
@@ -61,6 +63,8 @@ static const struct per_model per_model[] = {
 	    8, 0, cpu_rows },
 	{ "scaling", "level images_per_s bound_images_per_s mi", 4, 1, scaling_rows },
 	{ "uslfit", "n predicted_images_per_s mi", 3, 1, uslfit_rows },
+	{ "bound", "n latency_bound_images_per_s resource_bound_images_per_s mi", 4, 1,
+	    bound_rows },
 	{ "cputime", "t_s client_cpu_pct server_cpu_pct shaper_cpu_pct mi", 5, 1,
 	    plotdata_cputime_rows },
 	{ "latency", "e2e_ms cumulative_fraction mi", 3, 1, plotdata_latency_rows },
@@ -231,6 +235,46 @@ uslfit_rows(const struct report_scenario *s, const struct report_model *m, FILE 
 		n = pow(top, (double)k / (FIT_ROWS - 1));
 		plotdata_num(f, "", n);
 		plotdata_num(f, " ", usl_predict(&m->usl, n));
+		fprintf(f, " %d\n", m->mi);
+	}
+	return k;
+}
+
+/*
+ * The bounds as lines, not joined points: FIT_ROWS points log-spaced from 1 to the
+ * scenario's largest level, the latency bound N / R0 at each (Little's law: a straight
+ * line, which joined measured levels on a log axis misdraw), and up to the model's own
+ * largest level the tightest of its other bounds there (client, server and machine CPU,
+ * bandwidth), a constant; NaN where none applies. No rows without R0.
+ */
+static long
+bound_rows(const struct report_scenario *s, const struct report_model *m, FILE *f,
+    char *err, size_t errlen)
+{
+	const struct rs_run *top = m->n_runs ? m->runs[m->n_runs - 1] : NULL;
+	const struct bound *b;
+	double r0, res = INFINITY, n, hi = 1;
+	size_t i;
+	long k;
+
+	(void)err, (void)errlen;
+	if (top == NULL || s->bounds == NULL || s->bound_in == NULL)
+		return 0;
+	for (i = 0; i < s->n_models; i++)
+		if (s->models[i].n_runs > 0)
+			hi = fmax(hi, s->models[i].runs[s->models[i].n_runs - 1]->level);
+	i = (size_t)(top - s->rs->runs);	/* report_run_index, as scaling_rows */
+	b = &s->bounds[i];
+	if (!((r0 = s->bound_in[i].r0_s) > 0))
+		return 0;
+	for (k = 0; k < B_N; k++)
+		if (k != B_LATENCY && b->x[k] < res)
+			res = b->x[k];
+	for (k = 0; k < FIT_ROWS; k++) {
+		n = pow(hi, (double)k / (FIT_ROWS - 1));
+		plotdata_num(f, "", n);
+		plotdata_num(f, " ", n / r0);
+		plotdata_num(f, " ", isfinite(res) && n <= top->level * 1.0001 ? res : NAN);
 		fprintf(f, " %d\n", m->mi);
 	}
 	return k;
