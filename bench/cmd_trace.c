@@ -109,7 +109,7 @@ read_trace(const char *path, struct trace_sum *t)
 {
 	char *line = NULL, *cell[64];
 	size_t cap = 0, lineno = 0, nc, i;
-	double v[NCOLS], t0 = INFINITY, t1 = -INFINITY;
+	double v[TRACE_NCOL], t0 = INFINITY, t1 = -INFINITY, get0;
 	int idx[NCOLS], rv = -1, ok;
 	FILE *f = fopen(path, "r");
 
@@ -117,6 +117,8 @@ read_trace(const char *path, struct trace_sum *t)
 		t->s[i].first_wall = t->s[i].first_cpu = -1;
 		t->s[i].first_start = INFINITY;
 	}
+	for (i = 0; i < TRACE_NCOL; i++)
+		v[i] = -1;
 	if (f == NULL) {
 		fprintf(stderr, "exifbench: trace: %s: %s\n", path, strerror(errno));
 		return -1;
@@ -135,32 +137,33 @@ read_trace(const char *path, struct trace_sum *t)
 		}
 	while (csv_record(f, &line, &cap, &lineno) == 0) {
 		nc = csv_split(line, cell, 64);
-		if ((size_t)idx[0] >= nc) {
+		if ((size_t)idx[0] >= nc) {	/* cols[0]: outcome */
 			fprintf(stderr, "exifbench: trace: %s:%zu: %zu cells, not a trace row\n",
 			    path, lineno, nc);
 			goto out;
 		}
 		for (i = 1; i < NCOLS; i++)
-			v[i] = idx[i] >= 0 && (size_t)idx[i] < nc && cell[idx[i]][0] != '\0' ?
+			v[cols[i]] = idx[i] >= 0 && (size_t)idx[i] < nc && cell[idx[i]][0] != '\0' ?
 			    strtod(cell[idx[i]], NULL) : -1;
 		ok = strcmp(cell[idx[0]], "ok") == 0;
 		t->rows++;
 		ok ? t->ok++ : t->failed++;
-		if (v[1] >= 0)
-			t0 = fmin(t0, v[1]);
-		t1 = fmax(t1, fmax(fmax(v[2], v[5]), v[8]));
+		if ((get0 = v[TRACE_get_start_us]) >= 0)
+			t0 = fmin(t0, get0);
+		t1 = fmax(t1, trace_finish_us(v));
 		if (!ok)
 			continue;
-		add(&t->s[W_GET], v[1], v[2] - v[1], v[3]);
-		if (v[4] >= 0)
-			add(&t->s[W_PROC], v[1], v[5] - v[4], v[6]);
-		add(&t->s[W_PUT], v[1], v[8] - v[7], v[9]);
-		add(&t->s[W_E2E], v[1], v[8] - v[1], -1);
-		add(&t->s[W_TTFB], v[1], v[10], -1);
-		if (v[11] >= 0) {
-			add(&t->s[W_RESP], v[1], v[8] - v[11], -1);
-			add(&t->s[W_WAIT], v[1], v[1] - v[11], -1);
-		}
+		/* the figures every reader derives the same way: trace_cols.h */
+		add(&t->s[W_GET], get0, v[TRACE_get_end_us] - get0, v[TRACE_get_cpu_us]);
+		if (v[TRACE_proc_start_us] >= 0)
+			add(&t->s[W_PROC], get0, v[TRACE_proc_end_us] - v[TRACE_proc_start_us],
+			    v[TRACE_proc_cpu_us]);
+		add(&t->s[W_PUT], get0, v[TRACE_put_end_us] - v[TRACE_put_start_us],
+		    v[TRACE_put_cpu_us]);
+		add(&t->s[W_E2E], get0, trace_e2e_us(v, ok), -1);
+		add(&t->s[W_TTFB], get0, v[TRACE_get_ttfb_us], -1);
+		add(&t->s[W_RESP], get0, trace_resp_us(v, ok), -1);	/* -1 closed loop: none */
+		add(&t->s[W_WAIT], get0, trace_wait_us(v), -1);
 	}
 	t->span_s = t1 > t0 ? (t1 - t0) / 1e6 : 0;
 	rv = ferror(f) ? -1 : 0;
