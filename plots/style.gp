@@ -47,13 +47,16 @@ do for [i = 1:5] {
 	set linetype i linecolor rgb model_color(i) linewidth 2 pointtype 7 pointsize 1.3 dashtype 1
 }
 
-# Stages of one image: the transfers in blues (download light, upload dark), the CPU step
-# in orange, so the eye separates waiting on the network from working.
+# Stages of one image, three hues apart: downloading in sky blue, the CPU step in orange,
+# uploading in bluish green (Okabe-Ito), so the eye separates the two transfers and the work;
+# a timeline pales every other image of a lane (stage_rgb_alt, paler = 1) so one image is
+# told from the next.
 stage_names = "GET process PUT"
-stage_rgbs = "#56B4E9 #E8630A #1F4E9C"
+stage_rgbs = "#56B4E9 #E8630A #009E73"
 stage_name(s) = word(stage_names, int(s))
 stage_color(s) = word(stage_rgbs, int(s))
-stage_rgb(s) = (s == 1) ? 0x56B4E9 : (s == 2) ? 0xE8630A : 0x1F4E9C
+stage_rgb(s) = (s == 1) ? 0x56B4E9 : (s == 2) ? 0xE8630A : 0x009E73
+stage_rgb_alt(s, paler) = (paler == 1) ? tint(stage_rgb(s), 0.5) : stage_rgb(s)
 
 # " (io-bound)" after a title, or nothing for figures over all scenarios.
 scen_title = (scenario eq "") ? "" : " (".scenario.")"

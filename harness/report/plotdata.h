@@ -23,10 +23,11 @@
  *                     (100 = one core busy)
  *   gantt-S-M.dat     model M's timeline (M in sequential, async, hybrid; its run at the level
  *                     closest to 8): one row per stage of the first 40 images by start:
- *                     lane start_s end_s stage image
+ *                     lane start_s end_s stage image paler
  *                     lane: the in-flight slot the image occupied (images packed greedily
  *                     onto the lowest free slot, so lane count = peak in flight); stage 1 GET,
- *                     2 process, 3 PUT; times in seconds from the first image's start.
+ *                     2 process, 3 PUT; times in seconds from the first image's start;
+ *                     paler: 1 for every other image of a lane (the figure pales those).
  *                     A first comment line "# level L" gives the level.
  *   latency-S.dat     one index per model (its best run), up to 200 rows:
  *                     e2e_ms cumulative_fraction mi

@@ -43,7 +43,7 @@ struct sample_ctx {
 };
 
 static void gantt_keep(struct gantt *g, const struct img *x);
-static size_t gantt_lanes(const struct img *im, size_t n, int *lane);
+static size_t gantt_lanes(const struct img *im, size_t n, int *lane, int *nth);
 static size_t cdf_pick(size_t n, size_t max, size_t *idx);
 static int cmp_double(const void *a, const void *b);
 static int sample_row(const struct rs_row *row, void *arg);
@@ -66,12 +66,15 @@ gantt_keep(struct gantt *g, const struct img *x)
 
 /*
  * Lanes (1-based) for images sorted by start: each takes the lowest lane whose last image
- * had finished when it started. Returns the lane count (the peak in flight).
+ * had finished when it started; nth[i] is image i's place in its lane (0, 1, ...: the figure
+ * pales the odd ones, so neighbours in a lane differ). Returns the lane count (the peak in
+ * flight).
  */
 static size_t
-gantt_lanes(const struct img *im, size_t n, int *lane)
+gantt_lanes(const struct img *im, size_t n, int *lane, int *nth)
 {
 	double free_at[GANTT_IMAGES], end;
+	int count[GANTT_IMAGES];
 	size_t i, l, lanes = 0;
 	int k;
 
@@ -81,9 +84,10 @@ gantt_lanes(const struct img *im, size_t n, int *lane)
 		for (l = 0; l < lanes && free_at[l] > im[i].t[0]; l++)
 			;
 		if (l == lanes)
-			lanes++;
+			count[lanes++] = 0;
 		free_at[l] = end;
 		lane[i] = (int)l + 1;
+		nth[i] = count[l]++;
 	}
 	return lanes;
 }
@@ -214,7 +218,7 @@ plotdata_gantt(const struct report_scenario *s, const struct report_model *m, co
 {
 	const struct rs_run *r = NULL;
 	struct gantt g = { .n = 0 };
-	int lane[GANTT_IMAGES], k;
+	int lane[GANTT_IMAGES], nth[GANTT_IMAGES], k;
 	struct plotdata_out o;
 	size_t i;
 
@@ -226,10 +230,10 @@ plotdata_gantt(const struct report_scenario *s, const struct report_model *m, co
 		return 0;
 	if (rs_each(s->rs, r, "trace.csv", gantt_row, &g, err, errlen) < 0)
 		return -1;
-	gantt_lanes(g.im, g.n, lane);
+	gantt_lanes(g.im, g.n, lane, nth);
 	if (plotdata_open(&o, dir, err, errlen, "gantt-%s-%s.dat", s->label, m->name) < 0)
 		return -1;
-	fprintf(o.f, "# level %u\n# lane start_s end_s stage image\n", r->level);
+	fprintf(o.f, "# level %u\n# lane start_s end_s stage image paler\n", r->level);
 	for (i = 0; i < g.n; i++)
 		for (k = 0; k < 3; k++) {
 			if (g.im[i].t[2 * k] < 0 || g.im[i].t[2 * k + 1] < 0)
@@ -237,7 +241,7 @@ plotdata_gantt(const struct report_scenario *s, const struct report_model *m, co
 			fprintf(o.f, "%d", lane[i]);
 			plotdata_num(o.f, " ", (g.im[i].t[2 * k] - g.im[0].t[0]) / 1e6);
 			plotdata_num(o.f, " ", (g.im[i].t[2 * k + 1] - g.im[0].t[0]) / 1e6);
-			fprintf(o.f, " %d %zu\n", k + 1, i + 1);
+			fprintf(o.f, " %d %zu %d\n", k + 1, i + 1, nth[i] % 2);
 		}
 	return plotdata_close(&o, err, errlen);
 }

@@ -398,9 +398,10 @@ test_gantt(void **state)
 	d = dat(fx, "gantt-tiny-sequential.dat");
 	assert_string_equal(d->first, "# level 1\n");
 	assert_int_equal(d->rows[0], 10);
-	assert_cols(d, 5);
-	for (r = 0; r < 10; r++)
-		assert_true(d->v[0][r][0] == 1 && d->v[0][r][4] == r / 3 + 1);
+	assert_cols(d, 6);
+	for (r = 0; r < 10; r++)	/* one lane: images 1 3 full, 2 4 paler */
+		assert_true(d->v[0][r][0] == 1 && d->v[0][r][4] == r / 3 + 1 &&
+		    d->v[0][r][5] == (r / 3) % 2);
 	assert_true(d->v[0][0][1] == 0 && d->v[0][0][2] == 0.01 && d->v[0][0][3] == 1);
 	assert_true(d->v[0][8][3] == 3 && d->v[0][8][2] == 0.09 && d->v[0][9][3] == 1);
 
@@ -460,29 +461,31 @@ test_lanes(void **state)
 	static const struct {
 		size_t n;
 		double t[4][6];
-		int lane[4];
+		int lane[4], nth[4];
 		size_t lanes;
 	} cases[] = {
 		{ 3, { { 0, 10, 10, 20, 20, 30 }, { 30, 40, 40, 50, 50, 60 },
-		    { 60, 70, 70, 80, 80, 90 } }, { 1, 1, 1 }, 1 },
+		    { 60, 70, 70, 80, 80, 90 } }, { 1, 1, 1 }, { 0, 1, 2 }, 1 },
 		{ 3, { { 0, 50, 50, 60, 60, 100 }, { 1, 50, 50, 60, 60, 100 },
-		    { 2, 50, 50, 60, 60, 100 } }, { 1, 2, 3 }, 3 },
+		    { 2, 50, 50, 60, 60, 100 } }, { 1, 2, 3 }, { 0, 0, 0 }, 3 },
 		{ 4, { { 0, 50, 50, 60, 60, 100 }, { 1, 20, 20, 30, 30, 50 },
 		    { 60, 61, 61, 62, 62, 70 }, { 101, 102, 102, 103, 103, 110 } },
-		    { 1, 2, 2, 1 }, 2 },
-		{ 2, { { 0, 5, -1, -1, -1, -1 }, { 6, 7, 7, 8, 8, 9 } }, { 1, 1 }, 1 },
-		{ 0, { { 0 } }, { 0 }, 0 },
+		    { 1, 2, 2, 1 }, { 0, 0, 1, 1 }, 2 },
+		{ 2, { { 0, 5, -1, -1, -1, -1 }, { 6, 7, 7, 8, 8, 9 } }, { 1, 1 }, { 0, 1 }, 1 },
+		{ 0, { { 0 } }, { 0 }, { 0 }, 0 },
 	};
 	struct img im[4];
-	int lane[4];
+	int lane[4], nth[4];
 	size_t c, i;
 
 	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		for (i = 0; i < cases[c].n; i++)
 			memcpy(im[i].t, cases[c].t[i], sizeof(im[i].t));
-		assert_int_equal(gantt_lanes(im, cases[c].n, lane), cases[c].lanes);
-		for (i = 0; i < cases[c].n; i++)
+		assert_int_equal(gantt_lanes(im, cases[c].n, lane, nth), cases[c].lanes);
+		for (i = 0; i < cases[c].n; i++) {
 			assert_int_equal(lane[i], cases[c].lane[i]);
+			assert_int_equal(nth[i], cases[c].nth[i]);
+		}
 	}
 }
 
@@ -543,7 +546,7 @@ test_results_small(void **state)
 		assert_int_equal(d->blocks, s->n_models);
 		snprintf(name, sizeof(name), "gantt-%s-async.dat", s->rs->name);
 		if (exists(fx, name)) {
-			assert_cols(d = dat(fx, name), 5);
+			assert_cols(d = dat(fx, name), 6);
 			assert_true(d->rows[0] > 0 && d->rows[0] <= 3 * GANTT_IMAGES);
 		}
 	}
