@@ -94,7 +94,7 @@ REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c r
 	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_summary.c \
 	report_out.c report_usl.c report_html.c report_plan.c \
 	report_net.c report_hosts.c report_endpoints.c capacity.c capacity_pick.c \
-	capacity_whatif.c rates.c report_rates.c plotdata_out.c plotdata.c plotdata_runs.c \
+	capacity_whatif.c rates.c report_rates.c plotdata_out.c plotdata.c plotdata_runs.c plotdata_crossover.c \
 	plotdata_rates.c plot.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC) \
 	harness/mpi/timeline.c

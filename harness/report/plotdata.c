@@ -61,7 +61,8 @@ static const struct per_model per_model[] = {
 	    throughput_rows },
 	{ "cpu", "model mi client_on client_runq client_off server_on server_runq server_off",
 	    8, 0, cpu_rows },
-	{ "scaling", "level images_per_s bound_images_per_s mi", 4, 1, scaling_rows },
+	{ "scaling", "level images_per_s bound_images_per_s mi half_95_images_per_s reps", 6, 1,
+	    scaling_rows },
 	{ "uslfit", "n predicted_images_per_s mi", 3, 1, uslfit_rows },
 	{ "bound", "n latency_bound_images_per_s resource_bound_images_per_s mi", 4, 1,
 	    bound_rows },
@@ -85,7 +86,7 @@ plotdata_write(const struct report *rep, const char *dir, char *err, size_t errl
 	for (i = 0; i < rep->n; i++) {
 		s = &rep->sc[i];
 		if (write_models(s, dir, err, errlen) < 0 ||
-		    write_caption(s, dir, err, errlen) < 0)
+		    write_caption(s, dir, err, errlen) < 0 || plotdata_crossover(s, dir, err, errlen) < 0)
 			return -1;
 		for (j = 0; j < sizeof(per_model) / sizeof(per_model[0]); j++)
 			if (write_per_model(s, &per_model[j], dir, err, errlen) < 0)
@@ -207,18 +208,25 @@ cpu_rows(const struct report_scenario *s, const struct report_model *m, FILE *f,
 	return 1;
 }
 
+/* A level's mean over its repeats (the run's own rate with one) and the 95% interval. */
 static long
 scaling_rows(const struct report_scenario *s, const struct report_model *m, FILE *f,
     char *err, size_t errlen)
 {
-	size_t k;
+	struct estimate e;
+	double x[64];
+	size_t k, n;
 
 	for (k = 0; k < m->n_runs; k++) {
+		n = rs_reps(s->rs, m->runs[k], x, 64);
+		analysis_estimate(x, n < 64 ? n : 64, m->runs[k]->tr.ips_se, &e);
 		plotdata_num(f, "", m->runs[k]->level);
-		plotdata_num(f, " ", m->runs[k]->v[RS_images_per_s]);
+		plotdata_num(f, " ", e.reps > 0 ? e.mean : m->runs[k]->v[RS_images_per_s]);
 		/* report_run_index(s, run), without linking report.o into the unit test */
 		plotdata_num(f, " ", s->bounds ? s->bounds[m->runs[k] - s->rs->runs].best : NAN);
-		fprintf(f, " %d\n", m->mi);
+		fprintf(f, " %d", m->mi);
+		plotdata_num(f, " ", e.reps >= 2 && e.half >= 0 ? e.half : NAN);
+		fprintf(f, " %u\n", e.reps);
 	}
 	return (long)m->n_runs;
 }

@@ -10,6 +10,13 @@
  *                     "model" mi images_per_s level speedup_over_sequential
  *   scaling-S.dat     one gnuplot index (block, two blank lines apart) per model, one row per
  *                     measured level: level images_per_s bound_images_per_s mi
+ *                     half_95_images_per_s reps (images_per_s: the mean of the level's
+ *                     repeats; half_95: its 95% interval's half-width, NaN under 2 repeats)
+ *   crossover-S.dat   one row per model: "model" mi nstar nstar_images_per_s
+ *                     crossover_n crossover_images_per_s (N*: the USL fit's peak, NaN
+ *                     without one; crossover: where N / R0 meets the model's CPU or
+ *                     bandwidth bound); first comment line "# note ..." names the marks
+ *                     beyond the levels run, in words
  *   uslfit-S.dat      one index per model, in the same order as scaling-S.dat, 100 rows of
  *                     the fitted curve from 1 to the largest level: n predicted_images_per_s mi
  *                     (an index with no rows where the fit failed)

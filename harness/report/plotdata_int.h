@@ -44,6 +44,10 @@ long plotdata_latency_rows(const struct report_scenario *s, const struct report_
 int plotdata_gantt(const struct report_scenario *s, const struct report_model *m,
     const char *dir, char *err, size_t errlen);
 
+/* crossover-S.dat: the scaling figure's N* and crossover marks (plotdata_crossover.c). 0/-1. */
+int plotdata_crossover(const struct report_scenario *s, const char *dir, char *err,
+    size_t errlen);
+
 /*
  * Writes rates-S.dat and rates-S.txt for a scenario with a rate sweep (plotdata_rates.c).
  * 0, or -1 with err.

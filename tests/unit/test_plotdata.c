@@ -145,9 +145,14 @@ build(struct report *rep, const char *dir)
 		s->rs = rs = &rep->rs.sc[rep->n];
 		snprintf(s->label, sizeof(s->label), "%s", rs->name);	/* names are unique here */
 		assert_non_null(s->bounds = calloc(rs->n_runs, sizeof(*s->bounds)));
+		assert_non_null(s->bound_in = calloc(rs->n_runs, sizeof(*s->bound_in)));
 		for (k = 0; k < rs->n_runs; k++) {
 			r = &rs->runs[k];
 			s->bounds[k].best = r->level >= 8 ? INFINITY : 100.0 * r->level;
+			/* the crossover's inputs: R0 0.1 s, client CPU the only other bound (200/s) */
+			for (l = 0; l < B_N; l++)
+				s->bounds[k].x[l] = l == B_CLIENT_CPU ? 200 : INFINITY;
+			s->bound_in[k].r0_s = 0.1;
 			if (r->client_pus > s->main_pus || s->n_tags == 0) {
 				s->main_pus = r->client_pus;
 				snprintf(s->main_tag, sizeof(s->main_tag), "%s", r->tag);
@@ -175,7 +180,8 @@ build(struct report *rep, const char *dir)
 			snprintf(m->name, sizeof(m->name), "%s", model_names[j]);
 			m->mi = (int)j + 1;
 			m->usl_ok = m->n_runs >= 3;
-			m->usl = (struct usl){ .lambda = 10, .sigma = 0.1, .kappa = 0.01 };
+			m->usl = (struct usl){ .lambda = 10, .sigma = 0.1, .kappa = 0.01,
+				.nstar = sqrt(0.9 / 0.01) };
 			s->n_models++;
 		}
 		s->seq = rs_find(rs, "sequential", 1, s->main_tag);
@@ -189,8 +195,10 @@ unbuild(struct report *rep)
 {
 	size_t i;
 
-	for (i = 0; i < rep->n; i++)
+	for (i = 0; i < rep->n; i++) {
 		free(rep->sc[i].bounds);
+		free(rep->sc[i].bound_in);
+	}
 	free(rep->sc);
 	resultset_free(&rep->rs);
 	memset(rep, 0, sizeof(*rep));
@@ -327,10 +335,25 @@ test_summary_files(void **state)
 	d = dat(fx, "scaling-tiny.dat");
 	assert_int_equal(d->blocks, 3);
 	assert_true(d->rows[0] == 1 && d->rows[1] == 1 && d->rows[2] == 3);
-	assert_cols(d, 4);
+	assert_cols(d, 6);
+	assert_true(d->v[2][1][5] == 1 && isnan(d->v[2][1][4]));	/* one repeat: no bar */
 	assert_true(d->v[2][0][0] == 1 && d->v[2][1][0] == 4 && d->v[2][2][0] == 8);
 	assert_true(d->v[2][1][1] == 30 && d->v[2][1][2] == 400 && d->v[2][1][3] == 4);
 	assert_true(isnan(d->v[2][2][2]));
+
+	/*
+	 * Marks: async's N* sqrt(0.9 / 0.01) within the levels (up to 1.25 x 8), its crossover
+	 * 200/s x 0.1 s = 20 beyond them (named in the note); one level or no fit: NaN.
+	 */
+	d = dat(fx, "crossover-tiny.dat");
+	assert_string_equal(d->first, "# note crossover beyond the levels run: async 20\n");
+	assert_int_equal(d->rows[0], 3);
+	assert_cols(d, 6);
+	assert_true(isnan(d->v[0][0][2]) && isnan(d->v[0][0][4]) && isnan(d->v[0][1][4]));
+	assert_true(d->v[0][2][1] == 4 && fabs(d->v[0][2][2] - sqrt(90)) < 1e-4);
+	assert_true(fabs(d->v[0][2][3] - 10 * sqrt(90) / (1 + 0.1 * (sqrt(90) - 1) +
+	    0.01 * sqrt(90) * (sqrt(90) - 1))) < 1e-3);
+	assert_true(d->v[0][2][4] == 20 && d->v[0][2][5] == 200);
 
 	/* A failed fit is one NaN row, so the indexes stay aligned. */
 	d = dat(fx, "uslfit-tiny.dat");
@@ -533,7 +556,7 @@ test_results_small(void **state)
 		snprintf(name, sizeof(name), "cpu-%s.dat", s->rs->name);
 		assert_cols(dat(fx, name), 8);
 		snprintf(name, sizeof(name), "scaling-%s.dat", s->rs->name);
-		assert_cols(d = dat(fx, name), 4);
+		assert_cols(d = dat(fx, name), 6);
 		assert_int_equal(d->blocks, s->n_models);
 		snprintf(name, sizeof(name), "uslfit-%s.dat", s->rs->name);
 		assert_cols(d = dat(fx, name), 3);
