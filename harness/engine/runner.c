@@ -165,6 +165,7 @@ finish(struct watch *w, struct runner_result *res)
 		sampler_totals(w->s, (enum sampler_group)g, &res->group[g]);
 	sampler_system(w->s, &res->sys);
 	res->sampler_cost_s = sampler_cost_s(w->s);
+	sampler_waits(w->s, &res->waits);
 	res->ticks = res->group[SAMPLER_MODEL].samples;
 }
 

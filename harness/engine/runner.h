@@ -65,6 +65,7 @@ struct runner_result {
 	struct sampler_totals group[SAMPLER_NGROUPS];
 	struct sampler_system sys;
 	double sampler_cost_s;		/* CPU the samples took */
+	struct waits_totals waits;	/* the model group's wait profile (sampler_waits) */
 	unsigned ticks;
 	double wall_s;			/* from exec to exit */
 	int interrupted;		/* the runner passed an interrupt on */

@@ -344,3 +344,16 @@ proctab_uses_taskstats(const struct proctab *t)
 {
 	return t != NULL && t->nl != NULL;
 }
+
+void
+proctab_each(const struct proctab *t, int group, proctab_each_fn fn, void *arg)
+{
+	const struct proc *p;
+	size_t i;
+
+	for (i = 0; t != NULL && fn != NULL && i < t->nprocs; i++) {
+		p = &t->procs[i];
+		if (p->group == group && !ZOMBIE(p))
+			fn(arg, p->pid, p->cur.num_threads);
+	}
+}

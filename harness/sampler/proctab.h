@@ -55,6 +55,13 @@ int proctab_sample(struct proctab *t, struct proctab_acc *g);
  */
 void proctab_scan_every(struct proctab *t, double seconds);
 
+/*
+ * Calls fn(arg, pid, threads) for each process of group that was alive (not a zombie) at the
+ * last sample, threads being its thread count then. NULL t or fn is ignored.
+ */
+typedef void (*proctab_each_fn)(void *arg, pid_t pid, long threads);
+void proctab_each(const struct proctab *t, int group, proctab_each_fn fn, void *arg);
+
 /* 1 when the thread groups' counters come from taskstats, 0 when from every thread's files. */
 int proctab_uses_taskstats(const struct proctab *t);
 

@@ -12,6 +12,7 @@
 
 #include "procfs.h"
 #include "proctab.h"
+#include "waits.h"
 #include "harness/results/samples_cols.h"
 
 _Static_assert(SAMPLER_DESCENDANTS == PROCTAB_DESCENDANTS &&
@@ -23,6 +24,7 @@ _Static_assert(SAMPLER_DESCENDANTS == PROCTAB_DESCENDANTS &&
 
 struct sampler {
 	struct proctab *tab;
+	struct waits *waits;	/* the model group's wait profile */
 	struct procfs_cpu cpu_first, cpu_last;
 	double t_first, t_last;
 	unsigned ticks, samples;
@@ -39,6 +41,7 @@ static void cpu_split(const struct procfs_cpu *a, const struct procfs_cpu *b,
 static void write_row(FILE *csv, const char *label, double t, const struct procfs_cpu *c0,
     const struct procfs_cpu *c1, const struct proctab_acc *g, double dt);
 static void add_interval(struct sampler *s, struct proctab_acc *g, double dt);
+static void wait_one(void *arg, pid_t pid, long threads);
 
 const char *
 sampler_group_name(enum sampler_group g)
@@ -53,7 +56,10 @@ sampler_new(void)
 {
 	struct sampler *s;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL || (s->tab = proctab_new()) == NULL) {
+	if ((s = calloc(1, sizeof(*s))) == NULL || (s->tab = proctab_new()) == NULL ||
+	    (s->waits = waits_new()) == NULL) {
+		if (s != NULL)
+			proctab_free(s->tab);
 		free(s);
 		return NULL;
 	}
@@ -66,6 +72,7 @@ sampler_free(struct sampler *s)
 	if (s == NULL)
 		return;
 	proctab_free(s->tab);
+	waits_free(s->waits);
 	free(s);
 }
 
@@ -204,6 +211,15 @@ add_interval(struct sampler *s, struct proctab_acc *g, double dt)
 	}
 }
 
+/* The baseline tick opens the files but counts nothing: its interval is not in the window. */
+static void
+wait_one(void *arg, pid_t pid, long threads)
+{
+	struct sampler *s = arg;
+
+	(void)waits_sample(s->waits, pid, threads, s->ticks > 0);
+}
+
 int
 sampler_tick(struct sampler *s, FILE *csv, const char *label)
 {
@@ -222,6 +238,9 @@ sampler_tick(struct sampler *s, FILE *csv, const char *label)
 	}
 	memset(g, 0, sizeof(g));
 	rc = proctab_sample(s->tab, g);
+	waits_begin(s->waits);
+	proctab_each(s->tab, SAMPLER_MODEL, wait_one, s);
+	waits_end(s->waits);
 	dt = now - s->t_last;
 	add_interval(s, g, dt);
 	if (s->ticks == 0) {
@@ -297,4 +316,10 @@ int
 sampler_uses_taskstats(const struct sampler *s)
 {
 	return s != NULL && proctab_uses_taskstats(s->tab);
+}
+
+void
+sampler_waits(const struct sampler *s, struct waits_totals *w)
+{
+	waits_totals(s != NULL ? s->waits : NULL, w);
 }

@@ -35,6 +35,8 @@
  *     whose parent is in the group joins it, counting from its birth. The zombie of an
  *     exited, unreaped process still shows its final counters and stays in the group with
  *     zero threads; once reaped it is dropped.
+ *   - The wait profile (waits.h), of the model group only: at every tick after the first, one
+ *     sample per blocked thread by its system call and wait channel, and by class.
  */
 #ifndef EXIFBENCH_SAMPLER_H
 #define EXIFBENCH_SAMPLER_H
@@ -43,6 +45,8 @@
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/types.h>
+
+#include "waits.h"
 
 enum sampler_group { SAMPLER_MODEL, SAMPLER_SERVER, SAMPLER_SHAPER, SAMPLER_NGROUPS };
 
@@ -132,6 +136,12 @@ unsigned sampler_ticks(const struct sampler *s);
  * one; a descendant found later still counts from its birth (proctab_scan_every).
  */
 void sampler_scan_every(struct sampler *s, double seconds);
+
+/*
+ * The model group's wait profile from the second tick to the last (waits.h): samples by class
+ * and the (syscall, wchan, samples) rows. All zero before two ticks or when s is NULL.
+ */
+void sampler_waits(const struct sampler *s, struct waits_totals *w);
 
 /* 1 when the per-thread counters come from taskstats, 0 when from every thread's files. */
 int sampler_uses_taskstats(const struct sampler *s);

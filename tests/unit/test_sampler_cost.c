@@ -8,7 +8,9 @@
  * tick reads or how it adds up fails here. The cost cases fork a pool master with 64 sleeping
  * children (65 processes), one lone process, and one with 600 sleeping threads (radosgw-like),
  * and the pool again with a thread that makes threads (so every tick lists /proc), tick each
- * 200 times and print the mean tick cost in thread CPU time: figures, not asserts.
+ * 200 times and print the mean tick cost in thread CPU time: figures, not asserts; and one
+ * process with 64 sleeping threads, pthreads at 64 in flight. Each cost case checks the wait
+ * profile saw every thread blocked at every tick, in the class it sleeps in.
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -304,6 +306,7 @@ static void
 cost(struct fixture *fx, const char *what, int nchildren, int nthreads, int churn)
 {
 	struct sampler_totals t;
+	struct waits_totals w;
 	double us;
 	int i;
 
@@ -318,6 +321,14 @@ cost(struct fixture *fx, const char *what, int nchildren, int nthreads, int chur
 	print_message("%s: %u procs %u threads: tick %.1f us (mean of %u), %.3f%% of one "
 	    "core at 10 Hz\n", what, t.max_procs, t.max_threads, us, sampler_ticks(fx->s),
 	    us / 1e4 * 10);
+	sampler_waits(fx->s, &w);
+	print_message("%s: wait profile %llu samples, %.0f%% %s\n", what,
+	    (unsigned long long)w.samples, w.samples ? 100.0 * (double)w.by_class[
+	    waits_top_class(&w)] / (double)w.samples : 0.0, waitclass_name(waits_top_class(&w)));
+	/* every thread asleep at every tick after the first: a pipe read, or pause() */
+	assert_true(w.samples >= (uint64_t)(COST_TICKS - 1) * (nchildren + nthreads + 1));
+	assert_int_equal(waits_top_class(&w), nchildren > 0 ? WAITCLASS_pipe :
+	    nthreads > 0 ? WAITCLASS_other : WAITCLASS_pipe);
 	assert_int_equal(t.max_procs, nchildren + 1);
 	assert_true(t.max_threads >= (unsigned)(nchildren + nthreads + 1 + churn));
 	assert_true(t.cpu_s < 0.5);
@@ -350,6 +361,13 @@ test_cost_threads(void **state)
 	cost(*state, "600 threads", 0, 600, 0);
 }
 
+/* pthreads at 64 in flight: one process, 64 workers and its main thread. */
+static void
+test_cost_threads64(void **state)
+{
+	cost(*state, "64 threads", 0, 64, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 /* An argument picks the tests to run by name (a glob), e.g. for perf: test_cost_pool. */
@@ -362,6 +380,7 @@ main(int argc, char **argv)
 		T(test_cost_churn),
 		T(test_cost_one),
 		T(test_cost_threads),
+		T(test_cost_threads64),
 	};
 
 	if (argc > 1)

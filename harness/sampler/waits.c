@@ -1,0 +1,317 @@
+/*
+ * waits.c: the wait profile's reader and counts. Per process it keeps the list of its threads
+ * and, per thread, its syscall and wchan files open; a tick preads them. The list is read again
+ * from /proc/PID/task only when the thread count the stat showed differs from it or a read
+ * failed (a thread exited; one born in the same interval is then found a tick later), which
+ * keeps a steady pool of threads at two preads per blocked thread. Counting is a linear search
+ * of at most WAITS_MAX_ROWS rows: a model blocks in a handful of places.
+ */
+#include "waits.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct wthread {
+	pid_t tid;
+	int sfd, wfd;	/* syscall, wchan; -1 when they could not be opened */
+	int seen;	/* in the last listing */
+};
+
+struct wproc {
+	pid_t pid;
+	int sampled;	/* in this tick */
+	int stale;	/* a read failed: list again */
+	struct wthread *th;
+	size_t n, cap;
+};
+
+struct waits {
+	struct wproc *procs;
+	size_t n, cap;
+	struct waits_totals tot;
+};
+
+static struct wproc *proc_get(struct waits *w, pid_t pid);
+static void proc_close(struct wproc *p);
+static int relist(struct wproc *p);
+static int thread_add(struct wproc *p, pid_t tid);
+static void sample_thread(struct waits *w, struct wproc *p, struct wthread *t, int count);
+static void count_one(struct waits_totals *t, long nr, const char *wchan);
+static int read_fd(int fd, char *buf, size_t size);
+static int by_samples(const void *a, const void *b);
+
+struct waits *
+waits_new(void)
+{
+	return calloc(1, sizeof(struct waits));
+}
+
+static void
+proc_close(struct wproc *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->th[i].sfd != -1)
+			close(p->th[i].sfd);
+		if (p->th[i].wfd != -1)
+			close(p->th[i].wfd);
+	}
+	free(p->th);
+	p->th = NULL;
+	p->n = p->cap = 0;
+}
+
+void
+waits_free(struct waits *w)
+{
+	size_t i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->n; i++)
+		proc_close(&w->procs[i]);
+	free(w->procs);
+	free(w);
+}
+
+static struct wproc *
+proc_get(struct waits *w, pid_t pid)
+{
+	struct wproc *np;
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		if (w->procs[i].pid == pid)
+			return &w->procs[i];
+	if (w->n == w->cap) {
+		if ((np = realloc(w->procs, (w->cap ? w->cap * 2 : 8) * sizeof(*np))) == NULL)
+			return NULL;
+		w->procs = np;
+		w->cap = w->cap ? w->cap * 2 : 8;
+	}
+	np = &w->procs[w->n++];
+	memset(np, 0, sizeof(*np));
+	np->pid = pid;
+	np->stale = 1;
+	return np;
+}
+
+static int
+thread_add(struct wproc *p, pid_t tid)
+{
+	struct wthread *nt;
+	char path[64];
+
+	if (p->n == p->cap) {
+		if ((nt = realloc(p->th, (p->cap ? p->cap * 2 : 16) * sizeof(*nt))) == NULL)
+			return -1;
+		p->th = nt;
+		p->cap = p->cap ? p->cap * 2 : 16;
+	}
+	nt = &p->th[p->n++];
+	nt->tid = tid;
+	nt->seen = 1;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)p->pid, (int)tid);
+	nt->sfd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/wchan", (int)p->pid, (int)tid);
+	nt->wfd = open(path, O_RDONLY | O_CLOEXEC);
+	return 0;
+}
+
+/* Lists /proc/PID/task again: keeps the threads still there (and their files), adds the new. */
+static int
+relist(struct wproc *p)
+{
+	struct dirent *de;
+	char path[48];
+	size_t i;
+	DIR *d;
+	long tid;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)p->pid);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	for (i = 0; i < p->n; i++)
+		p->th[i].seen = 0;
+	while ((de = readdir(d)) != NULL) {
+		if ((tid = strtol(de->d_name, NULL, 10)) <= 0)
+			continue;
+		for (i = 0; i < p->n && p->th[i].tid != (pid_t)tid; i++)
+			;
+		if (i < p->n)
+			p->th[i].seen = 1;
+		else if (thread_add(p, (pid_t)tid) == -1)
+			rc = -1;
+	}
+	closedir(d);
+	for (i = 0; i < p->n; i++)
+		if (!p->th[i].seen) {
+			if (p->th[i].sfd != -1)
+				close(p->th[i].sfd);
+			if (p->th[i].wfd != -1)
+				close(p->th[i].wfd);
+			p->th[i--] = p->th[--p->n];
+		}
+	p->stale = 0;
+	return rc;
+}
+
+/* Reads fd from offset 0 into buf, NUL-terminated: its length, or -1. */
+static int
+read_fd(int fd, char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (fd == -1 || (n = pread(fd, buf, size - 1, 0)) < 0)
+		return -1;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+static void
+count_one(struct waits_totals *t, long nr, const char *wchan)
+{
+	enum waitclass c = waitclass_of(nr, wchan, 0);
+	struct waits_row *r;
+	size_t i;
+
+	t->samples++;
+	t->by_class[c]++;
+	for (i = 0; i < t->nrows; i++) {
+		r = &t->rows[i];
+		if (r->nr == nr && strcmp(r->wchan, wchan) == 0) {
+			r->samples++;
+			return;
+		}
+	}
+	if (t->nrows == WAITS_MAX_ROWS) {
+		t->unlisted++;
+		return;
+	}
+	r = &t->rows[t->nrows++];
+	r->nr = nr;
+	snprintf(r->wchan, sizeof(r->wchan), "%s", wchan);
+	r->cls = c;
+	r->samples = 1;
+}
+
+static void
+sample_thread(struct waits *w, struct wproc *p, struct wthread *t, int count)
+{
+	char sc[160], wc[WAITS_WCHAN_LEN];
+	long nr;
+
+	if (read_fd(t->sfd, sc, sizeof(sc)) == -1) {
+		p->stale = 1;	/* it exited (ESRCH), or could not be opened */
+		return;
+	}
+	if (waitclass_parse_syscall(sc, &nr) != 0 || !count)
+		return;		/* running, or unreadable text */
+	if (read_fd(t->wfd, wc, sizeof(wc)) == -1)
+		wc[0] = '\0';
+	wc[strcspn(wc, "\n")] = '\0';
+	if (strcmp(wc, "0") == 0)
+		wc[0] = '\0';
+	count_one(&w->tot, nr, wc);
+}
+
+void
+waits_begin(struct waits *w)
+{
+	size_t i;
+
+	for (i = 0; w != NULL && i < w->n; i++)
+		w->procs[i].sampled = 0;
+}
+
+int
+waits_sample(struct waits *w, pid_t pid, long nthreads, int count)
+{
+	struct wproc *p;
+	size_t i;
+	int rc = 0;
+
+	if (w == NULL || pid <= 0 || (p = proc_get(w, pid)) == NULL)
+		return -1;
+	p->sampled = 1;
+	if ((p->stale || (long)p->n != nthreads) && relist(p) == -1)
+		rc = -1;
+	for (i = 0; i < p->n; i++)
+		sample_thread(w, p, &p->th[i], count);
+	return rc;
+}
+
+void
+waits_end(struct waits *w)
+{
+	size_t i;
+
+	for (i = 0; w != NULL && i < w->n; i++)
+		if (!w->procs[i].sampled) {
+			proc_close(&w->procs[i]);
+			w->procs[i--] = w->procs[--w->n];
+		}
+}
+
+static int
+by_samples(const void *a, const void *b)
+{
+	const struct waits_row *x = a, *y = b;
+
+	return x->samples < y->samples ? 1 : x->samples > y->samples ? -1 :
+	    x->nr < y->nr ? -1 : x->nr > y->nr;
+}
+
+void
+waits_totals(const struct waits *w, struct waits_totals *out)
+{
+	if (out == NULL)
+		return;
+	memset(out, 0, sizeof(*out));
+	if (w == NULL)
+		return;
+	*out = w->tot;
+	qsort(out->rows, out->nrows, sizeof(out->rows[0]), by_samples);
+}
+
+int
+waits_top_class(const struct waits_totals *t)
+{
+	int i, top = -1;
+
+	for (i = 0; t != NULL && i < WAITCLASS_N; i++)
+		if (t->by_class[i] > 0 && (top == -1 || t->by_class[i] > t->by_class[top]))
+			top = i;
+	return top;
+}
+
+long
+waits_top_syscall(const struct waits_totals *t, uint64_t *samples)
+{
+	uint64_t sum, best = 0;
+	size_t i, j;
+	long top = -2;
+
+	for (i = 0; t != NULL && i < t->nrows; i++) {
+		for (j = 0; j < i && t->rows[j].nr != t->rows[i].nr; j++)
+			;
+		if (j < i)
+			continue;	/* summed at its first row */
+		for (sum = 0, j = i; j < t->nrows; j++)
+			if (t->rows[j].nr == t->rows[i].nr)
+				sum += t->rows[j].samples;
+		if (sum > best) {
+			best = sum;
+			top = t->rows[i].nr;
+		}
+	}
+	if (samples != NULL)
+		*samples = best;
+	return top;
+}

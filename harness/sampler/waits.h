@@ -1,0 +1,66 @@
+/*
+ * waits.h: the wait profile of a group of processes. At each of the sampler's ticks, every live
+ * thread of each process it is shown has its /proc/PID/task/TID/syscall read; a thread that is
+ * not "running" is blocked, so its wchan is read too, and one sample is counted for it by
+ * (system call, wait channel) and by class (waitclass.h). A sample is one blocked thread seen
+ * at one tick: at 10 Hz, ten samples are about one thread-second off a CPU. Files are kept
+ * open per thread and read again with pread, and a process's thread list is listed again only
+ * when its thread count changes or a thread's file fails (it exited), so a tick reads two small
+ * files per blocked thread and one per running thread.
+ */
+#ifndef EXIFBENCH_WAITS_H
+#define EXIFBENCH_WAITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "waitclass.h"
+
+#define WAITS_MAX_ROWS 64	/* distinct (syscall, wchan) pairs kept; the rest: unlisted */
+#define WAITS_WCHAN_LEN 48
+
+struct waits_row {
+	long nr;			/* system call number, -1 for none */
+	char wchan[WAITS_WCHAN_LEN];	/* "" when the kernel showed none */
+	enum waitclass cls;
+	uint64_t samples;
+};
+
+struct waits_totals {
+	uint64_t samples;			/* blocked-thread samples, all classes */
+	uint64_t by_class[WAITCLASS_N];		/* they sum to samples */
+	uint64_t unlisted;			/* in by_class but in no row: the table was full */
+	size_t nrows;
+	struct waits_row rows[WAITS_MAX_ROWS];	/* most samples first */
+};
+
+/* An empty profile; NULL when out of memory. waits_free closes every file it holds. */
+struct waits *waits_new(void);
+void waits_free(struct waits *w);
+
+/*
+ * One tick: waits_begin, then waits_sample for every live process of the group (nthreads: its
+ * thread count as just read from its stat, to notice a changed thread list; count 0 reads the
+ * files but counts nothing, as the baseline tick does), then waits_end, which drops (and
+ * closes the files of) the processes not sampled in this tick. waits_sample: 0, or -1 when
+ * its task list cannot be read (the process is gone) or memory runs out.
+ */
+void waits_begin(struct waits *w);
+int waits_sample(struct waits *w, pid_t pid, long nthreads, int count);
+void waits_end(struct waits *w);
+
+/* The totals so far (all zero when w is NULL). */
+void waits_totals(const struct waits *w, struct waits_totals *out);
+
+/* The class with the most samples (the first in WAITCLASS_LIST order on a tie), or -1 when
+   t has no samples. */
+int waits_top_class(const struct waits_totals *t);
+
+/*
+ * The system call with the most samples over all its rows (wait channels summed), its samples
+ * in *samples; -2 when t has no rows. Unlisted samples count for none.
+ */
+long waits_top_syscall(const struct waits_totals *t, uint64_t *samples);
+
+#endif
