@@ -22,6 +22,14 @@
 /* A figure of an open-loop run only: blank for a closed-loop one. */
 #define OPEN(v) (row->offered_per_s > 0 ? (double)(v) : -1)
 
+/* The wait profile's cells (summary_cols.h): blank (-1, "") without samples. */
+#define W (&row->rr->waits)
+#define WAITS_SAMPLES() (W->samples > 0 ? (double)W->samples : -1)
+#define WAITS_PCT(c) (W->samples > 0 ? 100.0 * W->by_class[WAITCLASS_##c] / W->samples : -1)
+#define WAITS_TOP() wait_top(row, NULL)
+#define WAITS_TOP_PCT() (W->samples > 0 ? (wait_top(row, &top), 100.0 * top / W->samples) : -1)
+
+static const char *wait_top(const struct result_row *row, uint64_t *samples);
 static FILE *create(struct results *r, const char *name, char *err, size_t errlen);
 static void put_cell_s(FILE *f, const char *s);
 static double tv_s(const struct timeval *tv);
@@ -159,6 +167,7 @@ void
 results_row(struct results *r, const struct result_row *row)
 {
 	const char *sep = "";
+	uint64_t top = 0;
 	double d;
 
 #define PUT_I(v) fprintf(r->summary, "%s%lld", sep, (long long)(v))
@@ -174,6 +183,24 @@ results_row(struct results *r, const struct result_row *row)
 	fflush(r->summary);
 	fflush(r->samples);
 	fflush(r->trace);
+}
+
+/* The system call the model's threads were blocked in most ("" with no samples). */
+static const char *
+wait_top(const struct result_row *row, uint64_t *samples)
+{
+	static char buf[32];	/* one row at a time: results_row is not reentrant */
+	uint64_t n = 0;
+	long nr;
+
+	if (W->samples == 0 || (nr = waits_top_syscall(W, &n)) == -2) {
+		if (samples)
+			*samples = 0;
+		return "";
+	}
+	if (samples)
+		*samples = n;
+	return waitclass_syscall_text(nr, buf, sizeof(buf));
 }
 
 const char *

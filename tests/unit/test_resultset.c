@@ -298,10 +298,11 @@ test_load_parent(void **state)
 					assert_double_same(r->v[k], strtod(cell, NULL));
 			}
 		}
-		/* but clients, model_cpu_late_s and the open-loop columns: they came later (1,
-		   closed when absent) */
+		/* but clients, model_cpu_late_s, the open-loop and the wait profile's columns:
+		   they came later (1, closed, blank when absent) */
 		for (k = 0; k < RS_NCOL; k++)
 			assert_true(table_col(&t, col_names[k]) >= 0 ||
+			    strncmp(col_names[k], "model_wait_", 11) == 0 ||
 			    strcmp(col_names[k], "clients") == 0 ||
 			    strcmp(col_names[k], "model_cpu_late_s") == 0 ||
 			    strstr(",arrivals,offered_per_s,sustained,behind_ms,behind_end_ms,backlog_max,",
