@@ -3,8 +3,11 @@
  * and, per thread, its syscall and wchan files open; a tick preads them. The list is read again
  * from /proc/PID/task only when the thread count the stat showed differs from it or a read
  * failed (a thread exited; one born in the same interval is then found a tick later), which
- * keeps a steady pool of threads at two preads per blocked thread. Counting is a linear search
- * of at most WAITS_MAX_ROWS rows: a model blocks in a handful of places.
+ * keeps a steady pool of threads at two preads per blocked thread. At most WAITS_MAX_FDS files
+ * stay open in all (the harness's own descriptors must not run out under a default limit of
+ * 1,024 when a model runs a thread per request); the threads past that are read by path,
+ * open-read-close at each tick, which costs more but counts the same. Counting is a linear
+ * search of at most WAITS_MAX_ROWS rows: a model blocks in a handful of places.
  */
 #include "waits.h"
 
@@ -17,7 +20,8 @@
 
 struct wthread {
 	pid_t tid;
-	int sfd, wfd;	/* syscall, wchan; -1 when they could not be opened */
+	int sfd, wfd;	/* syscall, wchan; -1 when not open (bypath) or not openable */
+	int bypath;	/* past WAITS_MAX_FDS: opened at each read */
 	int seen;	/* in the last listing */
 };
 
@@ -33,12 +37,16 @@ struct waits {
 	struct wproc *procs;
 	size_t n, cap;
 	struct waits_totals tot;
+	size_t fds;	/* files open over all processes */
 };
 
 static struct wproc *proc_get(struct waits *w, pid_t pid);
-static void proc_close(struct wproc *p);
-static int relist(struct wproc *p);
-static int thread_add(struct wproc *p, pid_t tid);
+static void proc_close(struct waits *w, struct wproc *p);
+static void thread_close(struct waits *w, struct wthread *t);
+static int relist(struct waits *w, struct wproc *p);
+static int thread_add(struct waits *w, struct wproc *p, pid_t tid);
+static int read_at(const struct wproc *p, const struct wthread *t, int fd, const char *file,
+    char *buf, size_t size);
 static void sample_thread(struct waits *w, struct wproc *p, struct wthread *t, int count);
 static void count_one(struct waits_totals *t, long nr, const char *wchan);
 static int read_fd(int fd, char *buf, size_t size);
@@ -51,16 +59,22 @@ waits_new(void)
 }
 
 static void
-proc_close(struct wproc *p)
+thread_close(struct waits *w, struct wthread *t)
+{
+	if (t->sfd != -1)
+		close(t->sfd), w->fds--;
+	if (t->wfd != -1)
+		close(t->wfd), w->fds--;
+	t->sfd = t->wfd = -1;
+}
+
+static void
+proc_close(struct waits *w, struct wproc *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++) {
-		if (p->th[i].sfd != -1)
-			close(p->th[i].sfd);
-		if (p->th[i].wfd != -1)
-			close(p->th[i].wfd);
-	}
+	for (i = 0; i < p->n; i++)
+		thread_close(w, &p->th[i]);
 	free(p->th);
 	p->th = NULL;
 	p->n = p->cap = 0;
@@ -74,7 +88,7 @@ waits_free(struct waits *w)
 	if (w == NULL)
 		return;
 	for (i = 0; i < w->n; i++)
-		proc_close(&w->procs[i]);
+		proc_close(w, &w->procs[i]);
 	free(w->procs);
 	free(w);
 }
@@ -102,7 +116,7 @@ proc_get(struct waits *w, pid_t pid)
 }
 
 static int
-thread_add(struct wproc *p, pid_t tid)
+thread_add(struct waits *w, struct wproc *p, pid_t tid)
 {
 	struct wthread *nt;
 	char path[64];
@@ -116,16 +130,21 @@ thread_add(struct wproc *p, pid_t tid)
 	nt = &p->th[p->n++];
 	nt->tid = tid;
 	nt->seen = 1;
+	nt->sfd = nt->wfd = -1;
+	if ((nt->bypath = w->fds + 2 > WAITS_MAX_FDS))
+		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)p->pid, (int)tid);
-	nt->sfd = open(path, O_RDONLY | O_CLOEXEC);
+	if ((nt->sfd = open(path, O_RDONLY | O_CLOEXEC)) != -1)
+		w->fds++;
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/wchan", (int)p->pid, (int)tid);
-	nt->wfd = open(path, O_RDONLY | O_CLOEXEC);
+	if ((nt->wfd = open(path, O_RDONLY | O_CLOEXEC)) != -1)
+		w->fds++;
 	return 0;
 }
 
 /* Lists /proc/PID/task again: keeps the threads still there (and their files), adds the new. */
 static int
-relist(struct wproc *p)
+relist(struct waits *w, struct wproc *p)
 {
 	struct dirent *de;
 	char path[48];
@@ -146,20 +165,35 @@ relist(struct wproc *p)
 			;
 		if (i < p->n)
 			p->th[i].seen = 1;
-		else if (thread_add(p, (pid_t)tid) == -1)
+		else if (thread_add(w, p, (pid_t)tid) == -1)
 			rc = -1;
 	}
 	closedir(d);
 	for (i = 0; i < p->n; i++)
 		if (!p->th[i].seen) {
-			if (p->th[i].sfd != -1)
-				close(p->th[i].sfd);
-			if (p->th[i].wfd != -1)
-				close(p->th[i].wfd);
+			thread_close(w, &p->th[i]);
 			p->th[i--] = p->th[--p->n];
 		}
 	p->stale = 0;
 	return rc;
+}
+
+/* Thread t's /proc file: from its open fd, or (bypath) opened for this read. As read_fd. */
+static int
+read_at(const struct wproc *p, const struct wthread *t, int fd, const char *file, char *buf,
+    size_t size)
+{
+	char path[64];
+	int n;
+
+	if (!t->bypath)
+		return read_fd(fd, buf, size);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", (int)p->pid, (int)t->tid, file);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read_fd(fd, buf, size);
+	close(fd);
+	return n;
 }
 
 /* Reads fd from offset 0 into buf, NUL-terminated: its length, or -1. */
@@ -207,13 +241,13 @@ sample_thread(struct waits *w, struct wproc *p, struct wthread *t, int count)
 	char sc[160], wc[WAITS_WCHAN_LEN];
 	long nr;
 
-	if (read_fd(t->sfd, sc, sizeof(sc)) == -1) {
+	if (read_at(p, t, t->sfd, "syscall", sc, sizeof(sc)) == -1) {
 		p->stale = 1;	/* it exited (ESRCH), or could not be opened */
 		return;
 	}
 	if (waitclass_parse_syscall(sc, &nr) != 0 || !count)
 		return;		/* running, or unreadable text */
-	if (read_fd(t->wfd, wc, sizeof(wc)) == -1)
+	if (read_at(p, t, t->wfd, "wchan", wc, sizeof(wc)) == -1)
 		wc[0] = '\0';
 	wc[strcspn(wc, "\n")] = '\0';
 	if (strcmp(wc, "0") == 0)
@@ -240,7 +274,7 @@ waits_sample(struct waits *w, pid_t pid, long nthreads, int count)
 	if (w == NULL || pid <= 0 || (p = proc_get(w, pid)) == NULL)
 		return -1;
 	p->sampled = 1;
-	if ((p->stale || (long)p->n != nthreads) && relist(p) == -1)
+	if ((p->stale || (long)p->n != nthreads) && relist(w, p) == -1)
 		rc = -1;
 	for (i = 0; i < p->n; i++)
 		sample_thread(w, p, &p->th[i], count);
@@ -254,7 +288,7 @@ waits_end(struct waits *w)
 
 	for (i = 0; w != NULL && i < w->n; i++)
 		if (!w->procs[i].sampled) {
-			proc_close(&w->procs[i]);
+			proc_close(w, &w->procs[i]);
 			w->procs[i--] = w->procs[--w->n];
 		}
 }

@@ -17,6 +17,10 @@
 
 #include "waitclass.h"
 
+/* Files kept open in all: two per thread for the first 256 threads; the rest are read by path
+   at each tick (open, read, close), so a model of a thread per request leaves the harness its
+   descriptors under the default limit of 1,024. */
+#define WAITS_MAX_FDS 512
 #define WAITS_MAX_ROWS 64	/* distinct (syscall, wchan) pairs kept; the rest: unlisted */
 #define WAITS_WCHAN_LEN 48
 
