@@ -155,14 +155,14 @@ test_inval(void **state)
 /* Live: threads blocked now in a unix recv, a sleep and a mutex. */
 static int socks[2];
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pid_t tids[3];
+static pid_t tids[3];	/* each set by its thread, read by the test: __atomic */
 
 static void *
 in_recv(void *arg)
 {
 	char c;
 
-	tids[0] = (pid_t)syscall(SYS_gettid);
+	__atomic_store_n(&tids[0], (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	(void)!recv(socks[0], &c, 1, 0);
 	return arg;
 }
@@ -170,7 +170,7 @@ in_recv(void *arg)
 static void *
 in_sleep(void *arg)
 {
-	tids[1] = (pid_t)syscall(SYS_gettid);
+	__atomic_store_n(&tids[1], (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	usleep(3000000);
 	return arg;
 }
@@ -178,7 +178,7 @@ in_sleep(void *arg)
 static void *
 in_lock(void *arg)
 {
-	tids[2] = (pid_t)syscall(SYS_gettid);
+	__atomic_store_n(&tids[2], (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	pthread_mutex_lock(&mu);
 	pthread_mutex_unlock(&mu);
 	return arg;
@@ -208,6 +208,7 @@ test_live(void **state)
 	char sc[256], wc[128];
 	pthread_t th[3];
 	int i, tries, rc;
+	pid_t tid;
 	long nr;
 
 	(void)state;
@@ -218,10 +219,10 @@ test_live(void **state)
 	for (i = 0; i < 3; i++) {
 		for (tries = 0; tries < 200; tries++) {	/* until it blocks, busy machine or not */
 			usleep(10000);
-			if (tids[i] == 0)
+			if ((tid = __atomic_load_n(&tids[i], __ATOMIC_ACQUIRE)) == 0)
 				continue;
-			read_file(tids[i], "syscall", sc, sizeof(sc));
-			read_file(tids[i], "wchan", wc, sizeof(wc));
+			read_file(tid, "syscall", sc, sizeof(sc));
+			read_file(tid, "wchan", wc, sizeof(wc));
 			rc = waitclass_parse_syscall(sc, &nr);
 			if (rc == 0 && waitclass_of(nr, wc, 0) == want[i])
 				break;
