@@ -340,9 +340,13 @@ cost(struct fixture *fx, const char *what, int nchildren, int nthreads, int chur
 	    "core at 10 Hz\n", what, t.max_procs, t.max_threads, us, sampler_ticks(fx->s),
 	    us / 1e4 * 10);
 	sampler_waits(fx->s, &w);
-	print_message("%s: wait profile %llu samples, %.0f%% %s\n", what,
+	print_message("%s: wait profile %llu samples, %.0f%% %s (", what,
 	    (unsigned long long)w.samples, w.samples ? 100.0 * (double)w.by_class[
 	    waits_top_class(&w)] / (double)w.samples : 0.0, waitclass_name(waits_top_class(&w)));
+	for (i = 0; i < WAITCLASS_N; i++)
+		print_message("%s%s %llu", i ? ", " : "", waitclass_name((enum waitclass)i),
+		    (unsigned long long)w.by_class[i]);
+	print_message(")\n");
 	/*
 	 * every process's first thread asleep in a pipe read and every other thread made here
 	 * in pause() (other) at every tick after the first, but for the odd tick a thread is
