@@ -136,6 +136,10 @@ check "HAProxy does not show gw3 DOWN once stopped: $(grep gw3 "$tmp/stats-down.
     grep -q '^gateways,gw3,.*,DOWN,' "$tmp/stats-down.csv"
 run_counted down3 0 on "$c1" "$bin" run -m async -c 8 --src "s3://$bucket/in" \
     --dst "s3://$bucket/down3" --keys "$tmp/keys1"
+# radosgw's shutdown on SIGTERM can outlast the run above (seen here: its pid still there, so
+# the status said "running"); wait for the process to go, 30 s at most, then make it go
+for _ in $(seq 300); do kill -0 "$gw3" 2>/dev/null || break; sleep 0.1; done
+kill -9 "$gw3" 2>/dev/null
 expect 1 '  gateway gw3: down,' "${srv[@]}" status
 
 # Open MPI's launcher agent: one rank per client namespace, each with its own address and
