@@ -7,6 +7,7 @@
 #ifndef EXIFBENCH_TESTUTIL_H
 #define EXIFBENCH_TESTUTIL_H
 
+#include <dirent.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
@@ -127,6 +128,21 @@ testutil_rmtree(const char *dir)
 }
 
 /* Fails unless got and want are the same double, bit for bit. */
+/* The entries of folder path but . and ..: /proc/self/fd, descriptors; /proc/self/task, threads. */
+static inline int
+testutil_count_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
 static inline void
 assert_double_same(double got, double want)
 {

@@ -268,21 +268,6 @@ test_records(void **state)
 	run_free(r);
 }
 
-/* The threads of this process, from /proc/self/task. */
-static int
-tasks(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 static void
 test_without_threads(void **state)
 {
@@ -291,7 +276,7 @@ test_without_threads(void **state)
 	char key[JOB_KEY_MAX + 1], want[64];
 	struct job_record rec;
 	struct run_totals t;
-	int before = tasks(), i;
+	int before = testutil_count_dir("/proc/self/task"), i;
 
 	served.nkeys = 1500;
 	assert_non_null(r);
@@ -301,9 +286,9 @@ test_without_threads(void **state)
 	 * which can be a moment before the kernel drops its /proc/self/task entry: wait for the
 	 * entry (up to 5 s, a settle wait, not a time limit on the code).
 	 */
-	for (i = 0; i < 500 && tasks() != before - 1; i++)
+	for (i = 0; i < 500 && testutil_count_dir("/proc/self/task") != before - 1; i++)
 		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
-	assert_int_equal(tasks(), before - 1);
+	assert_int_equal(testutil_count_dir("/proc/self/task"), before - 1);
 	for (i = 0; i < 1500; i++) {
 		assert_int_equal(run_next_key(r, key), 1);
 		snprintf(want, sizeof(want), "in/%05d.jpg", i);
@@ -315,7 +300,7 @@ test_without_threads(void **state)
 	}
 	assert_int_equal(run_next_key(r, key), 0);
 	assert_int_equal(served.calls, 2);
-	assert_int_equal(tasks(), before - 1);
+	assert_int_equal(testutil_count_dir("/proc/self/task"), before - 1);
 	memset(&rec, 0, sizeof(rec));
 	for (i = 0; i < 100; i++) {
 		rec.exif_tags = i;

@@ -301,21 +301,6 @@ spawn(struct fixture *fx, int nchildren, int nthreads, int churn)
 	close(ready[1]);
 }
 
-/* Descriptors this process holds now. */
-static int
-open_fds(void)
-{
-	struct dirent *de;
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	assert_non_null(d);
-	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 /* COST_TICKS ticks 1 ms apart; prints the mean cost and checks the processes counted. */
 static void
 cost(struct fixture *fx, const char *what, int nchildren, int nthreads, int churn)
@@ -333,7 +318,7 @@ cost(struct fixture *fx, const char *what, int nchildren, int nthreads, int chur
 		usleep(1000);
 	}
 	/* the wait profile's files stay under their cap (600 threads would hold 1,200) */
-	assert_true(open_fds() <= WAITS_MAX_FDS + 64);
+	assert_true(testutil_count_dir("/proc/self/fd") <= WAITS_MAX_FDS + 64);
 	sampler_totals(fx->s, SAMPLER_MODEL, &t);
 	us = 1e6 * sampler_cost_s(fx->s) / sampler_ticks(fx->s);
 	print_message("%s: %u procs %u threads: tick %.1f us (mean of %u), %.3f%% of one "
