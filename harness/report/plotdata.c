@@ -259,30 +259,22 @@ static long
 bound_rows(const struct report_scenario *s, const struct report_model *m, FILE *f,
     char *err, size_t errlen)
 {
-	const struct rs_run *top = m->n_runs ? m->runs[m->n_runs - 1] : NULL;
-	const struct bound *b;
-	double r0, res = INFINITY, n, hi = 1;
+	double r0, res, n, hi = 1;
 	size_t i;
 	long k;
 
 	(void)err, (void)errlen;
-	if (top == NULL || s->bounds == NULL || s->bound_in == NULL)
+	if (plotdata_top_bound(s, m, &r0, &res) < 0)
 		return 0;
 	for (i = 0; i < s->n_models; i++)
 		if (s->models[i].n_runs > 0)
 			hi = fmax(hi, s->models[i].runs[s->models[i].n_runs - 1]->level);
-	i = (size_t)(top - s->rs->runs);	/* report_run_index, as scaling_rows */
-	b = &s->bounds[i];
-	if (!((r0 = s->bound_in[i].r0_s) > 0))
-		return 0;
-	for (k = 0; k < B_N; k++)
-		if (k != B_LATENCY && b->x[k] < res)
-			res = b->x[k];
 	for (k = 0; k < FIT_ROWS; k++) {
 		n = pow(hi, (double)k / (FIT_ROWS - 1));
 		plotdata_num(f, "", n);
 		plotdata_num(f, " ", n / r0);
-		plotdata_num(f, " ", isfinite(res) && n <= top->level * 1.0001 ? res : NAN);
+		plotdata_num(f, " ", isfinite(res) &&
+		    n <= m->runs[m->n_runs - 1]->level * 1.0001 ? res : NAN);
 		fprintf(f, " %d\n", m->mi);
 	}
 	return k;

@@ -64,29 +64,38 @@ plotdata_crossover(const struct report_scenario *s, const char *dir, char *err, 
 	return plotdata_close(&o, err, errlen);
 }
 
+int
+plotdata_top_bound(const struct report_scenario *s, const struct report_model *m, double *r0,
+    double *bound)
+{
+	const struct rs_run *top = m->n_runs ? m->runs[m->n_runs - 1] : NULL;
+	size_t i;
+	int k;
+
+	*r0 = NAN, *bound = INFINITY;
+	if (top == NULL || s->bounds == NULL || s->bound_in == NULL)
+		return -1;
+	i = (size_t)(top - s->rs->runs);	/* report_run_index, without report.o */
+	if (!((*r0 = s->bound_in[i].r0_s) > 0))
+		return -1;
+	for (k = 0; k < B_N; k++)
+		if (k != B_LATENCY && s->bounds[i].x[k] < *bound)
+			*bound = s->bounds[i].x[k];
+	return 0;
+}
+
 /*
- * m's crossover: R0 (its largest level's, as bound_rows) x its tightest bound other than latency
- * there, into *bound; NaN when either is unknown, or m ran one level only (sequential: no
- * sweep to place a crossover on).
+ * m's crossover: R0 x its tightest bound other than latency at its largest level
+ * (plotdata_top_bound), the bound into *bound; NaN when either is unknown, or m ran one level
+ * only (sequential: no sweep to place a crossover on).
  */
 static double
 crossover_of(const struct report_scenario *s, const struct report_model *m, double *bound)
 {
-	const struct rs_run *top = m->n_runs ? m->runs[m->n_runs - 1] : NULL;
-	double r0, res = INFINITY;
-	size_t i;
-	int k;
+	double r0, res;
 
 	*bound = NAN;
-	if (m->n_runs < 2 || s->bounds == NULL || s->bound_in == NULL)
-		return NAN;
-	i = (size_t)(top - s->rs->runs);	/* report_run_index, as bound_rows */
-	if (!((r0 = s->bound_in[i].r0_s) > 0))
-		return NAN;
-	for (k = 0; k < B_N; k++)
-		if (k != B_LATENCY && s->bounds[i].x[k] < res)
-			res = s->bounds[i].x[k];
-	if (!isfinite(res))
+	if (m->n_runs < 2 || plotdata_top_bound(s, m, &r0, &res) < 0 || !isfinite(res))
 		return NAN;
 	*bound = res;
 	return res * r0;

@@ -44,6 +44,14 @@ long plotdata_latency_rows(const struct report_scenario *s, const struct report_
 int plotdata_gantt(const struct report_scenario *s, const struct report_model *m,
     const char *dir, char *err, size_t errlen);
 
+/*
+ * Model m's R0 and tightest bound other than latency (CPU, bandwidth; INFINITY when none), both
+ * at its largest level: the figures the scaling plot's bound line and crossover use. 0, or -1
+ * when m has no run or no R0 (plotdata_crossover.c).
+ */
+int plotdata_top_bound(const struct report_scenario *s, const struct report_model *m,
+    double *r0, double *bound);
+
 /* crossover-S.dat: the scaling figure's N* and crossover marks (plotdata_crossover.c). 0/-1. */
 int plotdata_crossover(const struct report_scenario *s, const char *dir, char *err,
     size_t errlen);
