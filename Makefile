@@ -88,7 +88,7 @@ SHAPE_SRC := $(addprefix harness/shape/,shape.c shape_proxy.c shape_conn.c shape
 SAMPLER_SRC := $(addprefix harness/sampler/,procfs.c taskstats.c pidscan.c proctab.c waitclass.c \
 	waits.c sampler.c)
 RESULTS_SRC := $(addprefix harness/results/,stats.c csv.c samples_cols.c trace_cols.c trace.c \
-	tracestats.c results.c netmeta.c epstats.c)
+	tracestats.c results.c waitscsv.c netmeta.c epstats.c)
 ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_value.c plan.c \
 	home.c dirdata.c setup.c runner.c probe.c gate.c)
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
@@ -118,7 +118,7 @@ SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -sh
 UNIT_TESTS := s3url location local walk keyesc shard arrivals s3xml retry breaker manifest index dsstats gen s3config exif transform \
 	stage job run models scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape \
 	sampler_cost usl analysis capacity plot plotdata csv resultset rs_dataset compare gnuplot results \
-	epstats rates report_html waitclass
+	epstats rates report_html waitclass waits
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -223,6 +223,7 @@ TESTED_taskstats := harness/sampler/taskstats.o
 TESTED_pidscan := harness/sampler/pidscan.o
 TESTED_proctab := harness/sampler/proctab.o
 TESTED_waitclass := harness/sampler/waitclass.o
+TESTED_waits := harness/sampler/waits.o
 TESTED_stats := harness/results/stats.o
 TESTED_epstats := harness/results/epstats.o
 TESTED_usl := harness/report/usl.o

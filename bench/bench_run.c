@@ -140,6 +140,7 @@ run_one(struct bench *b, const struct plan_run *pr)
 	row.littles_ips = ts.mean_requests_ms > 0 ? row.in_flight * 1e3 /
 	    ts.mean_requests_ms : -1;
 	results_row(&b->res, &row);
+	results_waits(&b->res, n.label, &rr->waits);
 	b->any_failed |= rr->exit_code == EXIT_ITEMS;
 	b->any_error |= rr->exit_code != 0 && rr->exit_code != EXIT_ITEMS &&
 	    rr->exit_code != BENCH_EXIT_STOPPED && rr->exit_code != EXIT_UNSUSTAINED;

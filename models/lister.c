@@ -263,6 +263,7 @@ lister_main(void *arg)
 {
 	struct lister *l = arg;
 
+	pthread_setname_np(pthread_self(), "eb-lister");	/* the toolkit's, not the model's */
 	pthread_mutex_lock(&l->lock);
 	while (!l->quit && !l->done) {
 		if (l->full)

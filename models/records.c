@@ -173,6 +173,7 @@ records_main(void *arg)
 	struct timespec until;
 	size_t n;
 
+	pthread_setname_np(pthread_self(), "eb-records");	/* the toolkit's, not the model's */
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
 		pthread_mutex_unlock(&q->lock);

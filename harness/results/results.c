@@ -125,7 +125,8 @@ results_open_dir(struct results *r, const char *dir, char *err, size_t errlen)
 	json_decref(meta);
 	if (rv < 0 || (r->summary = create(r, "summary.csv", err, errlen)) == NULL ||
 	    (r->samples = create(r, "samples.csv", err, errlen)) == NULL ||
-	    (r->trace = create(r, "trace.csv", err, errlen)) == NULL) {
+	    (r->trace = create(r, "trace.csv", err, errlen)) == NULL ||
+	    (r->waits = create(r, "waits.csv", err, errlen)) == NULL) {
 		results_close(r);
 		return -1;
 	}
@@ -144,6 +145,7 @@ results_open_dir(struct results *r, const char *dir, char *err, size_t errlen)
 #undef X
 	fputc('\n', r->summary);
 	sampler_csv_header(r->samples, RESULTS_LABEL_HEADER);
+	results_waits_header(r->waits);
 	return 0;
 }
 
@@ -215,7 +217,7 @@ results_label(char *buf, size_t len, const char *model, unsigned level, const ch
 int
 results_close(struct results *r)
 {
-	FILE **f[] = { &r->summary, &r->samples, &r->trace };
+	FILE **f[] = { &r->summary, &r->samples, &r->trace, &r->waits };
 	size_t i;
 	int rv = 0;
 

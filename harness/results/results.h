@@ -8,6 +8,8 @@
  *   summary.csv   a row per model, level and repeat (columns: summary_cols.h);
  *   samples.csv   the sampler's time series (columns: samples_cols.h);
  *   trace.csv     one row per image of every run, its labels, then trace_cols.h's columns;
+ *   waits.csv     the wait profile's raw counts: per run, a row per (thread kind, system call,
+ *                 wait channel) its blocked threads were seen in (waitscsv.c);
  *   logs/         each run's stderr.
  * `exifbench run --results DIR` writes the same files for its one run into DIR (no samples:
  * a plain run has no sampler; its meta.json says what is not recorded).
@@ -24,7 +26,7 @@
 
 struct results {
 	char dir[PATH_MAX];
-	FILE *summary, *samples, *trace;
+	FILE *summary, *samples, *trace, *waits;
 	int trace_header;	/* trace.csv has its header (tracestats_read sets it) */
 };
 
@@ -84,6 +86,15 @@ void results_row(struct results *r, const struct result_row *row);
 const char *results_label(char *buf, size_t len, const char *model, unsigned level,
     const char *cpus_tag, unsigned rep, unsigned clients, double rate);
 #define RESULTS_LABEL_HEADER "model,level,client_cpus,rep,clients,rate"
+
+/*
+ * waits.csv (waitscsv.c): its header, and a run's rows under its label cells (results_label):
+ * thread (model, helper, or any for the unlisted count), class, syscall (a name, or
+ * syscall_<nr>; "none" for -1), syscall_nr, wchan ("" when none), samples. Nothing for a run
+ * without samples.
+ */
+void results_waits_header(FILE *f);
+void results_waits(struct results *r, const char *label, const struct waits_totals *t);
 
 /* Flushes and closes the CSV files: 0, or -1 if a write failed. */
 int results_close(struct results *r);

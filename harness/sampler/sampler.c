@@ -238,9 +238,11 @@ sampler_tick(struct sampler *s, FILE *csv, const char *label)
 	}
 	memset(g, 0, sizeof(g));
 	rc = proctab_sample(s->tab, g);
-	waits_begin(s->waits);
-	proctab_each(s->tab, SAMPLER_MODEL, wait_one, s);
-	waits_end(s->waits);
+	if (s->ticks == 0 || s->ticks % waits_stride(g[SAMPLER_MODEL].threads) == 0) {
+		waits_begin(s->waits);
+		proctab_each(s->tab, SAMPLER_MODEL, wait_one, s);
+		waits_end(s->waits);
+	}
 	dt = now - s->t_last;
 	add_interval(s, g, dt);
 	if (s->ticks == 0) {

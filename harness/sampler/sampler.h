@@ -35,8 +35,9 @@
  *     whose parent is in the group joins it, counting from its birth. The zombie of an
  *     exited, unreaped process still shows its final counters and stays in the group with
  *     zero threads; once reaped it is dropped.
- *   - The wait profile (waits.h), of the model group only: at every tick after the first, one
- *     sample per blocked thread by its system call and wait channel, and by class.
+ *   - The wait profile (waits.h), of the model group only: at every tick after the first (every
+ *     waits_stride-th tick for a group of more than 256 threads), one sample per blocked
+ *     thread by its system call and wait channel, and by class.
  */
 #ifndef EXIFBENCH_SAMPLER_H
 #define EXIFBENCH_SAMPLER_H

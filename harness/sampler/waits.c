@@ -7,7 +7,8 @@
  * stay open in all (the harness's own descriptors must not run out under a default limit of
  * 1,024 when a model runs a thread per request); the threads past that are read by path,
  * open-read-close at each tick, which costs more but counts the same. Counting is a linear
- * search of at most WAITS_MAX_ROWS rows: a model blocks in a handful of places.
+ * search of at most WAITS_MAX_ROWS rows: a model blocks in a handful of places. A thread's
+ * comm is read once, when it is added, to tell the toolkit's helper threads from the model's.
  */
 #include "waits.h"
 
@@ -22,6 +23,9 @@ struct wthread {
 	pid_t tid;
 	int sfd, wfd;	/* syscall, wchan; -1 when not open (bypath) or not openable */
 	int bypath;	/* past WAITS_MAX_FDS: opened at each read */
+	int helper;	/* comm begins with WAITS_HELPER_PREFIX: the toolkit's own thread */
+	int ticks;	/* ticks it was read at; its comm is read again at the second, as a
+			   thread names itself just after it starts */
 	int seen;	/* in the last listing */
 };
 
@@ -48,7 +52,8 @@ static int thread_add(struct waits *w, struct wproc *p, pid_t tid);
 static int read_at(const struct wproc *p, const struct wthread *t, int fd, const char *file,
     char *buf, size_t size);
 static void sample_thread(struct waits *w, struct wproc *p, struct wthread *t, int count);
-static void count_one(struct waits_totals *t, long nr, const char *wchan);
+static void count_one(struct waits_totals *t, long nr, const char *wchan, int helper);
+static int is_helper(pid_t pid, pid_t tid);
 static int read_fd(int fd, char *buf, size_t size);
 static int by_samples(const void *a, const void *b);
 
@@ -131,6 +136,8 @@ thread_add(struct waits *w, struct wproc *p, pid_t tid)
 	nt->tid = tid;
 	nt->seen = 1;
 	nt->sfd = nt->wfd = -1;
+	nt->helper = is_helper(p->pid, tid);
+	nt->ticks = 0;
 	if ((nt->bypath = w->fds + 2 > WAITS_MAX_FDS))
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)p->pid, (int)tid);
@@ -140,6 +147,21 @@ thread_add(struct waits *w, struct wproc *p, pid_t tid)
 	if ((nt->wfd = open(path, O_RDONLY | O_CLOEXEC)) != -1)
 		w->fds++;
 	return 0;
+}
+
+/* 1 when thread tid's comm names it one of the toolkit's helpers; 0 (the model's) if unread. */
+static int
+is_helper(pid_t pid, pid_t tid)
+{
+	char path[64], comm[32];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)pid, (int)tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read_fd(fd, comm, sizeof(comm));
+	close(fd);
+	return n > 0 && strncmp(comm, WAITS_HELPER_PREFIX, strlen(WAITS_HELPER_PREFIX)) == 0;
 }
 
 /* Lists /proc/PID/task again: keeps the threads still there (and their files), adds the new. */
@@ -209,17 +231,19 @@ read_fd(int fd, char *buf, size_t size)
 }
 
 static void
-count_one(struct waits_totals *t, long nr, const char *wchan)
+count_one(struct waits_totals *t, long nr, const char *wchan, int helper)
 {
 	enum waitclass c = waitclass_of(nr, wchan, 0);
 	struct waits_row *r;
 	size_t i;
 
-	t->samples++;
-	t->by_class[c]++;
+	if (helper)
+		t->helper_samples++;
+	else
+		t->samples++, t->by_class[c]++;
 	for (i = 0; i < t->nrows; i++) {
 		r = &t->rows[i];
-		if (r->nr == nr && strcmp(r->wchan, wchan) == 0) {
+		if (r->nr == nr && r->helper == helper && strcmp(r->wchan, wchan) == 0) {
 			r->samples++;
 			return;
 		}
@@ -232,6 +256,7 @@ count_one(struct waits_totals *t, long nr, const char *wchan)
 	r->nr = nr;
 	snprintf(r->wchan, sizeof(r->wchan), "%s", wchan);
 	r->cls = c;
+	r->helper = helper;
 	r->samples = 1;
 }
 
@@ -241,6 +266,8 @@ sample_thread(struct waits *w, struct wproc *p, struct wthread *t, int count)
 	char sc[160], wc[WAITS_WCHAN_LEN];
 	long nr;
 
+	if (t->ticks++ == 1)
+		t->helper = is_helper(p->pid, t->tid);
 	if (read_at(p, t, t->sfd, "syscall", sc, sizeof(sc)) == -1) {
 		p->stale = 1;	/* it exited (ESRCH), or could not be opened */
 		return;
@@ -252,7 +279,7 @@ sample_thread(struct waits *w, struct wproc *p, struct wthread *t, int count)
 	wc[strcspn(wc, "\n")] = '\0';
 	if (strcmp(wc, "0") == 0)
 		wc[0] = '\0';
-	count_one(&w->tot, nr, wc);
+	count_one(&w->tot, nr, wc, t->helper);
 }
 
 void
@@ -314,6 +341,12 @@ waits_totals(const struct waits *w, struct waits_totals *out)
 	qsort(out->rows, out->nrows, sizeof(out->rows[0]), by_samples);
 }
 
+unsigned
+waits_stride(long nthreads)
+{
+	return nthreads > 256 ? 1 + (unsigned)((nthreads - 1) / 256) : 1;
+}
+
 int
 waits_top_class(const struct waits_totals *t)
 {
@@ -333,12 +366,14 @@ waits_top_syscall(const struct waits_totals *t, uint64_t *samples)
 	long top = -2;
 
 	for (i = 0; t != NULL && i < t->nrows; i++) {
-		for (j = 0; j < i && t->rows[j].nr != t->rows[i].nr; j++)
+		if (t->rows[i].helper)
+			continue;
+		for (j = 0; j < i && (t->rows[j].helper || t->rows[j].nr != t->rows[i].nr); j++)
 			;
 		if (j < i)
 			continue;	/* summed at its first row */
 		for (sum = 0, j = i; j < t->nrows; j++)
-			if (t->rows[j].nr == t->rows[i].nr)
+			if (!t->rows[j].helper && t->rows[j].nr == t->rows[i].nr)
 				sum += t->rows[j].samples;
 		if (sum > best) {
 			best = sum;

@@ -7,6 +7,11 @@
  * open per thread and read again with pread, and a process's thread list is listed again only
  * when its thread count changes or a thread's file fails (it exited), so a tick reads two small
  * files per blocked thread and one per running thread.
+ *
+ * The toolkit's own helper threads (the records writer, the lister: named "eb-..." with
+ * pthread_setname_np; each thread's comm is read once, when it is first listed) are not the
+ * model's waits: an idle writer parked in futex would weigh as much as the event loop. Their
+ * samples are kept apart (helper_samples, rows with helper set) and are in no class share.
  */
 #ifndef EXIFBENCH_WAITS_H
 #define EXIFBENCH_WAITS_H
@@ -23,18 +28,21 @@
 #define WAITS_MAX_FDS 512
 #define WAITS_MAX_ROWS 64	/* distinct (syscall, wchan) pairs kept; the rest: unlisted */
 #define WAITS_WCHAN_LEN 48
+#define WAITS_HELPER_PREFIX "eb-"	/* a thread whose comm begins so is the toolkit's */
 
 struct waits_row {
 	long nr;			/* system call number, -1 for none */
 	char wchan[WAITS_WCHAN_LEN];	/* "" when the kernel showed none */
 	enum waitclass cls;
+	int helper;			/* the toolkit's helper threads' row, not the model's */
 	uint64_t samples;
 };
 
 struct waits_totals {
-	uint64_t samples;			/* blocked-thread samples, all classes */
+	uint64_t samples;			/* the model's blocked-thread samples */
 	uint64_t by_class[WAITCLASS_N];		/* they sum to samples */
-	uint64_t unlisted;			/* in by_class but in no row: the table was full */
+	uint64_t helper_samples;		/* the toolkit's helper threads', in no class */
+	uint64_t unlisted;			/* samples (either kind) in no row: table full */
 	size_t nrows;
 	struct waits_row rows[WAITS_MAX_ROWS];	/* most samples first */
 };
@@ -57,13 +65,21 @@ void waits_end(struct waits *w);
 /* The totals so far (all zero when w is NULL). */
 void waits_totals(const struct waits *w, struct waits_totals *out);
 
+/*
+ * A sampling stride for a group of nthreads threads: the wait profile is read at one tick in
+ * the stride (1 up to 256 threads, then one more per 256), so a model of hundreds of threads
+ * keeps the sampler under 1% of a core; shares are unchanged, samples fewer.
+ */
+unsigned waits_stride(long nthreads);
+
 /* The class with the most samples (the first in WAITCLASS_LIST order on a tie), or -1 when
    t has no samples. */
 int waits_top_class(const struct waits_totals *t);
 
 /*
- * The system call with the most samples over all its rows (wait channels summed), its samples
- * in *samples; -2 when t has no rows. Unlisted samples count for none.
+ * The system call with the most samples over the model's rows (wait channels summed; helper
+ * rows are not counted), its samples in *samples; -2 when t has no model rows. Unlisted samples
+ * count for none.
  */
 long waits_top_syscall(const struct waits_totals *t, uint64_t *samples);
 

@@ -2,11 +2,16 @@
 # The wait profile on workloads whose waits are known, with real `exifbench bench` runs against
 # the S3 server named by AWS_* (run through harness/with-s3-local): pthreads at 4 in flight
 # with a 5 ms CPU stage under global_lock must show the lock class (futex) dominant; pthreads
-# at 8 in flight through the shaper at 20 ms with no CPU stage, the network class. Checked on
-# the summary row's model_wait_* columns (classes, never timings): the shares sum to 100 and
-# the samples are there. A sleeping stage (the issue's third case) is not tested yet.
+# and async at 8 in flight through the shaper at 20 ms with no CPU stage, the network class
+# (async in epoll_wait: its records and lister threads, parked in futex, are the toolkit's
+# helpers, kept apart); pthreads at 4 with a stage that sleeps 100 ms per image
+# (tests/stages/teststage.so:sleep), the sleep class. Checked on the summary row's
+# model_wait_* columns (classes, never timings): the shares sum to 100 and the samples are
+# there; and waits.csv holds the raw rows that add up to the summary's samples.
 set -uo pipefail
 bin=${1:?usage: tests/integration/waits.sh path/to/exifbench}
+ts=$(cd "$(dirname "$bin")" && pwd)/tests/stages/teststage.so
+[ -f "$ts" ] || { echo "waits.sh: $ts is missing (make builds it)" >&2; exit 2; }
 : "${AWS_ENDPOINT_URL:?run through harness/with-s3-local}"
 here=$(cd "$(dirname "$0")" && pwd)
 export EXIFBENCH_HOME=$(cd "$here/../.." && pwd)
@@ -40,19 +45,47 @@ print(top, share[top], row["model_wait_top"], "sum-ok" if ok else "sum-bad")
 PY
 }
 
+# rows NAME: "model-samples helper-samples" summed from the scenario's waits.csv.
+rows() {
+	local f
+	f=$(ls "$tmp"/results/*-"$1"/waits.csv 2>/dev/null | head -n 1)
+	[ -n "$f" ] && awk -F, 'NR > 1 && $7 == "model" { m += $12 } NR > 1 && $7 == "helper" \
+	    { h += $12 } END { print m + 0, h + 0 }' "$f"
+}
+
+# samples NAME COLUMN: a number of the scenario's one summary row.
+samples() {
+	python3 -c 'import csv, sys; print(next(csv.DictReader(open(sys.argv[1])))[sys.argv[2]])' \
+	    "$(ls "$tmp"/results/*-"$1"/summary.csv | head -n 1)" "$2"
+}
+
 scenario waits-lock models=pthreads concurrency=4 cpu_spin_ms=5 global_lock=yes latency_ms=0
 scenario waits-net models=pthreads concurrency=8 latency_ms=20
-for s in waits-lock waits-net; do
+scenario waits-async models=async concurrency=8 latency_ms=20
+scenario waits-sleep models=pthreads concurrency=4 latency_ms=0 "stage=$ts:sleep"
+for s in waits-lock waits-net waits-async waits-sleep; do
 	"$bin" bench --scenario "$tmp/$s.conf" --results "$tmp/results" --data "$tmp/data" \
 	    --no-report >"$tmp/$s.out" 2>&1
 	check "bench $s exits 0 (see $tmp/$s.out)" [ $? -eq 0 ]
 done
-lock=$(waits waits-lock) net=$(waits waits-net)
-echo "waits: global lock: $lock; network: $net"
+lock=$(waits waits-lock) net=$(waits waits-net) as=$(waits waits-async) sl=$(waits waits-sleep)
+echo "waits: global lock: $lock; network: $net; async: $as; sleeping stage: $sl"
 check "global lock: the lock class dominates, in futex" [ "${lock%% *}" = lock -a \
     "$(echo "$lock" | cut -d' ' -f3)" = futex ]
 check "network: the network class dominates" [ "${net%% *}" = network ]
-check "the shares sum to 100 over samples taken" [ "${lock##* }" = sum-ok -a "${net##* }" = sum-ok ]
-"$bin" dataset rm "s3://exifbench-out/waits-lock" >/dev/null 2>&1
-"$bin" dataset rm "s3://exifbench-out/waits-net" >/dev/null 2>&1
+check "async: the network class dominates, in epoll_wait" [ "${as%% *}" = network -a \
+    "$(echo "$as" | cut -d' ' -f3)" = epoll_wait ]
+check "sleeping stage: the sleep class dominates" [ "${sl%% *}" = sleep ]
+for s in waits-lock waits-net waits-async waits-sleep; do
+	r=$(waits $s)
+	check "$s: the shares sum to 100 over samples taken" [ "${r##* }" = sum-ok ]
+	got=$(rows $s) want="$(samples $s model_wait_samples) $(samples $s model_wait_helper_samples)"
+	check "$s: waits.csv's rows add up to the summary's samples ($got; summary $want)" \
+	    [ "$got" = "$want" ]
+done
+h=$(samples waits-async model_wait_helper_samples)
+check "async: its helper threads' samples are kept apart ($h)" [ "${h:-0}" -gt 0 ]
+for s in waits-lock waits-net waits-async waits-sleep; do
+	"$bin" dataset rm "s3://exifbench-out/$s" >/dev/null 2>&1
+done
 summary "waits integration"

@@ -9,6 +9,8 @@
  *	crash		process raises SIGSEGV on them
  *	hang		process never returns on them (it sleeps in a loop)
  *	copy		every image is copied to a new output buffer
+ *	sleep		every image passes after a 100 ms sleep (a stage whose time is off the
+ *			CPU: the wait profile's sleep class, tests/integration/waits.sh)
  *
  * Built three ways: as is (teststage.so), with -DNO_ENTRY (no entry symbol: nosym.so) and
  * with -DBAD_ABI (a wrong ABI version: badabi.so).
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "include/exifbench_stage.h"
@@ -26,7 +29,7 @@ static int test_process(void *state, const unsigned char *in, size_t len, unsign
     size_t *out_len, char *err, size_t errlen);
 static void test_fini(void *state);
 
-static const char *const modes[] = { "ok", "error", "crash", "hang", "copy", NULL };
+static const char *const modes[] = { "ok", "error", "crash", "hang", "copy", "sleep", NULL };
 
 static const struct exifbench_stage test_stage = {
 #ifdef BAD_ABI
@@ -82,6 +85,13 @@ test_process(void *state, const unsigned char *in, size_t len, unsigned char **o
 			return -1;
 		memcpy(*out, in, len);
 		*out_len = len;
+		return 0;
+	}
+	if (strcmp(mode, "sleep") == 0) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+		while (nanosleep(&ts, &ts) != 0)
+			;	/* a signal cut it short: sleep the rest */
 		return 0;
 	}
 	if (len % 2 == 0 || strcmp(mode, "ok") == 0)
