@@ -36,10 +36,16 @@ cp -r "$data" "$tmp/all"
 expect 0 'report: written to .*/all/report.md' "$bin" report "$tmp/all"
 md=$tmp/all/report.md js=$tmp/all/report.json
 for s in 'Settings' 'Summary: every model at its best level' "Where one image's time goes" \
-	'Verdict per scenario' "CPU breakdown: share of its threads' time" 'Bounds and efficiency' 'Scaling: throughput against concurrency' \
+	'Verdict per scenario' "CPU breakdown: share of its threads' time" 'Where the threads waited' 'Bounds and efficiency' 'Scaling: throughput against concurrency' \
 	'Hardware scaling' 'Capacity planning' 'What if' 'What could skew these numbers'; do
 	check "report.md lacks the section '$s'" grep -q "^##.*$s" "$md"
 done
+# these folders predate the wait profile: the section says so per scenario, draws no figure
+check "the wait section says io-bound's runs have no wait profile" \
+    grep -q '^\*\*io-bound\*\*: not recorded (its runs have no wait profile' "$md"
+check "no waits figure without a wait profile" [ ! -e "$tmp/all/plots/waits-io-bound.png" ]
+check "no wait sentence in the verdicts without a wait profile" \
+    bash -c "! grep -q 'Where the threads waited (best run' '$md'"
 figs="hardware-hardware-scaling"
 for s in io-bound cpu-bound hardware-scaling; do
 	for f in throughput scaling cpu cputime latency gantt-sequential gantt-async; do

@@ -36,6 +36,8 @@ static long throughput_rows(const struct report_scenario *s, const struct report
     FILE *f, char *err, size_t errlen);
 static long cpu_rows(const struct report_scenario *s, const struct report_model *m, FILE *f,
     char *err, size_t errlen);
+static long waits_rows(const struct report_scenario *s, const struct report_model *m,
+    FILE *f, char *err, size_t errlen);
 static long scaling_rows(const struct report_scenario *s, const struct report_model *m,
     FILE *f, char *err, size_t errlen);
 static long uslfit_rows(const struct report_scenario *s, const struct report_model *m,
@@ -61,6 +63,8 @@ static const struct per_model per_model[] = {
 	    throughput_rows },
 	{ "cpu", "model mi client_on client_runq client_off server_on server_runq server_off",
 	    8, 0, cpu_rows },
+	{ "waits", "model mi network lock pipe sleep disk other samples level top_call "
+	    "top_call_pct", 12, 0, waits_rows },
 	{ "scaling", "level images_per_s bound_images_per_s mi half_95_images_per_s reps", 6, 1,
 	    scaling_rows },
 	{ "uslfit", "n predicted_images_per_s mi", 3, 1, uslfit_rows },
@@ -204,6 +208,30 @@ cpu_rows(const struct report_scenario *s, const struct report_model *m, FILE *f,
 	fprintf(f, "\"%s\" %d", m->name, m->mi);
 	for (k = 0; k < 6; k++)
 		plotdata_num(f, " ", m->best ? m->best->v[col[k]] : NAN);
+	fputc('\n', f);
+	return 1;
+}
+
+/* The wait profile of the model's best run: its classes' shares, then the call seen most. */
+static long
+waits_rows(const struct report_scenario *s, const struct report_model *m, FILE *f, char *err,
+    size_t errlen)
+{
+	static const enum rs_col col[6] = { RS_model_wait_network_pct, RS_model_wait_lock_pct,
+		RS_model_wait_pipe_pct, RS_model_wait_sleep_pct, RS_model_wait_disk_pct,
+		RS_model_wait_other_pct };
+	const struct rs_run *b = m->best;
+	int k;
+
+	(void)s, (void)err, (void)errlen;
+	fprintf(f, "\"%s\" %d", m->name, m->mi);
+	for (k = 0; k < 6; k++)
+		plotdata_num(f, " ", b ? b->v[col[k]] : NAN);
+	plotdata_num(f, " ", b ? b->v[RS_model_wait_samples] : NAN);
+	plotdata_num(f, " ", b ? b->level : NAN);
+	/* a system call's name: letters, digits and underscores, no quote to escape */
+	fprintf(f, " \"%s\"", b && *b->wait_top ? b->wait_top : "-");
+	plotdata_num(f, " ", b ? b->v[RS_model_wait_top_pct] : NAN);
 	fputc('\n', f);
 	return 1;
 }

@@ -81,6 +81,9 @@ int report_build(struct report *rep, const char *dir, const char *home, int usl_
 /* Frees what report_build allocated; rep may be zeroed. */
 void report_free(struct report *rep);
 
+/* 1 when some model of s has a best run with a wait profile (report_waits.c), else 0. */
+int report_has_waits(const struct report_scenario *s);
+
 /* The bound_in of run r of scenario s, as report_build derives it (see analysis.h). */
 void report_bound_in(const struct report_scenario *s, const struct rs_run *r,
     struct bound_in *in);

@@ -97,6 +97,8 @@ draw_all(const struct report *rep, const char *plots, FILE *progress, char *err,
 			if (has_model(&rep->sc[i], gantt_models[k]))
 				draw_one(rep, plots, "gantt", sc, gantt_models[k], &drawn, &bad,
 				    err, errlen);
+		if (report_has_waits(&rep->sc[i]))
+			draw_one(rep, plots, "waits", sc, NULL, &drawn, &bad, err, errlen);
 		if (rep->sc[i].n_tags >= 2)
 			draw_one(rep, plots, "hardware", sc, NULL, &drawn, &bad, err, errlen);
 		if (rep->sc[i].n_clients >= 2)

@@ -34,6 +34,7 @@ static void datasets(struct report_out *o, const struct report *rep);
 static const char *bytes(char *buf, size_t len, json_t *v);
 static void breakdown(struct report_out *o, const struct report *rep);
 static void verdicts(struct report_out *o, const struct report *rep);
+static void verdict_waits(struct report_out *o, const struct report_scenario *s);
 static void bounds(struct report_out *o, const struct report *rep);
 static void scaling(struct report_out *o, const struct report *rep);
 static json_t *scaling_row(struct report_out *o, const struct report_scenario *s,
@@ -56,6 +57,7 @@ report_write(const struct report *rep, const char *dir, int plots, char *err, si
 	report_endpoints(&o, rep);
 	verdicts(&o, rep);
 	report_cpu_shares(&o, rep);
+	report_waits(&o, rep);
 	bounds(&o, rep);
 	scaling(&o, rep);
 	report_rates(&o, rep);
@@ -290,6 +292,7 @@ verdicts(struct report_out *o, const struct report *rep)
 		s = &rep->sc[i];
 		fprintf(o->md, "\n- **%s: %s.** %s.\n", s->label,
 		    analysis_verdict_name(s->verdict.kind), s->verdict.why);
+		verdict_waits(o, s);
 		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:o,s:s}",
 		    "scenario", s->label, "verdict", analysis_verdict_name(s->verdict.kind),
 		    "share_says", analysis_verdict_name(s->verdict.share_kind), "baseline",
@@ -300,6 +303,22 @@ verdicts(struct report_out *o, const struct report *rep)
 		    report_jnum(s->verdict.crossover), "why", s->verdict.why));
 	}
 	json_object_set_new(o->js, "verdicts", arr);
+}
+
+/* Under a scenario's verdict, what each model's threads waited on most (its best run). */
+static void
+verdict_waits(struct report_out *o, const struct report_scenario *s)
+{
+	char line[320];
+	size_t k, n = 0;
+
+	if (!report_has_waits(s))
+		return;
+	fprintf(o->md, "  Where the threads waited (best run of each model): ");
+	for (k = 0; k < s->n_models; k++)
+		if (*report_wait_sentence(s->models[k].best, line, sizeof(line)))
+			fprintf(o->md, "%s%s", n++ ? "; " : "", line);
+	fprintf(o->md, ".\n");
 }
 
 static void

@@ -107,6 +107,15 @@ void report_settings(struct report_out *o, const struct report *rep);
 void report_summary(struct report_out *o, const struct report *rep);
 void report_cpu_shares(struct report_out *o, const struct report *rep);
 
+/*
+ * report_waits.c: the "Where the threads waited" section (report.json's "waits", the waits
+ * figure), and the sentence that names a run's dominant wait, for the verdicts ("async at 64
+ * in flight: 94% of its threads' blocked time in epoll_wait: waiting on the network"; "" for
+ * a run without a wait profile). Returns buf.
+ */
+void report_waits(struct report_out *o, const struct report *rep);
+const char *report_wait_sentence(const struct rs_run *r, char *buf, size_t len);
+
 /* report_plan.c: the hardware-scaling, capacity-planning and skew sections. */
 void report_plan_hardware(struct report_out *o, const struct report *rep);
 void report_plan_capacity(struct report_out *o, const struct report *rep);

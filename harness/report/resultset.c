@@ -295,6 +295,9 @@ run_from_row(struct rs_run *r, const struct rs_row *row)
 	for (c = r->tag; (c = strchr(c, ',')) != NULL;)
 		*c = '+';
 	snprintf(r->status, sizeof(r->status), "%s", rs_cell(row, "status"));
+	snprintf(r->wait_top, sizeof(r->wait_top), "%s", rs_cell(row, "model_wait_top"));
+	snprintf(r->wait_top_class, sizeof(r->wait_top_class), "%s",
+	    rs_cell(row, "model_wait_top_class"));
 	for (i = 0; i < RS_NCOL; i++)
 		r->v[i] = col_kind[i] == KIND_S ? NAN : rs_num(row, col_names[i]);
 	r->tr.rows = 0;

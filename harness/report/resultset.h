@@ -52,6 +52,8 @@ struct rs_run {
 	char client_cpus[64];		/* as in summary.csv ("all", "0", "0-1") */
 	char tag[64];			/* the label in trace.csv and samples.csv ("0,2" -> "0+2") */
 	char status[16];
+	char wait_top[24];		/* model_wait_top ("epoll_wait"); "" when none */
+	char wait_top_class[16];	/* model_wait_top_class ("network"); "" when none */
 	double v[RS_NCOL];
 	struct rs_trace tr;
 };

@@ -28,8 +28,10 @@
 #define WAITS_PCT(c) (W->samples > 0 ? 100.0 * W->by_class[WAITCLASS_##c] / W->samples : -1)
 #define WAITS_TOP() wait_top(row, NULL)
 #define WAITS_TOP_PCT() (W->samples > 0 ? (wait_top(row, &top), 100.0 * top / W->samples) : -1)
+#define WAITS_TOP_CLASS() wait_top_class(W)
 
 static const char *wait_top(const struct result_row *row, uint64_t *samples);
+static const char *wait_top_class(const struct waits_totals *t);
 static FILE *create(struct results *r, const char *name, char *err, size_t errlen);
 static void put_cell_s(FILE *f, const char *s);
 static double tv_s(const struct timeval *tv);
@@ -203,6 +205,23 @@ wait_top(const struct result_row *row, uint64_t *samples)
 	if (samples)
 		*samples = n;
 	return waitclass_syscall_text(nr, buf, sizeof(buf));
+}
+
+/* The class of the top system call's row with the most samples ("" with no samples). */
+static const char *
+wait_top_class(const struct waits_totals *t)
+{
+	const struct waits_row *best = NULL;
+	long nr;
+	size_t i;
+
+	if (t->samples == 0 || (nr = waits_top_syscall(t, NULL)) == -2)
+		return "";
+	for (i = 0; i < t->nrows; i++)
+		if (!t->rows[i].helper && t->rows[i].nr == nr &&
+		    (best == NULL || t->rows[i].samples > best->samples))
+			best = &t->rows[i];
+	return best != NULL ? waitclass_name(best->cls) : "";
 }
 
 const char *

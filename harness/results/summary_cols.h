@@ -81,7 +81,7 @@
 	    100 * row->rr->sampler_cost_s / row->rr->wall_s : -1)                     \
 	/* the model group's wait profile (waits.h): blocked-thread samples, each class's      \
 	   share of them (waitclass.h's classes), the system call with the most, the samples \
-	   of the toolkit's helper threads kept apart; blank for a run with none (no sampler, \
+	   of the toolkit's helper threads kept apart, the class of that call's main row; blank for a run with none (no sampler, \
 	   a merged mpirun row) */                              \
 	X(model_wait_samples, N, WAITS_SAMPLES())                                     \
 	X(model_wait_network_pct, F, WAITS_PCT(network))                              \
@@ -92,6 +92,7 @@
 	X(model_wait_other_pct, F, WAITS_PCT(other))                                  \
 	X(model_wait_top, S, WAITS_TOP())                                             \
 	X(model_wait_top_pct, F, WAITS_TOP_PCT())                                     \
-	X(model_wait_helper_samples, N, W->samples > 0 ? (double)W->helper_samples : -1)
+	X(model_wait_helper_samples, N, W->samples > 0 ? (double)W->helper_samples : -1) \
+	X(model_wait_top_class, S, WAITS_TOP_CLASS())
 
 #endif

@@ -7,7 +7,9 @@
 # helpers, kept apart); pthreads at 4 with a stage that sleeps 100 ms per image
 # (tests/stages/teststage.so:sleep), the sleep class. Checked on the summary row's
 # model_wait_* columns (classes, never timings): the shares sum to 100 and the samples are
-# there; and waits.csv holds the raw rows that add up to the summary's samples.
+# there; and waits.csv holds the raw rows that add up to the summary's samples. Then the
+# report on the four folders: its "Where the threads waited" section names each dominant wait,
+# the verdicts carry the sentences, each scenario has its figure, report.json the shares.
 set -uo pipefail
 bin=${1:?usage: tests/integration/waits.sh path/to/exifbench}
 ts=$(cd "$(dirname "$bin")" && pwd)/tests/stages/teststage.so
@@ -85,6 +87,24 @@ for s in waits-lock waits-net waits-async waits-sleep; do
 done
 h=$(samples waits-async model_wait_helper_samples)
 check "async: its helper threads' samples are kept apart ($h)" [ "${h:-0}" -gt 0 ]
+# The report on the four: its section, the sentence naming each dominant wait, the figure.
+"$bin" report "$tmp/results" >"$tmp/report.out" 2>&1
+check "report exits 0 (see $tmp/report.out)" [ $? -eq 0 ]
+md=$tmp/results/report.md
+check "the report has the wait section" grep -q '^## Where the threads waited' "$md"
+check "the report names async's wait: epoll_wait, the network" \
+    grep -q '^- async at 8 in flight: [0-9.]*% of its threads.* blocked time in epoll_wait: waiting on the network' "$md"
+check "the report names the global lock's wait: futex" \
+    grep -q '^- pthreads at 4 in flight: [0-9.]*% of its threads.* blocked time in futex: waiting on a lock' "$md"
+check "the report names the sleeping stage's wait" grep -q '^- pthreads at 4 in flight: .*sleeping' "$md"
+check "the verdicts name the waits" grep -q '^  Where the threads waited (best run of each model): ' "$md"
+for s in waits-lock waits-net waits-async waits-sleep; do
+	check "the report drew plots/waits-$s.png" [ -s "$tmp/results/plots/waits-$s.png" ]
+done
+check "report.json has the waits" python3 -c 'import json, sys
+w = json.load(open(sys.argv[1]))["waits"]
+assert len(w) == 4 and all(sum(x["classes_pct"].values()) > 99.9 for x in w), w' \
+    "$tmp/results/report.json"
 for s in waits-lock waits-net waits-async waits-sleep; do
 	"$bin" dataset rm "s3://exifbench-out/$s" >/dev/null 2>&1
 done

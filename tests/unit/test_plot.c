@@ -5,7 +5,8 @@
  * missing from one scenario, a failed fit: an empty index), no-data (whole columns NaN, no
  * fit), one-model (every file with one model, async, and no server sampled: gnuplot 5.4.4
  * crashes on a labels plot of a one-row file whose row is undefined), one-no-run (one model,
- * its rate NaN) and hardware-scaling. Each PNG must start with the PNG signature and each
+ * its rate NaN) and hardware-scaling; the waits files of io-bound and cpu-bound are a real
+ * bench's here (tiny dataset, 20 ms and 5 ms one-way). Each PNG must start with the PNG signature and each
  * SVG hold "<svg". Checked too: no file descriptor and no child left behind; a missing
  * script, a missing data file (gnuplot fails: err names the log, which holds gnuplot's
  * message, and a stale figure is removed), gnuplot missing from PATH; and test_inval: NULL
@@ -104,6 +105,10 @@ test_render_all(void **state)
 		{ "gantt.gp", "cpu-bound", "sequential" },
 		{ "gantt.gp", "cpu-bound", "async" },
 		{ "gantt.gp", "cpu-bound", "hybrid" },
+		{ "waits.gp", "io-bound", NULL },
+		{ "waits.gp", "cpu-bound", NULL },
+		{ "waits.gp", "no-data", NULL },
+		{ "waits.gp", "one-model", NULL },
 		{ "hardware.gp", "hardware-scaling", NULL },
 		{ "throughput.gp", "no-data", NULL },
 		{ "scaling.gp", "no-data", NULL },
