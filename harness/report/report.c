@@ -288,13 +288,10 @@ static void
 pick_best(const struct report_scenario *s, struct report_model *m)
 {
 	struct estimate e[REPORT_MAX_LEVELS];
-	double x[64];
-	size_t j, n, top;
+	size_t j, top;
 
-	for (j = 0; j < m->n_runs; j++) {
-		n = rs_reps(s->rs, m->runs[j], x, 64);
-		analysis_estimate(x, n < 64 ? n : 64, m->runs[j]->tr.ips_se, &e[j]);
-	}
+	for (j = 0; j < m->n_runs; j++)
+		report_estimate(s, m->runs[j], &e[j]);
 	if ((j = analysis_pick(e, m->n_runs, &top)) < m->n_runs)
 		m->best = m->runs[j];
 }
@@ -411,4 +408,24 @@ per_image(double total, const struct rs_run *r)
 	double images = r->v[RS_images];
 
 	return total >= 0 && images > 0 ? total / images : -1;
+}
+
+void
+report_estimate(const struct report_scenario *s, const struct rs_run *r, struct estimate *e)
+{
+	double x[64];
+	size_t n = rs_reps(s->rs, r, x, 64);
+
+	analysis_estimate(x, n < 64 ? n : 64, r->tr.ips_se, e);
+}
+
+double
+report_ips(const struct report_scenario *s, const struct rs_run *r)
+{
+	struct estimate e;
+
+	if (r == NULL)
+		return NAN;
+	report_estimate(s, r, &e);
+	return e.reps > 0 ? e.mean : r->v[RS_images_per_s];
 }

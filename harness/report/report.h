@@ -81,6 +81,16 @@ int report_build(struct report *rep, const char *dir, const char *home, int usl_
 /* Frees what report_build allocated; rep may be zeroed. */
 void report_free(struct report *rep);
 
+/*
+ * The estimate of run r's setting in s: its repeats' images/s (analysis_estimate: the mean,
+ * the standard error, the 95% interval), the one run's own spread when it has no repeat.
+ * report_ips: that mean (r's own rate when no repeat has one; NaN for NULL r): the rate a
+ * figure or a plan built on r uses.
+ */
+void report_estimate(const struct report_scenario *s, const struct rs_run *r,
+    struct estimate *e);
+double report_ips(const struct report_scenario *s, const struct rs_run *r);
+
 /* 1 when some model of s has a best run with a wait profile (report_waits.c), else 0. */
 int report_has_waits(const struct report_scenario *s);
 

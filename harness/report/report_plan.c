@@ -93,6 +93,7 @@ hardware_row(struct report_out *o, const struct report_scenario *s,
 	struct cmp_side ca = { 1, 0, -1, 0, 0, 0 }, cb = ca;
 	unsigned level = m->runs[m->n_runs - 1]->level;
 	const struct rs_run *a, *b;
+	struct estimate ea, eb;
 	enum cmp_verdict v;
 	double noise;
 	int same;
@@ -101,8 +102,10 @@ hardware_row(struct report_out *o, const struct report_scenario *s,
 		return;
 	if (!(a->v[RS_images_per_s] > 0 && b->v[RS_images_per_s] > 0))
 		return;		/* a run without a rate: nothing to compare */
-	ca.ips = a->v[RS_images_per_s], ca.se = a->tr.ips_se;
-	cb.ips = b->v[RS_images_per_s], cb.se = b->tr.ips_se;
+	report_estimate(s, a, &ea);	/* the mean of repeats, their standard error */
+	report_estimate(s, b, &eb);
+	ca.ips = ea.reps ? ea.mean : a->v[RS_images_per_s], ca.se = ea.se;
+	cb.ips = eb.reps ? eb.mean : b->v[RS_images_per_s], cb.se = eb.se;
 	v = compare_verdict(&ca, &cb, NOISE_PCT, &noise);
 	same = v == CMP_SE_SAME || v == CMP_PCT_SAME;
 	fprintf(o->md, "| %s | %u | %s | ", a->model, level, report_num(o, ca.ips, 1));
@@ -144,7 +147,7 @@ report_plan_capacity(struct report_out *o, const struct report *rep)
 	for (i = 0; i < rep->n; i++)
 		for (s = &rep->sc[i], k = 0; k < s->n_models; k++) {
 			b = s->models[k].best;
-			ips = b->v[RS_images_per_s];
+			ips = report_ips(s, b);	/* the mean of its repeats */
 			capacity_plan(ips, -1, -1, &in1, &c1);
 			capacity_plan(ips, -1, -1, &in10, &c10);
 			fprintf(o->md, "| %s | %s | %u | %s | ", s->label, b->model, b->level,
@@ -257,7 +260,7 @@ whatif_table(struct report_out *o, const struct report_scenario *s, json_t *arr)
 		capacity_whatif(s, m, r, &in1, &w1);
 		capacity_whatif(s, m, r, &in2, &w2);
 		fprintf(o->md, "| %s | %s | %s | ", m->name, report_num(o, r->v[RS_in_flight], 0),
-		    report_num(o, r->v[RS_images_per_s], 1));
+		    report_num(o, report_ips(s, r), 1));
 		fprintf(o->md, "%.0f | %s | %s | ", w1.in_flight, report_num(o, w1.ips, 1),
 		    w1.from_fit ? "USL fit" : limit_name(m, &w1.b, why1, sizeof(why1)));
 		fprintf(o->md, "%.0f | %s | %s |\n", w2.in_flight, report_num(o, w2.ips, 1),
@@ -265,7 +268,7 @@ whatif_table(struct report_out *o, const struct report_scenario *s, json_t *arr)
 		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:o,s:o,s:f,s:o,s:i,s:f,s:o,"
 		    "s:i,s:f}", "kind", "prediction", "scenario", s->label, "model", m->name,
 		    "in_flight", report_jnum(r->v[RS_in_flight]), "measured",
-		    report_jnum(r->v[RS_images_per_s]), "latency_ms", lat2, "predicted_latency",
+		    report_jnum(report_ips(s, r)), "latency_ms", lat2, "predicted_latency",
 		    report_jnum(w1.ips), "level_latency", (int)w1.level, "in_flight_latency",
 		    w1.in_flight, "predicted_cpu_x2", report_jnum(w2.ips), "level_cpu_x2",
 		    (int)w2.level, "in_flight_cpu_x2", w2.in_flight));
@@ -276,13 +279,24 @@ void
 report_plan_skews(struct report_out *o, const struct report *rep)
 {
 	json_t *arr = json_array();
-	size_t i;
+	unsigned reps;
+	size_t i, l;
 
 	report_out_section(o, "What could skew these numbers");
 	for (i = 0; i < rep->n; i++)
 		skews_scenario(o, &rep->sc[i], arr);
-	skew(o, arr, "each run is one sample: repeat scenarios (`repeat = 3`) and compare "
-	    "folders (`exifbench compare A B`) before trusting a difference under a few percent");
+	for (i = 0, reps = 1; i < rep->n; i++)
+		for (l = 0; l < rep->sc[i].rs->n_runs; l++)
+			reps = rep->sc[i].rs->runs[l].rep > reps ? rep->sc[i].rs->runs[l].rep : reps;
+	if (reps < 2)
+		skew(o, arr, "each run is one sample: repeat scenarios (`repeat = 3`) and "
+		    "compare folders (`exifbench compare A B`) before trusting a difference under "
+		    "a few percent");
+	else
+		skew(o, arr, "runs were repeated (up to %u times): the summary, the figures and "
+		    "the plans use the mean of a level's repeats, with a 95%% interval; a "
+		    "difference inside the intervals is noise, and %u repeats are still few "
+		    "for a difference under a few percent", reps, reps);
 	json_object_set_new(o->js, "skews", arr);
 }
 

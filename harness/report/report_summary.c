@@ -21,8 +21,6 @@ static const char *latency(char *buf, size_t len, const struct rs_scenario *rs);
 static void summary_row(struct report_out *o, const struct report_scenario *s,
     const struct report_model *m, const struct estimate *e, const struct estimate *top,
     double base, json_t *arr);
-static void estimate_of(const struct report_scenario *s, const struct rs_run *r,
-    struct estimate *e);
 static void picked(struct report_out *o, const struct report *rep);
 
 /*
@@ -133,7 +131,7 @@ report_summary(struct report_out *o, const struct report *rep)
 		s = &rep->sc[i];
 		base = s->seq != NULL ? s->seq->v[RS_images_per_s] : NAN;
 		for (k = 0; k < s->n_models; k++)
-			estimate_of(s, s->models[k].best, &e[k]);
+			report_estimate(s, s->models[k].best, &e[k]);
 		analysis_pick(e, s->n_models, &top);
 		for (k = 0; k < s->n_models; k++)
 			summary_row(o, s, &s->models[k], &e[k], top < s->n_models ? &e[top] :
@@ -145,16 +143,6 @@ report_summary(struct report_out *o, const struct report *rep)
 			fprintf(o->md, "\n`%s`: sequential did not run; its speedups are over "
 			    "%s at %u in flight.\n", s->label, s->seq->model, s->seq->level);
 	picked(o, rep);
-}
-
-/* The estimate of run r's setting: its repeats' images/s (analysis_estimate). */
-static void
-estimate_of(const struct report_scenario *s, const struct rs_run *r, struct estimate *e)
-{
-	double x[64];
-	size_t n = rs_reps(s->rs, r, x, 64);
-
-	analysis_estimate(x, n < 64 ? n : 64, r->tr.ips_se, e);
 }
 
 /* Model m's summary row: its best run b, e its estimate, top the scenario's best. */
@@ -226,7 +214,7 @@ picked(struct report_out *o, const struct report *rep)
 		for (s = &rep->sc[i], k = 0; k < s->n_models; k++) {
 			m = &s->models[k];
 			for (l = 0; l < m->n_runs; l++)
-				estimate_of(s, m->runs[l], &e[l]);
+				report_estimate(s, m->runs[l], &e[l]);
 			if ((j = analysis_pick(e, m->n_runs, &top)) == top || top == m->n_runs)
 				continue;
 			analysis_tied(&e[j], &e[top], &rule);
