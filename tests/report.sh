@@ -242,7 +242,7 @@ cp -r "$io" "$tmp/noseq/a"
 awk -F, 'NR == 1 || $1 != "sequential"' "$io/summary.csv" >"$tmp/noseq/a/summary.csv"
 expect 0 'written to' "$bin" report -n "$tmp/noseq"
 check "no sequential: the verdict does not name its baseline" jq -e '.verdicts[0] |
-	.baseline == "pthreads" and (.why | test("x pthreads at 1 in flight \\(sequential did not run\\)"))' \
+	.baseline == "pthreads" and (.why | test("^the baseline, pthreads at 1 in flight \\(sequential did not run\\), was on a CPU .*x the baseline on"))' \
 	"$tmp/noseq/report.json" >/dev/null
 
 # The network line: an old folder has no latency record; a new one states it, and a failed

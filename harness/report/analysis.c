@@ -288,14 +288,20 @@ static void
 why_share(const struct verdict_in *in, const struct verdict *v, char *buf, size_t len,
     size_t *off)
 {
-	if (v->share_kind == VERDICT_UNKNOWN)
-		add(buf, len, off, "the %s client's share of time on a CPU was not measured, "
-		    "so the rule (CPU-bound from 50%% on a CPU) cannot decide",
-		    in->baseline != NULL ? in->baseline : "sequential");
+	char who[160];
+
+	/* named once here; why_best then says "the baseline" */
+	if (in->baseline != NULL)
+		snprintf(who, sizeof(who), "the baseline, %s,", in->baseline);
 	else
-		add(buf, len, off, "the %s client was on a CPU %.1f%% of its wall time "
-		    "(%s the 50%% line), so the time went to %s", in->baseline != NULL ?
-		    in->baseline : "sequential", 100 * in->seq_on_share,
+		snprintf(who, sizeof(who), "the sequential client");
+	if (v->share_kind == VERDICT_UNKNOWN)
+		add(buf, len, off, "%s's share of time on a CPU was not measured, so the rule "
+		    "(CPU-bound from 50%% on a CPU) cannot decide", in->baseline != NULL ?
+		    in->baseline : "the sequential client");
+	else
+		add(buf, len, off, "%s was on a CPU %.1f%% of its wall time (%s the 50%% "
+		    "line), so the time went to %s", who, 100 * in->seq_on_share,
 		    v->share_kind == VERDICT_CPU ? "at or over" : "under",
 		    v->share_kind == VERDICT_CPU ? "computing" : "waiting");
 }
@@ -314,7 +320,7 @@ why_best(const struct verdict_in *in, const struct verdict *v, char *buf, size_t
 		return;
 	/* Two decimals near the 1.2x and 1.5 x PUs lines, so 1.19 does not read as 1.2. */
 	add(buf, len, off, v->speedup < 10 ? ", %.2fx %s" : ", %.1fx %s", v->speedup,
-	    in->baseline != NULL ? in->baseline : "sequential");
+	    in->baseline != NULL ? "the baseline" : "sequential");
 	if (v->speedup < 1.2) {
 		add(buf, len, off, " (under 1.2x): throughput followed neither concurrency "
 		    "nor cores");

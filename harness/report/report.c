@@ -351,14 +351,13 @@ decide(struct report_scenario *s)
 	size_t i;
 
 	for (i = 0; i < s->n_models; i++)
-		if ((r = s->models[i].best) != NULL &&
-		    isfinite(r->v[RS_images_per_s]) &&
-		    (best == NULL || r->v[RS_images_per_s] > best->v[RS_images_per_s]))
-			best = r;
+		if ((r = s->models[i].best) != NULL && isfinite(report_ips(s, r)) &&
+		    (best == NULL || report_ips(s, r) > report_ips(s, best)))
+			best = r;	/* by the mean of repeats, as the summary ranks them */
 	memset(&in, 0, sizeof(in));
 	in.seq_on_share = s->seq != NULL && s->seq->v[RS_model_cpu_pct] >= 0 ?
 	    s->seq->v[RS_model_cpu_pct] / 100 : -1;
-	in.seq_ips = s->seq != NULL ? s->seq->v[RS_images_per_s] : 0;
+	in.seq_ips = s->seq != NULL ? report_ips(s, s->seq) : 0;
 	if (s->seq != NULL && strcmp(s->seq->model, "sequential") != 0) {
 		snprintf(base, sizeof(base), "%s at 1 in flight (sequential did not run)",
 		    s->seq->model);
@@ -366,7 +365,7 @@ decide(struct report_scenario *s)
 	}
 	in.r0_s = s->r0_s;
 	if (best != NULL) {
-		in.best_ips = best->v[RS_images_per_s];
+		in.best_ips = report_ips(s, best);
 		in.best_level = best->level;
 		in.client_pus = best->client_pus;
 		bi = s->bound_in[report_run_index(s, best)];

@@ -130,8 +130,8 @@ test_verdict(void **state)
 		/* Sequential did not run: the baseline is named in the paragraph. */
 		{ "baseline", { 0.05, 10, 160, 16, 2, 0.1, 0, "async at 1 in flight "
 		    "(sequential did not run)" }, VERDICT_IO, FOLLOWED_CONCURRENCY, 16, 0,
-		    { "the async at 1 in flight (sequential did not run) client was on a CPU",
-		    "16.0x async at 1 in flight (sequential did not run)" }, "x sequential" },
+		    { "the baseline, async at 1 in flight (sequential did not run), was on a CPU",
+		    "16.0x the baseline on 2 PUs" }, "x sequential" },
 		{ "under 1.2x", { 0.1, 100, 115, 2, 2, 0.1, 50, NULL }, VERDICT_IO, FOLLOWED_NEITHER,
 		    1.15, 5, { "1.15x sequential (under 1.2x)",
 		    "followed neither concurrency nor cores" }, "PUs" },
