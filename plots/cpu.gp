@@ -1,7 +1,9 @@
 # cpu.gp: where the threads of each model's best run spent their time, client and server side
 # by side: on a CPU (solid), ready but waiting in the run queue (hatched), off CPU, blocked on
-# sockets, locks or timers (pale), as percent of thread time, in the model's colour. Reads
-# cpu-S.dat; a group with no process (NaN) draws no bar and says "n/a".
+# sockets, locks or timers (pale), as percent of thread time, in the model's colour; above each
+# bar its on-CPU share and the group's CPU in percent of a core (a server of hundreds of
+# mostly idle threads has a share near 0% while it keeps a core busy). Reads cpu-S.dat; a
+# group with no process (NaN) draws no bar and says "n/a".
 _p = 0; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { _p = _i } }
 load (_p > 0 ? ARG0[1:_p] : "")."style.gp"
 
@@ -12,9 +14,9 @@ nrows = cs_n
 
 set title "Thread time of the client and the server, best run of each model".scen_title
 set ylabel "share of thread time (%)"
-set xlabel "concurrency model (left bar: client, right bar: server; " . \
-	"the number above a bar: its on-CPU share)"
-set yrange [0:128]
+set xlabel "concurrency model (left bar: client, right bar: server; above a bar: " . \
+	"its on-CPU share of thread time, then its CPU in % of a core)"
+set yrange [0:134]
 set ytics 0,10,100
 set xrange [slots_lo(nrows):slots_hi(nrows)]
 set grid noxtics
@@ -26,6 +28,8 @@ w = 0.17
 bx(b) = $0 - 0.2 + 0.4 * b
 c0(b) = 3 + 3 * b
 onlabel(b) = nan_cell(c0(b)) ? "n/a" : sprintf("%.1f%%", column(c0(b)))
+# The group's CPU in % of a core (column 9 client, 10 server); "" when unknown.
+corelabel(b) = nan_cell(9 + b) ? "" : sprintf("\n%.0f%% of a core", column(9 + b))
 
 # The model's name under the middle of its pair, from a point below the y range (not drawn).
 plot f using 0:(-1):xtic(1) with points notitle, \
@@ -43,10 +47,10 @@ plot f using 0:(-1):xtic(1) with points notitle, \
 	f using (bx(1)):(0):(bx(1) - w):(bx(1) + w):($6 + $7):($6 + $7 + $8):\
 		(tint(model_rgb($2), 0.22)) with boxxyerror fillstyle solid 1.0 \
 		border rgb "#303030" lc rgb variable notitle, \
-	f using (bx(0)):(100):(sprintf("client\n%s", onlabel(0))) with labels offset 0,1.4 \
-		font "sans,10" notitle, \
-	f using (bx(1)):(100):(sprintf("server\n%s", onlabel(1))) with labels offset 0,1.4 \
-		font "sans,10" notitle, \
+	f using (bx(0)):(100):(sprintf("client\n%s%s", onlabel(0), corelabel(0))) \
+		with labels offset 0,2.6 font "sans,10" notitle, \
+	f using (bx(1)):(100):(sprintf("server\n%s%s", onlabel(1), corelabel(1))) \
+		with labels offset 0,2.6 font "sans,10" notitle, \
 	keyentry with boxes fillstyle solid 1.0 border rgb "#303030" lc rgb "#707070" \
 		title "running on a CPU", \
 	keyentry with boxes fillstyle pattern 5 border rgb "#303030" lc rgb "#707070" \

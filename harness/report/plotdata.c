@@ -61,8 +61,8 @@ static const struct per_model clients_file = { "clients",
 static const struct per_model per_model[] = {
 	{ "throughput", "model mi images_per_s level speedup_over_sequential", 5, 0,
 	    throughput_rows },
-	{ "cpu", "model mi client_on client_runq client_off server_on server_runq server_off",
-	    8, 0, cpu_rows },
+	{ "cpu", "model mi client_on client_runq client_off server_on server_runq server_off "
+	    "client_cpu_pct server_cpu_pct", 10, 0, cpu_rows },
 	{ "waits", "model mi network lock pipe sleep disk other samples level top_call "
 	    "top_call_pct", 12, 0, waits_rows },
 	{ "scaling", "level images_per_s bound_images_per_s mi half_95_images_per_s reps", 6, 1,
@@ -201,12 +201,13 @@ static long
 cpu_rows(const struct report_scenario *s, const struct report_model *m, FILE *f, char *err,
     size_t errlen)
 {
-	static const enum rs_col col[6] = { RS_model_on_pct, RS_model_runq_pct,
-		RS_model_off_pct, RS_server_on_pct, RS_server_runq_pct, RS_server_off_pct };
+	static const enum rs_col col[8] = { RS_model_on_pct, RS_model_runq_pct,
+		RS_model_off_pct, RS_server_on_pct, RS_server_runq_pct, RS_server_off_pct,
+		RS_model_cpu_pct, RS_server_cpu_pct };
 	int k;
 
 	fprintf(f, "\"%s\" %d", m->name, m->mi);
-	for (k = 0; k < 6; k++)
+	for (k = 0; k < 8; k++)
 		plotdata_num(f, " ", m->best ? m->best->v[col[k]] : NAN);
 	fputc('\n', f);
 	return 1;

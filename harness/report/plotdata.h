@@ -25,6 +25,7 @@
  *   cpu-S.dat         one row per model (its best run): "model" mi client_on client_runq
  *                     client_off server_on server_runq server_off (percent of thread time,
  *                     each triple sums to 100; NaN when the group had no process)
+ *                     client_cpu_pct server_cpu_pct (each group's CPU in percent of a core)
  *   waits-S.dat       one row per model (its best run): "model" mi network lock pipe sleep
  *                     disk other (percent of the model's blocked-thread samples, summing to
  *                     100; NaN without a wait profile) samples level "top_call" top_call_pct

@@ -27,7 +27,7 @@
 
 #define MAX_BLOCKS 8
 #define MAX_ROWS 256
-#define MAX_COLS 8
+#define MAX_COLS 12
 
 /* A data file read back: its first comment, rows per block, cells (strings read as NaN). */
 struct dat {
@@ -48,12 +48,15 @@ static const char *const model_names[] = { "sequential", "pthreads", "forkpool",
 
 static const char summary_tiny[] =
     "model,level,workers,client_cpus,client_pus,rep,status,exit_code,images_per_s,"
-    "model_on_pct,model_runq_pct,model_off_pct,server_on_pct,server_runq_pct,server_off_pct\n"
-    "sequential,1,0,all,2,1,ok,0,10,80,1,19,,,\n"
-    "async,1,0,all,2,1,ok,0,10,50,0,50,1,0,99\n"
-    "async,8,0,all,2,1,ok,0,35,70,10,20,1,0,99\n"
-    "async,4,0,all,2,1,ok,0,30,60,5,35,1,0,99\n"
-    "pthreads,2,0,all,2,1,ok,0,18,60,5,35,1,0,99\n";
+    "model_on_pct,model_runq_pct,model_off_pct,server_on_pct,server_runq_pct,server_off_pct,"
+    "model_cpu_pct,server_cpu_pct,model_wait_samples,model_wait_network_pct,"
+    "model_wait_lock_pct,model_wait_pipe_pct,model_wait_sleep_pct,model_wait_disk_pct,"
+    "model_wait_other_pct,model_wait_top,model_wait_top_pct\n"
+    "sequential,1,0,all,2,1,ok,0,10,80,1,19,,,,81,,,,,,,,,,\n"
+    "async,1,0,all,2,1,ok,0,10,50,0,50,1,0,99,50,90,,,,,,,,,\n"
+    "async,8,0,all,2,1,ok,0,35,70,10,20,1,0,99,80,95,40,90,10,0,0,0,0,epoll_wait,85\n"
+    "async,4,0,all,2,1,ok,0,30,60,5,35,1,0,99,65,92,,,,,,,,,\n"
+    "pthreads,2,0,all,2,1,ok,0,18,60,5,35,1,0,99,65,92,,,,,,,,,\n";
 
 /* async 8: written out of start order; k0, k1, k2 overlap, k3 starts after k0 ends. */
 static const char trace_tiny[] =
@@ -327,9 +330,20 @@ test_summary_files(void **state)
 
 	d = dat(fx, "cpu-tiny.dat");
 	assert_int_equal(d->rows[0], 3);
-	assert_cols(d, 8);
+	assert_cols(d, 10);
 	assert_true(d->v[0][0][2] == 80 && isnan(d->v[0][0][5]) && isnan(d->v[0][0][7]));
 	assert_true(d->v[0][2][2] == 70 && d->v[0][2][7] == 99);
+	/* CPU in % of a core: sequential's server unknown; async's best (8) 80 and 95 */
+	assert_true(d->v[0][0][8] == 81 && isnan(d->v[0][0][9]));
+	assert_true(d->v[0][2][8] == 80 && d->v[0][2][9] == 95);
+
+	/* The wait profile of each best run: async at 8 has one, the others none (NaN). */
+	d = dat(fx, "waits-tiny.dat");
+	assert_int_equal(d->rows[0], 3);
+	assert_cols(d, 12);
+	assert_true(d->v[0][2][2] == 90 && d->v[0][2][3] == 10 && d->v[0][2][8] == 40);
+	assert_true(d->v[0][2][9] == 8 && d->v[0][2][11] == 85);
+	assert_true(isnan(d->v[0][0][2]) && isnan(d->v[0][0][8]) && isnan(d->v[0][0][11]));
 
 	/* Bounds: 100 x level under 8, none (NaN) at 8. */
 	d = dat(fx, "scaling-tiny.dat");
@@ -554,7 +568,10 @@ test_results_small(void **state)
 		assert_cols(d = dat(fx, name), 5);
 		assert_int_equal(d->rows[0], s->n_models);
 		snprintf(name, sizeof(name), "cpu-%s.dat", s->rs->name);
-		assert_cols(dat(fx, name), 8);
+		assert_cols(dat(fx, name), 10);
+		snprintf(name, sizeof(name), "waits-%s.dat", s->rs->name);
+		assert_cols(d = dat(fx, name), 12);
+		assert_int_equal(d->rows[0], s->n_models);
 		snprintf(name, sizeof(name), "scaling-%s.dat", s->rs->name);
 		assert_cols(d = dat(fx, name), 6);
 		assert_int_equal(d->blocks, s->n_models);
