@@ -108,6 +108,15 @@ void report_summary(struct report_out *o, const struct report *rep);
 void report_cpu_shares(struct report_out *o, const struct report *rep);
 
 /*
+ * report_verdicts.c: the verdict per scenario (report.json's "verdicts", with each model's
+ * wait sentence under it), the bounds and efficiency of every run ("bounds"), the scaling
+ * section with the USL fits ("scaling").
+ */
+void report_verdicts(struct report_out *o, const struct report *rep);
+void report_bounds(struct report_out *o, const struct report *rep);
+void report_scaling(struct report_out *o, const struct report *rep);
+
+/*
  * report_waits.c: the "Where the threads waited" section (report.json's "waits", the waits
  * figure), and the sentence that names a run's dominant wait, for the verdicts ("async at 64
  * in flight: 94% of its threads' blocked time in epoll_wait: waiting on the network"; "" for
