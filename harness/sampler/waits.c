@@ -7,8 +7,9 @@
  * stay open in all (the harness's own descriptors must not run out under a default limit of
  * 1,024 when a model runs a thread per request); the threads past that are read by path,
  * open-read-close at each tick, which costs more but counts the same. Counting is a linear
- * search of at most WAITS_MAX_ROWS rows: a model blocks in a handful of places. A thread's
- * comm is read once, when it is added, to tell the toolkit's helper threads from the model's.
+ * search of at most WAITS_MAX_ROWS rows (waits_count.c): a model blocks in a handful of
+ * places. A thread's comm is read when it is added and at its second tick, to tell the
+ * toolkit's helper threads from the model's.
  */
 #include "waits.h"
 
@@ -52,10 +53,8 @@ static int thread_add(struct waits *w, struct wproc *p, pid_t tid);
 static int read_at(const struct wproc *p, const struct wthread *t, int fd, const char *file,
     char *buf, size_t size);
 static void sample_thread(struct waits *w, struct wproc *p, struct wthread *t, int count);
-static void count_one(struct waits_totals *t, long nr, const char *wchan, int helper);
 static int is_helper(pid_t pid, pid_t tid);
 static int read_fd(int fd, char *buf, size_t size);
-static int by_samples(const void *a, const void *b);
 
 struct waits *
 waits_new(void)
@@ -231,36 +230,6 @@ read_fd(int fd, char *buf, size_t size)
 }
 
 static void
-count_one(struct waits_totals *t, long nr, const char *wchan, int helper)
-{
-	enum waitclass c = waitclass_of(nr, wchan, 0);
-	struct waits_row *r;
-	size_t i;
-
-	if (helper)
-		t->helper_samples++;
-	else
-		t->samples++, t->by_class[c]++;
-	for (i = 0; i < t->nrows; i++) {
-		r = &t->rows[i];
-		if (r->nr == nr && r->helper == helper && strcmp(r->wchan, wchan) == 0) {
-			r->samples++;
-			return;
-		}
-	}
-	if (t->nrows == WAITS_MAX_ROWS) {
-		t->unlisted++;
-		return;
-	}
-	r = &t->rows[t->nrows++];
-	r->nr = nr;
-	snprintf(r->wchan, sizeof(r->wchan), "%s", wchan);
-	r->cls = c;
-	r->helper = helper;
-	r->samples = 1;
-}
-
-static void
 sample_thread(struct waits *w, struct wproc *p, struct wthread *t, int count)
 {
 	char sc[160], wc[WAITS_WCHAN_LEN];
@@ -279,7 +248,7 @@ sample_thread(struct waits *w, struct wproc *p, struct wthread *t, int count)
 	wc[strcspn(wc, "\n")] = '\0';
 	if (strcmp(wc, "0") == 0)
 		wc[0] = '\0';
-	count_one(&w->tot, nr, wc, t->helper);
+	waits_count(&w->tot, nr, wc, t->helper);
 }
 
 void
@@ -320,15 +289,6 @@ waits_end(struct waits *w)
 		}
 }
 
-static int
-by_samples(const void *a, const void *b)
-{
-	const struct waits_row *x = a, *y = b;
-
-	return x->samples < y->samples ? 1 : x->samples > y->samples ? -1 :
-	    x->nr < y->nr ? -1 : x->nr > y->nr;
-}
-
 void
 waits_totals(const struct waits *w, struct waits_totals *out)
 {
@@ -338,49 +298,5 @@ waits_totals(const struct waits *w, struct waits_totals *out)
 	if (w == NULL)
 		return;
 	*out = w->tot;
-	qsort(out->rows, out->nrows, sizeof(out->rows[0]), by_samples);
-}
-
-unsigned
-waits_stride(long nthreads)
-{
-	return nthreads > 256 ? 1 + (unsigned)((nthreads - 1) / 256) : 1;
-}
-
-int
-waits_top_class(const struct waits_totals *t)
-{
-	int i, top = -1;
-
-	for (i = 0; t != NULL && i < WAITCLASS_N; i++)
-		if (t->by_class[i] > 0 && (top == -1 || t->by_class[i] > t->by_class[top]))
-			top = i;
-	return top;
-}
-
-long
-waits_top_syscall(const struct waits_totals *t, uint64_t *samples)
-{
-	uint64_t sum, best = 0;
-	size_t i, j;
-	long top = -2;
-
-	for (i = 0; t != NULL && i < t->nrows; i++) {
-		if (t->rows[i].helper)
-			continue;
-		for (j = 0; j < i && (t->rows[j].helper || t->rows[j].nr != t->rows[i].nr); j++)
-			;
-		if (j < i)
-			continue;	/* summed at its first row */
-		for (sum = 0, j = i; j < t->nrows; j++)
-			if (!t->rows[j].helper && t->rows[j].nr == t->rows[i].nr)
-				sum += t->rows[j].samples;
-		if (sum > best) {
-			best = sum;
-			top = t->rows[i].nr;
-		}
-	}
-	if (samples != NULL)
-		*samples = best;
-	return top;
+	waits_sort(out);
 }

@@ -62,8 +62,17 @@ void waits_begin(struct waits *w);
 int waits_sample(struct waits *w, pid_t pid, long nthreads, int count);
 void waits_end(struct waits *w);
 
-/* The totals so far (all zero when w is NULL). */
+/* The totals so far (all zero when w is NULL), rows in waits_sort's order. */
 void waits_totals(const struct waits *w, struct waits_totals *out);
+
+/*
+ * waits_count.c. waits_count: one blocked sample of system call nr in wait channel wchan ("" for
+ * none) into t, the model's or (helper) the toolkit's: its class's count and its row (a new
+ * row while fewer than WAITS_MAX_ROWS, else unlisted). waits_sort: rows by samples, most
+ * first, then by system call number.
+ */
+void waits_count(struct waits_totals *t, long nr, const char *wchan, int helper);
+void waits_sort(struct waits_totals *t);
 
 /*
  * A sampling stride for a group of nthreads threads: the wait profile is read at one tick in

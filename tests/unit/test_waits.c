@@ -179,9 +179,9 @@ test_csv(void **state)
 	(void)state;
 	memset(&t, 0, sizeof(t));
 	memset(&r, 0, sizeof(r));
-	count_one(&t, 232, "do_epoll_wait", 0);
-	count_one(&t, 232, "do_epoll_wait", 0);
-	count_one(&t, 202, "futex_do_wait", 1);
+	waits_count(&t, 232, "do_epoll_wait", 0);
+	waits_count(&t, 232, "do_epoll_wait", 0);
+	waits_count(&t, 202, "futex_do_wait", 1);
 	t.unlisted = 3;
 	assert_non_null(r.waits = tmpfile());
 	results_waits_header(r.waits);
