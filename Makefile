@@ -97,8 +97,10 @@ REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c r
 	report_net.c report_hosts.c report_endpoints.c capacity.c capacity_pick.c \
 	capacity_whatif.c rates.c report_rates.c plotdata_out.c plotdata.c plotdata_runs.c plotdata_crossover.c \
 	plotdata_rates.c plot.c)
+# The CPU profile (perf): record, fold, top entries, flame graph.
+PROFILE_SRC := $(addprefix harness/profile/,frame.c fold.c top.c flame.c perfrec.c profile.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC) \
-	harness/mpi/timeline.c
+	$(PROFILE_SRC) harness/mpi/timeline.c
 BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_dataset_index.c \
 	cmd_exif.c cmd_trace.c cmd_run.c run_opts.c run_rate.c run_results.c run_where.c cmd_shape.c cmd_bench.c bench_keys.c \
 	bench_setup.c bench_run.c \
@@ -118,7 +120,7 @@ SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -sh
 UNIT_TESTS := s3url location local walk keyesc shard arrivals s3xml retry breaker manifest index dsstats gen s3config exif transform \
 	stage job run models scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape \
 	sampler_cost usl analysis capacity plot plotdata csv resultset rs_dataset compare gnuplot results \
-	epstats rates report_html waitclass
+	epstats rates report_html waitclass profile
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -223,6 +225,7 @@ TESTED_taskstats := harness/sampler/taskstats.o
 TESTED_pidscan := harness/sampler/pidscan.o
 TESTED_proctab := harness/sampler/proctab.o
 TESTED_waitclass := harness/sampler/waitclass.o
+TESTED_profile := $(addprefix harness/profile/,frame.o fold.o top.o flame.o)
 TESTED_stats := harness/results/stats.o
 TESTED_epstats := harness/results/epstats.o
 TESTED_usl := harness/report/usl.o
