@@ -103,7 +103,7 @@ HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT
 	$(PROFILE_SRC) harness/mpi/timeline.c
 BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_dataset_index.c \
 	cmd_exif.c cmd_trace.c cmd_run.c run_opts.c run_rate.c run_results.c run_where.c cmd_shape.c cmd_bench.c bench_keys.c \
-	bench_setup.c bench_run.c \
+	bench_setup.c bench_run.c bench_profile.c \
 	cmd_report.c cmd_compare.c cmd_plan.c plan_doc.c plan_text.c plan_check.c)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench

@@ -65,6 +65,8 @@ runner_run(const struct runner_spec *spec, struct runner_result *res, char *err,
 	memset(&w, 0, sizeof(w));
 	w.out[0] = w.out[1] = w.status[0] = w.status[1] = w.log_fd = -1;
 	if (start(spec, &w, err, errlen) == 0) {
+		if (spec->child != NULL)
+			*spec->child = w.pid;
 		if (spec->started != NULL)
 			spec->started(spec->arg);
 		follow(spec, &w, res);

@@ -56,6 +56,7 @@ struct runner_spec {
 	 */
 	const int *gate;
 	void (*started)(void *arg);
+	pid_t *child;			/* NULL, or set to the child's pid before started() */
 };
 
 struct runner_result {

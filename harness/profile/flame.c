@@ -31,7 +31,7 @@ struct walk {
 /* The groups' colours (frame.h's order), lightened so black text reads on each. */
 static const uint32_t lib_rgb[FRAME_NLIB] = {
 	0x4e79a7, 0xb07aa1, 0x59a14f, 0xf28e2b, 0xedc948, 0xbab0ac, 0x76b7b2, 0xe15759,
-	0xff9da7, 0x9c755f,
+	0xd4598a, 0x9c755f,
 };
 
 static void close_to(struct walk *w, size_t depth, size_t at);
