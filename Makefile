@@ -270,7 +270,7 @@ integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS) $(MPI_BIN)
 	$(Q)harness/with-s3-local sh -c 'for t in $(INTEG_BINS); do $$t || exit 1; done && \
 		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN) && \
 		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN) && \
-		tests/integration/waits.sh $(BIN) && \
+		tests/integration/waits.sh $(BIN) && tests/integration/profile.sh $(BIN) && \
 		tests/integration/source.sh $(BIN) && tests/integration/creds.sh $(BIN) && \
 		tests/integration/stage.sh $(BIN) $(BUILD) && tests/integration/local.sh $(BIN) && \
 		tests/integration/faults.sh $(BIN) && tests/integration/endpoints.sh $(BIN) && \
