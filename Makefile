@@ -93,7 +93,7 @@ ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_
 	home.c dirdata.c setup.c runner.c probe.c gate.c)
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
 	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_summary.c \
-	report_out.c report_usl.c report_html.c report_plan.c \
+	report_out.c report_usl.c report_html.c report_plan.c report_profile.c \
 	report_net.c report_hosts.c report_endpoints.c capacity.c capacity_pick.c \
 	capacity_whatif.c rates.c report_rates.c plotdata_out.c plotdata.c plotdata_runs.c plotdata_crossover.c \
 	plotdata_rates.c plot.c)

@@ -143,6 +143,9 @@ head(FILE *out, const char *title, size_t height, size_t total)
 	    "viewBox=\"0 0 %d %zu\" font-family=\"monospace\" font-size=\"12\">\n"
 	    "<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n", FLAME_WIDTH, height,
 	    FLAME_WIDTH, height);
+	fputs("<title>", out);	/* the graph's own, before the frames' */
+	put_text(out, title, SIZE_MAX);
+	fputs("</title>\n", out);
 	fprintf(out, "<text x=\"%d\" y=\"18\" font-size=\"15\">", PAD);
 	put_text(out, title, SIZE_MAX);
 	fputs("</text>\n", out);

@@ -56,6 +56,7 @@ report_write(const struct report *rep, const char *dir, int plots, char *err, si
 	report_endpoints(&o, rep);
 	verdicts(&o, rep);
 	report_cpu_shares(&o, rep);
+	report_profile(&o, rep);
 	bounds(&o, rep);
 	scaling(&o, rep);
 	report_rates(&o, rep);

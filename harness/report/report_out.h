@@ -107,6 +107,13 @@ void report_settings(struct report_out *o, const struct report *rep);
 void report_summary(struct report_out *o, const struct report *rep);
 void report_cpu_shares(struct report_out *o, const struct report *rep);
 
+/*
+ * report_profile.c: per scenario with a profile.csv (bench --cpu-profile), each profiled
+ * run's top functions and libraries, flame graph and cost; report.json's "cpu_profile".
+ * Nothing when no folder has one.
+ */
+void report_profile(struct report_out *o, const struct report *rep);
+
 /* report_plan.c: the hardware-scaling, capacity-planning and skew sections. */
 void report_plan_hardware(struct report_out *o, const struct report *rep);
 void report_plan_capacity(struct report_out *o, const struct report *rep);
