@@ -2,7 +2,7 @@
  * bench_profile.c: perf on bench's runs. See bench_profile.h.
  *
  * The hook runs on the harness's thread between the runner's first sample and its loop, so
- * the run waits at its gate while perf starts (half a second here): that wait is before the
+ * the run waits at its gate while perf starts (0.1 to 0.3 s here): that wait is before the
  * run takes its start time, outside everything it measures.
  */
 #include <errno.h>

@@ -7,7 +7,9 @@
 # exifbench its top library; its flame graph SVG must parse as XML and name the spin; perf's
 # record is deleted and no perf is left running. Then the same bench with EXIFBENCH_PERF
 # naming no program: the runs go on, exit 0, and the profile says in one line why there is
-# none. Skipped, with a message, where perf cannot record (one `perf record` is tried first).
+# none. The report over each folder: its CPU profile section, the flame graphs inline in
+# report.html; one line when there is no profile. Skipped, with a message, where perf cannot
+# record (one `perf record` is tried first).
 set -uo pipefail
 bin=${1:?usage: tests/integration/profile.sh path/to/exifbench}
 : "${AWS_ENDPOINT_URL:?run through harness/with-s3-local}"
@@ -73,6 +75,20 @@ sys.exit(0 if any("transform_spin" in (e.text or "") for e in t.iter(ns + "title
 done
 check "no perf left running" [ -z "$(mine 'perf record')" ]
 
+# The report's section: each model's part with its flame graph, inline in report.html.
+"$bin" report --no-plots "$dir" >"$tmp/report.out" 2>&1
+check "report exits 0 (see $tmp/report.out)" [ $? -eq 0 ]
+md="$dir/report.md"
+check "report: a CPU profile section" grep -q '^## CPU profile' "$md"
+for m in pthreads forkpool async; do
+	check "report: $m's part and its flame graph" grep -q \
+	    "^!\[flame graph: $m c=2\](profiles/$m-c2-cpusall-r1.svg)" "$md"
+done
+check "report: the spin named as exifbench's top function" \
+    grep -q '^| exifbench | .* | `` exifbench`transform_spin `` ' "$md"
+check "report.html: the flame graphs inline" \
+    [ "$(grep -c 'aria-label="flame graph: ' "$dir/report.html")" -eq 3 ]
+
 # perf missing: the run goes on, one line says why.
 EXIFBENCH_PERF=/nonexistent/perf "$bin" bench --scenario "$tmp/prof.conf" --set models=async \
     --set name=noperf --results "$tmp/results" --data "$tmp/data" --no-report \
@@ -86,6 +102,9 @@ check "without perf: the note says perf was not found" [ "${note#perf not found}
 check "without perf: one line on stderr says so" \
     [ "$(grep -c 'CPU profile: perf not found' "$tmp/noperf.out")" -eq 1 ]
 check "without perf: the run's row is there, ok" [ "$(cols "$dir/summary.csv" status)" = ok ]
+"$bin" report --no-plots "$dir" >"$tmp/report2.out" 2>&1
+check "without perf: the report's section is one line saying why" \
+    [ "$(grep -c '^No profile: perf not found' "$dir/report.md")" -eq 1 ]
 "$bin" dataset rm "s3://exifbench-out/prof" >/dev/null 2>&1
 "$bin" dataset rm "s3://exifbench-out/noperf" >/dev/null 2>&1
 summary "profile integration"
