@@ -222,13 +222,16 @@ reap(pid_t pid, double timeout_s, int *status, struct rusage *ru)
 	}
 }
 
-/* why: what, then the first telling line of perf's log, or how it ended. */
+/*
+ * why: what, then the first telling line of perf's log (with the next one when it only says
+ * "Error:", as perf's permission message starts), or how it ended.
+ */
 static void
 log_reason(const char *log, int status, const char *what, char *why, size_t whylen)
 {
 	char line[512], first[512] = "";
 	FILE *f = fopen(log, "r");
-	size_t n;
+	size_t n, more = 0;
 
 	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
 		n = strcspn(line, "\r\n");
@@ -237,10 +240,17 @@ log_reason(const char *log, int status, const char *what, char *why, size_t whyl
 			line[--n] = '\0';
 		if (n == 0 || line[0] == '[')
 			continue;	/* blank, or perf's "[ perf record: ... ]" */
+		if (more) {
+			n = strlen(first);
+			snprintf(first + n, sizeof(first) - n, " %s", line);
+			break;
+		}
 		if (first[0] == '\0' || strstr(line, "rror") != NULL ||
 		    strstr(line, "paranoid") != NULL || strstr(line, "cannot run") != NULL) {
 			snprintf(first, sizeof(first), "%s", line);
-			if (strstr(line, "rror") != NULL || strstr(line, "cannot run") != NULL)
+			if (line[n - 1] == ':')
+				more = 1;
+			else if (strstr(line, "rror") != NULL || strstr(line, "cannot run") != NULL)
 				break;
 		}
 	}

@@ -45,6 +45,7 @@ static double without(const struct report *rep, const struct report_scenario *s,
     const struct prow *p, double *cpu_ms);
 static const char *rel_dir(const struct report *rep, const struct rs_scenario *s);
 static int by_self(const void *a, const void *b);
+static const char *stop(const char *s);
 
 void
 report_profile(struct report_out *o, const struct report *rep)
@@ -92,9 +93,10 @@ scenario(struct report_out *o, const struct report *rep, const struct report_sce
 		}
 	fprintf(o->md, "### %s\n\n", s->label);
 	if (recorded == 0) {
-		fprintf(o->md, "No profile: %s.\n\n", why != NULL ? why : "no run was recorded");
+		why = why != NULL ? why : "no run was recorded";
+		fprintf(o->md, "No profile: %s%s\n\n", why, stop(why));
 		json_array_append_new(arr, json_pack("{s:s, s:b, s:s}", "scenario", s->label,
-		    "recorded", 0, "note", why != NULL ? why : ""));
+		    "recorded", 0, "note", why));
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -113,8 +115,8 @@ one_run(struct report_out *o, const struct report *rep, const struct report_scen
 	json_t *j;
 
 	if (strcmp(run->note, "recorded") != 0) {
-		fprintf(o->md, "**%s c=%u** (`%s`): no profile: %s.\n\n", run->model, run->level,
-		    run->file, run->note);
+		fprintf(o->md, "**%s c=%u** (`%s`): no profile: %s%s\n\n", run->model, run->level,
+		    run->file, run->note, stop(run->note));
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:i, s:s, s:b, s:s}", "scenario",
 		    s->label, "model", run->model, "level", (int)run->level, "file", run->file,
 		    "recorded", 0, "note", run->note));
@@ -336,4 +338,13 @@ by_self(const void *a, const void *b)
 	const struct prow *x = *(const struct prow *const *)a, *y = *(const struct prow *const *)b;
 
 	return x->self_pct < y->self_pct ? 1 : x->self_pct > y->self_pct ? -1 : 0;
+}
+
+/* The full stop a sentence ending in s still needs: "" when s ends in one. */
+static const char *
+stop(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && s[n - 1] == '.' ? "" : ".";
 }
