@@ -93,12 +93,12 @@ ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_
 	home.c dirdata.c setup.c runner.c probe.c gate.c)
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
 	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_summary.c \
-	report_out.c report_usl.c report_html.c report_plan.c report_profile.c \
+	report_out.c report_usl.c report_html.c report_plan.c report_profile.c report_profile_rows.c \
 	report_net.c report_hosts.c report_endpoints.c capacity.c capacity_pick.c \
 	capacity_whatif.c rates.c report_rates.c plotdata_out.c plotdata.c plotdata_runs.c plotdata_crossover.c \
 	plotdata_rates.c plot.c)
 # The CPU profile (perf): record, fold, top entries, flame graph.
-PROFILE_SRC := $(addprefix harness/profile/,frame.c fold.c top.c flame.c perfrec.c profile.c)
+PROFILE_SRC := $(addprefix harness/profile/,frame.c fold.c fold_perf.c top.c flame.c perfrec.c profile.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC) \
 	$(PROFILE_SRC) harness/mpi/timeline.c
 BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_dataset_index.c \
@@ -225,7 +225,7 @@ TESTED_taskstats := harness/sampler/taskstats.o
 TESTED_pidscan := harness/sampler/pidscan.o
 TESTED_proctab := harness/sampler/proctab.o
 TESTED_waitclass := harness/sampler/waitclass.o
-TESTED_profile := $(addprefix harness/profile/,frame.o fold.o top.o flame.o)
+TESTED_profile := $(addprefix harness/profile/,frame.o fold.o fold_perf.o top.o flame.o)
 TESTED_stats := harness/results/stats.o
 TESTED_epstats := harness/results/epstats.o
 TESTED_usl := harness/report/usl.o

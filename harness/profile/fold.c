@@ -1,40 +1,18 @@
 /*
- * fold.c: folding `perf script` samples into unique stacks with counts. See fold.h.
- *
- * The stacks live in an open-addressing hash table keyed by their text (FNV-1a), doubled at
- * half full. A sample's frames are gathered leaf first in a fixed array while its lines
- * arrive, and joined root first when it ends; the table owns one copy of each unique stack.
+ * fold.c: a profile's unique stacks with their counts (see fold.h): an open-addressing hash
+ * table keyed by the stack's text (FNV-1a), doubled at half full, which owns one copy of each
+ * stack; reading and writing folded files. The `perf script` lines come in through
+ * fold_perf.c.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fold.h"
-#include "frame.h"
+#include "fold_int.h"
 
 #define DEFAULT_MAX_BYTES ((size_t)64 << 20)
-#define STACK_MAX (FOLD_MAX_FRAMES * FRAME_NAME_MAX + sizeof(FOLD_CUT) + 1)
 
-struct slot {
-	char *stack;		/* NULL: free */
-	size_t count;
-	uint64_t hash;
-};
-
-struct fold {
-	struct slot *tab;
-	size_t cap, n, bytes, max_bytes, samples;
-	int in_sample;
-	size_t nframes, cut;	/* this sample's frames, and those past FOLD_MAX_FRAMES */
-	char frames[FOLD_MAX_FRAMES][FRAME_NAME_MAX];
-	char stack[STACK_MAX];
-	struct fold_entry *sorted;
-	size_t nsorted;
-	int dirty;
-};
-
-static int add_frame(struct fold *f, const char *line);
 static int grow(struct fold *f);
 static struct slot *find(struct fold *f, const char *stack, uint64_t h);
 static uint64_t stack_hash(const char *s);
@@ -67,52 +45,6 @@ fold_free(struct fold *f)
 	free(f->tab);
 	free(f->sorted);
 	free(f);
-}
-
-int
-fold_line(struct fold *f, const char *line)
-{
-	const char *p = line;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p == '\n' || *p == '\r' || *p == '\0')
-		return fold_end(f);
-	if (p == line) {	/* a sample's header: the one before it has ended */
-		if (fold_end(f) < 0)
-			return -1;
-		f->in_sample = 1;
-		return 0;
-	}
-	return f->in_sample ? add_frame(f, p) : 0;
-}
-
-int
-fold_end(struct fold *f)
-{
-	size_t i, len = 0, n;
-
-	if (!f->in_sample)
-		return 0;
-	f->in_sample = 0;
-	if (f->cut > 0) {
-		memcpy(f->stack, FOLD_CUT, sizeof(FOLD_CUT) - 1);
-		len = sizeof(FOLD_CUT) - 1;
-	}
-	for (i = f->nframes; i-- > 0;) {
-		if (len > 0)
-			f->stack[len++] = ';';
-		n = strlen(f->frames[i]);
-		memcpy(f->stack + len, f->frames[i], n);
-		len += n;
-	}
-	if (len == 0) {		/* no frame said anything: still a sample on a CPU */
-		memcpy(f->stack, "?`[unknown]", 11);
-		len = 11;
-	}
-	f->stack[len] = '\0';
-	f->nframes = f->cut = 0;
-	return fold_add(f, f->stack, 1);
 }
 
 int
@@ -222,43 +154,6 @@ fold_write(struct fold *f, FILE *out)
 	for (i = 0; i < n; i++)
 		fprintf(out, "%s %zu\n", e[i].stack, e[i].count);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
-}
-
-/* One frame line, "ADDR SYM (DSO)", leading blanks gone: kept unless it says nothing. */
-static int
-add_frame(struct fold *f, const char *line)
-{
-	char sym[FRAME_NAME_MAX], dso[256];
-	const char *p = line, *open, *end;
-	size_t n;
-
-	while (*p != '\0' && *p != ' ' && *p != '\t')	/* the address */
-		p++;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	end = p + strlen(p);
-	while (end > p && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
-		end--;
-	dso[0] = '\0';
-	open = NULL;
-	if (end > p && end[-1] == ')')
-		for (open = end - 1; open > p && !(open[0] == '(' && open[-1] == ' '); open--)
-			;
-	if (open != NULL && open > p) {
-		n = (size_t)(end - 1 - open - 1);
-		n = n < sizeof(dso) - 1 ? n : sizeof(dso) - 1;
-		memcpy(dso, open + 1, n), dso[n] = '\0';
-		end = open - 1;
-	}
-	n = (size_t)(end - p) < sizeof(sym) - 1 ? (size_t)(end - p) : sizeof(sym) - 1;
-	memcpy(sym, p, n), sym[n] = '\0';
-	if (f->nframes == FOLD_MAX_FRAMES - 1) {	/* one is left for FOLD_CUT */
-		f->cut++;
-		return 0;
-	}
-	if (frame_name(f->frames[f->nframes], FRAME_NAME_MAX, sym, dso) == 0)
-		f->nframes++;
-	return 0;
 }
 
 /* Doubles the table (or makes its first one): 0, or -1 when out of memory. */

@@ -15,24 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report_out.h"
-#include "harness/profile/frame.h"
+#include "report_profile.h"
 #include "harness/profile/perfrec.h"
 #include "harness/profile/profile_cols.h"
-#include "harness/results/csv.h"
 
-#define MAX_ROWS 4096		/* a folder's profile rows read: ~50 a run */
 #define LIB_TOP 3		/* functions named per library group */
 #define INCL_TOP 8		/* functions listed by inclusive share */
 
-struct prow {
-	char model[16], cpus[64], file[128], kind[16], name[FRAME_NAME_MAX], lib[32];
-	char note[512];
-	unsigned level, rep;
-	double self_pct, incl_pct, samples, perf_cpu_s, model_cpu_s;
-};
-
-static size_t load(const struct rs_scenario *s, struct prow **rows);
 static void scenario(struct report_out *o, const struct report *rep,
     const struct report_scenario *s, struct prow *rows, size_t n, json_t *arr);
 static void one_run(struct report_out *o, const struct report *rep,
@@ -40,9 +29,6 @@ static void one_run(struct report_out *o, const struct report *rep,
     size_t n, json_t *arr);
 static void libraries(struct report_out *o, const struct prow *run, const struct prow *rows,
     size_t n, json_t *j);
-static const struct rs_run *find_run(const struct rs_scenario *s, const struct prow *p);
-static double without(const struct report *rep, const struct report_scenario *s,
-    const struct prow *p, double *cpu_ms);
 static const char *rel_dir(const struct report *rep, const struct rs_scenario *s);
 static int by_self(const void *a, const void *b);
 static const char *stop(const char *s);
@@ -69,7 +55,7 @@ report_profile(struct report_out *o, const struct report *rep)
 	    "is not in the run's: it is the profile's cost.\n\n", PERFREC_HZ);
 	arr = json_array();
 	for (i = 0; i < rep->n; i++)
-		if ((n = load(rep->sc[i].rs, &rows)) > 0) {
+		if ((n = profile_rows_load(rep->sc[i].rs, &rows)) > 0) {
 			scenario(o, rep, &rep->sc[i], rows, n, arr);
 			free(rows);
 		}
@@ -108,7 +94,7 @@ static void
 one_run(struct report_out *o, const struct report *rep, const struct report_scenario *s,
     const struct prow *run, const struct prow *rows, size_t n, json_t *arr)
 {
-	const struct rs_run *r = find_run(s->rs, run);
+	const struct rs_run *r = profile_rows_run(s->rs, run);
 	double ips = r != NULL ? r->v[RS_images_per_s] : NAN, base_cpu = NAN, base;
 	double cpu_ms = r != NULL && r->v[RS_ok] > 0 ? r->v[RS_model_cpu_s] * 1e3 /
 	    r->v[RS_ok] : NAN;
@@ -122,7 +108,7 @@ one_run(struct report_out *o, const struct report *rep, const struct report_scen
 		    "recorded", 0, "note", run->note));
 		return;
 	}
-	base = without(rep, s, run, &base_cpu);
+	base = profile_rows_without(rep, s, run, &base_cpu);
 	fprintf(o->md, "**%s c=%u** (`%s`): %s samples; perf's own CPU %s s, %s%% of the "
 	    "run's %s s. With the profile: %s images/s, %s ms of client CPU per image",
 	    run->model, run->level, run->file, report_count(o, run->samples),
@@ -202,116 +188,6 @@ libraries(struct report_out *o, const struct prow *run, const struct prow *rows,
 	fprintf(o->md, ".\n\n");
 	json_object_set_new(j, "libraries", jl);
 	json_object_set_new(j, "functions", jf);
-}
-
-/* The folder's profile.csv into *rows (malloc'd): how many; 0 when it has none. */
-static size_t
-load(const struct rs_scenario *s, struct prow **rows)
-{
-	char path[PATH_MAX + 16], *line = NULL, *cell[64];
-	int at[PROFILE_NCOL], lab[6];
-	size_t cap = 0, lineno = 0, nc, n = 0, i;
-	struct prow *p;
-	FILE *f;
-
-	*rows = NULL;
-	snprintf(path, sizeof(path), "%s/profile.csv", s->dir);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	if (csv_record(f, &line, &cap, &lineno) < 0 ||
-	    (*rows = calloc(MAX_ROWS, sizeof(**rows))) == NULL)
-		goto out;
-	nc = csv_split(line, cell, 64);
-#define AT(c) at[PROFILE_##c] = csv_index(cell, nc, #c);
-	PROFILE_COLUMNS(AT)
-#undef AT
-	lab[0] = csv_index(cell, nc, "model"), lab[1] = csv_index(cell, nc, "level");
-	lab[2] = csv_index(cell, nc, "client_cpus"), lab[3] = csv_index(cell, nc, "rep");
-	for (i = 0; i < PROFILE_NCOL; i++)
-		if (at[i] < 0)
-			goto out;	/* not a profile.csv this report reads */
-	while (n < MAX_ROWS && csv_record(f, &line, &cap, &lineno) == 0) {
-		nc = csv_split(line, cell, 64);
-		if (nc <= (size_t)at[PROFILE_note])
-			continue;
-		p = &(*rows)[n++];
-#define S(dst, i) snprintf(dst, sizeof(dst), "%s", (i) >= 0 && (size_t)(i) < nc ? cell[i] : "")
-#define D(i) ((i) >= 0 && (size_t)(i) < nc && cell[i][0] ? strtod(cell[i], NULL) : NAN)
-		S(p->model, lab[0]), S(p->cpus, lab[2]), S(p->file, at[PROFILE_file]);
-		S(p->kind, at[PROFILE_kind]), S(p->name, at[PROFILE_name]);
-		S(p->lib, at[PROFILE_library]), S(p->note, at[PROFILE_note]);
-		p->level = (unsigned)D(lab[1]), p->rep = (unsigned)D(lab[3]);
-		p->self_pct = D(at[PROFILE_self_pct]), p->incl_pct = D(at[PROFILE_incl_pct]);
-		p->samples = D(at[PROFILE_total_samples]);
-		p->perf_cpu_s = D(at[PROFILE_perf_cpu_s]);
-		p->model_cpu_s = D(at[PROFILE_model_cpu_s]);
-#undef S
-#undef D
-	}
-out:
-	free(line);
-	fclose(f);
-	if (n == 0) {
-		free(*rows);
-		*rows = NULL;
-	}
-	return n;
-}
-
-/* The summary row of the profiled run p. */
-static const struct rs_run *
-find_run(const struct rs_scenario *s, const struct prow *p)
-{
-	size_t i;
-
-	for (i = 0; i < s->n_runs; i++) {
-		const struct rs_run *r = &s->runs[i];
-
-		if (strcmp(r->model, p->model) == 0 && r->level == p->level && r->rep == p->rep &&
-		    (strcmp(r->client_cpus, p->cpus) == 0 || strcmp(r->tag, p->cpus) == 0))
-			return r;
-	}
-	return NULL;
-}
-
-/*
- * The mean throughput of the report's unprofiled runs of p's scenario (by name), model, level
- * and PU set (folders with no profile.csv), and their client CPU per image in *cpu_ms; -1
- * when there are none.
- */
-static double
-without(const struct report *rep, const struct report_scenario *s, const struct prow *p,
-    double *cpu_ms)
-{
-	char path[PATH_MAX + 16];
-	double sum = 0, cpu = 0, ok = 0;
-	size_t i, k, n = 0;
-	FILE *f;
-
-	for (i = 0; i < rep->n; i++) {
-		const struct rs_scenario *o = rep->sc[i].rs;
-
-		if (o == s->rs || strcmp(o->name, s->rs->name) != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/profile.csv", o->dir);
-		if ((f = fopen(path, "r")) != NULL) {
-			fclose(f);
-			continue;
-		}
-		for (k = 0; k < o->n_runs; k++) {
-			const struct rs_run *r = &o->runs[k];
-
-			if (strcmp(r->model, p->model) != 0 || r->level != p->level ||
-			    !(strcmp(r->client_cpus, p->cpus) == 0 || strcmp(r->tag, p->cpus) == 0) ||
-			    !(r->v[RS_images_per_s] > 0))
-				continue;
-			sum += r->v[RS_images_per_s], n++;
-			if (r->v[RS_ok] > 0 && r->v[RS_model_cpu_s] >= 0)
-				cpu += r->v[RS_model_cpu_s], ok += r->v[RS_ok];
-		}
-	}
-	*cpu_ms = ok > 0 ? cpu * 1e3 / ok : NAN;
-	return n > 0 ? sum / (double)n : -1;
 }
 
 /* s's folder relative to the report's ("" when the same), for report.md's links. */

@@ -9,6 +9,7 @@
  */
 #include "harness/profile/frame.c"
 #include "harness/profile/fold.c"
+#include "harness/profile/fold_perf.c"
 #include "harness/profile/top.c"
 #include "harness/profile/flame.c"
 
