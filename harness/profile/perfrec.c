@@ -53,15 +53,17 @@ perfrec_start(pid_t pid, const char *data_path, const char *log_path,
 	ssize_t got;
 
 	*out = NULL;
-	if ((p = calloc(1, sizeof(*p))) != NULL)
-		p->ctl = -1;
-	if (p == NULL ||
-	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
-	    (log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		snprintf(why, whylen, "perf not started: %s", strerror(errno));
+		free(p);
+		return -1;
+	}
+	p->ctl = sv[0];
+	if ((log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
 		snprintf(why, whylen, "perf not started: %s: %s", log_path, strerror(errno));
 		goto out;
 	}
-	p->ctl = sv[0];
 	snprintf(p->log, sizeof(p->log), "%s", log_path);
 	snprintf(hz, sizeof(hz), "%d", PERFREC_HZ);
 	snprintf(pids, sizeof(pids), "%ld", (long)pid);
