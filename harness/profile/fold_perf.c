@@ -63,6 +63,7 @@ add_frame(struct fold *f, const char *line)
 	char sym[FRAME_NAME_MAX], dso[256];
 	const char *p = line, *open, *end;
 	size_t n;
+	int depth;
 
 	while (*p != '\0' && *p != ' ' && *p != '\t')	/* the address */
 		p++;
@@ -73,9 +74,13 @@ add_frame(struct fold *f, const char *line)
 		end--;
 	dso[0] = '\0';
 	open = NULL;
+	/* The dso is in the last parentheses, which may hold some: "(/x/exifbench (deleted))". */
 	if (end > p && end[-1] == ')')
-		for (open = end - 1; open > p && !(open[0] == '(' && open[-1] == ' '); open--)
-			;
+		for (depth = 0, open = end - 1; open > p; open--) {
+			depth += *open == ')' ? 1 : *open == '(' ? -1 : 0;
+			if (depth == 0 && open[-1] == ' ')
+				break;
+		}
 	if (open != NULL && open > p) {
 		n = (size_t)(end - 1 - open - 1);
 		n = n < sizeof(dso) - 1 ? n : sizeof(dso) - 1;

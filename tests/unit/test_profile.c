@@ -318,12 +318,15 @@ test_inval(void **state)
 	assert_int_equal(fold_line(f, "\tffff [unknown] ([unknown])"), 0);
 	assert_int_equal(fold_line(f, "exifbench 1001001"), 0);	/* ends the first */
 	assert_int_equal(fold_line(f, "\t1234 nodso"), 0);
+	assert_int_equal(fold_line(f, "exifbench 1001001"), 0);	/* a binary rebuilt since */
+	assert_int_equal(fold_line(f, "\t1234 main (/usr/bin/exifbench (deleted))"), 0);
 	assert_int_equal(fold_end(f), 0);
 	assert_int_equal(fold_end(f), 0);	/* twice: no sample in progress */
 	e = fold_sorted(f, &n);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 3);
 	assert_string_equal(e[0].stack, "?`[unknown]");
 	assert_string_equal(e[1].stack, "?`nodso");
+	assert_string_equal(e[2].stack, "exifbench (deleted)`main");
 	fold_free(f);
 }
 
