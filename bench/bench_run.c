@@ -103,7 +103,7 @@ run_one(struct bench *b, const struct plan_run *pr)
 		free(rr);
 		return -1;
 	}
-	bench_profile_arm(b, pr, &spec, &gate);
+	bench_profile_arm(b, pr, &spec);
 	rv = runner_run(&spec, rr, err, sizeof(err));
 	if (gate >= 0)
 		close(gate);
