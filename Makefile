@@ -94,14 +94,17 @@ ENGINE_SRC := $(addprefix harness/engine/,topo.c versions.c scenario.c scenario_
 REPORT_SRC := $(addprefix harness/report/,gnuplot.c usl.c analysis.c rs_rows.c resultset.c \
 	rs_trace.c rs_dataset.c compare.c report.c report_make.c report_md.c report_summary.c \
 	report_out.c report_usl.c report_html.c report_plan.c report_waits.c report_verdicts.c \
+	report_profile.c report_profile_rows.c \
 	report_net.c report_hosts.c report_endpoints.c capacity.c capacity_pick.c \
 	capacity_whatif.c rates.c report_rates.c plotdata_out.c plotdata.c plotdata_runs.c plotdata_crossover.c \
 	plotdata_rates.c plot.c)
+# The CPU profile (perf): record, fold, top entries, flame graph.
+PROFILE_SRC := $(addprefix harness/profile/,frame.c fold.c fold_perf.c top.c flame.c perfrec.c profile.c)
 HARNESS_SRC := $(SHAPE_SRC) $(SAMPLER_SRC) $(RESULTS_SRC) $(ENGINE_SRC) $(REPORT_SRC) \
-	harness/mpi/timeline.c
+	$(PROFILE_SRC) harness/mpi/timeline.c
 BENCH_SRC := $(addprefix bench/,main.c cli.c cmd_dataset.c cmd_dataset_s3.c cmd_dataset_index.c \
 	cmd_exif.c cmd_trace.c cmd_run.c run_opts.c run_rate.c run_results.c run_where.c cmd_shape.c cmd_bench.c bench_keys.c \
-	bench_setup.c bench_run.c \
+	bench_setup.c bench_run.c bench_profile.c \
 	cmd_report.c cmd_compare.c cmd_plan.c plan_doc.c plan_text.c plan_check.c)
 LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC) $(MODEL_SRC) $(HARNESS_SRC) $(DATA_SRC))
 BIN := $(BUILD)/exifbench
@@ -118,7 +121,7 @@ SO_FLAGS = -std=c11 $(OPT) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -fPIC -sh
 UNIT_TESTS := s3url location local walk keyesc shard arrivals s3xml retry breaker manifest index dsstats gen s3config exif transform \
 	stage job run models scenario dirdata plan tracestats procfs taskstats pidscan proctab stats shape \
 	sampler_cost usl analysis capacity plot plotdata csv resultset rs_dataset compare gnuplot results \
-	epstats rates report_html waitclass waits
+	epstats rates report_html waitclass waits profile
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_TESTS))
 INTEG_BINS := $(BUILD)/tests/integration/test_s3 $(BUILD)/tests/integration/test_sampler
 
@@ -224,6 +227,7 @@ TESTED_pidscan := harness/sampler/pidscan.o
 TESTED_proctab := harness/sampler/proctab.o
 TESTED_waitclass := harness/sampler/waitclass.o
 TESTED_waits := harness/sampler/waits.o
+TESTED_profile := $(addprefix harness/profile/,frame.o fold.o fold_perf.o top.o flame.o)
 TESTED_stats := harness/results/stats.o
 TESTED_epstats := harness/results/epstats.o
 TESTED_usl := harness/report/usl.o
@@ -268,7 +272,7 @@ integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS) $(MPI_BIN)
 	$(Q)harness/with-s3-local sh -c 'for t in $(INTEG_BINS); do $$t || exit 1; done && \
 		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN) && \
 		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN) && \
-		tests/integration/waits.sh $(BIN) && \
+		tests/integration/waits.sh $(BIN) && tests/integration/profile.sh $(BIN) && \
 		tests/integration/source.sh $(BIN) && tests/integration/creds.sh $(BIN) && \
 		tests/integration/stage.sh $(BIN) $(BUILD) && tests/integration/local.sh $(BIN) && \
 		tests/integration/faults.sh $(BIN) && tests/integration/endpoints.sh $(BIN) && \

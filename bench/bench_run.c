@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "bench_profile.h"
 #include "cli.h"
 #include "datasets/remove.h"
 #include "harness/engine/runner.h"
@@ -102,6 +103,7 @@ run_one(struct bench *b, const struct plan_run *pr)
 		free(rr);
 		return -1;
 	}
+	bench_profile_arm(b, pr, &spec);
 	rv = runner_run(&spec, rr, err, sizeof(err));
 	if (gate >= 0)
 		close(gate);
@@ -149,6 +151,7 @@ run_one(struct bench *b, const struct plan_run *pr)
 	clean_prefix(b, n.prefix);
 	rv = 0;
 out:
+	bench_profile_done(b, pr, n.label, rr);
 	free(rr);
 	return rv;
 }

@@ -27,6 +27,7 @@ struct overrides {
 	const char *sets[64], *cpus[SCENARIO_MAX_CPUSETS], *server;
 	const char *keys[BENCH_NKEYS];	/* bench_keys.c's flags' values, NULL: not given */
 	size_t nsets, ncpus;
+	int cpu_profile;		/* --cpu-profile: the key cpu_profile = on */
 };
 
 static int parse(struct bench *b, int argc, char **argv);
@@ -81,6 +82,8 @@ static const char usage[] =
     "      --workers N         hybrid's CPU-stage threads (workers)\n"
     "      --latency-ms MS     one-way delay through the shaper (latency_ms)\n"
     "      --name NAME         the scenario's name, default adhoc (name)\n"
+    "      --cpu-profile       record each run with perf: top functions and a flame\n"
+    "                          graph per run in profiles/ (cpu_profile = on)\n"
     "      --client-cpus LIST  bind the models to these PUs (hwloc list, e.g. 0 or 0-1);\n"
     "                          repeatable: one sweep per list (overrides client_cpus)\n"
     "      --server-cpus LIST  bind the S3 server and the shaper to these PUs\n"
@@ -131,6 +134,7 @@ parse(struct bench *b, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "cpu-profile", no_argument, NULL, 'P' },
 	};
 	struct option opts[sizeof(longopts) / sizeof(longopts[0]) + BENCH_NKEYS + 1];
 	struct overrides o = { .b = b };
@@ -190,6 +194,7 @@ on_option(int ch, const char *arg, void *ctx)
 	case 's': b->scenario_path = arg; break;
 	case 'p': b->profile = arg; break;
 	case 'R': b->no_report = 1; break;
+	case 'P': o->cpu_profile = 1; break;
 	case 'S':
 		if (o->nsets == 64 || strchr(arg, '=') == NULL) {
 			fprintf(stderr, "exifbench: --set '%s': expected KEY=VALUE (at most 64)\n",
@@ -348,9 +353,15 @@ set_keys(struct bench *b, const struct overrides *o)
 {
 	size_t i;
 
+	char err[256];
+
 	for (i = 0; i < BENCH_NKEYS; i++)
 		if (o->keys[i] != NULL && bench_key_set(&b->sc, i, o->keys[i]) < 0)
 			return -1;
+	if (o->cpu_profile && scenario_set(&b->sc, "cpu_profile", "on", err, sizeof(err)) < 0) {
+		fprintf(stderr, "exifbench: --cpu-profile: %s\n", err);
+		return -1;
+	}
 	return 0;
 }
 

@@ -33,6 +33,7 @@ struct watch {
 	pid_t pid;
 	int out[2];		/* the child's stdout: the summary */
 	int status[2];		/* the child's status lines, or -1 */
+	int hold[2];		/* the child waits on it before its exec (before_exec), or -1 */
 	int log_fd;
 	char text[8192];	/* what the child printed on stdout */
 	size_t textlen;
@@ -64,6 +65,7 @@ runner_run(const struct runner_spec *spec, struct runner_result *res, char *err,
 		return 1;
 	memset(&w, 0, sizeof(w));
 	w.out[0] = w.out[1] = w.status[0] = w.status[1] = w.log_fd = -1;
+	w.hold[0] = w.hold[1] = -1;
 	if (start(spec, &w, err, errlen) == 0) {
 		if (spec->started != NULL)
 			spec->started(spec->arg);
@@ -83,6 +85,7 @@ start(const struct runner_spec *spec, struct watch *w, char *err, size_t errlen)
 
 	if ((w->s = sampler_new()) == NULL || pipe2(w->out, O_CLOEXEC) < 0 ||
 	    (spec->progress != NULL && pipe2(w->status, O_CLOEXEC | O_NONBLOCK) < 0) ||
+	    (spec->before_exec != NULL && pipe2(w->hold, O_CLOEXEC) < 0) ||
 	    (w->log_fd = open(spec->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0644)) < 0) {
 		snprintf(err, errlen, "cannot set the run up (%s): %s", spec->log_path,
@@ -97,6 +100,12 @@ start(const struct runner_spec *spec, struct watch *w, char *err, size_t errlen)
 	close(w->out[1]), w->out[1] = -1;
 	if (w->status[1] >= 0)
 		close(w->status[1]), w->status[1] = -1;
+	if (w->hold[1] >= 0) {		/* the child waits for the end of this pipe */
+		close(w->hold[0]), w->hold[0] = -1;
+		spec->before_exec(w->pid, spec->arg);
+		close(w->hold[1]), w->hold[1] = -1;
+		w->t0 = now_s();
+	}
 	sampler_watch(w->s, SAMPLER_MODEL, w->pid, SAMPLER_DESCENDANTS | SAMPLER_FROM_BIRTH);
 	for (g = 0; g < spec->nserver; g++)
 		sampler_watch(w->s, SAMPLER_SERVER, spec->server[g], 0);
@@ -172,7 +181,8 @@ finish(struct watch *w, struct runner_result *res)
 static void
 close_watch(struct watch *w)
 {
-	int *fd[] = { &w->out[0], &w->out[1], &w->status[0], &w->status[1], &w->log_fd };
+	int *fd[] = { &w->out[0], &w->out[1], &w->status[0], &w->status[1], &w->hold[0],
+		&w->hold[1], &w->log_fd };
 	size_t i;
 
 	for (i = 0; i < sizeof(fd) / sizeof(fd[0]); i++)
@@ -239,6 +249,13 @@ spawn(const struct runner_spec *spec, const struct watch *w, char *err, size_t e
 		}
 		if (spec->endpoint != NULL)
 			setenv("AWS_ENDPOINT_URL", spec->endpoint, 1);
+		if (w->hold[0] >= 0) {	/* before_exec: until the harness closes its end */
+			char c;
+
+			close(w->hold[1]);
+			while (read(w->hold[0], &c, 1) < 0 && errno == EINTR)
+				;
+		}
 		if (spec->cpus != NULL && spec->cpus[0] != '\0' &&
 		    topo_bind(0, spec->cpus, berr, sizeof(berr)) < 0) {
 			dprintf(STDERR_FILENO, "exifbench: %s\n", berr);

@@ -56,6 +56,11 @@ struct runner_spec {
 	 */
 	const int *gate;
 	void (*started)(void *arg);
+	/*
+	 * NULL, or called with the child's pid while the child waits before its exec, which it
+	 * makes once this returns (a profiler attached here sees the run's whole process).
+	 */
+	void (*before_exec)(pid_t pid, void *arg);
 };
 
 struct runner_result {

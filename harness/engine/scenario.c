@@ -45,6 +45,7 @@ static const struct scenario_key keys[] = {
 	{ "stage", K_TEXT, F(stage), 0, 511, "" },
 	{ "stage_cmd", K_TEXT, F(stage_cmd), 0, 511, "" },
 	{ "global_lock", K_BOOL, F(global_lock), 0, 1, "no" },
+	{ "cpu_profile", K_BOOL, F(cpu_profile), 0, 1, "off" },
 	{ "models", K_MODELS, F(models), 0, 0, "sequential pthreads forkpool async hybrid" },
 	{ "concurrency", K_LEVELS, F(levels), 1, 4096, "8" },
 	{ "clients", K_CLIENTS, F(clients), 1, 4096, "1" },

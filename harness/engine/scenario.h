@@ -73,6 +73,7 @@ struct scenario {
 	char stage[512];		/* stage: FILE.so[:ARG], a plugin CPU stage ("": built-in) */
 	char stage_cmd[512];		/* stage_cmd: a co-process CPU stage's command ("": none) */
 	int global_lock;		/* global_lock: yes/no, pthreads only (no) */
+	int cpu_profile;		/* cpu_profile: on/off, perf on each run (off) */
 	char models[SCENARIO_MAX_MODELS][16];	/* models: names from the model table */
 	size_t n_models;		/* (default: all five) */
 	unsigned levels[SCENARIO_MAX_LEVELS];	/* concurrency: levels, each >= 1 (default 8) */

@@ -189,10 +189,12 @@ scenario_value(struct scenario *sc, const struct scenario_key *k, const char *v,
 			*(unsigned *)p = (unsigned)u;
 		return 0;
 	case K_BOOL:
-		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
-			return scenario_error(err, errlen, "key '%s': '%s' is not yes or no",
-			    k->name, v);
-		*(int *)p = strcmp(v, "yes") == 0;
+		/* on and off too: cpu_profile = on reads better */
+		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0 && strcmp(v, "on") != 0 &&
+		    strcmp(v, "off") != 0)
+			return scenario_error(err, errlen, "key '%s': '%s' is not yes or no (on "
+			    "or off)", k->name, v);
+		*(int *)p = strcmp(v, "yes") == 0 || strcmp(v, "on") == 0;
 		return 0;
 	case K_JITTER:
 	case K_ARRIVALS:

@@ -264,11 +264,17 @@ svg_inline(const char *dir, const char *url, const char *alt, unsigned fig, stru
 	size_t n;
 	int rv;
 
+	/* A CPU profile's flame graph (report_profile.c): [FOLDER/]profiles/NAME.svg itself. */
+	if (url != NULL && (n = strlen(url)) > 13 && strcmp(url + n - 4, ".svg") == 0 &&
+	    strstr(url, "profiles/") != NULL && url[0] != '/' && strstr(url, "..") == NULL &&
+	    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, url) < sizeof(path))
+		goto read;
 	if (url == NULL || strncmp(url, "plots/", 6) != 0 || (n = strlen(url)) < 11 ||
 	    strcmp(url + n - 4, ".png") != 0 || strchr(url + 6, '/') != NULL ||
 	    (size_t)snprintf(path, sizeof(path), "%s/%.*s.svg", dir, (int)(n - 4), url) >=
 	    sizeof(path))
 		return -1;
+read:
 	if (read_file(path, &svg, e, sizeof(e)) < 0)
 		return -1;
 	rv = svg_rewrite(svg.p, alt, fig, out);

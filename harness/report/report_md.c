@@ -47,6 +47,7 @@ report_write(const struct report *rep, const char *dir, int plots, char *err, si
 	report_verdicts(&o, rep);
 	report_cpu_shares(&o, rep);
 	report_waits(&o, rep);
+	report_profile(&o, rep);
 	report_bounds(&o, rep);
 	report_scaling(&o, rep);
 	report_rates(&o, rep);

@@ -125,6 +125,13 @@ void report_scaling(struct report_out *o, const struct report *rep);
 void report_waits(struct report_out *o, const struct report *rep);
 const char *report_wait_sentence(const struct rs_run *r, char *buf, size_t len);
 
+/*
+ * report_profile.c: per scenario with a profile.csv (bench --cpu-profile), each profiled
+ * run's top functions and libraries, flame graph and cost; report.json's "cpu_profile".
+ * Nothing when no folder has one.
+ */
+void report_profile(struct report_out *o, const struct report *rep);
+
 /* report_plan.c: the hardware-scaling, capacity-planning and skew sections. */
 void report_plan_hardware(struct report_out *o, const struct report *rep);
 void report_plan_capacity(struct report_out *o, const struct report *rep);

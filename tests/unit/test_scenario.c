@@ -231,8 +231,11 @@ test_kinds(void **state)
 		{ "workers", "-1", "!key 'workers': '-1' is not an integer in [0, 4096]" },
 		{ "global_lock", "yes", "true" },
 		{ "global_lock", "no", "false" },
-		{ "global_lock", "true", "!key 'global_lock': 'true' is not yes or no" },
-		{ "global_lock", "YES", "!key 'global_lock': 'YES' is not yes or no" },
+		{ "global_lock", "true", "!key 'global_lock': 'true' is not yes or no (on or off)" },
+		{ "global_lock", "YES", "!key 'global_lock': 'YES' is not yes or no (on or off)" },
+		{ "cpu_profile", "on", "true" },
+		{ "cpu_profile", "off", "false" },
+		{ "cpu_profile", "1", "!key 'cpu_profile': '1' is not yes or no (on or off)" },
 		{ "jitter", "normal", "\"normal\"" },
 		{ "jitter", "gauss", "!key 'jitter': 'gauss' is not one of none, uniform, normal, "
 		    "pareto" },
