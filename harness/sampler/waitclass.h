@@ -14,7 +14,7 @@
 /* The classes, in report order; the name is the one in waits.csv and model_wait_<name>_pct. */
 #define WAITCLASS_LIST(X) \
 	X(network, "waiting on the network") \
-	X(lock, "waiting on a lock or for work (futex)") \
+	X(lock, "waiting on a lock or for work") \
 	X(pipe, "waiting on a pipe or a child process") \
 	X(sleep, "sleeping") \
 	X(disk, "waiting on the disk or a page fault") \
