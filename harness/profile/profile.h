@@ -1,7 +1,7 @@
 /*
  * profile.h: the CPU profile of one model run, in its result folder. profile_start puts
- * `perf record` on the run's process (perfrec.h) once it has started and before it takes its
- * first key; profile_finish, after the run has ended, stops perf, folds its stacks (fold.h)
+ * `perf record` on the run's process (perfrec.h), best while it waits before its exec (so perf
+ * follows every thread and process it starts); profile_finish, after the run has ended, stops perf, folds its stacks (fold.h)
  * into profiles/FILE.folded, draws profiles/FILE.svg (flame.h), appends the run's rows to
  * profile.csv (profile_cols.h: its top functions and libraries, top.h; perf's CPU against the
  * run's) and deletes perf's record, which is large. When perf could not record, the run goes
