@@ -7,7 +7,8 @@
  * each group's top functions; the top functions by inclusive share; and the flame graph
  * (profiles/FILE.svg, which report.html puts inline). A scenario with no profile.csv has no
  * part here, and the section is absent when none has one; when perf recorded none of a
- * scenario's runs, one line says why. report.json's "cpu_profile".
+ * scenario's runs, one line says why. Each model's best run is shown in full, the other
+ * profiled runs by a link to their flame graph; report.json's "cpu_profile" has them all.
  */
 #include <math.h>
 #include <stdio.h>
@@ -27,6 +28,10 @@ static void scenario(struct report_out *o, const struct report *rep,
 static void one_run(struct report_out *o, const struct report *rep,
     const struct report_scenario *s, const struct prow *run, const struct prow *rows,
     size_t n, json_t *arr);
+static void json_only(struct report_out *o, const struct report *rep,
+    const struct report_scenario *s, const struct prow *run, const struct prow *rows,
+    size_t n, json_t *arr);
+static int is_best(const struct report_scenario *s, const struct prow *p);
 static void libraries(struct report_out *o, const struct prow *run, const struct prow *rows,
     size_t n, json_t *j);
 static const char *rel_dir(const struct report *rep, const struct rs_scenario *s);
@@ -68,7 +73,7 @@ scenario(struct report_out *o, const struct report *rep, const struct report_sce
     struct prow *rows, size_t n, json_t *arr)
 {
 	const char *why = NULL;
-	size_t i, recorded = 0;
+	size_t i, recorded = 0, others;
 
 	for (i = 0; i < n; i++)
 		if (strcmp(rows[i].kind, "run") == 0) {
@@ -85,9 +90,50 @@ scenario(struct report_out *o, const struct report *rep, const struct report_sce
 		    "recorded", 0, "note", why));
 		return;
 	}
+	fprintf(o->md, "Each model's best run in full; the other profiled runs after them, "
+	    "each by its flame graph (every run is in report.json).\n\n");
 	for (i = 0; i < n; i++)
-		if (strcmp(rows[i].kind, "run") == 0)
+		if (strcmp(rows[i].kind, "run") == 0 && is_best(s, &rows[i]))
 			one_run(o, rep, s, &rows[i], rows, n, arr);
+	for (i = 0, others = 0; i < n; i++)
+		if (strcmp(rows[i].kind, "run") == 0 && !is_best(s, &rows[i])) {
+			if (others++ == 0)
+				fprintf(o->md, "Other profiled runs:");
+			fprintf(o->md, " [%s c=%u](%s%sprofiles/%s.svg)", rows[i].model,
+			    rows[i].level, rel_dir(rep, s->rs), rel_dir(rep, s->rs)[0] ? "/" : "",
+			    rows[i].file);
+			json_only(o, rep, s, &rows[i], rows, n, arr);
+		}
+	if (others > 0)
+		fprintf(o->md, ".\n\n");
+}
+
+/* A run's report.json entry alone: its markdown part goes to /dev/null (one writer for both). */
+static void
+json_only(struct report_out *o, const struct report *rep, const struct report_scenario *s,
+    const struct prow *run, const struct prow *rows, size_t n, json_t *arr)
+{
+	FILE *md = o->md, *sink;
+
+	if ((sink = fopen("/dev/null", "we")) == NULL)
+		return;
+	o->md = sink;
+	one_run(o, rep, s, run, rows, n, arr);
+	o->md = md;
+	fclose(sink);
+}
+
+/* Whether profiled run p is its model's best run in s (the one the other sections show). */
+static int
+is_best(const struct report_scenario *s, const struct prow *p)
+{
+	const struct rs_run *r = profile_rows_run(s->rs, p);
+	size_t k;
+
+	for (k = 0; r != NULL && k < s->n_models; k++)
+		if (s->models[k].best == r)
+			return 1;
+	return 0;
 }
 
 static void
