@@ -2,8 +2,9 @@
  * perfrec.h: Debian's `perf` as the profiler of a run. perfrec_start attaches `perf record`
  * to a process (-p PID --inherit: its threads, and the threads and processes it starts
  * afterwards; attach it before its exec, as the bench does: perf joining a process already
- * running worked several times harder on its forked workers, docs/methodology.md) on the cpu-clock software event (hardware counters are absent on many
- * virtual machines) at PERFREC_HZ with DWARF call graphs, started with its events off and
+ * running worked several times harder on its forked workers, docs/methodology.md) on the
+ * cpu-clock software event (hardware counters are absent on many virtual machines) at
+ * PERFREC_HZ with DWARF call graphs, started with its events off and
  * turned on through its control pipe, so that it records from the ack on; perfrec_stop ends
  * it and keeps its rusage (the profile's own CPU: perf is the harness's child, not the
  * run's, so the run's measured CPU leaves it out); perfrec_fold turns the record into folded
