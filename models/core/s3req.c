@@ -17,6 +17,13 @@
 #include "include/rng.h"
 
 #define ERRBODY_MAX 4096
+/*
+ * curl's receive buffer, per easy handle (its default is 16 KiB): memory per transfer in
+ * flight, traded against recv calls per body.
+ */
+#ifndef S3_RECV_BUFFER
+#define S3_RECV_BUFFER (8L * 1024)
+#endif
 #define CONTENT_TYPE_DEFAULT "application/octet-stream"
 /*
  * A PUT body up to this size goes out in the send of its headers (set_method): curl 7.88 puts
@@ -31,6 +38,7 @@
 			rc = curl_easy_setopt(easy, opt, val); \
 	} while (0)
 
+static int reserve_exact(struct s3_buf *b, size_t need);
 static size_t on_write(char *ptr, size_t size, size_t nmemb, void *arg);
 static int on_seek(void *arg, curl_off_t offset, int origin);
 static int req_init(struct s3_req *r, const struct s3_config *cfg, const char *endpoint,
@@ -100,6 +108,25 @@ s3_buf_free(struct s3_buf *b)
 	b->len = b->cap = 0;
 }
 
+/*
+ * Room for need bytes and a NUL, allocated to the byte when it grows: a body of known length
+ * (Content-Length). s3_buf_reserve's doubling would hold a 19 KB image in 32 KiB, per
+ * transfer in flight.
+ */
+static int
+reserve_exact(struct s3_buf *b, size_t need)
+{
+	unsigned char *p;
+
+	if (need + 1 <= b->cap)
+		return 0;
+	if ((p = realloc(b->data, need + 1)) == NULL)
+		return -1;
+	b->data = p;
+	b->cap = need + 1;
+	return 0;
+}
+
 /* Body bytes: a 2xx body to the sink (capped), anything else to errbody (truncated). */
 static size_t
 on_write(char *ptr, size_t size, size_t nmemb, void *arg)
@@ -124,7 +151,7 @@ on_write(char *ptr, size_t size, size_t nmemb, void *arg)
 		if (b->len == r->sink_start &&
 		    curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &clen) ==
 		    CURLE_OK && clen > 0 && (uint64_t)clen <= r->cfg->max_object_bytes &&
-		    s3_buf_reserve(b, b->len + (size_t)clen) < 0)
+		    reserve_exact(b, b->len + (size_t)clen) < 0)
 			return 0;
 	}
 	if (s3_buf_append(b, ptr, n) < 0)
@@ -320,6 +347,7 @@ set_common(struct s3_req *r, CURL *easy)
 	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
 	SET(CURLOPT_LOW_SPEED_TIME, r->cfg->low_speed_secs);
 	SET(CURLOPT_ERRORBUFFER, r->curl_err);
+	SET(CURLOPT_BUFFERSIZE, S3_RECV_BUFFER);
 	SET(CURLOPT_WRITEFUNCTION, on_write);
 	SET(CURLOPT_WRITEDATA, r);
 	/* An easy handle keeps 5 connections: room for one to each gateway beyond that. */
