@@ -6,8 +6,9 @@
  * an easy handle's worth of options and reads the outcome back, so the same code serves the
  * blocking models (job_run_blocking) and the event loop ones. A job's GET and PUTs go to one
  * gateway of the store, chosen from its key (s3_endpoint_of), so every model spreads its
- * jobs over several endpoints alike, with no code of its own. Buffers are kept from one key to
- * the next, so a long run allocates only while its images grow.
+ * jobs over several endpoints alike, with no code of its own. The input image is freed as
+ * soon as nothing needs it (after the CPU step, unless it is uploaded): kept from key to key,
+ * each job's buffer grew to the largest image it had seen, and RSS with the run's length.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -114,7 +115,7 @@ job_start(struct job *j, const char *key)
 
 	release_request(j);
 	memset(&j->rec, 0, sizeof(j->rec));
-	j->in.len = 0;
+	s3_buf_free(&j->in);
 	free(j->out);
 	j->out = NULL;
 	j->out_len = 0;
@@ -251,6 +252,8 @@ job_process(struct job *j)
 		return;
 	}
 	stage_end(j, JOB_PROC, 1);
+	if (!j->p->upload_image)
+		s3_buf_free(&j->in);	/* the PUT of the record needs it no more */
 	j->st = j->p->upload_image ? ST_PUT_IMAGE : ST_PUT_JSON;
 }
 
