@@ -43,6 +43,7 @@ struct job {
 	struct s3_result res;
 	long delay_ms;
 	uint64_t rng;		/* retry jitter */
+	uint64_t pid;		/* getpid() at job_new: no system call per key */
 	int64_t cpu0;		/* thread CPU clock when the current stage began */
 	struct s3_buf in;	/* the input object */
 	unsigned char *out;	/* the transformed image, or NULL */
@@ -92,6 +93,7 @@ job_new(const struct pipeline *p)
 		return NULL;
 	j->p = p;
 	j->st = ST_DONE;
+	j->pid = (uint64_t)getpid();
 	return j;
 }
 
@@ -122,8 +124,11 @@ job_start(struct job *j, const char *key)
 	free(j->json);
 	j->json = NULL;
 	j->delay_ms = 0;
-	/* forked workers hold jobs at the same address: the pid keeps their jitter apart */
-	j->rng = rng_seed2((uint64_t)(uintptr_t)j ^ (uint64_t)getpid() << 32, rng_fnv1a(key));
+	/*
+	 * forked workers hold jobs at the same address: the pid keeps their jitter apart (a
+	 * job is made in the process that runs it: forkpool makes its jobs after the fork)
+	 */
+	j->rng = rng_seed2((uint64_t)(uintptr_t)j ^ j->pid << 32, rng_fnv1a(key));
 	j->st = ST_GET;
 	j->rec.outcome = JOB_OK;
 	memcpy(j->rec.key, key, n < JOB_KEY_MAX ? n : JOB_KEY_MAX);

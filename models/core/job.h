@@ -119,7 +119,10 @@ struct job_record {
 
 struct job;
 
-/* A job for pipeline p (not copied; it must outlive the job). NULL when out of memory. */
+/*
+ * A job for pipeline p (not copied; it must outlive the job), used in the process that made
+ * it (it keeps its pid for the retry jitter: make jobs after a fork). NULL when out of memory.
+ */
 struct job *job_new(const struct pipeline *p);
 void job_free(struct job *j);
 
