@@ -46,6 +46,8 @@ static int req_init(struct s3_req *r, const struct s3_config *cfg, const char *e
     size_t nparams, const void *body, size_t body_len, const char *content_type,
     struct s3_buf *sink, struct s3_result *res);
 static int build_url(struct s3_req *r, struct s3url_param *params, size_t nparams);
+static int keep_url(struct s3_req *r, const char *url);
+static void free_url(struct s3_req *r);
 static struct curl_slist *sign_headers(const struct s3_config *cfg, enum s3_method method,
     const void *body, size_t body_len, const char *content_type, struct s3_result *res);
 static CURLcode set_common(struct s3_req *r, CURL *easy);
@@ -235,8 +237,32 @@ req_init(struct s3_req *r, const struct s3_config *cfg, const char *endpoint,
 		    bucket);
 		return -1;
 	}
-	r->headers = sign_headers(cfg, method, body, body_len, content_type, res);
-	return r->headers != NULL ? 0 : -1;
+	if ((r->headers = sign_headers(cfg, method, body, body_len, content_type, res)) != NULL)
+		return 0;
+	free_url(r);	/* a failed init holds nothing */
+	return -1;
+}
+
+/* Keeps url (NUL-terminated) in r: inline when it fits, else a heap copy. 0, or -1. */
+static int
+keep_url(struct s3_req *r, const char *url)
+{
+	size_t n = strlen(url);
+
+	if (n < sizeof(r->url_inline)) {
+		memcpy(r->url_inline, url, n + 1);
+		r->url = r->url_inline;
+	} else if ((r->url = strdup(url)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+free_url(struct s3_req *r)
+{
+	if (r->url != r->url_inline)
+		free(r->url);
+	r->url = NULL;
 }
 
 /*
@@ -247,19 +273,20 @@ static int
 build_url(struct s3_req *r, struct s3url_param *params, size_t nparams)
 {
 	const char *ep = r->endpoint ? r->endpoint : r->cfg->endpoint, *host, *rest;
-	char path[S3URL_MAX];
+	char path[S3URL_MAX], url[S3URL_MAX];
 	int n;
 
 	if (!r->cfg->virtual_hosted)
-		return s3url_build(r->url, sizeof(r->url), ep, r->bucket, r->key, params, nparams);
+		return s3url_build(url, sizeof(url), ep, r->bucket, r->key, params, nparams) < 0 ?
+		    -1 : keep_url(r, url);
 	if ((host = strstr(ep, "://")) == NULL ||
 	    s3url_build(path, sizeof(path), "x:", r->bucket, r->key, params, nparams) < 0)
 		return -1;
 	host += 3;
 	rest = path + 3 + strlen(r->bucket);	/* past "x:/BUCKET" */
-	n = snprintf(r->url, sizeof(r->url), "%.*s%s.%s%s%s", (int)(host - ep), ep, r->bucket,
+	n = snprintf(url, sizeof(url), "%.*s%s.%s%s%s", (int)(host - ep), ep, r->bucket,
 	    host, *rest == '/' ? "" : "/", rest);
-	return n < 0 || (size_t)n >= sizeof(r->url) ? -1 : 0;
+	return n < 0 || (size_t)n >= sizeof(url) ? -1 : keep_url(r, url);
 }
 
 /*
@@ -498,5 +525,6 @@ s3_req_cleanup(struct s3_req *r)
 		return;
 	curl_slist_free_all(r->headers);
 	r->headers = NULL;
+	free_url(r);
 	s3_buf_free(&r->errbody);
 }
