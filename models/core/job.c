@@ -6,8 +6,9 @@
  * an easy handle's worth of options and reads the outcome back, so the same code serves the
  * blocking models (job_run_blocking) and the event loop ones. A job's GET and PUTs go to one
  * gateway of the store, chosen from its key (s3_endpoint_of), so every model spreads its
- * jobs over several endpoints alike, with no code of its own. Buffers are kept from one key to
- * the next, so a long run allocates only while its images grow.
+ * jobs over several endpoints alike, with no code of its own. The input image is freed as
+ * soon as nothing needs it (after the CPU step, unless it is uploaded): kept from key to key,
+ * each job's buffer grew to the largest image it had seen, and RSS with the run's length.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,6 +43,7 @@ struct job {
 	struct s3_result res;
 	long delay_ms;
 	uint64_t rng;		/* retry jitter */
+	uint64_t pid;		/* getpid() at job_new: no system call per key */
 	int64_t cpu0;		/* thread CPU clock when the current stage began */
 	struct s3_buf in;	/* the input object */
 	unsigned char *out;	/* the transformed image, or NULL */
@@ -91,6 +93,7 @@ job_new(const struct pipeline *p)
 		return NULL;
 	j->p = p;
 	j->st = ST_DONE;
+	j->pid = (uint64_t)getpid();
 	return j;
 }
 
@@ -114,15 +117,18 @@ job_start(struct job *j, const char *key)
 
 	release_request(j);
 	memset(&j->rec, 0, sizeof(j->rec));
-	j->in.len = 0;
+	s3_buf_free(&j->in);
 	free(j->out);
 	j->out = NULL;
 	j->out_len = 0;
 	free(j->json);
 	j->json = NULL;
 	j->delay_ms = 0;
-	/* forked workers hold jobs at the same address: the pid keeps their jitter apart */
-	j->rng = rng_seed2((uint64_t)(uintptr_t)j ^ (uint64_t)getpid() << 32, rng_fnv1a(key));
+	/*
+	 * forked workers hold jobs at the same address: the pid keeps their jitter apart (a
+	 * job is made in the process that runs it: forkpool makes its jobs after the fork)
+	 */
+	j->rng = rng_seed2((uint64_t)(uintptr_t)j ^ j->pid << 32, rng_fnv1a(key));
 	j->st = ST_GET;
 	j->rec.outcome = JOB_OK;
 	memcpy(j->rec.key, key, n < JOB_KEY_MAX ? n : JOB_KEY_MAX);
@@ -251,6 +257,8 @@ job_process(struct job *j)
 		return;
 	}
 	stage_end(j, JOB_PROC, 1);
+	if (!j->p->upload_image)
+		s3_buf_free(&j->in);	/* the PUT of the record needs it no more */
 	j->st = j->p->upload_image ? ST_PUT_IMAGE : ST_PUT_JSON;
 }
 

@@ -34,9 +34,10 @@
  * early): such a file is read, not failed, and the count says so.
  *
  * A job is used by one thread at a time; it may move between threads between steps (the
- * hybrid model runs job_process on a worker). Memory: the input buffer is kept from one key
- * to the next (it grows to the largest image seen); the transformed image and the JSON are
- * freed at the next job_start. A model's memory is its number of jobs times one image.
+ * hybrid model runs job_process on a worker). Memory: the input buffer, sized by the GET's
+ * Content-Length, is freed after job_process (at the next job_start with upload_image); the
+ * transformed image and the JSON at the next job_start. A model's memory is at most its
+ * number of jobs times one image, and does not grow with the number of keys.
  */
 #ifndef EXIFBENCH_JOB_H
 #define EXIFBENCH_JOB_H
@@ -118,7 +119,10 @@ struct job_record {
 
 struct job;
 
-/* A job for pipeline p (not copied; it must outlive the job). NULL when out of memory. */
+/*
+ * A job for pipeline p (not copied; it must outlive the job), used in the process that made
+ * it (it keeps its pid for the retry jitter: make jobs after a fork). NULL when out of memory.
+ */
 struct job *job_new(const struct pipeline *p);
 void job_free(struct job *j);
 

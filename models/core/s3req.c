@@ -17,6 +17,13 @@
 #include "include/rng.h"
 
 #define ERRBODY_MAX 4096
+/*
+ * curl's receive buffer, per easy handle (its default is 16 KiB): memory per transfer in
+ * flight, traded against recv calls per body.
+ */
+#ifndef S3_RECV_BUFFER
+#define S3_RECV_BUFFER (8L * 1024)
+#endif
 #define CONTENT_TYPE_DEFAULT "application/octet-stream"
 /*
  * A PUT body up to this size goes out in the send of its headers (set_method): curl 7.88 puts
@@ -31,6 +38,7 @@
 			rc = curl_easy_setopt(easy, opt, val); \
 	} while (0)
 
+static int reserve_exact(struct s3_buf *b, size_t need);
 static size_t on_write(char *ptr, size_t size, size_t nmemb, void *arg);
 static int on_seek(void *arg, curl_off_t offset, int origin);
 static int req_init(struct s3_req *r, const struct s3_config *cfg, const char *endpoint,
@@ -38,6 +46,8 @@ static int req_init(struct s3_req *r, const struct s3_config *cfg, const char *e
     size_t nparams, const void *body, size_t body_len, const char *content_type,
     struct s3_buf *sink, struct s3_result *res);
 static int build_url(struct s3_req *r, struct s3url_param *params, size_t nparams);
+static int keep_url(struct s3_req *r, const char *url);
+static void free_url(struct s3_req *r);
 static struct curl_slist *sign_headers(const struct s3_config *cfg, enum s3_method method,
     const void *body, size_t body_len, const char *content_type, struct s3_result *res);
 static CURLcode set_common(struct s3_req *r, CURL *easy);
@@ -100,6 +110,25 @@ s3_buf_free(struct s3_buf *b)
 	b->len = b->cap = 0;
 }
 
+/*
+ * Room for need bytes and a NUL, allocated to the byte when it grows: a body of known length
+ * (Content-Length). s3_buf_reserve's doubling would hold a 19 KB image in 32 KiB, per
+ * transfer in flight.
+ */
+static int
+reserve_exact(struct s3_buf *b, size_t need)
+{
+	unsigned char *p;
+
+	if (need + 1 <= b->cap)
+		return 0;
+	if ((p = realloc(b->data, need + 1)) == NULL)
+		return -1;
+	b->data = p;
+	b->cap = need + 1;
+	return 0;
+}
+
 /* Body bytes: a 2xx body to the sink (capped), anything else to errbody (truncated). */
 static size_t
 on_write(char *ptr, size_t size, size_t nmemb, void *arg)
@@ -124,7 +153,7 @@ on_write(char *ptr, size_t size, size_t nmemb, void *arg)
 		if (b->len == r->sink_start &&
 		    curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &clen) ==
 		    CURLE_OK && clen > 0 && (uint64_t)clen <= r->cfg->max_object_bytes &&
-		    s3_buf_reserve(b, b->len + (size_t)clen) < 0)
+		    reserve_exact(b, b->len + (size_t)clen) < 0)
 			return 0;
 	}
 	if (s3_buf_append(b, ptr, n) < 0)
@@ -208,8 +237,32 @@ req_init(struct s3_req *r, const struct s3_config *cfg, const char *endpoint,
 		    bucket);
 		return -1;
 	}
-	r->headers = sign_headers(cfg, method, body, body_len, content_type, res);
-	return r->headers != NULL ? 0 : -1;
+	if ((r->headers = sign_headers(cfg, method, body, body_len, content_type, res)) != NULL)
+		return 0;
+	free_url(r);	/* a failed init holds nothing */
+	return -1;
+}
+
+/* Keeps url (NUL-terminated) in r: inline when it fits, else a heap copy. 0, or -1. */
+static int
+keep_url(struct s3_req *r, const char *url)
+{
+	size_t n = strlen(url);
+
+	if (n < sizeof(r->url_inline)) {
+		memcpy(r->url_inline, url, n + 1);
+		r->url = r->url_inline;
+	} else if ((r->url = strdup(url)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+free_url(struct s3_req *r)
+{
+	if (r->url != r->url_inline)
+		free(r->url);
+	r->url = NULL;
 }
 
 /*
@@ -220,19 +273,20 @@ static int
 build_url(struct s3_req *r, struct s3url_param *params, size_t nparams)
 {
 	const char *ep = r->endpoint ? r->endpoint : r->cfg->endpoint, *host, *rest;
-	char path[S3URL_MAX];
+	char path[S3URL_MAX], url[S3URL_MAX];
 	int n;
 
 	if (!r->cfg->virtual_hosted)
-		return s3url_build(r->url, sizeof(r->url), ep, r->bucket, r->key, params, nparams);
+		return s3url_build(url, sizeof(url), ep, r->bucket, r->key, params, nparams) < 0 ?
+		    -1 : keep_url(r, url);
 	if ((host = strstr(ep, "://")) == NULL ||
 	    s3url_build(path, sizeof(path), "x:", r->bucket, r->key, params, nparams) < 0)
 		return -1;
 	host += 3;
 	rest = path + 3 + strlen(r->bucket);	/* past "x:/BUCKET" */
-	n = snprintf(r->url, sizeof(r->url), "%.*s%s.%s%s%s", (int)(host - ep), ep, r->bucket,
+	n = snprintf(url, sizeof(url), "%.*s%s.%s%s%s", (int)(host - ep), ep, r->bucket,
 	    host, *rest == '/' ? "" : "/", rest);
-	return n < 0 || (size_t)n >= sizeof(r->url) ? -1 : 0;
+	return n < 0 || (size_t)n >= sizeof(url) ? -1 : keep_url(r, url);
 }
 
 /*
@@ -320,6 +374,7 @@ set_common(struct s3_req *r, CURL *easy)
 	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
 	SET(CURLOPT_LOW_SPEED_TIME, r->cfg->low_speed_secs);
 	SET(CURLOPT_ERRORBUFFER, r->curl_err);
+	SET(CURLOPT_BUFFERSIZE, S3_RECV_BUFFER);
 	SET(CURLOPT_WRITEFUNCTION, on_write);
 	SET(CURLOPT_WRITEDATA, r);
 	/* An easy handle keeps 5 connections: room for one to each gateway beyond that. */
@@ -470,5 +525,6 @@ s3_req_cleanup(struct s3_req *r)
 		return;
 	curl_slist_free_all(r->headers);
 	r->headers = NULL;
+	free_url(r);
 	s3_buf_free(&r->errbody);
 }
