@@ -36,7 +36,7 @@
  *     exited, unreaped process still shows its final counters and stays in the group with
  *     zero threads; once reaped it is dropped.
  *   - The wait profile (waits.h), of the model group only: at every tick after the first (every
- *     waits_stride-th tick for a group of more than 256 threads), one sample per blocked
+ *     waits_stride-th tick for a group of more than 128 threads), one sample per blocked
  *     thread by its system call and wait channel, and by class.
  */
 #ifndef EXIFBENCH_SAMPLER_H

@@ -121,6 +121,18 @@ is_rw(long nr)
 	    strncmp(n, "pread", 5) == 0 || strncmp(n, "pwrite", 6) == 0);
 }
 
+int
+waitclass_decided(long nr)
+{
+	const char *n = waitclass_syscall_name(nr);
+
+	return n != NULL && nr != -1 && (strncmp(n, "futex", 5) == 0 ||
+	    strstr(n, "nanosleep") != NULL || strcmp(n, "wait4") == 0 ||
+	    strcmp(n, "waitid") == 0 || strstr(n, "poll") != NULL || strstr(n, "select") != NULL ||
+	    strncmp(n, "recv", 4) == 0 || strncmp(n, "send", 4) == 0 ||
+	    strcmp(n, "connect") == 0 || strncmp(n, "accept", 6) == 0);
+}
+
 enum waitclass
 waitclass_of(long nr, const char *wchan, char state)
 {

@@ -56,6 +56,14 @@ int waitclass_parse_syscall(const char *text, long *nr);
 enum waitclass waitclass_of(long nr, const char *wchan, char state);
 
 /*
+ * 1 when system call nr alone gives its class (futex, the sleeps, wait4 and waitid, the poll,
+ * select and socket calls: waitclass_of with an empty wait channel and no state says the
+ * same), so the sampler need not read the thread's wait channel, the dearer of its two files
+ * (a symbol lookup in the kernel); 0 for the read and write family, -1 and unnamed calls.
+ */
+int waitclass_decided(long nr);
+
+/*
  * The x86-64 name of system call nr for the calls threads commonly block in ("epoll_wait"),
  * "none" for -1; NULL for a number not in the table.
  */

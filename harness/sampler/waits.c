@@ -243,8 +243,8 @@ sample_thread(struct waits *w, struct wproc *p, struct wthread *t, int count)
 	}
 	if (waitclass_parse_syscall(sc, &nr) != 0 || !count)
 		return;		/* running, or unreadable text */
-	if (read_at(p, t, t->wfd, "wchan", wc, sizeof(wc)) == -1)
-		wc[0] = '\0';
+	if (waitclass_decided(nr) || read_at(p, t, t->wfd, "wchan", wc, sizeof(wc)) == -1)
+		wc[0] = '\0';	/* the call alone gives the class: its channel is not read */
 	wc[strcspn(wc, "\n")] = '\0';
 	if (strcmp(wc, "0") == 0)
 		wc[0] = '\0';

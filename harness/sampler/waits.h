@@ -28,6 +28,7 @@
 #define WAITS_MAX_FDS 512
 #define WAITS_MAX_ROWS 64	/* distinct (syscall, wchan) pairs kept; the rest: unlisted */
 #define WAITS_WCHAN_LEN 48
+#define WAITS_STRIDE_THREADS 128	/* waits_stride: a group past this is read less often */
 #define WAITS_HELPER_PREFIX "eb-"	/* a thread whose comm begins so is the toolkit's */
 
 struct waits_row {
@@ -76,8 +77,9 @@ void waits_sort(struct waits_totals *t);
 
 /*
  * A sampling stride for a group of nthreads threads: the wait profile is read at one tick in
- * the stride (1 up to 256 threads, then one more per 256), so a model of hundreds of threads
- * keeps the sampler under 1% of a core; shares are unchanged, samples fewer.
+ * the stride (1 up to WAITS_STRIDE_THREADS threads, then one more per as many), so a model of
+ * hundreds of threads or a pool of 64 processes keeps the sampler near or under 1% of a core;
+ * shares are unchanged, samples fewer.
  */
 unsigned waits_stride(long nthreads);
 

@@ -59,7 +59,7 @@ waits_sort(struct waits_totals *t)
 unsigned
 waits_stride(long nthreads)
 {
-	return nthreads > 256 ? 1 + (unsigned)((nthreads - 1) / 256) : 1;
+	return nthreads > WAITS_STRIDE_THREADS ? 1 + (unsigned)((nthreads - 1) / WAITS_STRIDE_THREADS) : 1;
 }
 
 int

@@ -14,7 +14,8 @@
  * hrtimer_nanosleep) and syscall(SYS_nanosleep) (35, hrtimer_nanosleep). The disk and page
  * fault rows are not captured (a thread in D state is rare on this machine's cache): they are
  * the kernel's names (io_schedule, folio_wait_bit_common, -1 in D). test_live checks three
- * classes on threads blocked now; test_parse the syscall file's first field; test_inval bad
+ * classes on threads blocked now; test_captured also that a call deciding alone
+ * (waitclass_decided) gives the same class with no channel; test_parse the syscall file's first field; test_inval bad
  * arguments.
  */
 #include "harness/sampler/waitclass.c"
@@ -104,7 +105,17 @@ test_captured(void **state)
 			fail_msg("row %zu (%s, %s): %s, not %s", i, c->name, c->wchan,
 			    waitclass_name(waitclass_of(nr, c->wchan, c->state)),
 			    waitclass_name(c->cls));
+		/* a call that decides alone gives the same class with no channel read */
+		if (c->state != 'D' && waitclass_decided(nr) && waitclass_of(nr, "", 0) != c->cls)
+			fail_msg("row %zu (%s): decided alone as %s, not %s", i, c->name,
+			    waitclass_name(waitclass_of(nr, "", 0)), waitclass_name(c->cls));
 	}
+	/* read, write and no call at all need their channel */
+	assert_false(waitclass_decided(0));
+	assert_false(waitclass_decided(1));
+	assert_false(waitclass_decided(-1));
+	assert_false(waitclass_decided(99999));
+	assert_true(waitclass_decided(202) && waitclass_decided(232) && waitclass_decided(7));
 }
 
 static void
