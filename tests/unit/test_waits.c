@@ -138,7 +138,8 @@ test_helpers(void **state)
 	assert_true(t.by_class[WAITCLASS_sleep] <= TICKS);
 	assert_true(t.by_class[WAITCLASS_other] * 10 >= TICKS * 9);
 	assert_int_equal(t.samples, t.by_class[WAITCLASS_other] + t.by_class[WAITCLASS_network] +
-	    t.by_class[WAITCLASS_lock] + t.by_class[WAITCLASS_pipe] + t.by_class[WAITCLASS_disk]);
+	    t.by_class[WAITCLASS_lock] + t.by_class[WAITCLASS_pipe] + t.by_class[WAITCLASS_disk] +
+	    t.by_class[WAITCLASS_sleep]);
 	for (i = 0; i < t.nrows; i++) {
 		if (!t.rows[i].helper && t.rows[i].nr == SYS_PAUSE)
 			model_pause += t.rows[i].samples;
