@@ -14,6 +14,14 @@ bin=${1:?usage: tests/integration/creds.sh path/to/exifbench}
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 . "$here/../lib.sh"	# free_port
+
+# mangle TOKEN I: the token with its character I replaced by A, or by B where it was an A: a
+# fixed letter left it unchanged about one run in 64.
+mangle() {
+	local c=${1:$2:1} r=A
+	[ "$c" = A ] && r=B
+	printf '%s%s%s' "${1:0:$2}" "$r" "${1:$(($2 + 1))}"
+}
 srv=(env EXIFBENCH_S3_DIR="$tmp/s3" EXIFBENCH_S3_PORT="$(free_port 7780)"
     EXIFBENCH_MON_PORT="$(free_port 17780)" EXIFBENCH_S3_STS=yes
     EXIFBENCH_S3_MEM_MB=1024 "$here/../../harness/s3-local")
@@ -149,15 +157,16 @@ else
 	TOK=$(xml SessionToken "$tmp/sts2.xml") expect 3 \
 	    "credentials rejected by $ep \(403.*and the session token" temp "$bin" dataset ls \
 	    "s3://$bucket/in"
-	TOK=${tok%?}A expect 3 "credentials rejected by $ep \(403.*and the session token" temp \
+	bad=$(mangle "$tok" $((${#tok} - 1)))
+	TOK=$bad expect 3 "credentials rejected by $ep \(403.*and the session token" temp \
 	    "$bin" dataset ls "s3://$bucket/in"
-	TOK=x${tok:1} expect 3 "(credentials rejected by $ep \(403|HTTP 400)" temp "$bin" \
+	TOK=$(mangle "$tok" 0) expect 3 "(credentials rejected by $ep \(403|HTTP 400)" temp "$bin" \
 	    dataset ls "s3://$bucket/in"
 	# Temporary keys without their token: the gateway says 400 (to a HEAD, with no code).
 	TOK= expect 3 "(credentials rejected by $ep \(403|HTTP 400)" temp "$bin" dataset ls \
 	    "s3://$bucket/in"
 	profile temp "$ep" "$tak" "$tsk" "$tok"
-	profile badtoken "$ep" "$tak" "$tsk" "${tok%?}A"
+	profile badtoken "$ep" "$tak" "$tsk" "$bad"
 	expect 3 "credentials rejected by $ep \(403.*profile 'badtoken'" files env \
 	    AWS_PROFILE=badtoken "$bin" dataset ls "s3://$bucket/in"
 	expect 0 '50 ok, 0 missing' files env AWS_PROFILE=temp "$bin" dataset verify "$tmp/tiny" \
