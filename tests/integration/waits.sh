@@ -75,8 +75,17 @@ echo "waits: global lock: $lock; network: $net; async: $as; sleeping stage: $sl"
 check "global lock: the lock class dominates, in futex" [ "${lock%% *}" = lock -a \
     "$(echo "$lock" | cut -d' ' -f3)" = futex ]
 check "network: the network class dominates" [ "${net%% *}" = network ]
-check "async: the network class dominates, in epoll_wait" [ "${as%% *}" = network -a \
-    "$(echo "$as" | cut -d' ' -f3)" = epoll_wait ]
+# Under TSan its runtime's own thread sleeps in nanosleep in every process: beside async's one
+# loop thread it is half the samples, so the call seen most is not checked there.
+tsan=
+ldd "$bin" 2>/dev/null | grep -q libtsan && tsan=1
+if [ -n "$tsan" ]; then
+	echo "waits: TSan build: async's call seen most not checked (TSan's thread sleeps)"
+	check "async: the network class dominates" [ "${as%% *}" = network ]
+else
+	check "async: the network class dominates, in epoll_wait" [ "${as%% *}" = network -a \
+	    "$(echo "$as" | cut -d' ' -f3)" = epoll_wait ]
+fi
 check "sleeping stage: the sleep class dominates" [ "${sl%% *}" = sleep ]
 for s in waits-lock waits-net waits-async waits-sleep; do
 	r=$(waits $s)
@@ -92,8 +101,13 @@ check "async: its helper threads' samples are kept apart ($h)" [ "${h:-0}" -gt 0
 check "report exits 0 (see $tmp/report.out)" [ $? -eq 0 ]
 md=$tmp/results/report.md
 check "the report has the wait section" grep -q '^## Where the threads waited' "$md"
-check "the report names async's wait: epoll_wait, the network" \
-    grep -q '^- async at 8 in flight: [0-9.]*% of its threads.* blocked time in epoll_wait: waiting on the network' "$md"
+if [ -n "$tsan" ]; then
+	check "the report names async's wait: the network" \
+	    grep -q '^- async at 8 in flight: .*waiting on the network' "$md"
+else
+	check "the report names async's wait: epoll_wait, the network" \
+	    grep -q '^- async at 8 in flight: [0-9.]*% of its threads.* blocked time in epoll_wait: waiting on the network' "$md"
+fi
 check "the report names the global lock's wait: futex" \
     grep -q '^- pthreads at 4 in flight: [0-9.]*% of its threads.* blocked time in futex: waiting on a lock' "$md"
 check "the report names the sleeping stage's wait" grep -q '^- pthreads at 4 in flight: .*sleeping' "$md"
