@@ -121,22 +121,36 @@ is_rw(long nr)
 	    strncmp(n, "pread", 5) == 0 || strncmp(n, "pwrite", 6) == 0);
 }
 
+/* The class system call n gives alone, or -1 when its wait channel must decide. */
+static int
+by_call(const char *n)
+{
+	if (n == NULL)
+		return -1;
+	if (strncmp(n, "futex", 5) == 0)
+		return WAITCLASS_lock;
+	if (strstr(n, "nanosleep") != NULL)
+		return WAITCLASS_sleep;
+	if (strcmp(n, "wait4") == 0 || strcmp(n, "waitid") == 0)
+		return WAITCLASS_pipe;
+	if (strstr(n, "poll") != NULL || strstr(n, "select") != NULL ||
+	    strncmp(n, "recv", 4) == 0 || strncmp(n, "send", 4) == 0 ||
+	    strcmp(n, "connect") == 0 || strncmp(n, "accept", 6) == 0)
+		return WAITCLASS_network;
+	return -1;
+}
+
 int
 waitclass_decided(long nr)
 {
-	const char *n = waitclass_syscall_name(nr);
-
-	return n != NULL && nr != -1 && (strncmp(n, "futex", 5) == 0 ||
-	    strstr(n, "nanosleep") != NULL || strcmp(n, "wait4") == 0 ||
-	    strcmp(n, "waitid") == 0 || strstr(n, "poll") != NULL || strstr(n, "select") != NULL ||
-	    strncmp(n, "recv", 4) == 0 || strncmp(n, "send", 4) == 0 ||
-	    strcmp(n, "connect") == 0 || strncmp(n, "accept", 6) == 0);
+	return nr != -1 && by_call(waitclass_syscall_name(nr)) >= 0;
 }
 
 enum waitclass
 waitclass_of(long nr, const char *wchan, char state)
 {
 	const char *n = waitclass_syscall_name(nr);
+	int c;
 
 	if (wchan == NULL || strcmp(wchan, "0") == 0 || strcmp(wchan, "0\n") == 0)
 		wchan = "";
@@ -144,18 +158,12 @@ waitclass_of(long nr, const char *wchan, char state)
 		return WAITCLASS_disk;
 	if (nr == -1)
 		return WAITCLASS_other;
-	if (n != NULL && strncmp(n, "futex", 5) == 0)
-		return WAITCLASS_lock;
-	if ((n != NULL && strstr(n, "nanosleep") != NULL) ||
-	    strncmp(wchan, "hrtimer_nanosleep", 17) == 0)
+	if ((c = by_call(n)) >= 0)
+		return (enum waitclass)c;
+	if (strncmp(wchan, "hrtimer_nanosleep", 17) == 0)
 		return WAITCLASS_sleep;
-	if ((n != NULL && (strcmp(n, "wait4") == 0 || strcmp(n, "waitid") == 0)) ||
-	    chan_match(wchan, pipe_chans))
+	if (chan_match(wchan, pipe_chans))
 		return WAITCLASS_pipe;
-	if (n != NULL && (strstr(n, "poll") != NULL || strstr(n, "select") != NULL ||
-	    strncmp(n, "recv", 4) == 0 || strncmp(n, "send", 4) == 0 ||
-	    strcmp(n, "connect") == 0 || strncmp(n, "accept", 6) == 0))
-		return WAITCLASS_network;
 	if ((is_rw(nr) || n == NULL) && chan_match(wchan, sock_chans))
 		return WAITCLASS_network;
 	return WAITCLASS_other;

@@ -46,12 +46,14 @@ int waitclass_parse_syscall(const char *text, long *nr);
  * A blocked thread's class. nr: its system call, -1 when none; wchan: the wait channel text
  * (a trailing newline ignored; NULL or "" or "0" when unknown); state: 'D' (uninterruptible:
  * disk or a page fault), another letter, or 0 when not read. Rules, first match wins: D state,
- * or a wait channel of the block layer or the page cache (io_schedule, folio_wait_*, ...), or
- * -1 in D: disk; futex: lock; nanosleep, clock_nanosleep, a hrtimer_nanosleep channel: sleep;
- * wait4, waitid, a pipe channel (pipe_read, pipe_write, anon_pipe_*, pipe_wait*): pipe; poll,
- * ppoll, select, pselect6, epoll_wait, epoll_pwait(2), the socket calls (recv*, send*,
- * connect, accept*), and read and write family calls on a socket channel (sk_wait_data,
- * wait_woken, unix_stream_*, inet_csk_*, sk_stream_wait_*, tcp_*): network; the rest: other.
+ * or a wait channel of the block layer or the page cache (io_schedule, folio_wait_*, ...): disk;
+ * -1: other; then the call alone (waitclass_decided's calls): futex: lock; nanosleep,
+ * clock_nanosleep: sleep; wait4, waitid: pipe; poll, ppoll, select, pselect6, epoll_wait,
+ * epoll_pwait(2), the socket calls (recv*, send*, connect, accept*): network; then the
+ * channel: hrtimer_nanosleep: sleep; a pipe channel (pipe_read, pipe_write, anon_pipe_*,
+ * pipe_wait*): pipe; a socket channel (sk_wait_data, wait_woken, unix_stream_*, inet_csk_*,
+ * sk_stream_wait_*, tcp_*) under a read or write family call or an unnamed one: network; the
+ * rest: other.
  */
 enum waitclass waitclass_of(long nr, const char *wchan, char state);
 
