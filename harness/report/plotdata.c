@@ -243,12 +243,10 @@ scaling_rows(const struct report_scenario *s, const struct report_model *m, FILE
     char *err, size_t errlen)
 {
 	struct estimate e;
-	double x[64];
-	size_t k, n;
+	size_t k;
 
 	for (k = 0; k < m->n_runs; k++) {
-		n = rs_reps(s->rs, m->runs[k], x, 64);
-		analysis_estimate(x, n < 64 ? n : 64, m->runs[k]->tr.ips_se, &e);
+		report_estimate(s, m->runs[k], &e);
 		plotdata_num(f, "", m->runs[k]->level);
 		plotdata_num(f, " ", e.reps > 0 ? e.mean : m->runs[k]->v[RS_images_per_s]);
 		/* report_run_index(s, run), without linking report.o into the unit test */
