@@ -12,11 +12,11 @@ cs_file = f; cs_col = 2
 nrows = cs_n
 
 # Classes in the data file's order (columns 3 to 8), one hue each, apart from the models'.
-class_words = "waiting on the network|waiting on a lock or for work (futex)|waiting on a pipe or a child|" . \
-	"sleeping (nanosleep)|waiting on the disk or a page fault|other"
+array class_word[6] = ["waiting on the network", "waiting on a lock or for work (futex)", \
+	"waiting on a pipe or a child", "sleeping (nanosleep)", \
+	"waiting on the disk or a page fault", "other"]
 class_rgb(k) = (k == 1) ? 0x0072B2 : (k == 2) ? 0xD55E00 : (k == 3) ? 0xE69F00 : \
 	(k == 4) ? 0xCC79A7 : (k == 5) ? 0xF0E442 : 0xAAAAAA
-class_word(k) = system(sprintf("echo '%s' | cut -d'|' -f%d", class_words, k))
 
 set title "Where each model's threads waited, best run of each model".scen_title
 set ylabel "share of the model's blocked-thread samples (%)"
@@ -40,4 +40,4 @@ plot f using 0:(-1):xtic(1) with points notitle, \
 		with boxxyerror fillstyle solid 1.0 border rgb "#303030" lc rgb variable notitle, \
 	f using ($0):(100):(@toplabel) with labels offset 0,3 font "sans,10" notitle, \
 	for [k = 1:6] keyentry with boxes fillstyle solid 1.0 border rgb "#303030" \
-		lc rgb class_rgb(k) title class_word(k)
+		lc rgb class_rgb(k) title class_word[k]
