@@ -11,6 +11,7 @@
  * profiled runs by a link to their flame graph; report.json's "cpu_profile" has them all.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +26,13 @@
 
 static void scenario(struct report_out *o, const struct report *rep,
     const struct report_scenario *s, struct prow *rows, size_t n, json_t *arr);
-static void one_run(struct report_out *o, const struct report *rep,
-    const struct report_scenario *s, const struct prow *run, const struct prow *rows,
-    size_t n, json_t *arr);
-static void json_only(struct report_out *o, const struct report *rep,
-    const struct report_scenario *s, const struct prow *run, const struct prow *rows,
-    size_t n, json_t *arr);
+static void one_run(struct report_out *o, FILE *md, const struct report *rep,
+    const struct report_scenario *s, const struct prow *run, const struct prow *rows, size_t n,
+    json_t *arr);
 static int is_best(const struct report_scenario *s, const struct prow *p);
-static void libraries(struct report_out *o, const struct prow *run, const struct prow *rows,
-    size_t n, json_t *j);
+static void libraries(struct report_out *o, FILE *md, const struct prow *run,
+    const struct prow *rows, size_t n, json_t *j);
+static void md_printf(FILE *md, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static const char *rel_dir(const struct report *rep, const struct rs_scenario *s);
 static int by_self(const void *a, const void *b);
 static const char *stop(const char *s);
@@ -94,7 +93,7 @@ scenario(struct report_out *o, const struct report *rep, const struct report_sce
 	    "each by its flame graph (every run is in report.json).\n\n");
 	for (i = 0; i < n; i++)
 		if (strcmp(rows[i].kind, "run") == 0 && is_best(s, &rows[i]))
-			one_run(o, rep, s, &rows[i], rows, n, arr);
+			one_run(o, o->md, rep, s, &rows[i], rows, n, arr);
 	for (i = 0, others = 0; i < n; i++)
 		if (strcmp(rows[i].kind, "run") == 0 && !is_best(s, &rows[i])) {
 			if (others++ == 0)
@@ -102,25 +101,23 @@ scenario(struct report_out *o, const struct report *rep, const struct report_sce
 			fprintf(o->md, " [%s c=%u](%s%sprofiles/%s.svg)", rows[i].model,
 			    rows[i].level, rel_dir(rep, s->rs), rel_dir(rep, s->rs)[0] ? "/" : "",
 			    rows[i].file);
-			json_only(o, rep, s, &rows[i], rows, n, arr);
+			one_run(o, NULL, rep, s, &rows[i], rows, n, arr);	/* JSON only */
 		}
 	if (others > 0)
 		fprintf(o->md, ".\n\n");
 }
 
-/* A run's report.json entry alone: its markdown part goes to /dev/null (one writer for both). */
+/* fprintf to md, or nothing when md is NULL (a run whose part is in report.json only). */
 static void
-json_only(struct report_out *o, const struct report *rep, const struct report_scenario *s,
-    const struct prow *run, const struct prow *rows, size_t n, json_t *arr)
+md_printf(FILE *md, const char *fmt, ...)
 {
-	FILE *md = o->md, *sink;
+	va_list ap;
 
-	if ((sink = fopen("/dev/null", "we")) == NULL)
+	if (md == NULL)
 		return;
-	o->md = sink;
-	one_run(o, rep, s, run, rows, n, arr);
-	o->md = md;
-	fclose(sink);
+	va_start(ap, fmt);
+	vfprintf(md, fmt, ap);
+	va_end(ap);
 }
 
 /* Whether profiled run p is its model's best run in s (the one the other sections show). */
@@ -137,8 +134,9 @@ is_best(const struct report_scenario *s, const struct prow *p)
 }
 
 static void
-one_run(struct report_out *o, const struct report *rep, const struct report_scenario *s,
-    const struct prow *run, const struct prow *rows, size_t n, json_t *arr)
+one_run(struct report_out *o, FILE *md, const struct report *rep,
+    const struct report_scenario *s, const struct prow *run, const struct prow *rows, size_t n,
+    json_t *arr)
 {
 	const struct rs_run *r = profile_rows_run(s->rs, run);
 	double ips = r != NULL ? r->v[RS_images_per_s] : NAN, base_cpu = NAN, base;
@@ -147,7 +145,7 @@ one_run(struct report_out *o, const struct report *rep, const struct report_scen
 	json_t *j;
 
 	if (strcmp(run->note, "recorded") != 0) {
-		fprintf(o->md, "**%s c=%u** (`%s`): no profile: %s%s\n\n", run->model, run->level,
+		md_printf(md, "**%s c=%u** (`%s`): no profile: %s%s\n\n", run->model, run->level,
 		    run->file, run->note, stop(run->note));
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:i, s:s, s:b, s:s}", "scenario",
 		    s->label, "model", run->model, "level", (int)run->level, "file", run->file,
@@ -155,18 +153,18 @@ one_run(struct report_out *o, const struct report *rep, const struct report_scen
 		return;
 	}
 	base = profile_rows_without(rep, s, run, &base_cpu);
-	fprintf(o->md, "**%s c=%u** (`%s`): %s samples; perf's own CPU %s s, %s%% of the "
+	md_printf(md, "**%s c=%u** (`%s`): %s samples; perf's own CPU %s s, %s%% of the "
 	    "run's %s s. With the profile: %s images/s, %s ms of client CPU per image",
 	    run->model, run->level, run->file, report_count(o, run->samples),
 	    report_num(o, run->perf_cpu_s, 2), report_num(o, run->model_cpu_s > 0 ?
 	    100 * run->perf_cpu_s / run->model_cpu_s : NAN, 1), report_num(o, run->model_cpu_s, 2),
 	    report_num(o, ips, 1), report_num(o, cpu_ms, 2));
 	if (base > 0)
-		fprintf(o->md, "; without it (the same scenario, model and level, unprofiled): %s "
+		md_printf(md, "; without it (the same scenario, model and level, unprofiled): %s "
 		    "images/s, %s ms (throughput %+.1f%% with it).\n\n", report_num(o, base, 1),
 		    report_num(o, base_cpu, 2), 100 * (ips / base - 1));
 	else
-		fprintf(o->md, " (no unprofiled run of it in this report to compare with).\n\n");
+		md_printf(md, " (no unprofiled run of it in this report to compare with).\n\n");
 	j = json_pack("{s:s, s:s, s:i, s:i, s:s, s:b, s:f, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "scenario", s->label, "model", run->model, "level", (int)run->level, "rep",
 	    (int)run->rep, "file", run->file, "recorded", 1, "samples", run->samples,
@@ -174,8 +172,8 @@ one_run(struct report_out *o, const struct report *rep, const struct report_scen
 	    report_jnum(run->model_cpu_s), "images_per_s", report_jnum(ips),
 	    "cpu_ms_per_image", report_jnum(cpu_ms), "unprofiled_images_per_s",
 	    report_jnum(base), "unprofiled_cpu_ms_per_image", report_jnum(base_cpu));
-	libraries(o, run, rows, n, j);
-	fprintf(o->md, "![flame graph: %s c=%u](%s%sprofiles/%s.svg)\n\n", run->model,
+	libraries(o, md, run, rows, n, j);
+	md_printf(md, "![flame graph: %s c=%u](%s%sprofiles/%s.svg)\n\n", run->model,
 	    run->level, rel_dir(rep, s->rs), rel_dir(rep, s->rs)[0] ? "/" : "", run->file);
 	json_array_append_new(arr, j);
 }
@@ -185,8 +183,8 @@ one_run(struct report_out *o, const struct report *rep, const struct report_scen
  * frame's name holds a backtick (LIB`FUNCTION): it goes in double-backtick code spans.
  */
 static void
-libraries(struct report_out *o, const struct prow *run, const struct prow *rows, size_t n,
-    json_t *j)
+libraries(struct report_out *o, FILE *md, const struct prow *run, const struct prow *rows,
+    size_t n, json_t *j)
 {
 	const struct prow *lib[FRAME_NLIB + 8], *fn[2 * PROFILE_TOP + 8];
 	size_t nl = 0, nf = 0, i, k, shown;
@@ -203,16 +201,16 @@ libraries(struct report_out *o, const struct prow *run, const struct prow *rows,
 	}
 	qsort(lib, nl, sizeof(lib[0]), by_self);
 	qsort(fn, nf, sizeof(fn[0]), by_self);
-	fprintf(o->md, "| library | self | inclusive | its top functions by self share |\n"
+	md_printf(md, "| library | self | inclusive | its top functions by self share |\n"
 	    "|---|---:|---:|---|\n");
 	for (i = 0; i < nl; i++) {
-		fprintf(o->md, "| %s | %s%% | %s%% | ", lib[i]->name,
+		md_printf(md, "| %s | %s%% | %s%% | ", lib[i]->name,
 		    report_num(o, lib[i]->self_pct, 1), report_num(o, lib[i]->incl_pct, 1));
 		for (shown = 0, k = 0; k < nf && shown < LIB_TOP; k++)
 			if (strcmp(fn[k]->lib, lib[i]->name) == 0 && fn[k]->self_pct > 0)
-				fprintf(o->md, "%s`` %s `` %s%%", shown++ ? ", " : "", fn[k]->name,
+				md_printf(md, "%s`` %s `` %s%%", shown++ ? ", " : "", fn[k]->name,
 				    report_num(o, fn[k]->self_pct, 1));
-		fprintf(o->md, " |\n");
+		md_printf(md, " |\n");
 		json_array_append_new(jl, json_pack("{s:s, s:o, s:o}", "name", lib[i]->name,
 		    "self_pct", report_jnum(lib[i]->self_pct), "incl_pct",
 		    report_jnum(lib[i]->incl_pct)));
@@ -227,11 +225,11 @@ libraries(struct report_out *o, const struct prow *run, const struct prow *rows,
 
 			fn[k] = fn[k - 1], fn[k - 1] = t;
 		}
-	fprintf(o->md, "\nBy inclusive share: ");
+	md_printf(md, "\nBy inclusive share: ");
 	for (k = 0; k < nf && k < INCL_TOP; k++)
-		fprintf(o->md, "%s`` %s `` %s%%", k ? ", " : "", fn[k]->name,
+		md_printf(md, "%s`` %s `` %s%%", k ? ", " : "", fn[k]->name,
 		    report_num(o, fn[k]->incl_pct, 1));
-	fprintf(o->md, ".\n\n");
+	md_printf(md, ".\n\n");
 	json_object_set_new(j, "libraries", jl);
 	json_object_set_new(j, "functions", jf);
 }
