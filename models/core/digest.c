@@ -3,7 +3,8 @@
  * implementation is fetched from its provider once per process (EVP_MD_fetch), not on every
  * call: with OpenSSL 3, EVP_sha256() in EVP_Digest makes an implicit fetch, a lock and a
  * table lookup, per digest (EVP_MD_fetch was 3.6% of the async client's CPU at 64 in flight,
- * docs/methodology.md's client-cost section; curl's own digests still fetch theirs).
+ * docs/methodology.md's client-cost section). The digests libcurl makes for its own SigV4
+ * are not changed by this.
  */
 #include "digest.h"
 
