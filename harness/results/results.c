@@ -26,12 +26,18 @@
 #define W (&row->rr->waits)
 #define WAITS_SAMPLES() (W->samples > 0 ? (double)W->samples : -1)
 #define WAITS_PCT(c) (W->samples > 0 ? 100.0 * W->by_class[WAITCLASS_##c] / W->samples : -1)
-#define WAITS_TOP() wait_top(row, NULL)
-#define WAITS_TOP_PCT() (W->samples > 0 ? (wait_top(row, &top), 100.0 * top / W->samples) : -1)
-#define WAITS_TOP_CLASS() wait_top_class(W)
+#define WAITS_TOP() (top.name)
+#define WAITS_TOP_PCT() (W->samples > 0 ? 100.0 * (double)top.samples / W->samples : -1)
+#define WAITS_TOP_CLASS() (top.cls)
 
-static const char *wait_top(const struct result_row *row, uint64_t *samples);
-static const char *wait_top_class(const struct waits_totals *t);
+/* The system call the model's threads were blocked in most, found once per summary row. */
+struct wait_top {
+	char name[32];		/* "epoll_wait", syscall_<nr>; "" with no samples */
+	uint64_t samples;	/* its samples over its wait channels */
+	const char *cls;	/* the class of its row with the most samples; "" with none */
+};
+
+static void wait_top(const struct waits_totals *t, struct wait_top *top);
 static FILE *create(struct results *r, const char *name, char *err, size_t errlen);
 static void put_cell_s(FILE *f, const char *s);
 static double tv_s(const struct timeval *tv);
@@ -170,9 +176,11 @@ results_meta(struct results *r, json_t *meta, char *err, size_t errlen)
 void
 results_row(struct results *r, const struct result_row *row)
 {
+	struct wait_top top;
 	const char *sep = "";
-	uint64_t top = 0;
 	double d;
+
+	wait_top(W, &top);
 
 #define PUT_I(v) fprintf(r->summary, "%s%lld", sep, (long long)(v))
 #define PUT_F(v) (d = (v), d < 0 ? (void)fputs(sep, r->summary) : \
@@ -189,39 +197,24 @@ results_row(struct results *r, const struct result_row *row)
 	fflush(r->trace);
 }
 
-/* The system call the model's threads were blocked in most ("" with no samples). */
-static const char *
-wait_top(const struct result_row *row, uint64_t *samples)
-{
-	static char buf[32];	/* one row at a time: results_row is not reentrant */
-	uint64_t n = 0;
-	long nr;
-
-	if (W->samples == 0 || (nr = waits_top_syscall(W, &n)) == -2) {
-		if (samples)
-			*samples = 0;
-		return "";
-	}
-	if (samples)
-		*samples = n;
-	return waitclass_syscall_text(nr, buf, sizeof(buf));
-}
-
-/* The class of the top system call's row with the most samples ("" with no samples). */
-static const char *
-wait_top_class(const struct waits_totals *t)
+/* top of t: its call seen most, that call's samples and the class of its main row. */
+static void
+wait_top(const struct waits_totals *t, struct wait_top *top)
 {
 	const struct waits_row *best = NULL;
+	char buf[32];
 	long nr;
 	size_t i;
 
-	if (t->samples == 0 || (nr = waits_top_syscall(t, NULL)) == -2)
-		return "";
+	top->name[0] = '\0', top->samples = 0, top->cls = "";
+	if (t->samples == 0 || (nr = waits_top_syscall(t, &top->samples)) == -2)
+		return;
+	snprintf(top->name, sizeof(top->name), "%s", waitclass_syscall_text(nr, buf, sizeof(buf)));
 	for (i = 0; i < t->nrows; i++)
 		if (!t->rows[i].helper && t->rows[i].nr == nr &&
 		    (best == NULL || t->rows[i].samples > best->samples))
 			best = &t->rows[i];
-	return best != NULL ? waitclass_name(best->cls) : "";
+	top->cls = best != NULL ? waitclass_name(best->cls) : "";
 }
 
 const char *
