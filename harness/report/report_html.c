@@ -55,6 +55,7 @@ static int svg_inline(const char *dir, const char *url, const char *alt, unsigne
     struct buf *out);
 static int svg_rewrite(const char *svg, const char *alt, unsigned fig, struct buf *out);
 static int rewrite(cmark_node *doc, const char *dir);
+static int kept_tag(cmark_node *n);
 static int write_page(const char *dir, const char *body, char *err, size_t errlen);
 
 int
@@ -200,6 +201,19 @@ alt_text(cmark_node *img, struct buf *alt)
  * since an iterator may not outlive a change to the tree it walks. -1 when a raw HTML node
  * could be left as it is (too many, or out of memory): the page is then not rendered.
  */
+/*
+ * The one raw markup report.md writes itself: <sub> and </sub> around each figure's settings
+ * caption (report_out.c), a tag alone with no attribute, kept as markup; any other raw HTML
+ * (a machine or dataset name from meta.json) is shown as text.
+ */
+static int
+kept_tag(cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n);
+
+	return lit != NULL && (strcmp(lit, "<sub>") == 0 || strcmp(lit, "</sub>") == 0);
+}
+
 static int
 rewrite(cmark_node *doc, const char *dir)
 {
@@ -215,7 +229,7 @@ rewrite(cmark_node *doc, const char *dir)
 	while (cmark_iter_next(it) != CMARK_EVENT_DONE)
 		if (cmark_iter_get_event_type(it) == CMARK_EVENT_ENTER &&
 		    ((t = cmark_node_get_type(n = cmark_iter_get_node(it))) == CMARK_NODE_IMAGE ||
-		    t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK)) {
+		    (t == CMARK_NODE_HTML_INLINE && !kept_tag(n)) || t == CMARK_NODE_HTML_BLOCK)) {
 			if (k == HTML_MAX_NODES) {
 				cmark_iter_free(it);
 				return -1;
