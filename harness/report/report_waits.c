@@ -175,6 +175,8 @@ pct(char *buf, size_t len, double v)
 		snprintf(buf, len, "-");
 	else if (v == 0)
 		snprintf(buf, len, "0");
+	else if (v < 0.05)
+		snprintf(buf, len, "<0.1");	/* not 0.0: some samples were there */
 	else
 		snprintf(buf, len, v < 10 ? "%.1f" : "%.0f", v);
 	return buf;
