@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "harness/results/results.h"
+#include "harness/sampler/procfs.h"
 
 #define TICKS 20
 #define SYS_PAUSE 34	/* x86-64 */
@@ -56,23 +57,14 @@ late_helper(void *arg)
 	return arg;
 }
 
-/* This process's thread count, from /proc/self/stat's twentieth field. */
+/* This process's thread count, from /proc/self/stat (procfs.h's reader). */
 static long
 nthreads(void)
 {
-	char buf[1024], *p;
-	long n = -1;
-	int i, fd;
+	struct procfs_stat st;
 
-	assert_true((fd = open("/proc/self/stat", O_RDONLY)) >= 0);
-	assert_true(read_fd(fd, buf, sizeof(buf)) > 0);
-	close(fd);
-	assert_non_null(p = strrchr(buf, ')'));
-	for (i = 2; p != NULL && i < 20; i++)
-		p = strchr(p + 1, ' ');
-	if (p != NULL)
-		n = strtol(p + 1, NULL, 10);
-	return n;
+	assert_int_equal(procfs_read_stat(getpid(), &st), 0);
+	return st.num_threads;
 }
 
 /* Polls tid's comm until it reads name (a busy machine may be slow to run the thread). */
