@@ -1,8 +1,9 @@
 /*
  * proctab.c: the table of watched processes. Per process it keeps the last counters seen and
  * its /proc/PID/stat open, never a history, so memory is O(watched processes). A sample costs
- * per process a pread of that stat (~3 us; open, read, close: ~9 us) and a taskstats query,
- * 32 to a send (~1.5 us, ~20 us for radosgw's 600 threads), and a read of its CPU clock; the
+ * per process a read of its CPU clock, a pread of that stat (~3 us; open, read, close: ~9 us;
+ * in a table wider than PROCTAB_STAT_READS, at one sample in several) and a taskstats query,
+ * 32 to a send (~1.5 us, ~20 us for radosgw's 600 threads); the
  * schedstat and status of every thread would cost ~10 ms with the Ceph server watched, which
  * is why taskstats is preferred. The scan for descendants lists /proc, which walks every task
  * on the machine (~450 us on a busy one with radosgw's 600 threads): hence proctab_scan_every.
@@ -29,6 +30,8 @@ struct proc {
 	uint64_t child;		/* last cutime+cstime, in ns (whole clock ticks) */
 	uint64_t debt;		/* ns already counted for reaped children, not yet in child */
 	int fd, have;		/* /proc/PID/stat kept open (-1: read by path); now is set */
+	int clk_ok;		/* clk was read this sample */
+	uint64_t clk;		/* the thread group's CPU clock this sample (ns) */
 	struct taskstats_tgid ctr, now;
 	struct procfs_stat cur;
 };
@@ -42,6 +45,8 @@ struct proctab {
 	struct pidscan *ps;
 	struct taskstats_nl *nl;	/* NULL: per-thread files instead */
 	int started;		/* a sample was taken */
+	unsigned long nsample;	/* samples taken: picks whose stat a wide table reads */
+	size_t stat_reads;	/* stat files read at the last sample (tests look) */
 	double scan_s, scanned;	/* least time between scans for descendants; the last scan */
 	uint64_t boot_first;	/* CLOCK_BOOTTIME at the first sample, in ticks */
 	uint64_t tick_ns;	/* one clock tick */
@@ -52,6 +57,7 @@ static struct proc *proc_find(struct proctab *t, pid_t pid, int gone_too);
 static struct proc *proc_add(struct proctab *t, int group, pid_t pid, int flags,
     const struct procfs_stat *st);
 static enum pidscan_verdict offer(void *arg, pid_t pid);
+static int stat_due(const struct proctab *t, const struct proc *p);
 static void observe(struct proctab *t);
 static void query(struct proctab *t);
 static uint64_t delta(uint64_t now, uint64_t *last);
@@ -163,9 +169,24 @@ offer(void *arg, pid_t pid)
 }
 
 /*
- * Reads each process's stat; one that is gone hands what was counted for it (its counters and
- * its own unpaid debt) to its nearest live ancestor in the table, whose cutime+cstime will
- * grow by the same amount when it reaps it.
+ * 1 when p's stat is read at this sample: always in a table of up to PROCTAB_STAT_READS
+ * processes, else at one sample in ceil(n / PROCTAB_STAT_READS) (by pid, so the reads spread
+ * over the samples), at its first, and whenever its CPU clock cannot be read (reaped, or a
+ * zombie leader), which is when liveness must be known now.
+ */
+static int
+stat_due(const struct proctab *t, const struct proc *p)
+{
+	size_t every = (t->nprocs + PROCTAB_STAT_READS - 1) / PROCTAB_STAT_READS;
+
+	return every <= 1 || !p->seen || !p->clk_ok ||
+	    ((unsigned long)p->pid + t->nsample) % every == 0;
+}
+
+/*
+ * Reads each process's CPU clock and, when due, its stat; one that is gone hands what was
+ * counted for it (its counters and its own unpaid debt) to its nearest live ancestor in the
+ * table, whose cutime+cstime will grow by the same amount when it reaps it.
  */
 static void
 observe(struct proctab *t)
@@ -173,8 +194,13 @@ observe(struct proctab *t)
 	struct proc *p, *q;
 	size_t i, hops;
 
+	t->stat_reads = 0;
 	for (i = 0; i < t->nprocs; i++) {
 		p = &t->procs[i];
+		p->clk_ok = cpu_clock_ns(p->pid, &p->clk) == 0;
+		if (!stat_due(t, p))
+			continue;
+		t->stat_reads++;
 		if ((p->fd != -1 ? procfs_pread_stat(p->fd, &p->cur) :
 		    procfs_read_stat(p->pid, &p->cur)) == -1 || p->cur.starttime != p->start) {
 			p->gone = 1;	/* reaped (an fd: ESRCH), or its pid reused: offer it anew */
@@ -248,7 +274,9 @@ account(struct proctab *t, struct proc *p, struct proctab_acc *a)
 		c = p->now;	/* query() asked already */
 	else if (taskstats_read_best(t->nl, p->pid, zombie, &c) == -1 && p->seen)
 		c = p->ctr;	/* unreadable right now: no change */
-	if (cpu_clock_ns(p->pid, &self) == -1) {
+	if (p->clk_ok)
+		self = p->clk;
+	else {
 		if (!zombie && !p->seen)
 			readable = 0;	/* no base yet: take it at the next sample */
 		else if (!zombie)
@@ -329,6 +357,7 @@ proctab_sample(struct proctab *t, struct proctab_acc *g)
 	for (i = 0; i < t->nprocs; i++)
 		account(t, &t->procs[i], &g[t->procs[i].group]);
 	t->started = 1;
+	t->nsample++;
 	return rc;
 }
 

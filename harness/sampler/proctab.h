@@ -1,9 +1,10 @@
 /*
  * proctab.h: the processes the sampler watches, each in a group, and their CPU counters. A
  * process watched with descendants brings in every process descended from it, found as they
- * appear (pidscan.h). Each sample re-reads every process's /proc/PID/stat and its thread
- * group's counters (taskstats.h) and adds its change since the last sample to its group's
- * sums; the accounting rules (reaped children, zombies, pid reuse) are set out in sampler.h.
+ * appear (pidscan.h). Each sample reads every process's CPU clock and its thread group's
+ * counters (taskstats.h), and its /proc/PID/stat (see PROCTAB_STAT_READS), and adds its change
+ * since the last sample to its group's sums; the accounting rules (reaped children, zombies,
+ * pid reuse) are set out in sampler.h.
  */
 #ifndef EXIFBENCH_PROCTAB_H
 #define EXIFBENCH_PROCTAB_H
@@ -21,6 +22,19 @@ struct proctab_acc {
 	uint64_t rss_kib;	/* resident set, summed over processes */
 	unsigned procs, threads;	/* processes and live threads at this sample */
 };
+
+/*
+ * A table of up to this many processes reads every stat at every sample. A wider one (a fork
+ * pool) reads each process's at one sample in ceil(n / PROCTAB_STAT_READS), spread by pid, and
+ * at once when its CPU clock cannot be read (it was reaped, or is a zombie leader). The stat
+ * is the dearest read (do_task_stat: 28% of the harness's CPU at 65 processes) and gives
+ * what seldom moves: liveness and pid reuse, the parent, reaped children's CPU, threads and
+ * RSS. So in a wide table threads and RSS are up to that many samples old, and a reaped
+ * child's CPU is counted up to that many samples late (never lost: the clock carries the CPU
+ * of the living, and sampler_settle the total). A pid reused before its next stat read would
+ * be counted as its old self until then: only possible when pid_max wraps within that time.
+ */
+#define PROCTAB_STAT_READS 32
 
 /* An empty table; NULL when out of memory. */
 struct proctab *proctab_new(void);

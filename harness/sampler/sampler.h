@@ -35,6 +35,9 @@
  *     whose parent is in the group joins it, counting from its birth. The zombie of an
  *     exited, unreaped process still shows its final counters and stays in the group with
  *     zero threads; once reaped it is dropped.
+ *   - A group of more than PROCTAB_STAT_READS processes (a fork pool) has each /proc/PID/stat
+ *     read at one tick in several (proctab.h), so its thread and RSS figures are that many
+ *     ticks old and a reaped child's CPU shows that much later; its CPU is unchanged.
  *   - The wait profile (waits.h), of the model group only: at every tick after the first (every
  *     waits_stride-th tick for a group of more than 128 threads), one sample per blocked
  *     thread by its system call and wait channel, and by class.

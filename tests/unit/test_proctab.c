@@ -4,7 +4,9 @@
  * the next one counts its burn. Watched with descendants: a forked child joins the group from
  * zero, shows zero threads as a zombie, and once reaped its CPU, which reappears in this
  * process's cutime, is counted once -- the group's cpu_s must match this process's and the
- * child's rusage within a few clock ticks. test_inval feeds NULL and bad arguments.
+ * child's rusage within a few clock ticks. test_wide: a pool wider than PROCTAB_STAT_READS
+ * reads only some stats a sample, yet finds its zombies and reaped children at once and
+ * counts the same CPU. test_inval feeds NULL and bad arguments.
  */
 #include "harness/sampler/proctab.c"
 
@@ -134,6 +136,74 @@ test_descendants(void **state)
 	close(fd[1]);
 }
 
+#define WIDE (PROCTAB_STAT_READS + 8)
+
+/* Reaps what a failed assertion left of a pool. */
+static void
+reap_all(pid_t *kids, size_t n)
+{
+	while (n > 0)
+		testutil_reap(kids[--n]);
+}
+
+static void
+test_wide(void **state)
+{
+	struct fixture *fx = *state;
+	struct rusage ru;
+	siginfo_t si;
+	pid_t kids[WIDE];
+	double self0, total = 0, want, kids_s = 0;
+	size_t i, every = (WIDE + 1 + PROCTAB_STAT_READS - 1) / PROCTAB_STAT_READS;
+	int fd[2];
+	char c;
+
+	assert_int_equal(pipe(fd), 0);
+	assert_int_equal(proctab_watch(fx->t, 0, getpid(), 1), 0);
+	self0 = ru_s(RUSAGE_SELF);
+	sample(fx);
+	for (i = 0; i < WIDE; i++) {
+		if ((kids[i] = fork()) == 0) {
+			testutil_burn_cpu(0.01);
+			(void)read(fd[0], &c, 1);	/* wait to be released */
+			_exit(0);
+		}
+		assert_true(kids[i] > 0);
+	}
+	usleep(50000);
+	total += sample(fx);	/* each child's first: stat read */
+	assert_int_equal(fx->g[0].procs, WIDE + 1);
+	assert_int_equal(fx->t->stat_reads, WIDE + 1);
+	total += sample(fx);
+	assert_true(fx->t->stat_reads < WIDE + 1 && fx->t->stat_reads > 0);
+	print_message("%zu procs: %zu stat reads a sample\n", (size_t)WIDE + 1, fx->t->stat_reads);
+	for (i = 0; i < WIDE; i++)
+		assert_int_equal(write(fd[1], "x", 1), 1);
+	for (i = 0; i < WIDE; i++)
+		assert_int_equal(waitid(P_PID, (id_t)kids[i], &si, WEXITED | WNOWAIT), 0);
+	for (i = 0; i < every; i++)
+		total += sample(fx);
+	assert_int_equal(fx->g[0].procs, WIDE + 1);
+	assert_int_equal(fx->g[0].threads, 1);	/* every zombie seen as one */
+	for (i = 0; i < WIDE; i++) {
+		assert_int_equal(wait4(kids[i], NULL, 0, &ru), kids[i]);
+		kids[i] = 0;
+		kids_s += (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	}
+	total += sample(fx);
+	assert_int_equal(fx->g[0].procs, 1);	/* the reaped are dropped at once */
+	for (i = 0; i < every; i++)
+		total += sample(fx);	/* the parent's cutime read */
+	want = ru_s(RUSAGE_SELF) - self0 + kids_s;
+	print_message("group cpu_s %.3f, rusage %.3f\n", total, want);
+	reap_all(kids, WIDE);
+	if (total < want - 2 * TICKS_SLACK || total > want + 2 * TICKS_SLACK)
+		fail_msg("cpu_s %.3f vs rusage %.3f", total, want);
+	close(fd[0]);
+	close(fd[1]);
+}
+
 static void
 test_inval(void **state)
 {
@@ -160,6 +230,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_self),
 		T(test_descendants),
+		T(test_wide),
 		T(test_inval),
 	};
 
