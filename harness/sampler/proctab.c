@@ -1,9 +1,9 @@
 /*
  * proctab.c: the table of watched processes. Per process it keeps the last counters seen and
  * its /proc/PID/stat open, never a history, so memory is O(watched processes). A sample costs
- * per process a read of its CPU clock, a pread of that stat (~3 us; open, read, close: ~9 us;
- * in a table wider than PROCTAB_STAT_READS, at one sample in several) and a taskstats query,
- * 32 to a send (~1.5 us, ~20 us for radosgw's 600 threads); the
+ * per process a read of its CPU clock, a pread of that stat (~3 us; open, read, close: ~9 us)
+ * and a taskstats query, 32 to a send (~1.5 us, ~20 us for radosgw's 600 threads), each
+ * process of a table wider than PROCTAB_READS at one sample in several; the
  * schedstat and status of every thread would cost ~10 ms with the Ceph server watched, which
  * is why taskstats is preferred. The scan for descendants lists /proc, which walks every task
  * on the machine (~450 us on a busy one with radosgw's 600 threads): hence proctab_scan_every.
@@ -30,6 +30,8 @@ struct proc {
 	uint64_t child;		/* last cutime+cstime, in ns (whole clock ticks) */
 	uint64_t debt;		/* ns already counted for reaped children, not yet in child */
 	int fd, have;		/* /proc/PID/stat kept open (-1: read by path); now is set */
+	int due;		/* read at this sample (proctab.h: PROCTAB_READS) */
+	int parent;		/* another process of the table is its child */
 	int clk_ok;		/* clk was read this sample */
 	uint64_t clk;		/* the thread group's CPU clock this sample (ns) */
 	struct taskstats_tgid ctr, now;
@@ -45,8 +47,9 @@ struct proctab {
 	struct pidscan *ps;
 	struct taskstats_nl *nl;	/* NULL: per-thread files instead */
 	int started;		/* a sample was taken */
-	unsigned long nsample;	/* samples taken: picks whose stat a wide table reads */
-	size_t stat_reads;	/* stat files read at the last sample (tests look) */
+	unsigned long nsample;	/* samples taken: picks whom a wide table reads */
+	size_t reads;		/* processes read at the last sample (tests look) */
+	int changed;		/* a process joined or left: parents to mark again */
 	double scan_s, scanned;	/* least time between scans for descendants; the last scan */
 	uint64_t boot_first;	/* CLOCK_BOOTTIME at the first sample, in ticks */
 	uint64_t tick_ns;	/* one clock tick */
@@ -57,7 +60,9 @@ static struct proc *proc_find(struct proctab *t, pid_t pid, int gone_too);
 static struct proc *proc_add(struct proctab *t, int group, pid_t pid, int flags,
     const struct procfs_stat *st);
 static enum pidscan_verdict offer(void *arg, pid_t pid);
-static int stat_due(const struct proctab *t, const struct proc *p);
+static void mark_parents(struct proctab *t);
+static int is_due(const struct proctab *t, const struct proc *p);
+static void read_proc(struct proctab *t, struct proc *p);
 static void observe(struct proctab *t);
 static void query(struct proctab *t);
 static uint64_t delta(uint64_t now, uint64_t *last);
@@ -132,6 +137,7 @@ proc_add(struct proctab *t, int group, pid_t pid, int flags, const struct procfs
 	p->start = st->starttime;
 	p->fresh = (flags & PROCTAB_FROM_BIRTH) || (t->started && st->starttime >= t->boot_first);
 	p->fd = procfs_open_stat(pid);	/* a reused pid shows in its starttime */
+	t->changed = 1;
 	return p;
 }
 
@@ -168,45 +174,84 @@ offer(void *arg, pid_t pid)
 	return PIDSCAN_JOINED;
 }
 
-/*
- * 1 when p's stat is read at this sample: always in a table of up to PROCTAB_STAT_READS
- * processes, else at one sample in ceil(n / PROCTAB_STAT_READS) (by pid, so the reads spread
- * over the samples), at its first, and whenever its CPU clock cannot be read (reaped, or a
- * zombie leader), which is when liveness must be known now.
- */
-static int
-stat_due(const struct proctab *t, const struct proc *p)
+/* Marks the processes another one in the table descends from directly. */
+static void
+mark_parents(struct proctab *t)
 {
-	size_t every = (t->nprocs + PROCTAB_STAT_READS - 1) / PROCTAB_STAT_READS;
+	size_t i, j;
 
-	return every <= 1 || !p->seen || !p->clk_ok ||
-	    ((unsigned long)p->pid + t->nsample) % every == 0;
+	for (i = 0; i < t->nprocs; i++)
+		t->procs[i].parent = 0;
+	for (i = 0; i < t->nprocs; i++)
+		for (j = 0; j < t->nprocs; j++)
+			if (t->procs[j].ppid == t->procs[i].pid) {
+				t->procs[i].parent = 1;
+				break;
+			}
+	t->changed = 0;
 }
 
 /*
- * Reads each process's CPU clock and, when due, its stat; one that is gone hands what was
- * counted for it (its counters and its own unpaid debt) to its nearest live ancestor in the
- * table, whose cutime+cstime will grow by the same amount when it reaps it.
+ * 1 when p is read at this sample: always in a table of up to PROCTAB_READS processes; in a
+ * wider one at its first sample, as a parent or a zombie, and else at one sample in
+ * ceil(n / PROCTAB_READS), by pid so that the reads spread over the samples.
+ */
+static int
+is_due(const struct proctab *t, const struct proc *p)
+{
+	size_t every = (t->nprocs + PROCTAB_READS - 1) / PROCTAB_READS;
+
+	return every <= 1 || !p->seen || p->parent || ZOMBIE(p) ||
+	    ((unsigned long)p->pid + t->nsample) % every == 0;
+}
+
+/* Reads p's CPU clock and stat; marks it gone when it was reaped or its pid reused. */
+static void
+read_proc(struct proctab *t, struct proc *p)
+{
+	p->due = 1;
+	t->reads++;
+	p->clk_ok = cpu_clock_ns(p->pid, &p->clk) == 0;
+	if ((p->fd != -1 ? procfs_pread_stat(p->fd, &p->cur) :
+	    procfs_read_stat(p->pid, &p->cur)) == -1 || p->cur.starttime != p->start) {
+		p->gone = 1;	/* reaped (an fd: ESRCH), or its pid reused: offer it anew */
+		pidscan_forget(t->ps, p->pid);
+	} else
+		p->ppid = p->cur.ppid;
+}
+
+/*
+ * Reads the processes due; then, for each parent whose cutime+cstime grew (it reaped
+ * someone), every child of it in the table not read yet, so that a reaped child is found gone
+ * at the sample its parent's count shows it. One that is gone hands what was counted for it
+ * (its counters and its own unpaid debt) to its nearest live ancestor in the table, whose
+ * cutime+cstime will grow by the same amount when it reaps it.
  */
 static void
 observe(struct proctab *t)
 {
 	struct proc *p, *q;
-	size_t i, hops;
+	size_t i, j, hops;
 
-	t->stat_reads = 0;
+	if (t->changed)
+		mark_parents(t);
+	t->reads = 0;
 	for (i = 0; i < t->nprocs; i++) {
 		p = &t->procs[i];
-		p->clk_ok = cpu_clock_ns(p->pid, &p->clk) == 0;
-		if (!stat_due(t, p))
+		p->due = 0;
+		if (is_due(t, p))
+			read_proc(t, p);
+	}
+	for (i = 0; i < t->nprocs; i++) {
+		p = &t->procs[i];
+		if (!p->parent || p->gone || !p->seen ||
+		    (p->cur.cutime + p->cur.cstime) * t->tick_ns <= p->child)
 			continue;
-		t->stat_reads++;
-		if ((p->fd != -1 ? procfs_pread_stat(p->fd, &p->cur) :
-		    procfs_read_stat(p->pid, &p->cur)) == -1 || p->cur.starttime != p->start) {
-			p->gone = 1;	/* reaped (an fd: ESRCH), or its pid reused: offer it anew */
-			pidscan_forget(t->ps, p->pid);
-		} else
-			p->ppid = p->cur.ppid;
+		for (j = 0; j < t->nprocs; j++) {
+			q = &t->procs[j];
+			if (!q->due && q->ppid == p->pid)
+				read_proc(t, q);
+		}
 	}
 	for (i = 0; i < t->nprocs; i++) {
 		p = &t->procs[i];
@@ -222,6 +267,7 @@ observe(struct proctab *t)
 			if (t->procs[i].fd != -1)
 				close(t->procs[i].fd);
 			t->procs[i] = t->procs[--t->nprocs];
+			t->changed = 1;
 			i--;
 		}
 }
@@ -270,6 +316,12 @@ account(struct proctab *t, struct proc *p, struct proctab_acc *a)
 	int zombie = ZOMBIE(p);
 	int base = !p->seen && !p->fresh, readable = 1;
 
+	if (!p->due) {	/* a wide table's process read at another sample: as last seen */
+		a->procs++;
+		a->threads += (unsigned)p->cur.num_threads;
+		a->rss_kib += (uint64_t)((double)p->cur.rss * t->page_kib);
+		return;
+	}
 	if (p->have && !zombie)
 		c = p->now;	/* query() asked already */
 	else if (taskstats_read_best(t->nl, p->pid, zombie, &c) == -1 && p->seen)
@@ -310,7 +362,7 @@ account(struct proctab *t, struct proc *p, struct proctab_acc *a)
 	a->ivcsw += delta(c.ivcsw, &p->ctr.ivcsw);
 }
 
-/* The live processes' taskstats queries, TASKSTATS_BATCH at a time; a zombie's come later. */
+/* The live due processes' taskstats queries, TASKSTATS_BATCH at a time; a zombie's come later. */
 static void
 query(struct proctab *t)
 {
@@ -320,7 +372,7 @@ query(struct proctab *t)
 
 	while (t->nl != NULL && i < t->nprocs) {
 		for (n = 0; i < t->nprocs && n < TASKSTATS_BATCH; i++)
-			if (!ZOMBIE(&t->procs[i])) {
+			if (t->procs[i].due && !ZOMBIE(&t->procs[i])) {
 				of[n] = &t->procs[i];
 				ask[n++].pid = t->procs[i].pid;
 			}

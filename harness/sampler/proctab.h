@@ -2,7 +2,7 @@
  * proctab.h: the processes the sampler watches, each in a group, and their CPU counters. A
  * process watched with descendants brings in every process descended from it, found as they
  * appear (pidscan.h). Each sample reads every process's CPU clock and its thread group's
- * counters (taskstats.h), and its /proc/PID/stat (see PROCTAB_STAT_READS), and adds its change
+ * counters (taskstats.h), and its /proc/PID/stat (a wide table: see PROCTAB_READS), and adds its change
  * since the last sample to its group's sums; the accounting rules (reaped children, zombies,
  * pid reuse) are set out in sampler.h.
  */
@@ -24,17 +24,19 @@ struct proctab_acc {
 };
 
 /*
- * A table of up to this many processes reads every stat at every sample. A wider one (a fork
- * pool) reads each process's at one sample in ceil(n / PROCTAB_STAT_READS), spread by pid, and
- * at once when its CPU clock cannot be read (it was reaped, or is a zombie leader). The stat
- * is the dearest read (do_task_stat: 28% of the harness's CPU at 65 processes) and gives
- * what seldom moves: liveness and pid reuse, the parent, reaped children's CPU, threads and
- * RSS. So in a wide table threads and RSS are up to that many samples old, and a reaped
- * child's CPU is counted up to that many samples late (never lost: the clock carries the CPU
- * of the living, and sampler_settle the total). A pid reused before its next stat read would
- * be counted as its old self until then: only possible when pid_max wraps within that time.
+ * A table of up to this many processes reads every one at every sample: its CPU clock, its
+ * stat and its taskstats. A wider one (a fork pool) reads each at one sample in
+ * ceil(n / PROCTAB_READS), spread by pid, so a sample costs about the same from that many up;
+ * besides, it reads at every sample each process new to it, each zombie, and each parent of
+ * another, and when a parent's cutime+cstime grew (it reaped a child) every child of it, so
+ * a reaped child is found gone at the sample its CPU reaches its parent's count and is
+ * counted once. A process's counters are deltas of counters, so the totals are the same;
+ * what moves is when they show: a process's CPU lands in the sample that reads it (a group
+ * row of samples.csv holds that many intervals of that fraction of the processes), and its
+ * threads, RSS and zombie state are up to that many samples old. A pid reused before its next
+ * read would count as its old self until then: only if pid_max wraps within that time.
  */
-#define PROCTAB_STAT_READS 32
+#define PROCTAB_READS 32
 
 /* An empty table; NULL when out of memory. */
 struct proctab *proctab_new(void);

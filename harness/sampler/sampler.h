@@ -35,11 +35,11 @@
  *     whose parent is in the group joins it, counting from its birth. The zombie of an
  *     exited, unreaped process still shows its final counters and stays in the group with
  *     zero threads; once reaped it is dropped.
- *   - A group of more than PROCTAB_STAT_READS processes (a fork pool) has each /proc/PID/stat
- *     read at one tick in several (proctab.h), so its thread and RSS figures are that many
- *     ticks old and a reaped child's CPU shows that much later; its CPU is unchanged.
+ *   - A table of more than PROCTAB_READS processes (a fork pool) reads each at one tick in
+ *     several (proctab.h): the totals are the same, but a process's CPU shows in the tick that
+ *     reads it, and its threads and RSS are that many ticks old.
  *   - The wait profile (waits.h), of the model group only: at every tick after the first (every
- *     waits_stride-th tick for a group of more than 128 threads), one sample per blocked
+ *     waits_stride-th tick for a group of more than 64 threads), one sample per blocked
  *     thread by its system call and wait channel, and by class.
  */
 #ifndef EXIFBENCH_SAMPLER_H

@@ -1,9 +1,10 @@
 /*
  * waits.c: the wait profile's reader and counts. Per process it keeps the list of its threads
- * and, per thread, its syscall and wchan files open; a tick preads them. The list is read again
+ * and, per thread, its syscall file open, and its wchan file from the first tick that needs it
+ * (a call that alone does not give the class); a tick preads them. The list is read again
  * from /proc/PID/task only when the thread count the stat showed differs from it or a read
  * failed (a thread exited; one born in the same interval is then found a tick later), which
- * keeps a steady pool of threads at two preads per blocked thread. At most WAITS_MAX_FDS files
+ * keeps a steady pool of threads at one or two preads per blocked thread. At most WAITS_MAX_FDS files
  * stay open in all (the harness's own descriptors must not run out under a default limit of
  * 1,024 when a model runs a thread per request); the threads past that are read by path,
  * open-read-close at each tick, which costs more but counts the same. Counting is a linear
@@ -22,7 +23,9 @@
 
 struct wthread {
 	pid_t tid;
-	int sfd, wfd;	/* syscall, wchan; -1 when not open (bypath) or not openable */
+	int sfd, wfd;	/* syscall, wchan; -1 when not open (bypath, not openable, or wchan
+			   not needed yet: it is opened at the first call that needs it) */
+	int wtried;	/* the wchan file was opened, or tried */
 	int bypath;	/* past WAITS_MAX_FDS: opened at each read */
 	int helper;	/* comm begins with WAITS_HELPER_PREFIX: the toolkit's own thread */
 	int ticks;	/* ticks it was read at; its comm is read again at the second, as a
@@ -55,6 +58,8 @@ static int read_at(const struct wproc *p, const struct wthread *t, int fd, const
 static void sample_thread(struct waits *w, struct wproc *p, struct wthread *t, int count);
 static int is_helper(pid_t pid, pid_t tid);
 static int read_fd(int fd, char *buf, size_t size);
+static int read_wchan(struct waits *w, const struct wproc *p, struct wthread *t, char *buf,
+    size_t size);
 
 struct waits *
 waits_new(void)
@@ -135,17 +140,42 @@ thread_add(struct waits *w, struct wproc *p, pid_t tid)
 	nt->tid = tid;
 	nt->seen = 1;
 	nt->sfd = nt->wfd = -1;
+	nt->wtried = 0;
 	nt->helper = is_helper(p->pid, tid);
 	nt->ticks = 0;
-	if ((nt->bypath = w->fds + 2 > WAITS_MAX_FDS))
+	if ((nt->bypath = w->fds + 1 > WAITS_MAX_FDS))
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)p->pid, (int)tid);
 	if ((nt->sfd = open(path, O_RDONLY | O_CLOEXEC)) != -1)
 		w->fds++;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/wchan", (int)p->pid, (int)tid);
-	if ((nt->wfd = open(path, O_RDONLY | O_CLOEXEC)) != -1)
-		w->fds++;
 	return 0;
+}
+
+/*
+ * Reads thread t's wchan into buf: by its file kept open, which the first call opens while
+ * fewer than WAITS_MAX_FDS are open, else by path. Its length, or -1.
+ */
+static int
+read_wchan(struct waits *w, const struct wproc *p, struct wthread *t, char *buf, size_t size)
+{
+	char path[64];
+	int fd, n;
+
+	if (t->wfd != -1)
+		return read_fd(t->wfd, buf, size);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/wchan", (int)p->pid, (int)t->tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (!t->bypath && !t->wtried && w->fds < WAITS_MAX_FDS) {
+		t->wtried = 1;
+		t->wfd = fd;	/* kept for the next ticks */
+		w->fds++;
+		return read_fd(fd, buf, size);
+	}
+	t->wtried = 1;
+	n = read_fd(fd, buf, size);
+	close(fd);
+	return n;
 }
 
 /* 1 when thread tid's comm names it one of the toolkit's helpers; 0 (the model's) if unread. */
@@ -243,7 +273,7 @@ sample_thread(struct waits *w, struct wproc *p, struct wthread *t, int count)
 	}
 	if (waitclass_parse_syscall(sc, &nr) != 0 || !count)
 		return;		/* running, or unreadable text */
-	if (waitclass_decided(nr) || read_at(p, t, t->wfd, "wchan", wc, sizeof(wc)) == -1)
+	if (waitclass_decided(nr) || read_wchan(w, p, t, wc, sizeof(wc)) == -1)
 		wc[0] = '\0';	/* the call alone gives the class: its channel is not read */
 	wc[strcspn(wc, "\n")] = '\0';
 	if (strcmp(wc, "0") == 0)

@@ -22,13 +22,14 @@
 
 #include "waitclass.h"
 
-/* Files kept open in all: two per thread for the first 256 threads; the rest are read by path
-   at each tick (open, read, close), so a model of a thread per request leaves the harness its
-   descriptors under the default limit of 1,024. */
+/* Files kept open in all: a thread's syscall, and its wchan once a call of it needed that
+   (up to 512 threads blocked in calls that give their class alone, 256 in others); the rest
+   are read by path at each tick (open, read, close), so a model of a thread per request
+   leaves the harness its descriptors under the default limit of 1,024. */
 #define WAITS_MAX_FDS 512
 #define WAITS_MAX_ROWS 64	/* distinct (syscall, wchan) pairs kept; the rest: unlisted */
 #define WAITS_WCHAN_LEN 48
-#define WAITS_STRIDE_THREADS 128	/* waits_stride: a group past this is read less often */
+#define WAITS_STRIDE_THREADS 64	/* waits_stride: a group past this is read less often */
 #define WAITS_HELPER_PREFIX "eb-"	/* a thread whose comm begins so is the toolkit's */
 
 struct waits_row {
@@ -78,7 +79,7 @@ void waits_sort(struct waits_totals *t);
 /*
  * A sampling stride for a group of nthreads threads: the wait profile is read at one tick in
  * the stride (1 up to WAITS_STRIDE_THREADS threads, then one more per as many), so a model of
- * hundreds of threads or a pool of 64 processes keeps the sampler near or under 1% of a core;
+ * hundreds of threads or a pool of hundreds of processes keeps the sampler under 1% of a core;
  * shares are unchanged, samples fewer.
  */
 unsigned waits_stride(long nthreads);

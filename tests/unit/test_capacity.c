@@ -270,7 +270,7 @@ test_settings(void **state)
 }
 
 /* A fit with N* = sqrt(0.95 / 0.001) = 30.8 and R0 0.1 s. */
-static const struct usl fit = { 10, 0.05, 0.001, -1, -1, 1, 30.8, 5, 1 };
+static const struct usl fit = { 10, 0.05, 0.001, -1, -1, 1, 30.8, 5, 1, USL_RELATIVE };
 
 static void
 test_choose(void **state)

@@ -4,9 +4,9 @@
  * the next one counts its burn. Watched with descendants: a forked child joins the group from
  * zero, shows zero threads as a zombie, and once reaped its CPU, which reappears in this
  * process's cutime, is counted once -- the group's cpu_s must match this process's and the
- * child's rusage within a few clock ticks. test_wide: a pool wider than PROCTAB_STAT_READS
- * reads only some stats a sample, yet finds its zombies and reaped children at once and
- * counts the same CPU. test_inval feeds NULL and bad arguments.
+ * child's rusage within a few clock ticks. test_wide: a pool wider than PROCTAB_READS
+ * reads only some processes a sample, yet sees each zombie within a rotation, drops the
+ * reaped at the sample their parent's cutime shows them, and counts the same CPU. test_inval feeds NULL and bad arguments.
  */
 #include "harness/sampler/proctab.c"
 
@@ -136,7 +136,7 @@ test_descendants(void **state)
 	close(fd[1]);
 }
 
-#define WIDE (PROCTAB_STAT_READS + 8)
+#define WIDE (PROCTAB_READS + 8)
 
 /* Reaps what a failed assertion left of a pool. */
 static void
@@ -154,7 +154,7 @@ test_wide(void **state)
 	siginfo_t si;
 	pid_t kids[WIDE];
 	double self0, total = 0, want, kids_s = 0;
-	size_t i, every = (WIDE + 1 + PROCTAB_STAT_READS - 1) / PROCTAB_STAT_READS;
+	size_t i, every = (WIDE + 1 + PROCTAB_READS - 1) / PROCTAB_READS;
 	int fd[2];
 	char c;
 
@@ -173,10 +173,11 @@ test_wide(void **state)
 	usleep(50000);
 	total += sample(fx);	/* each child's first: stat read */
 	assert_int_equal(fx->g[0].procs, WIDE + 1);
-	assert_int_equal(fx->t->stat_reads, WIDE + 1);
-	total += sample(fx);
-	assert_true(fx->t->stat_reads < WIDE + 1 && fx->t->stat_reads > 0);
-	print_message("%zu procs: %zu stat reads a sample\n", (size_t)WIDE + 1, fx->t->stat_reads);
+	assert_int_equal(fx->t->reads, WIDE + 1);
+	total += sample(fx);	/* the parent and half the children */
+	assert_true(fx->t->reads < WIDE + 1 && fx->t->reads > 1);
+	assert_int_equal(fx->g[0].procs, WIDE + 1);
+	print_message("%zu procs: %zu read a sample\n", (size_t)WIDE + 1, fx->t->reads);
 	for (i = 0; i < WIDE; i++)
 		assert_int_equal(write(fd[1], "x", 1), 1);
 	for (i = 0; i < WIDE; i++)

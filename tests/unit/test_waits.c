@@ -156,11 +156,12 @@ test_stride(void **state)
 	(void)state;
 	assert_int_equal(waits_stride(0), 1);
 	assert_int_equal(waits_stride(64), 1);
-	assert_int_equal(waits_stride(128), 1);
-	assert_int_equal(waits_stride(129), 2);
-	assert_int_equal(waits_stride(133), 2);	/* forkpool at 64: 65 processes */
-	assert_int_equal(waits_stride(601), 5);
-	assert_int_equal(waits_stride(4096), 32);
+	assert_int_equal(waits_stride(65), 2);	/* pthreads at 64 */
+	assert_int_equal(waits_stride(128), 2);
+	assert_int_equal(waits_stride(129), 3);
+	assert_int_equal(waits_stride(133), 3);	/* forkpool at 64: 65 processes */
+	assert_int_equal(waits_stride(601), 10);
+	assert_int_equal(waits_stride(4096), 64);
 }
 
 static void
