@@ -54,14 +54,39 @@ teardown(void **state)
 	return 0;
 }
 
+/* user + system of ru, in seconds. */
+static double
+ru_total(const struct rusage *ru)
+{
+	return (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec / 1e6 +
+	    (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec / 1e6;
+}
+
 static double
 ru_s(int who)
 {
 	struct rusage ru;
 
 	getrusage(who, &ru);
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	return ru_total(&ru);
+}
+
+static double sample(struct fixture *fx);
+
+/*
+ * Opens the pipe the children wait on, watches this process with its descendants in group 0
+ * and takes the base sample; returns this process's CPU before it.
+ */
+static double
+watch_self(struct fixture *fx, int fd[2])
+{
+	double self0;
+
+	assert_int_equal(pipe(fd), 0);
+	assert_int_equal(proctab_watch(fx->t, 0, getpid(), 1), 0);
+	self0 = ru_s(RUSAGE_SELF);
+	sample(fx);
+	return self0;
 }
 
 /* One sample into fx->g; returns group 0's cpu_s. */
@@ -103,10 +128,7 @@ test_descendants(void **state)
 	int fd[2];
 	char c;
 
-	assert_int_equal(pipe(fd), 0);
-	assert_int_equal(proctab_watch(fx->t, 0, getpid(), 1), 0);
-	self0 = ru_s(RUSAGE_SELF);
-	sample(fx);
+	self0 = watch_self(fx, fd);
 	if ((fx->child = fork()) == 0) {
 		testutil_burn_cpu(0.15);
 		(void)read(fd[0], &c, 1);	/* wait to be released */
@@ -125,9 +147,7 @@ test_descendants(void **state)
 	fx->child = 0;
 	total += sample(fx);
 	assert_int_equal(fx->g[0].procs, 1);
-	want = ru_s(RUSAGE_SELF) - self0 + (double)ru.ru_utime.tv_sec +
-	    (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-	    (double)ru.ru_stime.tv_usec / 1e6;
+	want = ru_s(RUSAGE_SELF) - self0 + ru_total(&ru);
 	print_message("group cpu_s %.3f, rusage %.3f\n", total, want);
 	assert_true(want > 0.15);
 	if (total < want - 2 * TICKS_SLACK || total > want + 2 * TICKS_SLACK)
@@ -158,10 +178,7 @@ test_wide(void **state)
 	int fd[2];
 	char c;
 
-	assert_int_equal(pipe(fd), 0);
-	assert_int_equal(proctab_watch(fx->t, 0, getpid(), 1), 0);
-	self0 = ru_s(RUSAGE_SELF);
-	sample(fx);
+	self0 = watch_self(fx, fd);
 	for (i = 0; i < WIDE; i++) {
 		if ((kids[i] = fork()) == 0) {
 			testutil_burn_cpu(0.01);
@@ -189,8 +206,7 @@ test_wide(void **state)
 	for (i = 0; i < WIDE; i++) {
 		assert_int_equal(wait4(kids[i], NULL, 0, &ru), kids[i]);
 		kids[i] = 0;
-		kids_s += (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-		    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+		kids_s += ru_total(&ru);
 	}
 	total += sample(fx);
 	assert_int_equal(fx->g[0].procs, 1);	/* the reaped are dropped at once */
