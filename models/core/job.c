@@ -49,6 +49,9 @@ struct job {
 	unsigned char *out;	/* the transformed image, or NULL */
 	size_t out_len;
 	char *json;		/* the output record */
+	/* the SHA-256 of the input and of the transformed image, in the record: an image PUT
+	   sends the one of its body, not hashed twice ("" until the record is made) */
+	char in_sha[DIGEST_HEX_LEN + 1], out_sha[DIGEST_HEX_LEN + 1];
 	char dst_key[JOB_KEY_MAX * 2 + 8];
 	struct job_record rec;
 };
@@ -123,6 +126,7 @@ job_start(struct job *j, const char *key)
 	j->out_len = 0;
 	free(j->json);
 	j->json = NULL;
+	j->in_sha[0] = j->out_sha[0] = '\0';
 	j->delay_ms = 0;
 	/*
 	 * forked workers hold jobs at the same address: the pid keeps their jitter apart (a
@@ -339,12 +343,12 @@ process(struct job *j, char *err, size_t errlen)
 static char *
 record_json(struct job *j, json_t *exif, const struct jpeg_info *info, int warns)
 {
-	char in_sha[DIGEST_HEX_LEN + 1], out_sha[DIGEST_HEX_LEN + 1];
+	const char *in_sha = j->in_sha, *out_sha = j->out_sha;
 	json_t *o;
 	char *text;
 
-	if (digest_sha256_hex(j->in.data, j->in.len, in_sha) < 0 ||
-	    (j->out != NULL && digest_sha256_hex(j->out, j->out_len, out_sha) < 0))
+	if (digest_sha256_hex(j->in.data, j->in.len, j->in_sha) < 0 ||
+	    (j->out != NULL && digest_sha256_hex(j->out, j->out_len, j->out_sha) < 0))
 		return NULL;
 	o = json_pack("{s:s, s:I, s:s, s:i, s:i, s:i, s:O}", "key", j->rec.key, "size",
 	    (json_int_t)j->in.len, "sha256", in_sha, "width", info->width, "height",
@@ -403,11 +407,12 @@ request_init(struct job *j)
 	int get = j->st == ST_GET;
 	const void *body = NULL;
 	size_t len = 0;
-	const char *type = NULL;
+	const char *type = NULL, *sha = NULL;
 
 	if (j->st == ST_PUT_IMAGE) {
 		body = j->out ? j->out : j->in.data;
 		len = j->out ? j->out_len : j->in.len;
+		sha = j->out ? j->out_sha : j->in_sha;
 		type = "image/jpeg";
 	} else if (j->st == ST_PUT_JSON) {
 		body = j->json;
@@ -424,8 +429,8 @@ request_init(struct job *j)
 		    p->dst_dir, get ? j->rec.key : j->dst_key, body, len, get ? &j->in : NULL,
 		    p->s3.max_object_bytes, &j->res);
 	return s3_req_init_at(&j->req, &p->s3, (unsigned)j->rec.endpoint, get ? S3_GET : S3_PUT,
-	    get ? p->src_bucket : p->dst_bucket, get ? j->rec.key : j->dst_key, body, len, type,
-	    get ? &j->in : NULL, &j->res);
+	    get ? p->src_bucket : p->dst_bucket, get ? j->rec.key : j->dst_key, body, len,
+	    sha != NULL && sha[0] != '\0' ? sha : NULL, type, get ? &j->in : NULL, &j->res);
 }
 
 static void

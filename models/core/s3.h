@@ -178,11 +178,15 @@ int s3_req_init(struct s3_req *r, const struct s3_config *cfg, enum s3_method me
 
 /*
  * s3_req_init of an object request (no query) to gateway ep of cfg (s3_endpoint_of; an ep
- * past cfg->nendpoints fails): what a job's GET and PUTs use.
+ * past cfg->nendpoints fails): what a job's GET and PUTs use. body_sha256, when not NULL, is
+ * the body's SHA-256 in lowercase hex (DIGEST_HEX_LEN characters, else the call fails),
+ * which the caller computed already: it is signed and sent as given, not hashed again (a
+ * wrong one is refused by the server: XAmzContentSHA256Mismatch).
  */
 int s3_req_init_at(struct s3_req *r, const struct s3_config *cfg, unsigned ep,
     enum s3_method method, const char *bucket, const char *key, const void *body,
-    size_t body_len, const char *content_type, struct s3_buf *sink, struct s3_result *res);
+    size_t body_len, const char *body_sha256, const char *content_type, struct s3_buf *sink,
+    struct s3_result *res);
 
 /*
  * Sets every option of an attempt on easy (after curl_easy_reset, so connections, not

@@ -43,13 +43,14 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *arg);
 static int on_seek(void *arg, curl_off_t offset, int origin);
 static int req_init(struct s3_req *r, const struct s3_config *cfg, const char *endpoint,
     enum s3_method method, const char *bucket, const char *key, struct s3url_param *params,
-    size_t nparams, const void *body, size_t body_len, const char *content_type,
-    struct s3_buf *sink, struct s3_result *res);
+    size_t nparams, const void *body, size_t body_len, const char *body_sha256,
+    const char *content_type, struct s3_buf *sink, struct s3_result *res);
 static int build_url(struct s3_req *r, struct s3url_param *params, size_t nparams);
 static int keep_url(struct s3_req *r, const char *url);
 static void free_url(struct s3_req *r);
 static struct curl_slist *sign_headers(const struct s3_config *cfg, enum s3_method method,
-    const void *body, size_t body_len, const char *content_type, struct s3_result *res);
+    const void *body, size_t body_len, const char *body_sha256, const char *content_type,
+    struct s3_result *res);
 static CURLcode set_common(struct s3_req *r, CURL *easy);
 static CURLcode set_method(struct s3_req *r, CURL *easy);
 static void set_error(struct s3_req *r, CURLcode rc, struct s3_result *res);
@@ -179,19 +180,20 @@ s3_req_init(struct s3_req *r, const struct s3_config *cfg, enum s3_method method
     struct s3_result *res)
 {
 	return req_init(r, cfg, cfg != NULL ? cfg->endpoint : NULL, method, bucket, key, params,
-	    nparams, body, body_len, content_type, sink, res);
+	    nparams, body, body_len, NULL, content_type, sink, res);
 }
 
 int
 s3_req_init_at(struct s3_req *r, const struct s3_config *cfg, unsigned ep,
     enum s3_method method, const char *bucket, const char *key, const void *body,
-    size_t body_len, const char *content_type, struct s3_buf *sink, struct s3_result *res)
+    size_t body_len, const char *body_sha256, const char *content_type, struct s3_buf *sink,
+    struct s3_result *res)
 {
 	const char *url = NULL;
 
 	if (cfg != NULL)
 		url = ep == 0 ? cfg->endpoint : ep < cfg->nendpoints ? cfg->endpoints[ep] : NULL;
-	return req_init(r, cfg, url, method, bucket, key, NULL, 0, body, body_len,
+	return req_init(r, cfg, url, method, bucket, key, NULL, 0, body, body_len, body_sha256,
 	    content_type, sink, res);
 }
 
@@ -209,14 +211,15 @@ s3_endpoint_of(const struct s3_config *cfg, const char *key)
 static int
 req_init(struct s3_req *r, const struct s3_config *cfg, const char *endpoint,
     enum s3_method method, const char *bucket, const char *key, struct s3url_param *params,
-    size_t nparams, const void *body, size_t body_len, const char *content_type,
-    struct s3_buf *sink, struct s3_result *res)
+    size_t nparams, const void *body, size_t body_len, const char *body_sha256,
+    const char *content_type, struct s3_buf *sink, struct s3_result *res)
 {
 	if (res == NULL)
 		return -1;
 	memset(res, 0, sizeof(*res));
 	if (r == NULL || cfg == NULL || endpoint == NULL || bucket == NULL ||
-	    (unsigned)method > S3_DELETE || (body == NULL && body_len > 0)) {
+	    (unsigned)method > S3_DELETE || (body == NULL && body_len > 0) ||
+	    (body_sha256 != NULL && strlen(body_sha256) != DIGEST_HEX_LEN)) {
 		snprintf(res->error, sizeof(res->error), "s3: invalid request arguments");
 		if (r != NULL)
 			memset(r, 0, sizeof(*r));
@@ -237,7 +240,8 @@ req_init(struct s3_req *r, const struct s3_config *cfg, const char *endpoint,
 		    bucket);
 		return -1;
 	}
-	if ((r->headers = sign_headers(cfg, method, body, body_len, content_type, res)) != NULL)
+	if ((r->headers = sign_headers(cfg, method, body, body_len, body_sha256, content_type,
+	    res)) != NULL)
 		return 0;
 	free_url(r);	/* a failed init holds nothing */
 	return -1;
@@ -291,18 +295,21 @@ build_url(struct s3_req *r, struct s3url_param *params, size_t nparams)
 
 /*
  * The headers a request is signed with: x-amz-content-sha256 (the signer signs the value
- * given: the real body hash, which the server checks), x-amz-security-token with temporary
+ * given: the real body hash, which the server checks; body_sha256 when the caller has it
+ * already, else hashed here), x-amz-security-token with temporary
  * credentials (curl 7.88 signs every header it is given, so the token is signed too), and
  * Content-Type for a PUT. NULL with res->error set on failure.
  */
 static struct curl_slist *
 sign_headers(const struct s3_config *cfg, enum s3_method method, const void *body,
-    size_t body_len, const char *content_type, struct s3_result *res)
+    size_t body_len, const char *body_sha256, const char *content_type, struct s3_result *res)
 {
 	char line[sizeof("x-amz-security-token: ") + S3_TOKEN_MAX], sha[DIGEST_HEX_LEN + 1];
 	struct curl_slist *h;
 
-	if (method == S3_PUT && body_len > 0) {
+	if (method == S3_PUT && body_len > 0 && body_sha256 != NULL) {
+		memcpy(sha, body_sha256, sizeof(sha));
+	} else if (method == S3_PUT && body_len > 0) {
 		if (digest_sha256_hex(body, body_len, sha) < 0) {
 			snprintf(res->error, sizeof(res->error), "s3: SHA-256 failed");
 			return NULL;

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #define SECRET "s3cr3t-never-printed"
+#define KNOWN_SHA "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 
 static const char *const unset_vars[] = { "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE",
 	"AWS_SESSION_TOKEN", "AWS_CA_BUNDLE", "AWS_S3_ADDRESSING_STYLE", "EXIFBENCH_TLS_VERIFY",
@@ -597,15 +598,25 @@ test_endpoints_spread(void **state)
 
 	/* A job's request goes to its endpoint; one past the last fails. */
 	assert_int_equal(s3_req_init_at(&r, &cfg, 1, S3_GET, "bk", "a/b", NULL, 0, NULL, NULL,
-	    &res), 0);
+	    NULL, &res), 0);
 	assert_string_equal(r.url, "http://b:2/bk/a/b");
 	s3_req_cleanup(&r);
-	assert_int_equal(s3_req_init_at(&r, &cfg, 0, S3_PUT, "bk", "k", "x", 1, NULL, NULL,
+	assert_int_equal(s3_req_init_at(&r, &cfg, 0, S3_PUT, "bk", "k", "x", 1, NULL, NULL, NULL,
 	    &res), 0);
 	assert_string_equal(r.url, "http://a:1/bk/k");
+	assert_string_equal(header(&r, "x-amz-content-sha256"),
+	    "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881");	/* "x" */
+	s3_req_cleanup(&r);
+	/* A hash the caller has is sent as given; one of the wrong length is refused. */
+	assert_int_equal(s3_req_init_at(&r, &cfg, 0, S3_PUT, "bk", "k", "x", 1, KNOWN_SHA, NULL,
+	    NULL, &res), 0);
+	assert_string_equal(header(&r, "x-amz-content-sha256"), KNOWN_SHA);
+	s3_req_cleanup(&r);
+	assert_int_equal(s3_req_init_at(&r, &cfg, 0, S3_PUT, "bk", "k", "x", 1, "abc", NULL,
+	    NULL, &res), -1);
 	s3_req_cleanup(&r);
 	assert_int_equal(s3_req_init_at(&r, &cfg, 2, S3_GET, "bk", "k", NULL, 0, NULL, NULL,
-	    &res), -1);
+	    NULL, &res), -1);
 	s3_req_cleanup(&r);
 }
 
