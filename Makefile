@@ -301,7 +301,7 @@ bench: $(BIN)
 # The CPU steps on one core, then the client's whole cost per image on real runs against
 # the local server (bench/client-cost.sh: getrusage per image, RSS, per model and level).
 microbench: $(BUILD)/bench/microbench $(BIN)
-	$(Q)$(BUILD)/bench/microbench
+	$(Q)harness/with-s3-local $(BUILD)/bench/microbench
 	$(Q)harness/with-s3-local bench/client-cost.sh $(BIN) $(CLIENT_COST_ARGS)
 
 # What the measurements agree with (bench/verify-measure.sh: the sampler against getrusage,
@@ -311,6 +311,7 @@ verify-measure: $(BIN)
 	$(Q)harness/with-s3-local bench/verify-measure.sh $(BIN) $(VERIFY_MEASURE_ARGS)
 
 $(BUILD)/bench/microbench: $(BUILD)/bench/microbench.o $(BUILD)/bench/microbench_passes.o \
+		$(BUILD)/bench/microbench_s3.o \
 		$(LIB_OBJ)
 	$(call say,LINK,$@)$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -358,6 +358,15 @@ main(int argc, char **argv)
 		free(res);
 		return EXIT_SETUP;
 	}
+	for (i = 0; i < microbench_count; i++) {
+		const char *why;
+
+		if (res[i].selected && benches[i].ready != NULL &&
+		    (why = benches[i].ready()) != NULL) {
+			fprintf(stderr, "microbench: %s skipped: %s\n", benches[i].name, why);
+			res[i].selected = 0;
+		}
+	}
 	for (round = 0; round < ROUNDS; round++)
 		for (i = 0; i < microbench_count; i++)
 			if (res[i].selected)

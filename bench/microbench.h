@@ -29,10 +29,20 @@ struct microbench {
 	const char *what;
 	pass_fn pass;
 	const char *baseline[MICROBENCH_NBASE];	/* the benchmarks it is compared with, or NULL */
+	const char *(*ready)(void);	/* NULL, or says why it cannot run here (NULL: it can) */
 };
 
 /* The benchmarks, in the order they run and print. */
 extern const struct microbench microbench_table[];
 extern const size_t microbench_count;
+
+/*
+ * The request rows (microbench_s3.c): NULL when the endpoint of AWS_* can be reached with
+ * its credentials read, else why not; and a pass of one HEAD per image, signed by curl's
+ * SigV4 or not.
+ */
+const char *microbench_s3_ready(void);
+size_t microbench_head_sigv4(const struct mb_corpus *c);
+size_t microbench_head_request(const struct mb_corpus *c);
 
 #endif

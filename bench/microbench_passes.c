@@ -12,6 +12,9 @@
  * sha256 is a per-image cost of the client (issue 17): the record's hash of the input, on the
  * corpus's images (about 310 KB each; the default profile's 19 KB take about a sixteenth).
  *
+ * head_request and head_sigv4 (microbench_s3.c) are a request's CPU, without and with curl's
+ * signer, against the S3 endpoint: skipped without one.
+ *
  * s3xml_list_1000 is not about images: per image it parses one 1,000-key ListObjectsV2 page
  * shaped like Ceph RGW's (tests/data/s3xml_rgw_list_page1.xml: ETags in &quot;, an Owner per
  * object, one key in ten with an &amp;), built once; its us/image is microseconds per page.
@@ -48,27 +51,33 @@ static int count_key(const char *key, uint64_t size, void *arg);
 
 const struct microbench microbench_table[] = {
 	{ "libexif", "bare libexif: exif_data_new, FOLLOW_SPECIFICATION off, load the JPEG, "
-	    "unref", pass_libexif, { NULL } },
+	    "unref", pass_libexif, { NULL }, NULL },
 	{ "libexif_keep_unknown", "libexif with IGNORE_UNKNOWN_TAGS off too: exif_read's options",
-	    pass_libexif_keep_unknown, { "libexif" } },
+	    pass_libexif_keep_unknown, { "libexif" }, NULL },
 	{ "exif_read", "EXIF extraction without JSON: exif_read into a struct exif_record",
-	    pass_exif_read, { "libexif_keep_unknown", "libexif" } },
+	    pass_exif_read, { "libexif_keep_unknown", "libexif" }, NULL },
 	{ "exif_extract", "the pipeline's EXIF step: exif_read, exif_record_json, json_decref",
-	    pass_exif_extract, { "libexif_keep_unknown", "libexif" } },
-	{ "probe", "transform_probe: JPEG headers up to the first scan", pass_probe, { NULL } },
+	    pass_exif_extract, { "libexif_keep_unknown", "libexif" }, NULL },
+	{ "probe", "transform_probe: JPEG headers up to the first scan", pass_probe, { NULL }, NULL },
 	{ "thumbnail", "transform_run thumbnail (longest side to 160 by DCT scaling), q85",
-	    pass_thumbnail, { NULL } },
+	    pass_thumbnail, { NULL }, NULL },
 	{ "recompress", "transform_run recompress: full decode and encode, q85",
-	    pass_recompress, { NULL } },
+	    pass_recompress, { NULL }, NULL },
 	{ "spin_1ms", "transform_spin(1.0): the time per image shows its accuracy",
-	    pass_spin_1ms, { NULL } },
+	    pass_spin_1ms, { NULL }, NULL },
 	{ "thread_clock", "one CLOCK_THREAD_CPUTIME_ID reading per image: what the spin and the "
-	    "job's stage timing pay per check", pass_thread_clock, { NULL } },
+	    "job's stage timing pay per check", pass_thread_clock, { NULL }, NULL },
 	{ "s3xml_list_1000", "s3xml_list_page over one 1,000-key ListObjectsV2 page per image "
-	    "(us/image = us per page)", pass_s3xml_list, { NULL } },
+	    "(us/image = us per page)", pass_s3xml_list, { NULL }, NULL },
 	{ "sha256", "digest_sha256_hex of the image: the hash of the input its record holds "
-	    "(a PUT's body is hashed too; signing is libcurl's, inside its transfer)",
-	    pass_sha256, { NULL } },
+	    "(a PUT's body is hashed too; signing: head_sigv4)",
+	    pass_sha256, { NULL }, NULL },
+	{ "head_request", "one HEAD through s3_req_init/prepare/finish and curl, kept alive, "
+	    "signing options off (us/image = us per request; needs the S3 endpoint)",
+	    microbench_head_request, { NULL }, microbench_s3_ready },
+	{ "head_sigv4", "the same HEAD signed by curl's CURLOPT_AWS_SIGV4: its extra CPU over "
+	    "head_request is the signer's", microbench_head_sigv4, { "head_request" },
+	    microbench_s3_ready },
 };
 
 const size_t microbench_count = sizeof(microbench_table) / sizeof(microbench_table[0]);
