@@ -268,9 +268,11 @@ unit: $(UNIT_BINS) $(BIN) $(STAGE_SOS)
 	$(Q)tests/install.sh $(BIN) O=$(O) SANITIZER=$(SANITIZER)
 
 # Starts the local S3 server unless AWS_ENDPOINT_URL names one, and stops it afterwards.
-integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS) $(MPI_BIN)
+integration: $(INTEG_BINS) $(BIN) $(STAGE_SOS) $(TEST_STAGE_SOS) $(MPI_BIN) \
+		$(BUILD)/bench/microbench
 	$(Q)harness/with-s3-local sh -c 'for t in $(INTEG_BINS); do $$t || exit 1; done && \
 		tests/integration/dataset.sh $(BIN) && tests/integration/models.sh $(BIN) && \
+		tests/integration/microbench.sh $(BUILD)/bench/microbench && \
 		tests/integration/shape.sh $(BIN) && tests/integration/bench.sh $(BIN) && \
 		tests/integration/waits.sh $(BIN) && tests/integration/profile.sh $(BIN) && \
 		tests/integration/source.sh $(BIN) && tests/integration/creds.sh $(BIN) && \
