@@ -263,6 +263,7 @@ static void
 spawn(struct fixture *fx, int nchildren, int nthreads, int churn)
 {
 	static double none = 0;
+	pthread_attr_t da;
 	pthread_t ct;
 	int ready[2], i;
 	char c;
@@ -286,7 +287,10 @@ spawn(struct fixture *fx, int nchildren, int nthreads, int churn)
 			if (pthread_create(&t, &a, sleeper, NULL) != 0)
 				_exit(1);
 		}
-		if (churn && pthread_create(&ct, NULL, churner, &none) != 0)
+		/* detached, as the sleepers: the master exits with it running (no thread leak) */
+		pthread_attr_init(&da);
+		pthread_attr_setdetachstate(&da, PTHREAD_CREATE_DETACHED);
+		if (churn && pthread_create(&ct, &da, churner, &none) != 0)
 			_exit(1);
 		(void)write(ready[1], "m", 1);
 		(void)read(fx->release[0], &c, 1);
