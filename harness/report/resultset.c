@@ -21,7 +21,7 @@ static const char *const col_names[RS_NCOL] = {
 	SUMMARY_COLUMNS(X)
 #undef X
 };
-enum kind { KIND_S, KIND_I, KIND_F, KIND_N };
+enum kind { KIND_S, KIND_I, KIND_F, KIND_U, KIND_N };
 static const enum kind col_kind[RS_NCOL] = {
 #define X(name, kind, expr) KIND_##kind,
 	SUMMARY_COLUMNS(X)

@@ -185,6 +185,8 @@ results_row(struct results *r, const struct result_row *row)
 #define PUT_I(v) fprintf(r->summary, "%s%lld", sep, (long long)(v))
 #define PUT_F(v) (d = (v), d < 0 ? (void)fputs(sep, r->summary) : \
 	(void)fprintf(r->summary, "%s%.3f", sep, d))
+#define PUT_U(v) (d = (v), d < 0 ? (void)fputs(sep, r->summary) : \
+	(void)fprintf(r->summary, "%s%.6f", sep, d))
 #define PUT_S(v) (fputs(sep, r->summary), put_cell_s(r->summary, (v)))
 #define PUT_N(v) (d = (v), d < 0 ? (void)fputs(sep, r->summary) : \
 	(void)fprintf(r->summary, "%s%.0f", sep, d))

@@ -9,8 +9,9 @@
 
 /*
  * X(name, kind, expr): kind is S (a string, quoted when it must be), I (an integer), F (a
- * number with 3 decimals) or N (a whole number); F and N are blank when expr is negative
- * (unknown, or no such figure). expr is the writer's, over `row` (a const struct result_row *)
+ * number with 3 decimals), U (CPU seconds with 6, getrusage's resolution: a short run's 0.03 s
+ * compared at 3 decimals differs by a rounding step) or N (a whole number); F, U and N are
+ * blank when expr is negative (unknown, or no such figure). expr is the writer's, over `row` (a const struct result_row *)
  * with results.c's helpers LAT, GF, OPEN (an open-loop run's figure, -1 closed) and tv_s; a
  * reader's X ignores it.
  */
@@ -25,7 +26,7 @@
 	X(name##_on_pct, F, GF(g, on_pct))     \
 	X(name##_runq_pct, F, GF(g, runq_pct)) \
 	X(name##_off_pct, F, GF(g, off_pct))   \
-	X(name##_cpu_s, F, GF(g, cpu_s))       \
+	X(name##_cpu_s, U, GF(g, cpu_s))       \
 	X(name##_vcsw, N, GF(g, vcsw))         \
 	X(name##_ivcsw, N, GF(g, ivcsw))       \
 	X(name##_max_rss_kib, N, GF(g, max_rss_kib))
@@ -74,8 +75,8 @@
 	X(sys_iowait_pct, F, row->rr->sys.iowait)                                     \
 	X(sys_softirq_pct, F, row->rr->sys.softirq)                                   \
 	X(sys_steal_pct, F, row->rr->sys.steal)                                       \
-	X(rusage_cpu_s, F, tv_s(&row->rr->ru.ru_utime) + tv_s(&row->rr->ru.ru_stime)) \
-	X(model_cpu_late_s, F, GF(MODEL, late_s))                                     \
+	X(rusage_cpu_s, U, tv_s(&row->rr->ru.ru_utime) + tv_s(&row->rr->ru.ru_stime)) \
+	X(model_cpu_late_s, U, GF(MODEL, late_s))                                     \
 	X(samples, I, row->rr->ticks)                                                 \
 	X(sampler_cpu_pct, F, row->rr->wall_s > 0 ?                                   \
 	    100 * row->rr->sampler_cost_s / row->rr->wall_s : -1)                     \

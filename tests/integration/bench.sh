@@ -192,7 +192,7 @@ dir=$(newest)
 check "short runs: the sampler's CPU seconds agree with getrusage" awk -F, 'NR == 1 {
 		for (i = 1; i <= NF; i++) c[$i] = i; next }
 	{ s = $c["model_cpu_s"]; l = $c["model_cpu_late_s"]; r = $c["rusage_cpu_s"]; n++
-	  printf "%s at %s: ticks %.3f s, settled %.3f s, rusage %.3f s\n", $c["model"],
+	  printf "%s at %s: ticks %.6f s, settled %.6f s, rusage %.6f s\n", $c["model"],
 	      $c["level"], s - l, s, r
 	  if (r <= 0 || (s - r) / r > 0.001 || (r - s) / r > 0.001) bad = 1
 	  if ($c["model"] != "forkpool" && ((s - l - r) / r > 0.1 || (r - s + l) / r > 0.1)) bad = 1 }
