@@ -222,8 +222,10 @@ read_proc(struct proctab *t, struct proc *p)
 
 /*
  * Reads the processes due; then, for each parent whose cutime+cstime grew (it reaped
- * someone), every child of it in the table not read yet, so that a reaped child is found gone
- * at the sample its parent's count shows it. One that is gone hands what was counted for it
+ * someone), every child of it in the table again, read already or not, so that a reaped child
+ * is found gone at the sample its parent's count shows it (one read as a zombie just before its
+ * parent reaped it would otherwise be counted twice: its own last interval, and in full in the
+ * parent's count with no debt to pay it from). One that is gone hands what was counted for it
  * (its counters and its own unpaid debt) to its nearest live ancestor in the table, whose
  * cutime+cstime will grow by the same amount when it reaps it.
  */
@@ -249,7 +251,7 @@ observe(struct proctab *t)
 			continue;
 		for (j = 0; j < t->nprocs; j++) {
 			q = &t->procs[j];
-			if (!q->due && q->ppid == p->pid)
+			if (!q->gone && q->ppid == p->pid)
 				read_proc(t, q);
 		}
 	}
