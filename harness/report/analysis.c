@@ -210,7 +210,8 @@ analysis_pick(const struct estimate *e, size_t n, size_t *top)
 	if (t == n)
 		return n;
 	for (i = 0; i < t; i++)
-		if (analysis_tied(&e[i], &e[t], NULL))
+		if (analysis_tied(&e[i], &e[t], NULL) &&
+		    e[i].mean >= e[t].mean * (1 - TIE_PCT / 100.0))
 			return i;
 	return t;
 }

@@ -281,8 +281,8 @@ group_models(struct report_scenario *s)
 }
 
 /*
- * m's best run: the lowest level within noise of the highest mean images/s over repeats
- * (analysis_pick), so that noise does not move the choice between runs.
+ * m's best run: the lowest level within noise of the highest mean images/s over repeats and
+ * within 5% of it (analysis_pick), so that noise does not move the choice between runs.
  */
 static void
 pick_best(const struct report_scenario *s, struct report_model *m)

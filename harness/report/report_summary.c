@@ -110,9 +110,9 @@ report_summary(struct report_out *o, const struct report *rep)
 
 	report_out_section(o, "Summary: every model at its best level");
 	fprintf(o->md, "Each model's best level in each scenario: the lowest level whose "
-	    "images/s is within noise of the model's highest, so that noise does not move the "
-	    "choice from one run to the next (the levels passed over are listed under the "
-	    "table). Images/s is the mean of the level's repeats, with a 95%% interval "
+	    "images/s is within noise of the model's highest and within 5%% of it, so that "
+	    "noise does not move the choice along a plateau from one run to the next (the "
+	    "levels passed over are listed under the table). Images/s is the mean of the level's repeats, with a 95%% interval "
 	    "(Student t) when it has several. Client and server CPU are in percent of one "
 	    "core (100%% = one core busy; their CPU seconds over wall seconds), CPU ms per "
 	    "image is the client's CPU seconds over its images, peak RSS the client's largest "
