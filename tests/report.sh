@@ -222,6 +222,14 @@ check "repeats: the skew list still says each run is one sample" bash -c \
 	"! grep -q 'each run is one sample' '$tmp/reps/report.md' &&
 	grep -q 'runs were repeated (up to 3 times)' '$tmp/reps/report.md'"
 check "no repeats: the skew list says each run is one sample" grep -q 'each run is one sample' "$md"
+expect 0 'written to' "$bin" report "$tmp/reps"
+check "repeats: the throughput figure's data not the mean $mean ± $half over 3 runs, speedup 1" \
+	awk -v m="$mean" -v h="$half" '$1 == "\"sequential\"" { ok = ($3 - m) ^ 2 < 0.0025 &&
+	    ($6 - h) ^ 2 < 0.0025 && $7 == 3 && $5 == 1 } END { exit !ok }' \
+	"$tmp/reps/plots/data/throughput-io-bound.dat"
+check "repeats: the summary's speedups not over sequential's mean" jq -e '.summary[] |
+	select(.model == "async") | (.speedup * '"$mean"' / .images_per_s - 1 | fabs) < 0.01' \
+	"$tmp/reps/report.json" >/dev/null
 
 # The short-run R0 rule: sequential kept only 11 images of its trace (a 5 s run at 100 ms
 # one way), too few to cut the cold first one: no R0, no latency bound from it, and it says so.

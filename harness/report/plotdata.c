@@ -59,8 +59,8 @@ static const struct per_model clients_file = { "clients",
 	"clients images_per_s mi level linear_images_per_s", 5, 1, clients_rows };
 
 static const struct per_model per_model[] = {
-	{ "throughput", "model mi images_per_s level speedup_over_sequential", 5, 0,
-	    throughput_rows },
+	{ "throughput", "model mi images_per_s level speedup_over_baseline "
+	    "half_95_images_per_s reps", 7, 0, throughput_rows },
 	{ "cpu", "model mi client_on client_runq client_off server_on server_runq server_off "
 	    "client_cpu_pct server_cpu_pct", 10, 0, cpu_rows },
 	{ "waits", "model mi network lock pipe sleep disk other samples level top_call "
@@ -187,13 +187,19 @@ throughput_rows(const struct report_scenario *s, const struct report_model *m, F
     char *err, size_t errlen)
 {
 	const struct rs_run *b = m->best;
+	struct estimate e = { 0, NAN, -1, -1 }, base = e;
 
+	(void)err, (void)errlen;
+	if (b != NULL)
+		report_estimate(s, b, &e);
+	if (s->seq != NULL)
+		report_estimate(s, s->seq, &base);
 	fprintf(f, "\"%s\" %d", m->name, m->mi);
-	plotdata_num(f, " ", b ? b->v[RS_images_per_s] : NAN);
+	plotdata_num(f, " ", e.reps > 0 ? e.mean : NAN);
 	plotdata_num(f, " ", b ? b->level : NAN);
-	plotdata_num(f, " ", b && s->seq ? b->v[RS_images_per_s] / s->seq->v[RS_images_per_s] :
-	    NAN);
-	fputc('\n', f);
+	plotdata_num(f, " ", e.reps > 0 && base.reps > 0 ? e.mean / base.mean : NAN);
+	plotdata_num(f, " ", e.reps >= 2 && e.half >= 0 ? e.half : NAN);
+	fprintf(f, " %u\n", e.reps);
 	return 1;
 }
 

@@ -6,8 +6,11 @@
  * 2 pthreads, 3 forkpool, 4 async, 5 hybrid (plots/style.gp maps them), in column `mi`.
  * S is a scenario's label (report.h: its name, or NAME-2... for a name seen before).
  *
- *   throughput-S.dat  one row per model, its best run:
- *                     "model" mi images_per_s level speedup_over_sequential
+ *   throughput-S.dat  one row per model, its best level:
+ *                     "model" mi images_per_s level speedup_over_baseline
+ *                     half_95_images_per_s reps (images_per_s: the mean of the level's
+ *                     repeats, as in the summary; the speedup over the baseline's mean;
+ *                     half_95: NaN under 2 repeats)
  *   scaling-S.dat     one gnuplot index (block, two blank lines apart) per model, one row per
  *                     measured level: level images_per_s bound_images_per_s mi
  *                     half_95_images_per_s reps (images_per_s: the mean of the level's

@@ -129,7 +129,11 @@ report_summary(struct report_out *o, const struct report *rep)
 	fprintf(o->md, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
 	for (i = 0; i < rep->n; i++) {
 		s = &rep->sc[i];
-		base = s->seq != NULL ? s->seq->v[RS_images_per_s] : NAN;
+		base = NAN;	/* the baseline's mean over its repeats, like each row's */
+		if (s->seq != NULL) {
+			report_estimate(s, s->seq, &e[0]);
+			base = e[0].reps > 0 ? e[0].mean : NAN;
+		}
 		for (k = 0; k < s->n_models; k++)
 			report_estimate(s, s->models[k].best, &e[k]);
 		analysis_pick(e, s->n_models, &top);

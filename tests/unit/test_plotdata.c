@@ -324,9 +324,11 @@ test_summary_files(void **state)
 	d = dat(fx, "throughput-tiny.dat");
 	assert_int_equal(d->blocks, 1);
 	assert_int_equal(d->rows[0], 3);
-	assert_cols(d, 5);
+	assert_cols(d, 7);
 	assert_true(d->v[0][2][1] == 4 && d->v[0][2][2] == 35 && d->v[0][2][3] == 8);
 	assert_true(d->v[0][2][4] == 3.5 && d->v[0][1][4] == 1.8 && d->v[0][0][4] == 1);
+	/* one run a level: no interval */
+	assert_true(isnan(d->v[0][2][5]) && d->v[0][2][6] == 1);
 
 	d = dat(fx, "cpu-tiny.dat");
 	assert_int_equal(d->rows[0], 3);
@@ -565,7 +567,7 @@ test_results_small(void **state)
 	for (i = 0; i < fx->rep.n; i++) {
 		s = &fx->rep.sc[i];
 		snprintf(name, sizeof(name), "throughput-%s.dat", s->rs->name);
-		assert_cols(d = dat(fx, name), 5);
+		assert_cols(d = dat(fx, name), 7);
 		assert_int_equal(d->rows[0], s->n_models);
 		snprintf(name, sizeof(name), "cpu-%s.dat", s->rs->name);
 		assert_cols(dat(fx, name), 10);
