@@ -41,7 +41,7 @@ set ytics 1
 set mytics 1
 set grid noytics xtics
 set key below horizontal center
-set bmargin 7
+set bmargin 8	# the key (three rows) below the x label, not over it
 set style fill solid 1.0 border rgb "#303030"
 # Thick bars fill most of a lane, thinner ones when there are many lanes.
 h = (lmax - lmin > 24) ? 0.45 : 0.38

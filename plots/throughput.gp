@@ -25,14 +25,15 @@ ymax = (cs_n > 0) ? ((STATS_max > 0) ? STATS_max : 1) : 1
 
 set title "Throughput by model, each at its best level".scen_title
 set ylabel "throughput (images/s)"
-set xlabel "concurrency model"
+unset xlabel	# the tics name the models; the key sits below
 set yrange [0:ymax * 1.25]
 set xrange [slots_lo(nrows):slots_hi(nrows)]
 set grid noxtics
 set xtics scale 0
 set boxwidth 0.6
 set style fill solid 0.9 border rgb "#303030"
-set key top left
+set key below center horizontal
+set bmargin 5	# room for the key under the model names
 
 speedup(c) = nan_cell(c) ? "" : sprintf(" (%.1fx)", column(c))
 runs(c) = column(c) >= 2 ? sprintf(", mean of %d", column(c)) : ""
