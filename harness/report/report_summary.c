@@ -22,6 +22,9 @@ static void summary_row(struct report_out *o, const struct report_scenario *s,
     const struct report_model *m, const struct estimate *e, const struct estimate *top,
     double base, json_t *arr);
 static void picked(struct report_out *o, const struct report *rep);
+enum rep_how { REP_MEAN, REP_MAX, REP_SUM };
+static double over_reps(const struct report_scenario *s, const struct rs_run *b,
+    enum rs_col c, enum rep_how how);
 
 /*
  * What each scenario ran: its scenario keys, dataset, endpoint, added latency, machine,
@@ -113,7 +116,9 @@ report_summary(struct report_out *o, const struct report *rep)
 	    "images/s is within noise of the model's highest and within 5%% of it, so that "
 	    "noise does not move the choice along a plateau from one run to the next (the "
 	    "levels passed over are listed under the table). Images/s is the mean of the level's repeats, with a 95%% interval "
-	    "(Student t) when it has several. Client and server CPU are in percent of one "
+	    "(Student t) when it has several; so is every other figure of the row (p50 and "
+	    "p99 the means of the repeats' percentiles, CPU ms per image over all their "
+	    "images, peak RSS their largest, errors their sum). Client and server CPU are in percent of one "
 	    "core (100%% = one core busy; their CPU seconds over wall seconds), CPU ms per "
 	    "image is the client's CPU seconds over its images, peak RSS the client's largest "
 	    "resident set, machine CPU the share of all the machine's PUs that were busy. "
@@ -149,6 +154,28 @@ report_summary(struct report_out *o, const struct report *rep)
 	picked(o, rep);
 }
 
+/*
+ * Column c over the repeats of b's setting (NaN and negative cells skipped): their mean,
+ * largest or sum; b's own cell when none has one.
+ */
+static double
+over_reps(const struct report_scenario *s, const struct rs_run *b, enum rs_col c,
+    enum rep_how how)
+{
+	double x[64], acc = 0;
+	size_t n = rs_reps_col(s->rs, b, c, x, 64), i, k = 0;
+
+	for (i = 0; i < n && i < 64; i++) {
+		if (!(x[i] >= 0))
+			continue;
+		acc = how == REP_MAX ? (k == 0 || x[i] > acc ? x[i] : acc) : acc + x[i];
+		k++;
+	}
+	if (k == 0)
+		return b->v[c];
+	return how == REP_MEAN ? acc / (double)k : acc;
+}
+
 /* Model m's summary row: its best run b, e its estimate, top the scenario's best. */
 static void
 summary_row(struct report_out *o, const struct report_scenario *s,
@@ -162,6 +189,17 @@ summary_row(struct report_out *o, const struct report_scenario *s,
 	int tied;
 
 	memcpy(v, b->v, sizeof(v));
+	/* every figure of the row over the level's repeats, as images/s is */
+	v[RS_e2e_p50_ms] = over_reps(s, b, RS_e2e_p50_ms, REP_MEAN);
+	v[RS_e2e_p99_ms] = over_reps(s, b, RS_e2e_p99_ms, REP_MEAN);
+	v[RS_model_cpu_pct] = over_reps(s, b, RS_model_cpu_pct, REP_MEAN);
+	v[RS_server_cpu_pct] = over_reps(s, b, RS_server_cpu_pct, REP_MEAN);
+	v[RS_sys_idle_pct] = over_reps(s, b, RS_sys_idle_pct, REP_MEAN);
+	v[RS_sys_iowait_pct] = over_reps(s, b, RS_sys_iowait_pct, REP_MEAN);
+	v[RS_model_max_rss_kib] = over_reps(s, b, RS_model_max_rss_kib, REP_MAX);
+	v[RS_errors] = over_reps(s, b, RS_errors, REP_SUM);
+	v[RS_model_cpu_s] = over_reps(s, b, RS_model_cpu_s, REP_SUM);
+	v[RS_images] = over_reps(s, b, RS_images, REP_SUM);
 	cpu_ms = v[RS_images] > 0 ? 1e3 * v[RS_model_cpu_s] / v[RS_images] : NAN;
 	busy = 100 - v[RS_sys_idle_pct] - (v[RS_sys_iowait_pct] > 0 ? v[RS_sys_iowait_pct] : 0);
 	tied = top != NULL && top != e && analysis_tied(e, top, &rule);

@@ -347,6 +347,13 @@ set_err(char *err, size_t errlen, const char *fmt, ...)
 size_t
 rs_reps(const struct rs_scenario *s, const struct rs_run *r, double *x, size_t max)
 {
+	return rs_reps_col(s, r, RS_images_per_s, x, max);
+}
+
+size_t
+rs_reps_col(const struct rs_scenario *s, const struct rs_run *r, enum rs_col col, double *x,
+    size_t max)
+{
 	const struct rs_run *o;
 	size_t i, n = 0;
 
@@ -356,7 +363,7 @@ rs_reps(const struct rs_scenario *s, const struct rs_run *r, double *x, size_t m
 		    strcmp(o->tag, r->tag) != 0 || o->clients != r->clients || o->rate != r->rate)
 			continue;
 		if (n < max)
-			x[n] = o->v[RS_images_per_s];
+			x[n] = o->v[col];
 		n++;
 	}
 	return n;

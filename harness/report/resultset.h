@@ -108,4 +108,8 @@ const struct rs_run *rs_find_rep(const struct rs_scenario *s, const char *model,
  */
 size_t rs_reps(const struct rs_scenario *s, const struct rs_run *r, double *x, size_t max);
 
+/* As rs_reps, but column col of each repeat (NaN where the cell was blank). */
+size_t rs_reps_col(const struct rs_scenario *s, const struct rs_run *r, enum rs_col col,
+    double *x, size_t max);
+
 #endif
