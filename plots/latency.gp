@@ -1,5 +1,5 @@
 # latency.gp: the distribution of end-to-end latency (first byte requested to upload done)
-# of each model's best run, as cumulative fractions against milliseconds, over the range of
+# of the images each model's best run kept after the trim (those its percentiles are of), as cumulative fractions against milliseconds, over the range of
 # the data; the x axis turns logarithmic when the slowest image took over 20 times the fastest. A dotted line marks
 # the median and the 99th percentile. Reads latency-S.dat; rows matched to a model by mi.
 _p = 0; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { _p = _i } }
@@ -13,7 +13,7 @@ cs_file = f; cs_col = 1
 xmin = cs_min
 xmax = (cs_max > 0) ? cs_max : 1
 
-set title "End-to-end latency of each image, best run of each model".scen_title
+set title "End-to-end latency of the images kept after the trim, best run of each model".scen_title
 set ylabel "fraction of images finished within x"
 set yrange [0:1.02]
 set ytics 0,0.1,1

@@ -2,7 +2,10 @@
  * plotdata_runs.c: the figures' data files that stream a run's rows (formats: plotdata.h),
  * each file read once: cputime-S.dat from samples.csv, latency-S.dat and the gantt-S-M.dat
  * timelines from trace.csv. The timeline keeps only the 40 earliest images in a bounded
- * sorted array while the trace streams by; the latency CDF holds one run's e2e times.
+ * sorted array while the trace streams by; the latency CDF holds one run's finish and e2e
+ * times, and draws the images the run's percentiles are of (tracestats.h: ordered by finish,
+ * the scenario's trim cut at each end, the ok ones), so its p99 is the summary's and the cold
+ * first image is not its tail.
  */
 #include "plotdata_int.h"
 
@@ -13,6 +16,7 @@
 
 #include "harness/results/samples_cols.h"
 #include "harness/results/trace_cols.h"
+#include "harness/results/tracestats.h"
 #include "harness/sampler/sampler.h"
 #include "report.h"
 
@@ -31,8 +35,8 @@ struct gantt {
 };
 
 struct e2e {
-	double *v;
-	size_t n, cap;
+	double *v;	/* pairs: finish (us), e2e (ms; -1 when the image failed) */
+	size_t n, cap;	/* in pairs */
 	int oom;
 };
 
@@ -147,22 +151,26 @@ static int
 e2e_row(const struct rs_row *row, void *arg)
 {
 	struct e2e *e = arg;
-	double t[TRACE_NCOL], v, *g;
+	static const enum trace_col col[4] = { TRACE_get_start_us, TRACE_get_end_us,
+		TRACE_proc_end_us, TRACE_put_end_us };
+	double t[TRACE_NCOL], v, end, *g;
+	int k;
 
-	t[TRACE_get_start_us] = rs_num(row, trace_col_name[TRACE_get_start_us]);
-	t[TRACE_put_end_us] = rs_num(row, trace_col_name[TRACE_put_end_us]);
+	for (k = 0; k < 4; k++)
+		t[col[k]] = rs_num(row, trace_col_name[col[k]]);
+	if ((end = trace_finish_us(t)) < 0)
+		return 0;	/* never started: no place in the order */
 	v = trace_e2e_us(t, strcmp(rs_cell(row, trace_col_name[TRACE_outcome]), "ok") == 0);
-	if (v < 0)
-		return 0;
-	v /= 1e3;
 	if (e->n == e->cap) {
-		if ((g = realloc(e->v, (e->cap ? 2 * e->cap : 1024) * sizeof(*g))) == NULL) {
+		if ((g = realloc(e->v, (e->cap ? 2 * e->cap : 1024) * 2 * sizeof(*g))) == NULL) {
 			e->oom = 1;
 			return 1;	/* stops the stream; reported by the caller */
 		}
 		e->v = g, e->cap = e->cap ? 2 * e->cap : 1024;
 	}
-	e->v[e->n++] = v;
+	e->v[2 * e->n] = end;
+	e->v[2 * e->n + 1] = v >= 0 ? v / 1e3 : -1;
+	e->n++;
 	return 0;
 }
 
@@ -171,7 +179,8 @@ plotdata_latency_rows(const struct report_scenario *s, const struct report_model
     FILE *f, char *err, size_t errlen)
 {
 	struct e2e e = { NULL, 0, 0, 0 };
-	size_t idx[CDF_ROWS], rows = 0, k;
+	size_t idx[CDF_ROWS], rows = 0, k, cut, i, n = 0;
+	double trim = rs_meta_num(s->rs, "scenario.trim");
 
 	if (m->best != NULL && rs_each(s->rs, m->best, "trace.csv", e2e_row, &e, err,
 	    errlen) < 0) {
@@ -183,13 +192,19 @@ plotdata_latency_rows(const struct report_scenario *s, const struct report_model
 		snprintf(err, errlen, "%s/trace.csv: out of memory", s->rs->dir);
 		return -1;
 	}
-	if (e.n > 0) {
-		qsort(e.v, e.n, sizeof(*e.v), cmp_double);
-		rows = cdf_pick(e.n, CDF_ROWS, idx);
+	/* by finish, the trim cut at each end; then the kept ok images' e2e, sorted, in place */
+	qsort(e.v, e.n, 2 * sizeof(*e.v), cmp_double);
+	cut = tracestats_cut(e.n, trim >= 0 ? trim : 0);
+	for (i = cut; i + cut < e.n; i++)
+		if (e.v[2 * i + 1] >= 0)
+			e.v[n++] = e.v[2 * i + 1];
+	if (n > 0) {
+		qsort(e.v, n, sizeof(*e.v), cmp_double);
+		rows = cdf_pick(n, CDF_ROWS, idx);
 	}
 	for (k = 0; k < rows; k++) {
 		plotdata_num(f, "", e.v[idx[k]]);
-		plotdata_num(f, " ", (double)(idx[k] + 1) / (double)e.n);
+		plotdata_num(f, " ", (double)(idx[k] + 1) / (double)n);
 		fprintf(f, " %d\n", m->mi);
 	}
 	free(e.v);

@@ -422,6 +422,30 @@ test_latency(void **state)
 	assert_true(d->v[1][1][0] == 5 && d->v[1][1][1] == 0.01);
 }
 
+/*
+ * With the scenario's trim 0.1 the CDF is of the images the percentiles are of: pthreads'
+ * 500 (image i finishing i-th, i ms) lose 50 at each end, 51..450 ms kept, so neither the
+ * first to finish nor the last drain are its ends; under 20 images nothing is cut.
+ */
+static void
+test_latency_trim(void **state)
+{
+	struct fixture *fx = *state;
+	char err[256];
+	struct dat *d;
+
+	put_scenario(fx->dir, "a-tiny", "tiny", summary_tiny, trace_tiny, samples_tiny);
+	put_file(fx->dir, "a-tiny/meta.json",
+	    "{\"scenario\": {\"name\": \"tiny\", \"trim\": 0.1}}\n");
+	build(&fx->rep, fx->dir);
+	assert_int_equal(plotdata_write(&fx->rep, fx->out, err, sizeof(err)), 0);
+	d = dat(fx, "latency-tiny.dat");
+	assert_int_equal(d->blocks, 3);
+	assert_int_equal(d->rows[1], 200);	/* 400 images thinned */
+	assert_true(d->v[1][0][0] == 52 && d->v[1][199][0] == 450 && d->v[1][199][1] == 1);
+	assert_int_equal(d->rows[0], 3);	/* 4 images: none cut */
+}
+
 static void
 test_gantt(void **state)
 {
@@ -620,6 +644,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_summary_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latency, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_latency_trim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gantt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hardware, setup, teardown),
 		cmocka_unit_test(test_keep_earliest),
