@@ -300,6 +300,11 @@ why_share(const struct verdict_in *in, const struct verdict *v, char *buf, size_
 		add(buf, len, off, "%s's share of time on a CPU was not measured, so the rule "
 		    "(CPU-bound from 50%% on a CPU) cannot decide", in->baseline != NULL ?
 		    in->baseline : "the sequential client");
+	else if (v->kind == VERDICT_MIXED)	/* the scaling evidence says otherwise: no "so" */
+		add(buf, len, off, "%s was on a CPU %.1f%% of its wall time (%s the 50%% "
+		    "line), which alone would read %s", who, 100 * in->seq_on_share,
+		    v->share_kind == VERDICT_CPU ? "at or over" : "under",
+		    analysis_verdict_name(v->share_kind));
 	else
 		add(buf, len, off, "%s was on a CPU %.1f%% of its wall time (%s the 50%% "
 		    "line), so the time went to %s", who, 100 * in->seq_on_share,

@@ -120,8 +120,9 @@ test_verdict(void **state)
 		/* The case: a 5 ms stage at 40% on a CPU, throughput following cores. */
 		{ "40%, cores", { 0.4, 77.2, 127.8, 2, 2, 0.0129, 200, NULL }, VERDICT_MIXED,
 		    FOLLOWED_CORES, 127.8 / 77.2, 0.0129 * 200, { "40.0% of its wall time",
+		    "(under the 50% line), which alone would read I/O-bound;",
 		    "mixed: the share says I/O-bound (40.0% on a CPU) but throughput followed "
-		    "cores (1.66x on 2 PUs)" }, "I/O-bound." },
+		    "cores (1.66x on 2 PUs)" }, "went to" },
 		/* 50% or more yet followed concurrency: mixed the other way. */
 		{ "CPU, concurrency", { 0.6, 10, 100, 32, 2, 0.1, 100, NULL }, VERDICT_MIXED,
 		    FOLLOWED_CONCURRENCY, 10, 10, { "60.0%", "at or over",
