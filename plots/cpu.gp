@@ -27,9 +27,13 @@ w = 0.17
 # Bar b (0 client, 1 server) of row $0: its x, the column of its first share, its label.
 bx(b) = $0 - 0.2 + 0.4 * b
 c0(b) = 3 + 3 * b
-onlabel(b) = nan_cell(c0(b)) ? "n/a" : sprintf("%.1f%%", column(c0(b)))
+# A percentage for people: whole from 10, one decimal under it, two under 0.1 (a server's
+# 0.05% on-CPU share is not 0.0%, a client's 0.98% of a core not 1%).
+pct(x) = x >= 9.95 ? sprintf("%.0f%%", x) : x >= 0.095 ? sprintf("%.1f%%", x) : \
+	x > 0 ? sprintf("%.2f%%", x) : "0%"
+onlabel(b) = nan_cell(c0(b)) ? "n/a" : pct(column(c0(b)))
 # The group's CPU in % of a core (column 9 client, 10 server); "" when unknown.
-corelabel(b) = nan_cell(9 + b) ? "" : sprintf("\n%.0f%% of a core", column(9 + b))
+corelabel(b) = nan_cell(9 + b) ? "" : "\n".pct(column(9 + b))." of a core"
 
 # The model's name under the middle of its pair, from a point below the y range (not drawn).
 plot f using 0:(-1):xtic(1) with points notitle, \
