@@ -215,7 +215,9 @@ report_scaling(struct report_out *o, const struct report *rep)
 			if (strcmp(s->models[k].name, "async") == 0 ||
 			    strcmp(s->models[k].name, "hybrid") == 0)
 				report_out_plot(o, "gantt", s->label, s->models[k].name,
-				    "timeline of the first images, one row per slot in flight");
+				    "timeline of the first images, one row per slot in flight, "
+				    "at the level nearest 8 in flight (so the lanes stay readable), "
+				    "not the best level of the summary");
 	}
 	json_object_set_new(o->js, "scaling", arr);
 }
