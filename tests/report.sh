@@ -227,6 +227,11 @@ check "repeats: the skew list still says each run is one sample" bash -c \
 	"! grep -q 'each run is one sample' '$tmp/reps/report.md' &&
 	grep -q 'runs were repeated (up to 3 times)' '$tmp/reps/report.md'"
 check "no repeats: the skew list says each run is one sample" grep -q 'each run is one sample' "$md"
+# io-bound's runs had the machine 100% busy while the bench's groups used about 5% of it
+check "the skew list does not name the other processes' load" grep -qE \
+	'^- io-bound: other processes on this machine used its CPUs in 10 of 10 runs, up to 9[0-9]% of them' "$md"
+check "the skew list blames the saturation on the bench" bash -c \
+	"! grep -q '^- io-bound: the machine was saturated.*client, server and shaper competed' '$md'"
 expect 0 'written to' "$bin" report "$tmp/reps"
 check "repeats: the throughput figure's data not the mean $mean ± $half over 3 runs, speedup 1" \
 	awk -v m="$mean" -v h="$half" '$1 == "\"sequential\"" { ok = ($3 - m) ^ 2 < 0.0025 &&

@@ -19,8 +19,13 @@
 /* What report_plan_skews finds in one scenario's runs. */
 struct skews {
 	double steal, idle, shaper, sampler, noisy;	/* the worst of each over the runs */
+	double other, other_busy, other_ours;	/* the most CPU others took: busy - ours */
 	size_t shorts, errs, bad, nb;	/* runs short, with failures, not ok, noisy (nb) */
+	size_t others;			/* runs where others took over OTHER_PCT */
 };
+
+/* The share of the machine's CPUs other processes may take in a run before it is named. */
+#define OTHER_PCT 5
 
 static void hardware_scenario(struct report_out *o, const struct report_scenario *s,
     json_t *arr);
@@ -305,12 +310,26 @@ static void
 skews_scan(const struct report_scenario *s, struct skews *w)
 {
 	const struct rs_run *r;
+	double pus = rs_meta_num(s->rs, "machine.pus"), busy, ours;
 	size_t l;
 
 	memset(w, 0, sizeof(*w));
 	w->idle = 100;
 	for (l = 0; l < s->rs->n_runs; l++) {
 		r = &s->rs->runs[l];
+		/*
+		 * What the machine's CPUs did beyond the bench's own groups (client, server,
+		 * shaper, sampler; % of a core each) in % of all of them: other work on a
+		 * shared machine, which the run's figures carry as noise.
+		 */
+		busy = 100 - r->v[RS_sys_idle_pct] - fmax(r->v[RS_sys_iowait_pct], 0);
+		ours = fmax(r->v[RS_model_cpu_pct], 0) + fmax(r->v[RS_server_cpu_pct], 0) +
+		    fmax(r->v[RS_shaper_cpu_pct], 0) + fmax(r->v[RS_sampler_cpu_pct], 0);
+		if (pus > 0 && busy >= 0 && busy - ours / pus > w->other) {
+			w->other = busy - ours / pus;
+			w->other_busy = busy, w->other_ours = ours / pus;
+		}
+		w->others += pus > 0 && busy - ours / pus > OTHER_PCT;
 		w->steal = fmax(w->steal, r->v[RS_sys_steal_pct]);
 		w->idle = fmin(w->idle, r->v[RS_sys_idle_pct]);
 		w->shaper = fmax(w->shaper, r->v[RS_shaper_cpu_pct]);
@@ -342,7 +361,15 @@ skews_scenario(struct report_out *o, const struct report_scenario *s, json_t *ar
 		    "(a noisy neighbour)", s->label, w.steal);
 	if (w.idle < 5)
 		skew(o, arr, "%s: the machine was saturated in at least one run (%.1f%% "
-		    "idle): client, server and shaper competed for the CPUs", s->label, w.idle);
+		    "idle): %s", s->label, w.idle, w.other > OTHER_PCT ? "other processes "
+		    "took most of it (below)" : "client, server and shaper competed for the CPUs");
+	if (w.other > OTHER_PCT)
+		skew(o, arr, "%s: other processes on this machine used its CPUs in %zu of %zu "
+		    "runs, up to %.0f%% of them (the machine %.0f%% busy, the bench's client, "
+		    "server, shaper and sampler %.1f%%): the figures carry their noise; rerun "
+		    "on a quiet machine, or with `--client-cpus`/`--server-cpus` on PUs of "
+		    "their own", s->label, w.others, s->rs->n_runs, w.other, w.other_busy,
+		    w.other_ours);
 	if (w.shaper > 5)
 		skew(o, arr, "%s: the latency-emulating shaper used up to %.1f%% of a core, "
 		    "CPU a real network would not take from this machine", s->label, w.shaper);
