@@ -1,12 +1,13 @@
 # scaling.gp: throughput against images in flight for one scenario, one colour and one point
 # shape per model: the measured points, the Universal Scalability Law fit (a line in the
-# model's colour), the latency bound N / R0 as a continuous line (grey, dashed: Little's law,
-# one per scenario) and each model's tightest other bound (CPU or bandwidth, at its largest
+# model's colour), each model's latency bound N / R0 from its own R0 as a continuous line
+# (dashed, in its colour: Little's law; models of one R0 draw one line) and its tightest other bound (CPU or bandwidth, at its largest
 # level) as a horizontal dotted line in its colour; each point is the mean of its level's
 # repeats, with its 95% interval as an error bar when there are two or more. Marked: each
 # model's USL peak N* (a dash-dot drop line, labelled) and its crossover, where the latency bound
 # meets its CPU or bandwidth bound (an open circle, labelled); marks beyond the levels run are
-# named in a note instead (crossover-S.dat's note line). Reads scaling-S.dat (one index per model,
+# named in a note instead (crossover-S.dat's note line). The key lists only what is drawn: a
+# model without a fit by its points alone, the bound, N* and crossover entries when any shows. Reads scaling-S.dat (one index per model,
 # in the order of models-S.txt), uslfit-S.dat (rows matched to a model by its mi column,
 # since gnuplot cannot see an index with no rows: a failed fit), bound-S.dat (an index per
 # model), crossover-S.dat (a row per model) and models-S.txt.
@@ -26,15 +27,21 @@ cs_col = 2
 @column_stats
 ymax = (cs_max > 0) ? cs_max : 1
 
-# ... but takes in a CPU or bandwidth bound within twice the best point, so it is drawn
+# ... but takes in a CPU or bandwidth bound within twice the best point, so it is drawn (a
+# bound past one in flight: a model of one level, sequential, has a point, no line)
 bf = datadir."/bound-".scenario.".dat"
 undefine STATS_*
-stats bf using ($3 <= 2 * ymax ? $3 : NaN) nooutput
+stats bf using ($1 > 1 && $3 <= 2 * ymax ? $3 : NaN) nooutput
 ytop = (exists("STATS_records") && STATS_records > 0 && STATS_max > ymax) ? \
 	STATS_max * 1.1 : ymax * 1.3
 
 kf = datadir."/crossover-".scenario.".dat"
 note = header_value(kf, "note")
+# what the key may list: a fit per model, a resource bound in range, N* and crossover marks
+undefine STATS_*
+stats bf using ($1 > 1 && $3 <= ytop ? $3 : NaN) nooutput
+has_res = (exists("STATS_records") && STATS_records > 0) ? 1 : 0
+has_nstar = 0; has_cross = 0
 cs_file = f; cs_col = 6
 @column_stats
 has_reps = (cs_n > 0 && cs_max >= 2)
@@ -74,14 +81,20 @@ do for [i = 1:nm] {
 		_v[c - 2] = (exists("STATS_records") && STATS_records > 0) ? STATS_max : NaN
 	}
 	if (inx(_v[1])) { set label 10 + i "N* ".nfmt(_v[1]) at _v[1], _v[2] center \
-		offset 0, 1 textcolor rgb mcol(i) front }
+		offset 0, 1 textcolor rgb mcol(i) front; has_nstar = 1 }
 	if (inx(_v[3])) { set label 20 + i "crossover ".nfmt(_v[3]) at _v[3], _v[4] center \
-		offset 0, -1.6 textcolor rgb mcol(i) front }
+		offset 0, -1.6 textcolor rgb mcol(i) front; has_cross = 1 }
+}
+array hasfit[nm > 0 ? nm : 1]
+do for [i = 1:nm] {
+	undefine STATS_*
+	stats fit using ($3 == model_mi(word(models, i)) ? $2 : NaN) nooutput
+	hasfit[i] = (exists("STATS_records") && STATS_records > 0) ? 1 : 0
 }
 
-# with repeats, models side by side at a level (a small step on the log axis), so their
-# error bars stay apart
-dodge(x, i) = has_reps ? x * 2 ** ((i - (nm + 1) / 2.0) * 0.05) : x
+# models side by side at a level (a small step on the log axis), so that points of equal
+# rates and their error bars stay apart
+dodge(x, i) = x * 2 ** ((i - (nm + 1) / 2.0) * 0.05)
 plot for [i = 1:nm] f index (i - 1) using (dodge($1, i)):2 with points pointtype mpt(i) pointsize 1.8 \
 		linecolor rgb mcol(i) notitle, \
 	for [i = 1:nm] f index (i - 1) using (dodge($1, i)):($6 >= 2 ? $2 : NaN):($5 == $5 ? $5 : 0) \
@@ -94,15 +107,18 @@ plot for [i = 1:nm] f index (i - 1) using (dodge($1, i)):2 with points pointtype
 		linewidth 1.5 linecolor rgb mcol(i) notitle, \
 	for [i = 1:nm] bf index (i - 1) using 1:3 with lines linewidth 1.5 dashtype 3 \
 		linecolor rgb mcol(i) notitle, \
-	bf index 0 using 1:2 with lines linewidth 1.5 dashtype 2 linecolor rgb "#707070" \
-		title "latency bound N / R0", \
-	for [i = 1:nm] keyentry with linespoints pointtype mpt(i) pointsize 1.5 linewidth 1.5 \
-		linecolor rgb mcol(i) title word(models, i).", its USL fit", \
-	keyentry with lines linewidth 1.5 dashtype 3 linecolor rgb "#404040" \
+	for [i = 1:nm] bf index (i - 1) using 1:2 with lines linewidth 1.2 dashtype 2 \
+		linecolor rgb mcol(i) notitle, \
+	keyentry with lines linewidth 1.5 dashtype 2 linecolor rgb "#707070" \
+		title "latency bound N / R0 (each model's R0)", \
+	for [i = 1:nm] keyentry with linespoints pointtype mpt(i) pointsize 1.5 \
+		linewidth (hasfit[i] ? 1.5 : 0) linecolor rgb mcol(i) \
+		title word(models, i).(hasfit[i] ? ", its USL fit" : " (no fit)"), \
+	for [r = 1:has_res] keyentry with lines linewidth 1.5 dashtype 3 linecolor rgb "#404040" \
 		title "CPU or bandwidth bound (at the largest level)", \
-	keyentry with points pointtype 6 pointsize 2 linewidth 2 linecolor rgb "#404040" \
-		title "crossover: the latency bound meets it", \
-	keyentry with impulses linewidth 1.5 dashtype 4 linecolor rgb "#404040" \
-		title "N*: the USL fit's peak", \
+	for [r = 1:has_cross] keyentry with points pointtype 6 pointsize 2 linewidth 2 \
+		linecolor rgb "#404040" title "crossover: the latency bound meets it", \
+	for [r = 1:has_nstar] keyentry with impulses linewidth 1.5 dashtype 4 \
+		linecolor rgb "#404040" title "N*: the USL fit's peak", \
 	for [r = 1:has_reps] keyentry with yerrorbars pointtype 0 linewidth 1.5 \
 		linecolor rgb "#404040" title "95% interval over repeats (point: mean)"
