@@ -381,13 +381,13 @@ skews_scenario(struct report_out *o, const struct report_scenario *s, json_t *ar
 		    "rates are rough", s->label, w.shorts, s->rs->n_runs,
 		    100 * rs_meta_num(s->rs, "scenario.trim"));
 	if (w.nb > 0)
-		skew(o, arr, "%s: in %zu runs the standard error of the rate, from its "
+		skew(o, arr, "%s: in %zu run%s the standard error of the rate, from its "
 		    "per-second completions, was over 5%% of it (up to %.1f%%)", s->label,
-		    w.nb, w.noisy);
+		    w.nb, w.nb == 1 ? "" : "s", w.noisy);
 	if (w.errs > 0 || w.bad > 0)
-		skew(o, arr, "%s: %zu runs had failed images and %zu did not end ok "
+		skew(o, arr, "%s: %zu run%s had failed images and %zu did not end ok "
 		    "(summary.csv status): their rates count only what finished",
-		    s->label, w.errs, w.bad);
+		    s->label, w.errs, w.errs == 1 ? "" : "s", w.bad);
 	if (strcmp(rs_meta_str(s->rs, "status"), "complete") != 0)
 		skew(o, arr, "%s: the bench did not complete (status %s): runs are missing",
 		    s->label, rs_meta_str(s->rs, "status"));
