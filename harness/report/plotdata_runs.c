@@ -193,7 +193,8 @@ plotdata_latency_rows(const struct report_scenario *s, const struct report_model
 		return -1;
 	}
 	/* by finish, the trim cut at each end; then the kept ok images' e2e, sorted, in place */
-	qsort(e.v, e.n, 2 * sizeof(*e.v), cmp_double);
+	if (e.n > 0)	/* no trace rows: e.v is NULL, which qsort must not be given */
+		qsort(e.v, e.n, 2 * sizeof(*e.v), cmp_double);
 	cut = tracestats_cut(e.n, trim >= 0 ? trim : 0);
 	for (i = cut; i + cut < e.n; i++)
 		if (e.v[2 * i + 1] >= 0)
