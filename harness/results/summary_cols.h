@@ -11,9 +11,9 @@
  * X(name, kind, expr): kind is S (a string, quoted when it must be), I (an integer), F (a
  * number with 3 decimals), U (CPU seconds with 6, getrusage's resolution: a short run's 0.03 s
  * compared at 3 decimals differs by a rounding step) or N (a whole number); F, U and N are
- * blank when expr is negative (unknown, or no such figure). expr is the writer's, over `row` (a const struct result_row *)
- * with results.c's helpers LAT, GF, OPEN (an open-loop run's figure, -1 closed) and tv_s; a
- * reader's X ignores it.
+ * blank when expr is negative (unknown, or no such figure). expr is the writer's, over `row`
+ * (a const struct result_row *) with results.c's helpers LAT, GF, OPEN (an open-loop run's
+ * figure, -1 closed) and tv_s; a reader's X ignores it.
  */
 #define SUMMARY_LAT_COLUMNS(X, name, k) \
 	X(name##_p50_ms, F, LAT(k, 0))  \
