@@ -28,7 +28,7 @@ w = 0.17
 bx(b) = $0 - 0.2 + 0.4 * b
 c0(b) = 3 + 3 * b
 # A percentage for people: whole from 10, one decimal under it, two under 0.1 (a server's
-# 0.05% on-CPU share is not 0.0%, a client's 0.98% of a core not 1%).
+# 0.05% on-CPU share reads 0.05%, not 0.0%; a client's 0.98% of a core 1.0%, not 1%).
 pct(x) = x >= 9.95 ? sprintf("%.0f%%", x) : x >= 0.095 ? sprintf("%.1f%%", x) : \
 	x > 0 ? sprintf("%.2f%%", x) : "0%"
 onlabel(b) = nan_cell(c0(b)) ? "n/a" : pct(column(c0(b)))

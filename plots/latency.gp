@@ -1,7 +1,8 @@
 # latency.gp: the distribution of end-to-end latency (first byte requested to upload done)
-# of the images each model's best run kept after the trim (those its percentiles are of), as cumulative fractions against milliseconds, over the range of
-# the data; the x axis turns logarithmic when the slowest image took over 20 times the fastest. A dotted line marks
-# the median and the 99th percentile. Reads latency-S.dat; rows matched to a model by mi.
+# of the images each model's best run kept after the trim (those its percentiles are of), as
+# cumulative fractions against milliseconds, over the range of the data; the x axis turns
+# logarithmic when the slowest image took over 20 times the fastest. A dotted line marks the
+# median and the 99th percentile. Reads latency-S.dat; rows matched to a model by mi.
 _p = 0; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { _p = _i } }
 load (_p > 0 ? ARG0[1:_p] : "")."style.gp"
 

@@ -1,16 +1,17 @@
 # scaling.gp: throughput against images in flight for one scenario, one colour and one point
 # shape per model: the measured points, the Universal Scalability Law fit (a line in the
 # model's colour), each model's latency bound N / R0 from its own R0 as a continuous line
-# (dashed, in its colour: Little's law; models of one R0 draw one line) and its tightest other bound (CPU or bandwidth, at its largest
-# level) as a horizontal dotted line in its colour; each point is the mean of its level's
-# repeats, with its 95% interval as an error bar when there are two or more. Marked: each
-# model's USL peak N* (a dash-dot drop line, labelled) and its crossover, where the latency bound
-# meets its CPU or bandwidth bound (an open circle, labelled); marks beyond the levels run are
-# named in a note instead (crossover-S.dat's note line). The key lists only what is drawn: a
-# model without a fit by its points alone, the bound, N* and crossover entries when any shows. Reads scaling-S.dat (one index per model,
-# in the order of models-S.txt), uslfit-S.dat (rows matched to a model by its mi column,
-# since gnuplot cannot see an index with no rows: a failed fit), bound-S.dat (an index per
-# model), crossover-S.dat (a row per model) and models-S.txt.
+# (dashed, in its colour: Little's law; models of one R0 draw one line) and its tightest
+# other bound (CPU or bandwidth, at its largest level) as a horizontal dotted line in its
+# colour; each point is the mean of its level's repeats, with its 95% interval as an error
+# bar when there are two or more. Marked: each model's USL peak N* (a dash-dot drop line,
+# labelled) and its crossover, where its latency bound meets its CPU or bandwidth bound (an
+# open circle, labelled); marks beyond the levels run are named in a note instead
+# (crossover-S.dat's note line). The key lists only what is drawn: a model without a fit by
+# its points alone, the bound, N* and crossover entries when any shows. Reads scaling-S.dat
+# (one index per model, in the order of models-S.txt), uslfit-S.dat (rows matched to a model
+# by its mi column, since gnuplot cannot see an index with no rows: a failed fit),
+# bound-S.dat (an index per model), crossover-S.dat (a row per model) and models-S.txt.
 _p = 0; do for [_i = 1:strlen(ARG0)] { if (ARG0[_i:_i] eq "/") { _p = _i } }
 load (_p > 0 ? ARG0[1:_p] : "")."style.gp"
 

@@ -310,7 +310,7 @@ static void
 skews_scan(const struct report_scenario *s, struct skews *w)
 {
 	const struct rs_run *r;
-	double pus = rs_meta_num(s->rs, "machine.pus"), busy, ours;
+	double pus = rs_meta_num(s->rs, "machine.pus"), busy, ours, other;
 	size_t l;
 
 	memset(w, 0, sizeof(*w));
@@ -325,11 +325,10 @@ skews_scan(const struct report_scenario *s, struct skews *w)
 		busy = 100 - r->v[RS_sys_idle_pct] - fmax(r->v[RS_sys_iowait_pct], 0);
 		ours = fmax(r->v[RS_model_cpu_pct], 0) + fmax(r->v[RS_server_cpu_pct], 0) +
 		    fmax(r->v[RS_shaper_cpu_pct], 0) + fmax(r->v[RS_sampler_cpu_pct], 0);
-		if (pus > 0 && busy >= 0 && busy - ours / pus > w->other) {
-			w->other = busy - ours / pus;
-			w->other_busy = busy, w->other_ours = ours / pus;
-		}
-		w->others += pus > 0 && busy - ours / pus > OTHER_PCT;
+		other = pus > 0 && busy >= 0 ? busy - ours / pus : 0;
+		if (other > w->other)
+			w->other = other, w->other_busy = busy, w->other_ours = ours / pus;
+		w->others += other > OTHER_PCT;
 		w->steal = fmax(w->steal, r->v[RS_sys_steal_pct]);
 		w->idle = fmin(w->idle, r->v[RS_sys_idle_pct]);
 		w->shaper = fmax(w->shaper, r->v[RS_shaper_cpu_pct]);
